@@ -1,0 +1,21 @@
+# Thin wrappers: the logic lives in scripts/ (see DESIGN.md section 8).
+.PHONY: run test assets build clean
+
+# Local instance with demo content on http://127.0.0.1:8080 (data kept in .data/).
+run:
+	scripts/run.sh
+
+# go vet, go test -race and the browser tests against private PostgreSQL and Meilisearch.
+test:
+	scripts/test.sh
+
+# Vendor the pinned npm packages (frontend/package-lock.json) into frontend/static/vendor/.
+assets:
+	scripts/assets.sh
+
+build:
+	go build -o bin/fachnetz ./server
+
+# Removes build output and test artifacts; .data/ (the make run instance) is kept.
+clean:
+	rm -rf bin/ .artifacts/

@@ -1,0 +1,83 @@
+// Home page and the legally required pages: language, structure, skip link, footer, axe-core.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { launch, visit, withPage } from './lib.mjs';
+
+const widths = [1280, 360];
+const languages = [
+  { locale: 'de-DE', lang: 'de' },
+  { locale: 'en-GB', lang: 'en' },
+];
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+describe('home page', () => {
+  for (const { locale, lang } of languages) {
+    for (const width of widths) {
+      const name = `home-${lang}-${width}`;
+      test(`${lang} at ${width}px`, { timeout: 60_000 }, async () => {
+        await withPage(browser, { width, locale }, name, async (page) => {
+          await visit(page, '/', name);
+
+          assert.equal(await page.evaluate(() => document.documentElement.lang), lang, 'html lang');
+          assert.equal(await page.locator('h1').count(), 1, 'exactly one h1');
+
+          const footerPaths = await page.evaluate(() =>
+            [...document.querySelectorAll('footer a[href]')].map((a) => new URL(a.href).pathname),
+          );
+          for (const p of ['/barrierefreiheit', '/datenschutz']) {
+            assert.ok(footerPaths.includes(p), `footer links to ${p} (found: ${footerPaths.join(', ')})`);
+          }
+
+          // The first Tab press reaches the skip link ...
+          await page.keyboard.press('Tab');
+          const focused = await page.evaluate(() => {
+            const el = document.activeElement;
+            return {
+              tag: el?.tagName,
+              skip: el?.classList.contains('skip-link') ?? false,
+              href: el?.getAttribute('href'),
+            };
+          });
+          assert.deepEqual(
+            focused,
+            { tag: 'A', skip: true, href: '#main' },
+            'first Tab focuses a.skip-link[href="#main"]',
+          );
+
+          // ... and activating it moves focus to <main id="main">.
+          await page.keyboard.press('Enter');
+          await page
+            .waitForFunction(() => document.activeElement?.id === 'main', null, { timeout: 5_000 })
+            .catch(() => {});
+          const target = await page.evaluate(() => ({
+            tag: document.activeElement?.tagName,
+            id: document.activeElement?.id,
+          }));
+          assert.deepEqual(target, { tag: 'MAIN', id: 'main' }, 'skip link moves focus to <main id="main">');
+        });
+      });
+    }
+  }
+});
+
+describe('legal pages', () => {
+  for (const path of ['/barrierefreiheit', '/datenschutz']) {
+    for (const width of widths) {
+      const name = `${path.slice(1)}-de-${width}`;
+      test(`${path} at ${width}px`, { timeout: 60_000 }, async () => {
+        await withPage(browser, { width, locale: 'de-DE' }, name, async (page) => {
+          await visit(page, path, name);
+          assert.equal(await page.evaluate(() => document.documentElement.lang), 'de', 'html lang');
+          assert.equal(await page.locator('h1').count(), 1, 'exactly one h1');
+        });
+      });
+    }
+  }
+});

@@ -1,0 +1,198 @@
+// Shared helpers for the browser tests (node:test + playwright-core + axe-core).
+//
+// Environment:
+//   FACHNETZ_E2E_BASE_URL   URL of the running server under test (required)
+//   CHROMIUM_BIN            Chromium executable (default /usr/bin/chromium)
+//   FACHNETZ_E2E_ARTIFACTS  where screenshots go (default .artifacts/e2e)
+//
+// Every page made by newPage() records problems that fail the test in visit() and
+// assertClean(): a Content-Security-Policy violation, a request to any origin other
+// than the base URL's (nothing may load from third-party servers), and uncaught
+// JavaScript errors.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+
+/** Base URL of the server under test, without a trailing slash. */
+export const baseURL = (() => {
+  const v = process.env.FACHNETZ_E2E_BASE_URL;
+  if (!v) {
+    throw new Error(
+      'FACHNETZ_E2E_BASE_URL is not set: the browser tests need a running server ' +
+        '(make test starts one; or set FACHNETZ_E2E_BASE_URL=http://127.0.0.1:8080 for make run)',
+    );
+  }
+  return v.replace(/\/+$/, '');
+})();
+const baseOrigin = new URL(baseURL).origin;
+
+export const artifactsDir = path.resolve(process.env.FACHNETZ_E2E_ARTIFACTS || '.artifacts/e2e');
+
+/** The axe-core tags every page must pass. */
+export const axeTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+
+let axeSource;
+function getAxeSource() {
+  // axe-core's main module exposes its own browser bundle as `source`.
+  axeSource ??= require(require.resolve('axe-core')).source;
+  return axeSource;
+}
+
+/** Launch headless Chromium (Debian's package by default). */
+export function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+const problemsOf = new WeakMap();
+
+/**
+ * A page in a fresh browser context.
+ * width: 1280 (desktop) or 360 (phone); height is 800. locale sets Accept-Language
+ * and navigator.language. Close it with `await page.context().close()` (or use withPage).
+ */
+export async function newPage(browser, { width = 1280, locale = 'de-DE' } = {}) {
+  const context = await browser.newContext({
+    baseURL,
+    locale,
+    viewport: { width, height: 800 },
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.setDefaultNavigationTimeout(20_000);
+  const problems = [];
+  problemsOf.set(page, problems);
+
+  page.on('console', (msg) => {
+    const text = msg.text();
+    if (/Content[- ]Security[- ]Policy/i.test(text)) {
+      problems.push(`CSP violation reported by the console: ${text}`);
+    }
+  });
+  page.on('pageerror', (err) => {
+    problems.push(`uncaught JavaScript error: ${err.message}`);
+  });
+  page.on('request', (req) => {
+    const url = req.url();
+    if (/^(data|blob|about):/.test(url)) return;
+    let origin;
+    try {
+      origin = new URL(url).origin;
+    } catch {
+      origin = url;
+    }
+    if (origin !== baseOrigin) {
+      problems.push(`request to another origin than ${baseOrigin}: ${req.method()} ${url}`);
+    }
+  });
+  // Also catch violations the console might word differently.
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(
+        `Content Security Policy violation: ${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} ` +
+          `at ${e.sourceFile || e.documentURI}:${e.lineNumber}`,
+      );
+    });
+  });
+  return page;
+}
+
+/** Fail when the page recorded a CSP violation, a third-party request or a JavaScript error. */
+export function assertClean(page) {
+  const problems = problemsOf.get(page) || [];
+  if (problems.length) assert.fail(`problems on ${page.url()}:\n  ${problems.join('\n  ')}`);
+}
+
+/** Run axe-core on the current page; returns one line per violation (empty when none). */
+export async function axeViolations(page) {
+  const hasAxe = await page.evaluate(() => typeof window.axe === 'object');
+  if (!hasAxe) {
+    // Evaluated through the DevTools protocol, so the page's CSP does not block it.
+    await page.evaluate(getAxeSource());
+  }
+  const result = await page.evaluate(
+    (tags) =>
+      window.axe.run(document, {
+        runOnly: { type: 'tag', values: tags },
+        resultTypes: ['violations'],
+      }),
+    axeTags,
+  );
+  return result.violations.map((v) => {
+    const targets = v.nodes
+      .slice(0, 3)
+      .map((n) => n.target.join(' '))
+      .join(' | ');
+    const more = v.nodes.length > 3 ? ` (+${v.nodes.length - 3} more)` : '';
+    return `${v.id} [${v.impact}] ${v.help} — ${targets}${more} (${v.helpUrl})`;
+  });
+}
+
+/** Run axe-core on the current page; fail listing every violation (id, impact, help, targets). */
+export async function checkA11y(page, name = page.url()) {
+  const lines = await axeViolations(page);
+  assert.equal(
+    lines.length,
+    0,
+    `axe-core found ${lines.length} violation(s) on ${name} (${page.url()}):\n  ${lines.join('\n  ')}`,
+  );
+}
+
+function fileName(name) {
+  return `${String(name).replace(/[^A-Za-z0-9._-]+/g, '_')}.png`;
+}
+
+/** Save a full-page screenshot as FACHNETZ_E2E_ARTIFACTS/NAME.png; returns the path. */
+export async function screenshot(page, name) {
+  mkdirSync(artifactsDir, { recursive: true });
+  const file = path.join(artifactsDir, fileName(name));
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** Go to path, expect a 2xx/3xx answer, run axe-core, save a screenshot, assert nothing bad happened. */
+export async function visit(page, urlPath, name) {
+  const res = await page.goto(urlPath, { waitUntil: 'load' });
+  assert.ok(res, `no response for ${urlPath}`);
+  assert.ok(res.status() >= 200 && res.status() < 400, `GET ${urlPath} answered ${res.status()}`);
+  const violations = await axeViolations(page);
+  await screenshot(page, name);
+  const problems = problemsOf.get(page) || [];
+  const report = [];
+  if (violations.length) report.push(`axe-core found ${violations.length} violation(s):`, ...violations.map((l) => `  ${l}`));
+  if (problems.length) report.push(...problems);
+  if (report.length) assert.fail(`${name} (${page.url()}):\n  ${report.join('\n  ')}`);
+  return res;
+}
+
+/**
+ * Run fn(page) on a fresh page; on failure keep a screenshot FAILED-<name>.png;
+ * always check for recorded problems and close the context.
+ */
+export async function withPage(browser, opts, name, fn) {
+  const page = await newPage(browser, opts);
+  try {
+    await fn(page);
+    assertClean(page);
+  } catch (err) {
+    await screenshot(page, `FAILED-${name}`).catch(() => {});
+    throw err;
+  } finally {
+    await page.context().close();
+  }
+}

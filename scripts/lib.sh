@@ -1,0 +1,81 @@
+# shellcheck shell=bash
+# Helpers shared by the scripts in this directory. Source it; it defines functions only.
+
+is_root() { [[ $(id -u) -eq 0 ]]; }
+
+# random_hex NBYTES: NBYTES random bytes as lower-case hex.
+random_hex() {
+	od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'
+}
+
+# port_in_use PORT: true when something listens on (or accepts connections at) 127.0.0.1:PORT.
+port_in_use() {
+	if command -v ss >/dev/null 2>&1; then
+		ss -Hltn "sport = :$1" 2>/dev/null | grep -q . && return 0
+	fi
+	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# free_port [PORT_TO_AVOID...]: print a random free TCP port on 127.0.0.1.
+# Ports come from 20000-31999, below the kernel's ephemeral range (32768-60999),
+# so they do not collide with outgoing connections.
+free_port() {
+	local p i a taken
+	for i in $(seq 1 200); do
+		p=$((20000 + RANDOM % 12000))
+		taken=0
+		for a in "$@"; do [[ $p == "$a" ]] && taken=1; done
+		((taken)) && continue
+		if ! port_in_use "$p"; then
+			echo "$p"
+			return 0
+		fi
+	done
+	echo "no free port found on 127.0.0.1" >&2
+	return 1
+}
+
+# http_status PORT PATH: GET http://127.0.0.1:PORT/PATH and print the status code (no curl needed).
+http_status() {
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	timeout 5 bash -c '
+		exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
+		printf "GET %s HTTP/1.0\r\nHost: 127.0.0.1:%s\r\nConnection: close\r\n\r\n" "$2" "$1" >&3
+		IFS=" " read -r _ code _ <&3 || exit 1
+		echo "$code"
+	' _ "$1" "$2" 2>/dev/null
+}
+
+# apt_install PACKAGE...: install Debian packages, announcing it on stderr.
+apt_install() {
+	local sudo=()
+	if ! is_root; then
+		if ! command -v sudo >/dev/null 2>&1; then
+			echo "please install: $* (apt-get install $*), or run as root" >&2
+			return 1
+		fi
+		sudo=(sudo)
+	fi
+	echo "installing $* with apt-get (not found on this machine)" >&2
+	if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@" >&2; then
+		"${sudo[@]}" apt-get update >&2
+		"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@" >&2
+	fi
+}
+
+# stop_pid_group PID [SECONDS]: TERM the process group led by PID (started with setsid),
+# wait up to SECONDS (default 15), then KILL it. Quiet when it is already gone.
+stop_pid_group() {
+	local pid=$1 secs=${2:-15} i
+	[[ -n $pid ]] || return 0
+	kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || return 0
+	for ((i = 0; i < secs * 10; i++)); do
+		kill -0 -- "-$pid" 2>/dev/null || kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 -- "-$pid" 2>/dev/null || kill -0 "$pid" 2>/dev/null; then
+		echo "process group $pid did not stop within ${secs}s, killing it" >&2
+		kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+	fi
+	wait "$pid" 2>/dev/null || true
+}

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# make test: everything, against real services, stopping at the first failure.
+#
+#   1. private PostgreSQL and Meilisearch in a temporary directory (FAST=1)
+#   2. go vet ./...
+#   3. go test -race -count=1 ./...        (FACHNETZ_TEST_* point at the services)
+#   4. go build ./server, fachnetz migrate, fachnetz serve on a free port, wait for /readyz
+#   5. browser tests: node --test frontend/e2e/ in headless Chromium (playwright-core, axe-core)
+#
+# Screenshots go to .artifacts/e2e/; on failure the service and server logs are copied
+# to .artifacts/logs/. Whatever happens (failure, Ctrl-C, SIGTERM) the server and the
+# services are stopped and the temporary directory is removed.
+set -euo pipefail
+
+ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+# shellcheck source=scripts/lib.sh
+. "$ROOT/scripts/lib.sh"
+
+CHROMIUM_BIN=${CHROMIUM_BIN:-/usr/bin/chromium}
+ARTIFACTS=$ROOT/.artifacts
+READY_TIMEOUT=${READY_TIMEOUT:-60}
+
+section() { printf '\n== %s\n' "$*" >&2; }
+fail() {
+	printf 'test: FAILED: %s\n' "$*" >&2
+	exit 1
+}
+
+rm -rf -- "$ARTIFACTS/e2e" "$ARTIFACTS/logs" # artifacts of this run only
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/fachnetz-test.XXXXXX")
+chmod 0711 "$TMP" # as root, PostgreSQL runs as user postgres and must reach $TMP/services
+SVC=$TMP/services
+step_pid=""
+server_pid=""
+services_started=0
+
+# shellcheck disable=SC2317 # called by trap
+cleanup() {
+	local rc=$?
+	set +e # clean up as much as possible, whatever fails
+	trap - EXIT INT TERM
+	trap '' INT TERM # finish cleaning up even when interrupted again
+	if [[ -n $step_pid ]]; then
+		echo "test: stopping the running step" >&2
+		stop_pid_group "$step_pid" 10
+	fi
+	if [[ -n $server_pid ]]; then
+		stop_pid_group "$server_pid" 15
+	fi
+	if ((services_started)); then
+		"$ROOT/scripts/services.sh" stop "$SVC" || rc=1
+	fi
+	if ((rc != 0)); then
+		mkdir -p "$ARTIFACTS/logs"
+		cp -f "$TMP"/*.log "$SVC"/*.log "$ARTIFACTS/logs/" 2>/dev/null || true
+		echo "test: FAILED (exit $rc); logs in ${ARTIFACTS#"$ROOT"/}/logs/" >&2
+	else
+		echo "test: all passed" >&2
+	fi
+	rm -rf -- "$TMP"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# run CMD...: run a step in its own process group, so that an interrupt stops all of
+# it (go test's test binaries, Chromium), not just the first process.
+run() {
+	setsid -w "$@" &
+	step_pid=$!
+	local rc=0
+	wait "$step_pid" || rc=$?
+	step_pid=""
+	return "$rc"
+}
+
+section "services (PostgreSQL, Meilisearch)"
+services_started=1
+FAST=1 "$ROOT/scripts/services.sh" start "$SVC"
+set -a
+# shellcheck source=/dev/null
+. "$SVC/env"
+set +a
+export FACHNETZ_TEST_DATABASE_URL=$FACHNETZ_DATABASE_URL
+export FACHNETZ_TEST_MEILI_URL=$FACHNETZ_MEILI_URL
+export FACHNETZ_TEST_MEILI_KEY=$FACHNETZ_MEILI_KEY
+
+section "go vet"
+run go vet ./...
+
+section "go test"
+run go test -race -count=1 ./...
+
+section "build"
+run go build -o "$TMP/fachnetz" ./server
+
+section "migrate"
+run "$TMP/fachnetz" migrate
+
+section "serve"
+# shellcheck disable=SC2119
+port=$(free_port)
+export FACHNETZ_ADDR=127.0.0.1:$port
+export FACHNETZ_DATA_DIR=$TMP/data
+export FACHNETZ_BASE_URL=http://127.0.0.1:$port
+mkdir -p "$FACHNETZ_DATA_DIR"
+setsid "$TMP/fachnetz" serve </dev/null >"$TMP/server.log" 2>&1 &
+server_pid=$!
+echo "test: fachnetz serve (pid $server_pid) on $FACHNETZ_BASE_URL, log in $TMP/server.log" >&2
+code=""
+for ((i = 0; i < READY_TIMEOUT * 4; i++)); do
+	code=$(http_status "$port" /readyz || true)
+	[[ $code == 200 ]] && break
+	kill -0 "$server_pid" 2>/dev/null || break
+	sleep 0.25
+done
+if [[ $code != 200 ]]; then
+	kill -0 "$server_pid" 2>/dev/null || echo "test: fachnetz serve exited" >&2
+	echo "test: GET /readyz answered ${code:-nothing}; last lines of the server log:" >&2
+	tail -n 40 "$TMP/server.log" >&2
+	fail "the server did not become ready within ${READY_TIMEOUT}s"
+fi
+echo "test: /readyz answered 200" >&2
+
+section "browser tests"
+if [[ ! -x $CHROMIUM_BIN ]]; then
+	if [[ $CHROMIUM_BIN == /usr/bin/chromium ]]; then
+		apt_install chromium || fail "could not install chromium"
+	fi
+	[[ -x $CHROMIUM_BIN ]] || fail "Chromium not found at $CHROMIUM_BIN"
+fi
+command -v node >/dev/null 2>&1 || fail "node not found; install Node.js 20 or newer"
+"$ROOT/scripts/npm-ci.sh" "$ROOT/frontend"
+"$ROOT/scripts/assets.sh" --check
+mkdir -p "$ARTIFACTS/e2e"
+export FACHNETZ_E2E_BASE_URL=$FACHNETZ_BASE_URL
+export CHROMIUM_BIN
+export FACHNETZ_E2E_ARTIFACTS=$ARTIFACTS/e2e
+run node --test --test-concurrency=1 --test-reporter=spec frontend/e2e/
+echo "test: screenshots in ${ARTIFACTS#"$ROOT"/}/e2e/" >&2
+
+# A server that crashed during the browser tests is a failure too.
+kill -0 "$server_pid" 2>/dev/null || fail "fachnetz serve exited during the browser tests"

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Run one command against private PostgreSQL and Meilisearch instances:
+#
+#   scripts/with-services.sh [--keep DIR] -- CMD ARGS...
+#   scripts/with-services.sh -- go test ./server/postgres/
+#
+# Without --keep the services live in a fresh temporary directory that is removed
+# afterwards; with --keep DIR they use (and keep) DIR. Either way they are stopped
+# when CMD ends, fails or the script is interrupted. The exit status is CMD's.
+#
+# CMD sees DIR/env (FACHNETZ_DATABASE_URL, FACHNETZ_MEILI_URL, FACHNETZ_MEILI_KEY) plus
+#   FACHNETZ_TEST_DATABASE_URL, FACHNETZ_TEST_MEILI_URL, FACHNETZ_TEST_MEILI_KEY
+# and FACHNETZ_SERVICES_DIR=DIR.
+set -euo pipefail
+
+SCRIPTS_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+
+usage() {
+	echo "usage: $0 [--keep DIR] -- CMD ARGS..." >&2
+	exit 2
+}
+
+keep=""
+while (($#)); do
+	case $1 in
+	--keep)
+		(($# >= 2)) || usage
+		keep=$2
+		shift 2
+		;;
+	--keep=*)
+		keep=${1#--keep=}
+		shift
+		;;
+	--)
+		shift
+		break
+		;;
+	*) usage ;;
+	esac
+done
+(($#)) || usage
+
+dir=""
+remove=0
+# shellcheck disable=SC2317 # called by trap
+cleanup() {
+	local rc=$?
+	set +e # clean up as much as possible, whatever fails
+	trap - EXIT INT TERM
+	if [[ -n $dir ]]; then
+		"$SCRIPTS_DIR/services.sh" stop "$dir" || rc=1
+		if ((remove)); then rm -rf -- "$dir"; fi
+	fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+if [[ -n $keep ]]; then
+	mkdir -p -- "$keep"
+	dir=$(cd -- "$keep" && pwd)
+else
+	dir=$(mktemp -d "${TMPDIR:-/tmp}/fachnetz-services.XXXXXX")
+	remove=1
+fi
+
+"$SCRIPTS_DIR/services.sh" start "$dir"
+
+set -a
+# shellcheck source=/dev/null
+. "$dir/env"
+set +a
+export FACHNETZ_TEST_DATABASE_URL=$FACHNETZ_DATABASE_URL
+export FACHNETZ_TEST_MEILI_URL=$FACHNETZ_MEILI_URL
+export FACHNETZ_TEST_MEILI_KEY=$FACHNETZ_MEILI_KEY
+export FACHNETZ_SERVICES_DIR=$dir
+
+status=0
+"$@" || status=$?
+exit "$status"
