@@ -1,0 +1,92 @@
+package postgres
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// TestDatabaseEnv names the variable that points tests at the PostgreSQL
+// started by scripts/with-services.sh.
+const TestDatabaseEnv = "FACHNETZ_TEST_DATABASE_URL"
+
+// TestDatabase is a freshly created and migrated database that belongs to
+// one test package.
+type TestDatabase struct {
+	URL   string
+	Pool  *pgxpool.Pool
+	admin *pgxpool.Pool
+	name  string
+}
+
+// NewTestDatabase creates a database named after the test package, with a
+// random suffix so that packages tested in parallel never share one. A
+// missing test PostgreSQL is an error, never a reason to skip.
+func NewTestDatabase(ctx context.Context, pkg string) (*TestDatabase, error) {
+	return newTestDatabase(ctx, pkg, true)
+}
+
+func newTestDatabase(ctx context.Context, pkg string, migrate bool) (*TestDatabase, error) {
+	adminURL := os.Getenv(TestDatabaseEnv)
+	if adminURL == "" {
+		return nil, errors.New(TestDatabaseEnv + " is not set: run tests through scripts/with-services.sh or make test")
+	}
+	admin, err := Open(ctx, adminURL, 10*time.Second)
+	if err != nil {
+		return nil, fmt.Errorf("test database: %w", err)
+	}
+	suffix := make([]byte, 4)
+	rand.Read(suffix)
+	name := "test_" + pkg + "_" + hex.EncodeToString(suffix)
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+		admin.Close()
+		return nil, fmt.Errorf("create test database %s: %w", name, err)
+	}
+	cfg, err := pgxpool.ParseConfig(adminURL)
+	if err != nil {
+		admin.Close()
+		return nil, err
+	}
+	cfg.ConnConfig.Database = name
+	db := &TestDatabase{URL: withDatabase(adminURL, name), admin: admin, name: name}
+	db.Pool, err = pgxpool.NewWithConfig(ctx, cfg)
+	if err == nil && migrate {
+		_, err = Migrate(ctx, db.Pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	}
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("prepare test database %s: %w", name, err)
+	}
+	return db, nil
+}
+
+// Close drops the database.
+func (db *TestDatabase) Close() {
+	if db.Pool != nil {
+		db.Pool.Close()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	db.admin.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{db.name}.Sanitize()+" WITH (FORCE)") //nolint:errcheck // the test instance is thrown away anyway
+	db.admin.Close()
+}
+
+// withDatabase points a connection string at another database.
+func withDatabase(conn, name string) string {
+	u, err := url.Parse(conn)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return conn + " dbname=" + name
+	}
+	u.Path = "/" + name
+	return u.String()
+}
