@@ -1,0 +1,226 @@
+// Package frontend holds Fachnetz's templates, translation catalogues and
+// static assets, all embedded in the binary, and renders pages from them.
+package frontend
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+//go:embed templates locales static
+var files embed.FS
+
+// Languages lists the interface languages, the default first.
+var languages = []language.Tag{language.German, language.English}
+
+// Frontend renders pages. Templates are parsed once per language, each set
+// with its own translation function, so rendering does no look-up of the
+// language at all.
+type Frontend struct {
+	Assets  *Assets
+	bundle  *i18n.Bundle
+	matcher language.Matcher
+	pages   map[string]map[string]*template.Template // language → page name → template
+}
+
+// Page is what every template receives: the layout reads the common fields,
+// the page's own content reads Data.
+type Page struct {
+	Lang      string
+	Title     string
+	Path      string
+	RequestID string
+	Viewer    *Viewer
+	CSRF      string
+	Data      any
+}
+
+// Viewer is what the layout shows of the signed-in person.
+type Viewer struct {
+	Name, Handle            string
+	Admin, KnowledgeManager bool
+}
+
+// New parses every template and catalogue; an error here is a bug that
+// start-up reports before serving anything.
+func New() (*Frontend, error) {
+	f := &Frontend{
+		bundle:  i18n.NewBundle(languages[0]),
+		matcher: language.NewMatcher(languages),
+		pages:   map[string]map[string]*template.Template{},
+	}
+	f.bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
+	// Each language has a folder of catalogues, one file per area, so that
+	// areas add their messages without touching each other's files.
+	for _, tag := range languages {
+		names, err := fs.Glob(files, "locales/"+tag.String()+"/*.json")
+		if err != nil || len(names) == 0 {
+			return nil, fmt.Errorf("no catalogue for %s", tag)
+		}
+		for _, name := range names {
+			buf, err := files.ReadFile(name)
+			if err != nil {
+				return nil, fmt.Errorf("catalogue %s: %w", name, err)
+			}
+			// go-i18n takes the language from the file name.
+			if _, err := f.bundle.ParseMessageFileBytes(buf, tag.String()+".json"); err != nil {
+				return nil, fmt.Errorf("catalogue %s: %w", name, err)
+			}
+		}
+	}
+	static, err := fs.Sub(files, "static")
+	if err != nil {
+		return nil, err
+	}
+	if f.Assets, err = NewAssets(static); err != nil {
+		return nil, err
+	}
+	for _, tag := range languages {
+		set, err := f.parse(tag.String())
+		if err != nil {
+			return nil, err
+		}
+		f.pages[tag.String()] = set
+	}
+	return f, nil
+}
+
+// parse builds one template per page file: the shared layout and partials
+// plus that page's "content", so that pages may all define "content".
+func (f *Frontend) parse(lang string) (map[string]*template.Template, error) {
+	loc := i18n.NewLocalizer(f.bundle, lang)
+	base := template.New("layout").Funcs(template.FuncMap{
+		"t": func(id string, args ...any) (string, error) {
+			return translate(loc, id, args...)
+		},
+		"asset": f.Assets.URL,
+		"date":  func(t any) string { return formatDate(lang, t) },
+		"opt":   func(value, label string) Option { return Option{Value: value, Label: label} },
+		"hopt":  func(value, label, hint string) Option { return Option{Value: value, Label: label, Hint: hint} },
+		"lang":  func() string { return lang },
+	})
+	shared, err := fs.Glob(files, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	if base, err = base.ParseFS(files, shared...); err != nil {
+		return nil, fmt.Errorf("parse layout: %w", err)
+	}
+	set := map[string]*template.Template{}
+	err = fs.WalkDir(files, "templates", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path.Dir(p) == "templates" || path.Ext(p) != ".html" {
+			return err
+		}
+		t, err := template.Must(base.Clone()).ParseFS(files, p)
+		if err != nil {
+			return fmt.Errorf("parse %s: %w", p, err)
+		}
+		set[strings.TrimSuffix(strings.TrimPrefix(p, "templates/"), ".html")] = t
+		return nil
+	})
+	return set, err
+}
+
+// Language picks the interface language from the user's explicit choice,
+// else from the browser's Accept-Language header.
+func (f *Frontend) Language(choice, acceptLanguage string) string {
+	for _, tag := range languages {
+		if choice == tag.String() {
+			return choice
+		}
+	}
+	tags, _, _ := language.ParseAcceptLanguage(acceptLanguage)
+	_, i, _ := f.matcher.Match(tags...)
+	return languages[i].String()
+}
+
+// Translate returns a catalogue message in lang; args are pairs of
+// placeholder name and value.
+func (f *Frontend) Translate(lang, id string, args ...any) string {
+	s, err := translate(i18n.NewLocalizer(f.bundle, lang), id, args...)
+	if err != nil {
+		return id
+	}
+	return s
+}
+
+// HasMessage reports whether the catalogue knows id.
+func (f *Frontend) HasMessage(id string) bool {
+	_, err := i18n.NewLocalizer(f.bundle, languages[0].String()).Localize(&i18n.LocalizeConfig{MessageID: id})
+	return err == nil
+}
+
+func translate(loc *i18n.Localizer, id string, args ...any) (string, error) {
+	cfg := &i18n.LocalizeConfig{MessageID: id}
+	if len(args) > 0 {
+		data := make(map[string]any, len(args)/2)
+		for i := 0; i+1 < len(args); i += 2 {
+			name, _ := args[i].(string)
+			data[name] = args[i+1]
+			if name == "Count" {
+				cfg.PluralCount = args[i+1]
+			}
+		}
+		cfg.TemplateData = data
+	}
+	return loc.Localize(cfg)
+}
+
+// Render writes the named page. It renders into a buffer first, so that a
+// template error never sends half a page.
+func (f *Frontend) Render(w io.Writer, name string, p *Page) error {
+	set, ok := f.pages[p.Lang]
+	if !ok {
+		set = f.pages[languages[0].String()]
+	}
+	t, ok := set[name]
+	if !ok {
+		return fmt.Errorf("render: no template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+// PageNames lists every page template, for the check that all render.
+func (f *Frontend) PageNames() []string {
+	var names []string
+	for name := range f.pages[languages[0].String()] {
+		names = append(names, name)
+	}
+	return names
+}
+
+// formatDate writes a date the way readers of lang expect it.
+func formatDate(lang string, v any) string {
+	var t time.Time
+	switch v := v.(type) {
+	case time.Time:
+		t = v
+	case *time.Time:
+		if v == nil {
+			return ""
+		}
+		t = *v
+	default:
+		return ""
+	}
+	if lang == "de" {
+		return t.Format("02.01.2006")
+	}
+	return t.Format("2 Jan 2006")
+}

@@ -1,0 +1,230 @@
+package policies
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/web"
+)
+
+// Spaces is the space service: the store, the enforcer that must learn of
+// every change at once, and the HTTP handlers.
+type Spaces struct {
+	Store    *Store
+	Enforcer *Enforcer
+	web      *web.Web
+}
+
+// NewSpaces wires the space service.
+func NewSpaces(store *Store, enf *Enforcer, w *web.Web) *Spaces {
+	return &Spaces{Store: store, Enforcer: enf, web: w}
+}
+
+// SubjectOf returns the access subject of the request's viewer.
+func SubjectOf(c *gin.Context) Subject {
+	if v := web.ViewerOf(c); v != nil {
+		return Subject{AccountID: v.ID, AgencyID: v.AgencyID}
+	}
+	return Subject{}
+}
+
+const keySpace = "fachnetz.space"
+
+// SpaceOf returns the space RequireSpace loaded.
+func SpaceOf(c *gin.Context) Space {
+	s, _ := c.Get(keySpace)
+	space, _ := s.(Space)
+	return space
+}
+
+// RequireSpace loads the space named by the :space parameter and checks
+// that the viewer may do act there. A space the viewer may not read
+// answers 404 whatever act is asked, so its existence does not leak; one
+// they may read but not act in answers 403.
+func (s *Spaces) RequireSpace(act Action) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		space, err := s.Store.SpaceBySlug(c.Request.Context(), c.Param("space"))
+		if err != nil {
+			s.web.Fail(c, err)
+			return
+		}
+		if err := s.Check(c.Request.Context(), SubjectOf(c), act, space.ID); err != nil {
+			s.web.Fail(c, err)
+			return
+		}
+		c.Set(keySpace, space)
+		c.Next()
+	}
+}
+
+// Check returns nil when sub may do act in the space, else the error to
+// answer with: not found when sub may not even read it.
+func (s *Spaces) Check(ctx context.Context, sub Subject, act Action, spaceID int64) error {
+	if s.Enforcer.Can(ctx, sub, act, spaceID) {
+		return nil
+	}
+	if act != Read && s.Enforcer.Can(ctx, sub, Read, spaceID) {
+		return errs.E(errs.Forbidden, "error.forbidden")
+	}
+	return errs.E(errs.NotFound, "error.not_found")
+}
+
+// Permissions lists what sub may do in a space, for pages and the API to
+// show only the actions that will work.
+type Permissions struct {
+	Read     bool `json:"read"`
+	Write    bool `json:"write"`
+	Moderate bool `json:"moderate"`
+	Manage   bool `json:"manage"`
+}
+
+// PermissionsIn answers Can for every action.
+func (s *Spaces) PermissionsIn(ctx context.Context, sub Subject, spaceID int64) Permissions {
+	return Permissions{
+		Read:     s.Enforcer.Can(ctx, sub, Read, spaceID),
+		Write:    s.Enforcer.Can(ctx, sub, Write, spaceID),
+		Moderate: s.Enforcer.Can(ctx, sub, Moderate, spaceID),
+		Manage:   s.Enforcer.Can(ctx, sub, Manage, spaceID),
+	}
+}
+
+// Readable lists the spaces sub may read.
+func (s *Spaces) Readable(ctx context.Context, sub Subject) ([]Space, error) {
+	return s.Store.SpacesByID(ctx, s.Enforcer.ReadableSpaces(ctx, sub))
+}
+
+// SpaceInput is a new space or new settings as a person typed them.
+type SpaceInput struct {
+	Slug        string     `json:"slug"`
+	Name        string     `json:"name"`
+	Description string     `json:"description"`
+	Visibility  Visibility `json:"visibility"`
+	AgencyRole  Role       `json:"agency_role"`
+}
+
+// validate checks a space's input; admin is needed for organisation spaces,
+// which every member of an agency sees.
+func (in *SpaceInput) validate(creating, admin bool) []*errs.Error {
+	in.Name = strings.TrimSpace(in.Name)
+	in.Description = strings.TrimSpace(in.Description)
+	in.Slug = strings.TrimSpace(strings.ToLower(in.Slug))
+	var problems []*errs.Error
+	switch n := utf8.RuneCountInString(in.Name); {
+	case n == 0:
+		problems = append(problems, errs.E(errs.Invalid, "form.required").OnField("name"))
+	case n > 200:
+		problems = append(problems, errs.E(errs.Invalid, "form.too_long", "Max", 200).OnField("name"))
+	}
+	if utf8.RuneCountInString(in.Description) > 2000 {
+		problems = append(problems, errs.E(errs.Invalid, "form.too_long", "Max", 2000).OnField("description"))
+	}
+	if creating {
+		if in.Slug == "" {
+			in.Slug = web.Slugify(in.Name, 63)
+		}
+		if !validSlug(in.Slug) {
+			problems = append(problems, errs.E(errs.Invalid, "space.slug_invalid").OnField("slug"))
+		}
+	}
+	if in.Visibility == "" {
+		in.Visibility = Private
+	}
+	if !in.Visibility.Valid() {
+		problems = append(problems, errs.E(errs.Invalid, "space.visibility_invalid").OnField("visibility"))
+	} else if in.Visibility == Organisation && !admin {
+		problems = append(problems, errs.E(errs.Forbidden, "space.organisation_admin_only").OnField("visibility"))
+	}
+	if in.AgencyRole == "" {
+		in.AgencyRole = RoleMember
+	}
+	if in.AgencyRole != RoleViewer && in.AgencyRole != RoleMember {
+		problems = append(problems, errs.E(errs.Invalid, "space.agency_role_invalid").OnField("agency_role"))
+	}
+	return problems
+}
+
+func validSlug(s string) bool {
+	if len(s) < 2 || len(s) > 63 {
+		return false
+	}
+	for i, r := range s {
+		ok := r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || (r == '-' && i > 0)
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// Create makes a space owned by its creator.
+func (s *Spaces) Create(ctx context.Context, v *web.Viewer, in SpaceInput) (Space, []*errs.Error, error) {
+	if problems := in.validate(true, v.Admin); len(problems) > 0 {
+		return Space{}, problems, nil
+	}
+	space, err := s.Store.CreateSpace(ctx, NewSpace{
+		Slug: in.Slug, Name: in.Name, Description: in.Description,
+		AgencyID: v.AgencyID, Visibility: in.Visibility, AgencyRole: in.AgencyRole,
+	}, v.ID)
+	if e, ok := errs.As(err); ok && e.Field != "" {
+		return Space{}, []*errs.Error{e}, nil
+	}
+	if err != nil {
+		return Space{}, nil, err
+	}
+	return space, nil, s.Enforcer.Reload(ctx)
+}
+
+// Update changes a space's settings. Only admins may turn a space into an
+// organisation space or out of one.
+func (s *Spaces) Update(ctx context.Context, v *web.Viewer, space Space, in SpaceInput) ([]*errs.Error, error) {
+	admin := v.Admin || space.Visibility == Organisation && in.Visibility == Organisation
+	if problems := in.validate(false, admin); len(problems) > 0 {
+		return problems, nil
+	}
+	if space.Visibility == Organisation && in.Visibility != Organisation && !v.Admin {
+		return []*errs.Error{errs.E(errs.Forbidden, "space.organisation_admin_only").OnField("visibility")}, nil
+	}
+	if err := s.Store.UpdateSpace(ctx, space.ID, SpaceSettings{Name: in.Name, Description: in.Description, Visibility: in.Visibility, AgencyRole: in.AgencyRole}); err != nil {
+		return nil, err
+	}
+	return nil, s.Enforcer.Reload(ctx)
+}
+
+// SetArchived archives or restores a space.
+func (s *Spaces) SetArchived(ctx context.Context, space Space, archived bool) error {
+	if err := s.Store.SetArchived(ctx, space.ID, archived); err != nil {
+		return err
+	}
+	return s.Enforcer.Reload(ctx)
+}
+
+// SetMember adds a member or changes a role, effective on the next request.
+func (s *Spaces) SetMember(ctx context.Context, space Space, key string, role Role) error {
+	if !role.Valid() {
+		return errs.E(errs.Invalid, "space.role_invalid").OnField("role")
+	}
+	ref, err := s.Store.ResolveMember(ctx, strings.TrimSpace(key))
+	if err != nil {
+		return err
+	}
+	if err := s.Store.SetMember(ctx, space.ID, ref, role); err != nil {
+		return err
+	}
+	return s.Enforcer.Reload(ctx)
+}
+
+// RemoveMember removes a member, effective on the next request.
+func (s *Spaces) RemoveMember(ctx context.Context, space Space, key string) error {
+	ref, err := s.Store.ResolveMember(ctx, strings.TrimSpace(key))
+	if err != nil {
+		return err
+	}
+	if err := s.Store.RemoveMember(ctx, space.ID, ref); err != nil {
+		return err
+	}
+	return s.Enforcer.Reload(ctx)
+}

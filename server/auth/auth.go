@@ -1,0 +1,202 @@
+// Package auth signs people in and tells every request who they are:
+// local accounts with argon2id passwords, sessions stored in PostgreSQL,
+// personal API tokens, sign-in through the agency's OpenID provider, CSRF
+// protection and limits on failed sign-ins.
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/web"
+)
+
+// Config holds the tunable parts of signing in.
+type Config struct {
+	SecureCookies      bool          // the base URL is https
+	SessionIdle        time.Duration // default 8 h
+	SessionMax         time.Duration // default 7 days
+	MaxFailures        int           // wrong passwords in a row before an account is locked
+	MaxAddressFailures int           // failed sign-ins from one client address before it is locked
+	LockDuration       time.Duration // how long a lock lasts after the last failure
+	OIDC               *OIDCConfig   // nil when sign-in through an identity provider is off
+}
+
+// Auth is the sign-in service.
+type Auth struct {
+	cfg       Config
+	store     *Store
+	web       *web.Web
+	log       *slog.Logger
+	dummyHash string
+	oidc      *oidcProvider
+}
+
+// New creates the service. The dummy hash makes a sign-in with an unknown
+// address take as long as one with a known address.
+func New(ctx context.Context, cfg Config, store *Store, w *web.Web, log *slog.Logger) (*Auth, error) {
+	dummy, err := HashPassword("fachnetz timing equaliser")
+	if err != nil {
+		return nil, err
+	}
+	a := &Auth{cfg: cfg, store: store, web: w, log: log, dummyHash: dummy}
+	if cfg.OIDC != nil {
+		if a.oidc, err = newOIDCProvider(ctx, *cfg.OIDC); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// Store returns the account store.
+func (a *Auth) Store() *Store { return a.store }
+
+func (a *Auth) sessionCookie() string {
+	if a.cfg.SecureCookies {
+		return "__Host-fachnetz_session"
+	}
+	return "fachnetz_session"
+}
+
+func (a *Auth) csrfCookie() string {
+	if a.cfg.SecureCookies {
+		return "__Host-fachnetz_csrf"
+	}
+	return "fachnetz_csrf"
+}
+
+func randomToken(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func (a *Auth) setCookie(c *gin.Context, name, value string, maxAge int, sameSite http.SameSite) {
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name: name, Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: a.cfg.SecureCookies, SameSite: sameSite,
+	})
+}
+
+// Authenticate finds out who sends the request: a bearer token, else a
+// session cookie, else nobody. It also enforces CSRF protection on every
+// state-changing request that a browser could have been tricked into
+// sending, that is every one not authenticated by a bearer token.
+func (a *Auth) Authenticate() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ctx := c.Request.Context()
+		if h := c.GetHeader("Authorization"); h != "" {
+			token, ok := strings.CutPrefix(h, "Bearer ")
+			if !ok {
+				a.web.Fail(c, errs.E(errs.Unauthenticated, "auth.token_invalid"))
+				return
+			}
+			acc, err := a.store.AccountByToken(ctx, hashToken(strings.TrimSpace(token)))
+			if err != nil {
+				a.web.Fail(c, err)
+				return
+			}
+			v := viewerOf(acc)
+			v.ViaToken = true
+			web.SetViewer(c, v)
+			c.Next()
+			return
+		}
+
+		csrf := ""
+		if id, err := c.Cookie(a.sessionCookie()); err == nil && id != "" {
+			s, err := a.store.SessionByHash(ctx, hashToken(id))
+			switch {
+			case err == nil:
+				web.SetViewer(c, viewerOf(s.Account))
+				csrf = s.CSRFToken
+				// Extend the idle time-out at most every few minutes, not
+				// with a write on every request.
+				if time.Until(s.IdleExpiresAt) < a.cfg.SessionIdle-5*time.Minute {
+					if err := a.store.ExtendSession(ctx, s.IDHash, a.cfg.SessionIdle); err != nil {
+						a.log.Warn("extend session", "err", err)
+					}
+				}
+			case errs.Is(err, errs.Unauthenticated):
+				a.setCookie(c, a.sessionCookie(), "", -1, http.SameSiteLaxMode)
+			default:
+				a.web.Fail(c, err)
+				return
+			}
+		}
+		if csrf == "" {
+			// Anonymous forms (sign-in, barrier reports) are protected by a
+			// double-submit cookie.
+			csrf, _ = c.Cookie(a.csrfCookie())
+			if len(csrf) < 32 {
+				csrf = randomToken(32)
+				a.setCookie(c, a.csrfCookie(), csrf, 0, http.SameSiteStrictMode)
+			}
+		}
+		web.SetCSRFToken(c, csrf)
+		// An anonymous API call carries no authority a forged request could
+		// abuse; it gets its 401 from RequireSignIn instead.
+		anonymousAPI := web.ViewerOf(c) == nil && web.WantsJSON(c)
+		if !safeMethod(c.Request.Method) && !anonymousAPI {
+			sent := c.GetHeader("X-CSRF-Token")
+			if sent == "" {
+				sent = c.PostForm("csrf_token")
+			}
+			if subtle.ConstantTimeCompare([]byte(sent), []byte(csrf)) != 1 {
+				a.web.Fail(c, errs.E(errs.Forbidden, "auth.csrf_failed"))
+				return
+			}
+		}
+		c.Next()
+	}
+}
+
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+func viewerOf(acc Account) *web.Viewer {
+	return &web.Viewer{
+		ID: acc.ID, AgencyID: acc.AgencyID, Name: acc.DisplayName, Handle: acc.Handle, Email: acc.Email,
+		Admin: acc.IsAdmin, KnowledgeManager: acc.IsKnowledgeManager,
+	}
+}
+
+// RequireSignIn sends anonymous browsers to the sign-in page and answers
+// API clients with 401.
+func (a *Auth) RequireSignIn() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if web.ViewerOf(c) != nil {
+			c.Next()
+			return
+		}
+		if web.WantsJSON(c) {
+			a.web.Fail(c, errs.E(errs.Unauthenticated, "error.unauthenticated"))
+			return
+		}
+		c.Redirect(http.StatusSeeOther, "/anmelden?next="+url.QueryEscape(c.Request.URL.RequestURI()))
+		c.Abort()
+	}
+}
+
+// RequireAdmin lets only instance admins through; others get 404, so the
+// administration does not even show that it exists.
+func (a *Auth) RequireAdmin() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if v := web.ViewerOf(c); v == nil || !v.Admin {
+			a.web.Fail(c, errs.E(errs.NotFound, "error.not_found"))
+			return
+		}
+		c.Next()
+	}
+}

@@ -1,0 +1,175 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/fachnetz/fachnetz/server/errs"
+)
+
+// Session is a signed-in browser.
+type Session struct {
+	IDHash        []byte
+	CSRFToken     string
+	IdleExpiresAt time.Time
+	Account       Account
+}
+
+// CreateSession stores a new session and, when replacing is set, deletes
+// the session the browser had before, so that an id planted before sign-in
+// is worthless after it.
+func (s *Store) CreateSession(ctx context.Context, accountID int64, idHash []byte, csrf string, idle, max time.Duration, replacing []byte) error {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+	if replacing != nil {
+		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE id_hash = $1`, replacing); err != nil {
+			return fmt.Errorf("drop old session: %w", err)
+		}
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO sessions (id_hash, account_id, csrf_token, idle_expires_at, expires_at)
+		VALUES ($1, $2, $3, now() + $4::interval, now() + $5::interval)`, idHash, accountID, csrf, idle, max)
+	if err != nil {
+		return fmt.Errorf("create session: %w", err)
+	}
+	return tx.Commit(ctx)
+}
+
+// SessionByHash loads a live session with its active account. An expired
+// session or a disabled account is not found.
+func (s *Store) SessionByHash(ctx context.Context, idHash []byte) (Session, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT s.id_hash, s.csrf_token, s.idle_expires_at, `+accountColumns+`
+		FROM sessions s JOIN accounts a ON a.id = s.account_id JOIN agencies g ON g.id = a.agency_id
+		WHERE s.id_hash = $1 AND s.idle_expires_at > now() AND s.expires_at > now() AND a.disabled_at IS NULL`, idHash)
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return Session{}, fmt.Errorf("load session: %w", err)
+		}
+		return Session{}, errs.E(errs.Unauthenticated, "error.unauthenticated")
+	}
+	var ss Session
+	a := &ss.Account
+	err := rows.Scan(&ss.IDHash, &ss.CSRFToken, &ss.IdleExpiresAt, &a.ID, &a.AgencyID, &a.AgencySlug, &a.Email, &a.DisplayName,
+		&a.Handle, &a.PasswordHash, &a.IsAdmin, &a.IsKnowledgeManager, &a.DisabledAt, &a.CreatedAt)
+	if err != nil {
+		return Session{}, fmt.Errorf("scan session: %w", err)
+	}
+	return ss, nil
+}
+
+// ExtendSession moves the idle time-out forward, never past the absolute one.
+func (s *Store) ExtendSession(ctx context.Context, idHash []byte, idle time.Duration) error {
+	_, err := s.pool.Exec(ctx, `UPDATE sessions SET idle_expires_at = least(now() + $2::interval, expires_at) WHERE id_hash = $1`, idHash, idle)
+	return err
+}
+
+// DeleteSession ends one session.
+func (s *Store) DeleteSession(ctx context.Context, idHash []byte) error {
+	_, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE id_hash = $1`, idHash)
+	return err
+}
+
+// DeleteExpired removes ended sessions and sign-in failures older than the
+// lock window.
+func (s *Store) DeleteExpired(ctx context.Context, lockWindow time.Duration) error {
+	if _, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE idle_expires_at <= now() OR expires_at <= now()`); err != nil {
+		return fmt.Errorf("delete expired sessions: %w", err)
+	}
+	if _, err := s.pool.Exec(ctx, `DELETE FROM sign_in_failures WHERE failed_at < now() - $1::interval`, lockWindow); err != nil {
+		return fmt.Errorf("delete old sign-in failures: %w", err)
+	}
+	return nil
+}
+
+// Token is a personal API token as its owner sees it in the list; the
+// secret itself is shown once, at creation, and never stored.
+type Token struct {
+	ID         int64      `db:"id"`
+	Name       string     `db:"name"`
+	CreatedAt  time.Time  `db:"created_at"`
+	LastUsedOn *time.Time `db:"last_used_on"`
+	RevokedAt  *time.Time `db:"revoked_at"`
+}
+
+// CreateToken stores the hash of a new token.
+func (s *Store) CreateToken(ctx context.Context, accountID int64, name string, hash []byte) (Token, error) {
+	rows, _ := s.pool.Query(ctx, `INSERT INTO api_tokens (account_id, name, token_hash) VALUES ($1, $2, $3)
+		RETURNING id, name, created_at, last_used_on, revoked_at`, accountID, name, hash)
+	t, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Token])
+	if err != nil {
+		return t, fmt.Errorf("create token: %w", err)
+	}
+	return t, nil
+}
+
+// Tokens lists an account's tokens, newest first.
+func (s *Store) Tokens(ctx context.Context, accountID int64) ([]Token, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT id, name, created_at, last_used_on, revoked_at FROM api_tokens
+		WHERE account_id = $1 ORDER BY revoked_at IS NOT NULL, created_at DESC`, accountID)
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Token])
+	if err != nil {
+		return nil, fmt.Errorf("list tokens: %w", err)
+	}
+	return list, nil
+}
+
+// RevokeToken revokes one of the account's own tokens.
+func (s *Store) RevokeToken(ctx context.Context, accountID, tokenID int64) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 AND account_id = $2`, tokenID, accountID)
+	if err != nil {
+		return fmt.Errorf("revoke token: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return errs.E(errs.NotFound, "error.not_found")
+	}
+	return nil
+}
+
+// AccountByToken loads the active account of a live token and records
+// today as the day it was last used (at most one write a day).
+func (s *Store) AccountByToken(ctx context.Context, hash []byte) (Account, error) {
+	var accountID int64
+	err := s.pool.QueryRow(ctx, `SELECT account_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL`, hash).Scan(&accountID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Account{}, errs.E(errs.Unauthenticated, "auth.token_invalid")
+	}
+	if err != nil {
+		return Account{}, fmt.Errorf("load token: %w", err)
+	}
+	if _, err := s.pool.Exec(ctx, `UPDATE api_tokens SET last_used_on = current_date
+		WHERE token_hash = $1 AND last_used_on IS DISTINCT FROM current_date`, hash); err != nil {
+		return Account{}, fmt.Errorf("record token use: %w", err)
+	}
+	a, err := s.AccountByID(ctx, accountID)
+	if err != nil || a.DisabledAt != nil {
+		return Account{}, errs.E(errs.Unauthenticated, "auth.token_invalid")
+	}
+	return a, nil
+}
+
+// RecentFailures counts the failed sign-ins under key within window.
+func (s *Store) RecentFailures(ctx context.Context, key string, window time.Duration) (int, error) {
+	var n int
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM sign_in_failures WHERE key = $1 AND failed_at > now() - $2::interval`, key, window).Scan(&n)
+	return n, err
+}
+
+// AddFailure records a failed sign-in under each key.
+func (s *Store) AddFailure(ctx context.Context, keys ...string) error {
+	_, err := s.pool.Exec(ctx, `INSERT INTO sign_in_failures (key) SELECT unnest($1::text[])`, keys)
+	return err
+}
+
+// ClearFailures forgets the failures under key after a successful sign-in:
+// the limit counts wrong passwords in a row.
+func (s *Store) ClearFailures(ctx context.Context, key string) error {
+	_, err := s.pool.Exec(ctx, `DELETE FROM sign_in_failures WHERE key = $1`, key)
+	return err
+}

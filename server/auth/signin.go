@@ -1,0 +1,149 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fachnetz/fachnetz/frontend"
+	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/web"
+)
+
+// CheckPassword verifies a sign-in. Wrong password, unknown address,
+// disabled account and an account without password all get the same
+// answer, in about the same time. After MaxFailures wrong passwords in a
+// row for one address (or MaxAddressFailures from one client) every
+// attempt is refused, the right password too, until the lock expires.
+func (a *Auth) CheckPassword(ctx context.Context, email, password, clientAddr string) (Account, error) {
+	emailKey := "email:" + strings.ToLower(strings.TrimSpace(email))
+	addrKey := "address:" + clientAddr
+	for _, limit := range []struct {
+		key string
+		max int
+	}{{emailKey, a.cfg.MaxFailures}, {addrKey, a.cfg.MaxAddressFailures}} {
+		n, err := a.store.RecentFailures(ctx, limit.key, a.cfg.LockDuration)
+		if err != nil {
+			return Account{}, fmt.Errorf("count sign-in failures: %w", err)
+		}
+		if n >= limit.max {
+			return Account{}, errs.E(errs.TooManyRequests, "auth.locked", "Minutes", int(a.cfg.LockDuration.Minutes()))
+		}
+	}
+	acc, err := a.store.AccountByEmail(ctx, strings.TrimSpace(email))
+	usable := err == nil && acc.PasswordHash != nil && acc.DisabledAt == nil
+	hash := a.dummyHash
+	if usable {
+		hash = *acc.PasswordHash
+	}
+	ok, verr := VerifyPassword(password, hash)
+	if verr != nil {
+		a.log.Error("stored password hash is malformed", "account", acc.ID)
+	}
+	if !usable || !ok {
+		if err := a.store.AddFailure(ctx, emailKey, addrKey); err != nil {
+			return Account{}, fmt.Errorf("record sign-in failure: %w", err)
+		}
+		return Account{}, errs.E(errs.Unauthenticated, "auth.wrong_credentials")
+	}
+	if err := a.store.ClearFailures(ctx, emailKey); err != nil {
+		return Account{}, fmt.Errorf("clear sign-in failures: %w", err)
+	}
+	return acc, nil
+}
+
+// startSession signs the browser in with a fresh session id, deleting the
+// one it had, so that an id fixed by an attacker before sign-in is useless.
+func (a *Auth) startSession(c *gin.Context, acc Account) error {
+	var old []byte
+	if id, err := c.Cookie(a.sessionCookie()); err == nil && id != "" {
+		old = hashToken(id)
+	}
+	id := randomToken(32) // 256 bits
+	if err := a.store.CreateSession(c.Request.Context(), acc.ID, hashToken(id), randomToken(32), a.cfg.SessionIdle, a.cfg.SessionMax, old); err != nil {
+		return err
+	}
+	a.setCookie(c, a.sessionCookie(), id, 0, http.SameSiteLaxMode)
+	return nil
+}
+
+type signInPage struct {
+	Form *frontend.Form
+	Next string
+	OIDC bool
+}
+
+func (a *Auth) signInForm(c *gin.Context) {
+	if web.ViewerOf(c) != nil {
+		c.Redirect(http.StatusSeeOther, web.LocalPath(c.Query("next")))
+		return
+	}
+	page := signInPage{Form: frontend.NewForm(), Next: web.LocalPath(c.Query("next")), OIDC: a.oidc != nil}
+	if msg := c.Query("fehler"); msg != "" && strings.HasPrefix(msg, "auth.") {
+		page.Form.Fail("email", a.web.T(c, msg))
+	}
+	a.web.Render(c, http.StatusOK, "auth/signin", a.web.T(c, "auth.signin.title"), page)
+}
+
+func (a *Auth) signIn(c *gin.Context) {
+	form := frontend.NewForm()
+	form.Set("email", strings.TrimSpace(c.PostForm("email")))
+	page := signInPage{Form: form, Next: web.LocalPath(c.PostForm("next")), OIDC: a.oidc != nil}
+	if form.Values["email"] == "" {
+		form.Fail("email", a.web.T(c, "form.required"))
+	}
+	if c.PostForm("password") == "" {
+		form.Fail("password", a.web.T(c, "form.required"))
+	}
+	if form.Failed() {
+		a.web.Render(c, http.StatusUnprocessableEntity, "auth/signin", a.web.T(c, "auth.signin.title"), page)
+		return
+	}
+	acc, err := a.CheckPassword(c.Request.Context(), form.Values["email"], c.PostForm("password"), c.ClientIP())
+	if err != nil {
+		if errs.CodeOf(err) == errs.Internal {
+			a.web.Fail(c, err)
+			return
+		}
+		form.Fail("email", a.web.Message(c, err))
+		a.web.Render(c, web.Status(errs.CodeOf(err)), "auth/signin", a.web.T(c, "auth.signin.title"), page)
+		return
+	}
+	if err := a.startSession(c, acc); err != nil {
+		a.web.Fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, page.Next)
+}
+
+func (a *Auth) signOut(c *gin.Context) {
+	if id, err := c.Cookie(a.sessionCookie()); err == nil && id != "" {
+		if err := a.store.DeleteSession(c.Request.Context(), hashToken(id)); err != nil {
+			a.web.Fail(c, err)
+			return
+		}
+	}
+	a.setCookie(c, a.sessionCookie(), "", -1, http.SameSiteLaxMode)
+	c.Redirect(http.StatusSeeOther, "/")
+}
+
+// Sweep deletes expired sessions and old sign-in failures every interval
+// until ctx ends.
+func (a *Auth) Sweep(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if err := a.store.DeleteExpired(ctx, a.cfg.LockDuration); err != nil && ctx.Err() == nil {
+			a.log.Warn("sweep sessions", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

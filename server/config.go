@@ -1,0 +1,289 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the validated configuration of a fachnetz process.
+type Config struct {
+	Addr            string
+	DatabaseURL     string
+	MeiliURL        string
+	MeiliKey        string
+	DataDir         string
+	BaseURL         *url.URL
+	LogLevel        slog.Level
+	Migrate         bool
+	ShutdownTimeout time.Duration
+
+	SessionIdle        time.Duration
+	SessionMax         time.Duration
+	MaxFailures        int
+	MaxAddressFailures int
+	LockDuration       time.Duration
+	TrustedProxies     []string
+
+	OIDCIssuer        string
+	OIDCClientID      string
+	OIDCClientSecret  string
+	OIDCAgencyClaim   string
+	OIDCGroupsClaim   string
+	OIDCDefaultAgency string
+}
+
+// setting is one configuration value: its environment variable, its flag,
+// and the check that turns the text into a Config field.
+type setting struct {
+	env, flag, def, usage string
+	value                 string
+	apply                 func(c *Config, v string) error
+}
+
+func settings() []*setting {
+	return []*setting{
+		{env: "FACHNETZ_ADDR", flag: "addr", def: "127.0.0.1:8080", usage: "address to listen on (host:port)",
+			apply: func(c *Config, v string) error {
+				_, port, err := net.SplitHostPort(v)
+				if err != nil {
+					return fmt.Errorf("want host:port, for example 127.0.0.1:8080")
+				}
+				if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+					return fmt.Errorf("port %q is not a number from 0 to 65535", port)
+				}
+				c.Addr = v
+				return nil
+			}},
+		{env: "FACHNETZ_DATABASE_URL", flag: "database-url", usage: "PostgreSQL connection URL (required)",
+			apply: func(c *Config, v string) error {
+				if v == "" {
+					return fmt.Errorf("is required, for example postgres://fachnetz:secret@127.0.0.1:5432/fachnetz")
+				}
+				if u, err := url.Parse(v); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+					return fmt.Errorf("want a postgres:// URL")
+				}
+				c.DatabaseURL = v
+				return nil
+			}},
+		{env: "FACHNETZ_MEILI_URL", flag: "meili-url", def: "http://127.0.0.1:7700", usage: "Meilisearch URL",
+			apply: func(c *Config, v string) error {
+				u, err := url.Parse(v)
+				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+					return fmt.Errorf("want an http:// or https:// URL")
+				}
+				c.MeiliURL = strings.TrimRight(v, "/")
+				return nil
+			}},
+		{env: "FACHNETZ_MEILI_KEY", flag: "meili-key", usage: "Meilisearch API key",
+			apply: func(c *Config, v string) error { c.MeiliKey = v; return nil }},
+		{env: "FACHNETZ_DATA_DIR", flag: "data-dir", def: "data", usage: "directory for attachments",
+			apply: func(c *Config, v string) error {
+				if v == "" {
+					return fmt.Errorf("must not be empty")
+				}
+				c.DataDir = v
+				return nil
+			}},
+		{env: "FACHNETZ_BASE_URL", flag: "base-url", def: "http://127.0.0.1:8080", usage: "public URL of this instance",
+			apply: func(c *Config, v string) error {
+				u, err := url.Parse(v)
+				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+					return fmt.Errorf("want an absolute http:// or https:// URL")
+				}
+				c.BaseURL = u
+				return nil
+			}},
+		{env: "FACHNETZ_LOG_LEVEL", flag: "log-level", def: "info", usage: "debug, info, warn or error",
+			apply: func(c *Config, v string) error {
+				if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
+					return fmt.Errorf("want debug, info, warn or error")
+				}
+				return nil
+			}},
+		{env: "FACHNETZ_MIGRATE", flag: "migrate", def: "true", usage: "apply migrations at start",
+			apply: func(c *Config, v string) error {
+				b, err := strconv.ParseBool(v)
+				if err != nil {
+					return fmt.Errorf("want true or false")
+				}
+				c.Migrate = b
+				return nil
+			}},
+		{env: "FACHNETZ_SHUTDOWN_TIMEOUT", flag: "shutdown-timeout", def: "20s", usage: "time to finish requests on shutdown",
+			apply: func(c *Config, v string) error {
+				d, err := time.ParseDuration(v)
+				if err != nil || d < 0 {
+					return fmt.Errorf("want a duration such as 20s")
+				}
+				c.ShutdownTimeout = d
+				return nil
+			}},
+		duration("FACHNETZ_SESSION_IDLE", "session-idle", "8h", "sign out after this long without a request", func(c *Config) *time.Duration { return &c.SessionIdle }),
+		duration("FACHNETZ_SESSION_MAX", "session-max", "168h", "sign out this long after sign-in in any case", func(c *Config) *time.Duration { return &c.SessionMax }),
+		count("FACHNETZ_SIGNIN_MAX_FAILURES", "signin-max-failures", "5", "wrong passwords in a row before an account is locked", func(c *Config) *int { return &c.MaxFailures }),
+		count("FACHNETZ_SIGNIN_MAX_ADDRESS_FAILURES", "signin-max-address-failures", "20", "failed sign-ins from one client address before it is locked", func(c *Config) *int { return &c.MaxAddressFailures }),
+		duration("FACHNETZ_SIGNIN_LOCK", "signin-lock", "15m", "how long a sign-in lock lasts", func(c *Config) *time.Duration { return &c.LockDuration }),
+		{env: "FACHNETZ_TRUSTED_PROXIES", flag: "trusted-proxies", usage: "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed",
+			apply: func(c *Config, v string) error {
+				for _, p := range strings.Split(v, ",") {
+					if p = strings.TrimSpace(p); p == "" {
+						continue
+					}
+					if net.ParseIP(p) == nil {
+						if _, _, err := net.ParseCIDR(p); err != nil {
+							return fmt.Errorf("%q is neither an IP address nor a CIDR", p)
+						}
+					}
+					c.TrustedProxies = append(c.TrustedProxies, p)
+				}
+				return nil
+			}},
+		{env: "FACHNETZ_OIDC_ISSUER", flag: "oidc-issuer", usage: "issuer URL of the OpenID provider; empty turns OIDC sign-in off",
+			apply: func(c *Config, v string) error {
+				if v != "" {
+					if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+						return fmt.Errorf("want an http:// or https:// URL")
+					}
+				}
+				c.OIDCIssuer = v
+				return nil
+			}},
+		text("FACHNETZ_OIDC_CLIENT_ID", "oidc-client-id", "", "client id registered at the provider", func(c *Config) *string { return &c.OIDCClientID }),
+		text("FACHNETZ_OIDC_CLIENT_SECRET", "oidc-client-secret", "", "client secret", func(c *Config) *string { return &c.OIDCClientSecret }),
+		text("FACHNETZ_OIDC_AGENCY_CLAIM", "oidc-agency-claim", "agency", "ID token claim with the agency's slug", func(c *Config) *string { return &c.OIDCAgencyClaim }),
+		text("FACHNETZ_OIDC_GROUPS_CLAIM", "oidc-groups-claim", "groups", "ID token claim with the person's group slugs; empty: groups are not synchronised", func(c *Config) *string { return &c.OIDCGroupsClaim }),
+		text("FACHNETZ_OIDC_DEFAULT_AGENCY", "oidc-default-agency", "", "agency of people whose token names none", func(c *Config) *string { return &c.OIDCDefaultAgency }),
+	}
+}
+
+func duration(env, flag, def, usage string, field func(*Config) *time.Duration) *setting {
+	return &setting{env: env, flag: flag, def: def, usage: usage, apply: func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("want a positive duration such as 15m or 8h")
+		}
+		*field(c) = d
+		return nil
+	}}
+}
+
+func count(env, flag, def, usage string, field func(*Config) *int) *setting {
+	return &setting{env: env, flag: flag, def: def, usage: usage, apply: func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return fmt.Errorf("want a whole number of at least 1")
+		}
+		*field(c) = n
+		return nil
+	}}
+}
+
+func text(env, flag, def, usage string, field func(*Config) *string) *setting {
+	return &setting{env: env, flag: flag, def: def, usage: usage, apply: func(c *Config, v string) error {
+		*field(c) = v
+		return nil
+	}}
+}
+
+// check validates what depends on several settings.
+func (c *Config) check() error {
+	if c.OIDCIssuer != "" && c.OIDCClientID == "" {
+		return &configError{"FACHNETZ_OIDC_CLIENT_ID (--oidc-client-id) is required when FACHNETZ_OIDC_ISSUER is set"}
+	}
+	if c.SessionIdle > c.SessionMax {
+		return &configError{"FACHNETZ_SESSION_IDLE must not be longer than FACHNETZ_SESSION_MAX"}
+	}
+	return nil
+}
+
+// configError is a configuration mistake; it ends the process with status 2.
+type configError struct{ msg string }
+
+func (e *configError) Error() string { return e.msg }
+
+// loadConfig reads the environment, lets flags override it, and validates
+// every value, naming the variable of the first that is wrong.
+func loadConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*Config, error) {
+	cfg, rest, err := loadConfigArgs(fs, args, getenv)
+	if err == nil && len(rest) > 0 {
+		return nil, &configError{fmt.Sprintf("unexpected argument %q", rest[0])}
+	}
+	return cfg, err
+}
+
+// loadConfigArgs is loadConfig for commands that take arguments besides
+// flags; flags may stand before, between and after them.
+func loadConfigArgs(fs *flag.FlagSet, args []string, getenv func(string) string) (*Config, []string, error) {
+	all := settings()
+	for _, s := range all {
+		// The default shown by -h is the built-in one, never the
+		// environment's value: that may hold a password.
+		fs.StringVar(&s.value, s.flag, s.def, s.usage+" ("+s.env+")")
+	}
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, s := range all {
+		if v, ok := lookup(getenv, s.env); ok && !isFlagSet(fs, s.flag) {
+			s.value = v
+		}
+	}
+	c := &Config{}
+	for _, s := range all {
+		if err := s.apply(c, strings.TrimSpace(s.value)); err != nil {
+			return nil, nil, &configError{fmt.Sprintf("%s (--%s) %s", s.env, s.flag, err)}
+		}
+	}
+	if err := c.check(); err != nil {
+		return nil, nil, err
+	}
+	return c, rest, nil
+}
+
+func lookup(getenv func(string) string, name string) (string, bool) {
+	v := getenv(name)
+	return v, v != ""
+}
+
+// parseFlags parses quietly, so that a mistake is one line; only an explicit
+// -h prints the list of flags. Flags may follow positional arguments
+// ("agencies add SLUG --name N"); the positional ones are returned.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	out := fs.Output()
+	fs.SetOutput(io.Discard)
+	defer fs.SetOutput(out)
+	var rest []string
+	for {
+		err := fs.Parse(args)
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(out, "Usage of %s:\n", fs.Name())
+			fs.PrintDefaults()
+		}
+		if err != nil {
+			return nil, flagError(err)
+		}
+		if fs.NArg() == 0 {
+			return rest, nil
+		}
+		rest = append(rest, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// flagError keeps a help request recognisable and makes any other flag
+// mistake a configuration error.
+func flagError(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return &configError{err.Error()}
+}

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/site"
+	"github.com/fachnetz/fachnetz/server/web"
+)
+
+// routes builds the middleware chain and mounts every area's routes. The
+// order matters: the request id comes first so that every later log line
+// carries it, and security headers are set before any handler writes.
+func (s *Server) routes() http.Handler {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	w := s.web
+
+	r := gin.New()
+	if err := r.SetTrustedProxies(s.cfg.TrustedProxies); err != nil {
+		panic(err) // validated in config
+	}
+	r.HandleMethodNotAllowed = true
+	r.RedirectTrailingSlash = true
+	r.Use(
+		web.WithRequestID(),
+		web.Metrics(reg),
+		web.AccessLog(s.log),
+		w.Recover(),
+		web.SecurityHeaders(s.cfg.BaseURL.Scheme == "https"),
+		web.LimitBody(1<<20),
+		w.Language(),
+	)
+	r.NoRoute(func(c *gin.Context) { w.Fail(c, errs.E(errs.NotFound, "error.not_found")) })
+	r.NoMethod(func(c *gin.Context) {
+		w.FailStatus(c, http.StatusMethodNotAllowed, errs.Invalid, w.T(c, "error.method_not_allowed"))
+	})
+
+	r.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
+	r.GET("/readyz", s.ready)
+	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
+	assets := gin.WrapH(s.frontend.Assets)
+	r.GET("/static/*path", assets)
+	r.HEAD("/static/*path", assets)
+
+	// Everything below knows who is asking and is CSRF-protected.
+	app := r.Group("", s.auth.Authenticate())
+	site.New(w, s.pool).Routes(app)
+	s.auth.Routes(app)
+	signedIn := app.Group("", s.auth.RequireSignIn())
+	s.spaces.Routes(signedIn)
+
+	api := app.Group("/api/v1")
+	s.auth.APIRoutes(api)
+	apiSignedIn := api.Group("", s.auth.RequireSignIn())
+	s.spaces.APIRoutes(apiSignedIn)
+	return r
+}
+
+// ready reports whether this server can do its work: PostgreSQL must
+// answer; Meilisearch is reported but not required, because search falls
+// back to PostgreSQL while it is away.
+func (s *Server) ready(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+	defer cancel()
+	status, body := http.StatusOK, gin.H{"status": "ok", "postgres": "ok", "meilisearch": "ok"}
+	if err := s.pool.Ping(ctx); err != nil {
+		status, body["status"], body["postgres"] = http.StatusServiceUnavailable, "unavailable", "unavailable"
+	}
+	if _, err := s.meili.HealthWithContext(ctx); err != nil {
+		body["meilisearch"] = "unavailable"
+		if status == http.StatusOK {
+			body["status"] = "degraded"
+		}
+	}
+	c.JSON(status, body)
+}
+
+// unwrapSyscall shortens "listen tcp 127.0.0.1:8080: bind: address already
+// in use" to its last part, since the caller names the address already.
+func unwrapSyscall(err error) error {
+	var se *os.SyscallError
+	if errors.As(err, &se) {
+		return se.Err
+	}
+	var oe *net.OpError
+	if errors.As(err, &oe) {
+		return oe.Err
+	}
+	return err
+}
+
+func isFlagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/server/auth"
+	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/postgres"
+)
+
+// demoPassword is the password of every demo account. Demo content is for
+// trying Fachnetz out on one's own machine, never for production.
+const demoPassword = "fachnetz-demo-2026"
+
+type demoPerson struct {
+	email, name, handle, agency string
+	admin, knowledgeManager     bool
+}
+
+var demoPeople = []demoPerson{
+	{"anna.schmidt@lfd.example", "Anna Schmidt", "anna.schmidt", "lfd", true, false},
+	{"bernd.mueller@lfd.example", "Bernd Müller", "bernd.mueller", "lfd", false, true},
+	{"clara.weber@lfd.example", "Clara Weber", "clara.weber", "lfd", false, false},
+	{"deniz.yilmaz@musterstadt.example", "Deniz Yılmaz", "deniz.yilmaz", "musterstadt", false, false},
+	{"eva.fischer@musterstadt.example", "Eva Fischer", "eva.fischer", "musterstadt", false, false},
+}
+
+type demoSpace struct {
+	slug, name, description, agency, owner string
+	visibility                             policies.Visibility
+	members                                map[string]policies.Role
+}
+
+var demoSpaces = []demoSpace{
+	{"lfd", "Landesamt für Digitalisierung", "Das Wissen des ganzen Hauses: Verfahren, Zuständigkeiten, Vorlagen.", "lfd", "anna.schmidt",
+		policies.Organisation, nil},
+	{"musterstadt", "Stadtverwaltung Musterstadt", "Wissen der Stadtverwaltung für alle Beschäftigten.", "musterstadt", "deniz.yilmaz",
+		policies.Organisation, nil},
+	{"netzwerk-vergabe", "Netzwerk Vergabe", "Behördenübergreifender Austausch zu Vergabeverfahren und Beschaffung.", "lfd", "bernd.mueller",
+		policies.Network, map[string]policies.Role{"eva.fischer": policies.RoleMember, "clara.weber": policies.RoleModerator}},
+	{"projekt-e-akte", "Projekt E-Akte", "Projektgruppe zur Einführung der elektronischen Akte (vertraulich).", "lfd", "clara.weber",
+		policies.Private, map[string]policies.Role{"anna.schmidt": policies.RoleMember}},
+}
+
+// seedCommand puts demo content into an empty instance. Run again, it
+// changes nothing and prints the demo accounts once more.
+func seedCommand(ctx context.Context, e env, args []string) error {
+	cfg, err := loadConfig(newFlags("seed", e), args, e.getenv)
+	if err != nil {
+		return err
+	}
+	pool, err := postgres.Open(ctx, cfg.DatabaseURL, 5*time.Second)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if _, err := postgres.Migrate(ctx, pool, newLogger(e.stderr, cfg.LogLevel)); err != nil {
+		return err
+	}
+	accounts, spaces := auth.NewStore(pool), policies.NewStore(pool)
+
+	if _, err := accounts.AgencyBySlug(ctx, "lfd"); err == nil {
+		fmt.Fprintln(e.stdout, "demo content is already there")
+		printDemoAccounts(e)
+		return nil
+	} else if !errs.Is(err, errs.NotFound) {
+		return err
+	}
+	agencies := map[string]int64{}
+	for slug, name := range map[string]string{"lfd": "Landesamt für Digitalisierung", "musterstadt": "Stadtverwaltung Musterstadt"} {
+		a, err := accounts.CreateAgency(ctx, slug, name)
+		if err != nil {
+			return fmt.Errorf("seed agency %s: %w", slug, err)
+		}
+		agencies[slug] = a.ID
+	}
+	hash, err := auth.HashPassword(demoPassword)
+	if err != nil {
+		return err
+	}
+	ids := map[string]int64{}
+	for _, p := range demoPeople {
+		acc, err := accounts.CreateAccount(ctx, auth.NewAccount{
+			AgencyID: agencies[p.agency], Email: p.email, DisplayName: p.name, Handle: p.handle,
+			PasswordHash: &hash, Admin: p.admin, KnowledgeManager: p.knowledgeManager,
+		})
+		if err != nil {
+			return fmt.Errorf("seed account %s: %w", p.email, err)
+		}
+		ids[p.handle] = acc.ID
+	}
+	for _, s := range demoSpaces {
+		sp, err := spaces.CreateSpace(ctx, policies.NewSpace{
+			Slug: s.slug, Name: s.name, Description: s.description, AgencyID: agencies[s.agency],
+			Visibility: s.visibility, AgencyRole: policies.RoleMember,
+		}, ids[s.owner])
+		if err != nil {
+			return fmt.Errorf("seed space %s: %w", s.slug, err)
+		}
+		for handle, role := range s.members {
+			if err := spaces.SetMember(ctx, sp.ID, policies.MemberRef{AccountID: ids[handle]}, role); err != nil {
+				return fmt.Errorf("seed member %s: %w", handle, err)
+			}
+		}
+	}
+	fmt.Fprintln(e.stdout, "demo content created")
+	printDemoAccounts(e)
+	return nil
+}
+
+func printDemoAccounts(e env) {
+	fmt.Fprintf(e.stdout, "demo accounts (password %q):\n", demoPassword)
+	for _, p := range demoPeople {
+		role := ""
+		switch {
+		case p.admin:
+			role = " (admin)"
+		case p.knowledgeManager:
+			role = " (knowledge manager)"
+		}
+		fmt.Fprintf(e.stdout, "  %-34s %s%s\n", p.email, p.name, role)
+	}
+}

@@ -1,0 +1,223 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/meilisearch/meilisearch-go"
+
+	"github.com/fachnetz/fachnetz/frontend"
+	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/server/auth"
+	"github.com/fachnetz/fachnetz/server/postgres"
+	"github.com/fachnetz/fachnetz/server/web"
+)
+
+// Server is one running fachnetz: its listener, its connections and the
+// HTTP handler wired from every area. It is the only place that knows all
+// of them.
+type Server struct {
+	cfg      *Config
+	log      *slog.Logger
+	pool     *pgxpool.Pool
+	meili    meilisearch.ServiceManager
+	frontend *frontend.Frontend
+	web      *web.Web
+	enforcer *policies.Enforcer
+	spaces   *policies.Spaces
+	auth     *auth.Auth
+	listener net.Listener
+	http     *http.Server
+}
+
+// Open prepares a server: it takes the port first, so that a port in use is
+// reported before anything else happens, then connects to PostgreSQL,
+// migrates and wires the routes.
+func Open(ctx context.Context, cfg *Config, log *slog.Logger) (*Server, error) {
+	s := &Server{cfg: cfg, log: log}
+	fe, err := frontend.New()
+	if err != nil {
+		return nil, fmt.Errorf("templates: %w", err)
+	}
+	s.frontend = fe
+	if s.listener, err = net.Listen("tcp", cfg.Addr); err != nil {
+		return nil, fmt.Errorf("cannot listen on %s: %w", cfg.Addr, unwrapSyscall(err))
+	}
+	if s.pool, err = postgres.Open(ctx, cfg.DatabaseURL, 5*time.Second); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if cfg.Migrate {
+		if _, err := postgres.Migrate(ctx, s.pool, log); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	s.meili = meilisearch.New(cfg.MeiliURL, meilisearch.WithAPIKey(cfg.MeiliKey))
+	if err := s.wire(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.http = &http.Server{
+		Handler:           s.routes(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute, // uploads of large attachments
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	return s, nil
+}
+
+// wire creates each area with what it needs.
+func (s *Server) wire(ctx context.Context) error {
+	s.web = &web.Web{Frontend: s.frontend, Log: s.log}
+	enf, err := policies.New(ctx, s.pool, s.log)
+	if err != nil {
+		return err
+	}
+	s.enforcer = enf
+	s.spaces = policies.NewSpaces(policies.NewStore(s.pool), enf, s.web)
+	authCfg := auth.Config{
+		SecureCookies:      s.cfg.BaseURL.Scheme == "https",
+		SessionIdle:        s.cfg.SessionIdle,
+		SessionMax:         s.cfg.SessionMax,
+		MaxFailures:        s.cfg.MaxFailures,
+		MaxAddressFailures: s.cfg.MaxAddressFailures,
+		LockDuration:       s.cfg.LockDuration,
+	}
+	if s.cfg.OIDCIssuer != "" {
+		authCfg.OIDC = &auth.OIDCConfig{
+			Issuer: s.cfg.OIDCIssuer, ClientID: s.cfg.OIDCClientID, ClientSecret: s.cfg.OIDCClientSecret,
+			RedirectURL:   strings.TrimRight(s.cfg.BaseURL.String(), "/") + "/anmelden/dienstkonto/zurueck",
+			AgencyClaim:   s.cfg.OIDCAgencyClaim,
+			GroupsClaim:   s.cfg.OIDCGroupsClaim,
+			DefaultAgency: s.cfg.OIDCDefaultAgency,
+			OnGroups: func(ctx context.Context, accountID int64, groups []string) error {
+				if err := s.spaces.Store.SyncAccountGroups(ctx, accountID, groups); err != nil {
+					return err
+				}
+				return enf.Reload(ctx)
+			},
+		}
+	}
+	s.auth, err = auth.New(ctx, authCfg, auth.NewStore(s.pool), s.web, s.log)
+	return err
+}
+
+// Addr is the address the server listens on, with the port resolved when
+// the configuration asked for port 0.
+func (s *Server) Addr() string { return s.listener.Addr().String() }
+
+// Serve answers requests until ctx ends, then lets running requests finish
+// within the shutdown timeout.
+func (s *Server) Serve(ctx context.Context) error {
+	errc := make(chan error, 1)
+	go func() { errc <- s.http.Serve(s.listener) }()
+	background, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopBackground()
+	go s.enforcer.Listen(background)
+	go s.auth.Sweep(background, 10*time.Minute)
+	s.log.Info("serving", "addr", s.Addr(), "base_url", s.cfg.BaseURL.String(), "version", versionString())
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down", "timeout", s.cfg.ShutdownTimeout.String())
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := s.http.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Close releases what Open took.
+func (s *Server) Close() {
+	if s.pool != nil {
+		s.pool.Close()
+	}
+	if s.listener != nil {
+		s.listener.Close()
+	}
+}
+
+func serveCommand(ctx context.Context, e env, args []string) error {
+	cfg, err := loadConfig(newFlags("serve", e), args, e.getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(e.stderr, cfg.LogLevel)
+	s, err := Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return s.Serve(ctx)
+}
+
+func migrateCommand(ctx context.Context, e env, args []string) error {
+	cfg, err := loadConfig(newFlags("migrate", e), args, e.getenv)
+	if err != nil {
+		return err
+	}
+	pool, err := postgres.Open(ctx, cfg.DatabaseURL, 5*time.Second)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	n, err := postgres.Migrate(ctx, pool, newLogger(e.stderr, cfg.LogLevel))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%d migrations applied\n", n)
+	return nil
+}
+
+func healthcheckCommand(ctx context.Context, e env, args []string) error {
+	fs := newFlags("healthcheck", e)
+	addr := fs.String("addr", "127.0.0.1:8080", "address of the local server")
+	if rest, err := parseFlags(fs, args); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		return &configError{fmt.Sprintf("unexpected argument %q", rest[0])}
+	}
+	if v := e.getenv("FACHNETZ_ADDR"); v != "" && !isFlagSet(fs, "addr") {
+		*addr = v
+	}
+	host, port, err := net.SplitHostPort(*addr)
+	if err != nil {
+		return &configError{fmt.Sprintf("--addr %q: want host:port", *addr)}
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/healthz", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("healthcheck: %w", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthcheck: /healthz answered %s", resp.Status)
+	}
+	return nil
+}
