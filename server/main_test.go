@@ -57,8 +57,14 @@ func testEnv(t *testing.T, overrides map[string]string) func(string) string {
 // returns its base URL.
 func startServer(t *testing.T) string {
 	t.Helper()
+	return startServerWith(t, nil)
+}
+
+// startServerWith is startServer with some settings changed.
+func startServerWith(t *testing.T, overrides map[string]string) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	cfg, err := loadConfig(newFlags("serve", env{stderr: io.Discard}), nil, testEnv(t, nil))
+	cfg, err := loadConfig(newFlags("serve", env{stderr: io.Discard}), nil, testEnv(t, overrides))
 	if err != nil {
 		t.Fatal(err)
 	}

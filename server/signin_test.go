@@ -171,3 +171,55 @@ func TestAPITokenLifecycle(t *testing.T) {
 		t.Fatalf("no token: %d", status)
 	}
 }
+
+func TestSessionCookieFlags(t *testing.T) {
+	p := makePerson(t, makeAgency(t), false)
+	for _, tc := range []struct {
+		baseURL, name string
+		secure        bool
+	}{
+		{"http://127.0.0.1:8080", "fachnetz_session", false},
+		{"https://fachnetz.behoerde.example", "__Host-fachnetz_session", true},
+	} {
+		base := startServerWith(t, map[string]string{"FACHNETZ_BASE_URL": tc.baseURL})
+		b := newBrowser(t, base)
+		b.get("/anmelden")
+		// A Secure cookie does not come back over plain HTTP, so read the
+		// token from the page and the cookie from the answer.
+		req, _ := http.NewRequest(http.MethodPost, base+"/anmelden", strings.NewReader(url.Values{
+			"email": {p.Email}, "password": {p.Password}, "csrf_token": {b.csrf},
+		}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		u, _ := url.Parse(base)
+		for _, c := range b.client.Jar.Cookies(u) {
+			req.AddCookie(c)
+		}
+		if tc.secure {
+			// The browser would send the __Host- CSRF cookie over TLS only.
+			req.AddCookie(&http.Cookie{Name: "__Host-fachnetz_csrf", Value: b.csrf})
+		}
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		var session *http.Cookie
+		for _, c := range resp.Cookies() {
+			if c.Name == tc.name {
+				session = c
+			}
+		}
+		if session == nil {
+			t.Fatalf("%s: no %s cookie (status %d)", tc.baseURL, tc.name, resp.StatusCode)
+		}
+		if !session.HttpOnly || session.SameSite != http.SameSiteLaxMode || session.Secure != tc.secure || session.Path != "/" {
+			t.Errorf("%s: cookie %+v", tc.baseURL, session)
+		}
+		if len(session.Value) < 43 { // 32 random bytes, base64
+			t.Errorf("session id %q is shorter than 256 bits", session.Value)
+		}
+		if tc.secure && resp.Header.Get("Strict-Transport-Security") == "" {
+			t.Error("no HSTS on an https instance")
+		}
+	}
+}

@@ -10,6 +10,7 @@
 // than the base URL's (nothing may load from third-party servers), and uncaught
 // JavaScript errors.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -64,9 +65,12 @@ const problemsOf = new WeakMap();
 /**
  * A page in a fresh browser context.
  * width: 1280 (desktop) or 360 (phone); height is 800. locale sets Accept-Language
- * and navigator.language. Close it with `await page.context().close()` (or use withPage).
+ * and navigator.language. allowOrigins: further origins the page may talk to (e.g. the
+ * test OpenID provider's, which is a second server of the test run, not a third party).
+ * Close it with `await page.context().close()` (or use withPage).
  */
-export async function newPage(browser, { width = 1280, locale = 'de-DE' } = {}) {
+export async function newPage(browser, { width = 1280, locale = 'de-DE', allowOrigins = [] } = {}) {
+  const allowed = new Set([baseOrigin, ...allowOrigins.map((o) => new URL(o).origin)]);
   const context = await browser.newContext({
     baseURL,
     locale,
@@ -96,7 +100,7 @@ export async function newPage(browser, { width = 1280, locale = 'de-DE' } = {}) 
     } catch {
       origin = url;
     }
-    if (origin !== baseOrigin) {
+    if (!allowed.has(origin)) {
       problems.push(`request to another origin than ${baseOrigin}: ${req.method()} ${url}`);
     }
   });
@@ -195,4 +199,53 @@ export async function withPage(browser, opts, name, fn) {
   } finally {
     await page.context().close();
   }
+}
+
+let seq = 0;
+/** A name no other test of this run uses (handles, slugs, e-mail addresses). */
+export function unique(prefix) {
+  seq += 1;
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${seq}`;
+}
+
+/**
+ * Run the fachnetz binary under test (FACHNETZ_BIN, set by scripts/test.sh) with the
+ * environment of the test instance; returns its standard output. Used to create
+ * agencies, accounts and tokens the way an operator would.
+ */
+export function fachnetz(args, { input = '' } = {}) {
+  const bin = process.env.FACHNETZ_BIN;
+  if (!bin) throw new Error('FACHNETZ_BIN is not set: run the browser tests through make test');
+  return execFileSync(bin, args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/** Create an agency; returns its slug. */
+export function createAgency(name = 'Behörde für Browsertests') {
+  const slug = unique('behoerde');
+  fachnetz(['agencies', 'add', slug, '--name', name]);
+  return slug;
+}
+
+/**
+ * Create an account with a password; returns { email, password, name, handle }.
+ * roles: ['admin'] and/or ['knowledge-manager'].
+ */
+export function createPerson({ agency = createAgency(), name, roles = [] } = {}) {
+  const handle = unique('person').toLowerCase();
+  const email = `${handle}@example.org`;
+  const password = `ein-langes-passwort-${handle}`;
+  const displayName = name ?? `Person ${handle}`;
+  const flags = roles.map((r) => `--${r}`);
+  fachnetz(['users', 'add', '--email', email, '--name', displayName, '--agency', agency, '--handle', handle, '--password-stdin', ...flags], {
+    input: `${password}\n`,
+  });
+  return { email, password, name: displayName, handle, agency };
+}
+
+/** Sign in through the sign-in form; ends on the page `next` (default /). */
+export async function signIn(page, person, next = '/') {
+  await page.goto(`/anmelden?next=${encodeURIComponent(next)}`);
+  await page.getByLabel(/E-Mail/).fill(person.email);
+  await page.getByLabel(/^Passwort$|^Password$/).fill(person.password);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/anmelden')), page.getByRole('button', { name: /^Anmelden$|^Sign in$/ }).click()]);
 }
