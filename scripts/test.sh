@@ -4,12 +4,13 @@
 #   1. private PostgreSQL and Meilisearch in a temporary directory (FAST=1)
 #   2. go vet ./...
 #   3. go test -race -count=1 ./...        (FACHNETZ_TEST_* point at the services)
-#   4. go build ./server, fachnetz migrate, fachnetz serve on a free port, wait for /readyz
+#   4. go build ./server, fachnetz migrate, the test OpenID provider (scripts/oidc, oidc-provider
+#      from npm) on a free port, fachnetz serve on a free port with OIDC sign-in on, wait for /readyz
 #   5. browser tests: node --test frontend/e2e/ in headless Chromium (playwright-core, axe-core)
 #
-# Screenshots go to .artifacts/e2e/; on failure the service and server logs are copied
-# to .artifacts/logs/. Whatever happens (failure, Ctrl-C, SIGTERM) the server and the
-# services are stopped and the temporary directory is removed.
+# Screenshots go to .artifacts/e2e/; on failure the service, provider and server logs are
+# copied to .artifacts/logs/. Whatever happens (failure, Ctrl-C, SIGTERM) the server, the
+# OpenID provider and the services are stopped and the temporary directory is removed.
 set -euo pipefail
 
 ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
@@ -33,6 +34,7 @@ chmod 0711 "$TMP" # as root, PostgreSQL runs as user postgres and must reach $TM
 SVC=$TMP/services
 step_pid=""
 server_pid=""
+provider_pid=""
 services_started=0
 
 # shellcheck disable=SC2317 # called by trap
@@ -47,6 +49,9 @@ cleanup() {
 	fi
 	if [[ -n $server_pid ]]; then
 		stop_pid_group "$server_pid" 15
+	fi
+	if [[ -n $provider_pid ]]; then
+		stop_pid_group "$provider_pid" 10
 	fi
 	if ((services_started)); then
 		"$ROOT/scripts/services.sh" stop "$SVC" || rc=1
@@ -99,12 +104,43 @@ run go build -o "$TMP/fachnetz" ./server
 section "migrate"
 run "$TMP/fachnetz" migrate
 
-section "serve"
 # shellcheck disable=SC2119
 port=$(free_port)
 export FACHNETZ_ADDR=127.0.0.1:$port
 export FACHNETZ_DATA_DIR=$TMP/data
 export FACHNETZ_BASE_URL=http://127.0.0.1:$port
+
+section "OpenID provider (oidc-provider)"
+# A real, OpenID-certified provider for "Mit Dienstkonto anmelden"; fachnetz serve runs
+# OIDC discovery at start-up, so the provider must answer first.
+command -v node >/dev/null 2>&1 || fail "node not found; install Node.js 20 or newer"
+"$ROOT/scripts/npm-ci.sh" "$ROOT/scripts/oidc"
+oidc_port=$(free_port "$port")
+OIDC_CLIENT_SECRET=fachnetz-test-$(random_hex 16)
+export OIDC_CLIENT_SECRET
+setsid node "$ROOT/scripts/oidc/provider.mjs" --port "$oidc_port" \
+	--redirect-uri "$FACHNETZ_BASE_URL/anmelden/dienstkonto/zurueck" </dev/null >"$TMP/oidc-provider.log" 2>&1 &
+provider_pid=$!
+echo "test: OpenID provider (pid $provider_pid) on http://127.0.0.1:$oidc_port, log in $TMP/oidc-provider.log" >&2
+code=""
+for ((i = 0; i < READY_TIMEOUT * 4; i++)); do
+	code=$(http_status "$oidc_port" /.well-known/openid-configuration || true)
+	[[ $code == 200 ]] && break
+	kill -0 "$provider_pid" 2>/dev/null || break
+	sleep 0.25
+done
+if [[ $code != 200 ]]; then
+	kill -0 "$provider_pid" 2>/dev/null || echo "test: the OpenID provider exited" >&2
+	echo "test: GET /.well-known/openid-configuration answered ${code:-nothing}; last lines of its log:" >&2
+	tail -n 40 "$TMP/oidc-provider.log" >&2
+	fail "the OpenID provider did not become ready within ${READY_TIMEOUT}s"
+fi
+echo "test: the OpenID provider's discovery document answered 200" >&2
+export FACHNETZ_OIDC_ISSUER=http://127.0.0.1:$oidc_port
+export FACHNETZ_OIDC_CLIENT_ID=fachnetz
+export FACHNETZ_OIDC_CLIENT_SECRET=$OIDC_CLIENT_SECRET
+
+section "serve"
 mkdir -p "$FACHNETZ_DATA_DIR"
 setsid "$TMP/fachnetz" serve </dev/null >"$TMP/server.log" 2>&1 &
 server_pid=$!
@@ -136,10 +172,13 @@ command -v node >/dev/null 2>&1 || fail "node not found; install Node.js 20 or n
 "$ROOT/scripts/assets.sh" --check
 mkdir -p "$ARTIFACTS/e2e"
 export FACHNETZ_E2E_BASE_URL=$FACHNETZ_BASE_URL
+export FACHNETZ_E2E_OIDC_ISSUER=$FACHNETZ_OIDC_ISSUER # the provider's pages are its origin
+export FACHNETZ_BIN=$TMP/fachnetz # the tests create agencies and accounts with it
 export CHROMIUM_BIN
 export FACHNETZ_E2E_ARTIFACTS=$ARTIFACTS/e2e
 run node --test --test-concurrency=1 --test-reporter=spec frontend/e2e/
 echo "test: screenshots in ${ARTIFACTS#"$ROOT"/}/e2e/" >&2
 
-# A server that crashed during the browser tests is a failure too.
+# A server or provider that crashed during the browser tests is a failure too.
 kill -0 "$server_pid" 2>/dev/null || fail "fachnetz serve exited during the browser tests"
+kill -0 "$provider_pid" 2>/dev/null || fail "the OpenID provider exited during the browser tests"

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/fachnetz/fachnetz/server/admin"
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/site"
 	"github.com/fachnetz/fachnetz/server/web"
@@ -60,6 +61,7 @@ func (s *Server) routes() http.Handler {
 	s.auth.Routes(app)
 	signedIn := app.Group("", s.auth.RequireSignIn())
 	s.spaces.Routes(signedIn)
+	admin.New(w, s.auth.Store(), s.spaces.Store, s.enforcer, s.pool).Routes(app.Group("/verwaltung", s.auth.RequireAdmin())) // 404 for everyone else, anonymous visitors too
 
 	api := app.Group("/api/v1")
 	s.auth.APIRoutes(api)

@@ -131,7 +131,11 @@ func (a *Auth) oidcCallback(c *gin.Context) {
 	acc, err := a.oidcAccount(ctx, idToken.Issuer, claims)
 	if err != nil {
 		if e, ok := errs.As(err); ok {
-			fail(e.Key, err)
+			key := e.Key
+			if !strings.HasPrefix(key, "auth.oidc.") {
+				key = "auth.oidc.failed" // the sign-in page shows only its own messages
+			}
+			fail(key, err)
 			return
 		}
 		a.web.Fail(c, err)
@@ -166,8 +170,10 @@ func (a *Auth) oidcAccount(ctx context.Context, issuer string, claims oidcClaims
 	if acc.DisabledAt != nil {
 		return Account{}, errs.E(errs.Unauthenticated, "auth.oidc.disabled")
 	}
-	if cfg.GroupsClaim != "" && cfg.OnGroups != nil {
-		if err := cfg.OnGroups(ctx, acc.ID, stringList(claims.raw[cfg.GroupsClaim])); err != nil {
+	// Groups follow the token only when it carries the claim at all, so that
+	// a provider without groups does not wipe memberships set by hand.
+	if v, ok := claims.raw[cfg.GroupsClaim]; ok && cfg.GroupsClaim != "" && cfg.OnGroups != nil {
+		if err := cfg.OnGroups(ctx, acc.ID, stringList(v)); err != nil {
 			return Account{}, fmt.Errorf("sync groups: %w", err)
 		}
 	}

@@ -1,0 +1,136 @@
+// Package admin serves /verwaltung, where instance admins manage accounts,
+// agencies, groups and barrier reports in the browser. The caller mounts it
+// behind RequireSignIn and RequireAdmin, so every handler here may assume
+// an admin is asking; everyone else has already had a 404.
+package admin
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/fachnetz/fachnetz/frontend"
+	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/server/auth"
+	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/web"
+)
+
+// pageSize is how many rows a list shows at once.
+const pageSize = 50
+
+// Admin holds the administration's handlers and what they change.
+type Admin struct {
+	web      *web.Web
+	accounts *auth.Store
+	groups   *policies.Store
+	enforcer *policies.Enforcer
+	reports  *ReportStore
+}
+
+// New wires the administration. The enforcer must learn of every change
+// that affects access, so that it holds from the next request on.
+func New(w *web.Web, accounts *auth.Store, groups *policies.Store, enf *policies.Enforcer, pool *pgxpool.Pool) *Admin {
+	return &Admin{web: w, accounts: accounts, groups: groups, enforcer: enf, reports: NewReportStore(pool)}
+}
+
+// Routes mounts the pages on r, which the caller has restricted to admins.
+func (a *Admin) Routes(r gin.IRouter) {
+	r.GET("", a.overview)
+	r.GET("/konten", a.listAccounts)
+	r.GET("/konten/neu", a.newAccount)
+	r.POST("/konten", a.createAccount)
+	r.GET("/konten/:account", a.showAccount)
+	r.POST("/konten/:account/rollen", a.setRoles)
+	r.POST("/konten/:account/status", a.setDisabled)
+	r.GET("/behoerden", a.listAgencies)
+	r.POST("/behoerden", a.createAgency)
+	r.GET("/gruppen", a.listGroups)
+	r.POST("/gruppen", a.createGroup)
+	r.GET("/gruppen/:group", a.showGroup)
+	r.POST("/gruppen/:group/mitglieder", a.addMember)
+	r.POST("/gruppen/:group/mitglieder/entfernen", a.removeMember)
+	r.GET("/barrieren", a.listReports)
+	r.POST("/barrieren/:report/erledigt", a.resolveReport)
+}
+
+// PurgeReports deletes resolved barrier reports past their retention. The
+// report list calls it; a periodic sweep may call it too.
+func (a *Admin) PurgeReports(ctx context.Context) error {
+	_, err := a.reports.DeleteResolvedBefore(ctx, time.Now().Add(-ReportRetention))
+	return err
+}
+
+func (a *Admin) overview(c *gin.Context) {
+	open, err := a.reports.OpenReports(c.Request.Context())
+	if err != nil {
+		a.web.Fail(c, err)
+		return
+	}
+	a.web.Render(c, http.StatusOK, "admin/overview", a.web.T(c, "admin.title"), gin.H{"OpenReports": open})
+}
+
+// fail shows a rejected form again when err belongs to one of its fields
+// (a taken slug, a refused change) and answers with the error page
+// otherwise. render draws the page with the form at the given status.
+func (a *Admin) fail(c *gin.Context, form *frontend.Form, field string, err error, render func(int)) {
+	e, ok := errs.As(err)
+	if !ok || e.Code == errs.Internal {
+		a.web.Fail(c, err)
+		return
+	}
+	if e.Field != "" {
+		field = e.Field
+	}
+	form.Fail(field, a.web.Message(c, e))
+	render(web.Status(e.Code))
+}
+
+// checkbox returns "1" for a ticked box, "" otherwise.
+func checkbox(c *gin.Context, name string) string {
+	if c.PostForm(name) == "1" {
+		return "1"
+	}
+	return ""
+}
+
+// pager is the position in a long list and the links to its neighbours.
+type pager struct {
+	Page, Pages, Total int
+	Prev, Next         string
+}
+
+// pageOf reads ?seite= (1-based); anything unreadable is the first page.
+func pageOf(c *gin.Context) int {
+	n, err := strconv.Atoi(c.Query("seite"))
+	if err != nil || n < 1 {
+		return 1
+	}
+	return n
+}
+
+// newPager builds the links from the current query, so that filters stay
+// set while paging.
+func newPager(c *gin.Context, page, total int) pager {
+	p := pager{Page: page, Total: total, Pages: (total + pageSize - 1) / pageSize}
+	link := func(n int) string {
+		q := url.Values{}
+		for k, v := range c.Request.URL.Query() {
+			q[k] = v
+		}
+		q.Set("seite", strconv.Itoa(n))
+		return c.Request.URL.Path + "?" + q.Encode()
+	}
+	if page > 1 {
+		p.Prev = link(page - 1)
+	}
+	if page < p.Pages {
+		p.Next = link(page + 1)
+	}
+	return p
+}

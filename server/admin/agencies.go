@@ -1,0 +1,82 @@
+package admin
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fachnetz/fachnetz/frontend"
+	"github.com/fachnetz/fachnetz/server/auth"
+	"github.com/fachnetz/fachnetz/server/web"
+)
+
+// slugPattern is the database's rule for agency and group slugs, checked
+// here first so that a wrong slug gets a message at its field.
+var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,62}$`)
+
+type agenciesPage struct {
+	Agencies []auth.AgencyWithCount
+	Form     *frontend.Form
+	Created  string // slug of the agency just created
+}
+
+func (a *Admin) renderAgencies(c *gin.Context, status int, page agenciesPage) {
+	list, err := a.accounts.AgenciesWithCounts(c.Request.Context())
+	if err != nil {
+		a.web.Fail(c, err)
+		return
+	}
+	page.Agencies = list
+	if page.Form == nil {
+		page.Form = frontend.NewForm()
+	}
+	a.web.Render(c, status, "admin/agencies", a.web.T(c, "admin.agencies.title"), page)
+}
+
+func (a *Admin) listAgencies(c *gin.Context) {
+	a.renderAgencies(c, http.StatusOK, agenciesPage{Created: c.Query("angelegt")})
+}
+
+func (a *Admin) createAgency(c *gin.Context) {
+	form := slugNameForm(c, a.web)
+	render := func(status int) { a.renderAgencies(c, status, agenciesPage{Form: form}) }
+	if form.Failed() {
+		render(http.StatusUnprocessableEntity)
+		return
+	}
+	g, err := a.accounts.CreateAgency(c.Request.Context(), form.Values["slug"], form.Values["name"])
+	if err != nil {
+		a.fail(c, form, "slug", err, render)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/verwaltung/behoerden?angelegt="+g.Slug)
+}
+
+// slugNameForm reads and checks the name and slug of a new agency or
+// group; an empty slug is made from the name.
+func slugNameForm(c *gin.Context, w *web.Web) *frontend.Form {
+	form := frontend.NewForm()
+	name := strings.TrimSpace(c.PostForm("name"))
+	slug := strings.ToLower(strings.TrimSpace(c.PostForm("slug")))
+	form.Set("name", name)
+	form.Set("slug", slug)
+	if n := utf8.RuneCountInString(name); n == 0 {
+		form.Fail("name", w.T(c, "form.required"))
+	} else if n > 200 {
+		form.Fail("name", w.T(c, "form.too_long", "Max", 200))
+	}
+	typed := slug
+	if slug == "" && name != "" {
+		slug = web.Slugify(name, 63)
+	}
+	if (typed != "" || name != "") && !slugPattern.MatchString(slug) {
+		form.Fail("slug", w.T(c, "admin.slug_invalid"))
+	}
+	if !form.Failed() {
+		form.Set("slug", slug)
+	}
+	return form
+}
