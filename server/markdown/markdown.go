@@ -1,0 +1,211 @@
+// Package markdown is the one Markdown renderer of Fachnetz: wiki pages and
+// Q&A posts go through the same goldmark configuration (GFM, footnotes, wiki
+// links, glossary terms, heading ids), raw HTML is never passed through, and
+// the output is sanitised with a bluemonday policy that allows only what this
+// renderer itself emits.
+package markdown
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"regexp"
+	"sync"
+
+	"github.com/microcosm-cc/bluemonday"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+)
+
+// Term is a glossary entry to mark up in rendered text.
+type Term struct {
+	Slug          string   // anchor on the glossary page: /glossar#<Slug>
+	Term          string   // e.g. "Vergabeverfahren"
+	Abbreviations []string // e.g. ["OZG"] for "Onlinezugangsgesetz"
+	Definition    string   // plain text
+}
+
+// Link is a wiki link found in the source: [[Title]], [[space:Title]],
+// [[Title|label]] or [[space:Title|label]].
+type Link struct {
+	Space string // "" = the current space (Links); Render fills in Options.CurrentSpace
+	Title string // as written, trimmed
+}
+
+// Options of one rendering.
+type Options struct {
+	// Resolve tells where a wiki link points and whether the page exists.
+	// It is called once per distinct link; space is already defaulted to
+	// CurrentSpace. For a missing page it should return the page-creation URL.
+	// With a nil Resolve, or an empty href, the label is rendered as
+	// <span class="wikilink"> without a link (previews without a store).
+	Resolve      func(space, title string) (href string, exists bool)
+	CurrentSpace string
+	Glossary     []Term
+	// IDPrefix is prepended to generated heading, footnote and glossary ids so
+	// that two rendered posts on one page (question + answers) never collide.
+	// Only ASCII letters, digits, '-' and '_' are allowed.
+	IDPrefix string
+	// MissingHint is the screen-reader text appended to links to pages that
+	// do not exist yet; the caller passes it from the translation catalogue.
+	// Empty means the German default "Seite existiert noch nicht".
+	MissingHint string
+}
+
+// Heading is a heading of the rendered document, for a table of contents.
+type Heading struct {
+	Level int
+	ID    string // as in the HTML, IDPrefix included
+	Text  string
+}
+
+// Warning is something the editor should point out; the source still renders.
+type Warning struct {
+	Kind   string // "image-without-alt" (Detail = image URL)
+	Detail string
+}
+
+// Warning kinds.
+const (
+	WarnImageWithoutAlt = "image-without-alt"
+)
+
+// Result of one rendering.
+type Result struct {
+	HTML     template.HTML // safe: raw HTML off and sanitised
+	Links    []Link        // distinct wiki links in order of appearance, Space defaulted
+	Headings []Heading
+	Warnings []Warning
+	Text     string // plain visible text, whitespace-collapsed, for search and snippets
+}
+
+// Renderer renders Markdown. It holds the goldmark instance and the
+// sanitiser policy, both built once and only read afterwards, so one
+// Renderer is safe for concurrent use.
+type Renderer struct {
+	md     goldmark.Markdown
+	policy *bluemonday.Policy
+}
+
+// New builds the goldmark instance and the sanitiser policy.
+func New() *Renderer {
+	return &Renderer{md: newGoldmark(), policy: newPolicy()}
+}
+
+// idPrefixPattern keeps IDPrefix inside what the sanitiser allows in ids, so a
+// prefix can never be the reason an id is stripped.
+var idPrefixPattern = regexp.MustCompile(`^[A-Za-z0-9_-]*$`)
+
+const defaultMissingHint = "Seite existiert noch nicht"
+
+// Render turns Markdown into sanitised HTML plus what the wiki and Q&A areas
+// store beside it (links, headings, text for search).
+func (r *Renderer) Render(src string, opts Options) (Result, error) {
+	if !idPrefixPattern.MatchString(opts.IDPrefix) {
+		return Result{}, fmt.Errorf("markdown: render: invalid IDPrefix %q (allowed: A-Z a-z 0-9 - _)", opts.IDPrefix)
+	}
+	source := []byte(src)
+
+	gloss := newGlossary(opts.Glossary, opts.IDPrefix)
+	pc := parser.NewContext()
+	pc.Set(glossaryKey, gloss)
+	doc := r.md.Parser().Parse(text.NewReader(source), parser.WithContext(pc))
+	// The footnote renderer has no per-render options; it reads the prefix
+	// from the document (see footnoteIDPrefix).
+	doc.SetAttributeString(idPrefixAttr, []byte(opts.IDPrefix))
+
+	res := Result{}
+	if err := r.annotate(doc, source, opts, gloss, &res); err != nil {
+		return Result{}, fmt.Errorf("markdown: render: %w", err)
+	}
+	res.Text = plainText(doc, source)
+
+	var buf bytes.Buffer
+	buf.Grow(len(source) * 2)
+	if err := r.md.Renderer().Render(&buf, source, doc); err != nil {
+		return Result{}, fmt.Errorf("markdown: render HTML: %w", err)
+	}
+	res.HTML = template.HTML(r.policy.SanitizeBytes(buf.Bytes())) //nolint:gosec // sanitised just now
+	return res, nil
+}
+
+// annotate walks the parsed document once: it assigns heading ids, resolves
+// wiki links and collects headings, links and warnings.
+func (r *Renderer) annotate(doc ast.Node, source []byte, opts Options, gloss *glossary, res *Result) error {
+	ids := newIDs(opts.IDPrefix)
+	// Glossary ids are fixed by slug, so headings must avoid them rather
+	// than the other way round.
+	for _, id := range gloss.usedIDs() {
+		ids.reserve(id)
+	}
+	hint := opts.MissingHint
+	if hint == "" {
+		hint = defaultMissingHint
+	}
+	type target struct {
+		href   string
+		exists bool
+	}
+	resolved := map[Link]target{}
+
+	return ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			txt := plainText(n, source)
+			id := ids.generate(txt)
+			n.SetAttributeString("id", []byte(id))
+			res.Headings = append(res.Headings, Heading{Level: n.Level, ID: id, Text: txt})
+		case *ast.Image:
+			if plainText(n, source) == "" {
+				res.Warnings = append(res.Warnings, Warning{Kind: WarnImageWithoutAlt, Detail: string(n.Destination)})
+			}
+		case *WikiLink:
+			space := n.Space
+			if space == "" {
+				space = opts.CurrentSpace
+			}
+			key := Link{Space: space, Title: n.Title}
+			t, seen := resolved[key]
+			if !seen {
+				t = target{exists: true}
+				if opts.Resolve != nil {
+					t.href, t.exists = opts.Resolve(space, n.Title)
+				}
+				resolved[key] = t
+				res.Links = append(res.Links, key)
+			}
+			n.Href, n.Exists, n.MissingHint = t.href, t.exists, hint
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+// linksParser is the parser behind Links. It is built on first use and only
+// read afterwards; goldmark parsers are safe for concurrent use.
+var linksParser = sync.OnceValue(func() parser.Parser { return newGoldmark().Parser() })
+
+// Links returns the distinct wiki links of a source in order of appearance
+// without rendering, for storing outgoing links. Space is "" for links to the
+// current space. Links in code spans and code blocks are not links.
+func Links(src string) []Link {
+	source := []byte(src)
+	doc := linksParser().Parse(text.NewReader(source))
+	var links []Link
+	seen := map[Link]bool{}
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if w, ok := n.(*WikiLink); ok && entering {
+			l := Link{Space: w.Space, Title: w.Title}
+			if !seen[l] {
+				seen[l] = true
+				links = append(links, l)
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	return links
+}
