@@ -11,6 +11,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -107,6 +108,8 @@ func (f *Frontend) parse(lang string) (map[string]*template.Template, error) {
 		"asset": f.Assets.URL,
 		"date":  func(t any) string { return formatDate(lang, t) },
 		"opt":   func(value, label string) Option { return Option{Value: value, Label: label} },
+		"bytes": func(n int64) string { return formatBytes(lang, n) },
+		"str":   func(v any) string { return fmt.Sprint(v) },
 		"hopt":  func(value, label, hint string) Option { return Option{Value: value, Label: label, Hint: hint} },
 		"lang":  func() string { return lang },
 	})
@@ -223,4 +226,22 @@ func formatDate(lang string, v any) string {
 		return t.Format("02.01.2006")
 	}
 	return t.Format("2 Jan 2006")
+}
+
+// formatBytes writes a file size the way readers of lang expect it.
+func formatBytes(lang string, n int64) string {
+	units := []string{"B", "KB", "MB", "GB"}
+	v, i := float64(n), 0
+	for v >= 1000 && i < len(units)-1 {
+		v /= 1000
+		i++
+	}
+	s := strconv.FormatFloat(v, 'f', 1, 64)
+	if i == 0 {
+		s = strconv.FormatInt(n, 10)
+	}
+	if lang == "de" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s + "\u00a0" + units[i]
 }

@@ -16,7 +16,6 @@ func (s *Spaces) Routes(r gin.IRouter) {
 	r.GET("/bereiche", s.list)
 	r.GET("/bereiche/neu", s.newForm)
 	r.POST("/bereiche", s.create)
-	r.GET("/bereiche/:space", s.RequireSpace(Read), s.home)
 	r.GET("/bereiche/:space/einstellungen", s.RequireSpace(Manage), s.settings)
 	r.POST("/bereiche/:space/einstellungen", s.RequireSpace(Manage), s.saveSettings)
 	r.POST("/bereiche/:space/archiv", s.RequireSpace(Manage), s.archive)
@@ -31,14 +30,6 @@ func (s *Spaces) list(c *gin.Context) {
 		return
 	}
 	s.web.Render(c, http.StatusOK, "spaces/list", s.web.T(c, "spaces.title"), gin.H{"Spaces": spaces})
-}
-
-func (s *Spaces) home(c *gin.Context) {
-	space := SpaceOf(c)
-	s.web.Render(c, http.StatusOK, "spaces/home", space.Name, gin.H{
-		"Space":       space,
-		"Permissions": s.PermissionsIn(c.Request.Context(), SubjectOf(c), space.ID),
-	})
 }
 
 type spaceFormPage struct {

@@ -32,6 +32,8 @@ type Config struct {
 	LockDuration       time.Duration
 	TrustedProxies     []string
 
+	MaxUploadBytes int64
+
 	OIDCIssuer        string
 	OIDCClientID      string
 	OIDCClientSecret  string
@@ -131,6 +133,15 @@ func settings() []*setting {
 		count("FACHNETZ_SIGNIN_MAX_FAILURES", "signin-max-failures", "5", "wrong passwords in a row before an account is locked", func(c *Config) *int { return &c.MaxFailures }),
 		count("FACHNETZ_SIGNIN_MAX_ADDRESS_FAILURES", "signin-max-address-failures", "20", "failed sign-ins from one client address before it is locked", func(c *Config) *int { return &c.MaxAddressFailures }),
 		duration("FACHNETZ_SIGNIN_LOCK", "signin-lock", "15m", "how long a sign-in lock lasts", func(c *Config) *time.Duration { return &c.LockDuration }),
+		{env: "FACHNETZ_MAX_UPLOAD_MB", flag: "max-upload-mb", def: "25", usage: "largest attachment in megabytes",
+			apply: func(c *Config, v string) error {
+				n, err := strconv.Atoi(v)
+				if err != nil || n < 1 || n > 2048 {
+					return fmt.Errorf("want a whole number of megabytes from 1 to 2048")
+				}
+				c.MaxUploadBytes = int64(n) << 20
+				return nil
+			}},
 		{env: "FACHNETZ_TRUSTED_PROXIES", flag: "trusted-proxies", usage: "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed",
 			apply: func(c *Config, v string) error {
 				for _, p := range strings.Split(v, ",") {

@@ -136,11 +136,33 @@ func TestVersionAndMigrateCommands(t *testing.T) {
 }
 
 func TestServeStopsGracefullyOnSignal(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	var stderr bytes.Buffer
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"serve"}, testEnv(t, nil), nil, io.Discard, &stderr) }()
-	time.Sleep(300 * time.Millisecond)
+	go func() {
+		done <- run(ctx, []string{"serve"}, testEnv(t, map[string]string{"FACHNETZ_ADDR": addr}), nil, io.Discard, &stderr)
+	}()
+	// Stop it only once it serves, so that the test is about shutdown and
+	// not about a start cut short.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not come up: %s", stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	cancel()
 	select {
 	case code := <-done:

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -40,7 +41,7 @@ func (s *Server) routes() http.Handler {
 		web.AccessLog(s.log),
 		w.Recover(),
 		web.SecurityHeaders(s.cfg.BaseURL.Scheme == "https"),
-		web.LimitBody(1<<20),
+		web.LimitBody(1<<20, s.cfg.MaxUploadBytes+1<<20, isUpload),
 		w.Language(),
 	)
 	r.NoRoute(func(c *gin.Context) { w.Fail(c, errs.E(errs.NotFound, "error.not_found")) })
@@ -61,12 +62,16 @@ func (s *Server) routes() http.Handler {
 	s.auth.Routes(app)
 	signedIn := app.Group("", s.auth.RequireSignIn())
 	s.spaces.Routes(signedIn)
+	s.wiki.Routes(signedIn)
+	s.topics.Routes(signedIn)
 	admin.New(w, s.auth.Store(), s.spaces.Store, s.enforcer, s.pool).Routes(app.Group("/verwaltung", s.auth.RequireAdmin())) // 404 for everyone else, anonymous visitors too
 
 	api := app.Group("/api/v1")
 	s.auth.APIRoutes(api)
 	apiSignedIn := api.Group("", s.auth.RequireSignIn())
 	s.spaces.APIRoutes(apiSignedIn)
+	s.wiki.APIRoutes(apiSignedIn)
+	s.topics.APIRoutes(apiSignedIn)
 	return r
 }
 
@@ -107,4 +112,10 @@ func isFlagSet(fs *flag.FlagSet, name string) bool {
 	set := false
 	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
 	return set
+}
+
+// isUpload tells the requests that may carry an attachment, and so a body
+// larger than a form's.
+func isUpload(r *http.Request) bool {
+	return r.Method == http.MethodPost && (strings.HasSuffix(r.URL.Path, "/anhaenge") || strings.HasSuffix(r.URL.Path, "/attachments"))
 }

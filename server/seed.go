@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/fachnetz/fachnetz/policies"
 	"github.com/fachnetz/fachnetz/server/auth"
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/postgres"
+	"github.com/fachnetz/fachnetz/wiki"
 )
 
 // demoPassword is the password of every demo account. Demo content is for
@@ -106,6 +109,9 @@ func seedCommand(ctx context.Context, e env, args []string) error {
 			}
 		}
 	}
+	if err := seedPages(ctx, pool, ids); err != nil {
+		return err
+	}
 	fmt.Fprintln(e.stdout, "demo content created")
 	printDemoAccounts(e)
 	return nil
@@ -123,4 +129,98 @@ func printDemoAccounts(e env) {
 		}
 		fmt.Fprintf(e.stdout, "  %-34s %s%s\n", p.email, p.name, role)
 	}
+}
+
+type demoPage struct {
+	space, slug, title, author, parent string
+	body                               string
+	template                           bool
+	overdue                            bool
+}
+
+var demoPages = []demoPage{
+	{space: "lfd", slug: "dienstreisen", title: "Dienstreisen", author: "clara.weber", body: `Alles rund um Dienstreisen im Landesamt.
+
+## Ablauf in Kürze
+
+1. Reise im Portal beantragen (mindestens fünf Arbeitstage vorher).
+2. Genehmigung durch die Referatsleitung abwarten.
+3. Nach der Reise die Abrechnung einreichen, siehe [[Reisekostenabrechnung]].
+
+| Verkehrsmittel | Erstattung |
+| --- | --- |
+| Bahn, 2. Klasse | vollständig |
+| Privat-Pkw | 0,20 € je km, höchstens 130 € |
+| Flug | nur mit Begründung |
+
+Fragen zur Vergabe von Reisebüro-Leistungen beantwortet das [[netzwerk-vergabe:Vergabe unter der Schwelle|Netzwerk Vergabe]].`},
+	{space: "lfd", slug: "reisekostenabrechnung", title: "Reisekostenabrechnung", author: "anna.schmidt", parent: "dienstreisen", body: `Die Abrechnung ist binnen **sechs Monaten** nach Reiseende einzureichen (§ 3 BRKG).
+
+- [x] Belege einscannen
+- [x] Formular ausfüllen
+- [ ] Bei der Reisekostenstelle einreichen
+
+Zurück zur Übersicht: [[Dienstreisen]].`},
+	{space: "lfd", slug: "homeoffice", title: "Mobiles Arbeiten", author: "bernd.mueller", overdue: true, body: `Mobiles Arbeiten ist nach Dienstvereinbarung an bis zu drei Tagen je Woche möglich.
+
+Die Dienstvereinbarung wird derzeit überarbeitet; diese Seite ist deshalb zur Prüfung fällig.`},
+	{space: "lfd", slug: "vorlage-protokoll", title: "Vorlage: Besprechungsprotokoll", author: "anna.schmidt", template: true, body: `**Datum:** 
+**Teilnehmende:** 
+
+## Tagesordnung
+
+1. 
+
+## Beschlüsse
+
+| Nr. | Beschluss | Verantwortlich | Termin |
+| --- | --- | --- | --- |
+| 1 | | | |`},
+	{space: "netzwerk-vergabe", slug: "vergabe-unter-der-schwelle", title: "Vergabe unter der Schwelle", author: "bernd.mueller", body: `Unterhalb der EU-Schwellenwerte gilt die Unterschwellenvergabeordnung (UVgO).
+
+## Wertgrenzen (Beispiel Landesrecht)
+
+| Verfahren | bis Auftragswert (netto) |
+| --- | --- |
+| Direktauftrag | 1.000 € |
+| Verhandlungsvergabe | 100.000 € |
+| Beschränkte Ausschreibung | 1.000.000 € |
+
+Die Werte unterscheiden sich je Land. Bitte prüfen Sie die Verwaltungsvorschrift Ihres Landes.`},
+	{space: "projekt-e-akte", slug: "zeitplan", title: "Zeitplan Einführung E-Akte", author: "clara.weber", body: `Vertraulich: nur für die Projektgruppe.
+
+| Phase | Zeitraum |
+| --- | --- |
+| Pilot im Referat 2 | Q1 |
+| Rollout Abteilung Z | Q2 |`},
+}
+
+// seedPages writes the demo wiki pages straight into the store.
+func seedPages(ctx context.Context, pool *pgxpool.Pool, accounts map[string]int64) error {
+	store, spaces := wiki.NewStore(pool), policies.NewStore(pool)
+	created := map[string]int64{}
+	for _, p := range demoPages {
+		sp, err := spaces.SpaceBySlug(ctx, p.space)
+		if err != nil {
+			return err
+		}
+		owner := accounts[p.author]
+		d := wiki.Draft{Title: p.title, Body: p.body, OwnerID: &owner, ReviewIntervalDays: 365, IsTemplate: p.template,
+			Links: wiki.LinkKeys(p.space, p.body)}
+		if p.parent != "" {
+			parent := created[p.parent]
+			d.ParentID = &parent
+		}
+		page, err := store.Create(ctx, sp.ID, p.slug, d, owner)
+		if err != nil {
+			return fmt.Errorf("seed page %s: %w", p.slug, err)
+		}
+		created[p.slug] = page.ID
+		if p.overdue {
+			if _, err := pool.Exec(ctx, `UPDATE pages SET reviewed_at = now() - interval '400 days' WHERE id = $1`, page.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

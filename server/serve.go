@@ -17,8 +17,11 @@ import (
 	"github.com/fachnetz/fachnetz/frontend"
 	"github.com/fachnetz/fachnetz/policies"
 	"github.com/fachnetz/fachnetz/server/auth"
+	"github.com/fachnetz/fachnetz/server/markdown"
 	"github.com/fachnetz/fachnetz/server/postgres"
+	"github.com/fachnetz/fachnetz/server/topics"
 	"github.com/fachnetz/fachnetz/server/web"
+	"github.com/fachnetz/fachnetz/wiki"
 )
 
 // Server is one running fachnetz: its listener, its connections and the
@@ -34,6 +37,8 @@ type Server struct {
 	enforcer *policies.Enforcer
 	spaces   *policies.Spaces
 	auth     *auth.Auth
+	wiki     *wiki.Wiki
+	topics   *topics.Topics
 	listener net.Listener
 	http     *http.Server
 }
@@ -113,8 +118,47 @@ func (s *Server) wire(ctx context.Context) error {
 			},
 		}
 	}
-	s.auth, err = auth.New(ctx, authCfg, auth.NewStore(s.pool), s.web, s.log)
-	return err
+	if s.auth, err = auth.New(ctx, authCfg, auth.NewStore(s.pool), s.web, s.log); err != nil {
+		return err
+	}
+	files, err := wiki.NewFileStore(s.cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	s.topics = topics.New(s.web, s.pool)
+	s.wiki = wiki.New(wiki.NewStore(s.pool), s.spaces, markdown.New(), s.web, files, wiki.Deps{
+		MaxUpload:     s.cfg.MaxUploadBytes,
+		ResolveTopics: s.resolveTopics,
+		Glossary:      s.glossary,
+	})
+	s.topics.RegisterSection(s.wiki.TopicSection)
+	s.topics.RegisterMergeHook(wiki.MergeTopic)
+	return nil
+}
+
+func (s *Server) resolveTopics(ctx context.Context, names []string, proposer int64) ([]int64, error) {
+	list, err := s.topics.Resolve(ctx, names, proposer)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(list))
+	for i, t := range list {
+		ids[i] = t.ID
+	}
+	return ids, nil
+}
+
+// glossary hands the topic package's cached terms to the renderer.
+func (s *Server) glossary(ctx context.Context) ([]markdown.Term, error) {
+	terms, err := s.topics.Terms(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]markdown.Term, len(terms))
+	for i, t := range terms {
+		out[i] = markdown.Term{Slug: t.Slug, Term: t.Term, Abbreviations: t.Abbreviations, Definition: t.Definition}
+	}
+	return out, nil
 }
 
 // Addr is the address the server listens on, with the port resolved when
@@ -130,6 +174,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	defer stopBackground()
 	go s.enforcer.Listen(background)
 	go s.auth.Sweep(background, 10*time.Minute)
+	go s.topics.ListenGlossary(background)
 	s.log.Info("serving", "addr", s.Addr(), "base_url", s.cfg.BaseURL.String(), "version", versionString())
 	select {
 	case err := <-errc:

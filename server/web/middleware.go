@@ -91,11 +91,17 @@ func (w *Web) Language() gin.HandlerFunc {
 	}
 }
 
-// LimitBody caps request bodies; uploads set their own, larger limit.
-func LimitBody(n int64) gin.HandlerFunc {
+// LimitBody caps request bodies at n bytes, and at large for the requests
+// isLarge picks (uploads). The cap is set before anything reads the body,
+// CSRF checks of multipart forms included.
+func LimitBody(n, large int64, isLarge func(*http.Request) bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if c.Request.Body != nil {
-			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, n)
+			limit := n
+			if isLarge(c.Request) {
+				limit = large
+			}
+			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 		}
 		c.Next()
 	}

@@ -1,0 +1,222 @@
+package wiki
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/web"
+)
+
+// APIRoutes mounts the wiki's JSON API under /api/v1; the caller has
+// required a signed-in viewer.
+func (wk *Wiki) APIRoutes(r gin.IRouter) {
+	read, write := wk.spaces.RequireSpace(policies.Read), wk.spaces.RequireSpace(policies.Write)
+	r.GET("/spaces/:space/pages", read, wk.apiTree)
+	r.GET("/spaces/:space/pages/:page", read, wk.apiGet)
+	r.PUT("/spaces/:space/pages/:page", write, wk.apiPut)
+	r.GET("/spaces/:space/pages/:page/revisions", read, wk.loadPage, wk.apiRevisions)
+	r.GET("/spaces/:space/pages/:page/revisions/:n", read, wk.loadPage, wk.apiRevision)
+	r.POST("/spaces/:space/pages/:page/restore/:n", write, wk.loadPage, wk.apiRestore)
+	r.POST("/spaces/:space/pages/:page/attachments", write, wk.loadPage, wk.apiUpload)
+	r.GET("/spaces/:space/pages/:page/backlinks", read, wk.loadPage, wk.apiBacklinks)
+	r.GET("/attachments/:id", func(c *gin.Context) {
+		c.Params = append(c.Params, gin.Param{Key: "name", Value: ""})
+		wk.download(c)
+	})
+}
+
+type pageJSON struct {
+	Page
+	Topics []Topic `json:"topics"`
+	URL    string  `json:"url"`
+}
+
+func (wk *Wiki) pageJSON(c *gin.Context, p Page) (pageJSON, error) {
+	topics, err := wk.store.Topics(c.Request.Context(), p.ID)
+	return pageJSON{Page: p, Topics: topics, URL: PageURL(p.SpaceSlug, p.Slug)}, err
+}
+
+func (wk *Wiki) apiTree(c *gin.Context) {
+	nodes, err := wk.store.Tree(c.Request.Context(), policies.SpaceOf(c).ID)
+	if err != nil {
+		wk.web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"pages": buildTree(policies.SpaceOf(c).Slug, nodes, 0)})
+}
+
+func (wk *Wiki) apiGet(c *gin.Context) {
+	p, err := wk.store.PageBySlug(c.Request.Context(), policies.SpaceOf(c).ID, c.Param("page"))
+	if err != nil {
+		wk.web.Fail(c, err)
+		return
+	}
+	out, err := wk.pageJSON(c, p)
+	if err != nil {
+		wk.web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// pagePut creates or updates a page. base_revision is required for an
+// update: it is the revision the client's text is based on.
+type pagePut struct {
+	Title              string   `json:"title"`
+	Body               string   `json:"body"`
+	Message            string   `json:"message"`
+	BaseRevision       *int     `json:"base_revision"`
+	Parent             string   `json:"parent"`
+	Topics             []string `json:"topics"`
+	Owner              string   `json:"owner"`
+	ReviewIntervalDays *int     `json:"review_interval_days"`
+	IsTemplate         bool     `json:"is_template"`
+}
+
+// apiPut answers 201 for a new page, 200 for a new revision, and 409 with
+// the current page when base_revision is not the newest revision.
+func (wk *Wiki) apiPut(c *gin.Context) {
+	ctx, space := c.Request.Context(), policies.SpaceOf(c)
+	var body pagePut
+	if err := web.Bind(c, &body); err != nil {
+		wk.web.Fail(c, err)
+		return
+	}
+	existing, err := wk.store.PageBySlug(ctx, space.ID, c.Param("page"))
+	if err != nil && !errs.Is(err, errs.NotFound) {
+		wk.web.Fail(c, err)
+		return
+	}
+	creating := err != nil
+	in := input{Title: strings.TrimSpace(body.Title), Body: body.Body, Message: body.Message, Owner: body.Owner,
+		Topics: strings.Join(body.Topics, ","), Template: body.IsTemplate, Interval: 365}
+	if !creating {
+		in.Interval = existing.ReviewIntervalDays
+		in.ParentID = existing.ParentID
+		if in.Title == "" {
+			in.Title = existing.Title
+		}
+	}
+	if body.ReviewIntervalDays != nil {
+		in.Interval = *body.ReviewIntervalDays
+	}
+	if body.Parent != "" {
+		parent, perr := wk.store.PageBySlug(ctx, space.ID, body.Parent)
+		if perr != nil {
+			wk.web.Fail(c, errs.E(errs.Invalid, "wiki.parent_invalid").OnField("parent"))
+			return
+		}
+		in.ParentID = &parent.ID
+	}
+	self := int64(0)
+	if !creating {
+		self = existing.ID
+	}
+	d, problems, err := wk.draft(ctx, c, space, in, self)
+	if err == nil && len(problems) > 0 {
+		err = problems[0]
+	}
+	if err != nil {
+		wk.web.Fail(c, err)
+		return
+	}
+	var p Page
+	status := http.StatusOK
+	if creating {
+		slug := strings.ToLower(c.Param("page"))
+		if web.Slugify(slug, 100) != slug {
+			wk.web.Fail(c, errs.E(errs.Invalid, "wiki.slug_invalid"))
+			return
+		}
+		status = http.StatusCreated
+		p, err = wk.store.Create(ctx, space.ID, slug, d, web.ViewerOf(c).ID)
+	} else {
+		if body.BaseRevision == nil {
+			wk.web.Fail(c, errs.E(errs.Invalid, "wiki.base_revision_required"))
+			return
+		}
+		p, err = wk.store.Save(ctx, existing.ID, *body.BaseRevision, d, web.ViewerOf(c).ID)
+	}
+	var conflict *ErrConflict
+	if errors.As(err, &conflict) {
+		cur, _ := wk.pageJSON(c, conflict.Current)
+		c.JSON(http.StatusConflict, gin.H{
+			"error":   gin.H{"code": errs.Conflict, "message": wk.web.T(c, "wiki.conflict.message", "Revision", conflict.Current.Revision)},
+			"current": cur,
+		})
+		return
+	}
+	if err != nil {
+		wk.web.Fail(c, err)
+		return
+	}
+	out, err := wk.pageJSON(c, p)
+	if err != nil {
+		wk.web.Fail(c, err)
+		return
+	}
+	c.JSON(status, out)
+}
+
+func (wk *Wiki) apiRevisions(c *gin.Context) {
+	revs, err := wk.store.Revisions(c.Request.Context(), pageOf(c).ID)
+	if err != nil {
+		wk.web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"revisions": revs})
+}
+
+func (wk *Wiki) apiRevision(c *gin.Context) {
+	if rev, ok := wk.revisionParam(c, c.Param("n")); ok {
+		c.JSON(http.StatusOK, rev)
+	}
+}
+
+func (wk *Wiki) apiRestore(c *gin.Context) {
+	rev, ok := wk.revisionParam(c, c.Param("n"))
+	if !ok {
+		return
+	}
+	p, err := wk.Restore(c.Request.Context(), pageOf(c), rev, web.ViewerOf(c).ID, wk.web.T(c, "wiki.restore.message", "Number", rev.Number))
+	if err == nil {
+		var out pageJSON
+		if out, err = wk.pageJSON(c, p); err == nil {
+			c.JSON(http.StatusOK, out)
+			return
+		}
+	}
+	wk.web.Fail(c, err)
+}
+
+func (wk *Wiki) apiUpload(c *gin.Context) {
+	file, header, err := c.Request.FormFile("file")
+	if err != nil {
+		wk.web.Fail(c, errs.E(errs.Invalid, "wiki.attachment.missing"))
+		return
+	}
+	defer file.Close()
+	a, err := wk.Attach(c.Request.Context(), pageOf(c), header.Filename, file, web.ViewerOf(c).ID)
+	if err != nil {
+		wk.web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, gin.H{"id": a.ID, "filename": a.Filename, "content_type": a.ContentType, "size": a.Size,
+		"url": AttachmentURL(a), "api_url": "/api/v1/attachments/" + strconv.FormatInt(a.ID, 10)})
+}
+
+func (wk *Wiki) apiBacklinks(c *gin.Context) {
+	ctx, p := c.Request.Context(), pageOf(c)
+	refs, err := wk.store.Backlinks(ctx, p, wk.spaces.Enforcer.ReadableSpaces(ctx, policies.SubjectOf(c)))
+	if err != nil {
+		wk.web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"backlinks": refs})
+}

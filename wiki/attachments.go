@@ -1,0 +1,289 @@
+package wiki
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/web"
+)
+
+// allowedTypes maps the file endings people may upload to the content type
+// Fachnetz serves them with; the type a browser claims is never trusted.
+var allowedTypes = map[string]string{
+	".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+	".gif": "image/gif", ".webp": "image/webp", ".txt": "text/plain; charset=utf-8", ".csv": "text/csv; charset=utf-8",
+	".md": "text/markdown; charset=utf-8", ".zip": "application/zip",
+	".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+	".odt":  "application/vnd.oasis.opendocument.text", ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+	".odp": "application/vnd.oasis.opendocument.presentation",
+}
+
+// inlineImages are shown in pages; their content must really be that
+// image, which sniffing checks. SVG is not among them: it can carry script.
+var inlineImages = map[string]bool{"image/png": true, "image/jpeg": true, "image/gif": true, "image/webp": true}
+
+// FileStore keeps attachment contents under a directory, one file per
+// distinct content, named by its SHA-256.
+type FileStore struct{ dir string }
+
+// NewFileStore uses dir/attachments.
+func NewFileStore(dataDir string) (*FileStore, error) {
+	dir := filepath.Join(dataDir, "attachments")
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("attachment directory: %w", err)
+	}
+	return &FileStore{dir: dir}, nil
+}
+
+func (fs *FileStore) path(sum []byte) string {
+	h := hex.EncodeToString(sum)
+	return filepath.Join(fs.dir, h[:2], h[2:])
+}
+
+// Put stores r, at most max bytes, and returns its hash, size and the
+// first bytes for sniffing. Writing to a temporary file first means a
+// broken upload never leaves a half file under a real name.
+func (fs *FileStore) Put(r io.Reader, max int64) (sum []byte, size int64, head []byte, err error) {
+	tmp, err := os.CreateTemp(fs.dir, "upload-*")
+	if err != nil {
+		return nil, 0, nil, fmt.Errorf("store attachment: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	h := sha256.New()
+	headBuf := &limitedBuffer{max: 512}
+	size, err = io.Copy(io.MultiWriter(tmp, h, headBuf), io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, 0, nil, fmt.Errorf("store attachment: %w", err)
+	}
+	if size > max {
+		return nil, size, nil, errs.E(errs.Invalid, "wiki.attachment.too_large", "MB", max>>20).OnField("file")
+	}
+	if err := tmp.Close(); err != nil {
+		return nil, 0, nil, err
+	}
+	sum = h.Sum(nil)
+	final := fs.path(sum)
+	if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
+		return nil, 0, nil, err
+	}
+	if err := os.Rename(tmp.Name(), final); err != nil {
+		return nil, 0, nil, fmt.Errorf("store attachment: %w", err)
+	}
+	return sum, size, headBuf.buf, nil
+}
+
+type limitedBuffer struct {
+	buf []byte
+	max int
+}
+
+func (b *limitedBuffer) Write(p []byte) (int, error) {
+	if room := b.max - len(b.buf); room > 0 {
+		b.buf = append(b.buf, p[:min(room, len(p))]...)
+	}
+	return len(p), nil
+}
+
+// Open opens a stored content.
+func (fs *FileStore) Open(sum []byte) (*os.File, error) { return os.Open(fs.path(sum)) }
+
+// Remove deletes a content no attachment refers to any more.
+func (fs *FileStore) Remove(sum []byte) error {
+	err := os.Remove(fs.path(sum))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	return err
+}
+
+// Attachments lists a page's files by name.
+func (st *Store) Attachments(ctx context.Context, pageID int64) ([]Attachment, error) {
+	rows, _ := st.pool.Query(ctx, `SELECT id, page_id, filename, content_type, size, sha256, created_at FROM attachments WHERE page_id = $1 ORDER BY lower(filename)`, pageID)
+	return pgx.CollectRows(rows, pgx.RowToStructByName[Attachment])
+}
+
+// Attachment loads one file's record.
+func (st *Store) Attachment(ctx context.Context, id int64) (Attachment, error) {
+	rows, _ := st.pool.Query(ctx, `SELECT id, page_id, filename, content_type, size, sha256, created_at FROM attachments WHERE id = $1`, id)
+	a, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Attachment])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return a, errs.E(errs.NotFound, "error.not_found")
+	}
+	return a, err
+}
+
+// AddAttachment records a file on a page; a file of the same name is
+// replaced.
+func (st *Store) AddAttachment(ctx context.Context, a Attachment, uploader int64) (Attachment, error) {
+	err := st.pool.QueryRow(ctx, `INSERT INTO attachments (page_id, filename, content_type, size, sha256, uploaded_by)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (page_id, filename) DO UPDATE SET content_type = excluded.content_type, size = excluded.size,
+			sha256 = excluded.sha256, uploaded_by = excluded.uploaded_by, created_at = now()
+		RETURNING id, created_at`, a.PageID, a.Filename, a.ContentType, a.Size, a.SHA256, uploader).Scan(&a.ID, &a.CreatedAt)
+	if err != nil {
+		return a, fmt.Errorf("record attachment: %w", err)
+	}
+	return a, nil
+}
+
+// DeleteAttachment removes a file's record and reports whether any other
+// attachment still uses its content.
+func (st *Store) DeleteAttachment(ctx context.Context, pageID, id int64) (sum []byte, stillUsed bool, err error) {
+	err = st.pool.QueryRow(ctx, `DELETE FROM attachments WHERE id = $1 AND page_id = $2 RETURNING sha256`, id, pageID).Scan(&sum)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, false, errs.E(errs.NotFound, "error.not_found")
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("delete attachment: %w", err)
+	}
+	err = st.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM attachments WHERE sha256 = $1)`, sum).Scan(&stillUsed)
+	return sum, stillUsed, err
+}
+
+// Attach stores an uploaded file on a page after checking its name, type
+// and size.
+func (wk *Wiki) Attach(ctx context.Context, p Page, filename string, r io.Reader, uploader int64) (Attachment, error) {
+	name := cleanFilename(filename)
+	if name == "" {
+		return Attachment{}, errs.E(errs.Invalid, "wiki.attachment.missing").OnField("file")
+	}
+	ctype, ok := allowedTypes[strings.ToLower(filepath.Ext(name))]
+	if !ok {
+		return Attachment{}, errs.E(errs.Invalid, "wiki.attachment.type", "Name", name).OnField("file")
+	}
+	sum, size, head, err := wk.files.Put(r, wk.deps.MaxUpload)
+	if err != nil {
+		return Attachment{}, err
+	}
+	if inlineImages[ctype] && http.DetectContentType(head) != ctype {
+		return Attachment{}, errs.E(errs.Invalid, "wiki.attachment.not_image", "Name", name).OnField("file")
+	}
+	return wk.store.AddAttachment(ctx, Attachment{PageID: p.ID, Filename: name, ContentType: ctype, Size: size, SHA256: sum}, uploader)
+}
+
+// cleanFilename keeps the base name, without path or control characters.
+func cleanFilename(name string) string {
+	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == '"' {
+			return -1
+		}
+		return r
+	}, name)
+	name = strings.TrimSpace(name)
+	if name == "." || name == "/" {
+		return ""
+	}
+	for utf8.RuneCountInString(name) > 200 {
+		ext := filepath.Ext(name)
+		name = string([]rune(strings.TrimSuffix(name, ext))[:190]) + ext
+	}
+	return name
+}
+
+func (wk *Wiki) upload(c *gin.Context) {
+	p := pageOf(c)
+	file, header, err := c.Request.FormFile("file")
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			wk.renderView(c, http.StatusRequestEntityTooLarge, wk.web.T(c, "wiki.attachment.too_large", "MB", wk.deps.MaxUpload>>20))
+			return
+		}
+		wk.renderView(c, http.StatusUnprocessableEntity, wk.web.T(c, "wiki.attachment.missing"))
+		return
+	}
+	defer file.Close()
+	if _, err := wk.Attach(c.Request.Context(), p, header.Filename, file, web.ViewerOf(c).ID); err != nil {
+		if e, ok := errs.As(err); ok && e.Code != errs.Internal {
+			wk.renderView(c, web.Status(e.Code), wk.web.Message(c, e))
+			return
+		}
+		wk.web.Fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, PageURL(p.SpaceSlug, p.Slug)+"#anhaenge")
+}
+
+func (wk *Wiki) deleteAttachment(c *gin.Context) {
+	p := pageOf(c)
+	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
+	sum, used, err := wk.store.DeleteAttachment(c.Request.Context(), p.ID, id)
+	if err != nil {
+		wk.web.Fail(c, err)
+		return
+	}
+	if !used {
+		if err := wk.files.Remove(sum); err != nil {
+			wk.log.Warn("remove attachment content", "err", err)
+		}
+	}
+	c.Redirect(http.StatusSeeOther, PageURL(p.SpaceSlug, p.Slug)+"#anhaenge")
+}
+
+// AttachmentURL is where a file is downloaded.
+func AttachmentURL(a Attachment) string {
+	return "/anhaenge/" + strconv.FormatInt(a.ID, 10) + "/" + url.PathEscape(a.Filename)
+}
+
+// download serves a file to whoever may read its page, and answers 404 to
+// everyone else. Only safe image types are shown inline; everything else
+// is a download, and nothing may run in the browser (CSP sandbox).
+func (wk *Wiki) download(c *gin.Context) {
+	ctx := c.Request.Context()
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		wk.web.Fail(c, errs.E(errs.NotFound, "error.not_found"))
+		return
+	}
+	a, err := wk.store.Attachment(ctx, id)
+	var p Page
+	if err == nil {
+		p, err = wk.store.PageByID(ctx, a.PageID)
+	}
+	if err == nil {
+		err = wk.spaces.Check(ctx, policies.SubjectOf(c), policies.Read, p.SpaceID)
+	}
+	if err != nil {
+		wk.web.Fail(c, errs.E(errs.NotFound, "error.not_found"))
+		return
+	}
+	f, err := wk.files.Open(a.SHA256)
+	if err != nil {
+		wk.web.Fail(c, fmt.Errorf("open attachment %d: %w", a.ID, err))
+		return
+	}
+	defer f.Close()
+	disposition := "attachment"
+	if inlineImages[a.ContentType] {
+		disposition = "inline"
+	}
+	c.Header("Content-Type", a.ContentType)
+	c.Header("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": a.Filename}))
+	c.Header("Content-Security-Policy", "default-src 'none'; sandbox")
+	c.Header("Cache-Control", "private, no-cache")
+	http.ServeContent(c.Writer, c.Request, "", a.CreatedAt, f)
+}
+
+// URL is where the attachment is downloaded.
+func (a Attachment) URL() string { return AttachmentURL(a) }

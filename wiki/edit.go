@@ -1,0 +1,300 @@
+package wiki
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fachnetz/fachnetz/frontend"
+	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/markdown"
+	"github.com/fachnetz/fachnetz/server/web"
+)
+
+// ReviewIntervals are the review intervals offered, in days; 0 is never.
+var ReviewIntervals = []int{90, 180, 365, 730, 0}
+
+// editPage is what the editor shows: a new page, an edit, or a conflict.
+type editPage struct {
+	Space     policies.Space
+	Page      *Page // nil for a new page
+	Form      *frontend.Form
+	Base      int
+	Parents   []Node
+	Templates []Node
+	Intervals []int
+	Preview   any
+	Warnings  []markdown.Warning
+	Conflict  *Page // the version someone else saved meanwhile
+	Changes   []Change
+}
+
+// input is the editor's form as submitted.
+type input struct {
+	Title, Body, Message, Topics, Owner string
+	ParentID                            *int64
+	Interval                            int
+	Template                            bool
+	Base                                int
+}
+
+func readInput(c *gin.Context) input {
+	in := input{
+		Title: strings.TrimSpace(c.PostForm("title")), Body: strings.ReplaceAll(c.PostForm("body"), "\r\n", "\n"),
+		Message: strings.TrimSpace(c.PostForm("message")), Topics: c.PostForm("topics"), Owner: strings.TrimSpace(c.PostForm("owner")),
+		Template: c.PostForm("template") == "1",
+	}
+	in.Base, _ = strconv.Atoi(c.PostForm("base_revision"))
+	in.Interval, _ = strconv.Atoi(c.PostForm("review_interval"))
+	if id, err := strconv.ParseInt(c.PostForm("parent"), 10, 64); err == nil && id > 0 {
+		in.ParentID = &id
+	}
+	return in
+}
+
+func (in input) form() *frontend.Form {
+	f := frontend.NewForm()
+	f.Set("title", in.Title)
+	f.Set("body", in.Body)
+	f.Set("message", in.Message)
+	f.Set("topics", in.Topics)
+	f.Set("owner", in.Owner)
+	f.Set("review_interval", strconv.Itoa(in.Interval))
+	if in.ParentID != nil {
+		f.Set("parent", strconv.FormatInt(*in.ParentID, 10))
+	}
+	if in.Template {
+		f.Set("template", "1")
+	}
+	return f
+}
+
+// draft validates the input and turns it into what the store saves. self
+// is the page being edited (0 for a new one).
+func (wk *Wiki) draft(ctx context.Context, c *gin.Context, space policies.Space, in input, self int64) (Draft, []*errs.Error, error) {
+	var problems []*errs.Error
+	switch n := utf8.RuneCountInString(in.Title); {
+	case n == 0:
+		problems = append(problems, errs.E(errs.Invalid, "form.required").OnField("title"))
+	case n > 200:
+		problems = append(problems, errs.E(errs.Invalid, "form.too_long", "Max", 200).OnField("title"))
+	}
+	if len(in.Body) > 500000 {
+		problems = append(problems, errs.E(errs.Invalid, "form.too_long", "Max", 500000).OnField("body"))
+	}
+	if utf8.RuneCountInString(in.Message) > 500 {
+		problems = append(problems, errs.E(errs.Invalid, "form.too_long", "Max", 500).OnField("message"))
+	}
+	valid := false
+	for _, d := range ReviewIntervals {
+		valid = valid || d == in.Interval
+	}
+	if !valid {
+		problems = append(problems, errs.E(errs.Invalid, "wiki.review_interval_invalid").OnField("review_interval"))
+	}
+	d := Draft{Title: in.Title, Body: in.Body, Message: in.Message, ParentID: in.ParentID, ReviewIntervalDays: in.Interval,
+		IsTemplate: in.Template, Links: LinkKeys(space.Slug, in.Body)}
+	if in.ParentID != nil {
+		parent, err := wk.store.PageByID(ctx, *in.ParentID)
+		switch {
+		case err != nil || parent.SpaceID != space.ID:
+			problems = append(problems, errs.E(errs.Invalid, "wiki.parent_invalid").OnField("parent"))
+		case self != 0:
+			if below, err := wk.store.IsBelow(ctx, parent.ID, self); err != nil {
+				return d, nil, err
+			} else if below {
+				problems = append(problems, errs.E(errs.Invalid, "wiki.move_cycle").OnField("parent"))
+			}
+		}
+	}
+	viewer := web.ViewerOf(c)
+	d.OwnerID = &viewer.ID
+	if in.Owner != "" {
+		id, err := wk.store.AccountByHandle(ctx, strings.TrimPrefix(in.Owner, "@"))
+		if err != nil {
+			problems = append(problems, errs.E(errs.Invalid, "wiki.owner_unknown", "Handle", in.Owner).OnField("owner"))
+		}
+		d.OwnerID = &id
+	}
+	if len(problems) > 0 {
+		return d, problems, nil
+	}
+	if wk.deps.ResolveTopics != nil {
+		var names []string
+		for _, n := range strings.Split(in.Topics, ",") {
+			if n = strings.TrimSpace(n); n != "" {
+				names = append(names, n)
+			}
+		}
+		ids, err := wk.deps.ResolveTopics(ctx, names, viewer.ID)
+		if err != nil {
+			if e, ok := errs.As(err); ok && e.Code != errs.Internal {
+				return d, []*errs.Error{e.OnField("topics")}, nil
+			}
+			return d, nil, err
+		}
+		d.TopicIDs = ids
+	}
+	return d, nil, nil
+}
+
+func (wk *Wiki) renderEditor(c *gin.Context, status int, ep editPage) {
+	ctx := c.Request.Context()
+	var err error
+	if ep.Parents, err = wk.store.Tree(ctx, ep.Space.ID); err == nil && ep.Page == nil {
+		ep.Templates, err = wk.store.Templates(ctx, ep.Space.ID)
+	}
+	if err != nil {
+		wk.web.Fail(c, err)
+		return
+	}
+	ep.Intervals = ReviewIntervals
+	if c.PostForm("action") == "preview" || ep.Conflict != nil {
+		res, err := wk.render(ctx, c, ep.Space.Slug, ep.Form.Values["body"], "vorschau-")
+		if err != nil {
+			wk.web.Fail(c, err)
+			return
+		}
+		ep.Preview, ep.Warnings = res.HTML, res.Warnings
+	}
+	title := wk.web.T(c, "wiki.new.title")
+	if ep.Page != nil {
+		title = wk.web.T(c, "wiki.edit.title", "Title", ep.Page.Title)
+	}
+	wk.web.Render(c, status, "wiki/edit", title, ep)
+}
+
+func (wk *Wiki) newForm(c *gin.Context) {
+	space := policies.SpaceOf(c)
+	in := input{Title: strings.TrimSpace(c.Query("titel")), Interval: 365}
+	if id, err := strconv.ParseInt(c.Query("eltern"), 10, 64); err == nil {
+		in.ParentID = &id
+	}
+	if slug := c.Query("vorlage"); slug != "" {
+		if t, err := wk.store.PageBySlug(c.Request.Context(), space.ID, slug); err == nil && t.IsTemplate {
+			in.Body, in.Interval = t.Body, t.ReviewIntervalDays
+		}
+	}
+	wk.renderEditor(c, http.StatusOK, editPage{Space: space, Form: in.form()})
+}
+
+func (wk *Wiki) create(c *gin.Context) {
+	ctx, space, in := c.Request.Context(), policies.SpaceOf(c), readInput(c)
+	form := in.form()
+	if c.PostForm("action") == "preview" {
+		wk.renderEditor(c, http.StatusOK, editPage{Space: space, Form: form})
+		return
+	}
+	d, problems, err := wk.draft(ctx, c, space, in, 0)
+	if err == nil && len(problems) == 0 {
+		var p Page
+		if p, err = wk.CreatePage(ctx, space, d, web.ViewerOf(c).ID); err == nil {
+			c.Redirect(http.StatusSeeOther, PageURL(space.Slug, p.Slug))
+			return
+		}
+		if e, ok := errs.As(err); ok && e.Field != "" {
+			problems, err = []*errs.Error{e}, nil
+		}
+	}
+	if err != nil {
+		wk.web.Fail(c, err)
+		return
+	}
+	wk.failForm(c, form, problems)
+	wk.renderEditor(c, statusOf(problems), editPage{Space: space, Form: form})
+}
+
+// CreatePage gives the page a free slug derived from its title.
+func (wk *Wiki) CreatePage(ctx context.Context, space policies.Space, d Draft, author int64) (Page, error) {
+	base := web.Slugify(d.Title, 90)
+	if base == "" {
+		base = "seite"
+	}
+	slug := base
+	for i := 2; ; i++ {
+		free, err := wk.store.SlugFree(ctx, space.ID, slug)
+		if err != nil {
+			return Page{}, err
+		}
+		if free {
+			break
+		}
+		slug = fmt.Sprintf("%s-%d", base, i)
+	}
+	return wk.store.Create(ctx, space.ID, slug, d, author)
+}
+
+func (wk *Wiki) failForm(c *gin.Context, form *frontend.Form, problems []*errs.Error) {
+	for _, p := range problems {
+		form.Fail(p.Field, wk.web.Message(c, p))
+	}
+}
+
+func statusOf(problems []*errs.Error) int {
+	if len(problems) > 0 {
+		return web.Status(problems[0].Code)
+	}
+	return http.StatusUnprocessableEntity
+}
+
+func (wk *Wiki) editForm(c *gin.Context) {
+	ctx, space, p := c.Request.Context(), policies.SpaceOf(c), pageOf(c)
+	topics, err := wk.store.Topics(ctx, p.ID)
+	if err != nil {
+		wk.web.Fail(c, err)
+		return
+	}
+	names := make([]string, len(topics))
+	for i, t := range topics {
+		names[i] = t.Name
+	}
+	owner := ""
+	if p.OwnerID != nil {
+		owner, _ = wk.store.HandleOf(ctx, *p.OwnerID)
+	}
+	in := input{Title: p.Title, Body: p.Body, Topics: strings.Join(names, ", "), Owner: owner,
+		ParentID: p.ParentID, Interval: p.ReviewIntervalDays, Template: p.IsTemplate}
+	wk.renderEditor(c, http.StatusOK, editPage{Space: space, Page: &p, Form: in.form(), Base: p.Revision})
+}
+
+// save stores an edit. When someone else saved since the editor was
+// opened, nothing is overwritten: the page comes back with both versions
+// side by side and the person's own text still in the form.
+func (wk *Wiki) save(c *gin.Context) {
+	ctx, space, p, in := c.Request.Context(), policies.SpaceOf(c), pageOf(c), readInput(c)
+	form := in.form()
+	if c.PostForm("action") == "preview" {
+		wk.renderEditor(c, http.StatusOK, editPage{Space: space, Page: &p, Form: form, Base: in.Base})
+		return
+	}
+	d, problems, err := wk.draft(ctx, c, space, in, p.ID)
+	if err == nil && len(problems) == 0 {
+		var saved Page
+		saved, err = wk.store.Save(ctx, p.ID, in.Base, d, web.ViewerOf(c).ID)
+		var conflict *ErrConflict
+		if errors.As(err, &conflict) {
+			cur := conflict.Current
+			form.Fail("body", wk.web.T(c, "wiki.conflict.message", "Revision", cur.Revision))
+			wk.renderEditor(c, http.StatusConflict, editPage{Space: space, Page: &cur, Form: form, Base: cur.Revision,
+				Conflict: &cur, Changes: WordDiff(cur.Body, in.Body)})
+			return
+		}
+		if err == nil {
+			c.Redirect(http.StatusSeeOther, PageURL(saved.SpaceSlug, saved.Slug))
+			return
+		}
+	}
+	if err != nil {
+		wk.web.Fail(c, err)
+		return
+	}
+	wk.failForm(c, form, problems)
+	wk.renderEditor(c, statusOf(problems), editPage{Space: space, Page: &p, Form: form, Base: in.Base})
+}

@@ -1,0 +1,473 @@
+package wiki
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/fachnetz/fachnetz/server/errs"
+)
+
+// Page is a wiki page at its newest revision.
+type Page struct {
+	ID                 int64     `db:"id" json:"id"`
+	SpaceID            int64     `db:"space_id" json:"-"`
+	SpaceSlug          string    `db:"space_slug" json:"space"`
+	ParentID           *int64    `db:"parent_id" json:"parent_id"`
+	Slug               string    `db:"slug" json:"slug"`
+	Title              string    `db:"title" json:"title"`
+	Body               string    `db:"body" json:"body"`
+	Revision           int       `db:"revision" json:"revision"`
+	OwnerID            *int64    `db:"owner_id" json:"-"`
+	OwnerName          *string   `db:"owner_name" json:"owner"`
+	ReviewIntervalDays int       `db:"review_interval_days" json:"review_interval_days"`
+	ReviewedAt         time.Time `db:"reviewed_at" json:"reviewed_at"`
+	IsTemplate         bool      `db:"is_template" json:"is_template"`
+	CreatedAt          time.Time `db:"created_at" json:"created_at"`
+	UpdatedAt          time.Time `db:"updated_at" json:"updated_at"`
+}
+
+// ReviewDue is the day after which the page needs a review; nil for pages
+// that never need one.
+func (p Page) ReviewDue() *time.Time {
+	if p.ReviewIntervalDays == 0 {
+		return nil
+	}
+	due := p.ReviewedAt.AddDate(0, 0, p.ReviewIntervalDays)
+	return &due
+}
+
+// NeedsReview reports whether the review date has passed.
+func (p Page) NeedsReview(now time.Time) bool {
+	due := p.ReviewDue()
+	return due != nil && now.After(*due)
+}
+
+// Revision is one saved state of a page.
+type Revision struct {
+	Number     int       `db:"number" json:"number"`
+	Title      string    `db:"title" json:"title"`
+	Body       string    `db:"body" json:"body,omitempty"`
+	AuthorName *string   `db:"author_name" json:"author"`
+	Message    string    `db:"message" json:"message"`
+	CreatedAt  time.Time `db:"created_at" json:"created_at"`
+}
+
+// Node is a page in a space's tree.
+type Node struct {
+	ID         int64  `db:"id" json:"id"`
+	ParentID   *int64 `db:"parent_id" json:"parent_id"`
+	Slug       string `db:"slug" json:"slug"`
+	Title      string `db:"title" json:"title"`
+	IsTemplate bool   `db:"is_template" json:"is_template"`
+}
+
+// PageRef names a page somewhere, for backlinks, queues and lists.
+type PageRef struct {
+	ID        int64  `db:"id" json:"id"`
+	SpaceID   int64  `db:"space_id" json:"-"`
+	SpaceSlug string `db:"space_slug" json:"space"`
+	Slug      string `db:"slug" json:"slug"`
+	Title     string `db:"title" json:"title"`
+}
+
+// Attachment is a file on a page.
+type Attachment struct {
+	ID          int64     `db:"id" json:"id"`
+	PageID      int64     `db:"page_id" json:"-"`
+	Filename    string    `db:"filename" json:"filename"`
+	ContentType string    `db:"content_type" json:"content_type"`
+	Size        int64     `db:"size" json:"size"`
+	SHA256      []byte    `db:"sha256" json:"-"`
+	CreatedAt   time.Time `db:"created_at" json:"created_at"`
+}
+
+// Topic is a topic as a page shows it.
+type Topic struct {
+	ID   int64  `db:"id" json:"-"`
+	Slug string `db:"slug" json:"slug"`
+	Name string `db:"name" json:"name"`
+}
+
+// Store holds the wiki's SQL.
+type Store struct{ pool *pgxpool.Pool }
+
+// NewStore returns a store on pool.
+func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+
+const pageColumns = `p.id, p.space_id, s.slug AS space_slug, p.parent_id, p.slug, p.title, p.body, p.revision,
+	p.owner_id, o.display_name AS owner_name, p.review_interval_days, p.reviewed_at, p.is_template, p.created_at, p.updated_at`
+
+const pageFrom = ` FROM pages p JOIN spaces s ON s.id = p.space_id LEFT JOIN accounts o ON o.id = p.owner_id `
+
+func (st *Store) onePage(ctx context.Context, q pgxQuerier, where string, args ...any) (Page, error) {
+	rows, _ := q.Query(ctx, `SELECT `+pageColumns+pageFrom+`WHERE `+where, args...)
+	p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Page])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return p, errs.E(errs.NotFound, "error.not_found")
+	}
+	if err != nil {
+		return p, fmt.Errorf("load page: %w", err)
+	}
+	return p, nil
+}
+
+type pgxQuerier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// PageBySlug loads a page of a space.
+func (st *Store) PageBySlug(ctx context.Context, spaceID int64, slug string) (Page, error) {
+	return st.onePage(ctx, st.pool, `p.space_id = $1 AND p.slug = $2`, spaceID, slug)
+}
+
+// PageByID loads a page.
+func (st *Store) PageByID(ctx context.Context, id int64) (Page, error) {
+	return st.onePage(ctx, st.pool, `p.id = $1`, id)
+}
+
+// Redirect finds the page that once lived at a space's slug.
+func (st *Store) Redirect(ctx context.Context, spaceID int64, slug string) (Page, error) {
+	var id int64
+	err := st.pool.QueryRow(ctx, `SELECT page_id FROM page_redirects WHERE space_id = $1 AND slug = $2`, spaceID, slug).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Page{}, errs.E(errs.NotFound, "error.not_found")
+	}
+	if err != nil {
+		return Page{}, fmt.Errorf("load redirect: %w", err)
+	}
+	return st.PageByID(ctx, id)
+}
+
+// Tree lists the pages of a space for its navigation tree.
+func (st *Store) Tree(ctx context.Context, spaceID int64) ([]Node, error) {
+	rows, _ := st.pool.Query(ctx, `SELECT id, parent_id, slug, title, is_template FROM pages WHERE space_id = $1 ORDER BY lower(title), id`, spaceID)
+	nodes, err := pgx.CollectRows(rows, pgx.RowToStructByName[Node])
+	if err != nil {
+		return nil, fmt.Errorf("page tree: %w", err)
+	}
+	return nodes, nil
+}
+
+// Revisions lists a page's revisions, newest first, without their bodies.
+func (st *Store) Revisions(ctx context.Context, pageID int64) ([]Revision, error) {
+	rows, _ := st.pool.Query(ctx, `SELECT r.number, r.title, '' AS body, a.display_name AS author_name, r.message, r.created_at
+		FROM page_revisions r LEFT JOIN accounts a ON a.id = r.author_id WHERE r.page_id = $1 ORDER BY r.number DESC`, pageID)
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Revision])
+	if err != nil {
+		return nil, fmt.Errorf("list revisions: %w", err)
+	}
+	return list, nil
+}
+
+// Revision loads one revision with its body.
+func (st *Store) Revision(ctx context.Context, pageID int64, number int) (Revision, error) {
+	rows, _ := st.pool.Query(ctx, `SELECT r.number, r.title, r.body, a.display_name AS author_name, r.message, r.created_at
+		FROM page_revisions r LEFT JOIN accounts a ON a.id = r.author_id WHERE r.page_id = $1 AND r.number = $2`, pageID, number)
+	rev, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Revision])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return rev, errs.E(errs.NotFound, "error.not_found")
+	}
+	if err != nil {
+		return rev, fmt.Errorf("load revision: %w", err)
+	}
+	return rev, nil
+}
+
+// Draft is a page as its author submits it.
+type Draft struct {
+	Title              string
+	Body               string
+	Message            string
+	ParentID           *int64
+	TopicIDs           []int64
+	OwnerID            *int64
+	ReviewIntervalDays int
+	IsTemplate         bool
+	Links              []LinkKey
+}
+
+// LinkKey is a stored outgoing link.
+type LinkKey struct{ Space, Key string }
+
+// ErrConflict carries the page as someone else saved it in the meantime.
+type ErrConflict struct{ Current Page }
+
+func (e *ErrConflict) Error() string {
+	return fmt.Sprintf("page saved meanwhile (revision %d)", e.Current.Revision)
+}
+
+// Create inserts a page with its first revision.
+func (st *Store) Create(ctx context.Context, spaceID int64, slug string, d Draft, authorID int64) (Page, error) {
+	var id int64
+	err := pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `INSERT INTO pages (space_id, parent_id, slug, title, body, owner_id, review_interval_days, is_template)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			spaceID, d.ParentID, slug, d.Title, d.Body, d.OwnerID, d.ReviewIntervalDays, d.IsTemplate).Scan(&id)
+		if err != nil {
+			var pe *pgconn.PgError
+			if errors.As(err, &pe) && pe.ConstraintName == "pages_space_id_slug_key" {
+				return errs.E(errs.Conflict, "wiki.slug_taken").OnField("title")
+			}
+			return fmt.Errorf("insert page: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO page_revisions (page_id, number, title, body, author_id, message) VALUES ($1, 1, $2, $3, $4, $5)`,
+			id, d.Title, d.Body, authorID, d.Message); err != nil {
+			return fmt.Errorf("insert revision: %w", err)
+		}
+		return writeRelations(ctx, tx, id, d)
+	})
+	if err != nil {
+		return Page{}, err
+	}
+	return st.PageByID(ctx, id)
+}
+
+// Save stores a new revision, unless someone else saved since base: then
+// it returns *ErrConflict with the page as it is now and changes nothing.
+func (st *Store) Save(ctx context.Context, pageID int64, base int, d Draft, authorID int64) (Page, error) {
+	err := pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+		var current int
+		if err := tx.QueryRow(ctx, `SELECT revision FROM pages WHERE id = $1 FOR UPDATE`, pageID).Scan(&current); err != nil {
+			if errors.Is(err, pgx.ErrNoRows) {
+				return errs.E(errs.NotFound, "error.not_found")
+			}
+			return fmt.Errorf("lock page: %w", err)
+		}
+		if current != base {
+			p, err := st.onePage(ctx, tx, `p.id = $1`, pageID)
+			if err != nil {
+				return err
+			}
+			return &ErrConflict{Current: p}
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO page_revisions (page_id, number, title, body, author_id, message) VALUES ($1, $2, $3, $4, $5, $6)`,
+			pageID, current+1, d.Title, d.Body, authorID, d.Message); err != nil {
+			return fmt.Errorf("insert revision: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE pages SET title = $2, body = $3, revision = $4, parent_id = $5, owner_id = $6,
+			review_interval_days = $7, is_template = $8, updated_at = now() WHERE id = $1`,
+			pageID, d.Title, d.Body, current+1, d.ParentID, d.OwnerID, d.ReviewIntervalDays, d.IsTemplate); err != nil {
+			return fmt.Errorf("update page: %w", err)
+		}
+		return writeRelations(ctx, tx, pageID, d)
+	})
+	if err != nil {
+		return Page{}, err
+	}
+	return st.PageByID(ctx, pageID)
+}
+
+func writeRelations(ctx context.Context, tx pgx.Tx, pageID int64, d Draft) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM page_links WHERE from_page_id = $1`, pageID); err != nil {
+		return fmt.Errorf("clear links: %w", err)
+	}
+	for _, l := range d.Links {
+		if _, err := tx.Exec(ctx, `INSERT INTO page_links (from_page_id, to_space, to_key) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+			pageID, l.Space, l.Key); err != nil {
+			return fmt.Errorf("store link: %w", err)
+		}
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM page_topics WHERE page_id = $1 AND topic_id <> ALL($2)`, pageID, d.TopicIDs); err != nil {
+		return fmt.Errorf("clear topics: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO page_topics (page_id, topic_id) SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING`, pageID, d.TopicIDs); err != nil {
+		return fmt.Errorf("store topics: %w", err)
+	}
+	return nil
+}
+
+// Topics lists a page's topics by name.
+func (st *Store) Topics(ctx context.Context, pageID int64) ([]Topic, error) {
+	rows, _ := st.pool.Query(ctx, `SELECT t.id, t.slug, t.name FROM page_topics pt JOIN topics t ON t.id = pt.topic_id
+		WHERE pt.page_id = $1 ORDER BY t.name`, pageID)
+	return pgx.CollectRows(rows, pgx.RowToStructByName[Topic])
+}
+
+// Backlinks lists the pages that link to p, in the spaces given.
+func (st *Store) Backlinks(ctx context.Context, p Page, readable []int64) ([]PageRef, error) {
+	rows, _ := st.pool.Query(ctx, `SELECT DISTINCT f.id, f.space_id, s.slug AS space_slug, f.slug, f.title
+		FROM page_links l JOIN pages f ON f.id = l.from_page_id JOIN spaces s ON s.id = f.space_id
+		WHERE l.to_space = $1 AND (l.to_key = lower($2) OR l.to_key = $3::text) AND f.id <> $4 AND f.space_id = ANY($5)
+		ORDER BY f.title`, p.SpaceSlug, p.Title, p.Slug, p.ID, readable)
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[PageRef])
+	if err != nil {
+		return nil, fmt.Errorf("backlinks: %w", err)
+	}
+	return list, nil
+}
+
+// FindByKeys resolves link keys (lower-case titles or slugs) in one space
+// to the slugs of the pages they name; keys without a page are absent.
+func (st *Store) FindByKeys(ctx context.Context, spaceSlug string, keys []string) (map[string]string, error) {
+	rows, err := st.pool.Query(ctx, `SELECT k, p.slug FROM unnest($2::text[]) k
+		JOIN spaces s ON s.slug = $1
+		JOIN pages p ON p.space_id = s.id AND (lower(p.title) = k OR p.slug = k::citext)`, spaceSlug, keys)
+	if err != nil {
+		return nil, fmt.Errorf("resolve links: %w", err)
+	}
+	defer rows.Close()
+	found := map[string]string{}
+	for rows.Next() {
+		var k, slug string
+		if err := rows.Scan(&k, &slug); err != nil {
+			return nil, err
+		}
+		found[k] = slug
+	}
+	return found, rows.Err()
+}
+
+// SlugFree reports whether no page and no redirect of the space uses slug.
+func (st *Store) SlugFree(ctx context.Context, spaceID int64, slug string) (bool, error) {
+	var taken bool
+	err := st.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pages WHERE space_id = $1 AND slug = $2)
+		OR EXISTS (SELECT 1 FROM page_redirects WHERE space_id = $1 AND slug = $2)`, spaceID, slug).Scan(&taken)
+	return !taken, err
+}
+
+// MarkReviewed records that the page is still correct.
+func (st *Store) MarkReviewed(ctx context.Context, pageID int64) error {
+	_, err := st.pool.Exec(ctx, `UPDATE pages SET reviewed_at = now() WHERE id = $1`, pageID)
+	return err
+}
+
+// DueForReview lists pages whose review date has passed, in the given
+// spaces, owned by ownerID unless ownerID is 0, oldest due first.
+func (st *Store) DueForReview(ctx context.Context, spaces []int64, ownerID int64) ([]Page, error) {
+	rows, _ := st.pool.Query(ctx, `SELECT `+pageColumns+pageFrom+`
+		WHERE p.space_id = ANY($1) AND ($2 = 0 OR p.owner_id = $2) AND p.review_interval_days > 0
+		  AND p.reviewed_at + make_interval(days => p.review_interval_days) < now() AND NOT p.is_template
+		ORDER BY p.reviewed_at + make_interval(days => p.review_interval_days), p.id LIMIT 500`, spaces, ownerID)
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Page])
+	if err != nil {
+		return nil, fmt.Errorf("review queue: %w", err)
+	}
+	return list, nil
+}
+
+// Templates lists the pages a space offers as templates.
+func (st *Store) Templates(ctx context.Context, spaceID int64) ([]Node, error) {
+	rows, _ := st.pool.Query(ctx, `SELECT id, parent_id, slug, title, is_template FROM pages WHERE space_id = $1 AND is_template ORDER BY title`, spaceID)
+	return pgx.CollectRows(rows, pgx.RowToStructByName[Node])
+}
+
+// Move puts a page, with everything below it, under another parent in
+// this or another space. Old addresses keep redirecting; a slug already
+// taken in the target space gets a number appended.
+func (st *Store) Move(ctx context.Context, p Page, toSpaceID int64, toParent *int64) (Page, error) {
+	err := pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+		if toParent != nil {
+			var cycle bool
+			err := tx.QueryRow(ctx, `WITH RECURSIVE below AS (
+					SELECT id FROM pages WHERE id = $1
+					UNION SELECT c.id FROM pages c JOIN below b ON c.parent_id = b.id)
+				SELECT $2 IN (SELECT id FROM below)`, p.ID, *toParent).Scan(&cycle)
+			if err != nil {
+				return fmt.Errorf("check move: %w", err)
+			}
+			if cycle {
+				return errs.E(errs.Invalid, "wiki.move_cycle").OnField("parent")
+			}
+		}
+		rows, err := tx.Query(ctx, `WITH RECURSIVE below AS (
+				SELECT id, slug FROM pages WHERE id = $1
+				UNION SELECT c.id, c.slug FROM pages c JOIN below b ON c.parent_id = b.id)
+			SELECT id, slug FROM below`, p.ID)
+		if err != nil {
+			return fmt.Errorf("list subtree: %w", err)
+		}
+		type moved struct {
+			id   int64
+			slug string
+		}
+		var subtree []moved
+		for rows.Next() {
+			var m moved
+			if err := rows.Scan(&m.id, &m.slug); err != nil {
+				rows.Close()
+				return err
+			}
+			subtree = append(subtree, m)
+		}
+		rows.Close()
+		if _, err := tx.Exec(ctx, `UPDATE pages SET parent_id = $2 WHERE id = $1`, p.ID, toParent); err != nil {
+			return fmt.Errorf("move page: %w", err)
+		}
+		if toSpaceID == p.SpaceID {
+			return nil
+		}
+		for _, m := range subtree {
+			slug, err := freeSlug(ctx, tx, toSpaceID, m.slug, m.id)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO page_redirects (space_id, slug, page_id) VALUES ($1, $2, $3)
+				ON CONFLICT (space_id, slug) DO UPDATE SET page_id = excluded.page_id`, p.SpaceID, m.slug, m.id); err != nil {
+				return fmt.Errorf("keep old address: %w", err)
+			}
+			if _, err := tx.Exec(ctx, `DELETE FROM page_redirects WHERE space_id = $1 AND slug = $2`, toSpaceID, slug); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `UPDATE pages SET space_id = $2, slug = $3 WHERE id = $1`, m.id, toSpaceID, slug); err != nil {
+				return fmt.Errorf("move page to space: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Page{}, err
+	}
+	return st.PageByID(ctx, p.ID)
+}
+
+func freeSlug(ctx context.Context, tx pgx.Tx, spaceID int64, slug string, self int64) (string, error) {
+	for i := 1; i < 1000; i++ {
+		candidate := slug
+		if i > 1 {
+			candidate = fmt.Sprintf("%s-%d", strings.TrimRight(slug[:min(len(slug), 95)], "-"), i)
+		}
+		var taken bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pages WHERE space_id = $1 AND slug = $2 AND id <> $3)`,
+			spaceID, candidate, self).Scan(&taken); err != nil {
+			return "", err
+		}
+		if !taken {
+			return candidate, nil
+		}
+	}
+	return "", errs.E(errs.Conflict, "wiki.slug_taken")
+}
+
+// IsBelow reports whether page id lies in the subtree of root (or is root).
+func (st *Store) IsBelow(ctx context.Context, id, root int64) (bool, error) {
+	var below bool
+	err := st.pool.QueryRow(ctx, `WITH RECURSIVE sub AS (
+			SELECT id FROM pages WHERE id = $2
+			UNION SELECT c.id FROM pages c JOIN sub s ON c.parent_id = s.id)
+		SELECT $1 IN (SELECT id FROM sub)`, id, root).Scan(&below)
+	return below, err
+}
+
+// AccountByHandle finds an active account's id by handle.
+func (st *Store) AccountByHandle(ctx context.Context, handle string) (int64, error) {
+	var id int64
+	err := st.pool.QueryRow(ctx, `SELECT id FROM accounts WHERE handle = $1 AND disabled_at IS NULL`, handle).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, errs.E(errs.NotFound, "error.not_found")
+	}
+	return id, err
+}
+
+// HandleOf returns an account's handle.
+func (st *Store) HandleOf(ctx context.Context, id int64) (string, error) {
+	var h string
+	err := st.pool.QueryRow(ctx, `SELECT handle FROM accounts WHERE id = $1`, id).Scan(&h)
+	return h, err
+}

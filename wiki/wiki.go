@@ -1,0 +1,114 @@
+// Package wiki holds Markdown pages in spaces: their full history, links
+// and backlinks, topics, attachments, templates and review dates.
+package wiki
+
+import (
+	"context"
+	"log/slog"
+	"net/url"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/markdown"
+	"github.com/fachnetz/fachnetz/server/web"
+)
+
+// Wiki is the wiki service and its handlers.
+type Wiki struct {
+	store  *Store
+	spaces *policies.Spaces
+	md     *markdown.Renderer
+	web    *web.Web
+	log    *slog.Logger
+	files  *FileStore
+	deps   Deps
+}
+
+// Deps are what the wiki needs from other parts, given by the wiring so
+// that the wiki does not import them.
+type Deps struct {
+	// ResolveTopics maps the topic names a person typed to topic ids,
+	// proposing unknown names as new topics.
+	ResolveTopics func(ctx context.Context, names []string, proposer int64) ([]int64, error)
+	// Glossary returns the glossary terms to mark up in rendered pages.
+	Glossary func(ctx context.Context) ([]markdown.Term, error)
+	// MaxUpload is the largest attachment in bytes.
+	MaxUpload int64
+}
+
+// New wires the wiki.
+func New(store *Store, spaces *policies.Spaces, md *markdown.Renderer, w *web.Web, files *FileStore, deps Deps) *Wiki {
+	return &Wiki{store: store, spaces: spaces, md: md, web: w, log: w.Log, files: files, deps: deps}
+}
+
+// Routes mounts the wiki's pages; the caller has required a signed-in
+// viewer. Every route that names a space checks access first.
+func (wk *Wiki) Routes(r gin.IRouter) {
+	read, write, moderate := wk.spaces.RequireSpace(policies.Read), wk.spaces.RequireSpace(policies.Write), wk.spaces.RequireSpace(policies.Moderate)
+	r.GET("/bereiche/:space", read, wk.spaceHome)
+	r.GET("/bereiche/:space/neu", write, wk.newForm)
+	r.POST("/bereiche/:space/seiten", write, wk.create)
+	r.GET("/bereiche/:space/seiten/:page", read, wk.loadPage, wk.view)
+	r.GET("/bereiche/:space/seiten/:page/export.md", read, wk.loadPage, wk.export)
+	r.GET("/bereiche/:space/seiten/:page/bearbeiten", write, wk.loadPage, wk.editForm)
+	r.POST("/bereiche/:space/seiten/:page/bearbeiten", write, wk.loadPage, wk.save)
+	r.GET("/bereiche/:space/seiten/:page/versionen", read, wk.loadPage, wk.history)
+	r.GET("/bereiche/:space/seiten/:page/versionen/:n", read, wk.loadPage, wk.revision)
+	r.GET("/bereiche/:space/seiten/:page/vergleich", read, wk.loadPage, wk.compare)
+	r.POST("/bereiche/:space/seiten/:page/versionen/:n/wiederherstellen", write, wk.loadPage, wk.restore)
+	r.GET("/bereiche/:space/seiten/:page/verschieben", moderate, wk.loadPage, wk.moveForm)
+	r.POST("/bereiche/:space/seiten/:page/verschieben", moderate, wk.loadPage, wk.move)
+	r.POST("/bereiche/:space/seiten/:page/geprueft", read, wk.loadPage, wk.confirmReview)
+	r.POST("/bereiche/:space/seiten/:page/anhaenge", write, wk.loadPage, wk.upload)
+	r.POST("/bereiche/:space/seiten/:page/anhaenge/:id/loeschen", write, wk.loadPage, wk.deleteAttachment)
+	r.GET("/anhaenge/:id/:name", wk.download)
+	r.GET("/pruefung", wk.reviewQueue)
+}
+
+const keyPage = "fachnetz.page"
+
+// loadPage loads the page named by :page in the space RequireSpace
+// loaded; an address the page had before a move redirects.
+func (wk *Wiki) loadPage(c *gin.Context) {
+	space := policies.SpaceOf(c)
+	p, err := wk.store.PageBySlug(c.Request.Context(), space.ID, c.Param("page"))
+	if errs.Is(err, errs.NotFound) {
+		if moved, rerr := wk.store.Redirect(c.Request.Context(), space.ID, c.Param("page")); rerr == nil {
+			if wk.spaces.Check(c.Request.Context(), policies.SubjectOf(c), policies.Read, moved.SpaceID) == nil {
+				rest := strings.TrimPrefix(c.Request.URL.Path, "/bereiche/"+space.Slug+"/seiten/"+c.Param("page"))
+				target := PageURL(moved.SpaceSlug, moved.Slug) + rest
+				if c.Request.URL.RawQuery != "" {
+					target += "?" + c.Request.URL.RawQuery
+				}
+				c.Redirect(301, target)
+				c.Abort()
+				return
+			}
+		}
+	}
+	if err != nil {
+		wk.web.Fail(c, err)
+		return
+	}
+	c.Set(keyPage, p)
+	c.Next()
+}
+
+func pageOf(c *gin.Context) Page {
+	p, _ := c.Get(keyPage)
+	page, _ := p.(Page)
+	return page
+}
+
+// PageURL is the address of a page.
+func PageURL(space, slug string) string {
+	return "/bereiche/" + url.PathEscape(space) + "/seiten/" + url.PathEscape(slug)
+}
+
+// NewPageURL is the address that offers to create a page with a title.
+func NewPageURL(space, title string) string {
+	return "/bereiche/" + url.PathEscape(space) + "/neu?titel=" + url.QueryEscape(title)
+}
