@@ -4,6 +4,9 @@
 # frontend/static and embedded, so no npm is needed here.
 
 FROM golang:1.26-bookworm AS build
+# The German word list (GPL-2+, read at run time, not linked) splits
+# compound words for search.
+RUN apt-get update && apt-get install -y --no-install-recommends wngerman && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN --mount=type=cache,target=/go/pkg/mod \
@@ -16,6 +19,8 @@ RUN --mount=type=cache,target=/go/pkg/mod \
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/fachnetz /usr/local/bin/fachnetz
+COPY --from=build /usr/share/dict/ngerman /usr/share/dict/ngerman
+COPY --from=build /usr/share/doc/wngerman/copyright /usr/share/doc/wngerman/copyright
 # The data directory (attachments) belongs to the nonroot user (65532); a named volume
 # mounted here starts with this ownership.
 COPY --from=build --chown=65532:65532 /out/data /var/lib/fachnetz

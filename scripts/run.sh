@@ -104,6 +104,9 @@ set +a
 log "building $BIN"
 go build -o "$BIN" ./server
 
+# The German word list splits compound words for search; without it search
+# works, only finds less.
+[[ -f /usr/share/dict/ngerman ]] || apt_install wngerman || log "wngerman not installed: compound words are not split"
 log "fachnetz migrate"
 "$BIN" migrate
 

@@ -96,6 +96,8 @@ section "go vet"
 run go vet ./...
 
 section "go test"
+# The German word list splits compound words for search (server/search/german).
+[[ -f /usr/share/dict/ngerman ]] || apt_install wngerman || fail "could not install wngerman (German word list)"
 run go test -race -count=1 ./...
 
 section "build"

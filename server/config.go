@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -19,6 +20,7 @@ type Config struct {
 	DatabaseURL     string
 	MeiliURL        string
 	MeiliKey        string
+	MeiliIndex      string
 	DataDir         string
 	BaseURL         *url.URL
 	LogLevel        slog.Level
@@ -33,6 +35,7 @@ type Config struct {
 	TrustedProxies     []string
 
 	MaxUploadBytes int64
+	WordList       string
 
 	OIDCIssuer        string
 	OIDCClientID      string
@@ -86,6 +89,14 @@ func settings() []*setting {
 			}},
 		{env: "FACHNETZ_MEILI_KEY", flag: "meili-key", usage: "Meilisearch API key",
 			apply: func(c *Config, v string) error { c.MeiliKey = v; return nil }},
+		{env: "FACHNETZ_MEILI_INDEX", flag: "meili-index", def: "fachnetz", usage: "name of the Meilisearch index (several instances may share one Meilisearch)",
+			apply: func(c *Config, v string) error {
+				if !meiliUID.MatchString(v) {
+					return fmt.Errorf("want letters, digits, - and _ only")
+				}
+				c.MeiliIndex = v
+				return nil
+			}},
 		{env: "FACHNETZ_DATA_DIR", flag: "data-dir", def: "data", usage: "directory for attachments",
 			apply: func(c *Config, v string) error {
 				if v == "" {
@@ -142,6 +153,9 @@ func settings() []*setting {
 				c.MaxUploadBytes = int64(n) << 20
 				return nil
 			}},
+		{env: "FACHNETZ_WORDLIST", flag: "wordlist", def: "/usr/share/dict/ngerman",
+			usage: "German word list (Debian package wngerman) for splitting compound words in search; none turns splitting off",
+			apply: func(c *Config, v string) error { c.WordList = v; return nil }},
 		{env: "FACHNETZ_TRUSTED_PROXIES", flag: "trusted-proxies", usage: "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed",
 			apply: func(c *Config, v string) error {
 				for _, p := range strings.Split(v, ",") {
@@ -214,6 +228,8 @@ func (c *Config) check() error {
 	}
 	return nil
 }
+
+var meiliUID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 // configError is a configuration mistake; it ends the process with status 2.
 type configError struct{ msg string }

@@ -31,6 +31,7 @@ Commands:
   users         add|list|disable|token accounts
   groups        add|add-member|list groups
   seed          put demo content into an empty instance
+  reindex       rebuild the search index from PostgreSQL and swap it in
 
 Run "fachnetz <command> -h" for the flags of a command. Every flag can also
 be set through its FACHNETZ_* environment variable.
@@ -66,6 +67,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		"agencies":    agenciesCommand().run,
 		"groups":      groupsCommand().run,
 		"seed":        seedCommand,
+		"reindex":     reindexCommand,
 	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stderr, usage)

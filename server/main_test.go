@@ -46,6 +46,12 @@ func testEnv(t *testing.T, overrides map[string]string) func(string) string {
 		"FACHNETZ_MEILI_KEY":    os.Getenv("FACHNETZ_TEST_MEILI_KEY"),
 		"FACHNETZ_DATA_DIR":     t.TempDir(),
 		"FACHNETZ_LOG_LEVEL":    "error",
+		// Compound splitting is tested in server/search/german; loading the
+		// word list for every test server would only cost time.
+		"FACHNETZ_WORDLIST": "none",
+		// The package's servers share one index, named after the database
+		// so that a run never sees documents of an earlier one.
+		"FACHNETZ_MEILI_INDEX": strings.ReplaceAll(testDB.Name(), "test_server_", "idx_"),
 	}
 	for k, v := range overrides {
 		vars[k] = v
@@ -68,7 +74,11 @@ func startServerWith(t *testing.T, overrides map[string]string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := Open(ctx, cfg, newLogger(io.Discard, cfg.LogLevel))
+	logTo := io.Discard
+	if os.Getenv("FACHNETZ_TEST_LOG") != "" {
+		logTo = os.Stderr
+	}
+	s, err := Open(ctx, cfg, newLogger(logTo, cfg.LogLevel))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,12 +11,13 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/fachnetz/fachnetz/policies"
 	"github.com/fachnetz/fachnetz/server/admin"
+	"github.com/fachnetz/fachnetz/server/apidoc"
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/search"
 	"github.com/fachnetz/fachnetz/server/site"
 	"github.com/fachnetz/fachnetz/server/web"
 )
@@ -25,8 +26,7 @@ import (
 // order matters: the request id comes first so that every later log line
 // carries it, and security headers are set before any handler writes.
 func (s *Server) routes() http.Handler {
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg := s.metrics
 	w := s.web
 
 	r := gin.New()
@@ -64,15 +64,43 @@ func (s *Server) routes() http.Handler {
 	s.spaces.Routes(signedIn)
 	s.wiki.Routes(signedIn)
 	s.topics.Routes(signedIn)
+	s.search.Routes(signedIn, s.searchAccess())
 	admin.New(w, s.auth.Store(), s.spaces.Store, s.enforcer, s.pool).Routes(app.Group("/verwaltung", s.auth.RequireAdmin())) // 404 for everyone else, anonymous visitors too
 
 	api := app.Group("/api/v1")
+	apidoc.Routes(api) // GET /api/v1/openapi.json, public
 	s.auth.APIRoutes(api)
 	apiSignedIn := api.Group("", s.auth.RequireSignIn())
 	s.spaces.APIRoutes(apiSignedIn)
 	s.wiki.APIRoutes(apiSignedIn)
 	s.topics.APIRoutes(apiSignedIn)
+	s.search.APIRoutes(apiSignedIn, s.searchAccess())
+	if missing := apidoc.Missing(r.Routes()); len(missing) > 0 {
+		s.log.Warn("OpenAPI document differs from the routes", "differences", missing)
+	}
 	return r
+}
+
+// searchAccess tells search which spaces the viewer may read: the filter
+// that goes into every Meilisearch query.
+func (s *Server) searchAccess() search.Access {
+	return search.Access{
+		Readable: func(c *gin.Context) []int64 {
+			return s.enforcer.ReadableSpaces(c.Request.Context(), policies.SubjectOf(c))
+		},
+		Names: func(ctx context.Context, ids []int64) (map[int64][2]string, error) {
+			list, err := s.spaces.Store.SpacesByID(ctx, ids)
+			names := make(map[int64][2]string, len(list))
+			for _, sp := range list {
+				names[sp.ID] = [2]string{sp.Slug, sp.Name}
+			}
+			return names, err
+		},
+		BySlug: func(ctx context.Context, slug string) (int64, bool) {
+			sp, err := s.spaces.Store.SpaceBySlug(ctx, slug)
+			return sp.ID, err == nil
+		},
+	}
 }
 
 // ready reports whether this server can do its work: PostgreSQL must

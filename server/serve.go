@@ -9,16 +9,22 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/meilisearch/meilisearch-go"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/fachnetz/fachnetz/frontend"
 	"github.com/fachnetz/fachnetz/policies"
 	"github.com/fachnetz/fachnetz/server/auth"
 	"github.com/fachnetz/fachnetz/server/markdown"
 	"github.com/fachnetz/fachnetz/server/postgres"
+	"github.com/fachnetz/fachnetz/server/search"
+	"github.com/fachnetz/fachnetz/server/search/german"
 	"github.com/fachnetz/fachnetz/server/topics"
 	"github.com/fachnetz/fachnetz/server/web"
 	"github.com/fachnetz/fachnetz/wiki"
@@ -39,6 +45,8 @@ type Server struct {
 	auth     *auth.Auth
 	wiki     *wiki.Wiki
 	topics   *topics.Topics
+	search   *search.Service
+	metrics  *prometheus.Registry
 	listener net.Listener
 	http     *http.Server
 }
@@ -126,14 +134,74 @@ func (s *Server) wire(ctx context.Context) error {
 		return err
 	}
 	s.topics = topics.New(s.web, s.pool)
-	s.wiki = wiki.New(wiki.NewStore(s.pool), s.spaces, markdown.New(), s.web, files, wiki.Deps{
+	md := markdown.New()
+	s.wiki = wiki.New(wiki.NewStore(s.pool), s.spaces, md, s.web, files, wiki.Deps{
 		MaxUpload:     s.cfg.MaxUploadBytes,
 		ResolveTopics: s.resolveTopics,
 		Glossary:      s.glossary,
 	})
 	s.topics.RegisterSection(s.wiki.TopicSection)
 	s.topics.RegisterMergeHook(wiki.MergeTopic)
+
+	s.search = search.New(search.Config{Index: s.cfg.MeiliIndex, Synonyms: s.synonyms, Compounds: s.splitter().Compounds}, s.meili, s.pool, s.web)
+	s.search.Register(wiki.NewSearchSource(wiki.NewStore(s.pool), md))
+	s.topics.OnChange = func(ctx context.Context, tx pgx.Tx, ids []int64) error {
+		// The pages show topic names, and the tree gives the synonyms.
+		s.settingsChanged()
+		return wiki.EnqueueTopicPages(ctx, tx, ids)
+	}
+	s.metrics = prometheus.NewRegistry()
+	s.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s.search.RegisterMetrics(s.metrics)
 	return nil
+}
+
+// splitter loads the German word list; without it compound words are not
+// split, and search still works, only finds less.
+func (s *Server) splitter() *german.Splitter {
+	if s.cfg.WordList == "" || s.cfg.WordList == "none" {
+		return nil
+	}
+	sp, err := german.Load(s.cfg.WordList)
+	if err != nil {
+		s.log.Warn("German word list not available: compound words are not split", "path", s.cfg.WordList, "err", err)
+		return nil
+	}
+	return sp
+}
+
+// settingsChanged applies the index settings again soon, outside the
+// transaction that changed the synonyms.
+func (s *Server) settingsChanged() {
+	go func() {
+		time.Sleep(time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := s.search.RefreshSettings(ctx); err != nil {
+			s.log.Warn("search settings not refreshed", "err", err)
+		}
+	}()
+}
+
+// synonyms joins the topic tree's synonyms and the glossary's
+// abbreviations ("OZG" ↔ "Onlinezugangsgesetz") for the search index.
+func (s *Server) synonyms(ctx context.Context) (map[string][]string, error) {
+	syn, err := s.topics.Synonyms(ctx)
+	if err != nil {
+		return nil, err
+	}
+	terms, err := s.topics.Terms(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range terms {
+		for _, abbr := range t.Abbreviations {
+			a, term := strings.ToLower(abbr), strings.ToLower(t.Term)
+			syn[a] = append(syn[a], term)
+			syn[term] = append(syn[term], a)
+		}
+	}
+	return syn, nil
 }
 
 func (s *Server) resolveTopics(ctx context.Context, names []string, proposer int64) ([]int64, error) {
@@ -170,11 +238,26 @@ func (s *Server) Addr() string { return s.listener.Addr().String() }
 func (s *Server) Serve(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- s.http.Serve(s.listener) }()
+	// Background work stops with the server and is waited for, so that no
+	// worker of a stopped server takes outbox rows meant for its successor.
 	background, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopBackground()
-	go s.enforcer.Listen(background)
-	go s.auth.Sweep(background, 10*time.Minute)
-	go s.topics.ListenGlossary(background)
+	var wg sync.WaitGroup
+	for _, run := range []func(context.Context){
+		s.enforcer.Listen,
+		func(ctx context.Context) { s.auth.Sweep(ctx, 10*time.Minute) },
+		s.topics.ListenGlossary,
+		s.search.Run,
+	} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			run(background)
+		}()
+	}
+	defer func() {
+		stopBackground()
+		wg.Wait()
+	}()
 	s.log.Info("serving", "addr", s.Addr(), "base_url", s.cfg.BaseURL.String(), "version", versionString())
 	select {
 	case err := <-errc:

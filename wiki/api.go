@@ -20,6 +20,7 @@ func (wk *Wiki) APIRoutes(r gin.IRouter) {
 	r.GET("/spaces/:space/pages", read, wk.apiTree)
 	r.GET("/spaces/:space/pages/:page", read, wk.apiGet)
 	r.PUT("/spaces/:space/pages/:page", write, wk.apiPut)
+	r.DELETE("/spaces/:space/pages/:page", wk.spaces.RequireSpace(policies.Moderate), wk.loadPage, wk.apiDelete)
 	r.GET("/spaces/:space/pages/:page/revisions", read, wk.loadPage, wk.apiRevisions)
 	r.GET("/spaces/:space/pages/:page/revisions/:n", read, wk.loadPage, wk.apiRevision)
 	r.POST("/spaces/:space/pages/:page/restore/:n", write, wk.loadPage, wk.apiRestore)
@@ -198,6 +199,11 @@ func (wk *Wiki) apiRestore(c *gin.Context) {
 func (wk *Wiki) apiUpload(c *gin.Context) {
 	file, header, err := c.Request.FormFile("file")
 	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			wk.web.Fail(c, errs.E(errs.TooLarge, "wiki.attachment.too_large", "MB", wk.deps.MaxUpload>>20))
+			return
+		}
 		wk.web.Fail(c, errs.E(errs.Invalid, "wiki.attachment.missing"))
 		return
 	}

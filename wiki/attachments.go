@@ -76,7 +76,7 @@ func (fs *FileStore) Put(r io.Reader, max int64) (sum []byte, size int64, head [
 		return nil, 0, nil, fmt.Errorf("store attachment: %w", err)
 	}
 	if size > max {
-		return nil, size, nil, errs.E(errs.Invalid, "wiki.attachment.too_large", "MB", max>>20).OnField("file")
+		return nil, size, nil, errs.E(errs.TooLarge, "wiki.attachment.too_large", "MB", max>>20).OnField("file")
 	}
 	if err := tmp.Close(); err != nil {
 		return nil, 0, nil, err

@@ -156,13 +156,18 @@ func (wk *Wiki) renderEditor(c *gin.Context, status int, ep editPage) {
 		return
 	}
 	ep.Intervals = ReviewIntervals
-	if c.PostForm("action") == "preview" || ep.Conflict != nil {
-		res, err := wk.render(ctx, c, ep.Space.Slug, ep.Form.Values["body"], "vorschau-")
+	// Rendering also finds what to warn about (images without alt text),
+	// which the editor shows whenever there is text.
+	if body := ep.Form.Values["body"]; body != "" {
+		res, err := wk.render(ctx, c, ep.Space.Slug, body, "vorschau-")
 		if err != nil {
 			wk.web.Fail(c, err)
 			return
 		}
-		ep.Preview, ep.Warnings = res.HTML, res.Warnings
+		ep.Warnings = res.Warnings
+		if c.PostForm("action") == "preview" || ep.Conflict != nil {
+			ep.Preview = res.HTML
+		}
 	}
 	title := wk.web.T(c, "wiki.new.title")
 	if ep.Page != nil {

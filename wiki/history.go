@@ -2,6 +2,7 @@ package wiki
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -104,8 +105,15 @@ func (wk *Wiki) Restore(ctx context.Context, p Page, rev Revision, author int64,
 	for i, t := range topics {
 		ids[i] = t.ID
 	}
-	return wk.store.Save(ctx, p.ID, p.Revision, Draft{
+	saved, err := wk.store.Save(ctx, p.ID, p.Revision, Draft{
 		Title: rev.Title, Body: rev.Body, Message: message, ParentID: p.ParentID, TopicIDs: ids, OwnerID: p.OwnerID,
 		ReviewIntervalDays: p.ReviewIntervalDays, IsTemplate: p.IsTemplate, Links: LinkKeys(p.SpaceSlug, rev.Body),
 	}, author)
+	var conflict *ErrConflict
+	if errors.As(err, &conflict) {
+		// Someone saved in the very moment: restoring over their save
+		// unseen would lose it, so the person tries again knowingly.
+		return Page{}, errs.E(errs.Conflict, "wiki.conflict.message", "Revision", conflict.Current.Revision)
+	}
+	return saved, err
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/search"
 )
 
 // Page is a wiki page at its newest revision.
@@ -264,7 +265,12 @@ func (st *Store) Save(ctx context.Context, pageID int64, base int, d Draft, auth
 	return st.PageByID(ctx, pageID)
 }
 
+// writeRelations stores what goes with a revision: links, topics, and the
+// search outbox row, all in the revision's transaction.
 func writeRelations(ctx context.Context, tx pgx.Tx, pageID int64, d Draft) error {
+	if err := search.Enqueue(ctx, tx, "page", pageID); err != nil {
+		return err
+	}
 	if _, err := tx.Exec(ctx, `DELETE FROM page_links WHERE from_page_id = $1`, pageID); err != nil {
 		return fmt.Errorf("clear links: %w", err)
 	}
@@ -334,8 +340,40 @@ func (st *Store) SlugFree(ctx context.Context, spaceID int64, slug string) (bool
 
 // MarkReviewed records that the page is still correct.
 func (st *Store) MarkReviewed(ctx context.Context, pageID int64) error {
-	_, err := st.pool.Exec(ctx, `UPDATE pages SET reviewed_at = now() WHERE id = $1`, pageID)
-	return err
+	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE pages SET reviewed_at = now() WHERE id = $1`, pageID); err != nil {
+			return fmt.Errorf("mark reviewed: %w", err)
+		}
+		return search.Enqueue(ctx, tx, "page", pageID)
+	})
+}
+
+// Delete removes a page with its history. A page with subpages is refused:
+// they would lose their place, so they must be moved or deleted first.
+// It returns the contents of its attachments that nothing else uses.
+func (st *Store) Delete(ctx context.Context, pageID int64) (orphans [][]byte, err error) {
+	err = pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+		var children int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM pages WHERE parent_id = $1`, pageID).Scan(&children); err != nil {
+			return err
+		}
+		if children > 0 {
+			return errs.E(errs.Conflict, "wiki.delete.has_children", "Count", children)
+		}
+		rows, err := tx.Query(ctx, `SELECT DISTINCT a.sha256 FROM attachments a WHERE a.page_id = $1
+			AND NOT EXISTS (SELECT 1 FROM attachments o WHERE o.sha256 = a.sha256 AND o.page_id <> $1)`, pageID)
+		if err != nil {
+			return err
+		}
+		if orphans, err = pgx.CollectRows(rows, pgx.RowTo[[]byte]); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM pages WHERE id = $1`, pageID); err != nil {
+			return fmt.Errorf("delete page: %w", err)
+		}
+		return search.Enqueue(ctx, tx, "page", pageID)
+	})
+	return orphans, err
 }
 
 // DueForReview lists pages whose review date has passed, in the given
@@ -399,6 +437,13 @@ func (st *Store) Move(ctx context.Context, p Page, toSpaceID int64, toParent *in
 		rows.Close()
 		if _, err := tx.Exec(ctx, `UPDATE pages SET parent_id = $2 WHERE id = $1`, p.ID, toParent); err != nil {
 			return fmt.Errorf("move page: %w", err)
+		}
+		ids := make([]int64, len(subtree))
+		for i, m := range subtree {
+			ids[i] = m.id
+		}
+		if err := search.Enqueue(ctx, tx, "page", ids...); err != nil {
+			return err
 		}
 		if toSpaceID == p.SpaceID {
 			return nil

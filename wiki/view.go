@@ -16,9 +16,9 @@ import (
 // TreeItem is a page in the rendered tree, with the pages below it.
 type TreeItem struct {
 	Node
-	URL      string
-	Current  bool
-	Children []*TreeItem
+	URL      string      `json:"url"`
+	Current  bool        `json:"-"`
+	Children []*TreeItem `json:"children"`
 }
 
 // buildTree nests the flat page list of a space.
@@ -51,6 +51,7 @@ func (wk *Wiki) spaceHome(c *gin.Context) {
 		"Space":       space,
 		"Tree":        buildTree(space.Slug, nodes, 0),
 		"Permissions": wk.spaces.PermissionsIn(ctx, policies.SubjectOf(c), space.ID),
+		"Deleted":     c.Query("geloescht") == "1",
 	})
 }
 

@@ -4,6 +4,7 @@ package wiki
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/url"
 	"strings"
@@ -62,6 +63,8 @@ func (wk *Wiki) Routes(r gin.IRouter) {
 	r.GET("/bereiche/:space/seiten/:page/verschieben", moderate, wk.loadPage, wk.moveForm)
 	r.POST("/bereiche/:space/seiten/:page/verschieben", moderate, wk.loadPage, wk.move)
 	r.POST("/bereiche/:space/seiten/:page/geprueft", read, wk.loadPage, wk.confirmReview)
+	r.GET("/bereiche/:space/seiten/:page/loeschen", moderate, wk.loadPage, wk.deleteForm)
+	r.POST("/bereiche/:space/seiten/:page/loeschen", moderate, wk.loadPage, wk.delete)
 	r.POST("/bereiche/:space/seiten/:page/anhaenge", write, wk.loadPage, wk.upload)
 	r.POST("/bereiche/:space/seiten/:page/anhaenge/:id/loeschen", write, wk.loadPage, wk.deleteAttachment)
 	r.GET("/anhaenge/:id/:name", wk.download)
@@ -78,8 +81,9 @@ func (wk *Wiki) loadPage(c *gin.Context) {
 	if errs.Is(err, errs.NotFound) {
 		if moved, rerr := wk.store.Redirect(c.Request.Context(), space.ID, c.Param("page")); rerr == nil {
 			if wk.spaces.Check(c.Request.Context(), policies.SubjectOf(c), policies.Read, moved.SpaceID) == nil {
-				rest := strings.TrimPrefix(c.Request.URL.Path, "/bereiche/"+space.Slug+"/seiten/"+c.Param("page"))
-				target := PageURL(moved.SpaceSlug, moved.Slug) + rest
+				// The same address with the page's new space and slug, on
+				// the web pages and in the API alike.
+				target := movedURL(c.Request.URL.Path, space.Slug, c.Param("page"), moved)
 				if c.Request.URL.RawQuery != "" {
 					target += "?" + c.Request.URL.RawQuery
 				}
@@ -111,4 +115,16 @@ func PageURL(space, slug string) string {
 // NewPageURL is the address that offers to create a page with a title.
 func NewPageURL(space, title string) string {
 	return "/bereiche/" + url.PathEscape(space) + "/neu?titel=" + url.QueryEscape(title)
+}
+
+// movedURL rewrites a request path for a page that moved: the segments
+// after the space and the page stay.
+func movedURL(path, oldSpace, oldSlug string, moved Page) string {
+	for _, prefix := range []string{"/bereiche/%s/seiten/%s", "/api/v1/spaces/%s/pages/%s"} {
+		old := fmt.Sprintf(prefix, oldSpace, oldSlug)
+		if rest, ok := strings.CutPrefix(path, old); ok {
+			return fmt.Sprintf(prefix, url.PathEscape(moved.SpaceSlug), url.PathEscape(moved.Slug)) + rest
+		}
+	}
+	return PageURL(moved.SpaceSlug, moved.Slug)
 }

@@ -18,6 +18,7 @@ const (
 	Forbidden       Code = "forbidden"
 	Unauthenticated Code = "unauthenticated"
 	TooManyRequests Code = "too_many_requests"
+	TooLarge        Code = "too_large"
 	Internal        Code = "internal"
 )
 

@@ -90,3 +90,6 @@ func withDatabase(conn, name string) string {
 	u.Path = "/" + name
 	return u.String()
 }
+
+// Name is the database's name, random per test run.
+func (db *TestDatabase) Name() string { return db.name }

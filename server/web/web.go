@@ -44,6 +44,8 @@ func Status(code errs.Code) int {
 		return http.StatusUnauthorized
 	case errs.TooManyRequests:
 		return http.StatusTooManyRequests
+	case errs.TooLarge:
+		return http.StatusRequestEntityTooLarge
 	default:
 		return http.StatusInternalServerError
 	}

@@ -1,0 +1,95 @@
+package notify
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/web"
+)
+
+// APIRoutes mounts the JSON API of notifications under /api/v1; the caller
+// has already required a signed-in viewer.
+func (n *Notifier) APIRoutes(r gin.IRouter) {
+	r.GET("/notifications", n.apiList)
+	r.POST("/notifications/:id/read", n.apiRead)
+}
+
+type actorJSON struct {
+	Handle string `json:"handle"`
+	Name   string `json:"name"`
+}
+
+type notificationJSON struct {
+	ID          int64      `json:"id"`
+	Kind        string     `json:"kind"`
+	Actor       *actorJSON `json:"actor"` // null once the actor's account is gone
+	SpaceID     int64      `json:"space_id"`
+	SubjectType string     `json:"subject_type"`
+	SubjectID   int64      `json:"subject_id"`
+	Title       string     `json:"title"`
+	URL         string     `json:"url"`
+	CreatedAt   time.Time  `json:"created_at"`
+	ReadAt      *time.Time `json:"read_at"`
+}
+
+func toJSON(no Notification) notificationJSON {
+	out := notificationJSON{ID: no.ID, Kind: no.Kind, SpaceID: no.SpaceID, SubjectType: no.SubjectType,
+		SubjectID: no.SubjectID, Title: no.Title, URL: no.URL, CreatedAt: no.CreatedAt, ReadAt: no.ReadAt}
+	if no.ActorName != nil && no.ActorHandle != nil {
+		out.Actor = &actorJSON{Handle: *no.ActorHandle, Name: *no.ActorName}
+	}
+	return out
+}
+
+// apiList pages through the viewer's notifications, newest first;
+// ?unread=1 leaves out those already read.
+func (n *Notifier) apiList(c *gin.Context) {
+	limit, cursor, err := web.Page(c, 50, 200)
+	if err != nil {
+		n.web.Fail(c, err)
+		return
+	}
+	var unread bool
+	switch c.Query("unread") {
+	case "", "0", "false":
+	case "1", "true":
+		unread = true
+	default:
+		n.web.Fail(c, errs.E(errs.Invalid, "error.invalid"))
+		return
+	}
+	list, err := n.List(c.Request.Context(), web.ViewerOf(c).ID, unread, limit+1, cursor)
+	if err != nil {
+		n.web.Fail(c, err)
+		return
+	}
+	next := ""
+	if len(list) > limit {
+		list = list[:limit]
+		next = strconv.FormatInt(list[limit-1].ID, 10)
+	}
+	out := make([]notificationJSON, 0, len(list))
+	for _, no := range list {
+		out = append(out, toJSON(no))
+	}
+	c.Header("Cache-Control", "private, no-store")
+	c.JSON(http.StatusOK, gin.H{"notifications": out, "next_cursor": next})
+}
+
+func (n *Notifier) apiRead(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		n.web.Fail(c, errNotFound)
+		return
+	}
+	no, err := n.MarkRead(c.Request.Context(), web.ViewerOf(c).ID, id)
+	if err != nil {
+		n.web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toJSON(no))
+}

@@ -1,0 +1,277 @@
+// Package notify lets people watch questions, topics and pages and tells
+// them in the app what happened there. Areas (Q&A, wiki) record events
+// with Notify in their own transactions; this package knows none of them.
+//
+// Access is checked twice: when an event is recorded (nobody is told about
+// a space they cannot read) and whenever notifications are shown (a
+// membership may have ended since). Notifications are seen only by the
+// person they are for.
+package notify
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/fachnetz/fachnetz/server/web"
+)
+
+// Kinds of notification events. Each has the messages notify.kind.<kind>
+// (the line of the list) in the catalogues; the wiki adds its kinds here.
+const (
+	KindAnswer   = "answer"   // a new answer to a watched question
+	KindAccepted = "accepted" // an answer was accepted
+	KindComment  = "comment"  // a new comment
+	KindMention  = "mention"  // someone wrote @handle
+)
+
+var kinds = map[string]bool{KindAnswer: true, KindAccepted: true, KindComment: true, KindMention: true}
+
+// Kinds of watched items, as the watches table allows them.
+const (
+	WatchQuestion = "question"
+	WatchTopic    = "topic"
+	WatchPage     = "page"
+)
+
+// Retention: read notifications go after ReadRetention, all after
+// Retention, counted from when they were created.
+const (
+	ReadRetention = 90 * 24 * time.Hour
+	Retention     = 365 * 24 * time.Hour
+)
+
+// UnreadKey is where Middleware stores the unread count on the gin context.
+const UnreadKey = "fachnetz.unread"
+
+// CanRead reports whether an account may read a space now. The wiring
+// passes the policies enforcer's check.
+type CanRead func(ctx context.Context, accountID, spaceID int64) bool
+
+// SpaceOf returns the space an item of a kind belongs to; ok is false when
+// the item does not exist.
+type SpaceOf func(ctx context.Context, kind string, itemID int64) (spaceID int64, ok bool)
+
+// Exists reports whether an item of a kind exists, for kinds that every
+// signed-in person may read (topics).
+type Exists func(ctx context.Context, kind string, itemID int64) bool
+
+// Event is something that happened, as the area that saw it describes it.
+type Event struct {
+	Kind        string // one of the Kind constants
+	ActorID     int64  // who did it; 0 for nobody in particular
+	SpaceID     int64  // the space whose readers may know of it
+	SubjectType string // the item whose access decides, e.g. "question"
+	SubjectID   int64
+	Title       string // e.g. the question's title at the time
+	URL         string // a local path, e.g. "/fragen/12#antwort-34"
+}
+
+// Notifier records events and shows each person their notifications.
+type Notifier struct {
+	store     *Store
+	web       *web.Web
+	can       CanRead
+	watchable map[string]watchable
+}
+
+// watchable says how the watch form checks access to a kind of item:
+// through the item's space, or (spaceOf nil) by existence alone.
+type watchable struct {
+	spaceOf SpaceOf
+	exists  Exists
+}
+
+// New returns a notifier. Register the kinds that may be watched through
+// the form with WatchIn and WatchOpen before serving.
+func New(pool *pgxpool.Pool, w *web.Web, can CanRead) *Notifier {
+	return &Notifier{store: NewStore(pool), web: w, can: can, watchable: map[string]watchable{}}
+}
+
+// WatchIn lets people watch items of kind whose space they may read.
+func (n *Notifier) WatchIn(kind string, spaceOf SpaceOf) {
+	n.watchable[kind] = watchable{spaceOf: spaceOf}
+}
+
+// WatchOpen lets every signed-in person watch items of kind that exist,
+// with no space check: for topics, which belong to no space.
+func (n *Notifier) WatchOpen(kind string, exists Exists) {
+	n.watchable[kind] = watchable{exists: exists}
+}
+
+// mayWatch reports whether the account may read the item of kind.
+func (n *Notifier) mayWatch(ctx context.Context, accountID int64, kind string, itemID int64) bool {
+	w, ok := n.watchable[kind]
+	switch {
+	case !ok || itemID <= 0:
+		return false
+	case w.spaceOf != nil:
+		space, ok := w.spaceOf(ctx, kind, itemID)
+		return ok && n.can(ctx, accountID, space)
+	default:
+		return w.exists(ctx, kind, itemID)
+	}
+}
+
+var namePattern = regexp.MustCompile(`^[a-z][a-z_]{0,39}$`)
+
+// Notify records ev in the caller's transaction and tells the recipients
+// in the app: each once, never the actor, and only those who may read the
+// event's space now. The event is recorded even when nobody is left, for
+// channels that consume events rather than recipients.
+func (n *Notifier) Notify(ctx context.Context, tx pgx.Tx, ev Event, recipients []int64) error {
+	if !kinds[ev.Kind] {
+		return fmt.Errorf("notify: unknown kind %q", ev.Kind)
+	}
+	if ev.SpaceID <= 0 || ev.SubjectID <= 0 || !namePattern.MatchString(ev.SubjectType) {
+		return fmt.Errorf("notify: event %s lacks its space or subject", ev.Kind)
+	}
+	if ev.URL == "" || web.LocalPath(ev.URL) != ev.URL || len(ev.URL) > 2000 {
+		return fmt.Errorf("notify: event %s: %q is not a local path", ev.Kind, ev.URL)
+	}
+	ev.Title = truncate(strings.TrimSpace(ev.Title), 300)
+	if ev.Title == "" {
+		return fmt.Errorf("notify: event %s has no title", ev.Kind)
+	}
+	seen := map[int64]bool{ev.ActorID: true, 0: true}
+	var to []int64
+	for _, id := range recipients {
+		if !seen[id] && id > 0 {
+			seen[id] = true
+			if n.can(ctx, id, ev.SpaceID) {
+				to = append(to, id)
+			}
+		}
+	}
+	return n.store.Record(ctx, tx, ev, to)
+}
+
+func truncate(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimSpace(string(r[:max-1])) + "…"
+}
+
+// Watch makes the account watch an item. It checks no access: the watch
+// form does, and areas call it for their own reasons (the asker watches
+// their question).
+func (n *Notifier) Watch(ctx context.Context, accountID int64, kind string, itemID int64) error {
+	return n.store.Watch(ctx, accountID, kind, itemID)
+}
+
+// Unwatch ends a watch; there being none is no error.
+func (n *Notifier) Unwatch(ctx context.Context, accountID int64, kind string, itemID int64) error {
+	return n.store.Unwatch(ctx, accountID, kind, itemID)
+}
+
+// IsWatching reports whether the account watches the item.
+func (n *Notifier) IsWatching(ctx context.Context, accountID int64, kind string, itemID int64) (bool, error) {
+	return n.store.IsWatching(ctx, accountID, kind, itemID)
+}
+
+// Watchers returns who watches any of the items of kind, each once, for
+// example of a question or of any of its topics. Notify filters them by
+// access.
+func (n *Notifier) Watchers(ctx context.Context, tx pgx.Tx, kind string, itemIDs []int64) ([]int64, error) {
+	return n.store.Watchers(ctx, tx, kind, itemIDs)
+}
+
+// ResolveHandles returns the ids of the active accounts with the handles
+// (as Mentions returns them); unknown handles are left out.
+func (n *Notifier) ResolveHandles(ctx context.Context, tx pgx.Tx, handles []string) ([]int64, error) {
+	return n.store.ResolveHandles(ctx, tx, handles)
+}
+
+// Moved follows an item into another space: its events and notifications
+// are then shown only to readers of the new space.
+func (n *Notifier) Moved(ctx context.Context, tx pgx.Tx, subjectType string, subjectID, spaceID int64) error {
+	return n.store.MoveSubject(ctx, tx, subjectType, subjectID, spaceID)
+}
+
+// Deleted forgets an item: its events, the notifications about it and the
+// watches of it (subject type and watch kind being the same word).
+func (n *Notifier) Deleted(ctx context.Context, tx pgx.Tx, subjectType string, subjectID int64) error {
+	return n.store.DeleteSubject(ctx, tx, subjectType, subjectID)
+}
+
+// readable returns the spaces of the account's notifications it may read
+// now.
+func (n *Notifier) readable(ctx context.Context, accountID int64) ([]int64, error) {
+	spaces, err := n.store.NotificationSpaces(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	ok := spaces[:0]
+	for _, s := range spaces {
+		if n.can(ctx, accountID, s) {
+			ok = append(ok, s)
+		}
+	}
+	return ok, nil
+}
+
+// UnreadCount counts the account's unread notifications in spaces it may
+// still read: one index-only scan grouped by space.
+func (n *Notifier) UnreadCount(ctx context.Context, accountID int64) (int, error) {
+	bySpace, err := n.store.UnreadBySpace(ctx, accountID)
+	if err != nil {
+		return 0, err
+	}
+	total := 0
+	for space, count := range bySpace {
+		if n.can(ctx, accountID, space) {
+			total += count
+		}
+	}
+	return total, nil
+}
+
+// List returns a page of the account's notifications that it may read now,
+// newest first, older than the cursor (a notification id) when it is set.
+func (n *Notifier) List(ctx context.Context, accountID int64, unreadOnly bool, limit int, cursor int64) ([]Notification, error) {
+	spaces, err := n.readable(ctx, accountID)
+	if err != nil || len(spaces) == 0 {
+		return nil, err
+	}
+	return n.store.Notifications(ctx, accountID, spaces, unreadOnly, limit, cursor)
+}
+
+// MarkRead marks one of the account's notifications read and returns it. A
+// notification of another person, or of a space the account may no longer
+// read, is not found.
+func (n *Notifier) MarkRead(ctx context.Context, accountID, id int64) (Notification, error) {
+	no, err := n.store.Notification(ctx, accountID, id)
+	if err != nil {
+		return Notification{}, err
+	}
+	if !n.can(ctx, accountID, no.SpaceID) {
+		return Notification{}, errNotFound
+	}
+	if no.ReadAt == nil {
+		if no.ReadAt, err = n.store.MarkRead(ctx, accountID, id); err != nil {
+			return Notification{}, err
+		}
+	}
+	return no, nil
+}
+
+// MarkAllRead marks all the account's notifications read.
+func (n *Notifier) MarkAllRead(ctx context.Context, accountID int64) error {
+	return n.store.MarkAllRead(ctx, accountID)
+}
+
+// Sweep deletes what retention no longer allows: read notifications after
+// ReadRetention, all after Retention, and events nobody holds any more.
+// Run it periodically; it returns how many notifications went.
+func (n *Notifier) Sweep(ctx context.Context) (int64, error) {
+	now := time.Now()
+	return n.store.Sweep(ctx, now.Add(-ReadRetention), now.Add(-Retention))
+}

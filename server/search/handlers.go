@@ -1,0 +1,187 @@
+package search
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fachnetz/fachnetz/server/errs"
+)
+
+// Access is what the handlers need to know about spaces, given by the
+// wiring so that this platform package does not import policies.
+type Access struct {
+	// Readable lists the ids of the spaces the request's viewer may read.
+	Readable func(c *gin.Context) []int64
+	// Names maps space ids to slug and display name.
+	Names func(ctx context.Context, ids []int64) (map[int64][2]string, error)
+	// BySlug finds a space's id.
+	BySlug func(ctx context.Context, slug string) (int64, bool)
+}
+
+// Routes mounts the search page; the caller requires a signed-in viewer.
+func (s *Service) Routes(r gin.IRouter, a Access) {
+	r.GET("/suche", func(c *gin.Context) { s.page(c, a) })
+}
+
+// APIRoutes mounts /api/v1/search.
+func (s *Service) APIRoutes(r gin.IRouter, a Access) {
+	r.GET("/search", func(c *gin.Context) { s.api(c, a) })
+}
+
+// readQuery builds a query from the request. An unknown space slug or a
+// space the viewer may not read simply finds nothing.
+func (s *Service) readQuery(c *gin.Context, a Access) (Query, string, error) {
+	q := Query{
+		Text: strings.TrimSpace(c.Query("q")), Type: c.Query("type"), Topic: c.Query("topic"),
+		Status: c.Query("status"), Spaces: a.Readable(c), PerPage: 20,
+	}
+	if utf8.RuneCountInString(q.Text) > 200 {
+		return q, "", errs.E(errs.Invalid, "search.too_long")
+	}
+	if p, err := strconv.Atoi(c.DefaultQuery("page", "1")); err == nil && p >= 1 && p <= 50 {
+		q.Page = p
+	}
+	space := c.Query("space")
+	if space != "" {
+		id, ok := a.BySlug(c.Request.Context(), space)
+		if !ok {
+			id = -1
+		}
+		q.Space = id
+	}
+	return q, space, nil
+}
+
+func (s *Service) api(c *gin.Context, a Access) {
+	q, _, err := s.readQuery(c, a)
+	if err == nil && q.Text == "" {
+		err = errs.E(errs.Invalid, "search.empty")
+	}
+	if err != nil {
+		s.web.Fail(c, err)
+		return
+	}
+	res, err := s.Search(c.Request.Context(), q)
+	if err != nil {
+		s.web.Fail(c, err)
+		return
+	}
+	if res.Hits == nil {
+		res.Hits = []Hit{}
+	}
+	c.JSON(http.StatusOK, res)
+}
+
+// facetLink is one filter choice on the page.
+type facetLink struct {
+	Label    string
+	Count    int
+	URL      string
+	Selected bool
+}
+
+type searchPage struct {
+	Query    string
+	Results  Results
+	Searched bool
+	Filters  map[string][]facetLink // "type", "space", "topics"
+	Active   []facetLink            // filters set now, with links that remove them
+	Prev     string
+	Next     string
+}
+
+func (s *Service) page(c *gin.Context, a Access) {
+	q, spaceSlug, err := s.readQuery(c, a)
+	if err != nil {
+		s.web.Fail(c, err)
+		return
+	}
+	page := searchPage{Query: q.Text}
+	if q.Text != "" {
+		if page.Results, err = s.Search(c.Request.Context(), q); err != nil {
+			s.web.Fail(c, err)
+			return
+		}
+		page.Searched = true
+		if err := s.facetLinks(c, a, q, spaceSlug, &page); err != nil {
+			s.web.Fail(c, err)
+			return
+		}
+	}
+	title := s.web.T(c, "search.title")
+	if q.Text != "" {
+		title = s.web.T(c, "search.title_for", "Query", q.Text)
+	}
+	s.web.Render(c, http.StatusOK, "search/page", title, page)
+}
+
+// facetLinks turns facet counts into links that add or remove a filter,
+// keeping the rest of the query.
+func (s *Service) facetLinks(c *gin.Context, a Access, q Query, spaceSlug string, page *searchPage) error {
+	current := c.Request.URL.Query()
+	current.Del("page")
+	link := func(key, value string) string {
+		v := url.Values{}
+		for k, vs := range current {
+			v[k] = vs
+		}
+		if value == "" {
+			v.Del(key)
+		} else {
+			v.Set(key, value)
+		}
+		return "/suche?" + v.Encode()
+	}
+	var spaceIDs []int64
+	for _, f := range page.Results.Facets["space_id"] {
+		if id, err := strconv.ParseInt(f.Value, 10, 64); err == nil {
+			spaceIDs = append(spaceIDs, id)
+		}
+	}
+	names, err := a.Names(c.Request.Context(), spaceIDs)
+	if err != nil {
+		return err
+	}
+	page.Filters = map[string][]facetLink{}
+	for _, f := range page.Results.Facets["type"] {
+		page.Filters["type"] = append(page.Filters["type"], facetLink{Label: s.web.T(c, "search.type."+f.Value), Count: f.Count,
+			URL: link("type", f.Value), Selected: q.Type == f.Value})
+	}
+	for _, f := range page.Results.Facets["space_id"] {
+		id, _ := strconv.ParseInt(f.Value, 10, 64)
+		n, ok := names[id]
+		if !ok {
+			continue
+		}
+		page.Filters["space"] = append(page.Filters["space"], facetLink{Label: n[1], Count: f.Count, URL: link("space", n[0]), Selected: spaceSlug == n[0]})
+	}
+	for _, f := range page.Results.Facets["topics"] {
+		page.Filters["topics"] = append(page.Filters["topics"], facetLink{Label: f.Value, Count: f.Count, URL: link("topic", f.Value), Selected: q.Topic == f.Value})
+	}
+	for key, value := range map[string]string{"type": q.Type, "space": spaceSlug, "topic": q.Topic, "status": q.Status} {
+		if value != "" {
+			label := value
+			if key == "type" || key == "status" {
+				label = s.web.T(c, "search."+key+"."+value)
+			}
+			page.Active = append(page.Active, facetLink{Label: label, URL: link(key, "")})
+		}
+	}
+	if q.Page > 1 {
+		v := c.Request.URL.Query()
+		v.Set("page", strconv.Itoa(q.Page-1))
+		page.Prev = "/suche?" + v.Encode()
+	}
+	if q.Page < page.Results.Pages {
+		v := c.Request.URL.Query()
+		v.Set("page", strconv.Itoa(q.Page+1))
+		page.Next = "/suche?" + v.Encode()
+	}
+	return nil
+}

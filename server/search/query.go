@@ -1,0 +1,218 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"html"
+	"html/template"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/meilisearch/meilisearch-go"
+)
+
+// Query is one search. Spaces are the spaces the searcher may read: the
+// only ones hits may come from.
+type Query struct {
+	Text    string
+	Spaces  []int64
+	Type    string // "" for all
+	Space   int64  // 0 for all readable
+	Topic   string // topic name, "" for all
+	Status  string
+	Page    int // from 1
+	PerPage int
+}
+
+// Hit is one result.
+type Hit struct {
+	Type    string        `json:"type"`
+	ID      string        `json:"id"`
+	Title   string        `json:"title"`
+	Snippet template.HTML `json:"snippet"`
+	URL     string        `json:"url"`
+	Space   string        `json:"space"`
+	SpaceID int64         `json:"-"`
+	Topics  []string      `json:"topics,omitempty"`
+}
+
+// Facet is one value of a facet with its count.
+type Facet struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// Results are a page of hits with their counts.
+type Results struct {
+	Hits     []Hit              `json:"hits"`
+	Total    int                `json:"total"`
+	Page     int                `json:"page"`
+	Pages    int                `json:"pages"`
+	Facets   map[string][]Facet `json:"facets,omitempty"`
+	Degraded bool               `json:"degraded"`
+}
+
+// markers stand for the highlight tags while text is escaped; control
+// characters cannot occur in indexed text.
+const markOpen, markClose = "\x02", "\x03"
+
+// Search answers from Meilisearch, or from PostgreSQL when Meilisearch is
+// unreachable or its index lags behind the outbox by more than StaleAfter.
+// Hits come only from q.Spaces: that list is part of the Meilisearch
+// filter, never applied to hits afterwards.
+func (s *Service) Search(ctx context.Context, q Query) (Results, error) {
+	if q.PerPage <= 0 {
+		q.PerPage = 20
+	}
+	if q.Page <= 0 {
+		q.Page = 1
+	}
+	if len(q.Spaces) == 0 {
+		return Results{Page: 1}, nil
+	}
+	if oldest := s.oldest.Load(); oldest == 0 || time.Since(time.UnixMilli(oldest)) < s.cfg.StaleAfter {
+		// Every word must match first: Meilisearch cuts German words into
+		// pieces, and with its default strategy a piece alone would bring
+		// in unrelated hits. Only when that finds nothing are words dropped
+		// from the end.
+		res, err := s.searchMeili(ctx, q, meilisearch.All)
+		if err == nil && res.Total == 0 && len(strings.Fields(q.Text)) > 1 {
+			res, err = s.searchMeili(ctx, q, meilisearch.Last)
+		}
+		if err == nil {
+			return res, nil
+		}
+		s.log.Warn("search: Meilisearch did not answer; answering from PostgreSQL", "err", err)
+	}
+	return s.searchPostgres(ctx, q)
+}
+
+func (s *Service) filter(q Query) []string {
+	ids := make([]string, len(q.Spaces))
+	for i, id := range q.Spaces {
+		ids[i] = strconv.FormatInt(id, 10)
+	}
+	filter := []string{"space_id IN [" + strings.Join(ids, ",") + "]"}
+	if q.Space != 0 {
+		filter = append(filter, "space_id = "+strconv.FormatInt(q.Space, 10))
+	}
+	if q.Type != "" {
+		filter = append(filter, "type = "+quote(q.Type))
+	}
+	if q.Topic != "" {
+		filter = append(filter, "topics = "+quote(q.Topic))
+	}
+	now := strconv.FormatInt(time.Now().Unix(), 10)
+	switch q.Status {
+	case "":
+	case "needs_review":
+		filter = append(filter, "review_due > 0 AND review_due < "+now)
+	case "verified":
+		filter = append(filter, "type = \"page\" AND (review_due = 0 OR review_due >= "+now+")")
+	default:
+		filter = append(filter, "status = "+quote(q.Status))
+	}
+	return filter
+}
+
+// quote writes a string literal for a Meilisearch filter.
+func quote(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
+
+type meiliHit struct {
+	ID        string   `json:"id"`
+	Type      string   `json:"type"`
+	SpaceID   int64    `json:"space_id"`
+	Space     string   `json:"space"`
+	URL       string   `json:"url"`
+	Topics    []string `json:"topics"`
+	Formatted struct {
+		Title string `json:"title"`
+		Body  string `json:"body"`
+	} `json:"_formatted"`
+}
+
+func (s *Service) searchMeili(ctx context.Context, q Query, strategy meilisearch.MatchingStrategy) (Results, error) {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	per := int64(q.PerPage)
+	raw, err := s.index(s.cfg.Index).SearchRawWithContext(ctx, q.Text, &meilisearch.SearchRequest{
+		Filter:                s.filter(q),
+		Facets:                []string{"type", "space_id", "topics"},
+		AttributesToRetrieve:  []string{"id", "type", "space_id", "space", "url", "topics"},
+		AttributesToHighlight: []string{"title", "body"},
+		AttributesToCrop:      []string{"body"},
+		CropLength:            36,
+		HighlightPreTag:       markOpen,
+		HighlightPostTag:      markClose,
+		HitsPerPage:           &per,
+		MatchingStrategy:      strategy,
+		Page:                  int64(q.Page),
+	})
+	if err != nil {
+		return Results{}, err
+	}
+	var resp struct {
+		Hits       []meiliHit                `json:"hits"`
+		TotalHits  int                       `json:"totalHits"`
+		TotalPages int                       `json:"totalPages"`
+		Facets     map[string]map[string]int `json:"facetDistribution"`
+	}
+	if err := json.Unmarshal(*raw, &resp); err != nil {
+		return Results{}, fmt.Errorf("decode search answer: %w", err)
+	}
+	res := Results{Total: resp.TotalHits, Page: q.Page, Pages: resp.TotalPages, Facets: map[string][]Facet{}}
+	for _, h := range resp.Hits {
+		res.Hits = append(res.Hits, Hit{
+			Type: h.Type, ID: h.ID, URL: h.URL, Space: h.Space, SpaceID: h.SpaceID, Topics: h.Topics,
+			Title:   strings.NewReplacer(markOpen, "", markClose, "").Replace(h.Formatted.Title),
+			Snippet: Highlight(h.Formatted.Body),
+		})
+	}
+	for name, values := range resp.Facets {
+		for v, n := range values {
+			res.Facets[name] = append(res.Facets[name], Facet{Value: v, Count: n})
+		}
+		sort.Slice(res.Facets[name], func(i, j int) bool {
+			a, b := res.Facets[name][i], res.Facets[name][j]
+			return a.Count > b.Count || a.Count == b.Count && a.Value < b.Value
+		})
+	}
+	return res, nil
+}
+
+// Highlight escapes a snippet and turns the markers into <mark>.
+func Highlight(marked string) template.HTML {
+	escaped := html.EscapeString(marked)
+	return template.HTML(strings.NewReplacer(markOpen, "<mark>", markClose, "</mark>").Replace(escaped)) //nolint:gosec // escaped above
+}
+
+// searchPostgres asks each source's PostgreSQL full-text search and merges
+// their hits; it reports itself as degraded.
+func (s *Service) searchPostgres(ctx context.Context, q Query) (Results, error) {
+	res := Results{Page: q.Page, Degraded: true}
+	for _, kind := range s.order {
+		if q.Type != "" && q.Type != kind {
+			continue
+		}
+		hits, total, err := s.sources[kind].Fallback(ctx, q)
+		if err != nil {
+			return Results{}, fmt.Errorf("fallback search %s: %w", kind, err)
+		}
+		res.Hits = append(res.Hits, hits...)
+		res.Total += total
+	}
+	res.Pages = (res.Total + q.PerPage - 1) / q.PerPage
+	return res, nil
+}
+
+// FallbackSnippet turns a ts_headline result, written with the markers as
+// StartSel and StopSel, into safe HTML.
+func FallbackSnippet(headline string) template.HTML { return Highlight(headline) }
+
+// Markers are the StartSel and StopSel for ts_headline.
+func Markers() (string, string) { return markOpen, markClose }

@@ -1,0 +1,123 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/meilisearch/meilisearch-go"
+)
+
+// Progress is told how far a reindex has come.
+type Progress func(done, total int)
+
+// Reindex builds a fresh index from PostgreSQL and swaps it in for the
+// live one, so that search keeps answering from the old index until the
+// new one is complete. Changes made while it runs are replayed onto the
+// new index after the swap, from the outbox rows written since it began.
+func (s *Service) Reindex(ctx context.Context, total int, progress Progress) error {
+	started := time.Now()
+	fresh := fmt.Sprintf("%s_%d", s.cfg.Index, started.UnixNano())
+	if err := s.prepare(ctx, fresh); err != nil {
+		return err
+	}
+	done := 0
+	var pending []int64
+	for _, kind := range s.order {
+		err := s.sources[kind].Each(ctx, 1000, func(docs []Document) error {
+			s.addCompounds(docs)
+			pk := "id"
+			task, err := s.index(fresh).AddDocumentsWithContext(ctx, docs, &meilisearch.DocumentOptions{PrimaryKey: &pk})
+			if err != nil {
+				return fmt.Errorf("add documents: %w", err)
+			}
+			// Keep a few batches in flight: Meilisearch indexes one while
+			// the next is read from PostgreSQL.
+			pending = append(pending, task.TaskUID)
+			if len(pending) > 4 {
+				if err := s.wait(ctx, pending[0]); err != nil {
+					return err
+				}
+				pending = pending[1:]
+			}
+			done += len(docs)
+			if progress != nil {
+				progress(done, total)
+			}
+			return nil
+		})
+		if err != nil {
+			s.client.DeleteIndexWithContext(context.WithoutCancel(ctx), fresh) //nolint:errcheck // best effort
+			return fmt.Errorf("reindex %s: %w", kind, err)
+		}
+	}
+	for _, t := range pending {
+		if err := s.wait(ctx, t); err != nil {
+			return err
+		}
+	}
+	if err := s.swap(ctx, fresh); err != nil {
+		return err
+	}
+	return s.replay(ctx, started)
+}
+
+// swap makes fresh the live index and drops the old one.
+func (s *Service) swap(ctx context.Context, fresh string) error {
+	_, err := s.client.GetIndexWithContext(ctx, s.cfg.Index)
+	rename := err != nil // no live index yet: the fresh one takes its name
+	task, err := s.client.SwapIndexesWithContext(ctx, []*meilisearch.SwapIndexesParams{{Indexes: []string{s.cfg.Index, fresh}, Rename: rename}})
+	if err != nil {
+		return fmt.Errorf("swap indexes: %w", err)
+	}
+	if err := s.wait(ctx, task.TaskUID); err != nil {
+		return fmt.Errorf("swap indexes: %w", err)
+	}
+	if !rename {
+		if task, err := s.client.DeleteIndexWithContext(ctx, fresh); err == nil {
+			s.wait(ctx, task.TaskUID) //nolint:errcheck // the old index only takes space
+		}
+	}
+	s.mu.Lock()
+	s.ready = true
+	s.mu.Unlock()
+	return nil
+}
+
+// replay sends every item changed since the reindex began to the live
+// index again, processed or not: its document may have been read before
+// the change and written after it.
+func (s *Service) replay(ctx context.Context, since time.Time) error {
+	rows, err := s.pool.Query(ctx, `SELECT DISTINCT kind, item_id FROM search_outbox WHERE created_at >= $1`, since.Add(-time.Second))
+	if err != nil {
+		return fmt.Errorf("replay: %w", err)
+	}
+	items := map[string][]int64{}
+	for rows.Next() {
+		var kind string
+		var id int64
+		if err := rows.Scan(&kind, &id); err != nil {
+			rows.Close()
+			return err
+		}
+		items[kind] = append(items[kind], id)
+	}
+	rows.Close()
+	if len(items) == 0 {
+		return nil
+	}
+	return s.send(ctx, s.cfg.Index, items)
+}
+
+// Count is how many documents all sources hold, for the progress bar.
+func (s *Service) Count(ctx context.Context) (int, error) {
+	total := 0
+	for _, kind := range s.order {
+		n, err := s.sources[kind].Count(ctx)
+		if err != nil {
+			return 0, err
+		}
+		total += n
+	}
+	return total, nil
+}

@@ -1,0 +1,57 @@
+// Package search keeps a Meilisearch index of everything people search
+// for, fed from PostgreSQL through a transactional outbox, queried with
+// the reader's spaces as a filter, and falling back to PostgreSQL's own
+// full-text search while Meilisearch is away. The index is derived: it can
+// always be rebuilt from PostgreSQL.
+package search
+
+import (
+	"github.com/meilisearch/meilisearch-go"
+)
+
+// Document is one searchable thing. Every area that wants to be found
+// builds its documents in this shape; Type tells them apart.
+type Document struct {
+	ID        string   `json:"id"`   // type and id, e.g. "page-42": unique across types
+	Type      string   `json:"type"` // "page", "question", "person"
+	SpaceID   int64    `json:"space_id"`
+	Space     string   `json:"space"` // the space's slug, for display
+	Title     string   `json:"title"`
+	Headings  []string `json:"headings,omitempty"`
+	Body      string   `json:"body"`
+	Topics    []string `json:"topics,omitempty"`
+	Status    string   `json:"status,omitempty"` // questions: "answered" or "unanswered"
+	URL       string   `json:"url"`
+	UpdatedAt int64    `json:"updated_at"` // Unix seconds, for sorting
+	// ReviewDue is when a page needs its next review (Unix seconds, 0 for
+	// never); stored as a date rather than a status because pages become
+	// due by time passing, without any write that would reindex them.
+	ReviewDue int64 `json:"review_due"`
+	// Compounds holds the parts of German compound words of the title and
+	// body ("Bauantrag" → "Bau Antrag"), so that a search for a part finds
+	// the whole word, which Meilisearch does not do by itself.
+	Compounds string `json:"compounds,omitempty"`
+}
+
+// searchable lists the fields searched, in the order they weigh: a hit in
+// the title counts most.
+var searchable = []string{"title", "headings", "body", "topics", "compounds"}
+
+// Settings are the index settings of the content index. synonyms come from
+// the topic tree and the glossary's abbreviations.
+func Settings(synonyms map[string][]string) *meilisearch.Settings {
+	return &meilisearch.Settings{
+		SearchableAttributes: searchable,
+		FilterableAttributes: []string{"space_id", "type", "topics", "status", "review_due"},
+		SortableAttributes:   []string{"updated_at"},
+		DisplayedAttributes:  []string{"id", "type", "space_id", "space", "title", "body", "url", "topics", "status", "updated_at"},
+		Synonyms:             synonyms,
+		TypoTolerance: &meilisearch.TypoTolerance{
+			Enabled:             true,
+			MinWordSizeForTypos: meilisearch.MinWordSizeForTypos{OneTypo: 5, TwoTypos: 9},
+		},
+		LocalizedAttributes: []*meilisearch.LocalizedAttributes{{Locales: []string{"deu"}, AttributePatterns: []string{"*"}}},
+		Pagination:          &meilisearch.Pagination{MaxTotalHits: 1000},
+		Faceting:            &meilisearch.Faceting{MaxValuesPerFacet: 100},
+	}
+}

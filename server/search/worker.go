@@ -1,0 +1,214 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/meilisearch/meilisearch-go"
+)
+
+const batchSize = 500
+
+// Run sends outbox rows to Meilisearch until ctx ends: woken by NOTIFY,
+// polling as a fallback, retrying with backoff while Meilisearch is away.
+// Several servers may run it at once; SKIP LOCKED gives each row to one.
+func (s *Service) Run(ctx context.Context) {
+	go s.listen(ctx)
+	backoff := time.Second
+	for ctx.Err() == nil {
+		n, err := s.processBatch(ctx)
+		s.refreshOldest(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			s.log.Warn("search outbox: Meilisearch did not take the batch; will retry", "err", err, "in", backoff.String())
+			if !sleep(ctx, backoff) {
+				return
+			}
+			backoff = min(2*backoff, 30*time.Second)
+			continue
+		}
+		backoff = time.Second
+		if n == batchSize {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.wake:
+		case <-time.After(s.cfg.Poll):
+		}
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	select {
+	case <-ctx.Done():
+		return false
+	case <-time.After(d):
+		return true
+	}
+}
+
+// listen turns notifications about new outbox rows into wake-ups.
+func (s *Service) listen(ctx context.Context) {
+	for ctx.Err() == nil {
+		err := func() error {
+			pooled, err := s.pool.Acquire(ctx)
+			if err != nil {
+				return err
+			}
+			conn := pooled.Hijack()
+			defer conn.Close(context.WithoutCancel(ctx))
+			if _, err := conn.Exec(ctx, "LISTEN fachnetz_search"); err != nil {
+				return err
+			}
+			for {
+				if _, err := conn.WaitForNotification(ctx); err != nil {
+					return err
+				}
+				select {
+				case s.wake <- struct{}{}:
+				default:
+				}
+			}
+		}()
+		if ctx.Err() == nil {
+			s.log.Warn("search outbox listener lost its connection", "err", err)
+			sleep(ctx, time.Second)
+		}
+	}
+}
+
+// refreshOldest remembers how old the oldest pending change is, for the
+// decision whether the index is too far behind to answer.
+func (s *Service) refreshOldest(ctx context.Context) {
+	var oldest *time.Time
+	if err := s.pool.QueryRow(ctx, `SELECT min(created_at) FROM search_outbox WHERE processed_at IS NULL`).Scan(&oldest); err != nil {
+		return
+	}
+	if oldest == nil {
+		s.oldest.Store(0)
+	} else {
+		s.oldest.Store(oldest.UnixMilli())
+	}
+}
+
+type outboxRow struct {
+	id     int64
+	kind   string
+	itemID int64
+}
+
+// processBatch sends one batch and marks its rows processed in the same
+// transaction that locked them, only after Meilisearch confirmed the
+// tasks: a failure leaves the rows for the next try (at least once; the
+// document id makes a repeat harmless).
+func (s *Service) processBatch(ctx context.Context) (int, error) {
+	if err := s.ensureIndex(ctx); err != nil {
+		return 0, err
+	}
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after commit
+	rows, err := tx.Query(ctx, `SELECT id, kind, item_id FROM search_outbox WHERE processed_at IS NULL
+		ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`, batchSize)
+	if err != nil {
+		return 0, fmt.Errorf("read outbox: %w", err)
+	}
+	batch, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (outboxRow, error) {
+		var o outboxRow
+		return o, r.Scan(&o.id, &o.kind, &o.itemID)
+	})
+	if err != nil || len(batch) == 0 {
+		return 0, err
+	}
+	items := map[string][]int64{}
+	ids := make([]int64, len(batch))
+	for i, o := range batch {
+		items[o.kind] = append(items[o.kind], o.itemID)
+		ids[i] = o.id
+	}
+	if err := s.send(ctx, s.cfg.Index, items); err != nil {
+		return 0, err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE search_outbox SET processed_at = now() WHERE id = ANY($1)`, ids); err != nil {
+		return 0, fmt.Errorf("mark outbox rows: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM search_outbox WHERE processed_at < now() - interval '1 hour'`); err != nil {
+		return 0, fmt.Errorf("clean outbox: %w", err)
+	}
+	return len(batch), tx.Commit(ctx)
+}
+
+// send brings the index up to date for the given items: the current
+// document of each, or its deletion when it no longer has one.
+func (s *Service) send(ctx context.Context, uid string, items map[string][]int64) error {
+	var docs []Document
+	var gone []string
+	for kind, ids := range items {
+		src, ok := s.sources[kind]
+		if !ok {
+			s.log.Warn("search outbox: no source for kind", "kind", kind)
+			continue
+		}
+		found, err := src.Documents(ctx, ids)
+		if err != nil {
+			return fmt.Errorf("load %s documents: %w", kind, err)
+		}
+		present := map[string]bool{}
+		for _, d := range found {
+			present[d.ID] = true
+		}
+		for _, id := range ids {
+			if docID := DocumentID(kind, id); !present[docID] {
+				gone = append(gone, docID)
+			}
+		}
+		docs = append(docs, found...)
+	}
+	return s.apply(ctx, uid, docs, gone)
+}
+
+func (s *Service) apply(ctx context.Context, uid string, docs []Document, gone []string) error {
+	var tasks []int64
+	if len(docs) > 0 {
+		s.addCompounds(docs)
+		pk := "id"
+		task, err := s.index(uid).AddDocumentsWithContext(ctx, docs, &meilisearch.DocumentOptions{PrimaryKey: &pk})
+		if err != nil {
+			return fmt.Errorf("add documents: %w", err)
+		}
+		tasks = append(tasks, task.TaskUID)
+	}
+	if len(gone) > 0 {
+		task, err := s.index(uid).DeleteDocumentsWithContext(ctx, gone, nil)
+		if err != nil {
+			return fmt.Errorf("delete documents: %w", err)
+		}
+		tasks = append(tasks, task.TaskUID)
+	}
+	for _, t := range tasks {
+		if err := s.wait(ctx, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Service) addCompounds(docs []Document) {
+	if s.cfg.Compounds == nil {
+		return
+	}
+	for i := range docs {
+		docs[i].Compounds = s.cfg.Compounds(docs[i].Title + "\n" + docs[i].Body)
+	}
+}
+
+// DocumentID is the id of an item's document: unique across kinds.
+func DocumentID(kind string, id int64) string { return fmt.Sprintf("%s-%d", kind, id) }
