@@ -44,6 +44,7 @@ type Page struct {
 	RequestID string
 	Viewer    *Viewer
 	CSRF      string
+	Unread    int // the viewer's unread notifications, for the header
 	Data      any
 }
 
@@ -110,6 +111,16 @@ func (f *Frontend) parse(lang string) (map[string]*template.Template, error) {
 		"opt":   func(value, label string) Option { return Option{Value: value, Label: label} },
 		"bytes": func(n int64) string { return formatBytes(lang, n) },
 		"str":   func(v any) string { return fmt.Sprint(v) },
+		// dict builds the data of a partial that needs several values.
+		"dict": func(pairs ...any) map[string]any {
+			m := make(map[string]any, len(pairs)/2)
+			for i := 0; i+1 < len(pairs); i += 2 {
+				k, _ := pairs[i].(string)
+				m[k] = pairs[i+1]
+			}
+			return m
+		},
+		"newForm": NewForm,
 		"hopt":  func(value, label, hint string) Option { return Option{Value: value, Label: label, Hint: hint} },
 		"lang":  func() string { return lang },
 	})

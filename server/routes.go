@@ -57,13 +57,15 @@ func (s *Server) routes() http.Handler {
 	r.HEAD("/static/*path", assets)
 
 	// Everything below knows who is asking and is CSRF-protected.
-	app := r.Group("", s.auth.Authenticate())
+	app := r.Group("", s.auth.Authenticate(), s.notify.Middleware())
 	site.New(w, s.pool).Routes(app)
 	s.auth.Routes(app)
 	signedIn := app.Group("", s.auth.RequireSignIn())
 	s.spaces.Routes(signedIn)
 	s.wiki.Routes(signedIn)
 	s.topics.Routes(signedIn)
+	s.qa.Routes(signedIn)
+	s.notify.Routes(signedIn)
 	s.search.Routes(signedIn, s.searchAccess())
 	admin.New(w, s.auth.Store(), s.spaces.Store, s.enforcer, s.pool).Routes(app.Group("/verwaltung", s.auth.RequireAdmin())) // 404 for everyone else, anonymous visitors too
 
@@ -74,6 +76,8 @@ func (s *Server) routes() http.Handler {
 	s.spaces.APIRoutes(apiSignedIn)
 	s.wiki.APIRoutes(apiSignedIn)
 	s.topics.APIRoutes(apiSignedIn)
+	s.qa.APIRoutes(apiSignedIn)
+	s.notify.APIRoutes(apiSignedIn)
 	s.search.APIRoutes(apiSignedIn, s.searchAccess())
 	if missing := apidoc.Missing(r.Routes()); len(missing) > 0 {
 		s.log.Warn("OpenAPI document differs from the routes", "differences", missing)

@@ -20,8 +20,10 @@ import (
 
 	"github.com/fachnetz/fachnetz/frontend"
 	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/qa"
 	"github.com/fachnetz/fachnetz/server/auth"
 	"github.com/fachnetz/fachnetz/server/markdown"
+	"github.com/fachnetz/fachnetz/server/notify"
 	"github.com/fachnetz/fachnetz/server/postgres"
 	"github.com/fachnetz/fachnetz/server/search"
 	"github.com/fachnetz/fachnetz/server/search/german"
@@ -46,6 +48,8 @@ type Server struct {
 	wiki     *wiki.Wiki
 	topics   *topics.Topics
 	search   *search.Service
+	qa       *qa.Board
+	notify   *notify.Notifier
 	metrics  *prometheus.Registry
 	listener net.Listener
 	http     *http.Server
@@ -145,15 +149,103 @@ func (s *Server) wire(ctx context.Context) error {
 
 	s.search = search.New(search.Config{Index: s.cfg.MeiliIndex, Synonyms: s.synonyms, Compounds: s.splitter().Compounds}, s.meili, s.pool, s.web)
 	s.search.Register(wiki.NewSearchSource(wiki.NewStore(s.pool), md))
+	s.notify = notify.New(s.pool, s.web, func(ctx context.Context, accountID, spaceID int64) bool {
+		return s.enforcer.Can(ctx, policies.Subject{AccountID: accountID}, policies.Read, spaceID)
+	})
+	qaStore := qa.NewStore(s.pool)
+	s.notify.WatchIn(notify.WatchQuestion, func(ctx context.Context, _ string, id int64) (int64, bool) {
+		q, err := qaStore.QuestionByID(ctx, id)
+		return q.SpaceID, err == nil
+	})
+	s.notify.WatchOpen(notify.WatchTopic, func(ctx context.Context, _ string, id int64) bool {
+		list, err := s.topics.Store.ByIDs(ctx, []int64{id})
+		return err == nil && len(list) == 1
+	})
+	s.search.Register(qa.NewSearchSource(qaStore, md))
+	s.qa = qa.New(qaStore, s.spaces, md, s.web, qa.Deps{
+		ResolveTopics: s.resolveTopics,
+		Glossary:      s.glossary,
+		Search:        s.search,
+		Promote:       s.promote,
+		Notify:        s.qaNotify,
+		Watch: func(ctx context.Context, tx pgx.Tx, accountID, questionID int64) error {
+			_, err := tx.Exec(ctx, `INSERT INTO watches (account_id, kind, item_id) VALUES ($1, 'question', $2) ON CONFLICT DO NOTHING`, accountID, questionID)
+			return err
+		},
+		Watching: func(ctx context.Context, accountID, questionID int64) bool {
+			ok, _ := s.notify.IsWatching(ctx, accountID, notify.WatchQuestion, questionID)
+			return ok
+		},
+	})
+	s.topics.RegisterSection(s.qa.TopicSection)
+	s.topics.RegisterMergeHook(qa.MergeTopic)
 	s.topics.OnChange = func(ctx context.Context, tx pgx.Tx, ids []int64) error {
-		// The pages show topic names, and the tree gives the synonyms.
+		// Pages and questions show topic names, and the tree gives the
+		// synonyms.
 		s.settingsChanged()
-		return wiki.EnqueueTopicPages(ctx, tx, ids)
+		if err := wiki.EnqueueTopicPages(ctx, tx, ids); err != nil {
+			return err
+		}
+		return qa.EnqueueTopicQuestions(ctx, tx, ids)
 	}
 	s.metrics = prometheus.NewRegistry()
 	s.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.search.RegisterMetrics(s.metrics)
 	return nil
+}
+
+// qaNotify turns a board event into notifications: people mentioned in the
+// new text, watchers of the question (or, for a new question, of its
+// topics), and the answer's author when it is accepted. Each person hears
+// once; the notifier drops the actor and everyone who may not read it.
+func (s *Server) qaNotify(ctx context.Context, tx pgx.Tx, ev qa.Event) error {
+	base := notify.Event{ActorID: ev.ActorID, SpaceID: ev.SpaceID, SubjectType: "question", SubjectID: ev.QuestionID, Title: ev.Title, URL: ev.URL}
+	told := map[int64]bool{}
+	send := func(kind string, people []int64) error {
+		var rest []int64
+		for _, p := range people {
+			if !told[p] {
+				told[p] = true
+				rest = append(rest, p)
+			}
+		}
+		e := base
+		e.Kind = kind
+		return s.notify.Notify(ctx, tx, e, rest)
+	}
+	mentioned, err := s.notify.ResolveHandles(ctx, tx, notify.Mentions(ev.Text))
+	if err != nil {
+		return err
+	}
+	if err := send(notify.KindMention, mentioned); err != nil {
+		return err
+	}
+	var watchers []int64
+	kind := ev.Kind
+	if ev.Kind == "mention" { // a new question: its topics' watchers hear of it
+		kind = notify.KindQuestion
+		watchers, err = s.notify.Watchers(ctx, tx, notify.WatchTopic, ev.TopicIDs)
+	} else {
+		watchers, err = s.notify.Watchers(ctx, tx, notify.WatchQuestion, []int64{ev.QuestionID})
+	}
+	if err != nil {
+		return err
+	}
+	return send(kind, append(ev.Also, watchers...))
+}
+
+// promote makes a wiki page from a question and its accepted answer.
+func (s *Server) promote(ctx context.Context, spaceID int64, title, body string, author int64) (int64, string, error) {
+	space, err := s.spaces.Store.SpaceByID(ctx, spaceID)
+	if err != nil {
+		return 0, "", err
+	}
+	p, err := s.wiki.CreatePage(ctx, space, wiki.Draft{Title: title, Body: body, OwnerID: &author, ReviewIntervalDays: 365,
+		Links: wiki.LinkKeys(space.Slug, body)}, author)
+	if err != nil {
+		return 0, "", err
+	}
+	return p.ID, wiki.PageURL(p.SpaceSlug, p.Slug), nil
 }
 
 // splitter loads the German word list; without it compound words are not
@@ -168,6 +260,20 @@ func (s *Server) splitter() *german.Splitter {
 		return nil
 	}
 	return sp
+}
+
+// sweepNotifications deletes old notifications every interval.
+func (s *Server) sweepNotifications(ctx context.Context, interval time.Duration) {
+	for {
+		if _, err := s.notify.Sweep(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("sweep notifications", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(interval):
+		}
+	}
 }
 
 // settingsChanged applies the index settings again soon, outside the
@@ -247,6 +353,7 @@ func (s *Server) Serve(ctx context.Context) error {
 		func(ctx context.Context) { s.auth.Sweep(ctx, 10*time.Minute) },
 		s.topics.ListenGlossary,
 		s.search.Run,
+		func(ctx context.Context) { s.sweepNotifications(ctx, time.Hour) },
 	} {
 		wg.Add(1)
 		go func() {

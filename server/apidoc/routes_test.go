@@ -6,8 +6,10 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/qa"
 	"github.com/fachnetz/fachnetz/server/apidoc"
 	"github.com/fachnetz/fachnetz/server/auth"
+	"github.com/fachnetz/fachnetz/server/notify"
 	"github.com/fachnetz/fachnetz/server/search"
 	"github.com/fachnetz/fachnetz/server/topics"
 	"github.com/fachnetz/fachnetz/server/web"
@@ -33,6 +35,8 @@ func TestAreasAreDocumented(t *testing.T) {
 	wiki.New(nil, spaces, nil, w, nil, wiki.Deps{}).APIRoutes(api)
 	topics.New(w, nil).APIRoutes(api)
 	new(search.Service).APIRoutes(api, search.Access{})
+	qa.New(nil, spaces, nil, w, qa.Deps{}).APIRoutes(api)
+	notify.New(nil, w, nil).APIRoutes(api)
 
 	for _, m := range apidoc.Missing(r.Routes()) {
 		t.Error(m)

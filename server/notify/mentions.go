@@ -44,7 +44,7 @@ func proseOf(text string) []string {
 			cur = cur[:0]
 		}
 	}
-	fence := ""  // the opening fence while inside a fenced block
+	fence := "" // the opening fence while inside a fenced block
 	prevBlank := true
 	indented := false // inside an indented code block
 	for _, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {

@@ -29,9 +29,10 @@ const (
 	KindAccepted = "accepted" // an answer was accepted
 	KindComment  = "comment"  // a new comment
 	KindMention  = "mention"  // someone wrote @handle
+	KindQuestion = "question" // a new question on a watched topic
 )
 
-var kinds = map[string]bool{KindAnswer: true, KindAccepted: true, KindComment: true, KindMention: true}
+var kinds = map[string]bool{KindAnswer: true, KindAccepted: true, KindComment: true, KindMention: true, KindQuestion: true}
 
 // Kinds of watched items, as the watches table allows them.
 const (

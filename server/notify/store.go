@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -205,7 +206,7 @@ func (st *Store) Notifications(ctx context.Context, accountID int64, spaces []in
 func (st *Store) Notification(ctx context.Context, accountID, id int64) (Notification, error) {
 	rows, _ := st.pool.Query(ctx, notificationSelect+` AND n.id = $2`, accountID, id)
 	no, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Notification])
-	if err == pgx.ErrNoRows {
+	if errors.Is(err, pgx.ErrNoRows) {
 		return Notification{}, errNotFound
 	}
 	if err != nil {
@@ -219,7 +220,7 @@ func (st *Store) MarkRead(ctx context.Context, accountID, id int64) (*time.Time,
 	var at time.Time
 	err := st.pool.QueryRow(ctx, `UPDATE notifications SET read_at = coalesce(read_at, now())
 		WHERE id = $1 AND account_id = $2 RETURNING read_at`, id, accountID).Scan(&at)
-	if err == pgx.ErrNoRows {
+	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, errNotFound
 	}
 	if err != nil {

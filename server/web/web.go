@@ -122,6 +122,7 @@ func (w *Web) Render(c *gin.Context, status int, name, title string, data any) {
 		Path:      c.Request.URL.Path,
 		RequestID: RequestID(c),
 		CSRF:      CSRFToken(c),
+		Unread:    c.GetInt("fachnetz.unread"),
 		Data:      data,
 	}
 	if v := ViewerOf(c); v != nil {

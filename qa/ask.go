@@ -1,0 +1,181 @@
+package qa
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/fachnetz/fachnetz/frontend"
+	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/search"
+	"github.com/fachnetz/fachnetz/server/web"
+)
+
+type askPage struct {
+	Form    *frontend.Form
+	Spaces  []policies.Space
+	Similar []search.Hit
+	Checked bool
+}
+
+// writableSpaces are the spaces a person may ask in.
+func (b *Board) writableSpaces(c *gin.Context) ([]policies.Space, error) {
+	ctx, sub := c.Request.Context(), policies.SubjectOf(c)
+	readable, err := b.spaces.Readable(ctx, sub)
+	var out []policies.Space
+	for _, sp := range readable {
+		if b.spaces.Enforcer.Can(ctx, sub, policies.Write, sp.ID) {
+			out = append(out, sp)
+		}
+	}
+	return out, err
+}
+
+func (b *Board) renderAsk(c *gin.Context, status int, page askPage) {
+	var err error
+	if page.Spaces, err = b.writableSpaces(c); err != nil {
+		b.web.Fail(c, err)
+		return
+	}
+	if page.Form.Values["space"] == "" {
+		v := web.ViewerOf(c)
+		if id, err := b.store.DefaultSpace(c.Request.Context(), v.AgencyID); err == nil && id != 0 {
+			page.Form.Set("space", strconv.FormatInt(id, 10))
+		}
+	}
+	b.web.Render(c, status, "qa/ask", b.web.T(c, "qa.ask.title"), page)
+}
+
+func (b *Board) askForm(c *gin.Context) {
+	form := frontend.NewForm()
+	form.Set("title", c.Query("titel"))
+	b.renderAsk(c, http.StatusOK, askPage{Form: form})
+}
+
+// similarTo finds questions and pages like a title, in the spaces the
+// person may read: the board's main defence against duplicates.
+func (b *Board) similarTo(c *gin.Context, title string) []search.Hit {
+	if b.deps.Search == nil || utf8.RuneCountInString(strings.TrimSpace(title)) < 4 {
+		return nil
+	}
+	res, err := b.deps.Search.Search(c.Request.Context(), search.Query{
+		Text: title, Spaces: b.spaces.Enforcer.ReadableSpaces(c.Request.Context(), policies.SubjectOf(c)), PerPage: 5, Page: 1,
+	})
+	if err != nil {
+		b.log.Warn("similar questions", "err", err)
+		return nil
+	}
+	return res.Hits
+}
+
+// similar answers the htmx request the title field sends while typing.
+func (b *Board) similar(c *gin.Context) {
+	b.web.Render(c, http.StatusOK, "qa/similar", "", askPage{Similar: b.similarTo(c, c.Query("title")), Checked: true})
+}
+
+func (b *Board) ask(c *gin.Context) {
+	ctx, v := c.Request.Context(), web.ViewerOf(c)
+	form := frontend.NewForm()
+	for _, k := range []string{"title", "body", "topics", "space"} {
+		form.Set(k, strings.TrimSpace(c.PostForm(k)))
+	}
+	// Without JavaScript, "Ähnliche Fragen suchen" shows the suggestions
+	// with everything typed kept.
+	if c.PostForm("action") == "check" {
+		b.renderAsk(c, http.StatusOK, askPage{Form: form, Similar: b.similarTo(c, form.Values["title"]), Checked: true})
+		return
+	}
+	spaceID, _ := strconv.ParseInt(form.Values["space"], 10, 64)
+	problems := validatePost(form, true)
+	if err := b.spaces.Check(ctx, policies.SubjectOf(c), policies.Write, spaceID); err != nil {
+		problems = append(problems, errs.E(errs.Invalid, "qa.space_invalid").OnField("space"))
+	}
+	var topicIDs []int64
+	if len(problems) == 0 {
+		var err error
+		if topicIDs, err = b.resolveTopics(ctx, form.Values["topics"], v.ID); err != nil {
+			if e, ok := errs.As(err); ok && e.Code != errs.Internal {
+				problems = append(problems, e.OnField("topics"))
+			} else {
+				b.web.Fail(c, err)
+				return
+			}
+		}
+	}
+	if len(problems) > 0 {
+		for _, p := range problems {
+			form.Fail(p.Field, b.web.Message(c, p))
+		}
+		b.renderAsk(c, http.StatusUnprocessableEntity, askPage{Form: form})
+		return
+	}
+	id, err := b.store.Ask(ctx, NewQuestion{SpaceID: spaceID, Title: form.Values["title"], Body: form.Values["body"], TopicIDs: topicIDs, AuthorID: v.ID},
+		func(tx pgx.Tx, id int64) error {
+			if err := b.watch(ctx, tx, v.ID, id); err != nil {
+				return err
+			}
+			return b.notify(ctx, tx, Event{Kind: "mention", ActorID: v.ID, SpaceID: spaceID, QuestionID: id, TopicIDs: topicIDs,
+				Title: form.Values["title"], URL: QuestionURL(id), Text: form.Values["body"]})
+		})
+	if err != nil {
+		b.web.Fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, QuestionURL(id))
+}
+
+// validatePost checks a question's (withTitle) or an answer's text.
+func validatePost(form *frontend.Form, withTitle bool) []*errs.Error {
+	var problems []*errs.Error
+	if withTitle {
+		switch n := utf8.RuneCountInString(form.Values["title"]); {
+		case n == 0:
+			problems = append(problems, errs.E(errs.Invalid, "form.required").OnField("title"))
+		case n < 5:
+			problems = append(problems, errs.E(errs.Invalid, "qa.title_short").OnField("title"))
+		case n > 200:
+			problems = append(problems, errs.E(errs.Invalid, "form.too_long", "Max", 200).OnField("title"))
+		}
+	}
+	body := form.Values["body"]
+	switch {
+	case !withTitle && strings.TrimSpace(body) == "":
+		problems = append(problems, errs.E(errs.Invalid, "form.required").OnField("body"))
+	case len(body) > 100000:
+		problems = append(problems, errs.E(errs.Invalid, "form.too_long", "Max", 100000).OnField("body"))
+	}
+	return problems
+}
+
+func (b *Board) resolveTopics(ctx context.Context, text string, proposer int64) ([]int64, error) {
+	var names []string
+	for _, n := range strings.Split(text, ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 || b.deps.ResolveTopics == nil {
+		return nil, nil
+	}
+	return b.deps.ResolveTopics(ctx, names, proposer)
+}
+
+func (b *Board) notify(ctx context.Context, tx pgx.Tx, ev Event) error {
+	if b.deps.Notify == nil {
+		return nil
+	}
+	return b.deps.Notify(ctx, tx, ev)
+}
+
+func (b *Board) watch(ctx context.Context, tx pgx.Tx, accountID, questionID int64) error {
+	if b.deps.Watch == nil {
+		return nil
+	}
+	return b.deps.Watch(ctx, tx, accountID, questionID)
+}

@@ -1,0 +1,152 @@
+package qa
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fachnetz/fachnetz/frontend"
+	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/web"
+)
+
+var questionRef = regexp.MustCompile(`(?:^|/fragen/)(\d+)\b`)
+
+// close closes a question with a reason, and as a duplicate when the
+// moderator names the original (by number or address).
+func (b *Board) close(c *gin.Context) {
+	ctx, q, v := c.Request.Context(), questionOf(c), web.ViewerOf(c)
+	form := frontend.NewForm()
+	form.Set("reason", strings.TrimSpace(c.PostForm("reason")))
+	form.Set("duplicate", strings.TrimSpace(c.PostForm("duplicate")))
+	switch n := utf8.RuneCountInString(form.Values["reason"]); {
+	case n == 0:
+		form.Fail("reason", b.web.T(c, "form.required"))
+	case n > 500:
+		form.Fail("reason", b.web.T(c, "form.too_long", "Max", 500))
+	}
+	var dup *int64
+	if ref := form.Values["duplicate"]; ref != "" {
+		m := questionRef.FindStringSubmatch(ref)
+		id := int64(0)
+		if m != nil {
+			id, _ = strconv.ParseInt(m[1], 10, 64)
+		}
+		d, err := b.store.QuestionByID(ctx, id)
+		switch {
+		case err != nil || b.spaces.Check(ctx, policies.SubjectOf(c), policies.Read, d.SpaceID) != nil:
+			form.Fail("duplicate", b.web.T(c, "qa.duplicate_unknown"))
+		case d.ID == q.ID:
+			form.Fail("duplicate", b.web.T(c, "qa.duplicate_self"))
+		default:
+			dup = &d.ID
+		}
+	}
+	if form.Failed() {
+		b.renderView(c, http.StatusUnprocessableEntity, viewPage{Close: form})
+		return
+	}
+	if err := b.store.Close(ctx, q.ID, v.ID, form.Values["reason"], dup); err != nil {
+		b.web.Fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, QuestionURL(q.ID))
+}
+
+func (b *Board) reopen(c *gin.Context) {
+	if err := b.store.Reopen(c.Request.Context(), questionOf(c).ID); err != nil {
+		b.web.Fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, QuestionURL(questionOf(c).ID))
+}
+
+type promotePage struct {
+	Question Question
+	Form     *frontend.Form
+	Spaces   []policies.Space
+}
+
+// mayPromote: the asker, the accepted answer's author, the space's
+// moderators and knowledge managers turn an answer into a wiki page.
+func (b *Board) mayPromote(c *gin.Context, q Question) bool {
+	v := web.ViewerOf(c)
+	if q.AcceptedAnswerID == nil || q.WikiPageID != nil {
+		return false
+	}
+	if v.KnowledgeManager || (q.AuthorID != nil && *q.AuthorID == v.ID) {
+		return true
+	}
+	if a, err := b.store.AnswerByID(c.Request.Context(), *q.AcceptedAnswerID); err == nil && a.AuthorID != nil && *a.AuthorID == v.ID {
+		return true
+	}
+	return b.spaces.Enforcer.Can(c.Request.Context(), policies.SubjectOf(c), policies.Moderate, q.SpaceID)
+}
+
+func (b *Board) promoteForm(c *gin.Context) {
+	q := questionOf(c)
+	if !b.mayPromote(c, q) {
+		b.web.Fail(c, errs.E(errs.Forbidden, "qa.promote.not_allowed"))
+		return
+	}
+	form := frontend.NewForm()
+	form.Set("space", strconv.FormatInt(q.SpaceID, 10))
+	form.Set("title", q.Title)
+	b.renderPromote(c, http.StatusOK, form)
+}
+
+func (b *Board) renderPromote(c *gin.Context, status int, form *frontend.Form) {
+	spaces, err := b.writableSpaces(c)
+	if err != nil {
+		b.web.Fail(c, err)
+		return
+	}
+	b.web.Render(c, status, "qa/promote", b.web.T(c, "qa.promote.title"), promotePage{Question: questionOf(c), Form: form, Spaces: spaces})
+}
+
+// promote turns the accepted answer, with its question, into a wiki page
+// that links back to the question; the question links to the page.
+func (b *Board) promote(c *gin.Context) {
+	ctx, q, v := c.Request.Context(), questionOf(c), web.ViewerOf(c)
+	if !b.mayPromote(c, q) || b.deps.Promote == nil {
+		b.web.Fail(c, errs.E(errs.Forbidden, "qa.promote.not_allowed"))
+		return
+	}
+	form := frontend.NewForm()
+	form.Set("space", c.PostForm("space"))
+	form.Set("title", strings.TrimSpace(c.PostForm("title")))
+	spaceID, _ := strconv.ParseInt(form.Values["space"], 10, 64)
+	if b.spaces.Check(ctx, policies.SubjectOf(c), policies.Write, spaceID) != nil {
+		form.Fail("space", b.web.T(c, "qa.space_invalid"))
+	}
+	if n := utf8.RuneCountInString(form.Values["title"]); n == 0 || n > 200 {
+		form.Fail("title", b.web.T(c, "form.required"))
+	}
+	if form.Failed() {
+		b.renderPromote(c, http.StatusUnprocessableEntity, form)
+		return
+	}
+	answer, err := b.store.AnswerByID(ctx, *q.AcceptedAnswerID)
+	if err != nil {
+		b.web.Fail(c, err)
+		return
+	}
+	body := fmt.Sprintf("%s\n\n## %s\n\n%s\n\n---\n\n%s",
+		strings.TrimSpace(q.Body), b.web.T(c, "qa.promote.answer_heading"), strings.TrimSpace(answer.Body),
+		b.web.T(c, "qa.promote.source", "URL", QuestionURL(q.ID)))
+	pageID, url, err := b.deps.Promote(ctx, spaceID, form.Values["title"], body, v.ID)
+	if err == nil {
+		err = b.store.SetWikiPage(ctx, q.ID, pageID)
+	}
+	if err != nil {
+		b.web.Fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, url)
+}

@@ -1,0 +1,325 @@
+package qa
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/fachnetz/fachnetz/frontend"
+	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/web"
+)
+
+// answer stores an answer and tells the question's watchers.
+func (b *Board) answer(c *gin.Context) {
+	q, v := questionOf(c), web.ViewerOf(c)
+	form := frontend.NewForm()
+	form.Set("body", c.PostForm("body"))
+	if problems := validatePost(form, false); len(problems) > 0 {
+		form.Fail("body", b.web.Message(c, problems[0]))
+		b.renderView(c, http.StatusUnprocessableEntity, viewPage{Answer: form})
+		return
+	}
+	id, err := b.AddAnswer(c, q, v.ID, form.Values["body"])
+	if e, ok := errs.As(err); ok && e.Code == errs.Conflict {
+		form.Fail("body", b.web.Message(c, e))
+		b.renderView(c, http.StatusConflict, viewPage{Answer: form})
+		return
+	}
+	if err != nil {
+		b.web.Fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("%s#antwort-%d", QuestionURL(q.ID), id))
+}
+
+// AddAnswer answers q and notifies watchers and mentioned people.
+func (b *Board) AddAnswer(c *gin.Context, q Question, author int64, body string) (int64, error) {
+	ctx := c.Request.Context()
+	topics, err := b.store.Topics(ctx, q.ID)
+	if err != nil {
+		return 0, err
+	}
+	return b.store.AddAnswer(ctx, q.ID, author, body, func(tx pgx.Tx, id int64) error {
+		if err := b.watch(ctx, tx, author, q.ID); err != nil {
+			return err
+		}
+		return b.notify(ctx, tx, Event{Kind: "answer", ActorID: author, SpaceID: q.SpaceID, QuestionID: q.ID, TopicIDs: topicIDs(topics),
+			Title: q.Title, URL: fmt.Sprintf("%s#antwort-%d", QuestionURL(q.ID), id), Text: body})
+	})
+}
+
+func topicIDs(ts []Topic) []int64 {
+	ids := make([]int64, len(ts))
+	for i, t := range ts {
+		ids[i] = t.ID
+	}
+	return ids
+}
+
+// comment adds a comment to the question or one of its answers.
+func (b *Board) comment(c *gin.Context) {
+	ctx, q, v := c.Request.Context(), questionOf(c), web.ViewerOf(c)
+	body := strings.TrimSpace(c.PostForm("body"))
+	target := c.PostForm("on") // "question" or an answer id
+	var answerID *int64
+	anchor := "frage"
+	if target != "question" {
+		id, err := strconv.ParseInt(target, 10, 64)
+		a, aerr := b.store.AnswerByID(ctx, id)
+		if err != nil || aerr != nil || a.QuestionID != q.ID {
+			b.web.Fail(c, errs.E(errs.NotFound, "error.not_found"))
+			return
+		}
+		answerID, anchor = &a.ID, fmt.Sprintf("antwort-%d", a.ID)
+	}
+	form := frontend.NewForm()
+	form.Set("body", body)
+	switch n := utf8.RuneCountInString(body); {
+	case n == 0:
+		form.Fail("body", b.web.T(c, "form.required"))
+	case n > 2000:
+		form.Fail("body", b.web.T(c, "form.too_long", "Max", 2000))
+	}
+	if form.Failed() {
+		key := "question"
+		if answerID != nil {
+			key = fmt.Sprintf("answer-%d", *answerID)
+		}
+		b.renderView(c, http.StatusUnprocessableEntity, viewPage{Comment: form, CommentOn: key})
+		return
+	}
+	topics, err := b.store.Topics(ctx, q.ID)
+	if err == nil {
+		err = b.store.AddComment(ctx, q.ID, answerID, v.ID, body, func(tx pgx.Tx, id int64) error {
+			return b.notify(ctx, tx, Event{Kind: "comment", ActorID: v.ID, SpaceID: q.SpaceID, QuestionID: q.ID, TopicIDs: topicIDs(topics),
+				Title: q.Title, URL: QuestionURL(q.ID) + "#" + anchor, Text: body})
+		})
+	}
+	if err != nil {
+		b.web.Fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, QuestionURL(q.ID)+"#"+anchor)
+}
+
+// vote records an up or down vote, or takes one back.
+func (b *Board) vote(c *gin.Context) {
+	q, v := questionOf(c), web.ViewerOf(c)
+	postType, postID, value, err := b.readVote(c, q)
+	if err == nil {
+		_, err = b.store.Vote(c.Request.Context(), postType, postID, v.ID, value)
+	}
+	anchor := "frage"
+	if postType == "answer" {
+		anchor = fmt.Sprintf("antwort-%d", postID)
+	}
+	if e, ok := errs.As(err); ok && e.Code != errs.Internal && e.Code != errs.NotFound {
+		c.Redirect(http.StatusSeeOther, QuestionURL(q.ID)+"?hinweis="+e.Key+"#"+anchor)
+		return
+	}
+	if err != nil {
+		b.web.Fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, QuestionURL(q.ID)+"#"+anchor)
+}
+
+// readVote reads which post of q a vote is for and its value.
+func (b *Board) readVote(c *gin.Context, q Question) (string, int64, int, error) {
+	postType := c.PostForm("post")
+	value, err := strconv.Atoi(c.PostForm("value"))
+	if err != nil || value < -1 || value > 1 {
+		return "", 0, 0, errs.E(errs.Invalid, "qa.vote.invalid")
+	}
+	switch postType {
+	case "question":
+		return postType, q.ID, value, nil
+	case "answer":
+		id, err := strconv.ParseInt(c.PostForm("id"), 10, 64)
+		a, aerr := b.store.AnswerByID(c.Request.Context(), id)
+		if err != nil || aerr != nil || a.QuestionID != q.ID {
+			return "", 0, 0, errs.E(errs.NotFound, "error.not_found")
+		}
+		return postType, id, value, nil
+	}
+	return "", 0, 0, errs.E(errs.Invalid, "qa.vote.invalid")
+}
+
+// accept marks an answer as accepted: the asker's or a moderator's call.
+func (b *Board) accept(c *gin.Context) {
+	q := questionOf(c)
+	answerID, _ := strconv.ParseInt(c.PostForm("answer"), 10, 64)
+	if err := b.Accept(c, q, answerID); err != nil {
+		if e, ok := errs.As(err); ok && e.Code == errs.Forbidden {
+			c.Redirect(http.StatusSeeOther, QuestionURL(q.ID)+"?hinweis="+e.Key)
+			return
+		}
+		b.web.Fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("%s#antwort-%d", QuestionURL(q.ID), answerID))
+}
+
+// Accept checks who accepts and tells the answer's author.
+func (b *Board) Accept(c *gin.Context, q Question, answerID int64) error {
+	ctx, v := c.Request.Context(), web.ViewerOf(c)
+	asker := q.AuthorID != nil && *q.AuthorID == v.ID
+	if !asker && !b.spaces.Enforcer.Can(ctx, policies.SubjectOf(c), policies.Moderate, q.SpaceID) {
+		return errs.E(errs.Forbidden, "qa.accept.not_allowed")
+	}
+	a, err := b.store.AnswerByID(ctx, answerID)
+	if err != nil || a.QuestionID != q.ID {
+		return errs.E(errs.NotFound, "error.not_found")
+	}
+	return b.store.Accept(ctx, q.ID, answerID, func(tx pgx.Tx, id int64) error {
+		var also []int64
+		if a.AuthorID != nil {
+			also = append(also, *a.AuthorID)
+		}
+		return b.notify(ctx, tx, Event{Kind: "accepted", ActorID: v.ID, SpaceID: q.SpaceID, QuestionID: q.ID,
+			Title: q.Title, URL: fmt.Sprintf("%s#antwort-%d", QuestionURL(q.ID), a.ID), Also: also})
+	})
+}
+
+const keyAnswer = "fachnetz.answer"
+
+func (b *Board) loadAnswer(c *gin.Context) {
+	id, _ := strconv.ParseInt(c.Param("answer"), 10, 64)
+	a, err := b.store.AnswerByID(c.Request.Context(), id)
+	if err == nil && a.QuestionID != questionOf(c).ID {
+		err = errs.E(errs.NotFound, "error.not_found")
+	}
+	if err != nil {
+		b.web.Fail(c, err)
+		return
+	}
+	c.Set(keyAnswer, a)
+	c.Next()
+}
+
+func answerOf(c *gin.Context) Answer {
+	a, _ := c.Get(keyAnswer)
+	ans, _ := a.(Answer)
+	return ans
+}
+
+// mayEdit: authors edit their own posts, moderators everyone's.
+func (b *Board) mayEdit(c *gin.Context, author *int64) bool {
+	v := web.ViewerOf(c)
+	if author != nil && *author == v.ID {
+		return b.spaces.Enforcer.Can(c.Request.Context(), policies.SubjectOf(c), policies.Write, questionOf(c).SpaceID)
+	}
+	return b.spaces.Enforcer.Can(c.Request.Context(), policies.SubjectOf(c), policies.Moderate, questionOf(c).SpaceID)
+}
+
+type editPage struct {
+	Question Question
+	Answer   *Answer
+	Form     *frontend.Form
+	Base     int
+}
+
+func (b *Board) editForm(c *gin.Context) {
+	q := questionOf(c)
+	if !b.mayEdit(c, q.AuthorID) {
+		b.web.Fail(c, errs.E(errs.Forbidden, "error.forbidden"))
+		return
+	}
+	topics, err := b.store.Topics(c.Request.Context(), q.ID)
+	if err != nil {
+		b.web.Fail(c, err)
+		return
+	}
+	names := make([]string, len(topics))
+	for i, t := range topics {
+		names[i] = t.Name
+	}
+	form := frontend.NewForm()
+	form.Set("title", q.Title)
+	form.Set("body", q.Body)
+	form.Set("topics", strings.Join(names, ", "))
+	b.web.Render(c, http.StatusOK, "qa/edit", b.web.T(c, "qa.edit.title"), editPage{Question: q, Form: form, Base: q.Revision})
+}
+
+func (b *Board) edit(c *gin.Context) {
+	ctx, q, v := c.Request.Context(), questionOf(c), web.ViewerOf(c)
+	if !b.mayEdit(c, q.AuthorID) {
+		b.web.Fail(c, errs.E(errs.Forbidden, "error.forbidden"))
+		return
+	}
+	form := frontend.NewForm()
+	for _, k := range []string{"title", "body", "topics"} {
+		form.Set(k, strings.TrimSpace(c.PostForm(k)))
+	}
+	base, _ := strconv.Atoi(c.PostForm("base_revision"))
+	problems := validatePost(form, true)
+	var ids []int64
+	var err error
+	if len(problems) == 0 {
+		if ids, err = b.resolveTopics(ctx, form.Values["topics"], v.ID); err == nil {
+			err = b.store.EditQuestion(ctx, q.ID, base, form.Values["title"], form.Values["body"], ids, v.ID)
+		}
+		if e, ok := errs.As(err); ok && e.Code != errs.Internal {
+			problems, err = append(problems, e.OnField("body")), nil
+		}
+	}
+	if err != nil {
+		b.web.Fail(c, err)
+		return
+	}
+	if len(problems) > 0 {
+		for _, p := range problems {
+			form.Fail(p.Field, b.web.Message(c, p))
+		}
+		b.web.Render(c, web.Status(problems[0].Code), "qa/edit", b.web.T(c, "qa.edit.title"), editPage{Question: q, Form: form, Base: base})
+		return
+	}
+	c.Redirect(http.StatusSeeOther, QuestionURL(q.ID))
+}
+
+func (b *Board) editAnswerForm(c *gin.Context) {
+	q, a := questionOf(c), answerOf(c)
+	if !b.mayEdit(c, a.AuthorID) {
+		b.web.Fail(c, errs.E(errs.Forbidden, "error.forbidden"))
+		return
+	}
+	form := frontend.NewForm()
+	form.Set("body", a.Body)
+	b.web.Render(c, http.StatusOK, "qa/edit", b.web.T(c, "qa.edit_answer.title"), editPage{Question: q, Answer: &a, Form: form, Base: a.Revision})
+}
+
+func (b *Board) editAnswer(c *gin.Context) {
+	ctx, q, a, v := c.Request.Context(), questionOf(c), answerOf(c), web.ViewerOf(c)
+	if !b.mayEdit(c, a.AuthorID) {
+		b.web.Fail(c, errs.E(errs.Forbidden, "error.forbidden"))
+		return
+	}
+	form := frontend.NewForm()
+	form.Set("body", c.PostForm("body"))
+	base, _ := strconv.Atoi(c.PostForm("base_revision"))
+	problems := validatePost(form, false)
+	if len(problems) == 0 {
+		err := b.store.EditAnswer(ctx, a, base, form.Values["body"], v.ID)
+		var e *errs.Error
+		if errors.As(err, &e) && e.Code != errs.Internal {
+			problems = append(problems, e.OnField("body"))
+		} else if err != nil {
+			b.web.Fail(c, err)
+			return
+		}
+	}
+	if len(problems) > 0 {
+		form.Fail("body", b.web.Message(c, problems[0]))
+		b.web.Render(c, web.Status(problems[0].Code), "qa/edit", b.web.T(c, "qa.edit_answer.title"), editPage{Question: q, Answer: &a, Form: form, Base: base})
+		return
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("%s#antwort-%d", QuestionURL(q.ID), a.ID))
+}

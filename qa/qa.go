@@ -1,0 +1,117 @@
+// Package qa is the question-and-answer board: staff ask in the open,
+// colleagues answer, the asker accepts, and good answers become wiki
+// pages. Scores belong to posts, never to people.
+package qa
+
+import (
+	"context"
+	"log/slog"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/markdown"
+	"github.com/fachnetz/fachnetz/server/search"
+	"github.com/fachnetz/fachnetz/server/web"
+)
+
+// Event is something people may want to hear about.
+type Event struct {
+	Kind       string // "answer", "accepted", "comment", "mention"
+	ActorID    int64
+	SpaceID    int64
+	QuestionID int64
+	TopicIDs   []int64
+	Title, URL string
+	Text       string  // the new text, for @handle mentions
+	Also       []int64 // people to tell besides the watchers (the answer's author on acceptance)
+}
+
+// Deps are what the board needs from other parts, given by the wiring.
+type Deps struct {
+	ResolveTopics func(ctx context.Context, names []string, proposer int64) ([]int64, error)
+	Glossary      func(ctx context.Context) ([]markdown.Term, error)
+	// Notify tells watchers, mentioned people and Also, in the transaction
+	// of the change.
+	Notify func(ctx context.Context, tx pgx.Tx, ev Event) error
+	// Watch makes a person watch a question (askers and answerers do).
+	Watch func(ctx context.Context, tx pgx.Tx, accountID, questionID int64) error
+	// Watching tells whether a person watches a question, for its button.
+	Watching func(ctx context.Context, accountID, questionID int64) bool
+	// Promote creates a wiki page and returns its id and address.
+	Promote func(ctx context.Context, spaceID int64, title, body string, author int64) (int64, string, error)
+	// Search finds similar questions and pages while a question is typed.
+	Search *search.Service
+}
+
+// Board is the Q&A service and its handlers.
+type Board struct {
+	store  *Store
+	spaces *policies.Spaces
+	md     *markdown.Renderer
+	web    *web.Web
+	log    *slog.Logger
+	deps   Deps
+}
+
+// New wires the board.
+func New(store *Store, spaces *policies.Spaces, md *markdown.Renderer, w *web.Web, deps Deps) *Board {
+	return &Board{store: store, spaces: spaces, md: md, web: w, log: w.Log, deps: deps}
+}
+
+// Routes mounts the board's pages; the caller requires a signed-in viewer.
+func (b *Board) Routes(r gin.IRouter) {
+	r.GET("/fragen", b.list)
+	r.GET("/fragen/neu", b.askForm)
+	r.GET("/fragen/aehnlich", b.similar)
+	r.POST("/fragen", b.ask)
+	r.GET("/fragen/:id", b.loadQuestion(policies.Read), b.view)
+	r.GET("/fragen/:id/bearbeiten", b.loadQuestion(policies.Read), b.editForm)
+	r.POST("/fragen/:id/bearbeiten", b.loadQuestion(policies.Read), b.edit)
+	r.POST("/fragen/:id/antworten", b.loadQuestion(policies.Write), b.answer)
+	r.GET("/fragen/:id/antworten/:answer/bearbeiten", b.loadQuestion(policies.Read), b.loadAnswer, b.editAnswerForm)
+	r.POST("/fragen/:id/antworten/:answer/bearbeiten", b.loadQuestion(policies.Read), b.loadAnswer, b.editAnswer)
+	r.POST("/fragen/:id/kommentare", b.loadQuestion(policies.Write), b.comment)
+	r.POST("/fragen/:id/stimme", b.loadQuestion(policies.Write), b.vote)
+	r.POST("/fragen/:id/akzeptieren", b.loadQuestion(policies.Read), b.accept)
+	r.POST("/fragen/:id/schliessen", b.loadQuestion(policies.Moderate), b.close)
+	r.POST("/fragen/:id/wiedereroeffnen", b.loadQuestion(policies.Moderate), b.reopen)
+	r.GET("/fragen/:id/ins-wiki", b.loadQuestion(policies.Read), b.promoteForm)
+	r.POST("/fragen/:id/ins-wiki", b.loadQuestion(policies.Read), b.promote)
+}
+
+const keyQuestion = "fachnetz.question"
+
+// loadQuestion loads the question named by :id and checks that the viewer
+// may do act in its space; one they may not read answers 404.
+func (b *Board) loadQuestion(act policies.Action) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+		if err != nil {
+			b.web.Fail(c, errs.E(errs.NotFound, "error.not_found"))
+			return
+		}
+		q, err := b.store.QuestionByID(c.Request.Context(), id)
+		if err == nil {
+			err = b.spaces.Check(c.Request.Context(), policies.SubjectOf(c), act, q.SpaceID)
+		}
+		if err != nil {
+			b.web.Fail(c, err)
+			return
+		}
+		c.Set(keyQuestion, q)
+		c.Next()
+	}
+}
+
+func questionOf(c *gin.Context) Question {
+	q, _ := c.Get(keyQuestion)
+	question, _ := q.(Question)
+	return question
+}
+
+// QuestionURL is the address of a question.
+func QuestionURL(id int64) string { return "/fragen/" + strconv.FormatInt(id, 10) }

@@ -1,0 +1,150 @@
+package qa
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/fachnetz/fachnetz/server/markdown"
+	"github.com/fachnetz/fachnetz/server/search"
+)
+
+// SearchSource makes questions findable, with their answers' text.
+type SearchSource struct {
+	store *Store
+	md    *markdown.Renderer
+}
+
+// NewSearchSource returns the questions' search source.
+func NewSearchSource(store *Store, md *markdown.Renderer) *SearchSource {
+	return &SearchSource{store: store, md: md}
+}
+
+// Kind is "question".
+func (*SearchSource) Kind() string { return "question" }
+
+type questionDoc struct {
+	ID          int64    `db:"id"`
+	SpaceID     int64    `db:"space_id"`
+	SpaceSlug   string   `db:"space_slug"`
+	Title       string   `db:"title"`
+	Body        string   `db:"body"`
+	AnswerCount int      `db:"answer_count"`
+	Answers     []string `db:"answers"`
+	Topics      []string `db:"topics"`
+	ActiveAt    int64    `db:"active_at"`
+}
+
+const docQuery = `SELECT q.id, q.space_id, s.slug AS space_slug, q.title, q.body, q.answer_count,
+	array(SELECT a.body FROM answers a WHERE a.question_id = q.id ORDER BY a.id = q.accepted_answer_id DESC, a.score DESC) AS answers,
+	array(SELECT t.name FROM question_topics qt JOIN topics t ON t.id = qt.topic_id WHERE qt.question_id = q.id ORDER BY t.name) AS topics,
+	extract(epoch FROM q.active_at)::bigint AS active_at
+	FROM questions q JOIN spaces s ON s.id = q.space_id `
+
+func (src *SearchSource) documents(rows pgx.Rows) ([]search.Document, error) {
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[questionDoc])
+	if err != nil {
+		return nil, fmt.Errorf("load questions for search: %w", err)
+	}
+	docs := make([]search.Document, 0, len(list))
+	for _, q := range list {
+		var text strings.Builder
+		for _, part := range append([]string{q.Body}, q.Answers...) {
+			res, err := src.md.Render(part, markdown.Options{})
+			if err != nil {
+				return nil, err
+			}
+			text.WriteString(res.Text)
+			text.WriteString("\n")
+		}
+		status := "unanswered"
+		if q.AnswerCount > 0 {
+			status = "answered"
+		}
+		docs = append(docs, search.Document{
+			ID: search.DocumentID("question", q.ID), Type: "question", SpaceID: q.SpaceID, Space: q.SpaceSlug,
+			Title: q.Title, Body: text.String(), Topics: q.Topics, Status: status, URL: QuestionURL(q.ID), UpdatedAt: q.ActiveAt,
+		})
+	}
+	return docs, nil
+}
+
+// Documents loads the questions of ids.
+func (src *SearchSource) Documents(ctx context.Context, ids []int64) ([]search.Document, error) {
+	rows, _ := src.store.pool.Query(ctx, docQuery+`WHERE q.id = ANY($1)`, ids)
+	return src.documents(rows)
+}
+
+// Each hands over all questions in batches, by id.
+func (src *SearchSource) Each(ctx context.Context, size int, fn func([]search.Document) error) error {
+	var after int64
+	for {
+		rows, _ := src.store.pool.Query(ctx, docQuery+`WHERE q.id > $1 ORDER BY q.id LIMIT $2`, after, size)
+		docs, err := src.documents(rows)
+		if err != nil || len(docs) == 0 {
+			return err
+		}
+		if err := fn(docs); err != nil {
+			return err
+		}
+		fmt.Sscanf(docs[len(docs)-1].ID, "question-%d", &after)
+	}
+}
+
+// Count is the number of questions.
+func (src *SearchSource) Count(ctx context.Context) (int, error) {
+	var n int
+	err := src.store.pool.QueryRow(ctx, `SELECT count(*) FROM questions`).Scan(&n)
+	return n, err
+}
+
+// Fallback searches questions with PostgreSQL's German full-text search.
+func (src *SearchSource) Fallback(ctx context.Context, q search.Query) ([]search.Hit, int, error) {
+	openMark, closeMark := search.Markers()
+	rows, err := src.store.pool.Query(ctx, `
+		WITH query AS (SELECT websearch_to_tsquery('german', $1) AS q)
+		SELECT x.id, s.slug, x.title, x.space_id,
+		       ts_headline('german', x.body, query.q, 'StartSel='||$5||', StopSel='||$6||', MaxWords=30, MinWords=12, MaxFragments=1'),
+		       count(*) OVER ()
+		FROM questions x JOIN spaces s ON s.id = x.space_id, query
+		WHERE x.search_vector @@ query.q AND x.space_id = ANY($2) AND ($3 = 0 OR x.space_id = $3)
+		  AND ($7 = '' OR ($7 = 'answered') = (x.answer_count > 0))
+		ORDER BY ts_rank(x.search_vector, query.q) DESC, x.id
+		LIMIT $4 OFFSET $8`,
+		q.Text, q.Spaces, q.Space, q.PerPage, openMark, closeMark, q.Status, (q.Page-1)*q.PerPage)
+	if err != nil {
+		return nil, 0, fmt.Errorf("fallback search: %w", err)
+	}
+	defer rows.Close()
+	var hits []search.Hit
+	total := 0
+	for rows.Next() {
+		var id, spaceID int64
+		var space, title, headline string
+		if err := rows.Scan(&id, &space, &title, &spaceID, &headline, &total); err != nil {
+			return nil, 0, err
+		}
+		hits = append(hits, search.Hit{Type: "question", ID: search.DocumentID("question", id), Title: title,
+			Snippet: search.FallbackSnippet(headline), URL: QuestionURL(id), Space: space, SpaceID: spaceID})
+	}
+	return hits, total, rows.Err()
+}
+
+// EnqueueTopicQuestions puts the questions tagged with the topics into the
+// search outbox, in the transaction that renamed or merged them.
+func EnqueueTopicQuestions(ctx context.Context, tx pgx.Tx, topicIDs []int64) error {
+	_, err := tx.Exec(ctx, `INSERT INTO search_outbox (kind, item_id) SELECT DISTINCT 'question', question_id FROM question_topics WHERE topic_id = ANY($1)`, topicIDs)
+	return err
+}
+
+// MergeTopic re-points the questions of a merged topic.
+func MergeTopic(ctx context.Context, tx pgx.Tx, from, to int64) error {
+	if _, err := tx.Exec(ctx, `INSERT INTO question_topics (question_id, topic_id) SELECT question_id, $2 FROM question_topics WHERE topic_id = $1
+		ON CONFLICT DO NOTHING`, from, to); err != nil {
+		return fmt.Errorf("merge question topics: %w", err)
+	}
+	_, err := tx.Exec(ctx, `DELETE FROM question_topics WHERE topic_id = $1`, from)
+	return err
+}

@@ -1,0 +1,201 @@
+package qa
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/search"
+)
+
+// Question is a question with what its page shows at the top.
+type Question struct {
+	ID               int64      `db:"id" json:"id"`
+	SpaceID          int64      `db:"space_id" json:"-"`
+	SpaceSlug        string     `db:"space_slug" json:"space"`
+	SpaceName        string     `db:"space_name" json:"-"`
+	AuthorID         *int64     `db:"author_id" json:"-"`
+	AuthorName       string     `db:"author_name" json:"author"`
+	Title            string     `db:"title" json:"title"`
+	Body             string     `db:"body" json:"body"`
+	Revision         int        `db:"revision" json:"revision"`
+	Score            int        `db:"score" json:"score"`
+	AcceptedAnswerID *int64     `db:"accepted_answer_id" json:"accepted_answer_id"`
+	AnswerCount      int        `db:"answer_count" json:"answer_count"`
+	ClosedAt         *time.Time `db:"closed_at" json:"closed_at,omitempty"`
+	CloseReason      string     `db:"close_reason" json:"close_reason,omitempty"`
+	DuplicateOf      *int64     `db:"duplicate_of" json:"duplicate_of,omitempty"`
+	WikiPageID       *int64     `db:"wiki_page_id" json:"-"`
+	WikiURL          *string    `db:"wiki_url" json:"wiki_url,omitempty"`
+	CreatedAt        time.Time  `db:"created_at" json:"created_at"`
+	ActiveAt         time.Time  `db:"active_at" json:"active_at"`
+}
+
+// Closed reports whether the question takes no more answers.
+func (q Question) Closed() bool { return q.ClosedAt != nil }
+
+// Answer is an answer to a question.
+type Answer struct {
+	ID         int64     `db:"id" json:"id"`
+	QuestionID int64     `db:"question_id" json:"question_id"`
+	AuthorID   *int64    `db:"author_id" json:"-"`
+	AuthorName string    `db:"author_name" json:"author"`
+	Body       string    `db:"body" json:"body"`
+	Revision   int       `db:"revision" json:"revision"`
+	Score      int       `db:"score" json:"score"`
+	CreatedAt  time.Time `db:"created_at" json:"created_at"`
+	UpdatedAt  time.Time `db:"updated_at" json:"updated_at"`
+}
+
+// Comment is a short remark on a question or an answer.
+type Comment struct {
+	ID         int64     `db:"id" json:"id"`
+	AnswerID   *int64    `db:"answer_id" json:"answer_id"`
+	AuthorName string    `db:"author_name" json:"author"`
+	Body       string    `db:"body" json:"body"`
+	CreatedAt  time.Time `db:"created_at" json:"created_at"`
+}
+
+// Store holds the Q&A board's SQL.
+type Store struct{ pool *pgxpool.Pool }
+
+// NewStore returns a store on pool.
+func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+
+const questionColumns = `q.id, q.space_id, s.slug AS space_slug, s.name AS space_name, q.author_id, coalesce(a.display_name, '') AS author_name,
+	q.title, q.body, q.revision, q.score, q.accepted_answer_id, q.answer_count, q.closed_at, coalesce(q.close_reason, '') AS close_reason, q.duplicate_of,
+	q.wiki_page_id, CASE WHEN p.id IS NOT NULL THEN '/bereiche/' || ps.slug || '/seiten/' || p.slug END AS wiki_url,
+	q.created_at, q.active_at`
+
+const questionFrom = ` FROM questions q JOIN spaces s ON s.id = q.space_id LEFT JOIN accounts a ON a.id = q.author_id
+	LEFT JOIN pages p ON p.id = q.wiki_page_id LEFT JOIN spaces ps ON ps.id = p.space_id `
+
+// QuestionByID loads a question.
+func (st *Store) QuestionByID(ctx context.Context, id int64) (Question, error) {
+	rows, _ := st.pool.Query(ctx, `SELECT `+questionColumns+questionFrom+`WHERE q.id = $1`, id)
+	q, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Question])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return q, errs.E(errs.NotFound, "error.not_found")
+	}
+	if err != nil {
+		return q, fmt.Errorf("load question: %w", err)
+	}
+	return q, nil
+}
+
+// Filter selects questions for a list.
+type Filter struct {
+	Spaces     []int64 // readable spaces: the only ones listed
+	Space      int64
+	TopicIDs   []int64 // a topic and those below it
+	Unanswered bool
+	Open       bool // without an accepted answer
+	Offset     int
+	Limit      int
+}
+
+// Questions lists questions, newest first, with the total for paging.
+func (st *Store) Questions(ctx context.Context, f Filter) ([]Question, int, error) {
+	where := `q.space_id = ANY($1) AND ($2 = 0 OR q.space_id = $2)
+		AND (coalesce(cardinality($3::bigint[]), 0) = 0 OR EXISTS (SELECT 1 FROM question_topics t WHERE t.question_id = q.id AND t.topic_id = ANY($3)))
+		AND (NOT $4 OR q.answer_count = 0) AND (NOT $5 OR q.accepted_answer_id IS NULL)`
+	args := []any{f.Spaces, f.Space, f.TopicIDs, f.Unanswered, f.Open}
+	var total int
+	if err := st.pool.QueryRow(ctx, `SELECT count(*) FROM questions q WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count questions: %w", err)
+	}
+	rows, _ := st.pool.Query(ctx, `SELECT `+questionColumns+questionFrom+`WHERE `+where+` ORDER BY q.created_at DESC, q.id DESC LIMIT $6 OFFSET $7`,
+		append(args, f.Limit, f.Offset)...)
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Question])
+	if err != nil {
+		return nil, 0, fmt.Errorf("list questions: %w", err)
+	}
+	return list, total, nil
+}
+
+// Answers lists a question's answers: the accepted one first, then by
+// score, then oldest first.
+func (st *Store) Answers(ctx context.Context, q Question) ([]Answer, error) {
+	rows, _ := st.pool.Query(ctx, `SELECT x.id, x.question_id, x.author_id, coalesce(a.display_name, '') AS author_name, x.body, x.revision, x.score, x.created_at, x.updated_at
+		FROM answers x LEFT JOIN accounts a ON a.id = x.author_id WHERE x.question_id = $1
+		ORDER BY x.id = $2 DESC, x.score DESC, x.created_at, x.id`, q.ID, q.AcceptedAnswerID)
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Answer])
+	if err != nil {
+		return nil, fmt.Errorf("list answers: %w", err)
+	}
+	return list, nil
+}
+
+// AnswerByID loads an answer.
+func (st *Store) AnswerByID(ctx context.Context, id int64) (Answer, error) {
+	rows, _ := st.pool.Query(ctx, `SELECT x.id, x.question_id, x.author_id, coalesce(a.display_name, '') AS author_name, x.body, x.revision, x.score, x.created_at, x.updated_at
+		FROM answers x LEFT JOIN accounts a ON a.id = x.author_id WHERE x.id = $1`, id)
+	ans, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Answer])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return ans, errs.E(errs.NotFound, "error.not_found")
+	}
+	return ans, err
+}
+
+// Comments lists a question's comments, on it and its answers, oldest first.
+func (st *Store) Comments(ctx context.Context, questionID int64) ([]Comment, error) {
+	rows, _ := st.pool.Query(ctx, `SELECT c.id, c.answer_id, coalesce(a.display_name, '') AS author_name, c.body, c.created_at
+		FROM comments c LEFT JOIN accounts a ON a.id = c.author_id WHERE c.question_id = $1 ORDER BY c.created_at, c.id`, questionID)
+	return pgx.CollectRows(rows, pgx.RowToStructByName[Comment])
+}
+
+// Topic is a topic as a question shows it.
+type Topic struct {
+	ID   int64  `db:"id" json:"-"`
+	Slug string `db:"slug" json:"slug"`
+	Name string `db:"name" json:"name"`
+}
+
+// Topics lists a question's topics.
+func (st *Store) Topics(ctx context.Context, questionID int64) ([]Topic, error) {
+	rows, _ := st.pool.Query(ctx, `SELECT t.id, t.slug, t.name FROM question_topics qt JOIN topics t ON t.id = qt.topic_id
+		WHERE qt.question_id = $1 ORDER BY t.name`, questionID)
+	return pgx.CollectRows(rows, pgx.RowToStructByName[Topic])
+}
+
+// MyVotes returns the viewer's own votes on the posts of a question, so
+// that the page can show how they voted (and to nobody else).
+func (st *Store) MyVotes(ctx context.Context, questionID, accountID int64) (map[string]int, error) {
+	rows, err := st.pool.Query(ctx, `SELECT v.post_type || '-' || v.post_id, v.value FROM votes v
+		WHERE v.account_id = $2 AND ((v.post_type = 'question' AND v.post_id = $1)
+		   OR (v.post_type = 'answer' AND v.post_id IN (SELECT id FROM answers WHERE question_id = $1)))`, questionID, accountID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	votes := map[string]int{}
+	for rows.Next() {
+		var key string
+		var v int
+		if err := rows.Scan(&key, &v); err != nil {
+			return nil, err
+		}
+		votes[key] = v
+	}
+	return votes, rows.Err()
+}
+
+// enqueue puts a question into the search outbox; its document carries
+// its answers' text too, so answers re-index their question.
+func enqueue(ctx context.Context, tx pgx.Tx, questionID int64) error {
+	return search.Enqueue(ctx, tx, "question", questionID)
+}
+
+// TopicSubtree is a topic, by slug, and every topic below it.
+func (st *Store) TopicSubtree(ctx context.Context, slug string) ([]int64, error) {
+	rows, _ := st.pool.Query(ctx, `WITH RECURSIVE sub AS (
+			SELECT id FROM topics WHERE slug = $1
+			UNION SELECT t.id FROM topics t JOIN sub s ON t.parent_id = s.id)
+		SELECT id FROM sub`, slug)
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}

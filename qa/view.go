@@ -1,0 +1,140 @@
+package qa
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fachnetz/fachnetz/frontend"
+	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/server/markdown"
+	"github.com/fachnetz/fachnetz/server/web"
+)
+
+// post is a question or an answer as the page shows it.
+type post struct {
+	Type       string // "question" or "answer"
+	ID         int64
+	AuthorName string
+	HTML       template.HTML
+	Score      int
+	MyVote     int
+	Own        bool
+	Accepted   bool
+	CanEdit    bool
+	Comments   []Comment
+	CreatedAt  any
+}
+
+type viewPage struct {
+	Question    Question
+	Post        post
+	Answers     []post
+	Topics      []Topic
+	Duplicate   *Question
+	Permissions policies.Permissions
+	CanAccept   bool
+	CanPromote  bool
+	Watching    bool
+	Answer      *frontend.Form
+	Close       *frontend.Form
+	CommentOn   string // "question-1" or "answer-7": the comment form with an error
+	Comment     *frontend.Form
+	Notice      string
+}
+
+func (b *Board) render(ctx context.Context, text, prefix string) (template.HTML, error) {
+	var glossary []markdown.Term
+	if b.deps.Glossary != nil {
+		var err error
+		if glossary, err = b.deps.Glossary(ctx); err != nil {
+			return "", err
+		}
+	}
+	res, err := b.md.Render(text, markdown.Options{Glossary: glossary, IDPrefix: prefix})
+	return res.HTML, err
+}
+
+func (b *Board) view(c *gin.Context) {
+	b.renderView(c, http.StatusOK, viewPage{Notice: c.Query("hinweis")})
+}
+
+// renderView shows a question with its answers: the accepted one first,
+// then by score. Forms that failed come back in page with their input.
+func (b *Board) renderView(c *gin.Context, status int, page viewPage) {
+	ctx, q, v := c.Request.Context(), questionOf(c), web.ViewerOf(c)
+	sub := policies.SubjectOf(c)
+	page.Question = q
+	page.Permissions = b.spaces.PermissionsIn(ctx, sub, q.SpaceID)
+	page.CanAccept = (q.AuthorID != nil && *q.AuthorID == v.ID) || page.Permissions.Moderate
+	page.CanPromote = q.AcceptedAnswerID != nil && q.WikiPageID == nil
+	if b.deps.Watching != nil {
+		page.Watching = b.deps.Watching(ctx, v.ID, q.ID)
+	}
+	votes, err := b.store.MyVotes(ctx, q.ID, v.ID)
+	if err != nil {
+		b.web.Fail(c, err)
+		return
+	}
+	comments, err := b.store.Comments(ctx, q.ID)
+	if err != nil {
+		b.web.Fail(c, err)
+		return
+	}
+	byPost := map[string][]Comment{}
+	for _, cm := range comments {
+		key := "question"
+		if cm.AnswerID != nil {
+			key = fmt.Sprintf("answer-%d", *cm.AnswerID)
+		}
+		byPost[key] = append(byPost[key], cm)
+	}
+	html, err := b.render(ctx, q.Body, "q-")
+	if err != nil {
+		b.web.Fail(c, err)
+		return
+	}
+	own := q.AuthorID != nil && *q.AuthorID == v.ID
+	page.Post = post{Type: "question", ID: q.ID, AuthorName: q.AuthorName, HTML: html, Score: q.Score,
+		MyVote: votes[fmt.Sprintf("question-%d", q.ID)], Own: own, CanEdit: own || page.Permissions.Moderate,
+		Comments: byPost["question"], CreatedAt: q.CreatedAt}
+	answers, err := b.store.Answers(ctx, q)
+	if err != nil {
+		b.web.Fail(c, err)
+		return
+	}
+	for _, a := range answers {
+		html, err := b.render(ctx, a.Body, fmt.Sprintf("a%d-", a.ID))
+		if err != nil {
+			b.web.Fail(c, err)
+			return
+		}
+		mine := a.AuthorID != nil && *a.AuthorID == v.ID
+		key := fmt.Sprintf("answer-%d", a.ID)
+		page.Answers = append(page.Answers, post{Type: "answer", ID: a.ID, AuthorName: a.AuthorName, HTML: html, Score: a.Score,
+			MyVote: votes[key], Own: mine, CanEdit: mine || page.Permissions.Moderate,
+			Accepted: q.AcceptedAnswerID != nil && *q.AcceptedAnswerID == a.ID, Comments: byPost[key], CreatedAt: a.CreatedAt})
+	}
+	if page.Topics, err = b.store.Topics(ctx, q.ID); err != nil {
+		b.web.Fail(c, err)
+		return
+	}
+	if q.DuplicateOf != nil {
+		if d, err := b.store.QuestionByID(ctx, *q.DuplicateOf); err == nil && b.spaces.Check(ctx, sub, policies.Read, d.SpaceID) == nil {
+			page.Duplicate = &d
+		}
+	}
+	if page.Answer == nil {
+		page.Answer = frontend.NewForm()
+	}
+	if page.Close == nil {
+		page.Close = frontend.NewForm()
+	}
+	if page.Comment == nil {
+		page.Comment = frontend.NewForm()
+	}
+	b.web.Render(c, status, "qa/question", q.Title, page)
+}

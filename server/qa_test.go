@@ -1,0 +1,160 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fachnetz/fachnetz/policies"
+)
+
+func ask(t *testing.T, base, token, space, title, body string) map[string]any {
+	t.Helper()
+	status, q := api(t, http.MethodPost, base+"/api/v1/questions", token, fmt.Sprintf(`{"title":%q,"body":%q,"space":%q}`, title, body, space))
+	if status != http.StatusCreated {
+		t.Fatalf("ask: %d %v", status, q)
+	}
+	return q
+}
+
+func id(m map[string]any) string { return fmt.Sprint(int64(m["id"].(float64))) }
+
+func errMessage(out map[string]any) string {
+	e, _ := out["error"].(map[string]any)
+	m, _ := e["message"].(string)
+	return m
+}
+
+// The board refuses what it must, each time with a message a person
+// understands.
+func TestBoardRules(t *testing.T) {
+	agency := makeAgency(t)
+	asker, answerer, other, outsider := makePerson(t, agency, false), makePerson(t, agency, false), makePerson(t, agency, false), makePerson(t, makeAgency(t), false)
+	sp := makeSpace(t, asker, policies.Organisation, policies.RoleMember)
+	readOnly := makeSpace(t, asker, policies.Organisation, policies.RoleViewer)
+	base := startServer(t)
+
+	q := ask(t, base, asker.Token, sp.Slug, "Wie beantrage ich Sonderurlaub?", "Für eine Fortbildung.")
+	status, a := api(t, http.MethodPost, base+"/api/v1/questions/"+id(q)+"/answers", answerer.Token, `{"body":"Über das Personalportal."}`)
+	if status != http.StatusCreated {
+		t.Fatalf("answer: %d %v", status, a)
+	}
+	cases := []struct {
+		name, method, path, token, body string
+		status                          int
+		message                         string
+	}{
+		{"vote on one's own question", "POST", "/api/v1/questions/" + id(q) + "/vote", asker.Token, `{"value":1}`, 403, "eigene Beiträge"},
+		{"vote on one's own answer", "POST", "/api/v1/answers/" + id(a) + "/vote", answerer.Token, `{"value":1}`, 403, "eigene Beiträge"},
+		{"first vote", "POST", "/api/v1/answers/" + id(a) + "/vote", other.Token, `{"value":1}`, 200, ""},
+		{"second vote", "POST", "/api/v1/answers/" + id(a) + "/vote", other.Token, `{"value":1}`, 409, "bereits so abgestimmt"},
+		{"changed vote", "POST", "/api/v1/answers/" + id(a) + "/vote", other.Token, `{"value":-1}`, 200, ""},
+		{"acceptance by someone else", "POST", "/api/v1/answers/" + id(a) + "/accept", other.Token, "", 403, "Nur wer gefragt hat"},
+		{"acceptance by the answerer", "POST", "/api/v1/answers/" + id(a) + "/accept", answerer.Token, "", 403, "Nur wer gefragt hat"},
+		{"answer in a space one cannot read", "POST", "/api/v1/questions/" + id(q) + "/answers", outsider.Token, `{"body":"Ich weiß es."}`, 404, "keinen Zugriff"},
+		{"acceptance by the asker", "POST", "/api/v1/answers/" + id(a) + "/accept", asker.Token, "", 200, ""},
+	}
+	for _, tc := range cases {
+		status, out := api(t, tc.method, base+tc.path, tc.token, tc.body)
+		if status != tc.status || !strings.Contains(errMessage(out), tc.message) {
+			t.Errorf("%s: %d %q, want %d with %q", tc.name, status, errMessage(out), tc.status, tc.message)
+		}
+	}
+	_, got := api(t, http.MethodGet, base+"/api/v1/questions/"+id(q), asker.Token, "")
+	question := got["question"].(map[string]any)
+	answers := got["answers"].([]any)
+	if question["accepted_answer_id"] != a["id"] || answers[0].(map[string]any)["score"] != float64(-1) {
+		t.Errorf("after the rules: %v", got)
+	}
+
+	// Someone who may read but not write (an agency colleague in a space
+	// where staff may only read) cannot answer either.
+	q2 := ask(t, base, asker.Token, readOnly.Slug, "Wer pflegt die Telefonliste?", "")
+	if status, out := api(t, http.MethodPost, base+"/api/v1/questions/"+id(q2)+"/answers", other.Token, `{"body":"Ich."}`); status != http.StatusForbidden {
+		t.Errorf("answer without write access: %d %v", status, out)
+	}
+}
+
+// Questions of a private space are invisible to non-members in lists, on
+// the question page, in search, in notifications and in the API.
+func TestPrivateQuestionsStayPrivate(t *testing.T) {
+	agency := makeAgency(t)
+	member, outsider := makePerson(t, agency, false), makePerson(t, agency, false)
+	private := makeSpace(t, member, policies.Private, policies.RoleMember)
+	base := searchServer(t, nil)
+	// The outsider watches a topic and is mentioned: still nothing reaches them.
+	q := ask(t, base, member.Token, private.Slug, "Vertrauliche Frage zur Umorganisation", "Was wissen wir, @"+outsider.Handle+"?")
+	qid := id(q)
+
+	mb, ob := newBrowser(t, base), newBrowser(t, base)
+	mb.signIn(member.Email, member.Password)
+	ob.signIn(outsider.Email, outsider.Password)
+	if _, body := mb.get("/fragen"); !strings.Contains(body, "Vertrauliche Frage") {
+		t.Error("the member does not see the question in the list")
+	}
+	for _, path := range []string{"/fragen", "/fragen?sicht=unbeantwortet", "/fragen?bereich=" + private.Slug} {
+		if _, body := ob.get(path); strings.Contains(body, "Vertrauliche Frage") {
+			t.Errorf("the outsider sees the question on %s", path)
+		}
+	}
+	if resp, body := ob.get("/fragen/" + qid); resp.StatusCode != http.StatusNotFound || strings.Contains(body, "Vertrauliche") {
+		t.Errorf("question page for the outsider: %d", resp.StatusCode)
+	}
+	if status, _ := api(t, http.MethodGet, base+"/api/v1/questions/"+qid, outsider.Token, ""); status != http.StatusNotFound {
+		t.Errorf("API question for the outsider: %d", status)
+	}
+	if _, out := api(t, http.MethodGet, base+"/api/v1/questions", outsider.Token, ""); strings.Contains(fmt.Sprint(out), "Vertrauliche") {
+		t.Error("API list shows the question to the outsider")
+	}
+	eventually(t, 2*time.Second, "the member finds the question", func() bool {
+		ids, _ := searchIDs(t, base, member.Token, "Umorganisation")
+		return len(ids) == 1
+	})
+	if ids, _ := searchIDs(t, base, outsider.Token, "Umorganisation"); len(ids) != 0 {
+		t.Errorf("search shows the question to the outsider: %v", ids)
+	}
+	if _, out := api(t, http.MethodGet, base+"/api/v1/notifications", outsider.Token, ""); len(out["notifications"].([]any)) != 0 {
+		t.Errorf("the outsider was notified: %v", out)
+	}
+	if _, body := ob.get("/benachrichtigungen"); strings.Contains(body, "Vertrauliche") {
+		t.Error("the notification page shows the private question")
+	}
+
+	// A member who is mentioned does hear of it.
+	colleague := makePerson(t, agency, false)
+	addMember(t, private, colleague, policies.RoleMember)
+	time.Sleep(200 * time.Millisecond) // the server learns of the membership through NOTIFY
+	q2 := ask(t, base, member.Token, private.Slug, "Noch eine vertrauliche Frage", "@"+colleague.Handle+" weißt du es?")
+	_, out := api(t, http.MethodGet, base+"/api/v1/notifications", colleague.Token, "")
+	list := out["notifications"].([]any)
+	if len(list) != 1 || list[0].(map[string]any)["kind"] != "mention" || !strings.HasSuffix(list[0].(map[string]any)["url"].(string), "/fragen/"+id(q2)) {
+		t.Errorf("the mentioned member's notifications: %v", out)
+	}
+}
+
+// Answers, acceptances and comments reach the people watching a question.
+func TestWatchersAreNotified(t *testing.T) {
+	agency := makeAgency(t)
+	asker, answerer := makePerson(t, agency, false), makePerson(t, agency, false)
+	sp := makeSpace(t, asker, policies.Organisation, policies.RoleMember)
+	base := startServer(t)
+	q := ask(t, base, asker.Token, sp.Slug, "Gilt die neue Reisekostenrichtlinie schon?", "")
+	_, a := api(t, http.MethodPost, base+"/api/v1/questions/"+id(q)+"/answers", answerer.Token, `{"body":"Ja, seit dem 1. Oktober."}`)
+	api(t, http.MethodPost, base+"/api/v1/answers/"+id(a)+"/accept", asker.Token, "")
+	kinds := func(token string) []string {
+		_, out := api(t, http.MethodGet, base+"/api/v1/notifications", token, "")
+		var ks []string
+		for _, n := range out["notifications"].([]any) {
+			ks = append(ks, n.(map[string]any)["kind"].(string))
+		}
+		return ks
+	}
+	if got := fmt.Sprint(kinds(asker.Token)); got != "[answer]" {
+		t.Errorf("the asker heard %s, want [answer]", got)
+	}
+	if got := fmt.Sprint(kinds(answerer.Token)); got != "[accepted]" {
+		t.Errorf("the answerer heard %s, want [accepted]", got)
+	}
+}
