@@ -121,8 +121,8 @@ func (f *Frontend) parse(lang string) (map[string]*template.Template, error) {
 			return m
 		},
 		"newForm": NewForm,
-		"hopt":  func(value, label, hint string) Option { return Option{Value: value, Label: label, Hint: hint} },
-		"lang":  func() string { return lang },
+		"hopt":    func(value, label, hint string) Option { return Option{Value: value, Label: label, Hint: hint} },
+		"lang":    func() string { return lang },
 	})
 	shared, err := fs.Glob(files, "templates/*.html")
 	if err != nil {
