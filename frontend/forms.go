@@ -73,3 +73,10 @@ func (fl Field) WithHint(hint string) Field {
 	fl.Hint = hint
 	return fl
 }
+
+// WithID returns the field with another element id, for pages that show
+// the same form several times (a comment form under every answer).
+func (fl Field) WithID(id string) Field {
+	fl.ID = id
+	return fl
+}

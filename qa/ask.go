@@ -65,7 +65,7 @@ func (b *Board) similarTo(c *gin.Context, title string) []search.Hit {
 		return nil
 	}
 	res, err := b.deps.Search.Search(c.Request.Context(), search.Query{
-		Text: title, Spaces: b.spaces.Enforcer.ReadableSpaces(c.Request.Context(), policies.SubjectOf(c)), PerPage: 5, Page: 1,
+		Text: title, Spaces: b.spaces.Enforcer.ReadableSpaces(c.Request.Context(), policies.SubjectOf(c)), PerPage: 5, Page: 1, Loose: true,
 	})
 	if err != nil {
 		b.log.Warn("similar questions", "err", err)

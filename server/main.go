@@ -32,6 +32,7 @@ Commands:
   groups        add|add-member|list groups
   seed          put demo content into an empty instance
   reindex       rebuild the search index from PostgreSQL and swap it in
+  import        import stackexchange DIR --space SLUG: a Stack Exchange dump into a space
 
 Run "fachnetz <command> -h" for the flags of a command. Every flag can also
 be set through its FACHNETZ_* environment variable.
@@ -68,6 +69,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		"groups":      groupsCommand().run,
 		"seed":        seedCommand,
 		"reindex":     reindexCommand,
+		"import":      importCommand().run,
 	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stderr, usage)

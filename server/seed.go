@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/qa"
 	"github.com/fachnetz/fachnetz/server/auth"
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/postgres"
@@ -110,6 +111,9 @@ func seedCommand(ctx context.Context, e env, args []string) error {
 		}
 	}
 	if err := seedPages(ctx, pool, ids); err != nil {
+		return err
+	}
+	if err := seedQuestions(ctx, pool, ids); err != nil {
 		return err
 	}
 	fmt.Fprintln(e.stdout, "demo content created")
@@ -219,6 +223,57 @@ func seedPages(ctx context.Context, pool *pgxpool.Pool, accounts map[string]int6
 		if p.overdue {
 			if _, err := pool.Exec(ctx, `UPDATE pages SET reviewed_at = now() - interval '400 days' WHERE id = $1`, page.ID); err != nil {
 				return err
+			}
+		}
+	}
+	return nil
+}
+
+type demoAnswer struct {
+	author, body string
+	accepted     bool
+}
+
+type demoQuestion struct {
+	space, author, title, body string
+	answers                    []demoAnswer
+}
+
+var demoQuestions = []demoQuestion{
+	{"lfd", "clara.weber", "Wie lange vorher muss ich eine Dienstreise beantragen?",
+		"Ich plane im März eine Fortbildung in Berlin. Reicht es, den Antrag eine Woche vorher zu stellen?",
+		[]demoAnswer{
+			{"anna.schmidt", "Mindestens **fünf Arbeitstage** vorher, so steht es in der Dienstanweisung. Details: [[Dienstreisen]].", true},
+			{"bernd.mueller", "Bei Auslandsreisen besser drei Wochen vorher, weil die Genehmigung durch die Abteilungsleitung geht.", false},
+		}},
+	{"lfd", "bernd.mueller", "Wer ist für die Pflege der Telefonliste zuständig?",
+		"Die Durchwahlen im Intranet stimmen teilweise nicht mehr. An wen wende ich mich?", nil},
+	{"netzwerk-vergabe", "eva.fischer", "Ab welchem Auftragswert brauche ich drei Angebote?",
+		"Bei uns in der Stadt gibt es unterschiedliche Auskünfte. Gilt die Grenze netto oder brutto?",
+		[]demoAnswer{{"bernd.mueller", "Die Wertgrenzen gelten **netto**. Drei Angebote sind ab der Verhandlungsvergabe üblich; siehe [[Vergabe unter der Schwelle]].", false}}},
+}
+
+// seedQuestions writes the demo questions and answers straight into the store.
+func seedQuestions(ctx context.Context, pool *pgxpool.Pool, accounts map[string]int64) error {
+	store, spaces := qa.NewStore(pool), policies.NewStore(pool)
+	for _, q := range demoQuestions {
+		sp, err := spaces.SpaceBySlug(ctx, q.space)
+		if err != nil {
+			return err
+		}
+		id, err := store.Ask(ctx, qa.NewQuestion{SpaceID: sp.ID, Title: q.title, Body: q.body, AuthorID: accounts[q.author]}, nil)
+		if err != nil {
+			return fmt.Errorf("seed question %q: %w", q.title, err)
+		}
+		for _, a := range q.answers {
+			aid, err := store.AddAnswer(ctx, id, accounts[a.author], a.body, nil)
+			if err != nil {
+				return fmt.Errorf("seed answer: %w", err)
+			}
+			if a.accepted {
+				if err := store.Accept(ctx, id, aid, nil); err != nil {
+					return err
+				}
 			}
 		}
 	}

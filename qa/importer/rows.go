@@ -67,7 +67,7 @@ func (rf *rowFile) scan(fn func(ref rowRef, a *attrs)) error {
 		return err
 	}
 	d := xml.NewDecoder(bufio.NewReaderSize(rf.f, 1<<16))
-	depth := 0
+	depth, roots := 0, 0
 	var pending *rowRef
 	var pendingAttrs []xml.Attr
 	for {
@@ -77,7 +77,10 @@ func (rf *rowFile) scan(fn func(ref rowRef, a *attrs)) error {
 		line, _ := d.InputPos()
 		tok, err := d.Token()
 		if errors.Is(err, io.EOF) {
-			if depth == 0 && pending == nil {
+			if roots == 0 {
+				return &Problem{File: rf.name, Line: line, Msg: fmt.Sprintf("no <%s> element", rf.root)}
+			}
+			if depth == 0 {
 				return nil
 			}
 			return &Problem{File: rf.name, Line: line, Msg: "unexpected end of file"}
@@ -92,6 +95,9 @@ func (rf *rowFile) scan(fn func(ref rowRef, a *attrs)) error {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			depth++
+			if depth == 1 {
+				roots++
+			}
 			switch {
 			case depth == 1 && t.Name.Local != rf.root:
 				return &Problem{File: rf.name, Line: line, Msg: fmt.Sprintf("the root element is <%s>, not <%s>", t.Name.Local, rf.root)}

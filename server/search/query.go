@@ -23,7 +23,8 @@ type Query struct {
 	Space   int64  // 0 for all readable
 	Topic   string // topic name, "" for all
 	Status  string
-	Page    int // from 1
+	Loose   bool // match on the rarest words only: for suggestions of similar things
+	Page    int  // from 1
 	PerPage int
 }
 
@@ -76,11 +77,16 @@ func (s *Service) Search(ctx context.Context, q Query) (Results, error) {
 	if oldest := s.oldest.Load(); oldest == 0 || time.Since(time.UnixMilli(oldest)) < s.cfg.StaleAfter {
 		// Every word must match first: Meilisearch cuts German words into
 		// pieces, and with its default strategy a piece alone would bring
-		// in unrelated hits. Only when that finds nothing are words dropped
-		// from the end.
-		res, err := s.searchMeili(ctx, q, meilisearch.All)
-		if err == nil && res.Total == 0 && len(strings.Fields(q.Text)) > 1 {
-			res, err = s.searchMeili(ctx, q, meilisearch.Last)
+		// in unrelated hits. Only when that finds nothing are words dropped,
+		// the most frequent ones ("wie", "ich") first. Suggestions for a
+		// question being typed start there.
+		strategy := meilisearch.All
+		if q.Loose {
+			strategy = meilisearch.Frequency
+		}
+		res, err := s.searchMeili(ctx, q, strategy)
+		if err == nil && res.Total == 0 && strategy == meilisearch.All && len(strings.Fields(q.Text)) > 1 {
+			res, err = s.searchMeili(ctx, q, meilisearch.Frequency)
 		}
 		if err == nil {
 			return res, nil
@@ -140,7 +146,7 @@ func (s *Service) searchMeili(ctx context.Context, q Query, strategy meilisearch
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	per := int64(q.PerPage)
-	raw, err := s.index(s.cfg.Index).SearchRawWithContext(ctx, q.Text, &meilisearch.SearchRequest{
+	raw, err := s.index(s.cfg.Index).SearchRawWithContext(ctx, queryText(q.Text), &meilisearch.SearchRequest{
 		Filter:                s.filter(q),
 		Facets:                []string{"type", "space_id", "topics"},
 		AttributesToRetrieve:  []string{"id", "type", "space_id", "space", "url", "topics"},
@@ -216,3 +222,21 @@ func FallbackSnippet(headline string) template.HTML { return Highlight(headline)
 
 // Markers are the StartSel and StopSel for ts_headline.
 func Markers() (string, string) { return markOpen, markClose }
+
+// queryText lower-cases a query and takes out the stop words. Meilisearch
+// ignores a stop word only when it is written in lower case and is not the
+// query's last word (which it reads as a prefix), so "Wie beantrage ich"
+// would otherwise find nothing.
+func queryText(text string) string {
+	words := strings.Fields(strings.ToLower(text))
+	kept := words[:0]
+	for _, w := range words {
+		if !isStopWord[strings.Trim(w, ".,;:!?\"'()")] {
+			kept = append(kept, w)
+		}
+	}
+	if len(kept) == 0 {
+		return strings.Join(words, " ")
+	}
+	return strings.Join(kept, " ")
+}

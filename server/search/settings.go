@@ -6,6 +6,8 @@
 package search
 
 import (
+	"strings"
+
 	"github.com/meilisearch/meilisearch-go"
 )
 
@@ -33,6 +35,26 @@ type Document struct {
 	Compounds string `json:"compounds,omitempty"`
 }
 
+// stopWords are German function words. Without them, a question typed as
+// a sentence ("Wie beantrage ich eine Dienstreise?") matches nothing: words
+// that occur in no document are never dropped from a query, and "ich" is
+// rarely written in a wiki page. Prepositions and articles like "vor",
+// "zu" or "ein" are left out on purpose: Meilisearch splits German
+// compounds into them ("Vor|schrift"), and dropping them would break those
+// matches (the German test set in server/search/german checks this).
+var stopWords = strings.Fields(`
+	der die das den dem des eine einer eines einem einen und oder aber wie was wer wen wem wo wann warum welche welcher welches
+	ich du er sie wir ihr mich mir dich dir uns euch man sich mein meine
+	ist sind bin bist war waren wird werden wurde kann können muss müssen soll sollen darf dürfen habe hat haben`)
+
+var isStopWord = func() map[string]bool {
+	m := make(map[string]bool, len(stopWords))
+	for _, w := range stopWords {
+		m[w] = true
+	}
+	return m
+}()
+
 // searchable lists the fields searched, in the order they weigh: a hit in
 // the title counts most.
 var searchable = []string{"title", "headings", "body", "topics", "compounds"}
@@ -46,6 +68,7 @@ func Settings(synonyms map[string][]string) *meilisearch.Settings {
 		SortableAttributes:   []string{"updated_at"},
 		DisplayedAttributes:  []string{"id", "type", "space_id", "space", "title", "body", "url", "topics", "status", "updated_at"},
 		Synonyms:             synonyms,
+		StopWords:            stopWords,
 		TypoTolerance: &meilisearch.TypoTolerance{
 			Enabled:             true,
 			MinWordSizeForTypos: meilisearch.MinWordSizeForTypos{OneTypo: 5, TwoTypos: 9},

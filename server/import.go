@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+
+	"github.com/fachnetz/fachnetz/qa/importer"
+	"github.com/fachnetz/fachnetz/server/topics"
+	"github.com/fachnetz/fachnetz/server/web"
+)
+
+// importCommand brings content from elsewhere into a space:
+// fachnetz import stackexchange DIR --space SLUG [--source NAME].
+func importCommand() operatorCommand {
+	return operatorCommand{
+		name: "import",
+		flags: func(verb string, fs *flag.FlagSet) {
+			if verb == "stackexchange" {
+				fs.String("space", "", "slug of the space to import into (required)")
+				fs.String("source", "", "name of the dump, recorded as stackexchange:NAME so that a second run skips what is there (default: the directory's name)")
+			}
+		},
+		verbs: map[string]func(context.Context, *operator, []string) error{
+			"stackexchange": importStackExchange,
+		},
+	}
+}
+
+// importStackExchange imports an unpacked Stack Exchange data dump. On a
+// terminal it draws a progress bar; otherwise it prints only the summary.
+// Problems are listed on standard error, one per line, and make the exit
+// status non-zero, with the summary as the last line.
+func importStackExchange(ctx context.Context, op *operator, args []string) error {
+	const usage = "import stackexchange DIR --space SLUG [--source NAME]"
+	if err := wantArgs(args, 1, usage); err != nil {
+		return err
+	}
+	slug := op.flag("space")
+	if slug == "" {
+		return &configError{"import stackexchange: --space is required; usage: fachnetz " + usage}
+	}
+	space, err := op.spaces.SpaceBySlug(ctx, slug)
+	if err != nil {
+		return cliError(err, "import stackexchange: space "+slug)
+	}
+	if space.Archived() {
+		return &configError{fmt.Sprintf("import stackexchange: space %s is archived", slug)}
+	}
+	dir := args[0]
+	name := op.flag("source")
+	if name == "" {
+		name = filepath.Base(filepath.Clean(dir))
+	}
+	// Only Resolve is used, which needs neither templates nor a log.
+	tp := topics.New(&web.Web{Log: slog.New(slog.DiscardHandler)}, op.pool)
+
+	var bar func(done, total int)
+	started := false
+	progress := func(done, total int) {
+		if !started {
+			started, bar = true, progressBar(op.env, total)
+		}
+		if bar != nil {
+			bar(done, total)
+		}
+	}
+	sum, err := importer.Import(ctx, op.pool, importer.Options{
+		Dir: dir, Name: name, SpaceID: space.ID, AgencyID: space.AgencyID, Topics: tp,
+	}, progress)
+	var incomplete *importer.IncompleteError
+	switch {
+	case errors.As(err, &incomplete):
+		for _, p := range incomplete.Problems {
+			fmt.Fprintln(op.env.stderr, p)
+		}
+		return errors.New(sum.String())
+	case err != nil && sum.Questions+sum.Skipped+sum.Existing == 0:
+		return fmt.Errorf("import stackexchange: %w", err)
+	case err != nil:
+		return fmt.Errorf("import stackexchange: %w (until then: %s)", err, sum)
+	}
+	fmt.Fprintln(op.env.stdout, sum)
+	return nil
+}
