@@ -121,6 +121,8 @@ func (f *Frontend) parse(lang string) (map[string]*template.Template, error) {
 			return m
 		},
 		"newForm": NewForm,
+		"join":    strings.Join,
+		"month":   func(t time.Time) string { return t.Format("01/2006") },
 		"hopt":    func(value, label, hint string) Option { return Option{Value: value, Label: label, Hint: hint} },
 		"lang":    func() string { return lang },
 	})

@@ -3,6 +3,7 @@ package qa
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -149,4 +150,19 @@ func (b *Board) promote(c *gin.Context) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, url)
+}
+
+// invite asks a person who knows about the question's topics to answer.
+func (b *Board) invite(c *gin.Context) {
+	q, v := questionOf(c), web.ViewerOf(c)
+	handle := strings.TrimSpace(c.PostForm("handle"))
+	if b.deps.Invite == nil || handle == "" {
+		b.web.Fail(c, errs.E(errs.Invalid, "error.invalid"))
+		return
+	}
+	if err := b.deps.Invite(c.Request.Context(), q, v.ID, handle); err != nil {
+		b.web.Fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, QuestionURL(q.ID)+"?eingeladen="+url.QueryEscape(handle)+"#experten")
 }

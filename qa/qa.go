@@ -45,6 +45,15 @@ type Deps struct {
 	Promote func(ctx context.Context, spaceID int64, title, body string, author int64) (int64, string, error)
 	// Search finds similar questions and pages while a question is typed.
 	Search *search.Service
+	// Experts suggests people who know about the topics, for the reader.
+	Experts func(c *gin.Context, topicIDs []int64, limit int) ([]Expert, error)
+	// Invite asks a person (by handle) to answer, as a notification.
+	Invite func(ctx context.Context, q Question, inviter int64, handle string) error
+}
+
+// Expert is a person suggested for a question.
+type Expert struct {
+	Handle, Name, Why string
 }
 
 // Board is the Q&A service and its handlers.
@@ -79,6 +88,7 @@ func (b *Board) Routes(r gin.IRouter) {
 	r.POST("/fragen/:id/akzeptieren", b.loadQuestion(policies.Read), b.accept)
 	r.POST("/fragen/:id/schliessen", b.loadQuestion(policies.Moderate), b.close)
 	r.POST("/fragen/:id/wiedereroeffnen", b.loadQuestion(policies.Moderate), b.reopen)
+	r.POST("/fragen/:id/einladen", b.loadQuestion(policies.Write), b.invite)
 	r.GET("/fragen/:id/ins-wiki", b.loadQuestion(policies.Read), b.promoteForm)
 	r.POST("/fragen/:id/ins-wiki", b.loadQuestion(policies.Read), b.promote)
 }

@@ -44,6 +44,8 @@ type viewPage struct {
 	CommentOn   string // "question-1" or "answer-7": the comment form with an error
 	Comment     *frontend.Form
 	Notice      string
+	Experts     []Expert
+	Invited     string
 }
 
 func (b *Board) render(ctx context.Context, text, prefix string) (template.HTML, error) {
@@ -122,6 +124,19 @@ func (b *Board) renderView(c *gin.Context, status int, page viewPage) {
 		b.web.Fail(c, err)
 		return
 	}
+	if b.deps.Experts != nil && len(page.Topics) > 0 && page.Permissions.Write && !q.Closed() {
+		experts, err := b.deps.Experts(c, topicIDs(page.Topics), 4)
+		if err != nil {
+			b.web.Fail(c, err)
+			return
+		}
+		for _, e := range experts { // the asker and answerers know already
+			if e.Name != q.AuthorName && !answeredBy(page.Answers, e.Name) {
+				page.Experts = append(page.Experts, e)
+			}
+		}
+	}
+	page.Invited = c.Query("eingeladen")
 	if q.DuplicateOf != nil {
 		if d, err := b.store.QuestionByID(ctx, *q.DuplicateOf); err == nil && b.spaces.Check(ctx, sub, policies.Read, d.SpaceID) == nil {
 			page.Duplicate = &d
@@ -137,4 +152,13 @@ func (b *Board) renderView(c *gin.Context, status int, page viewPage) {
 		page.Comment = frontend.NewForm()
 	}
 	b.web.Render(c, status, "qa/question", q.Title, page)
+}
+
+func answeredBy(answers []post, name string) bool {
+	for _, a := range answers {
+		if a.AuthorName == name {
+			return true
+		}
+	}
+	return false
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -157,4 +158,48 @@ func TestWatchersAreNotified(t *testing.T) {
 	if got := fmt.Sprint(kinds(answerer.Token)); got != "[accepted]" {
 		t.Errorf("the answerer heard %s, want [accepted]", got)
 	}
+}
+
+// The question page suggests people who know the question's topics, and
+// inviting one sends them a notification.
+func TestInviteAnExpertToAnswer(t *testing.T) {
+	agency := makeAgency(t)
+	asker, expert := makePerson(t, agency, false), makePerson(t, agency, false)
+	sp := makeSpace(t, asker, policies.Organisation, policies.RoleMember)
+	base := startServer(t)
+	status, q := api(t, http.MethodPost, base+"/api/v1/questions", asker.Token,
+		fmt.Sprintf(`{"title":"Wie rechne ich Beihilfe ab?","space":%q,"topics":["Beihilfe %s"]}`, sp.Slug, asker.Handle))
+	if status != http.StatusCreated {
+		t.Fatalf("ask: %d %v", status, q)
+	}
+	if _, err := testDB.Pool.Exec(t.Context(), `INSERT INTO profile_skills (account_id, topic_id, level)
+		SELECT $1, topic_id, 'expert' FROM question_topics WHERE question_id = $2`, expert.ID, q["id"]); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, base)
+	b.signIn(asker.Email, asker.Password)
+	_, body := b.get("/fragen/" + id(q))
+	if !strings.Contains(body, "Wer kennt sich aus?") || !strings.Contains(body, `href="/personen/`+expert.Handle+`"`) {
+		t.Fatal("the question page does not suggest the expert")
+	}
+	resp, _ := b.post("", "/fragen/"+id(q)+"/einladen", urlValues("handle", expert.Handle))
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("invite: %d", resp.StatusCode)
+	}
+	_, out := api(t, http.MethodGet, base+"/api/v1/notifications", expert.Token, "")
+	list := out["notifications"].([]any)
+	if len(list) != 1 || list[0].(map[string]any)["kind"] != "invite" {
+		t.Fatalf("the expert's notifications: %v", out)
+	}
+	if status, out := api(t, http.MethodGet, base+"/api/v1/experts?q=Beihilfe", asker.Token, ""); status != http.StatusOK || !strings.Contains(fmt.Sprint(out), expert.Handle) {
+		t.Fatalf("expert search: %d %v", status, out)
+	}
+}
+
+func urlValues(kv ...string) url.Values {
+	v := url.Values{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		v.Set(kv[i], kv[i+1])
+	}
+	return v
 }

@@ -66,6 +66,7 @@ func (s *Server) routes() http.Handler {
 	s.topics.Routes(signedIn)
 	s.qa.Routes(signedIn)
 	s.notify.Routes(signedIn)
+	s.experts.Routes(signedIn)
 	s.search.Routes(signedIn, s.searchAccess())
 	admin.New(w, s.auth.Store(), s.spaces.Store, s.enforcer, s.pool).Routes(app.Group("/verwaltung", s.auth.RequireAdmin())) // 404 for everyone else, anonymous visitors too
 
@@ -78,6 +79,7 @@ func (s *Server) routes() http.Handler {
 	s.topics.APIRoutes(apiSignedIn)
 	s.qa.APIRoutes(apiSignedIn)
 	s.notify.APIRoutes(apiSignedIn)
+	s.experts.APIRoutes(apiSignedIn)
 	s.search.APIRoutes(apiSignedIn, s.searchAccess())
 	if missing := apidoc.Missing(r.Routes()); len(missing) > 0 {
 		s.log.Warn("OpenAPI document differs from the routes", "differences", missing)

@@ -12,16 +12,19 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/meilisearch/meilisearch-go"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/fachnetz/fachnetz/expertise/experts"
 	"github.com/fachnetz/fachnetz/frontend"
 	"github.com/fachnetz/fachnetz/policies"
 	"github.com/fachnetz/fachnetz/qa"
 	"github.com/fachnetz/fachnetz/server/auth"
+	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/markdown"
 	"github.com/fachnetz/fachnetz/server/notify"
 	"github.com/fachnetz/fachnetz/server/postgres"
@@ -50,6 +53,7 @@ type Server struct {
 	search   *search.Service
 	qa       *qa.Board
 	notify   *notify.Notifier
+	experts  *experts.Finder
 	metrics  *prometheus.Registry
 	listener net.Listener
 	http     *http.Server
@@ -152,6 +156,10 @@ func (s *Server) wire(ctx context.Context) error {
 	s.notify = notify.New(s.pool, s.web, func(ctx context.Context, accountID, spaceID int64) bool {
 		return s.enforcer.Can(ctx, policies.Subject{AccountID: accountID}, policies.Read, spaceID)
 	})
+	readable := func(c *gin.Context) []int64 {
+		return s.enforcer.ReadableSpaces(c.Request.Context(), policies.SubjectOf(c))
+	}
+	s.experts = experts.NewFinder(experts.New(s.pool), s.web, readable)
 	qaStore := qa.NewStore(s.pool)
 	s.notify.WatchIn(notify.WatchQuestion, func(ctx context.Context, _ string, id int64) (int64, bool) {
 		q, err := qaStore.QuestionByID(ctx, id)
@@ -168,6 +176,15 @@ func (s *Server) wire(ctx context.Context) error {
 		Search:        s.search,
 		Promote:       s.promote,
 		Notify:        s.qaNotify,
+		Experts: func(c *gin.Context, topicIDs []int64, limit int) ([]qa.Expert, error) {
+			list, err := s.experts.Ranker.Rank(c.Request.Context(), topicIDs, readable(c), limit+2)
+			out := make([]qa.Expert, 0, len(list))
+			for _, e := range list {
+				out = append(out, qa.Expert{Handle: e.Handle, Name: e.Name, Why: strings.TrimSpace(e.Position + " " + e.Unit)})
+			}
+			return out, err
+		},
+		Invite: s.invite,
 		Watch: func(ctx context.Context, tx pgx.Tx, accountID, questionID int64) error {
 			_, err := tx.Exec(ctx, `INSERT INTO watches (account_id, kind, item_id) VALUES ($1, 'question', $2) ON CONFLICT DO NOTHING`, accountID, questionID)
 			return err
@@ -232,6 +249,22 @@ func (s *Server) qaNotify(ctx context.Context, tx pgx.Tx, ev qa.Event) error {
 		return err
 	}
 	return send(kind, append(ev.Also, watchers...))
+}
+
+// invite asks a person to answer a question, as a notification; the
+// notifier drops it when the person may not read the question.
+func (s *Server) invite(ctx context.Context, q qa.Question, inviter int64, handle string) error {
+	return postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
+		ids, err := s.notify.ResolveHandles(ctx, tx, []string{handle})
+		if err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			return errs.E(errs.NotFound, "error.not_found")
+		}
+		return s.notify.Notify(ctx, tx, notify.Event{Kind: notify.KindInvite, ActorID: inviter, SpaceID: q.SpaceID,
+			SubjectType: "question", SubjectID: q.ID, Title: q.Title, URL: qa.QuestionURL(q.ID)}, ids)
+	})
 }
 
 // promote makes a wiki page from a question and its accepted answer.

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/fachnetz/fachnetz/expertise/experts"
 	"github.com/fachnetz/fachnetz/policies"
 	"github.com/fachnetz/fachnetz/qa"
 	"github.com/fachnetz/fachnetz/server/apidoc"
@@ -37,6 +38,7 @@ func TestAreasAreDocumented(t *testing.T) {
 	new(search.Service).APIRoutes(api, search.Access{})
 	qa.New(nil, spaces, nil, w, qa.Deps{}).APIRoutes(api)
 	notify.New(nil, w, nil).APIRoutes(api)
+	experts.NewFinder(nil, w, nil).APIRoutes(api)
 
 	for _, m := range apidoc.Missing(r.Routes()) {
 		t.Error(m)

@@ -30,9 +30,10 @@ const (
 	KindComment  = "comment"  // a new comment
 	KindMention  = "mention"  // someone wrote @handle
 	KindQuestion = "question" // a new question on a watched topic
+	KindInvite   = "invite"   // someone asks you to answer
 )
 
-var kinds = map[string]bool{KindAnswer: true, KindAccepted: true, KindComment: true, KindMention: true, KindQuestion: true}
+var kinds = map[string]bool{KindAnswer: true, KindAccepted: true, KindComment: true, KindMention: true, KindQuestion: true, KindInvite: true}
 
 // Kinds of watched items, as the watches table allows them.
 const (

@@ -1,0 +1,350 @@
+// Package experts answers "Wer kennt sich aus mit …?": people ranked by
+// the skills they declared and, only where they opted in, by what they
+// demonstrably did — accepted and well-rated answers, pages they wrote or
+// maintain — in the topic and the topics below it. It follows the document
+// model of Balog et al. (2006): a person's expertise is the sum of their
+// associations with documents on the topic, here weighted by kind, decayed
+// by age and capped, so that volume alone does not win.
+package experts
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Weights and limits of the ranking. A declared expert outranks a person
+// with a little evidence; strong evidence outranks a mere "basic".
+const (
+	halfLifeMonths   = 18.0
+	evidenceCap      = 6.0 // the most evidence can add, however much there is
+	staleAfterMonths = 12.0
+	weightAccepted   = 2.0
+	weightGoodAnswer = 1.0
+	weightPage       = 1.5
+)
+
+var levelWeight = map[string]float64{"basic": 1, "advanced": 2.5, "expert": 4}
+
+// Evidence is one kind of evidence of a person in the searched topics, in
+// the form the page says it in words.
+type Evidence struct {
+	Kind  string    `json:"kind"` // "skill", "accepted", "answer", "page"
+	Count int       `json:"count"`
+	Topic string    `json:"topic"`
+	Level string    `json:"level,omitempty"` // for "skill"
+	Last  time.Time `json:"last"`
+	Stale bool      `json:"stale,omitempty"` // a skill not confirmed for a year
+}
+
+// Expert is one person in the ranking; the ranking's numbers stay inside.
+type Expert struct {
+	AccountID int64      `json:"-"`
+	Handle    string     `json:"handle"`
+	Name      string     `json:"name"`
+	Position  string     `json:"position"`
+	Unit      string     `json:"unit"`
+	Evidence  []Evidence `json:"evidence"`
+	score     float64
+}
+
+// Ranker computes rankings from PostgreSQL, live, so that a withdrawn
+// consent or a hidden profile counts from the next query on.
+type Ranker struct{ pool *pgxpool.Pool }
+
+// New returns a ranker.
+func New(pool *pgxpool.Pool) *Ranker { return &Ranker{pool: pool} }
+
+// Rank lists the experts for the topics (each with its subtopics already
+// included by the caller), with evidence only from the readable spaces.
+func (r *Ranker) Rank(ctx context.Context, topicIDs, readable []int64, limit int) ([]Expert, error) {
+	if len(topicIDs) == 0 {
+		return nil, nil
+	}
+	people := map[int64]*Expert{}
+	now := time.Now()
+	add := func(id int64, ev Evidence, score float64) {
+		e := people[id]
+		if e == nil {
+			e = &Expert{AccountID: id}
+			people[id] = e
+		}
+		e.Evidence = append(e.Evidence, ev)
+		e.score += score
+	}
+	// Declared skills count for everyone with a visible profile.
+	rows, err := r.pool.Query(ctx, `SELECT s.account_id, t.name, s.level, s.confirmed_at
+		FROM profile_skills s JOIN topics t ON t.id = s.topic_id
+		JOIN accounts a ON a.id = s.account_id JOIN profiles p ON p.account_id = a.id
+		WHERE s.topic_id = ANY($1) AND a.disabled_at IS NULL AND NOT p.hidden AND p.left_at IS NULL`, topicIDs)
+	if err != nil {
+		return nil, fmt.Errorf("declared skills: %w", err)
+	}
+	err = forEach(rows, func(id int64, topic, level string, confirmed time.Time) {
+		stale := months(now.Sub(confirmed)) > staleAfterMonths
+		w := levelWeight[level]
+		if stale {
+			w /= 2
+		}
+		add(id, Evidence{Kind: "skill", Count: 1, Topic: topic, Level: level, Last: confirmed, Stale: stale}, w)
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Derived evidence only of people who opted in, never for topics they
+	// hid, and only from content the searcher may read.
+	derived, err := r.derived(ctx, topicIDs, readable, 0)
+	if err != nil {
+		return nil, err
+	}
+	evidence := map[int64]float64{}
+	for _, d := range derived {
+		add(d.account, d.Evidence, 0)
+		evidence[d.account] += d.weight
+	}
+	for id, w := range evidence {
+		people[id].score += math.Min(w, evidenceCap)
+	}
+	list := make([]Expert, 0, len(people))
+	for _, e := range people {
+		list = append(list, *e)
+	}
+	sort.Slice(list, func(i, j int) bool {
+		if list[i].score != list[j].score {
+			return list[i].score > list[j].score
+		}
+		return list[i].AccountID < list[j].AccountID
+	})
+	if len(list) > limit {
+		list = list[:limit]
+	}
+	return list, r.describe(ctx, list)
+}
+
+type derivedRow struct {
+	account int64
+	weight  float64
+	Evidence
+}
+
+// derived gathers the evidence of consenting people (or of one person,
+// when account is not 0, for their own preview, consent or not).
+func (r *Ranker) derived(ctx context.Context, topicIDs, readable []int64, account int64) ([]derivedRow, error) {
+	rows, err := r.pool.Query(ctx, `
+		WITH people AS (
+			SELECT a.id FROM accounts a JOIN profiles p ON p.account_id = a.id
+			WHERE a.disabled_at IS NULL AND p.left_at IS NULL
+			  AND (($3 = 0 AND p.derived_consent AND NOT p.hidden) OR a.id = $3)
+		), items AS (
+			-- accepted answers and answers with a positive score
+			SELECT x.author_id AS account, qt.topic_id,
+			       CASE WHEN q.accepted_answer_id = x.id THEN 'accepted' ELSE 'answer' END AS kind, x.created_at AS at
+			FROM answers x JOIN questions q ON q.id = x.question_id JOIN question_topics qt ON qt.question_id = q.id
+			WHERE (q.accepted_answer_id = x.id OR x.score > 0) AND q.space_id = ANY($2)
+			UNION ALL
+			-- pages written (a revision) or maintained (owner)
+			SELECT DISTINCT ON (w.account, pt.topic_id, pg.id) w.account, pt.topic_id, 'page', pg.updated_at
+			FROM pages pg JOIN page_topics pt ON pt.page_id = pg.id
+			JOIN LATERAL (SELECT author_id AS account FROM page_revisions WHERE page_id = pg.id
+			              UNION SELECT pg.owner_id) w ON w.account IS NOT NULL
+			WHERE pg.space_id = ANY($2) AND NOT pg.is_template
+		)
+		SELECT i.account, t.name, i.kind, count(*), max(i.at),
+		       sum(power(0.5, extract(epoch FROM now() - i.at) / 86400 / 30.44 / $4))
+		FROM items i JOIN people ON people.id = i.account JOIN topics t ON t.id = i.topic_id
+		WHERE i.topic_id = ANY($1)
+		  AND NOT EXISTS (SELECT 1 FROM hidden_derived_topics h WHERE h.account_id = i.account AND h.topic_id = i.topic_id)
+		GROUP BY i.account, t.name, i.kind`, topicIDs, readable, account, halfLifeMonths)
+	if err != nil {
+		return nil, fmt.Errorf("derived evidence: %w", err)
+	}
+	defer rows.Close()
+	var out []derivedRow
+	for rows.Next() {
+		var d derivedRow
+		var decayed float64
+		if err := rows.Scan(&d.account, &d.Topic, &d.Kind, &d.Count, &d.Last, &decayed); err != nil {
+			return nil, err
+		}
+		d.weight = decayed * map[string]float64{"accepted": weightAccepted, "answer": weightGoodAnswer, "page": weightPage}[d.Kind]
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// describe fills in name, position and unit.
+func (r *Ranker) describe(ctx context.Context, list []Expert) error {
+	for i := range list {
+		err := r.pool.QueryRow(ctx, `SELECT a.handle, a.display_name, p.position, coalesce(u.name, '')
+			FROM accounts a JOIN profiles p ON p.account_id = a.id LEFT JOIN org_units u ON u.id = p.org_unit_id
+			WHERE a.id = $1`, list[i].AccountID).Scan(&list[i].Handle, &list[i].Name, &list[i].Position, &list[i].Unit)
+		if err != nil {
+			return fmt.Errorf("describe expert: %w", err)
+		}
+		sort.Slice(list[i].Evidence, func(a, b int) bool { return order(list[i].Evidence[a]) < order(list[i].Evidence[b]) })
+	}
+	return nil
+}
+
+func order(e Evidence) string {
+	return map[string]string{"skill": "0", "accepted": "1", "answer": "2", "page": "3"}[e.Kind] + e.Topic
+}
+
+func months(d time.Duration) float64 { return d.Hours() / 24 / 30.44 }
+
+func forEach(rows pgx.Rows, fn func(id int64, topic, level string, at time.Time)) error {
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var topic, level string
+		var at time.Time
+		if err := rows.Scan(&id, &topic, &level, &at); err != nil {
+			return err
+		}
+		fn(id, topic, level, at)
+	}
+	return rows.Err()
+}
+
+// DerivedTopic is a topic a person's work shows expertise in.
+type DerivedTopic struct {
+	TopicID  int64
+	Name     string
+	Evidence []Evidence
+	Hidden   bool
+}
+
+// DerivedTopics previews what the ranking would derive for a person from
+// all their work (whatever their consent), for their own eyes only.
+func (r *Ranker) DerivedTopics(ctx context.Context, accountID int64) ([]DerivedTopic, error) {
+	rows, err := r.pool.Query(ctx, `SELECT DISTINCT t.id, t.name, EXISTS (SELECT 1 FROM hidden_derived_topics h WHERE h.account_id = $1 AND h.topic_id = t.id)
+		FROM topics t WHERE t.id IN (
+			SELECT qt.topic_id FROM answers x JOIN questions q ON q.id = x.question_id JOIN question_topics qt ON qt.question_id = q.id
+			WHERE x.author_id = $1 AND (q.accepted_answer_id = x.id OR x.score > 0)
+			UNION SELECT pt.topic_id FROM page_topics pt JOIN pages pg ON pg.id = pt.page_id
+			WHERE pg.owner_id = $1 OR EXISTS (SELECT 1 FROM page_revisions r WHERE r.page_id = pg.id AND r.author_id = $1))
+		ORDER BY t.name`, accountID)
+	if err != nil {
+		return nil, fmt.Errorf("derived topics: %w", err)
+	}
+	topics, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (DerivedTopic, error) {
+		var d DerivedTopic
+		return d, row.Scan(&d.TopicID, &d.Name, &d.Hidden)
+	})
+	if err != nil || len(topics) == 0 {
+		return topics, err
+	}
+	ids := make([]int64, len(topics))
+	for i, t := range topics {
+		ids[i] = t.TopicID
+	}
+	// A hidden topic stays in the list, without evidence, so that the
+	// person can show it again.
+	all, err := r.preview(ctx, accountID, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range topics {
+		for _, d := range all {
+			if d.Topic == topics[i].Name {
+				topics[i].Evidence = append(topics[i].Evidence, d.Evidence)
+			}
+		}
+	}
+	return topics, nil
+}
+
+// preview is derived for one person over every space: what they did is
+// theirs to see.
+func (r *Ranker) preview(ctx context.Context, accountID int64, topicIDs []int64) ([]derivedRow, error) {
+	var spaces []int64
+	rows, err := r.pool.Query(ctx, `SELECT id FROM spaces`)
+	if err == nil {
+		spaces, err = pgx.CollectRows(rows, pgx.RowTo[int64])
+	}
+	if err != nil {
+		return nil, err
+	}
+	list, err := r.derived(ctx, topicIDs, spaces, accountID)
+	if err != nil {
+		return nil, err
+	}
+	return list, nil
+}
+
+// TopicsFor finds the topics a free text names (by name or synonym, also
+// without umlauts), each with the topics below it.
+func (r *Ranker) TopicsFor(ctx context.Context, text string) ([]int64, []string, error) {
+	rows, err := r.pool.Query(ctx, `WITH RECURSIVE hit AS (
+			SELECT DISTINCT l.topic_id AS id FROM topic_labels l
+			WHERE l.label ILIKE '%' || $1 || '%' OR l.fold LIKE '%' || lower($1) || '%'
+		), sub AS (
+			SELECT id FROM hit UNION SELECT t.id FROM topics t JOIN sub s ON t.parent_id = s.id
+		)
+		SELECT t.id, t.name, t.id IN (SELECT id FROM hit) FROM sub JOIN topics t ON t.id = sub.id`, text)
+	if err != nil {
+		return nil, nil, fmt.Errorf("topics for %q: %w", text, err)
+	}
+	defer rows.Close()
+	var ids []int64
+	var names []string
+	for rows.Next() {
+		var id int64
+		var name string
+		var direct bool
+		if err := rows.Scan(&id, &name, &direct); err != nil {
+			return nil, nil, err
+		}
+		ids = append(ids, id)
+		if direct {
+			names = append(names, name)
+		}
+	}
+	return ids, names, rows.Err()
+}
+
+// Subtree is a topic, by slug, with the topics below it.
+func (r *Ranker) Subtree(ctx context.Context, slug string) ([]int64, string, error) {
+	rows, err := r.pool.Query(ctx, `WITH RECURSIVE sub AS (
+			SELECT id FROM topics WHERE slug = $1 UNION SELECT t.id FROM topics t JOIN sub s ON t.parent_id = s.id)
+		SELECT id FROM sub`, slug)
+	if err != nil {
+		return nil, "", err
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil || len(ids) == 0 {
+		return nil, "", err
+	}
+	var name string
+	err = r.pool.QueryRow(ctx, `SELECT name FROM topics WHERE slug = $1`, slug).Scan(&name)
+	return ids, name, err
+}
+
+// Profile is the evidence a person's profile shows a reader: nothing
+// without the person's consent, and only from spaces the reader may read.
+func (r *Ranker) Profile(ctx context.Context, accountID int64, readable []int64) ([]Evidence, error) {
+	var consent bool
+	if err := r.pool.QueryRow(ctx, `SELECT derived_consent FROM profiles WHERE account_id = $1`, accountID).Scan(&consent); err != nil || !consent {
+		return nil, err
+	}
+	rows, err := r.pool.Query(ctx, `SELECT id FROM topics`)
+	if err != nil {
+		return nil, err
+	}
+	all, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, err
+	}
+	list, err := r.derived(ctx, all, readable, accountID)
+	out := make([]Evidence, len(list))
+	for i, d := range list {
+		out[i] = d.Evidence
+	}
+	sort.Slice(out, func(a, b int) bool { return order(out[a]) < order(out[b]) })
+	return out, err
+}
