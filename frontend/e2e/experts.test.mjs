@@ -1,0 +1,29 @@
+// "Wer kennt sich aus?": the expert search page passes axe at both widths, with
+// and without results, and answers in words, never with numbers.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { createPerson, launch, signIn, visit, withPage } from './lib.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+for (const width of [1280, 360]) {
+  test(`expert search at ${width}px`, { timeout: 60_000 }, async () => {
+    const person = createPerson();
+    await withPage(browser, { width }, `experts-${width}`, async (page) => {
+      await signIn(page, person, '/experten');
+      await visit(page, '/experten', `experts-empty-${width}`);
+      await page.getByLabel('Thema').fill('Vergabe');
+      await page.getByRole('button', { name: 'Fachleute finden' }).click();
+      await page.getByRole('heading', { level: 2 }).first().waitFor();
+      await visit(page, '/experten?q=Vergabe', `experts-results-${width}`);
+      const text = await page.locator('main').innerText();
+      assert.doesNotMatch(text, /score|punkte/i, 'no scores are shown');
+    });
+  });
+}
