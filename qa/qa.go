@@ -47,6 +47,8 @@ type Deps struct {
 	Search *search.Service
 	// Experts suggests people who know about the topics, for the reader.
 	Experts func(c *gin.Context, topicIDs []int64, limit int) ([]Expert, error)
+	// Seen is told of every question view, for the anonymised trends.
+	Seen func(c *gin.Context, kind, item string, spaceID int64)
 	// Invite asks a person (by handle) to answer, as a notification.
 	Invite func(ctx context.Context, q Question, inviter int64, handle string) error
 }

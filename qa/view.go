@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -61,6 +62,9 @@ func (b *Board) render(ctx context.Context, text, prefix string) (template.HTML,
 }
 
 func (b *Board) view(c *gin.Context) {
+	if q := questionOf(c); b.deps.Seen != nil {
+		b.deps.Seen(c, "question", strconv.FormatInt(q.ID, 10), q.SpaceID)
+	}
 	b.renderView(c, http.StatusOK, viewPage{Notice: c.Query("hinweis")})
 }
 

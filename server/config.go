@@ -36,6 +36,7 @@ type Config struct {
 
 	MaxUploadBytes int64
 	WordList       string
+	StatsK         int
 
 	OIDCIssuer        string
 	OIDCClientID      string
@@ -156,6 +157,15 @@ func settings() []*setting {
 		{env: "FACHNETZ_WORDLIST", flag: "wordlist", def: "/usr/share/dict/ngerman",
 			usage: "German word list (Debian package wngerman) for splitting compound words in search; none turns splitting off",
 			apply: func(c *Config, v string) error { c.WordList = v; return nil }},
+		{env: "FACHNETZ_TRENDS_K", flag: "trends-k", def: "5", usage: "people a trend figure needs before it is shown (at least 5)",
+			apply: func(c *Config, v string) error {
+				n, err := strconv.Atoi(v)
+				if err != nil || n < 5 {
+					return fmt.Errorf("want a whole number of at least 5: fewer people could be singled out")
+				}
+				c.StatsK = n
+				return nil
+			}},
 		{env: "FACHNETZ_TRUSTED_PROXIES", flag: "trusted-proxies", usage: "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed",
 			apply: func(c *Config, v string) error {
 				for _, p := range strings.Split(v, ",") {

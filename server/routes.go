@@ -58,7 +58,9 @@ func (s *Server) routes() http.Handler {
 
 	// Everything below knows who is asking and is CSRF-protected.
 	app := r.Group("", s.auth.Authenticate(), s.notify.Middleware())
-	site.New(w, s.pool).Routes(app)
+	home := site.New(w, s.pool)
+	home.Asked = func(c *gin.Context) (any, error) { return s.trends.Home(c) }
+	home.Routes(app)
 	s.auth.Routes(app)
 	signedIn := app.Group("", s.auth.RequireSignIn())
 	s.spaces.Routes(signedIn)
@@ -67,6 +69,7 @@ func (s *Server) routes() http.Handler {
 	s.qa.Routes(signedIn)
 	s.notify.Routes(signedIn)
 	s.experts.Routes(signedIn)
+	s.trends.Routes(signedIn)
 	s.search.Routes(signedIn, s.searchAccess())
 	admin.New(w, s.auth.Store(), s.spaces.Store, s.enforcer, s.pool).Routes(app.Group("/verwaltung", s.auth.RequireAdmin())) // 404 for everyone else, anonymous visitors too
 
@@ -80,6 +83,7 @@ func (s *Server) routes() http.Handler {
 	s.qa.APIRoutes(apiSignedIn)
 	s.notify.APIRoutes(apiSignedIn)
 	s.experts.APIRoutes(apiSignedIn)
+	s.trends.APIRoutes(apiSignedIn)
 	s.search.APIRoutes(apiSignedIn, s.searchAccess())
 	if missing := apidoc.Missing(r.Routes()); len(missing) > 0 {
 		s.log.Warn("OpenAPI document differs from the routes", "differences", missing)
@@ -106,6 +110,7 @@ func (s *Server) searchAccess() search.Access {
 			sp, err := s.spaces.Store.SpaceBySlug(ctx, slug)
 			return sp.ID, err == nil
 		},
+		Searched: s.stats.Searched,
 	}
 }
 

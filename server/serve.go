@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -30,6 +31,7 @@ import (
 	"github.com/fachnetz/fachnetz/server/postgres"
 	"github.com/fachnetz/fachnetz/server/search"
 	"github.com/fachnetz/fachnetz/server/search/german"
+	"github.com/fachnetz/fachnetz/server/stats"
 	"github.com/fachnetz/fachnetz/server/topics"
 	"github.com/fachnetz/fachnetz/server/web"
 	"github.com/fachnetz/fachnetz/wiki"
@@ -54,6 +56,8 @@ type Server struct {
 	qa       *qa.Board
 	notify   *notify.Notifier
 	experts  *experts.Finder
+	stats    *stats.Stats
+	trends   *stats.Handlers
 	metrics  *prometheus.Registry
 	listener net.Listener
 	http     *http.Server
@@ -147,6 +151,7 @@ func (s *Server) wire(ctx context.Context) error {
 		MaxUpload:     s.cfg.MaxUploadBytes,
 		ResolveTopics: s.resolveTopics,
 		Glossary:      s.glossary,
+		Seen:          func(c *gin.Context, kind, item string, space int64) { s.stats.Seen(c, kind, item, space) },
 	})
 	s.topics.RegisterSection(s.wiki.TopicSection)
 	s.topics.RegisterMergeHook(wiki.MergeTopic)
@@ -160,6 +165,17 @@ func (s *Server) wire(ctx context.Context) error {
 		return s.enforcer.ReadableSpaces(c.Request.Context(), policies.SubjectOf(c))
 	}
 	s.experts = experts.NewFinder(experts.New(s.pool), s.web, readable)
+	s.stats = stats.New(s.pool, s.log, s.cfg.StatsK)
+	s.trends = s.stats.NewHandlers(s.web, readable)
+	s.topics.OnView = func(c *gin.Context, id int64) { s.stats.Seen(c, stats.Topic, strconv.FormatInt(id, 10), 0) }
+	s.topics.RegisterSection(func(ctx context.Context, v *web.Viewer, ids []int64) (topics.Section, error) {
+		figures, err := s.stats.TrendingInTopics(ctx, stats.Scope(0), ids, s.enforcer.ReadableSpaces(ctx, policies.Subject{AccountID: v.ID}), 5)
+		sec := topics.Section{TitleKey: "stats.asked"}
+		for _, f := range figures {
+			sec.Items = append(sec.Items, topics.SectionItem{Title: f.Title, URL: f.URL, Meta: s.web.Frontend.Translate("de", "stats.band", "Band", f.Band)})
+		}
+		return sec, err
+	})
 	qaStore := qa.NewStore(s.pool)
 	s.notify.WatchIn(notify.WatchQuestion, func(ctx context.Context, _ string, id int64) (int64, bool) {
 		q, err := qaStore.QuestionByID(ctx, id)
@@ -185,6 +201,7 @@ func (s *Server) wire(ctx context.Context) error {
 			return out, err
 		},
 		Invite: s.invite,
+		Seen:   func(c *gin.Context, kind, item string, space int64) { s.stats.Seen(c, kind, item, space) },
 		Watch: func(ctx context.Context, tx pgx.Tx, accountID, questionID int64) error {
 			_, err := tx.Exec(ctx, `INSERT INTO watches (account_id, kind, item_id) VALUES ($1, 'question', $2) ON CONFLICT DO NOTHING`, accountID, questionID)
 			return err
@@ -387,6 +404,7 @@ func (s *Server) Serve(ctx context.Context) error {
 		s.topics.ListenGlossary,
 		s.search.Run,
 		func(ctx context.Context) { s.sweepNotifications(ctx, time.Hour) },
+		func(ctx context.Context) { s.stats.Run(ctx, 15*time.Minute) },
 	} {
 		wg.Add(1)
 		go func() {

@@ -3,6 +3,7 @@ package wiki
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -135,6 +136,9 @@ type viewPage struct {
 }
 
 func (wk *Wiki) view(c *gin.Context) {
+	if p := pageOf(c); wk.deps.Seen != nil {
+		wk.deps.Seen(c, "page", strconv.FormatInt(p.ID, 10), p.SpaceID)
+	}
 	wk.renderView(c, http.StatusOK, "")
 }
 

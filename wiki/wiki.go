@@ -38,6 +38,8 @@ type Deps struct {
 	Glossary func(ctx context.Context) ([]markdown.Term, error)
 	// MaxUpload is the largest attachment in bytes.
 	MaxUpload int64
+	// Seen is told of every page view, for the anonymised trends.
+	Seen func(c *gin.Context, kind, item string, spaceID int64)
 }
 
 // New wires the wiki.

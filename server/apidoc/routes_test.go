@@ -12,6 +12,7 @@ import (
 	"github.com/fachnetz/fachnetz/server/auth"
 	"github.com/fachnetz/fachnetz/server/notify"
 	"github.com/fachnetz/fachnetz/server/search"
+	"github.com/fachnetz/fachnetz/server/stats"
 	"github.com/fachnetz/fachnetz/server/topics"
 	"github.com/fachnetz/fachnetz/server/web"
 	"github.com/fachnetz/fachnetz/wiki"
@@ -39,6 +40,7 @@ func TestAreasAreDocumented(t *testing.T) {
 	qa.New(nil, spaces, nil, w, qa.Deps{}).APIRoutes(api)
 	notify.New(nil, w, nil).APIRoutes(api)
 	experts.NewFinder(nil, w, nil).APIRoutes(api)
+	stats.New(nil, nil, 5).NewHandlers(w, nil).APIRoutes(api)
 
 	for _, m := range apidoc.Missing(r.Routes()) {
 		t.Error(m)

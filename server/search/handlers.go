@@ -22,6 +22,9 @@ type Access struct {
 	Names func(ctx context.Context, ids []int64) (map[int64][2]string, error)
 	// BySlug finds a space's id.
 	BySlug func(ctx context.Context, slug string) (int64, bool)
+	// Searched is told of every search a person submitted and whether it
+	// found anything, for the anonymised trends and content gaps.
+	Searched func(c *gin.Context, query string, found bool)
 }
 
 // Routes mounts the search page; the caller requires a signed-in viewer.
@@ -72,6 +75,9 @@ func (s *Service) api(c *gin.Context, a Access) {
 		s.web.Fail(c, err)
 		return
 	}
+	if a.Searched != nil && q.Page == 1 {
+		a.Searched(c, q.Text, res.Total > 0)
+	}
 	if res.Hits == nil {
 		res.Hits = []Hit{}
 	}
@@ -109,6 +115,11 @@ func (s *Service) page(c *gin.Context, a Access) {
 			return
 		}
 		page.Searched = true
+		// Typing fires a request per pause; only a submitted search (a
+		// whole page, not an htmx fragment) counts for the trends.
+		if a.Searched != nil && q.Page == 1 && c.GetHeader("HX-Request") == "" {
+			a.Searched(c, q.Text, page.Results.Total > 0)
+		}
 		if err := s.facetLinks(c, a, q, spaceSlug, &page); err != nil {
 			s.web.Fail(c, err)
 			return

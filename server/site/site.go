@@ -21,6 +21,9 @@ import (
 type Site struct {
 	web  *web.Web
 	pool *pgxpool.Pool
+	// Asked gives the home page what is asked for this week, for a
+	// signed-in viewer (nil: nothing is shown).
+	Asked func(c *gin.Context) (any, error)
 }
 
 // New creates the site handlers.
@@ -37,7 +40,15 @@ func (s *Site) Routes(r gin.IRouter) {
 }
 
 func (s *Site) home(c *gin.Context) {
-	s.web.Render(c, http.StatusOK, "site/home", s.web.T(c, "home.title"), nil)
+	var asked any
+	if s.Asked != nil && web.ViewerOf(c) != nil {
+		var err error
+		if asked, err = s.Asked(c); err != nil {
+			s.web.Fail(c, err)
+			return
+		}
+	}
+	s.web.Render(c, http.StatusOK, "site/home", s.web.T(c, "home.title"), gin.H{"Asked": asked})
 }
 
 // switchLanguage stores the choice in a cookie and returns to the page the

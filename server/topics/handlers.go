@@ -156,6 +156,9 @@ type renderedSection struct {
 
 func (s *Topics) show(c *gin.Context) {
 	ctx, t := c.Request.Context(), topicOf(c)
+	if s.OnView != nil {
+		s.OnView(c, t.ID)
+	}
 	ancestors, err := s.Store.Ancestors(ctx, t.ID)
 	if err != nil {
 		s.web.Fail(c, err)

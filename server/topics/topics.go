@@ -8,6 +8,7 @@
 package topics
 
 import (
+	"github.com/gin-gonic/gin"
 	"context"
 	"fmt"
 	"log/slog"
@@ -64,6 +65,10 @@ type Topics struct {
 	// OnChange, when set, runs in the same transaction as every change to
 	// topics. Set it before serving.
 	OnChange ChangeHook
+
+	// OnView, when set, is told of every topic page shown (for the
+	// anonymised trends).
+	OnView func(c *gin.Context, topicID int64)
 
 	glossary *glossaryCache
 }

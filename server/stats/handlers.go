@@ -1,0 +1,125 @@
+package stats
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/web"
+)
+
+// Handlers serve the trends.
+type Handlers struct {
+	stats    *Stats
+	web      *web.Web
+	readable func(c *gin.Context) []int64
+}
+
+// NewHandlers wires the trends pages; readable lists the spaces the
+// request's viewer may read: no item of another space is ever shown.
+func (s *Stats) NewHandlers(w *web.Web, readable func(c *gin.Context) []int64) *Handlers {
+	return &Handlers{stats: s, web: w, readable: readable}
+}
+
+// Seen records that the request's viewer looked at an item.
+func (s *Stats) Seen(c *gin.Context, kind, item string, spaceID int64) {
+	if v := web.ViewerOf(c); v != nil && !v.ViaToken {
+		s.Record(c.Request.Context(), Event{AccountID: v.ID, AgencyID: v.AgencyID, Kind: kind, Item: item, SpaceID: spaceID})
+	}
+}
+
+// Searched records a submitted search, and a search that found nothing
+// as a content gap.
+func (s *Stats) Searched(c *gin.Context, query string, found bool) {
+	q := NormalizeQuery(query)
+	s.Seen(c, Search, q, 0)
+	if !found {
+		s.Seen(c, SearchEmpty, q, 0)
+	}
+}
+
+// Week is what is asked for this week in a scope.
+type Week struct {
+	Scope     string   `json:"scope"`
+	K         int      `json:"k"`
+	Pages     []Figure `json:"pages"`
+	Questions []Figure `json:"questions"`
+	Topics    []Figure `json:"topics"`
+	Searches  []Figure `json:"searches,omitempty"`
+	Gaps      []Figure `json:"content_gaps,omitempty"`
+	Overdue   []Figure `json:"overdue_pages,omitempty"`
+}
+
+// Week gathers the figures of a scope; the knowledge managers' parts only
+// for knowledge managers.
+func (h *Handlers) Week(c *gin.Context, scope string, manager bool) (Week, error) {
+	ctx, readable := c.Request.Context(), h.readable(c)
+	w := Week{Scope: scope, K: h.stats.k}
+	var err error
+	if w.Pages, err = h.stats.Trending(ctx, scope, Page, readable, 5); err != nil {
+		return w, err
+	}
+	if w.Questions, err = h.stats.Trending(ctx, scope, Question, readable, 5); err != nil {
+		return w, err
+	}
+	if w.Topics, err = h.stats.Trending(ctx, scope, Topic, readable, 5); err != nil {
+		return w, err
+	}
+	if manager {
+		if w.Searches, err = h.stats.Searches(ctx, scope, Search, 20); err != nil {
+			return w, err
+		}
+		if w.Gaps, err = h.stats.Searches(ctx, scope, SearchEmpty, 20); err != nil {
+			return w, err
+		}
+		if w.Overdue, err = h.stats.OverdueByDemand(ctx, scope, readable, 20); err != nil {
+			return w, err
+		}
+	}
+	return w, nil
+}
+
+// Home is the "Gefragt diese Woche" of the viewer's agency.
+func (h *Handlers) Home(c *gin.Context) (Week, error) {
+	return h.Week(c, Scope(web.ViewerOf(c).AgencyID), false)
+}
+
+// Routes mounts the trends page for knowledge managers.
+func (h *Handlers) Routes(r gin.IRouter) { r.GET("/trends", h.page) }
+
+// APIRoutes mounts /api/v1/trends.
+func (h *Handlers) APIRoutes(r gin.IRouter) { r.GET("/trends", h.api) }
+
+// scope reads the one choice there is: the viewer's agency or the whole
+// instance. Other agencies' figures are not offered.
+func (h *Handlers) scope(c *gin.Context) string {
+	if c.Query("scope") == "instance" || c.Query("bereich") == "alle" {
+		return Scope(0)
+	}
+	return Scope(web.ViewerOf(c).AgencyID)
+}
+
+func (h *Handlers) page(c *gin.Context) {
+	v := web.ViewerOf(c)
+	if !v.KnowledgeManager {
+		h.web.Fail(c, errs.E(errs.NotFound, "error.not_found"))
+		return
+	}
+	w, err := h.Week(c, h.scope(c), true)
+	if err != nil {
+		h.web.Fail(c, err)
+		return
+	}
+	h.web.Render(c, http.StatusOK, "stats/trends", h.web.T(c, "stats.title"), gin.H{"Week": w, "Instance": w.Scope == "instance", "K": strconv.Itoa(w.K)})
+}
+
+func (h *Handlers) api(c *gin.Context) {
+	w, err := h.Week(c, h.scope(c), web.ViewerOf(c).KnowledgeManager)
+	if err != nil {
+		h.web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, w)
+}

@@ -1,0 +1,199 @@
+package stats
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fachnetz/fachnetz/server/postgres"
+)
+
+var db *postgres.TestDatabase
+
+func TestMain(m *testing.M) {
+	var err error
+	if db, err = postgres.NewTestDatabase(context.Background(), "stats"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	db.Close()
+	os.Exit(code)
+}
+
+// clock is a Stats whose "now" the test moves.
+func clock(t *testing.T, at time.Time) (*Stats, *time.Time) {
+	t.Helper()
+	now := at
+	s := New(db.Pool, slog.New(slog.NewTextHandler(io.Discard, nil)), 5)
+	s.now = func() time.Time { return now }
+	return s, &now
+}
+
+var ctx = context.Background()
+
+func exec(t *testing.T, sql string, args ...any) {
+	t.Helper()
+	if _, err := db.Pool.Exec(ctx, sql, args...); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+}
+
+func count(t *testing.T, sql string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := db.Pool.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+	return n
+}
+
+// world makes an agency, two spaces (one private) and a page in each.
+type world struct {
+	agency, open, private, openPage, privatePage int64
+	tag                                          string
+}
+
+func newWorld(t *testing.T) world {
+	t.Helper()
+	var w world
+	w.tag = fmt.Sprint(time.Now().UnixNano())
+	db.Pool.QueryRow(ctx, `INSERT INTO agencies (slug, name) VALUES ($1, 'Amt') RETURNING id`, "amt-"+w.tag).Scan(&w.agency)
+	db.Pool.QueryRow(ctx, `INSERT INTO spaces (slug, name, agency_id, visibility) VALUES ($1, 'Offen', $2, 'organisation') RETURNING id`, "offen-"+w.tag, w.agency).Scan(&w.open)
+	db.Pool.QueryRow(ctx, `INSERT INTO spaces (slug, name, agency_id, visibility) VALUES ($1, 'Geheim', $2, 'private') RETURNING id`, "geheim-"+w.tag, w.agency).Scan(&w.private)
+	db.Pool.QueryRow(ctx, `INSERT INTO pages (space_id, slug, title, body) VALUES ($1, 'offen', 'Offene Seite', '') RETURNING id`, w.open).Scan(&w.openPage)
+	db.Pool.QueryRow(ctx, `INSERT INTO pages (space_id, slug, title, body) VALUES ($1, 'geheim', 'Geheime Seite', '') RETURNING id`, w.private).Scan(&w.privatePage)
+	return w
+}
+
+func (w world) view(s *Stats, person int64, page, space int64) {
+	s.Record(ctx, Event{AccountID: person, AgencyID: w.agency, Kind: Page, Item: fmt.Sprint(page), SpaceID: space})
+}
+
+func titles(list []Figure) string {
+	var out []string
+	for _, f := range list {
+		out = append(out, f.Title+" "+f.Band)
+	}
+	return strings.Join(out, "; ")
+}
+
+func TestKAnonymityAndOncePerDay(t *testing.T) {
+	day := time.Date(2026, 11, 18, 10, 0, 0, 0, time.UTC) // a Wednesday
+	s, now := clock(t, day)
+	w := newWorld(t)
+	for person := int64(1); person <= 4; person++ {
+		w.view(s, 9000+person, w.openPage, w.open)
+	}
+	for range 100 { // one person, a hundred times: counts once
+		w.view(s, 9001, w.privatePage, w.private)
+	}
+	*now = day.AddDate(0, 0, 1)
+	if err := s.Aggregate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	scope := Scope(w.agency)
+	if got, _ := s.Trending(ctx, scope, Page, []int64{w.open, w.private}, 10); len(got) != 0 {
+		t.Fatalf("4 people: shown %s", titles(got))
+	}
+	if n := count(t, `SELECT people FROM stats_weekly WHERE scope = $1 AND item = $2`, scope, fmt.Sprint(w.privatePage)); n != 1 {
+		t.Fatalf("one person viewing 100 times counts %d", n)
+	}
+
+	// Five people on one day make a figure. (Days have different
+	// pseudonyms, so four on Wednesday and one more on Thursday would not:
+	// the week counts the largest day, never more people than there were.)
+	for person := int64(1); person <= 5; person++ {
+		w.view(s, 9000+person, w.openPage, w.open)
+	}
+	*now = day.AddDate(0, 0, 2)
+	if err := s.Aggregate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Trending(ctx, scope, Page, []int64{w.open, w.private}, 10)
+	if err != nil || titles(got) != "Offene Seite 5–10" {
+		t.Fatalf("5 people: %q %v", titles(got), err)
+	}
+	// A non-member of the private space never sees its page, whatever the
+	// figure: give it five people too.
+	for person := int64(1); person <= 6; person++ {
+		w.view(s, 9100+person, w.privatePage, w.private)
+	}
+	*now = day.AddDate(0, 0, 3)
+	s.Aggregate(ctx)
+	if got, _ := s.Trending(ctx, scope, Page, []int64{w.open}, 10); strings.Contains(titles(got), "Geheime") {
+		t.Fatalf("a non-member sees %s", titles(got))
+	}
+	if got, _ := s.Trending(ctx, scope, Page, []int64{w.open, w.private}, 10); !strings.Contains(titles(got), "Geheime Seite 5–10") {
+		t.Fatalf("a member does not see the private page: %s", titles(got))
+	}
+}
+
+func TestAggregationForgetsWhoAndCleanupEnforces48Hours(t *testing.T) {
+	day := time.Date(2026, 11, 10, 9, 0, 0, 0, time.UTC)
+	s, now := clock(t, day)
+	w := newWorld(t)
+	w.view(s, 42, w.openPage, w.open)
+	if count(t, `SELECT count(*) FROM stats_raw WHERE day = $1`, day.Format(time.DateOnly)) != 1 {
+		t.Fatal("not recorded")
+	}
+	*now = day.AddDate(0, 0, 1)
+	if err := s.Aggregate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Nothing links a person or a pseudonym to an item any more: no raw
+	// row, no secret of that day; the weekly table has no person column.
+	if n := count(t, `SELECT count(*) FROM stats_raw WHERE day = $1`, day.Format(time.DateOnly)); n != 0 {
+		t.Fatalf("%d raw rows after aggregation", n)
+	}
+	if n := count(t, `SELECT count(*) FROM stats_secrets WHERE day = $1`, day.Format(time.DateOnly)); n != 0 {
+		t.Fatal("the day's secret survived aggregation")
+	}
+	if n := count(t, `SELECT count(*) FROM information_schema.columns WHERE table_name = 'stats_weekly'
+		AND column_name IN ('pseudonym', 'account_id', 'agency_id')`); n != 0 {
+		t.Fatal("the weekly figures have a column that could point at people")
+	}
+
+	// A raw row older than 48 hours is gone after the cleanup, even when
+	// aggregation never ran for its day.
+	old := day.AddDate(0, 0, -3).Format(time.DateOnly)
+	exec(t, `INSERT INTO stats_raw (day, kind, item, agency_id, pseudonym) VALUES ($1, 'page', 'x', $2, '\x01')`, old, w.agency)
+	exec(t, `INSERT INTO stats_secrets (day, secret) VALUES ($1, $2) ON CONFLICT DO NOTHING`, old, make([]byte, 32))
+	if err := s.cleanup(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, `SELECT count(*) FROM stats_raw WHERE day <= $1::date - 2`, now.Format(time.DateOnly)); n != 0 {
+		t.Fatalf("%d raw rows older than 48 hours", n)
+	}
+}
+
+func TestContentGapsNeverNameAPerson(t *testing.T) {
+	day := time.Date(2026, 11, 4, 9, 0, 0, 0, time.UTC)
+	s, now := clock(t, day)
+	w := newWorld(t)
+	exec(t, `INSERT INTO accounts (agency_id, email, display_name, handle) VALUES ($1, $2, 'Gundula Wunderlich', $3)`, w.agency, "gw"+w.tag+"@example.org", "gw"+w.tag)
+	for person := int64(1); person <= 6; person++ {
+		for _, q := range []string{"Wunderlich", "Heizkostenzuschuss beantragen", "  heizkostenzuschuss   BEANTRAGEN? "} {
+			s.Record(ctx, Event{AccountID: 7000 + person, AgencyID: w.agency, Kind: SearchEmpty, Item: NormalizeQuery(q)})
+		}
+	}
+	*now = day.AddDate(0, 0, 1)
+	if err := s.Aggregate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Searches(ctx, Scope(w.agency), SearchEmpty, 10)
+	if err != nil || titles(got) != "heizkostenzuschuss beantragen 5–10" {
+		t.Fatalf("content gaps: %q %v", titles(got), err)
+	}
+	if s.Band(4) != "" || s.Band(5) != "5–10" || s.Band(12) != "10–25" || s.Band(25) != "25+" {
+		t.Fatal("bands")
+	}
+	if New(nil, nil, 2).K() != MinK {
+		t.Fatal("k below 5 was accepted")
+	}
+}
