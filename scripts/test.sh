@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make test: everything, against real services, stopping at the first failure.
 #
-#   1. private PostgreSQL and Meilisearch in a temporary directory (FAST=1)
+#   1. private PostgreSQL and Meilisearch in a temporary directory (FAST=1), and a private
+#      OpenLDAP (scripts/slapd.sh) for the directory import tests
 #   2. go vet ./...
 #   3. go test -race -count=1 ./...        (FACHNETZ_TEST_* point at the services)
 #   4. go build ./server, fachnetz migrate, the test OpenID provider (scripts/oidc, oidc-provider
@@ -36,6 +37,7 @@ step_pid=""
 server_pid=""
 provider_pid=""
 services_started=0
+slapd_started=0
 
 # shellcheck disable=SC2317 # called by trap
 cleanup() {
@@ -53,12 +55,15 @@ cleanup() {
 	if [[ -n $provider_pid ]]; then
 		stop_pid_group "$provider_pid" 10
 	fi
+	if ((slapd_started)); then
+		"$ROOT/scripts/slapd.sh" stop "$TMP/ldap" || rc=1
+	fi
 	if ((services_started)); then
 		"$ROOT/scripts/services.sh" stop "$SVC" || rc=1
 	fi
 	if ((rc != 0)); then
 		mkdir -p "$ARTIFACTS/logs"
-		cp -f "$TMP"/*.log "$SVC"/*.log "$ARTIFACTS/logs/" 2>/dev/null || true
+		cp -f "$TMP"/*.log "$SVC"/*.log "$TMP"/ldap/*.log "$ARTIFACTS/logs/" 2>/dev/null || true
 		echo "test: FAILED (exit $rc); logs in ${ARTIFACTS#"$ROOT"/}/logs/" >&2
 	else
 		echo "test: all passed" >&2
@@ -91,6 +96,14 @@ set +a
 export FACHNETZ_TEST_DATABASE_URL=$FACHNETZ_DATABASE_URL
 export FACHNETZ_TEST_MEILI_URL=$FACHNETZ_MEILI_URL
 export FACHNETZ_TEST_MEILI_KEY=$FACHNETZ_MEILI_KEY
+
+section "OpenLDAP (slapd)"
+slapd_started=1
+"$ROOT/scripts/slapd.sh" start "$TMP/ldap" || fail "slapd (OpenLDAP) did not start; see the lines above"
+set -a
+# shellcheck source=/dev/null
+. "$TMP/ldap/env" # FACHNETZ_TEST_LDAP_*
+set +a
 
 section "go vet"
 run go vet ./...

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run one command against private PostgreSQL and Meilisearch instances:
+# Run one command against private PostgreSQL, Meilisearch and OpenLDAP (slapd) instances:
 #
 #   scripts/with-services.sh [--keep DIR] -- CMD ARGS...
 #   scripts/with-services.sh -- go test ./server/postgres/
@@ -9,7 +9,8 @@
 # when CMD ends, fails or the script is interrupted. The exit status is CMD's.
 #
 # CMD sees DIR/env (FACHNETZ_DATABASE_URL, FACHNETZ_MEILI_URL, FACHNETZ_MEILI_KEY) plus
-#   FACHNETZ_TEST_DATABASE_URL, FACHNETZ_TEST_MEILI_URL, FACHNETZ_TEST_MEILI_KEY
+#   FACHNETZ_TEST_DATABASE_URL, FACHNETZ_TEST_MEILI_URL, FACHNETZ_TEST_MEILI_KEY,
+#   FACHNETZ_TEST_LDAP_URL, _BIND_DN, _BIND_PASSWORD, _BASE_DN (DIR/ldap/env, scripts/slapd.sh)
 # and FACHNETZ_SERVICES_DIR=DIR.
 set -euo pipefail
 
@@ -49,6 +50,7 @@ cleanup() {
 	set +e # clean up as much as possible, whatever fails
 	trap - EXIT INT TERM
 	if [[ -n $dir ]]; then
+		"$SCRIPTS_DIR/slapd.sh" stop "$dir/ldap" || rc=1
 		"$SCRIPTS_DIR/services.sh" stop "$dir" || rc=1
 		if ((remove)); then rm -rf -- "$dir"; fi
 	fi
@@ -67,10 +69,16 @@ else
 fi
 
 "$SCRIPTS_DIR/services.sh" start "$dir"
+"$SCRIPTS_DIR/slapd.sh" start "$dir/ldap" || {
+	echo "with-services: slapd (OpenLDAP) did not start" >&2
+	exit 1
+}
 
 set -a
 # shellcheck source=/dev/null
 . "$dir/env"
+# shellcheck source=/dev/null
+. "$dir/ldap/env"
 set +a
 export FACHNETZ_TEST_DATABASE_URL=$FACHNETZ_DATABASE_URL
 export FACHNETZ_TEST_MEILI_URL=$FACHNETZ_MEILI_URL

@@ -19,6 +19,9 @@ func importCommand() operatorCommand {
 	return operatorCommand{
 		name: "import",
 		flags: func(verb string, fs *flag.FlagSet) {
+			if verb == "ldap" {
+				ldapFlags(fs)
+			}
 			if verb == "stackexchange" {
 				fs.String("space", "", "slug of the space to import into (required)")
 				fs.String("source", "", "name of the dump, recorded as stackexchange:NAME so that a second run skips what is there (default: the directory's name)")
@@ -26,6 +29,7 @@ func importCommand() operatorCommand {
 		},
 		verbs: map[string]func(context.Context, *operator, []string) error{
 			"stackexchange": importStackExchange,
+			"ldap":          ldapVerb,
 		},
 	}
 }

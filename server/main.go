@@ -32,7 +32,7 @@ Commands:
   groups        add|add-member|list groups
   seed          put demo content into an empty instance
   reindex       rebuild the search index from PostgreSQL and swap it in
-  import        import stackexchange DIR --space SLUG: a Stack Exchange dump into a space
+  import        import stackexchange DIR --space SLUG, or import ldap --url … --agency SLUG
 
 Run "fachnetz <command> -h" for the flags of a command. Every flag can also
 be set through its FACHNETZ_* environment variable.

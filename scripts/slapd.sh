@@ -1,0 +1,290 @@
+#!/usr/bin/env bash
+# A private OpenLDAP server (slapd from Debian) for the directory import tests.
+#
+#   scripts/slapd.sh start DIR   start slapd with its configuration and data in DIR
+#                                (created if missing; existing data is reused)
+#   scripts/slapd.sh stop DIR    stop it (idempotent)
+#
+# slapd listens on ldap://127.0.0.1:PORT/ only (a free port, reused on restart when
+# still free). It never touches /etc/ldap or a system slapd: when apt has to install
+# the package, its postinst is told to create no configuration and to start nothing,
+# and a system slapd that runs anyway is stopped and disabled, never used.
+#
+# After `start`, DIR/env (mode 0600) holds KEY=value lines for `set -a; . DIR/env`:
+#   FACHNETZ_TEST_LDAP_URL            ldap://127.0.0.1:PORT
+#   FACHNETZ_TEST_LDAP_BIND_DN        cn=admin,dc=fachnetz,dc=test
+#   FACHNETZ_TEST_LDAP_BIND_PASSWORD  the generated admin password
+#   FACHNETZ_TEST_LDAP_BASE_DN        dc=fachnetz,dc=test
+#
+# Layout of DIR:
+#   slapd.d/         cn=config, loaded with slapadd -n0 from config.ldif
+#   data/            the MDB database of dc=fachnetz,dc=test
+#   admin-password   the rootdn's password (0600, no newline), reused on restart
+#   port             the port of the last start
+#   slapd.pid        pid of the running slapd (it runs in the foreground under setsid)
+#   slapd.log        slapd's output
+#
+# Environment:
+#   SLAPD_TIMEOUT  seconds to wait for slapd to answer (default 30)
+set -euo pipefail
+
+SCRIPTS_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+readonly SCRIPTS_DIR
+TIMEOUT=${SLAPD_TIMEOUT:-30}
+readonly SUFFIX=dc=fachnetz,dc=test
+readonly ROOTDN=cn=admin,$SUFFIX
+# shellcheck source=scripts/lib.sh
+. "$SCRIPTS_DIR/lib.sh"
+
+log() { printf 'slapd: %s\n' "$*" >&2; }
+die() { printf 'slapd: ERROR: %s\n' "$*" >&2; exit 1; }
+
+usage() {
+	echo "usage: $0 start|stop DIR" >&2
+	exit 2
+}
+
+SLAPD=""
+
+find_slapd() {
+	local d
+	for d in /usr/sbin /usr/local/sbin /usr/lib/openldap; do
+		if [[ -x $d/slapd && -e $d/slapadd ]]; then
+			SLAPD=$d/slapd
+			break
+		fi
+	done
+	[[ -n $SLAPD ]] && command -v ldapsearch >/dev/null 2>&1 && command -v slappasswd >/dev/null 2>&1
+}
+
+# Stop and disable a system slapd that the package may have started: ours is the only one used.
+stop_system_slapd() {
+	if command -v systemctl >/dev/null 2>&1 && [[ -d /run/systemd/system ]]; then
+		systemctl disable --now slapd >/dev/null 2>&1 || true
+	fi
+	if [[ -x /etc/init.d/slapd ]] && pgrep -x slapd -a 2>/dev/null | grep -qv -- "-F "; then
+		log "stopping the system slapd started by the package"
+		/etc/init.d/slapd stop >/dev/null 2>&1 || true
+	fi
+	if command -v update-rc.d >/dev/null 2>&1 && [[ -x /etc/init.d/slapd ]]; then
+		update-rc.d slapd disable >/dev/null 2>&1 || true
+	fi
+}
+
+ensure_slapd() {
+	find_slapd && return 0
+	log "slapd or ldap-utils not found"
+	is_root || command -v sudo >/dev/null 2>&1 || die "please install: slapd ldap-utils (apt-get install slapd ldap-utils), or run as root"
+	local sudo=()
+	is_root || sudo=(sudo)
+	# No configuration and no database from the package: slapd/no_configuration.
+	printf 'slapd slapd/no_configuration boolean true\n' | "${sudo[@]}" debconf-set-selections 2>/dev/null || true
+	# Nothing the package installs may start a service: a policy-rc.d that forbids it,
+	# only for the duration of the installation and only when none exists.
+	local policy=/usr/sbin/policy-rc.d made_policy=0
+	if [[ ! -e $policy ]]; then
+		printf '#!/bin/sh\n# Written by fachnetz scripts/slapd.sh during apt-get install; removed after.\nexit 101\n' |
+			"${sudo[@]}" tee "$policy" >/dev/null
+		"${sudo[@]}" chmod 0755 "$policy"
+		made_policy=1
+	fi
+	local rc=0
+	apt_install slapd ldap-utils || rc=$?
+	if ((made_policy)); then "${sudo[@]}" rm -f "$policy"; fi
+	((rc == 0)) || die "could not install slapd ldap-utils"
+	stop_system_slapd
+	find_slapd || die "slapd, slapadd, slappasswd or ldapsearch not found even after apt-get install slapd ldap-utils"
+}
+
+slapd_pid() { # prints the pid of our running slapd, or fails
+	local pid
+	pid=$(cat "$DIR/slapd.pid" 2>/dev/null) || return 1
+	[[ $pid =~ ^[0-9]+$ ]] || return 1
+	kill -0 "$pid" 2>/dev/null || return 1
+	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "-F $DIR/slapd.d" || return 1
+	echo "$pid"
+}
+
+write_config() {
+	local hash schema=/etc/ldap/schema
+	[[ -f $schema/inetorgperson.ldif ]] || die "$schema/inetorgperson.ldif not found (package slapd)"
+	# slappasswd reads the password from a file, never from the command line (visible in ps).
+	hash=$(slappasswd -h '{SSHA}' -T "$DIR/admin-password") || die "slappasswd failed"
+	local modpath=/usr/lib/ldap
+	[[ -d $modpath ]] || modpath=$(dirname "$(find /usr/lib -name 'back_mdb.so*' -print -quit 2>/dev/null)")
+	cat >"$DIR/config.ldif" <<-LDIF
+		dn: cn=config
+		objectClass: olcGlobal
+		cn: config
+		olcLogLevel: none
+
+		dn: cn=module{0},cn=config
+		objectClass: olcModuleList
+		cn: module{0}
+		olcModulePath: $modpath
+		olcModuleLoad: back_mdb
+
+		dn: cn=schema,cn=config
+		objectClass: olcSchemaConfig
+		cn: schema
+
+		include: file://$schema/core.ldif
+
+		include: file://$schema/cosine.ldif
+
+		include: file://$schema/nis.ldif
+
+		include: file://$schema/inetorgperson.ldif
+
+		dn: olcDatabase={-1}frontend,cn=config
+		objectClass: olcDatabaseConfig
+		objectClass: olcFrontendConfig
+		olcDatabase: {-1}frontend
+		olcSizeLimit: unlimited
+
+		dn: olcDatabase={0}config,cn=config
+		objectClass: olcDatabaseConfig
+		olcDatabase: {0}config
+		olcAccess: {0}to * by * none
+
+		dn: olcDatabase={1}mdb,cn=config
+		objectClass: olcDatabaseConfig
+		objectClass: olcMdbConfig
+		olcDatabase: {1}mdb
+		olcSuffix: $SUFFIX
+		olcRootDN: $ROOTDN
+		olcRootPW: $hash
+		olcDbDirectory: $DIR/data
+		olcDbMaxSize: 1073741824
+		olcDbIndex: objectClass eq
+		olcLimits: {0}* size=unlimited time=unlimited
+		olcAccess: {0}to attrs=userPassword by anonymous auth by * none
+		olcAccess: {1}to * by users read by * none
+	LDIF
+	cat >"$DIR/base.ldif" <<-LDIF
+		dn: $SUFFIX
+		objectClass: dcObject
+		objectClass: organization
+		dc: fachnetz
+		o: Fachnetz Test
+	LDIF
+	rm -rf "$DIR/slapd.d" "$DIR/data"
+	mkdir -p "$DIR/slapd.d" "$DIR/data"
+	chmod 0700 "$DIR/slapd.d" "$DIR/data"
+	slapadd -F "$DIR/slapd.d" -n0 -l "$DIR/config.ldif" >>"$DIR/slapd.log" 2>&1 ||
+		{
+			tail -n 20 "$DIR/slapd.log" >&2
+			die "slapadd -n0 (configuration) failed"
+		}
+	slapadd -F "$DIR/slapd.d" -n1 -l "$DIR/base.ldif" >>"$DIR/slapd.log" 2>&1 ||
+		{
+			tail -n 20 "$DIR/slapd.log" >&2
+			die "slapadd -n1 (base entry) failed"
+		}
+}
+
+answers() { # answers PORT: true when slapd accepts our bind and finds the suffix
+	timeout 5 ldapsearch -x -LLL -H "ldap://127.0.0.1:$1" -D "$ROOTDN" -y "$DIR/admin-password" \
+		-b "$SUFFIX" -s base dn >/dev/null 2>&1
+}
+
+STARTED=0
+
+on_start_exit() {
+	local rc=$?
+	set +e
+	trap - EXIT INT TERM
+	if ((rc != 0 && STARTED)); then
+		log "start failed; stopping slapd"
+		cmd_stop
+	fi
+	exit "$rc"
+}
+
+cmd_start() {
+	trap on_start_exit EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	ensure_slapd
+	touch "$DIR/slapd.log"
+	if [[ ! -s $DIR/admin-password ]]; then
+		(umask 077 && random_hex 24 | tr -d '\n' >"$DIR/admin-password")
+	fi
+	chmod 0600 "$DIR/admin-password"
+	[[ -f $DIR/slapd.d/cn=config.ldif && -f $DIR/data/data.mdb ]] || write_config
+
+	local pid port
+	if pid=$(slapd_pid); then
+		port=$(cat "$DIR/port" 2>/dev/null || true)
+		[[ -n $port ]] || die "slapd is already running (pid $pid) but its port is unknown; stop it first"
+		log "slapd already running (pid $pid) on 127.0.0.1:$port"
+	else
+		port=$(cat "$DIR/port" 2>/dev/null || true)
+		if [[ -z $port ]] || port_in_use "$port"; then port=$(free_port); fi
+		echo "$port" >"$DIR/port"
+		log "starting slapd on ldap://127.0.0.1:$port"
+		STARTED=1
+		# -d 0: stay in the foreground (we keep the pid); setsid: a Ctrl-C reaches the
+		# scripts, which stop it in order. Running as root, it can read DIR whatever its mode.
+		(
+			cd "$DIR"
+			exec setsid "$SLAPD" -d 0 -F "$DIR/slapd.d" -h "ldap://127.0.0.1:$port/" \
+				</dev/null >>"$DIR/slapd.log" 2>&1
+		) &
+		pid=$!
+		echo "$pid" >"$DIR/slapd.pid"
+	fi
+
+	local i ok=0
+	for ((i = 0; i < TIMEOUT * 4; i++)); do
+		if answers "$port"; then
+			ok=1
+			break
+		fi
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.25
+	done
+	if ((!ok)); then
+		kill -0 "$pid" 2>/dev/null || log "slapd exited"
+		log "slapd does not answer on ldap://127.0.0.1:$port; last lines of $DIR/slapd.log:"
+		tail -n 30 "$DIR/slapd.log" >&2
+		exit 1
+	fi
+
+	(
+		umask 077
+		{
+			echo "FACHNETZ_TEST_LDAP_URL=ldap://127.0.0.1:$port"
+			echo "FACHNETZ_TEST_LDAP_BIND_DN=$ROOTDN"
+			echo "FACHNETZ_TEST_LDAP_BIND_PASSWORD=$(cat "$DIR/admin-password")"
+			echo "FACHNETZ_TEST_LDAP_BASE_DN=$SUFFIX"
+		} >"$DIR/env.tmp"
+	)
+	chmod 0600 "$DIR/env.tmp"
+	mv -f "$DIR/env.tmp" "$DIR/env"
+	trap - EXIT INT TERM
+	log "ready: ldap://127.0.0.1:$port ($SUFFIX); environment in $DIR/env"
+}
+
+cmd_stop() {
+	[[ -d $DIR ]] || return 0
+	local pid
+	if pid=$(slapd_pid); then
+		log "stopping slapd (pid $pid)"
+		stop_pid_group "$pid" 15
+	fi
+	rm -f "$DIR/slapd.pid"
+}
+
+[[ $# -eq 2 ]] || usage
+[[ -n $2 ]] || usage
+if [[ $1 == start ]]; then
+	mkdir -p -- "$2" || die "cannot create $2"
+fi
+DIR=$(cd -- "$2" 2>/dev/null && pwd) || DIR=$2
+readonly DIR
+case $1 in
+start) cmd_start ;;
+stop) cmd_stop ;;
+*) usage ;;
+esac
