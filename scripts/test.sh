@@ -5,7 +5,7 @@
 #      OpenLDAP (scripts/slapd.sh) for the directory import tests
 #   2. go vet ./...
 #   3. go test -race -count=1 ./...        (FACHNETZ_TEST_* point at the services)
-#   4. go build ./server, fachnetz migrate, the test OpenID provider (scripts/oidc, oidc-provider
+#   4. go build ./server, fachnetz migrate and seed, the test OpenID provider (scripts/oidc, oidc-provider
 #      from npm) on a free port, fachnetz serve on a free port with OIDC sign-in on, wait for /readyz
 #   5. browser tests: node --test frontend/e2e/ in headless Chromium (playwright-core, axe-core)
 #
@@ -116,8 +116,11 @@ run go test -race -count=1 ./...
 section "build"
 run go build -o "$TMP/fachnetz" ./server
 
-section "migrate"
+section "migrate and seed"
 run "$TMP/fachnetz" migrate
+# The browser tests see a populated instance, as people do: the demo agencies, org
+# charts, people with skills. Tests still create their own accounts and content.
+run "$TMP/fachnetz" seed
 
 # shellcheck disable=SC2119
 port=$(free_port)

@@ -69,6 +69,7 @@ func (s *Server) routes() http.Handler {
 	s.qa.Routes(signedIn)
 	s.notify.Routes(signedIn)
 	s.experts.Routes(signedIn)
+	s.expertise.Routes(signedIn)
 	s.trends.Routes(signedIn)
 	s.search.Routes(signedIn, s.searchAccess())
 	admin.New(w, s.auth.Store(), s.spaces.Store, s.enforcer, s.pool).Routes(app.Group("/verwaltung", s.auth.RequireAdmin())) // 404 for everyone else, anonymous visitors too
@@ -83,6 +84,7 @@ func (s *Server) routes() http.Handler {
 	s.qa.APIRoutes(apiSignedIn)
 	s.notify.APIRoutes(apiSignedIn)
 	s.experts.APIRoutes(apiSignedIn)
+	s.expertise.APIRoutes(apiSignedIn)
 	s.trends.APIRoutes(apiSignedIn)
 	s.search.APIRoutes(apiSignedIn, s.searchAccess())
 	if missing := apidoc.Missing(r.Routes()); len(missing) > 0 {

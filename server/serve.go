@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/fachnetz/fachnetz/expertise"
 	"github.com/fachnetz/fachnetz/expertise/experts"
 	"github.com/fachnetz/fachnetz/frontend"
 	"github.com/fachnetz/fachnetz/policies"
@@ -41,26 +42,27 @@ import (
 // HTTP handler wired from every area. It is the only place that knows all
 // of them.
 type Server struct {
-	cfg      *Config
-	log      *slog.Logger
-	pool     *pgxpool.Pool
-	meili    meilisearch.ServiceManager
-	frontend *frontend.Frontend
-	web      *web.Web
-	enforcer *policies.Enforcer
-	spaces   *policies.Spaces
-	auth     *auth.Auth
-	wiki     *wiki.Wiki
-	topics   *topics.Topics
-	search   *search.Service
-	qa       *qa.Board
-	notify   *notify.Notifier
-	experts  *experts.Finder
-	stats    *stats.Stats
-	trends   *stats.Handlers
-	metrics  *prometheus.Registry
-	listener net.Listener
-	http     *http.Server
+	cfg       *Config
+	log       *slog.Logger
+	pool      *pgxpool.Pool
+	meili     meilisearch.ServiceManager
+	frontend  *frontend.Frontend
+	web       *web.Web
+	enforcer  *policies.Enforcer
+	spaces    *policies.Spaces
+	auth      *auth.Auth
+	wiki      *wiki.Wiki
+	topics    *topics.Topics
+	search    *search.Service
+	qa        *qa.Board
+	notify    *notify.Notifier
+	experts   *experts.Finder
+	expertise *expertise.Expertise
+	stats     *stats.Stats
+	trends    *stats.Handlers
+	metrics   *prometheus.Registry
+	listener  net.Listener
+	http      *http.Server
 }
 
 // Open prepares a server: it takes the port first, so that a port in use is
@@ -152,6 +154,7 @@ func (s *Server) wire(ctx context.Context) error {
 		ResolveTopics: s.resolveTopics,
 		Glossary:      s.glossary,
 		Seen:          func(c *gin.Context, kind, item string, space int64) { s.stats.Seen(c, kind, item, space) },
+		Asked:         func(c *gin.Context, space int64) (any, error) { return s.trends.Space(c, space) },
 	})
 	s.topics.RegisterSection(s.wiki.TopicSection)
 	s.topics.RegisterMergeHook(wiki.MergeTopic)
@@ -165,6 +168,16 @@ func (s *Server) wire(ctx context.Context) error {
 		return s.enforcer.ReadableSpaces(c.Request.Context(), policies.SubjectOf(c))
 	}
 	s.experts = experts.NewFinder(experts.New(s.pool), s.web, readable)
+	s.expertise = expertise.New(expertise.NewStore(s.pool), s.web, expertise.Deps{
+		Topics: s.topics,
+		Evidence: func(ctx context.Context, v *web.Viewer, accountID int64) (any, error) {
+			return s.experts.Ranker.Profile(ctx, accountID, s.enforcer.ReadableSpaces(ctx, policies.Subject{AccountID: v.ID}))
+		},
+		DerivedTopics: s.derivedTopics,
+		SignOut:       s.auth.ForgetSessionCookie,
+	})
+	s.search.Register(expertise.NewSearchSource(s.expertise.Store()))
+	s.topics.RegisterMergeHook(expertise.MergeTopic)
 	s.stats = stats.New(s.pool, s.log, s.cfg.StatsK)
 	s.trends = s.stats.NewHandlers(s.web, readable)
 	s.topics.OnView = func(c *gin.Context, id int64) { s.stats.Seen(c, stats.Topic, strconv.FormatInt(id, 10), 0) }
@@ -220,12 +233,26 @@ func (s *Server) wire(ctx context.Context) error {
 		if err := wiki.EnqueueTopicPages(ctx, tx, ids); err != nil {
 			return err
 		}
-		return qa.EnqueueTopicQuestions(ctx, tx, ids)
+		if err := qa.EnqueueTopicQuestions(ctx, tx, ids); err != nil {
+			return err
+		}
+		return expertise.EnqueueTopicPeople(ctx, tx, ids)
 	}
 	s.metrics = prometheus.NewRegistry()
 	s.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.search.RegisterMetrics(s.metrics)
 	return nil
+}
+
+// derivedTopics previews, for the person alone, which topics their own
+// work suggests, with the evidence.
+func (s *Server) derivedTopics(ctx context.Context, accountID int64) ([]expertise.DerivedTopic, error) {
+	list, err := s.experts.Ranker.DerivedTopics(ctx, accountID)
+	out := make([]expertise.DerivedTopic, 0, len(list))
+	for _, d := range list {
+		out = append(out, expertise.DerivedTopic{TopicID: d.TopicID, Name: d.Name, Evidence: d.Evidence})
+	}
+	return out, err
 }
 
 // qaNotify turns a board event into notifications: people mentioned in the

@@ -48,7 +48,15 @@ func (wk *Wiki) spaceHome(c *gin.Context) {
 		wk.web.Fail(c, err)
 		return
 	}
+	var asked any
+	if wk.deps.Asked != nil {
+		if asked, err = wk.deps.Asked(c, space.ID); err != nil {
+			wk.web.Fail(c, err)
+			return
+		}
+	}
 	wk.web.Render(c, http.StatusOK, "wiki/space", space.Name, gin.H{
+		"Asked":       asked,
 		"Space":       space,
 		"Tree":        buildTree(space.Slug, nodes, 0),
 		"Permissions": wk.spaces.PermissionsIn(ctx, policies.SubjectOf(c), space.ID),

@@ -40,6 +40,9 @@ type Deps struct {
 	MaxUpload int64
 	// Seen is told of every page view, for the anonymised trends.
 	Seen func(c *gin.Context, kind, item string, spaceID int64)
+	// Asked is what is read in a space this week, for its home page; the
+	// template "asked-this-week" renders it. Nil: not shown.
+	Asked func(c *gin.Context, spaceID int64) (any, error)
 }
 
 // New wires the wiki.

@@ -14,7 +14,8 @@ after(async () => {
 
 for (const width of [1280, 360]) {
   test(`expert search at ${width}px`, { timeout: 60_000 }, async () => {
-    const person = createPerson();
+    // make test seeds the demo content: people of "lfd" declared skills in Vergaberecht.
+    const person = createPerson({ agency: 'lfd' });
     await withPage(browser, { width }, `experts-${width}`, async (page) => {
       await signIn(page, person, '/experten');
       await visit(page, '/experten', `experts-empty-${width}`);
@@ -22,6 +23,7 @@ for (const width of [1280, 360]) {
       await page.getByRole('button', { name: 'Fachleute finden' }).click();
       await page.getByRole('heading', { level: 2 }).first().waitFor();
       await visit(page, '/experten?q=Vergabe', `experts-results-${width}`);
+      assert.ok((await page.locator('.expert').count()) > 0, 'the seeded experts are found');
       const text = await page.locator('main').innerText();
       assert.doesNotMatch(text, /score|punkte/i, 'no scores are shown');
     });

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/fachnetz/fachnetz/expertise"
 	"github.com/fachnetz/fachnetz/expertise/experts"
 	"github.com/fachnetz/fachnetz/policies"
 	"github.com/fachnetz/fachnetz/qa"
@@ -40,6 +41,7 @@ func TestAreasAreDocumented(t *testing.T) {
 	qa.New(nil, spaces, nil, w, qa.Deps{}).APIRoutes(api)
 	notify.New(nil, w, nil).APIRoutes(api)
 	experts.NewFinder(nil, w, nil).APIRoutes(api)
+	expertise.New(nil, w, expertise.Deps{}).APIRoutes(api)
 	stats.New(nil, nil, 5).NewHandlers(w, nil).APIRoutes(api)
 
 	for _, m := range apidoc.Missing(r.Routes()) {

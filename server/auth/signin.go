@@ -127,8 +127,14 @@ func (a *Auth) signOut(c *gin.Context) {
 			return
 		}
 	}
-	a.setCookie(c, a.sessionCookie(), "", -1, http.SameSiteLaxMode)
+	a.ForgetSessionCookie(c)
 	c.Redirect(http.StatusSeeOther, "/")
+}
+
+// ForgetSessionCookie clears the browser's session cookie, for when the
+// session ended elsewhere (the account was erased).
+func (a *Auth) ForgetSessionCookie(c *gin.Context) {
+	a.setCookie(c, a.sessionCookie(), "", -1, http.SameSiteLaxMode)
 }
 
 // Sweep deletes expired sessions and old sign-in failures every interval

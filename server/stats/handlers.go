@@ -1,10 +1,15 @@
 package stats
 
 import (
+	"context"
+	"errors"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/web"
@@ -64,6 +69,10 @@ func (h *Handlers) Week(c *gin.Context, scope string, manager bool) (Week, error
 	if w.Questions, err = h.stats.Trending(ctx, scope, Question, readable, 5); err != nil {
 		return w, err
 	}
+	if w.InSpace() { // topics belong to no space, searches neither
+		w.Topics = []Figure{}
+		return w, nil
+	}
 	if w.Topics, err = h.stats.Trending(ctx, scope, Topic, readable, 5); err != nil {
 		return w, err
 	}
@@ -79,6 +88,15 @@ func (h *Handlers) Week(c *gin.Context, scope string, manager bool) (Week, error
 		}
 	}
 	return w, nil
+}
+
+// InSpace reports whether the figures are those of one space.
+func (w Week) InSpace() bool { return strings.HasPrefix(w.Scope, "space:") }
+
+// Space is the "Gefragt diese Woche" of one space the viewer may read;
+// it is empty unless the space has readers enough for a scope of its own.
+func (h *Handlers) Space(c *gin.Context, spaceID int64) (Week, error) {
+	return h.Week(c, SpaceScope(spaceID), false)
 }
 
 // Home is the "Gefragt diese Woche" of the viewer's agency.
@@ -116,10 +134,35 @@ func (h *Handlers) page(c *gin.Context) {
 }
 
 func (h *Handlers) api(c *gin.Context) {
+	if slug := c.Query("space"); slug != "" {
+		id, err := h.stats.readableSpace(c.Request.Context(), slug, h.readable(c))
+		if err != nil {
+			h.web.Fail(c, err)
+			return
+		}
+		w, err := h.Space(c, id)
+		if err != nil {
+			h.web.Fail(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, w)
+		return
+	}
 	w, err := h.Week(c, h.scope(c), web.ViewerOf(c).KnowledgeManager)
 	if err != nil {
 		h.web.Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, w)
+}
+
+// readableSpace finds a space by slug; one the viewer may not read is
+// not found, like everywhere else.
+func (s *Stats) readableSpace(ctx context.Context, slug string, readable []int64) (int64, error) {
+	var id int64
+	err := s.pool.QueryRow(ctx, `SELECT id FROM spaces WHERE slug = $1`, slug).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) || err == nil && !slices.Contains(readable, id) {
+		return 0, errs.E(errs.NotFound, "error.not_found")
+	}
+	return id, err
 }

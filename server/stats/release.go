@@ -41,6 +41,21 @@ func Scope(agencyID int64) string {
 	return "agency:" + strconv.FormatInt(agencyID, 10)
 }
 
+// SpaceScope names the scope of one space's pages and questions. Only
+// spaces at least 10 people may read get figures: in a small group, "five
+// people read this" points at nearly everyone by name.
+func SpaceScope(spaceID int64) string { return "space:" + strconv.FormatInt(spaceID, 10) }
+
+// crowdedSpaces selects the spaces at least 10 people may read: the agency's staff in an organisation space, everyone in a
+// network space, and the members (directly or by group) in any. The
+// readers, not the active members, are the crowd a figure hides in.
+const crowdedSpaces = `SELECT space_id FROM (
+		SELECT sp.id AS space_id, a.id AS account_id FROM spaces sp JOIN accounts a
+			ON a.disabled_at IS NULL AND (sp.visibility = 'network' OR sp.visibility = 'organisation' AND a.agency_id = sp.agency_id)
+		UNION SELECT m.space_id, m.account_id FROM space_members m WHERE m.account_id IS NOT NULL
+		UNION SELECT m.space_id, g.account_id FROM space_members m JOIN group_members g ON g.group_id = m.group_id
+	) readers GROUP BY space_id HAVING count(*) >= 10`
+
 // week is the ISO week whose figures are shown: the one of yesterday,
 // since only finished days are aggregated.
 func (s *Stats) week() string {
@@ -75,7 +90,7 @@ func (s *Stats) figures(ctx context.Context, sql string, args ...any) ([]Figure,
 		return nil, fmt.Errorf("figures: %w", err)
 	}
 	defer rows.Close()
-	var out []Figure
+	out := []Figure{} // an empty list in JSON, not null
 	for rows.Next() {
 		var f Figure
 		var titleURL *string

@@ -139,10 +139,14 @@ func (s *Stats) aggregateDay(ctx context.Context, day string) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		// The week starts on Monday (ISO); the week's figure is the
 		// largest daily one.
-		for _, scope := range []string{`'instance'`, `'agency:' || agency_id`} {
+		for _, scope := range []struct{ name, where string }{
+			{`'instance'`, `true`},
+			{`'agency:' || agency_id`, `true`},
+			{`'space:' || space_id`, `space_id IN (` + crowdedSpaces + `)`},
+		} {
 			_, err := tx.Exec(ctx, `INSERT INTO stats_weekly (week, scope, kind, item, space_id, people)
-				SELECT date_trunc('week', day)::date, `+scope+`, kind, item, max(space_id), count(DISTINCT pseudonym)
-				FROM stats_raw WHERE day = $1 GROUP BY 1, 2, 3, 4
+				SELECT date_trunc('week', day)::date, `+scope.name+`, kind, item, max(space_id), count(DISTINCT pseudonym)
+				FROM stats_raw WHERE day = $1 AND `+scope.where+` GROUP BY 1, 2, 3, 4
 				ON CONFLICT (week, scope, kind, item) DO UPDATE SET people = greatest(stats_weekly.people, excluded.people)`, day)
 			if err != nil {
 				return err

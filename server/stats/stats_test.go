@@ -197,3 +197,50 @@ func TestContentGapsNeverNameAPerson(t *testing.T) {
 		t.Fatal("k below 5 was accepted")
 	}
 }
+
+// A space has figures of its own only when at least 10 people may read
+// it: in a group of nine, five readers are most of the group.
+func TestSpaceScopeNeedsTenReaders(t *testing.T) {
+	day := time.Date(2026, 11, 4, 10, 0, 0, 0, time.UTC)
+	s, now := clock(t, day)
+	w := newWorld(t)
+	member := func(i int) int64 {
+		var id int64
+		if err := db.Pool.QueryRow(ctx, `INSERT INTO accounts (agency_id, email, display_name, handle) VALUES ($1, $2, 'Mitglied', $3) RETURNING id`,
+			w.agency, fmt.Sprintf("m%d-%s@amt.example", i, w.tag), fmt.Sprintf("m%d-%s", i, w.tag)).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		exec(t, `INSERT INTO space_members (space_id, account_id, role) VALUES ($1, $2, 'member')`, w.private, id)
+		return id
+	}
+	var members []int64
+	for i := range 9 {
+		members = append(members, member(i))
+	}
+	for _, id := range members {
+		w.view(s, id, w.privatePage, w.private)
+	}
+	*now = day.AddDate(0, 0, 1)
+	if err := s.Aggregate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, `SELECT count(*) FROM stats_weekly WHERE scope = $1`, SpaceScope(w.private)); n != 0 {
+		t.Fatalf("a space of 9 readers has %d figures of its own", n)
+	}
+
+	members = append(members, member(9))
+	for _, id := range members[:5] {
+		w.view(s, id, w.privatePage, w.private)
+	}
+	*now = day.AddDate(0, 0, 2)
+	if err := s.Aggregate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Trending(ctx, SpaceScope(w.private), Page, []int64{w.private}, 10)
+	if err != nil || titles(got) != "Geheime Seite 5–10" {
+		t.Fatalf("a space of 10 readers, 5 of them reading: %q %v", titles(got), err)
+	}
+	if got, _ := s.Trending(ctx, SpaceScope(w.private), Page, []int64{w.open}, 10); len(got) != 0 {
+		t.Fatalf("a non-member sees the space's figures: %s", titles(got))
+	}
+}

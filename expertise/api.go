@@ -1,0 +1,148 @@
+package expertise
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/web"
+)
+
+type personJSON struct {
+	Person
+	URL string `json:"url"`
+}
+
+// apiList pages through the directory of the viewer's agency, by name.
+func (e *Expertise) apiList(c *gin.Context) {
+	ctx, v := c.Request.Context(), web.ViewerOf(c)
+	limit, cursor, err := web.Page(c, 50, 200)
+	if err != nil {
+		e.web.Fail(c, err)
+		return
+	}
+	unit, _ := strconv.ParseInt(c.Query("unit"), 10, 64)
+	people, err := e.store.Directory(ctx, Filter{AgencyID: v.AgencyID, Name: fold(c.Query("q")), UnitID: unit,
+		Location: strings.TrimSpace(c.Query("location")), Skill: strings.TrimSpace(c.Query("skill")), After: cursor, Limit: limit})
+	if err != nil {
+		e.web.Fail(c, err)
+		return
+	}
+	next := ""
+	if len(people) > limit {
+		people = people[:limit]
+		next = strconv.FormatInt(people[len(people)-1].AccountID, 10)
+	}
+	out := make([]personJSON, len(people))
+	for i, p := range people {
+		if p.UnitPath == nil {
+			p.UnitPath = []string{}
+		}
+		out[i] = personJSON{p, PersonURL(p.Handle)}
+	}
+	c.JSON(http.StatusOK, gin.H{"people": out, "next_cursor": next})
+}
+
+type profileJSON struct {
+	Profile
+	URL string `json:"url"`
+}
+
+func (e *Expertise) apiPerson(c *gin.Context) {
+	ctx, v := c.Request.Context(), web.ViewerOf(c)
+	p, err := e.store.ProfileByHandle(ctx, c.Param("handle"))
+	if err == nil && !visibleTo(v, p) {
+		err = errs.E(errs.NotFound, "error.not_found")
+	}
+	if err != nil {
+		e.web.Fail(c, err)
+		return
+	}
+	e.writeProfile(c, p)
+}
+
+func (e *Expertise) writeProfile(c *gin.Context, p Profile) {
+	if p.Skills == nil {
+		p.Skills = []Skill{}
+	}
+	c.JSON(http.StatusOK, profileJSON{p, PersonURL(p.Handle)})
+}
+
+// ProfileInput is the body of PUT /me/profile; absent fields stay as they
+// are. skills, when present, replaces all skills. unit_id 0 removes the unit.
+type ProfileInput struct {
+	Tasks          *string       `json:"tasks"`
+	AskMeAbout     *string       `json:"ask_me_about"`
+	Languages      *[]string     `json:"languages"`
+	Position       *string       `json:"position"`
+	Location       *string       `json:"location"`
+	Phone          *string       `json:"phone"`
+	UnitID         *int64        `json:"unit_id"`
+	Skills         *[]SkillInput `json:"skills"`
+	Hidden         *bool         `json:"hidden"`
+	DerivedConsent *bool         `json:"derived_consent"`
+}
+
+func set[T any](dst *T, src *T) {
+	if src != nil {
+		*dst = *src
+	}
+}
+
+func (e *Expertise) apiUpdate(c *gin.Context) {
+	ctx, v := c.Request.Context(), web.ViewerOf(c)
+	var in ProfileInput
+	if err := web.Bind(c, &in); err != nil {
+		e.web.Fail(c, err)
+		return
+	}
+	cur, err := e.store.ProfileByID(ctx, e.store.pool, v.ID)
+	if err != nil {
+		e.web.Fail(c, err)
+		return
+	}
+	ed := Edit{Tasks: cur.Tasks, AskMeAbout: cur.AskMeAbout, Languages: cur.Languages}
+	set(&ed.Tasks, in.Tasks)
+	set(&ed.AskMeAbout, in.AskMeAbout)
+	set(&ed.Languages, in.Languages)
+	if in.Position != nil || in.Location != nil || in.Phone != nil || in.UnitID != nil {
+		d := &DirectoryEdit{Position: cur.Position, Location: cur.Location, Phone: cur.Phone, UnitID: cur.UnitID}
+		set(&d.Position, in.Position)
+		set(&d.Location, in.Location)
+		set(&d.Phone, in.Phone)
+		if in.UnitID != nil {
+			d.UnitID = in.UnitID
+			if *in.UnitID == 0 {
+				d.UnitID = nil
+			}
+		}
+		ed.Directory = d
+	}
+	err = e.UpdateProfile(ctx, v.ID, ed)
+	if err == nil && in.Skills != nil {
+		err = e.ReplaceSkills(ctx, v.ID, *in.Skills)
+	}
+	if err == nil && in.Hidden != nil {
+		err = e.SetHidden(ctx, v.ID, *in.Hidden)
+	}
+	if err == nil && in.DerivedConsent != nil && *in.DerivedConsent != cur.DerivedConsent {
+		err = e.SetConsent(ctx, v.ID, *in.DerivedConsent)
+	}
+	var problems Problems
+	if asProblems(err, &problems) {
+		err = problems[0]
+	}
+	if err != nil {
+		e.web.Fail(c, err)
+		return
+	}
+	p, err := e.store.ProfileByID(ctx, e.store.pool, v.ID)
+	if err != nil {
+		e.web.Fail(c, err)
+		return
+	}
+	e.writeProfile(c, p)
+}

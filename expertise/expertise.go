@@ -1,0 +1,111 @@
+// Package expertise is "find who knows": profiles (the digital phone
+// book), the directory, the organisation chart, declared skills, and the
+// person's control over what is held and shown about them: hiding the
+// profile, consent to derived expertise, export and erasure.
+//
+// Who may see whom: a listed profile (not hidden, not left, not disabled)
+// is visible to every signed-in member of the same agency, and to admins.
+// The same rule holds for the directory, profile pages, the API and search
+// (people documents belong to the agency's organisation space).
+package expertise
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fachnetz/fachnetz/server/topics"
+	"github.com/fachnetz/fachnetz/server/web"
+)
+
+// DerivedTopic is a topic the person's own work suggests they know about,
+// with the evidence; the template "evidence-line" renders each element of
+// Evidence in the reader's language.
+type DerivedTopic struct {
+	TopicID  int64
+	Name     string
+	Evidence any
+}
+
+// Deps are what the area needs from other parts, given by the wiring.
+type Deps struct {
+	// Topics resolves typed skill names (unknown ones become unsorted
+	// proposals) and suggests names.
+	Topics *topics.Topics
+	// Evidence is the derived part of a profile, shown to viewer; the
+	// template "profile-evidence" renders it (it receives the whole page,
+	// with .Data.Evidence and .Data.Profile). Nil: nothing shown.
+	Evidence func(ctx context.Context, viewer *web.Viewer, accountID int64) (any, error)
+	// DerivedTopics previews the derived topics on the person's own
+	// privacy section. Nil: no preview.
+	DerivedTopics func(ctx context.Context, accountID int64) ([]DerivedTopic, error)
+	// SignOut ends the browser session after erasure (clears the cookie).
+	// Nil: erasing the account deletes its sessions anyway.
+	SignOut func(c *gin.Context)
+	// PeoplePerMinute limits directory and profile requests per viewer,
+	// against scraping the phone book; 0 means 60.
+	PeoplePerMinute int
+}
+
+// Expertise is the service and its handlers.
+type Expertise struct {
+	store   *Store
+	web     *web.Web
+	log     *slog.Logger
+	deps    Deps
+	limiter *limiter
+}
+
+// New wires the area.
+func New(store *Store, w *web.Web, deps Deps) *Expertise {
+	per := deps.PeoplePerMinute
+	if per <= 0 {
+		per = 60
+	}
+	return &Expertise{store: store, web: w, log: w.Log, deps: deps, limiter: newLimiter(per, time.Minute)}
+}
+
+// Store returns the area's store.
+func (e *Expertise) Store() *Store { return e.store }
+
+// Routes mounts the pages; the caller requires a signed-in viewer.
+func (e *Expertise) Routes(r gin.IRouter) {
+	r.GET("/personen", e.limit, e.directory)
+	r.GET("/personen/:handle", e.limit, e.person)
+	r.GET("/organisation", e.orgChart)
+	r.GET("/profil", e.me)
+	r.POST("/profil", e.saveProfile)
+	r.POST("/profil/kenntnisse", e.addSkill)
+	r.POST("/profil/kenntnisse/bestaetigen", e.confirmSkills)
+	r.POST("/profil/kenntnisse/:topic", e.changeSkill) // level change or removal (action=remove)
+	r.POST("/profil/sichtbarkeit", e.setHidden)
+	r.POST("/profil/einwilligung", e.setConsent)
+	r.POST("/profil/abgeleitet/:topic", e.setDerivedHidden)
+	r.GET("/profil/export.json", e.export)
+	r.GET("/profil/loeschen", e.eraseForm)
+	r.POST("/profil/loeschen", e.erase)
+}
+
+// APIRoutes mounts the JSON API under the signed-in API group (/api/v1).
+func (e *Expertise) APIRoutes(r gin.IRouter) {
+	r.GET("/people", e.limit, e.apiList)
+	r.GET("/people/:handle", e.limit, e.apiPerson)
+	r.PUT("/me/profile", e.apiUpdate)
+}
+
+// PersonURL is the address of a profile.
+func PersonURL(handle string) string { return "/personen/" + handle }
+
+// visibleTo reports whether viewer may see p: a listed profile of their
+// agency, any listed profile for admins, and always their own.
+func visibleTo(v *web.Viewer, p Profile) bool {
+	if v == nil {
+		return false
+	}
+	if v.ID == p.AccountID {
+		return true
+	}
+	return p.Listed() && (v.Admin || v.AgencyID == p.AgencyID)
+}

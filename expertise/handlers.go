@@ -1,0 +1,436 @@
+package expertise
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/fachnetz/fachnetz/frontend"
+	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/web"
+)
+
+const pageSize = 25
+
+// fold lower-cases s and spells out umlauts and ß, as foldSQL does.
+func fold(s string) string {
+	s = strings.ToLower(norm.NFC.String(strings.Join(strings.Fields(s), " ")))
+	return strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "ß", "ss").Replace(s)
+}
+
+// UnitOption is a unit in a select, indented by its depth.
+type UnitOption struct {
+	ID    int64
+	Label string
+}
+
+// unitOptions flattens an agency's unit tree for a select.
+func (e *Expertise) unitOptions(c *gin.Context, agencyID int64) ([]UnitOption, error) {
+	roots, err := e.unitTree(c, agencyID, false)
+	if err != nil {
+		return nil, err
+	}
+	var out []UnitOption
+	var walk func(list []*OrgUnit, depth int)
+	walk = func(list []*OrgUnit, depth int) {
+		for _, u := range list {
+			out = append(out, UnitOption{ID: u.ID, Label: strings.Repeat("– ", depth) + u.Name})
+			walk(u.Children, depth+1)
+		}
+	}
+	walk(roots, 0)
+	return out, nil
+}
+
+// unitTree builds an agency's units as a tree, optionally with their people.
+func (e *Expertise) unitTree(c *gin.Context, agencyID int64, people bool) ([]*OrgUnit, error) {
+	ctx := c.Request.Context()
+	units, err := e.store.Units(ctx, agencyID)
+	if err != nil {
+		return nil, err
+	}
+	var members map[int64][]Person
+	if people {
+		if members, err = e.store.UnitPeople(ctx, agencyID); err != nil {
+			return nil, err
+		}
+	}
+	byID := make(map[int64]*OrgUnit, len(units))
+	for _, u := range units {
+		byID[u.ID] = u
+		u.People = members[u.ID]
+	}
+	var roots []*OrgUnit
+	for _, u := range units {
+		if u.ParentID != nil && byID[*u.ParentID] != nil {
+			byID[*u.ParentID].Children = append(byID[*u.ParentID].Children, u)
+		} else {
+			roots = append(roots, u)
+		}
+	}
+	return roots, nil
+}
+
+type directoryPage struct {
+	Query, Location, Skill string
+	Unit                   int64
+	Units                  []UnitOption
+	Locations              []string
+	People                 []Person
+	Next, First            string
+}
+
+// directory is the phone book: people of the viewer's agency by name.
+func (e *Expertise) directory(c *gin.Context) {
+	ctx, v := c.Request.Context(), web.ViewerOf(c)
+	page := directoryPage{Query: strings.TrimSpace(c.Query("q")), Location: strings.TrimSpace(c.Query("ort")), Skill: strings.TrimSpace(c.Query("kenntnis"))}
+	page.Unit, _ = strconv.ParseInt(c.Query("einheit"), 10, 64)
+	after, _ := strconv.ParseInt(c.Query("nach"), 10, 64)
+	people, err := e.store.Directory(ctx, Filter{AgencyID: v.AgencyID, Name: fold(page.Query), UnitID: page.Unit,
+		Location: page.Location, Skill: page.Skill, After: after, Limit: pageSize})
+	if err == nil {
+		page.Units, err = e.unitOptions(c, v.AgencyID)
+	}
+	if err == nil {
+		page.Locations, err = e.store.Locations(ctx, v.AgencyID)
+	}
+	if err != nil {
+		e.web.Fail(c, err)
+		return
+	}
+	q := url.Values{}
+	for k, val := range map[string]string{"q": page.Query, "ort": page.Location, "kenntnis": page.Skill} {
+		if val != "" {
+			q.Set(k, val)
+		}
+	}
+	if page.Unit != 0 {
+		q.Set("einheit", strconv.FormatInt(page.Unit, 10))
+	}
+	if after != 0 {
+		page.First = "/personen?" + q.Encode()
+	}
+	if len(people) > pageSize {
+		people = people[:pageSize]
+		q.Set("nach", strconv.FormatInt(people[len(people)-1].AccountID, 10))
+		page.Next = "/personen?" + q.Encode()
+	}
+	page.People = people
+	e.web.Render(c, http.StatusOK, "expertise/directory", e.web.T(c, "expertise.directory.title"), page)
+}
+
+type personPage struct {
+	Profile  Profile
+	Own      bool
+	Evidence any
+}
+
+// person shows a profile; hidden ones answer 404 to everyone but the person.
+func (e *Expertise) person(c *gin.Context) {
+	ctx, v := c.Request.Context(), web.ViewerOf(c)
+	p, err := e.store.ProfileByHandle(ctx, c.Param("handle"))
+	if err == nil && !visibleTo(v, p) {
+		err = errs.E(errs.NotFound, "error.not_found")
+	}
+	if err != nil {
+		e.web.Fail(c, err)
+		return
+	}
+	page := personPage{Profile: p, Own: p.AccountID == v.ID}
+	if e.deps.Evidence != nil {
+		if page.Evidence, err = e.deps.Evidence(ctx, v, p.AccountID); err != nil {
+			e.web.Fail(c, err)
+			return
+		}
+	}
+	e.web.Render(c, http.StatusOK, "expertise/person", p.DisplayName, page)
+}
+
+type orgPage struct {
+	Agency   Agency
+	Agencies []Agency // for admins' switch
+	Units    []*OrgUnit
+}
+
+// orgChart shows the viewer's agency's units with their people; admins
+// may look at any agency.
+func (e *Expertise) orgChart(c *gin.Context) {
+	ctx, v := c.Request.Context(), web.ViewerOf(c)
+	agencies, err := e.store.Agencies(ctx)
+	if err != nil {
+		e.web.Fail(c, err)
+		return
+	}
+	var page orgPage
+	want := c.Query("behoerde")
+	for _, a := range agencies {
+		if a.ID == v.AgencyID && page.Agency.ID == 0 || v.Admin && want != "" && a.Slug == want {
+			page.Agency = a
+		}
+	}
+	if want != "" && page.Agency.Slug != want {
+		e.web.Fail(c, errs.E(errs.NotFound, "error.not_found"))
+		return
+	}
+	if v.Admin {
+		page.Agencies = agencies
+	}
+	if page.Units, err = e.unitTree(c, page.Agency.ID, true); err != nil {
+		e.web.Fail(c, err)
+		return
+	}
+	e.web.Render(c, http.StatusOK, "expertise/orgchart", e.web.T(c, "expertise.org.title"), page)
+}
+
+// Flash messages after a successful change, by the ?ok= value.
+var flashes = map[string]string{
+	"profil": "expertise.saved.profile", "kenntnis": "expertise.saved.skill", "bestaetigt": "expertise.saved.confirmed",
+	"sichtbarkeit": "expertise.saved.visibility", "einwilligung": "expertise.saved.consent", "abgeleitet": "expertise.saved.derived",
+}
+
+type derivedItem struct {
+	DerivedTopic
+	Hidden bool
+}
+
+type mePage struct {
+	Profile     Profile
+	Form        *frontend.Form
+	SkillForm   *frontend.Form
+	Units       []UnitOption
+	Levels      []string
+	Derived     []derivedItem
+	ShowDerived bool
+	Flash       string
+}
+
+func profileForm(p Profile) *frontend.Form {
+	f := frontend.NewForm()
+	f.Set("tasks", p.Tasks)
+	f.Set("ask_me_about", p.AskMeAbout)
+	f.Set("languages", strings.Join(p.Languages, ", "))
+	f.Set("position", p.Position)
+	f.Set("location", p.Location)
+	f.Set("phone", p.Phone)
+	if p.UnitID != nil {
+		f.Set("unit", strconv.FormatInt(*p.UnitID, 10))
+	}
+	return f
+}
+
+// renderMe shows the viewer's own profile page; nil forms start from the
+// stored profile.
+func (e *Expertise) renderMe(c *gin.Context, status int, form, skillForm *frontend.Form) {
+	ctx, v := c.Request.Context(), web.ViewerOf(c)
+	p, err := e.store.ProfileByID(ctx, e.store.pool, v.ID)
+	if err != nil {
+		e.web.Fail(c, err)
+		return
+	}
+	page := mePage{Profile: p, Form: form, SkillForm: skillForm, Levels: Levels, Flash: flashes[c.Query("ok")]}
+	if page.Form == nil {
+		page.Form = profileForm(p)
+	}
+	if page.SkillForm == nil {
+		page.SkillForm = frontend.NewForm()
+		page.SkillForm.Set("level", "advanced")
+	}
+	if !p.LDAPManaged {
+		if page.Units, err = e.unitOptions(c, p.AgencyID); err != nil {
+			e.web.Fail(c, err)
+			return
+		}
+	}
+	if e.deps.DerivedTopics != nil {
+		page.ShowDerived = true
+		topics, err := e.deps.DerivedTopics(ctx, v.ID)
+		if err != nil {
+			e.web.Fail(c, err)
+			return
+		}
+		hidden, err := e.store.HiddenDerived(ctx, v.ID)
+		if err != nil {
+			e.web.Fail(c, err)
+			return
+		}
+		for _, t := range topics {
+			page.Derived = append(page.Derived, derivedItem{DerivedTopic: t, Hidden: hidden[t.TopicID]})
+		}
+	}
+	e.web.Render(c, status, "expertise/me", e.web.T(c, "expertise.me.title"), page)
+}
+
+func (e *Expertise) me(c *gin.Context) { e.renderMe(c, http.StatusOK, nil, nil) }
+
+// done redirects back to the own profile with a message.
+func done(c *gin.Context, flash, anchor string) {
+	c.Redirect(http.StatusSeeOther, "/profil?ok="+flash+anchor)
+}
+
+// failForm shows field errors on a form and the page with 422; other
+// errors answer as errors.
+func (e *Expertise) failForm(c *gin.Context, err error, form, skillForm *frontend.Form, target *frontend.Form, field string) {
+	var problems Problems
+	switch pe, ok := errs.As(err); {
+	case asProblems(err, &problems):
+		for _, p := range problems {
+			target.Fail(p.Field, e.web.Message(c, p))
+		}
+	case ok && pe.Code == errs.Invalid:
+		f := pe.Field
+		if f == "" {
+			f = field
+		}
+		target.Fail(f, e.web.Message(c, pe))
+	default:
+		e.web.Fail(c, err)
+		return
+	}
+	e.renderMe(c, http.StatusUnprocessableEntity, form, skillForm)
+}
+
+func (e *Expertise) saveProfile(c *gin.Context) {
+	ctx, v := c.Request.Context(), web.ViewerOf(c)
+	cur, err := e.store.ProfileByID(ctx, e.store.pool, v.ID)
+	if err != nil {
+		e.web.Fail(c, err)
+		return
+	}
+	form := frontend.NewForm()
+	for _, k := range []string{"tasks", "ask_me_about", "languages", "position", "location", "phone", "unit"} {
+		form.Set(k, c.PostForm(k))
+	}
+	ed := Edit{Tasks: form.Values["tasks"], AskMeAbout: form.Values["ask_me_about"], Languages: ParseLanguages(form.Values["languages"])}
+	if !cur.LDAPManaged {
+		d := &DirectoryEdit{Position: form.Values["position"], Location: form.Values["location"], Phone: form.Values["phone"]}
+		if form.Values["unit"] != "" {
+			id, err := strconv.ParseInt(form.Values["unit"], 10, 64)
+			if err != nil {
+				id = -1
+			}
+			d.UnitID = &id
+		}
+		ed.Directory = d
+	}
+	if err := e.UpdateProfile(ctx, v.ID, ed); err != nil {
+		e.failForm(c, err, form, nil, form, "tasks")
+		return
+	}
+	done(c, "profil", "")
+}
+
+func (e *Expertise) addSkill(c *gin.Context) {
+	ctx, v := c.Request.Context(), web.ViewerOf(c)
+	form := frontend.NewForm()
+	form.Set("topic", strings.TrimSpace(c.PostForm("topic")))
+	form.Set("level", c.PostForm("level"))
+	if err := e.AddSkill(ctx, v.ID, form.Values["topic"], form.Values["level"]); err != nil {
+		e.failForm(c, err, nil, form, form, "topic")
+		return
+	}
+	done(c, "kenntnis", "#kenntnisse")
+}
+
+func (e *Expertise) changeSkill(c *gin.Context) {
+	ctx, v := c.Request.Context(), web.ViewerOf(c)
+	topicID, err := strconv.ParseInt(c.Param("topic"), 10, 64)
+	if err != nil {
+		e.web.Fail(c, errs.E(errs.NotFound, "error.not_found"))
+		return
+	}
+	if c.PostForm("action") == "remove" {
+		err = e.RemoveSkill(ctx, v.ID, topicID)
+	} else {
+		err = e.SetSkillLevel(ctx, v.ID, topicID, c.PostForm("level"))
+	}
+	if err != nil {
+		e.web.Fail(c, err)
+		return
+	}
+	done(c, "kenntnis", "#kenntnisse")
+}
+
+func (e *Expertise) confirmSkills(c *gin.Context) {
+	if err := e.ConfirmSkills(c.Request.Context(), web.ViewerOf(c).ID); err != nil {
+		e.web.Fail(c, err)
+		return
+	}
+	done(c, "bestaetigt", "#kenntnisse")
+}
+
+func (e *Expertise) setHidden(c *gin.Context) {
+	if err := e.SetHidden(c.Request.Context(), web.ViewerOf(c).ID, c.PostForm("hidden") == "true"); err != nil {
+		e.web.Fail(c, err)
+		return
+	}
+	done(c, "sichtbarkeit", "#datenschutz")
+}
+
+func (e *Expertise) setConsent(c *gin.Context) {
+	if err := e.SetConsent(c.Request.Context(), web.ViewerOf(c).ID, c.PostForm("consent") == "true"); err != nil {
+		e.web.Fail(c, err)
+		return
+	}
+	done(c, "einwilligung", "#datenschutz")
+}
+
+func (e *Expertise) setDerivedHidden(c *gin.Context) {
+	topicID, err := strconv.ParseInt(c.Param("topic"), 10, 64)
+	if err != nil {
+		e.web.Fail(c, errs.E(errs.NotFound, "error.not_found"))
+		return
+	}
+	if err := e.SetDerivedHidden(c.Request.Context(), web.ViewerOf(c).ID, topicID, c.PostForm("hidden") == "true"); err != nil {
+		e.web.Fail(c, err)
+		return
+	}
+	done(c, "abgeleitet", "#datenschutz")
+}
+
+// export downloads everything held about the viewer as JSON.
+func (e *Expertise) export(c *gin.Context) {
+	v := web.ViewerOf(c)
+	data, err := e.store.Export(c.Request.Context(), v.ID)
+	if err != nil {
+		e.web.Fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="fachnetz-`+v.Handle+`.json"`)
+	c.Header("Cache-Control", "no-store")
+	c.IndentedJSON(http.StatusOK, data)
+}
+
+// ConfirmWord is what a person types to erase their account.
+const ConfirmWord = "LÖSCHEN"
+
+func (e *Expertise) eraseForm(c *gin.Context) {
+	e.web.Render(c, http.StatusOK, "expertise/erase", e.web.T(c, "expertise.erase.title"), gin.H{"Form": frontend.NewForm()})
+}
+
+func (e *Expertise) erase(c *gin.Context) {
+	v := web.ViewerOf(c)
+	typed := strings.TrimSpace(c.PostForm("confirm"))
+	if strings.ToUpper(typed) != ConfirmWord {
+		form := frontend.NewForm()
+		form.Set("confirm", typed)
+		form.Fail("confirm", e.web.T(c, "expertise.erase.mismatch"))
+		e.web.Render(c, http.StatusUnprocessableEntity, "expertise/erase", e.web.T(c, "expertise.erase.title"), gin.H{"Form": form})
+		return
+	}
+	if err := e.Erase(c.Request.Context(), v.ID); err != nil {
+		e.web.Fail(c, err)
+		return
+	}
+	if e.deps.SignOut != nil {
+		e.deps.SignOut(c)
+	}
+	web.SetViewer(c, nil)
+	e.web.Render(c, http.StatusOK, "expertise/goodbye", e.web.T(c, "expertise.goodbye.title"), nil)
+}
+
+func asProblems(err error, p *Problems) bool { return errors.As(err, p) }

@@ -1,0 +1,149 @@
+package expertise
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/fachnetz/fachnetz/server/search"
+)
+
+// SearchSource makes people findable in the site search. A person's
+// document belongs to their agency's organisation space, so that exactly
+// the members of that agency (who may read it) find them; without such a
+// space it gets space 0, which no one's filter contains. Hidden, disabled
+// and departed people have no document, so the outbox deletes theirs.
+type SearchSource struct {
+	store *Store
+}
+
+// NewSearchSource returns the people's search source.
+func NewSearchSource(store *Store) *SearchSource { return &SearchSource{store: store} }
+
+// Kind is "person".
+func (*SearchSource) Kind() string { return "person" }
+
+type personDoc struct {
+	ID          int64    `db:"id"`
+	DisplayName string   `db:"display_name"`
+	Handle      string   `db:"handle"`
+	Position    string   `db:"position"`
+	UnitPath    []string `db:"unit_path"`
+	Tasks       string   `db:"tasks"`
+	AskMeAbout  string   `db:"ask_me_about"`
+	Skills      []string `db:"skills"`
+	SpaceID     *int64   `db:"space_id"`
+	SpaceSlug   *string  `db:"space_slug"`
+	UpdatedAt   int64    `db:"updated_at"`
+}
+
+// orgSpaceSQL picks the organisation space of the person's agency, as
+// Store.OrganisationSpace does.
+const orgSpaceSQL = `LEFT JOIN LATERAL (SELECT s.id, s.slug::text AS slug FROM spaces s
+	WHERE s.agency_id = a.agency_id AND s.visibility = 'organisation' AND s.archived_at IS NULL ORDER BY s.id LIMIT 1) os ON true `
+
+const personDocQuery = `SELECT a.id, a.display_name, a.handle::text AS handle, p.position, ` + unitPathSQL + ` AS unit_path,
+	p.tasks, p.ask_me_about,
+	array(SELECT t.name FROM profile_skills ps JOIN topics t ON t.id = ps.topic_id WHERE ps.account_id = a.id ORDER BY t.name) AS skills,
+	os.id AS space_id, os.slug AS space_slug, extract(epoch FROM p.updated_at)::bigint AS updated_at
+	FROM accounts a JOIN profiles p ON p.account_id = a.id ` + orgSpaceSQL + `WHERE ` + listedSQL + ` `
+
+func (src *SearchSource) documents(rows pgx.Rows) ([]search.Document, error) {
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[personDoc])
+	if err != nil {
+		return nil, fmt.Errorf("load people for search: %w", err)
+	}
+	docs := make([]search.Document, 0, len(list))
+	for _, p := range list {
+		var space int64
+		var slug string
+		if p.SpaceID != nil {
+			space, slug = *p.SpaceID, *p.SpaceSlug
+		}
+		body := strings.Join(nonEmpty(p.Position, strings.Join(p.UnitPath, " / "), p.Tasks, p.AskMeAbout, strings.Join(p.Skills, ", ")), "\n")
+		docs = append(docs, search.Document{
+			ID: search.DocumentID("person", p.ID), Type: "person", SpaceID: space, Space: slug,
+			Title: p.DisplayName, Body: body, Topics: p.Skills, URL: PersonURL(p.Handle), UpdatedAt: p.UpdatedAt,
+		})
+	}
+	return docs, nil
+}
+
+func nonEmpty(parts ...string) []string {
+	out := parts[:0]
+	for _, p := range parts {
+		if strings.TrimSpace(p) != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Documents loads the people of ids that may be found.
+func (src *SearchSource) Documents(ctx context.Context, ids []int64) ([]search.Document, error) {
+	rows, _ := src.store.pool.Query(ctx, personDocQuery+`AND a.id = ANY($1)`, ids)
+	return src.documents(rows)
+}
+
+// Each hands over all findable people in batches, by id.
+func (src *SearchSource) Each(ctx context.Context, size int, fn func([]search.Document) error) error {
+	var after int64
+	for {
+		rows, _ := src.store.pool.Query(ctx, personDocQuery+`AND a.id > $1 ORDER BY a.id LIMIT $2`, after, size)
+		docs, err := src.documents(rows)
+		if err != nil {
+			return err
+		}
+		if len(docs) == 0 {
+			return nil
+		}
+		if err := fn(docs); err != nil {
+			return err
+		}
+		fmt.Sscanf(docs[len(docs)-1].ID, "person-%d", &after)
+	}
+}
+
+// Count is the number of findable people.
+func (src *SearchSource) Count(ctx context.Context) (int, error) {
+	var n int
+	err := src.store.pool.QueryRow(ctx, `SELECT count(*) FROM accounts a JOIN profiles p ON p.account_id = a.id WHERE `+listedSQL).Scan(&n)
+	return n, err
+}
+
+// Fallback searches names, positions and tasks with PostgreSQL's German
+// full-text search, under the same rule: only people whose agency's
+// organisation space the searcher may read.
+func (src *SearchSource) Fallback(ctx context.Context, q search.Query) ([]search.Hit, int, error) {
+	openMark, closeMark := search.Markers()
+	rows, err := src.store.pool.Query(ctx, `
+		WITH query AS (SELECT websearch_to_tsquery('german', $1) AS q)
+		SELECT a.id, a.display_name, a.handle::text, os.id, os.slug,
+		       ts_headline('german', p.position || ' ' || p.tasks, query.q, 'StartSel='||$6||', StopSel='||$7||', MaxWords=30, MinWords=12, MaxFragments=1'),
+		       count(*) OVER ()
+		FROM accounts a JOIN profiles p ON p.account_id = a.id `+orgSpaceSQL+`, query
+		WHERE `+listedSQL+` AND os.id = ANY($2) AND ($3 = 0 OR os.id = $3)
+		  AND to_tsvector('german', a.display_name || ' ' || p.position || ' ' || p.tasks) @@ query.q
+		  AND ($4 = '' OR EXISTS (SELECT 1 FROM profile_skills ps JOIN topics t ON t.id = ps.topic_id WHERE ps.account_id = a.id AND t.name = $4))
+		ORDER BY ts_rank(to_tsvector('german', a.display_name || ' ' || p.position || ' ' || p.tasks), query.q) DESC, a.id
+		LIMIT $5 OFFSET $8`,
+		q.Text, q.Spaces, q.Space, q.Topic, q.PerPage, openMark, closeMark, (q.Page-1)*q.PerPage)
+	if err != nil {
+		return nil, 0, fmt.Errorf("fallback people search: %w", err)
+	}
+	defer rows.Close()
+	var hits []search.Hit
+	total := 0
+	for rows.Next() {
+		var id, spaceID int64
+		var name, handle, space, headline string
+		if err := rows.Scan(&id, &name, &handle, &spaceID, &space, &headline, &total); err != nil {
+			return nil, 0, err
+		}
+		hits = append(hits, search.Hit{Type: "person", ID: search.DocumentID("person", id), Title: name,
+			Snippet: search.FallbackSnippet(headline), URL: PersonURL(handle), Space: space, SpaceID: spaceID})
+	}
+	return hits, total, rows.Err()
+}
