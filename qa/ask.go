@@ -21,6 +21,7 @@ type askPage struct {
 	Form    *frontend.Form
 	Spaces  []policies.Space
 	Similar []search.Hit
+	Experts []Expert // people who know about the topics typed so far
 	Checked bool
 }
 
@@ -65,18 +66,56 @@ func (b *Board) similarTo(c *gin.Context, title string) []search.Hit {
 		return nil
 	}
 	res, err := b.deps.Search.Search(c.Request.Context(), search.Query{
-		Text: title, Spaces: b.spaces.Enforcer.ReadableSpaces(c.Request.Context(), policies.SubjectOf(c)), PerPage: 5, Page: 1, Loose: true,
+		Text: title, Spaces: b.spaces.Enforcer.ReadableSpaces(c.Request.Context(), policies.SubjectOf(c)), PerPage: 10, Page: 1, Loose: true,
 	})
 	if err != nil {
 		b.log.Warn("similar questions", "err", err)
 		return nil
 	}
-	return res.Hits
+	// Only what may already answer it; people are suggested as experts.
+	var hits []search.Hit
+	for _, h := range res.Hits {
+		if (h.Type == "question" || h.Type == "page") && len(hits) < 5 {
+			hits = append(hits, h)
+		}
+	}
+	return hits
 }
 
-// similar answers the htmx request the title field sends while typing.
+// expertsFor suggests people who know about the topics typed, before
+// the question exists; the question page then offers to invite them.
+func (b *Board) expertsFor(c *gin.Context, topics string) []Expert {
+	names := topicNames(topics)
+	if b.deps.LookupTopics == nil || b.deps.Experts == nil || len(names) == 0 {
+		return nil
+	}
+	ids, err := b.deps.LookupTopics(c.Request.Context(), names)
+	if err == nil && len(ids) == 0 {
+		return nil
+	}
+	var list []Expert
+	if err == nil {
+		list, err = b.deps.Experts(c, ids, 5)
+	}
+	if err != nil { // a suggestion, not the task: asking goes on without it
+		b.log.Warn("experts for the ask form", "err", err)
+		return nil
+	}
+	out := list[:0]
+	for _, e := range list {
+		if e.Handle != web.ViewerOf(c).Handle {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// similar answers the htmx request the title and topics fields send
+// while typing.
 func (b *Board) similar(c *gin.Context) {
-	b.web.Render(c, http.StatusOK, "qa/similar", "", askPage{Similar: b.similarTo(c, c.Query("title")), Checked: true})
+	b.web.Render(c, http.StatusOK, "qa/similar", "", askPage{
+		Similar: b.similarTo(c, c.Query("title")), Experts: b.expertsFor(c, c.Query("topics")), Checked: true,
+	})
 }
 
 func (b *Board) ask(c *gin.Context) {
@@ -88,7 +127,7 @@ func (b *Board) ask(c *gin.Context) {
 	// Without JavaScript, "Ähnliche Fragen suchen" shows the suggestions
 	// with everything typed kept.
 	if c.PostForm("action") == "check" {
-		b.renderAsk(c, http.StatusOK, askPage{Form: form, Similar: b.similarTo(c, form.Values["title"]), Checked: true})
+		b.renderAsk(c, http.StatusOK, askPage{Form: form, Similar: b.similarTo(c, form.Values["title"]), Experts: b.expertsFor(c, form.Values["topics"]), Checked: true})
 		return
 	}
 	spaceID, _ := strconv.ParseInt(form.Values["space"], 10, 64)
@@ -153,13 +192,19 @@ func validatePost(form *frontend.Form, withTitle bool) []*errs.Error {
 	return problems
 }
 
-func (b *Board) resolveTopics(ctx context.Context, text string, proposer int64) ([]int64, error) {
+// topicNames splits the comma-separated topics field.
+func topicNames(text string) []string {
 	var names []string
 	for _, n := range strings.Split(text, ",") {
 		if n = strings.TrimSpace(n); n != "" {
 			names = append(names, n)
 		}
 	}
+	return names
+}
+
+func (b *Board) resolveTopics(ctx context.Context, text string, proposer int64) ([]int64, error) {
+	names := topicNames(text)
 	if len(names) == 0 || b.deps.ResolveTopics == nil {
 		return nil, nil
 	}

@@ -47,6 +47,9 @@ type Deps struct {
 	Search *search.Service
 	// Experts suggests people who know about the topics, for the reader.
 	Experts func(c *gin.Context, topicIDs []int64, limit int) ([]Expert, error)
+	// LookupTopics finds the topics named (names or synonyms), proposing
+	// nothing: the ask form suggests experts while the topics are typed.
+	LookupTopics func(ctx context.Context, names []string) ([]int64, error)
 	// Seen is told of every question view, for the anonymised trends.
 	Seen func(c *gin.Context, kind, item string, spaceID int64)
 	// Invite asks a person (by handle) to answer, as a notification.

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -212,6 +213,16 @@ func (s *Server) wire(ctx context.Context) error {
 				out = append(out, qa.Expert{Handle: e.Handle, Name: e.Name, Why: strings.TrimSpace(e.Position + " " + e.Unit)})
 			}
 			return out, err
+		},
+		LookupTopics: func(ctx context.Context, names []string) ([]int64, error) {
+			found, err := s.topics.Store.ByLabels(ctx, s.pool, names)
+			ids := make([]int64, 0, len(found))
+			for _, t := range found { // a name and its synonym may both be typed
+				if !slices.Contains(ids, t.ID) {
+					ids = append(ids, t.ID)
+				}
+			}
+			return ids, err
 		},
 		Invite: s.invite,
 		Seen:   func(c *gin.Context, kind, item string, space int64) { s.stats.Seen(c, kind, item, space) },

@@ -46,12 +46,13 @@ func Scope(agencyID int64) string {
 // people read this" points at nearly everyone by name.
 func SpaceScope(spaceID int64) string { return "space:" + strconv.FormatInt(spaceID, 10) }
 
-// crowdedSpaces selects the spaces at least 10 people may read: the agency's staff in an organisation space, everyone in a
-// network space, and the members (directly or by group) in any. The
-// readers, not the active members, are the crowd a figure hides in.
+// crowdedSpaces selects the spaces at least 10 people may read: the
+// agency's staff in an organisation space, and the members (directly or
+// by group) in any. The readers, not the active members, are the crowd a
+// figure hides in.
 const crowdedSpaces = `SELECT space_id FROM (
 		SELECT sp.id AS space_id, a.id AS account_id FROM spaces sp JOIN accounts a
-			ON a.disabled_at IS NULL AND (sp.visibility = 'network' OR sp.visibility = 'organisation' AND a.agency_id = sp.agency_id)
+			ON a.disabled_at IS NULL AND sp.visibility = 'organisation' AND a.agency_id = sp.agency_id
 		UNION SELECT m.space_id, m.account_id FROM space_members m WHERE m.account_id IS NOT NULL
 		UNION SELECT m.space_id, g.account_id FROM space_members m JOIN group_members g ON g.group_id = m.group_id
 	) readers GROUP BY space_id HAVING count(*) >= 10`
