@@ -74,12 +74,16 @@ func (e *Expertise) Store() *Store { return e.store }
 func (e *Expertise) Routes(r gin.IRouter) {
 	r.GET("/personen", e.limit, e.directory)
 	r.GET("/personen/:handle", e.limit, e.person)
+	// Not rate-limited: a directory page shows up to 25 photos at once.
+	r.GET("/personen/:handle/foto", e.photo)
 	r.GET("/organisation", e.orgChart)
 	r.GET("/profil", e.me)
 	r.POST("/profil", e.saveProfile)
 	r.POST("/profil/kenntnisse", e.addSkill)
 	r.POST("/profil/kenntnisse/bestaetigen", e.confirmSkills)
 	r.POST("/profil/kenntnisse/:topic", e.changeSkill) // level change or removal (action=remove)
+	r.POST("/profil/foto", e.uploadPhoto)
+	r.POST("/profil/foto/entfernen", e.removePhoto)
 	r.POST("/profil/sichtbarkeit", e.setHidden)
 	r.POST("/profil/einwilligung", e.setConsent)
 	r.POST("/profil/abgeleitet/:topic", e.setDerivedHidden)

@@ -190,6 +190,7 @@ func (e *Expertise) orgChart(c *gin.Context) {
 // Flash messages after a successful change, by the ?ok= value.
 var flashes = map[string]string{
 	"profil": "expertise.saved.profile", "kenntnis": "expertise.saved.skill", "bestaetigt": "expertise.saved.confirmed",
+	"foto": "expertise.saved.photo", "foto_entfernt": "expertise.saved.photo_removed",
 	"sichtbarkeit": "expertise.saved.visibility", "einwilligung": "expertise.saved.consent", "abgeleitet": "expertise.saved.derived",
 }
 
@@ -207,6 +208,7 @@ type mePage struct {
 	Derived     []derivedItem
 	ShowDerived bool
 	Flash       string
+	PhotoForm   *frontend.Form // the photo upload, with why it was refused
 }
 
 func profileForm(p Profile) *frontend.Form {
@@ -226,15 +228,23 @@ func profileForm(p Profile) *frontend.Form {
 // renderMe shows the viewer's own profile page; nil forms start from the
 // stored profile.
 func (e *Expertise) renderMe(c *gin.Context, status int, form, skillForm *frontend.Form) {
+	e.renderMePage(c, status, mePage{Form: form, SkillForm: skillForm})
+}
+
+// renderMePage fills in page from the stored profile and shows it.
+func (e *Expertise) renderMePage(c *gin.Context, status int, page mePage) {
 	ctx, v := c.Request.Context(), web.ViewerOf(c)
 	p, err := e.store.ProfileByID(ctx, e.store.pool, v.ID)
 	if err != nil {
 		e.web.Fail(c, err)
 		return
 	}
-	page := mePage{Profile: p, Form: form, SkillForm: skillForm, Levels: Levels, Flash: flashes[c.Query("ok")]}
+	page.Profile, page.Levels, page.Flash = p, Levels, flashes[c.Query("ok")]
 	if page.Form == nil {
 		page.Form = profileForm(p)
+	}
+	if page.PhotoForm == nil {
+		page.PhotoForm = frontend.NewForm()
 	}
 	if page.SkillForm == nil {
 		page.SkillForm = frontend.NewForm()

@@ -24,6 +24,8 @@ var exportSections = []struct{ name, sql string }{
 	{"profile", `SELECT p.position, u.name AS unit, p.location, p.phone, p.tasks, p.ask_me_about, p.languages, p.hidden,
 		p.derived_consent, p.consent_changed_at, p.ldap_dn, p.manager_dn, p.left_at, p.updated_at
 		FROM profiles p LEFT JOIN org_units u ON u.id = p.org_unit_id WHERE p.account_id = $1`},
+	// The photo itself, as stored (JSON encodes the bytes as base64).
+	{"profile_photo", `SELECT content_type, content AS content_base64, updated_at FROM profile_photos WHERE account_id = $1`},
 	{"skills", `SELECT t.name AS topic, ps.level, ps.confirmed_at FROM profile_skills ps JOIN topics t ON t.id = ps.topic_id
 		WHERE ps.account_id = $1 ORDER BY t.name`},
 	{"hidden_derived_topics", `SELECT t.name AS topic FROM hidden_derived_topics h JOIN topics t ON t.id = h.topic_id WHERE h.account_id = $1 ORDER BY t.name`},
@@ -104,7 +106,7 @@ func (e *Expertise) Erase(ctx context.Context, accountID int64) error {
 			return fmt.Errorf("erase sign-in failures: %w", err)
 		}
 		// Everything else referring to the account cascades (profile,
-		// skills, identities, sessions, tokens, memberships, votes,
+		// photo, skills, identities, sessions, tokens, memberships, votes,
 		// watches, notifications) or is set NULL (authorship).
 		if _, err := tx.Exec(ctx, `DELETE FROM accounts WHERE id = $1`, accountID); err != nil {
 			return fmt.Errorf("erase account: %w", err)

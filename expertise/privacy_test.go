@@ -2,6 +2,7 @@ package expertise
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -103,6 +104,9 @@ func TestPeopleSearchIsRateLimited(t *testing.T) {
 	expect(t, do(r, jan, "GET", "/profil", nil), http.StatusOK)
 }
 
+// exportPhoto stands in for the bytes of a stored profile photo.
+var exportPhoto = []byte("\xff\xd8\xff Exportfoto \xff\xd9")
+
 // personalData creates a person with a row in every table that holds
 // personal data, and returns the person and the marker texts that must
 // show in their export.
@@ -156,6 +160,7 @@ func personalData(t *testing.T, f *fixture, id int64) (*web.Viewer, []string) {
 		{`INSERT INTO notifications (event_id, account_id, space_id) VALUES ($2, $1, $3)`, []any{v.ID, event, space}},
 		{`INSERT INTO notification_events (kind, actor_id, space_id, subject_type, subject_id, title, url) VALUES ('comment', $1, $2, 'question', $3, 'Eigenes Ereignis', '/fragen/1')`, []any{v.ID, space, q}},
 		{`INSERT INTO import_sources (source, kind, external_id, local_id) VALUES ('stackexchange:test', 'account', $2, $1)`, []any{v.ID, "ext-" + v.Handle}},
+		{`INSERT INTO profile_photos (account_id, content, content_type) VALUES ($1, $2, 'image/jpeg')`, []any{v.ID, exportPhoto}},
 	} {
 		if _, err := db.Pool.Exec(ctx, s.sql, s.args...); err != nil {
 			t.Fatalf("%s: %v", s.sql, err)
@@ -182,6 +187,11 @@ func TestExportHoldsEverything(t *testing.T) {
 		if len(data[sec.name]) == 0 {
 			t.Errorf("export section %s is empty", sec.name)
 		}
+	}
+	photo := data["profile_photo"]
+	if len(photo) != 1 || photo[0]["content_type"] != "image/jpeg" ||
+		photo[0]["content_base64"] != base64.StdEncoding.EncodeToString(exportPhoto) {
+		t.Errorf("export lacks the photo: %v", photo)
 	}
 	for _, secret := range []string{"argon2id", "csrf"} {
 		lacks(t, w, secret)
@@ -260,6 +270,11 @@ func TestEraseLeavesNoTrace(t *testing.T) {
 		if n != 0 {
 			t.Errorf("%s still holds the person (%d rows)", ident, n)
 		}
+	}
+	// The photo is bytea, which the scan above does not read.
+	var photos int
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM profile_photos WHERE account_id = $1`, v.ID).Scan(&photos); err != nil || photos != 0 {
+		t.Errorf("profile photo after erasure: %d rows, %v", photos, err)
 	}
 	var outbox int
 	db.Pool.QueryRow(ctx, `SELECT count(*) FROM search_outbox WHERE kind = 'person' AND item_id = $1 AND processed_at IS NULL`, v.ID).Scan(&outbox)

@@ -49,6 +49,8 @@ type Profile struct {
 	LDAPManaged      bool       `db:"ldap_managed" json:"directory_managed"`
 	Gone             bool       `db:"gone" json:"-"` // left the agency or disabled
 	UpdatedAt        time.Time  `db:"updated_at" json:"updated_at"`
+	PhotoAt          *time.Time `db:"photo_updated_at" json:"-"` // nil without a photo
+	PhotoURL         string     `db:"-" json:"photo_url"`        // "" without a photo
 	Skills           []Skill    `db:"-" json:"skills"`
 }
 
@@ -107,8 +109,9 @@ const profileSelect = `SELECT a.id AS account_id, a.display_name, a.handle::text
 	a.agency_id, ag.slug::text AS agency_slug, ag.name AS agency_name,
 	p.position, p.org_unit_id, ` + unitPathSQL + ` AS unit_path, p.location, p.phone, p.tasks, p.ask_me_about, p.languages,
 	p.hidden, p.derived_consent, p.consent_changed_at, p.ldap_dn IS NOT NULL AS ldap_managed,
-	(p.left_at IS NOT NULL OR a.disabled_at IS NOT NULL) AS gone, p.updated_at
-	FROM accounts a JOIN profiles p ON p.account_id = a.id JOIN agencies ag ON ag.id = a.agency_id `
+	(p.left_at IS NOT NULL OR a.disabled_at IS NOT NULL) AS gone, p.updated_at, ph.updated_at AS photo_updated_at
+	FROM accounts a JOIN profiles p ON p.account_id = a.id JOIN agencies ag ON ag.id = a.agency_id
+	LEFT JOIN profile_photos ph ON ph.account_id = a.id `
 
 func (s *Store) profile(ctx context.Context, q postgres.Querier, where string, arg any) (Profile, error) {
 	rows, _ := q.Query(ctx, profileSelect+where, arg)
@@ -121,6 +124,9 @@ func (s *Store) profile(ctx context.Context, q postgres.Querier, where string, a
 	}
 	if p.Skills, err = s.Skills(ctx, q, p.AccountID); err != nil {
 		return Profile{}, err
+	}
+	if p.PhotoAt != nil {
+		p.PhotoURL = PhotoURL(p.Handle, p.PhotoAt.UnixMicro())
 	}
 	return p, nil
 }
@@ -166,6 +172,16 @@ type Person struct {
 	Position    string   `db:"position" json:"position"`
 	UnitPath    []string `db:"unit_path" json:"unit_path"`
 	Location    string   `db:"location" json:"location"`
+	// PhotoAt is when the photo was last changed; nil without one.
+	PhotoAt *time.Time `db:"photo_updated_at" json:"-"`
+}
+
+// PhotoURL is the address of the person's photo, "" without one.
+func (p Person) PhotoURL() string {
+	if p.PhotoAt == nil {
+		return ""
+	}
+	return PhotoURL(p.Handle, p.PhotoAt.UnixMicro())
 }
 
 // Unit is the person's own unit.
@@ -216,14 +232,55 @@ func (s *Store) Directory(ctx context.Context, f Filter) ([]Person, error) {
 		where = append(where, "(lower(a.display_name), a.id) > (SELECT lower(display_name), id FROM accounts WHERE id = "+arg(f.After)+")")
 	}
 	limit := arg(f.Limit + 1)
-	rows, _ := s.pool.Query(ctx, `SELECT a.id AS account_id, a.display_name, a.handle::text AS handle, p.position, `+unitPathSQL+` AS unit_path, p.location
-		FROM accounts a JOIN profiles p ON p.account_id = a.id
+	rows, _ := s.pool.Query(ctx, `SELECT a.id AS account_id, a.display_name, a.handle::text AS handle, p.position, `+unitPathSQL+` AS unit_path, p.location,
+		ph.updated_at AS photo_updated_at
+		FROM accounts a JOIN profiles p ON p.account_id = a.id LEFT JOIN profile_photos ph ON ph.account_id = a.id
 		WHERE `+strings.Join(where, " AND ")+` ORDER BY lower(a.display_name), a.id LIMIT `+limit, args...)
 	people, err := pgx.CollectRows(rows, pgx.RowToStructByName[Person])
 	if err != nil {
 		return nil, fmt.Errorf("directory: %w", err)
 	}
 	return people, nil
+}
+
+// Photo is a stored profile photo.
+type Photo struct {
+	Content     []byte    `db:"content"`
+	ContentType string    `db:"content_type"`
+	UpdatedAt   time.Time `db:"updated_at"`
+}
+
+// Photo loads a person's photo.
+func (s *Store) Photo(ctx context.Context, accountID int64) (Photo, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT content, content_type, updated_at FROM profile_photos WHERE account_id = $1`, accountID)
+	ph, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Photo])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Photo{}, errs.E(errs.NotFound, "error.not_found")
+	}
+	if err != nil {
+		return Photo{}, fmt.Errorf("load photo: %w", err)
+	}
+	return ph, nil
+}
+
+// SavePhoto stores a person's photo (a prepared JPEG), replacing one
+// saved before.
+func (s *Store) SavePhoto(ctx context.Context, accountID int64, content []byte) error {
+	_, err := s.pool.Exec(ctx, `INSERT INTO profile_photos (account_id, content, content_type) VALUES ($1, $2, 'image/jpeg')
+		ON CONFLICT (account_id) DO UPDATE SET content = excluded.content, content_type = excluded.content_type, updated_at = now()`,
+		accountID, content)
+	if err != nil {
+		return fmt.Errorf("save photo: %w", err)
+	}
+	return nil
+}
+
+// DeletePhoto removes a person's photo; removing none is no error.
+func (s *Store) DeletePhoto(ctx context.Context, accountID int64) error {
+	if _, err := s.pool.Exec(ctx, `DELETE FROM profile_photos WHERE account_id = $1`, accountID); err != nil {
+		return fmt.Errorf("delete photo: %w", err)
+	}
+	return nil
 }
 
 // Locations lists the distinct locations of an agency's listed people, for
