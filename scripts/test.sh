@@ -3,7 +3,7 @@
 #
 #   1. private PostgreSQL and Meilisearch in a temporary directory (FAST=1), and a private
 #      OpenLDAP (scripts/slapd.sh) for the directory import tests
-#   2. go vet ./...
+#   2. gofmt -l (must list nothing), go vet ./...
 #   3. go test -race -count=1 ./...        (FACHNETZ_TEST_* point at the services)
 #   4. go build ./server, fachnetz migrate and seed, the test OpenID provider (scripts/oidc, oidc-provider
 #      from npm) on a free port, fachnetz serve on a free port with OIDC sign-in on, wait for /readyz
@@ -105,7 +105,9 @@ set -a
 . "$TMP/ldap/env" # FACHNETZ_TEST_LDAP_*
 set +a
 
-section "go vet"
+section "gofmt and go vet"
+unformatted=$(gofmt -l .)
+[[ -z $unformatted ]] || fail "not formatted with gofmt: $unformatted"
 run go vet ./...
 
 section "go test"
