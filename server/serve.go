@@ -207,7 +207,7 @@ func (s *Server) wire(ctx context.Context) error {
 		Promote:       s.promote,
 		Notify:        s.qaNotify,
 		Experts: func(c *gin.Context, topicIDs []int64, limit int) ([]qa.Expert, error) {
-			list, err := s.experts.Ranker.Rank(c.Request.Context(), topicIDs, readable(c), limit+2)
+			list, err := s.experts.Ranker.Rank(c.Request.Context(), topicIDs, readable(c), experts.Directory(web.ViewerOf(c)), limit+2)
 			out := make([]qa.Expert, 0, len(list))
 			for _, e := range list {
 				out = append(out, qa.Expert{Handle: e.Handle, Name: e.Name, Why: strings.TrimSpace(e.Position + " " + e.Unit)})

@@ -52,7 +52,7 @@ func (f *Finder) find(c *gin.Context) ([]Expert, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	experts, err := f.Ranker.Rank(ctx, ids, f.readable(c), 20)
+	experts, err := f.Ranker.Rank(ctx, ids, f.readable(c), Directory(web.ViewerOf(c)), 20)
 	return experts, names, err
 }
 
@@ -88,4 +88,13 @@ func (f *Finder) api(c *gin.Context) {
 		experts = []Expert{}
 	}
 	c.JSON(http.StatusOK, gin.H{"experts": experts, "topics": topics})
+}
+
+// Directory is the agency whose people a viewer may look up: their own,
+// or every agency (0) for admins, as the directory's profiles are.
+func Directory(v *web.Viewer) int64 {
+	if v.Admin {
+		return 0
+	}
+	return v.AgencyID
 }

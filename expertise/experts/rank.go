@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"time"
 
@@ -62,7 +63,9 @@ func New(pool *pgxpool.Pool) *Ranker { return &Ranker{pool: pool} }
 
 // Rank lists the experts for the topics (each with its subtopics already
 // included by the caller), with evidence only from the readable spaces.
-func (r *Ranker) Rank(ctx context.Context, topicIDs, readable []int64, limit int) ([]Expert, error) {
+// agencyID limits the people to that agency, the searcher's phone book
+// (whose profiles they may open); 0 means every agency, for admins.
+func (r *Ranker) Rank(ctx context.Context, topicIDs, readable []int64, agencyID int64, limit int) ([]Expert, error) {
 	if len(topicIDs) == 0 {
 		return nil, nil
 	}
@@ -109,6 +112,25 @@ func (r *Ranker) Rank(ctx context.Context, topicIDs, readable []int64, limit int
 	}
 	for id, w := range evidence {
 		people[id].score += math.Min(w, evidenceCap)
+	}
+	if agencyID != 0 && len(people) > 0 {
+		ids := make([]int64, 0, len(people))
+		for id := range people {
+			ids = append(ids, id)
+		}
+		rows, err := r.pool.Query(ctx, `SELECT id FROM accounts WHERE id = ANY($1) AND agency_id = $2`, ids, agencyID)
+		if err != nil {
+			return nil, fmt.Errorf("agency of experts: %w", err)
+		}
+		own, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return nil, fmt.Errorf("agency of experts: %w", err)
+		}
+		for id := range people {
+			if !slices.Contains(own, id) {
+				delete(people, id)
+			}
+		}
 	}
 	list := make([]Expert, 0, len(people))
 	for _, e := range people {

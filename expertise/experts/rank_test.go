@@ -96,7 +96,7 @@ func (w *world) page(owner, topic, space int64) {
 
 func (w *world) rank(readable ...int64) []Expert {
 	w.t.Helper()
-	list, err := New(db.Pool).Rank(w.ctx, []int64{w.topic, w.sub}, readable, 20)
+	list, err := New(db.Pool).Rank(w.ctx, []int64{w.topic, w.sub}, readable, 0, 20)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -180,5 +180,32 @@ func TestWithdrawingConsentChangesTheNextResult(t *testing.T) {
 	preview, err := New(db.Pool).DerivedTopics(w.ctx, p)
 	if err != nil || len(preview) != 1 || !preview[0].Hidden {
 		t.Fatalf("preview: %+v %v", preview, err)
+	}
+}
+
+// A searcher finds the people of their own agency, whose profiles they may
+// open; admins, who see every profile, find everyone.
+func TestExpertsComeFromTheSearchersAgency(t *testing.T) {
+	w := newWorld(t)
+	here := w.person("Hier Kundig", false)
+	w.skill(here, w.topic, "expert", time.Now())
+	var other int64
+	w.one(`INSERT INTO agencies (slug, name) VALUES ($1, 'Andere Behörde') RETURNING id`, &other, w.name("ag"))
+	there := w.person("Dort Kundig", false)
+	w.exec(`UPDATE accounts SET agency_id = $2 WHERE id = $1`, there, other)
+	w.skill(there, w.topic, "expert", time.Now())
+
+	rank := func(agency int64) string {
+		list, err := New(db.Pool).Rank(w.ctx, []int64{w.topic}, nil, agency, 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return names(list)
+	}
+	if got := rank(w.agency); got != "Hier Kundig" {
+		t.Errorf("the agency's own search: %q", got)
+	}
+	if got := rank(0); got != "Dort Kundig, Hier Kundig" && got != "Hier Kundig, Dort Kundig" {
+		t.Errorf("an admin's search: %q", got)
 	}
 }
