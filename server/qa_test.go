@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -202,4 +204,31 @@ func urlValues(kv ...string) url.Values {
 		v.Set(kv[i], kv[i+1])
 	}
 	return v
+}
+
+// A question the form refuses comes back with everything typed and the
+// reason in words; nothing is saved.
+func TestAskFormKeepsWhatWasTyped(t *testing.T) {
+	asker := makePerson(t, makeAgency(t), false)
+	sp := makeSpace(t, asker, policies.Organisation, policies.RoleMember)
+	b := newBrowser(t, startServer(t))
+	b.signIn(asker.Email, asker.Password)
+	b.get("/fragen/neu")
+	body := "Die Details, die niemand zweimal tippen möchte."
+	resp, page := b.post("/fragen/neu", "/fragen", url.Values{
+		"title": {"Kurz"}, "body": {body}, "topics": {"Reisekosten"}, "space": {strconv.FormatInt(sp.ID, 10)}, "action": {"ask"},
+	})
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("a four-letter title: %d", resp.StatusCode)
+	}
+	for _, want := range []string{body, `value="Kurz"`, `value="Reisekosten"`, `aria-invalid="true"`, "Bitte korrigieren Sie"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the refilled form lacks %q", want)
+		}
+	}
+	var n int
+	testDB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM questions WHERE author_id = $1`, asker.ID).Scan(&n)
+	if n != 0 {
+		t.Fatalf("%d questions saved from a refused form", n)
+	}
 }
