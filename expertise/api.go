@@ -13,7 +13,8 @@ import (
 
 type personJSON struct {
 	Person
-	URL string `json:"url"`
+	URL      string `json:"url"`
+	PhotoURL string `json:"photo_url"` // "" without a photo
 }
 
 // apiList pages through the directory of the viewer's agency, by name.
@@ -41,7 +42,7 @@ func (e *Expertise) apiList(c *gin.Context) {
 		if p.UnitPath == nil {
 			p.UnitPath = []string{}
 		}
-		out[i] = personJSON{p, PersonURL(p.Handle)}
+		out[i] = personJSON{p, PersonURL(p.Handle), p.PhotoURL()}
 	}
 	c.JSON(http.StatusOK, gin.H{"people": out, "next_cursor": next})
 }

@@ -152,6 +152,7 @@ func TestPhotoIsReencodedWithoutMetadata(t *testing.T) {
 	expect(t, do(r, ana, "GET", "/personen/"+ana.Handle, nil), http.StatusOK, `src="`+src+`" alt=""`)
 	expect(t, do(r, ana, "GET", "/personen", nil), http.StatusOK, `src="`+src+`"`)
 	expect(t, do(r, ana, "GET", "/api/v1/people/"+ana.Handle, nil), http.StatusOK, `"photo_url":"`+p.PhotoURL+`"`)
+	expect(t, do(r, ana, "GET", "/api/v1/people", nil), http.StatusOK, `"photo_url":"`+p.PhotoURL+`"`)
 
 	// Removed: gone everywhere, and nothing is shown in its place.
 	expect(t, do(r, ana, "POST", "/profil/foto/entfernen", url.Values{}), http.StatusSeeOther)
@@ -163,6 +164,7 @@ func TestPhotoIsReencodedWithoutMetadata(t *testing.T) {
 	expect(t, w, http.StatusOK)
 	lacks(t, w, "<img")
 	expect(t, do(r, ana, "GET", "/api/v1/people/"+ana.Handle, nil), http.StatusOK, `"photo_url":""`)
+	lacks(t, do(r, ana, "GET", "/api/v1/people", nil), "/foto?v=")
 	expect(t, do(r, ana, "GET", "/profil", nil), http.StatusOK, "kein Foto hinterlegt")
 }
 
