@@ -12,6 +12,7 @@ import (
 	"strconv"
 
 	"github.com/gin-gonic/gin"
+	"github.com/rwcarlsen/goexif/exif"
 	"golang.org/x/image/draw"
 
 	"github.com/fachnetz/fachnetz/frontend"
@@ -38,9 +39,9 @@ func PhotoURL(handle string, v int64) string {
 }
 
 // preparePhoto checks that data is a JPEG or PNG image, scales it down to
-// at most photoSide × photoSide pixels and encodes it anew as JPEG. Only
-// pixels survive: no EXIF (camera, GPS position), comments or other
-// metadata of the upload.
+// at most photoSide × photoSide pixels, turns it upright and encodes it
+// anew as JPEG. Only pixels survive: no EXIF (camera, GPS position),
+// comments or other metadata of the upload.
 func preparePhoto(data []byte) ([]byte, error) {
 	if len(data) == 0 {
 		return nil, errs.E(errs.Invalid, "expertise.photo.missing").OnField("photo")
@@ -85,10 +86,56 @@ func preparePhoto(data []byte) ([]byte, error) {
 	draw.Draw(dst, dst.Bounds(), image.White, image.Point{}, draw.Src)
 	draw.CatmullRom.Scale(dst, dst.Bounds(), src, b, draw.Over, nil)
 	var out bytes.Buffer
-	if err := jpeg.Encode(&out, dst, &jpeg.Options{Quality: photoQuality}); err != nil {
+	if err := jpeg.Encode(&out, upright(dst, data), &jpeg.Options{Quality: photoQuality}); err != nil {
 		return nil, err
 	}
 	return out.Bytes(), nil
+}
+
+// upright turns a (scaled) camera picture the way the upload's EXIF
+// orientation says. Phones store portraits as landscape pixels with that
+// tag, and the tag goes with the rest of the metadata.
+func upright(img *image.RGBA, upload []byte) image.Image {
+	x, err := exif.Decode(bytes.NewReader(upload))
+	if err != nil {
+		return img
+	}
+	tag, err := x.Get(exif.Orientation)
+	if err != nil {
+		return img
+	}
+	o, err := tag.Int(0)
+	if err != nil || o < 2 || o > 8 {
+		return img
+	}
+	w, h := img.Bounds().Dx(), img.Bounds().Dy()
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	if o >= 5 { // the four that turn by a quarter swap the sides
+		dst = image.NewRGBA(image.Rect(0, 0, h, w))
+	}
+	for y := range h {
+		for x := range w {
+			var dx, dy int
+			switch o {
+			case 2: // mirrored
+				dx, dy = w-1-x, y
+			case 3: // turned by 180°
+				dx, dy = w-1-x, h-1-y
+			case 4: // flipped
+				dx, dy = x, h-1-y
+			case 5: // mirrored along the diagonal
+				dx, dy = y, x
+			case 6: // to be turned clockwise
+				dx, dy = h-1-y, x
+			case 7: // mirrored along the other diagonal
+				dx, dy = h-1-y, w-1-x
+			case 8: // to be turned counter-clockwise
+				dx, dy = y, w-1-x
+			}
+			dst.SetRGBA(dx, dy, img.RGBAAt(x, y))
+		}
+	}
+	return dst
 }
 
 // SetPhoto replaces a person's photo with the prepared upload.

@@ -203,3 +203,53 @@ func TestPhotoFollowsProfileVisibility(t *testing.T) {
 	expect(t, do(r, bea, "GET", photoURL, nil), http.StatusOK)
 	expect(t, do(r, colleague, "GET", "/personen/nobody-here/foto", nil), http.StatusNotFound)
 }
+
+// A phone's portrait is stored as landscape pixels with an EXIF
+// orientation; the stored photo stands upright without the tag.
+func TestPhotoIsTurnedUpright(t *testing.T) {
+	// 300×100, red above and blue below; orientation 6 says "turn
+	// clockwise", which puts the top (red) on the right.
+	img := image.NewRGBA(image.Rect(0, 0, 300, 100))
+	for y := range 100 {
+		for x := range 300 {
+			c := color.RGBA{220, 0, 0, 255}
+			if y >= 50 {
+				c = color.RGBA{0, 0, 220, 255}
+			}
+			img.SetRGBA(x, y, c)
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	// EXIF: a big-endian TIFF header and one IFD with one entry,
+	// Orientation (0x0112), SHORT, count 1, value 6.
+	tiff := []byte("MM\x00\x2a\x00\x00\x00\x08")
+	tiff = append(tiff, 0x00, 0x01, 0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0x06, 0x00, 0x00)
+	tiff = append(tiff, 0x00, 0x00, 0x00, 0x00)
+	payload := append([]byte("Exif\x00\x00"), tiff...)
+	seg := append([]byte{0xFF, 0xE1}, binary.BigEndian.AppendUint16(nil, uint16(len(payload)+2))...)
+	seg = append(seg, payload...)
+	data := append(append(append([]byte{}, buf.Bytes()[:2]...), seg...), buf.Bytes()[2:]...)
+
+	out, err := preparePhoto(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := jpeg.Decode(bytes.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := got.Bounds(); b.Dx() != 100 || b.Dy() != 300 {
+		t.Fatalf("stored %d×%d, want the portrait 100×300", b.Dx(), b.Dy())
+	}
+	right, _, _, _ := got.At(90, 150).RGBA()
+	_, _, left, _ := got.At(10, 150).RGBA()
+	if right>>8 < 150 || left>>8 < 150 {
+		t.Fatalf("not turned clockwise: right red %d, left blue %d", right>>8, left>>8)
+	}
+	if bytes.Contains(out, []byte("Exif")) {
+		t.Fatal("the orientation tag survived")
+	}
+}
