@@ -111,7 +111,7 @@ func TestPrivateQuestionsStayPrivate(t *testing.T) {
 	if _, out := api(t, http.MethodGet, base+"/api/v1/questions", outsider.Token, ""); strings.Contains(fmt.Sprint(out), "Vertrauliche") {
 		t.Error("API list shows the question to the outsider")
 	}
-	eventually(t, 2*time.Second, "the member finds the question", func() bool {
+	eventually(t, 10*time.Second, "the member finds the question", func() bool {
 		ids, _ := searchIDs(t, base, member.Token, "Umorganisation")
 		return len(ids) == 1
 	})

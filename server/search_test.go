@@ -104,14 +104,18 @@ func TestSearchFollowsPageChangesAndAccess(t *testing.T) {
 		}
 		return false
 	}
-	took := eventually(t, time.Second, "a saved page is found", func() bool { return has(member.Token, "Förderung") })
+	// The bound only catches a change that never arrives: how fast it
+	// arrives is logged here and measured by the benchmarks, as a busy
+	// test machine (go test runs packages side by side) may take longer.
+	took := eventually(t, 10*time.Second, "a saved page is found", func() bool { return has(member.Token, "Förderung") })
 	t.Logf("saved page found after %s", took)
 
 	putPage(t, base, member.Token, sp.Slug, "zuwendung", "Jetzt geht es um den Verwendungsnachweis.", 1)
-	eventually(t, time.Second, "the edited text is found", func() bool { return has(member.Token, "Verwendungsnachweis") })
+	took = eventually(t, 10*time.Second, "the edited text is found", func() bool { return has(member.Token, "Verwendungsnachweis") })
 	if has(member.Token, "Förderung") {
 		t.Error("the old text is still found after the edit")
 	}
+	t.Logf("edited text found after %s", took)
 	if !has(outsider.Token, "Verwendungsnachweis") {
 		t.Error("a colleague of the agency does not find the organisation's page")
 	}
@@ -134,7 +138,8 @@ func TestSearchFollowsPageChangesAndAccess(t *testing.T) {
 	if status, _ := api(t, http.MethodDelete, base+"/api/v1/spaces/"+sp.Slug+"/pages/zuwendung", member.Token, ""); status != http.StatusNoContent {
 		t.Fatalf("delete: %d", status)
 	}
-	eventually(t, time.Second, "a deleted page is gone", func() bool { return !has(member.Token, "Verwendungsnachweis") })
+	took = eventually(t, 10*time.Second, "a deleted page is gone", func() bool { return !has(member.Token, "Verwendungsnachweis") })
+	t.Logf("deleted page gone after %s", took)
 }
 
 func TestSearchOnlyShowsReadableSpaces(t *testing.T) {
@@ -249,7 +254,7 @@ func TestSearchSurvivesAMeilisearchOutage(t *testing.T) {
 	base := searchServer(t, map[string]string{"FACHNETZ_MEILI_URL": "http://" + px.ln.Addr().String()})
 	putPage(t, base, p.Token, sp.Slug, "vor-dem-ausfall", "Dieser Text über Beschaffung war vorher da.", 0)
 	warmUp(t, base, p.Token, sp.Slug)
-	eventually(t, 2*time.Second, "indexed before the outage", func() bool { ids, _ := searchIDs(t, base, p.Token, "Beschaffung"); return len(ids) == 1 })
+	eventually(t, 10*time.Second, "indexed before the outage", func() bool { ids, _ := searchIDs(t, base, p.Token, "Beschaffung"); return len(ids) == 1 })
 
 	px.cut()
 	for i := range 5 {
