@@ -223,3 +223,21 @@ func TestSessionCookieFlags(t *testing.T) {
 		}
 	}
 }
+
+// Another site can send Accept: application/json with a form; that must
+// not let a forged sign-in (into the attacker's account) skip the token.
+func TestAnonymousFormWithJSONAcceptStillNeedsTheToken(t *testing.T) {
+	p := makePerson(t, makeAgency(t), false)
+	base := startServer(t)
+	b := newBrowser(t, base)
+	form := url.Values{"email": {p.Email}, "password": {p.Password}}
+	req, _ := http.NewRequest(http.MethodPost, base+"/anmelden", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	if resp, _ := b.do(req); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("forged sign-in: %d", resp.StatusCode)
+	}
+	if b.cookie("fachnetz_session") != "" || b.cookie("__Host-fachnetz_session") != "" {
+		t.Fatal("the forged sign-in started a session")
+	}
+}

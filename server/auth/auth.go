@@ -145,8 +145,9 @@ func (a *Auth) Authenticate() gin.HandlerFunc {
 		}
 		web.SetCSRFToken(c, csrf)
 		// An anonymous API call carries no authority a forged request could
-		// abuse; it gets its 401 from RequireSignIn instead.
-		anonymousAPI := web.ViewerOf(c) == nil && web.WantsJSON(c)
+		// abuse; it gets its 401 from RequireSignIn instead. The path
+		// decides, never the Accept header, which another site may set.
+		anonymousAPI := web.ViewerOf(c) == nil && strings.HasPrefix(c.Request.URL.Path, "/api/")
 		if !safeMethod(c.Request.Method) && !anonymousAPI {
 			sent := c.GetHeader("X-CSRF-Token")
 			if sent == "" {
