@@ -65,23 +65,27 @@ func (s *Stats) week() string {
 	return y.AddDate(0, 0, -offset).Format(time.DateOnly)
 }
 
+// itemTitle is the title and address of a page, question or topic as
+// they are now, and only when the item lies in a space the viewer may read
+// now (the parameter named by readable): a page moved into a private space
+// since it was read must not show under its old space.
+func itemTitle(readable string) string {
+	return `CASE w.kind
+		WHEN 'page' THEN (SELECT p.title || '|/bereiche/' || sp.slug || '/seiten/' || p.slug FROM pages p JOIN spaces sp ON sp.id = p.space_id
+			WHERE p.id::text = w.item AND p.space_id = ANY(` + readable + `))
+		WHEN 'question' THEN (SELECT q.title || '|/fragen/' || q.id FROM questions q WHERE q.id::text = w.item AND q.space_id = ANY(` + readable + `))
+		WHEN 'topic' THEN (SELECT t.name || '|/themen/' || t.slug FROM topics t WHERE t.id::text = w.item) END`
+}
+
 // Trending lists the most read items of a kind this week in a scope, only
 // items with at least k people and, for pages and questions, only from
 // spaces the viewer may read.
 func (s *Stats) Trending(ctx context.Context, scope, kind string, readable []int64, limit int) ([]Figure, error) {
-	var title string
-	switch kind {
-	case Page:
-		title = `(SELECT p.title || '|/bereiche/' || sp.slug || '/seiten/' || p.slug FROM pages p JOIN spaces sp ON sp.id = p.space_id WHERE p.id::text = w.item)`
-	case Question:
-		title = `(SELECT q.title || '|/fragen/' || q.id FROM questions q WHERE q.id::text = w.item)`
-	case Topic:
-		title = `(SELECT t.name || '|/themen/' || t.slug FROM topics t WHERE t.id::text = w.item)`
-	default:
+	if kind != Page && kind != Question && kind != Topic {
 		return nil, fmt.Errorf("trending: unknown kind %q", kind)
 	}
-	return s.figures(ctx, `SELECT w.kind, w.item, `+title+`, w.people FROM stats_weekly w
-		WHERE w.week = $1 AND w.scope = $2 AND w.kind = $3 AND w.people >= $4 AND (w.space_id IS NULL OR w.space_id = ANY($5))
+	return s.figures(ctx, `SELECT w.kind, w.item, x.title, w.people FROM stats_weekly w, LATERAL (SELECT `+itemTitle("$5")+` AS title) x
+		WHERE w.week = $1 AND w.scope = $2 AND w.kind = $3 AND w.people >= $4 AND x.title IS NOT NULL
 		ORDER BY w.people DESC, w.item LIMIT $6`, s.week(), scope, kind, s.k, readable, limit)
 }
 
@@ -162,12 +166,9 @@ func (s *Stats) OverdueByDemand(ctx context.Context, scope string, readable []in
 // TrendingInTopics lists the most read pages and questions of the week on
 // the topics given, released by the same rules as Trending.
 func (s *Stats) TrendingInTopics(ctx context.Context, scope string, topicIDs, readable []int64, limit int) ([]Figure, error) {
-	return s.figures(ctx, `SELECT w.kind, w.item,
-			CASE w.kind WHEN 'page' THEN (SELECT p.title || '|/bereiche/' || sp.slug || '/seiten/' || p.slug FROM pages p JOIN spaces sp ON sp.id = p.space_id WHERE p.id::text = w.item)
-			            ELSE (SELECT q.title || '|/fragen/' || q.id FROM questions q WHERE q.id::text = w.item) END,
-			w.people
-		FROM stats_weekly w
-		WHERE w.week = $1 AND w.scope = $2 AND w.people >= $3 AND w.space_id = ANY($4)
+	return s.figures(ctx, `SELECT w.kind, w.item, x.title, w.people
+		FROM stats_weekly w, LATERAL (SELECT `+itemTitle("$4")+` AS title) x
+		WHERE w.week = $1 AND w.scope = $2 AND w.people >= $3 AND x.title IS NOT NULL
 		  AND ((w.kind = 'page' AND EXISTS (SELECT 1 FROM page_topics t WHERE t.page_id::text = w.item AND t.topic_id = ANY($5)))
 		    OR (w.kind = 'question' AND EXISTS (SELECT 1 FROM question_topics t WHERE t.question_id::text = w.item AND t.topic_id = ANY($5))))
 		ORDER BY w.people DESC, w.item LIMIT $6`, s.week(), scope, s.k, readable, topicIDs, limit)

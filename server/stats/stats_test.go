@@ -244,3 +244,26 @@ func TestSpaceScopeNeedsTenReaders(t *testing.T) {
 		t.Fatalf("a non-member sees the space's figures: %s", titles(got))
 	}
 }
+
+// A page moved into a private space after it was read shows only to
+// those who may read it where it is now.
+func TestMovedPageShowsOnlyWhereItIsNow(t *testing.T) {
+	day := time.Date(2026, 10, 14, 10, 0, 0, 0, time.UTC)
+	s, now := clock(t, day)
+	w := newWorld(t)
+	for person := int64(1); person <= 5; person++ {
+		w.view(s, 9300+person, w.openPage, w.open)
+	}
+	*now = day.AddDate(0, 0, 1)
+	if err := s.Aggregate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	exec(t, `UPDATE pages SET space_id = $2 WHERE id = $1`, w.openPage, w.private)
+	scope := Scope(w.agency)
+	if got, _ := s.Trending(ctx, scope, Page, []int64{w.open}, 10); len(got) != 0 {
+		t.Fatalf("a reader of the old space sees %s", titles(got))
+	}
+	if got, _ := s.Trending(ctx, scope, Page, []int64{w.open, w.private}, 10); titles(got) != "Offene Seite 5–10" {
+		t.Fatalf("a member of the new space: %q", titles(got))
+	}
+}
