@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -265,4 +266,38 @@ func TestReviewQueue(t *testing.T) {
 	if _, body := r.get("/bereiche/" + sp.Slug + "/seiten/alt"); strings.Contains(body, "möglicherweise veraltet") {
 		t.Fatal("the notice stayed after the review")
 	}
+}
+
+// A PUT that leaves fields out changes only what it sends: the topics,
+// the owner (even one disabled since), the template flag and the text stay.
+func TestAPIPutKeepsWhatItDoesNotSend(t *testing.T) {
+	agency := makeAgency(t)
+	author, owner := makePerson(t, agency, false), makePerson(t, agency, false)
+	sp := makeSpace(t, author, policies.Organisation, policies.RoleMember)
+	base := startServer(t)
+	addr := base + "/api/v1/spaces/" + sp.Slug + "/pages/haushaltsplan"
+	status, _ := api(t, http.MethodPut, addr, author.Token, fmt.Sprintf(
+		`{"title":"Haushaltsplan","body":"Der Plan.","topics":["Haushalt"],"owner":%q,"is_template":true}`, owner.Handle))
+	if status != http.StatusCreated {
+		t.Fatalf("create: %d", status)
+	}
+	check := func(step string, out map[string]any, body string) {
+		t.Helper()
+		topics, _ := out["topics"].([]any)
+		if len(topics) != 1 || topics[0].(map[string]any)["name"] != "Haushalt" || out["owner"] != owner.DisplayName ||
+			out["is_template"] != true || out["body"] != body {
+			t.Fatalf("%s: %v", step, out)
+		}
+	}
+	status, out := api(t, http.MethodPut, addr, author.Token, `{"body":"Der neue Plan.","base_revision":1}`)
+	if status != http.StatusOK {
+		t.Fatalf("body only: %d %v", status, out)
+	}
+	check("body only", out, "Der neue Plan.")
+	testDB.Pool.Exec(context.Background(), `UPDATE accounts SET disabled_at = now() WHERE id = $1`, owner.ID)
+	status, out = api(t, http.MethodPut, addr, author.Token, `{"title":"Haushaltsplan 2027","base_revision":2}`)
+	if status != http.StatusOK {
+		t.Fatalf("title only, owner disabled: %d %v", status, out)
+	}
+	check("title only", out, "Der neue Plan.")
 }

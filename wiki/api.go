@@ -68,16 +68,18 @@ func (wk *Wiki) apiGet(c *gin.Context) {
 
 // pagePut creates or updates a page. base_revision is required for an
 // update: it is the revision the client's text is based on.
+// pagePut is the body of a PUT; on an existing page, absent fields keep
+// their values (pointers tell absent from empty).
 type pagePut struct {
-	Title              string   `json:"title"`
-	Body               string   `json:"body"`
-	Message            string   `json:"message"`
-	BaseRevision       *int     `json:"base_revision"`
-	Parent             string   `json:"parent"`
-	Topics             []string `json:"topics"`
-	Owner              string   `json:"owner"`
-	ReviewIntervalDays *int     `json:"review_interval_days"`
-	IsTemplate         bool     `json:"is_template"`
+	Title              string    `json:"title"`
+	Body               *string   `json:"body"`
+	Message            string    `json:"message"`
+	BaseRevision       *int      `json:"base_revision"`
+	Parent             string    `json:"parent"`
+	Topics             *[]string `json:"topics"`
+	Owner              *string   `json:"owner"`
+	ReviewIntervalDays *int      `json:"review_interval_days"`
+	IsTemplate         *bool     `json:"is_template"`
 }
 
 // apiPut answers 201 for a new page, 200 for a new revision, and 409 with
@@ -95,14 +97,28 @@ func (wk *Wiki) apiPut(c *gin.Context) {
 		return
 	}
 	creating := err != nil
-	in := input{Title: strings.TrimSpace(body.Title), Body: body.Body, Message: body.Message, Owner: body.Owner,
-		Topics: strings.Join(body.Topics, ","), Template: body.IsTemplate, Interval: 365}
+	in := input{Interval: 365}
 	if !creating {
-		in.Interval = existing.ReviewIntervalDays
-		in.ParentID = existing.ParentID
-		if in.Title == "" {
-			in.Title = existing.Title
+		if in, err = wk.inputOf(ctx, existing); err != nil {
+			wk.web.Fail(c, err)
+			return
 		}
+	}
+	in.Message = body.Message
+	if t := strings.TrimSpace(body.Title); t != "" {
+		in.Title = t
+	}
+	if body.Body != nil {
+		in.Body = *body.Body
+	}
+	if body.Topics != nil {
+		in.Topics = strings.Join(*body.Topics, ",")
+	}
+	if body.Owner != nil {
+		in.Owner = *body.Owner
+	}
+	if body.IsTemplate != nil {
+		in.Template = *body.IsTemplate
 	}
 	if body.ReviewIntervalDays != nil {
 		in.Interval = *body.ReviewIntervalDays

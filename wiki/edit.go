@@ -117,7 +117,7 @@ func (wk *Wiki) draft(ctx context.Context, c *gin.Context, space policies.Space,
 	viewer := web.ViewerOf(c)
 	d.OwnerID = &viewer.ID
 	if in.Owner != "" {
-		id, err := wk.store.AccountByHandle(ctx, strings.TrimPrefix(in.Owner, "@"))
+		id, err := wk.ownerID(ctx, strings.TrimPrefix(in.Owner, "@"), self)
 		if err != nil {
 			problems = append(problems, errs.E(errs.Invalid, "wiki.owner_unknown", "Handle", in.Owner).OnField("owner"))
 		}
@@ -242,6 +242,24 @@ func (wk *Wiki) failForm(c *gin.Context, form *frontend.Form, problems []*errs.E
 	}
 }
 
+// ownerID finds the account a page is to belong to: an active one, or the
+// page's present owner even when disabled since, so that editing a page
+// does not require finding it a new owner first.
+func (wk *Wiki) ownerID(ctx context.Context, handle string, page int64) (int64, error) {
+	id, err := wk.store.AccountByHandle(ctx, handle)
+	if err == nil || page == 0 {
+		return id, err
+	}
+	p, perr := wk.store.PageByID(ctx, page)
+	if perr != nil || p.OwnerID == nil {
+		return 0, err
+	}
+	if current, herr := wk.store.HandleOf(ctx, *p.OwnerID); herr != nil || !strings.EqualFold(current, handle) {
+		return 0, err
+	}
+	return *p.OwnerID, nil
+}
+
 func statusOf(problems []*errs.Error) int {
 	if len(problems) > 0 {
 		return web.Status(problems[0].Code)
@@ -250,11 +268,20 @@ func statusOf(problems []*errs.Error) int {
 }
 
 func (wk *Wiki) editForm(c *gin.Context) {
-	ctx, space, p := c.Request.Context(), policies.SpaceOf(c), pageOf(c)
-	topics, err := wk.store.Topics(ctx, p.ID)
+	space, p := policies.SpaceOf(c), pageOf(c)
+	in, err := wk.inputOf(c.Request.Context(), p)
 	if err != nil {
 		wk.web.Fail(c, err)
 		return
+	}
+	wk.renderEditor(c, http.StatusOK, editPage{Space: space, Page: &p, Form: in.form(), Base: p.Revision})
+}
+
+// inputOf is a page as the editor shows it: what a change starts from.
+func (wk *Wiki) inputOf(ctx context.Context, p Page) (input, error) {
+	topics, err := wk.store.Topics(ctx, p.ID)
+	if err != nil {
+		return input{}, err
 	}
 	names := make([]string, len(topics))
 	for i, t := range topics {
@@ -262,11 +289,12 @@ func (wk *Wiki) editForm(c *gin.Context) {
 	}
 	owner := ""
 	if p.OwnerID != nil {
-		owner, _ = wk.store.HandleOf(ctx, *p.OwnerID)
+		if owner, err = wk.store.HandleOf(ctx, *p.OwnerID); err != nil {
+			return input{}, err
+		}
 	}
-	in := input{Title: p.Title, Body: p.Body, Topics: strings.Join(names, ", "), Owner: owner,
-		ParentID: p.ParentID, Interval: p.ReviewIntervalDays, Template: p.IsTemplate}
-	wk.renderEditor(c, http.StatusOK, editPage{Space: space, Page: &p, Form: in.form(), Base: p.Revision})
+	return input{Title: p.Title, Body: p.Body, Topics: strings.Join(names, ", "), Owner: owner,
+		ParentID: p.ParentID, Interval: p.ReviewIntervalDays, Template: p.IsTemplate}, nil
 }
 
 // save stores an edit. When someone else saved since the editor was
