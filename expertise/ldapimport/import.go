@@ -325,11 +325,13 @@ func update(ctx context.Context, tx pgx.Tx, k *known, p person, mail string, uni
 	}
 	if accountChanged {
 		// Someone who comes back is enabled again, but only if the import
-		// disabled them (left): an account an admin disabled stays so.
+		// disabled them: marking as left sets disabled_at and left_at in
+		// one transaction, so the two are equal exactly then. An account
+		// an admin disabled stays so.
 		if _, err := tx.Exec(ctx, `
-			UPDATE accounts SET email = $2, display_name = $3,
-			       disabled_at = CASE WHEN $4 THEN NULL ELSE disabled_at END
-			WHERE id = $1`, k.ID, mail, p.name, k.Left); err != nil {
+			UPDATE accounts a SET email = $2, display_name = $3,
+			       disabled_at = CASE WHEN $4 AND a.disabled_at = p.left_at THEN NULL ELSE a.disabled_at END
+			FROM profiles p WHERE p.account_id = a.id AND a.id = $1`, k.ID, mail, p.name, k.Left); err != nil {
 			return false, fmt.Errorf("update account of %s: %w", p.dn, err)
 		}
 	}

@@ -469,6 +469,25 @@ func TestImport(t *testing.T) {
 	if left, disabled, _ := leftAt(); left != nil || disabled != nil {
 		t.Errorf("returned person: left_at %v, disabled_at %v", left, disabled)
 	}
+
+	// An admin disables the person; they leave and come back: they stay
+	// disabled, since the import did not disable them.
+	if _, err := db.Pool.Exec(ctx, `UPDATE accounts SET disabled_at = now() WHERE id = $1`, removedID); err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.conn.Del(ldap.NewDelRequest(removed, nil)); err != nil {
+		t.Fatal(err)
+	}
+	if sum, err = Run(ctx, db.Pool, cfg); err != nil || sum.Left != 1 {
+		t.Fatalf("fifth run: %s %v", sum, err)
+	}
+	tr.person(o.units["21"], parts[0], parts[1], "Sachbearbeitung", o.people["21"][0])
+	if sum, err = Run(ctx, db.Pool, cfg); err != nil || sum.Updated != 1 {
+		t.Fatalf("sixth run: %s %v", sum, err)
+	}
+	if left, disabled, _ := leftAt(); left != nil || disabled == nil {
+		t.Errorf("returned person an admin had disabled: left_at %v, disabled_at %v", left, disabled)
+	}
 }
 
 // A filter that finds nobody must not mark everyone as left.
