@@ -197,10 +197,6 @@ func foldSQL(col string) string {
 	return `replace(replace(replace(replace(lower(` + col + `), 'ä', 'ae'), 'ö', 'oe'), 'ü', 'ue'), 'ß', 'ss')`
 }
 
-func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
-
 // Directory lists listed people matching f, by name, one more than
 // f.Limit so that the caller knows whether there is a next page.
 func (s *Store) Directory(ctx context.Context, f Filter) ([]Person, error) {
@@ -214,7 +210,7 @@ func (s *Store) Directory(ctx context.Context, f Filter) ([]Person, error) {
 		where = append(where, "a.agency_id = "+arg(f.AgencyID))
 	}
 	if f.Name != "" {
-		n := likeEscape(f.Name)
+		n := postgres.LikeEscape(f.Name)
 		where = append(where, "(' ' || "+foldSQL("a.display_name")+") LIKE "+arg("% "+n+"%")+" OR a.handle::text LIKE "+arg(n+"%"))
 		where[len(where)-1] = "(" + where[len(where)-1] + ")"
 	}

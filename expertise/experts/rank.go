@@ -11,12 +11,13 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
 	"sort"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // Weights and limits of the ranking. A declared expert outranks a person
@@ -84,7 +85,8 @@ func (r *Ranker) Rank(ctx context.Context, topicIDs, readable []int64, agencyID 
 	rows, err := r.pool.Query(ctx, `SELECT s.account_id, t.name, s.level, s.confirmed_at
 		FROM profile_skills s JOIN topics t ON t.id = s.topic_id
 		JOIN accounts a ON a.id = s.account_id JOIN profiles p ON p.account_id = a.id
-		WHERE s.topic_id = ANY($1) AND a.disabled_at IS NULL AND NOT p.hidden AND p.left_at IS NULL`, topicIDs)
+		WHERE s.topic_id = ANY($1) AND a.disabled_at IS NULL AND NOT p.hidden AND p.left_at IS NULL
+		  AND ($2::bigint = 0 OR a.agency_id = $2)`, topicIDs, agencyID)
 	if err != nil {
 		return nil, fmt.Errorf("declared skills: %w", err)
 	}
@@ -101,7 +103,7 @@ func (r *Ranker) Rank(ctx context.Context, topicIDs, readable []int64, agencyID 
 	}
 	// Derived evidence only of people who opted in, never for topics they
 	// hid, and only from content the searcher may read.
-	derived, err := r.derived(ctx, topicIDs, readable, 0)
+	derived, err := r.derived(ctx, topicIDs, readable, 0, agencyID)
 	if err != nil {
 		return nil, err
 	}
@@ -112,25 +114,6 @@ func (r *Ranker) Rank(ctx context.Context, topicIDs, readable []int64, agencyID 
 	}
 	for id, w := range evidence {
 		people[id].score += math.Min(w, evidenceCap)
-	}
-	if agencyID != 0 && len(people) > 0 {
-		ids := make([]int64, 0, len(people))
-		for id := range people {
-			ids = append(ids, id)
-		}
-		rows, err := r.pool.Query(ctx, `SELECT id FROM accounts WHERE id = ANY($1) AND agency_id = $2`, ids, agencyID)
-		if err != nil {
-			return nil, fmt.Errorf("agency of experts: %w", err)
-		}
-		own, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-		if err != nil {
-			return nil, fmt.Errorf("agency of experts: %w", err)
-		}
-		for id := range people {
-			if !slices.Contains(own, id) {
-				delete(people, id)
-			}
-		}
 	}
 	list := make([]Expert, 0, len(people))
 	for _, e := range people {
@@ -155,13 +138,15 @@ type derivedRow struct {
 }
 
 // derived gathers the evidence of consenting people (or of one person,
-// when account is not 0, for their own preview, consent or not).
-func (r *Ranker) derived(ctx context.Context, topicIDs, readable []int64, account int64) ([]derivedRow, error) {
+// when account is not 0, for their own preview, consent or not), of one
+// agency unless agencyID is 0.
+func (r *Ranker) derived(ctx context.Context, topicIDs, readable []int64, account, agencyID int64) ([]derivedRow, error) {
 	rows, err := r.pool.Query(ctx, `
 		WITH people AS (
 			SELECT a.id FROM accounts a JOIN profiles p ON p.account_id = a.id
 			WHERE a.disabled_at IS NULL AND p.left_at IS NULL
 			  AND (($3 = 0 AND p.derived_consent AND NOT p.hidden) OR a.id = $3)
+			  AND ($5::bigint = 0 OR a.agency_id = $5)
 		), items AS (
 			-- accepted answers and answers with a positive score
 			SELECT x.author_id AS account, qt.topic_id,
@@ -181,7 +166,7 @@ func (r *Ranker) derived(ctx context.Context, topicIDs, readable []int64, accoun
 		FROM items i JOIN people ON people.id = i.account JOIN topics t ON t.id = i.topic_id
 		WHERE i.topic_id = ANY($1)
 		  AND NOT EXISTS (SELECT 1 FROM hidden_derived_topics h WHERE h.account_id = i.account AND h.topic_id = i.topic_id)
-		GROUP BY i.account, t.name, i.kind`, topicIDs, readable, account, halfLifeMonths)
+		GROUP BY i.account, t.name, i.kind`, topicIDs, readable, account, halfLifeMonths, agencyID)
 	if err != nil {
 		return nil, fmt.Errorf("derived evidence: %w", err)
 	}
@@ -201,16 +186,29 @@ func (r *Ranker) derived(ctx context.Context, topicIDs, readable []int64, accoun
 
 // describe fills in name, position and unit.
 func (r *Ranker) describe(ctx context.Context, list []Expert) error {
-	for i := range list {
-		err := r.pool.QueryRow(ctx, `SELECT a.handle, a.display_name, p.position, coalesce(u.name, '')
-			FROM accounts a JOIN profiles p ON p.account_id = a.id LEFT JOIN org_units u ON u.id = p.org_unit_id
-			WHERE a.id = $1`, list[i].AccountID).Scan(&list[i].Handle, &list[i].Name, &list[i].Position, &list[i].Unit)
-		if err != nil {
-			return fmt.Errorf("describe expert: %w", err)
-		}
-		sort.Slice(list[i].Evidence, func(a, b int) bool { return order(list[i].Evidence[a]) < order(list[i].Evidence[b]) })
+	at := make(map[int64]int, len(list))
+	ids := make([]int64, len(list))
+	for i, e := range list {
+		at[e.AccountID], ids[i] = i, e.AccountID
+		sort.Slice(e.Evidence, func(a, b int) bool { return order(e.Evidence[a]) < order(e.Evidence[b]) })
 	}
-	return nil
+	rows, err := r.pool.Query(ctx, `SELECT a.id, a.handle, a.display_name, p.position, coalesce(u.name, '')
+		FROM accounts a JOIN profiles p ON p.account_id = a.id LEFT JOIN org_units u ON u.id = p.org_unit_id
+		WHERE a.id = ANY($1)`, ids)
+	if err != nil {
+		return fmt.Errorf("describe experts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var d Expert
+		if err := rows.Scan(&id, &d.Handle, &d.Name, &d.Position, &d.Unit); err != nil {
+			return fmt.Errorf("describe experts: %w", err)
+		}
+		e := &list[at[id]]
+		e.Handle, e.Name, e.Position, e.Unit = d.Handle, d.Name, d.Position, d.Unit
+	}
+	return rows.Err()
 }
 
 func order(e Evidence) string {
@@ -292,7 +290,7 @@ func (r *Ranker) preview(ctx context.Context, accountID int64, topicIDs []int64)
 	if err != nil {
 		return nil, err
 	}
-	list, err := r.derived(ctx, topicIDs, spaces, accountID)
+	list, err := r.derived(ctx, topicIDs, spaces, accountID, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -308,7 +306,7 @@ func (r *Ranker) TopicsFor(ctx context.Context, text string) ([]int64, []string,
 		), sub AS (
 			SELECT id FROM hit UNION SELECT t.id FROM topics t JOIN sub s ON t.parent_id = s.id
 		)
-		SELECT t.id, t.name, t.id IN (SELECT id FROM hit) FROM sub JOIN topics t ON t.id = sub.id`, text)
+		SELECT t.id, t.name, t.id IN (SELECT id FROM hit) FROM sub JOIN topics t ON t.id = sub.id`, postgres.LikeEscape(text))
 	if err != nil {
 		return nil, nil, fmt.Errorf("topics for %q: %w", text, err)
 	}
@@ -362,7 +360,7 @@ func (r *Ranker) Profile(ctx context.Context, accountID int64, readable []int64)
 	if err != nil {
 		return nil, err
 	}
-	list, err := r.derived(ctx, all, readable, accountID)
+	list, err := r.derived(ctx, all, readable, accountID, 0)
 	out := make([]Evidence, len(list))
 	for i, d := range list {
 		out[i] = d.Evidence

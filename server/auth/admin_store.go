@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // AccountFilter narrows the administration's account list. Query matches
@@ -21,7 +23,7 @@ type AccountFilter struct {
 // name, and how many match in all (for the page count).
 func (s *Store) SearchAccounts(ctx context.Context, f AccountFilter) ([]Account, int, error) {
 	// A typed % or _ means itself, not a wildcard.
-	pattern := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.TrimSpace(f.Query)) + "%"
+	pattern := "%" + postgres.LikeEscape(strings.TrimSpace(f.Query)) + "%"
 	var total int
 	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM accounts a
 		WHERE ($1 = 0 OR a.agency_id = $1)

@@ -63,6 +63,12 @@ func redact(err error) error {
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
+// LikeEscape makes a typed text match itself in LIKE and ILIKE patterns:
+// %, _ and \ are not wildcards then.
+func LikeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
 // Querier is what stores need: a pool or a transaction.
 type Querier interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)

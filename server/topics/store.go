@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -289,7 +288,7 @@ type Suggestion struct {
 // Suggest finds topics a name or synonym of which starts with the folded
 // prefix, names before synonyms, shorter first.
 func (st *Store) Suggest(ctx context.Context, foldedPrefix string, limit int) ([]Suggestion, error) {
-	pattern := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(foldedPrefix) + "%"
+	pattern := postgres.LikeEscape(foldedPrefix) + "%"
 	rows, _ := st.pool.Query(ctx, `SELECT id, slug, name, synonym FROM (
 			SELECT DISTINCT ON (t.id) t.id, t.slug::text AS slug, t.name,
 				CASE WHEN l.is_name THEN '' ELSE l.label::text END AS synonym, l.is_name
