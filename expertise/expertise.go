@@ -27,6 +27,7 @@ type DerivedTopic struct {
 	TopicID  int64
 	Name     string
 	Evidence any
+	Hidden   bool // the person hid it: it counts for nothing
 }
 
 // Deps are what the area needs from other parts, given by the wiring.

@@ -194,18 +194,13 @@ var flashes = map[string]string{
 	"sichtbarkeit": "expertise.saved.visibility", "einwilligung": "expertise.saved.consent", "abgeleitet": "expertise.saved.derived",
 }
 
-type derivedItem struct {
-	DerivedTopic
-	Hidden bool
-}
-
 type mePage struct {
 	Profile     Profile
 	Form        *frontend.Form
 	SkillForm   *frontend.Form
 	Units       []UnitOption
 	Levels      []string
-	Derived     []derivedItem
+	Derived     []DerivedTopic
 	ShowDerived bool
 	Flash       string
 	PhotoForm   *frontend.Form // the photo upload, with why it was refused
@@ -263,14 +258,7 @@ func (e *Expertise) renderMePage(c *gin.Context, status int, page mePage) {
 			e.web.Fail(c, err)
 			return
 		}
-		hidden, err := e.store.HiddenDerived(ctx, v.ID)
-		if err != nil {
-			e.web.Fail(c, err)
-			return
-		}
-		for _, t := range topics {
-			page.Derived = append(page.Derived, derivedItem{DerivedTopic: t, Hidden: hidden[t.TopicID]})
-		}
+		page.Derived = topics
 	}
 	e.web.Render(c, status, "expertise/me", e.web.T(c, "expertise.me.title"), page)
 }

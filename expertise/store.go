@@ -344,17 +344,6 @@ func (s *Store) Agencies(ctx context.Context) ([]Agency, error) {
 	return pgx.CollectRows(rows, pgx.RowToStructByName[Agency])
 }
 
-// HiddenDerived lists the topics a person hid from derived expertise.
-func (s *Store) HiddenDerived(ctx context.Context, accountID int64) (map[int64]bool, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT topic_id FROM hidden_derived_topics WHERE account_id = $1`, accountID)
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	out := make(map[int64]bool, len(ids))
-	for _, id := range ids {
-		out[id] = true
-	}
-	return out, err
-}
-
 // OrganisationSpace is the agency's organisation-wide space (the oldest
 // one that is not archived), the space people documents belong to; 0 and
 // "" when the agency has none.

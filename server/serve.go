@@ -261,7 +261,7 @@ func (s *Server) derivedTopics(ctx context.Context, accountID int64) ([]expertis
 	list, err := s.experts.Ranker.DerivedTopics(ctx, accountID)
 	out := make([]expertise.DerivedTopic, 0, len(list))
 	for _, d := range list {
-		out = append(out, expertise.DerivedTopic{TopicID: d.TopicID, Name: d.Name, Evidence: d.Evidence})
+		out = append(out, expertise.DerivedTopic{TopicID: d.TopicID, Name: d.Name, Evidence: d.Evidence, Hidden: d.Hidden})
 	}
 	return out, err
 }
