@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/fachnetz/fachnetz/frontend"
 	"github.com/fachnetz/fachnetz/policies"
@@ -118,14 +117,7 @@ func (b *Board) apiAsk(c *gin.Context) {
 		b.web.Fail(c, err)
 		return
 	}
-	id, err := b.store.Ask(ctx, NewQuestion{SpaceID: spaceID, Title: form.Values["title"], Body: in.Body, TopicIDs: topicIDs, AuthorID: v.ID},
-		func(tx pgx.Tx, id int64) error {
-			if err := b.watch(ctx, tx, v.ID, id); err != nil {
-				return err
-			}
-			return b.notify(ctx, tx, Event{Kind: "mention", ActorID: v.ID, SpaceID: spaceID, QuestionID: id, TopicIDs: topicIDs,
-				Title: form.Values["title"], URL: QuestionURL(id), Text: in.Body})
-		})
+	id, err := b.Ask(ctx, NewQuestion{SpaceID: spaceID, Title: form.Values["title"], Body: in.Body, TopicIDs: topicIDs, AuthorID: v.ID})
 	if err != nil {
 		b.web.Fail(c, err)
 		return

@@ -154,19 +154,24 @@ func (b *Board) ask(c *gin.Context) {
 		b.renderAsk(c, http.StatusUnprocessableEntity, askPage{Form: form})
 		return
 	}
-	id, err := b.store.Ask(ctx, NewQuestion{SpaceID: spaceID, Title: form.Values["title"], Body: form.Values["body"], TopicIDs: topicIDs, AuthorID: v.ID},
-		func(tx pgx.Tx, id int64) error {
-			if err := b.watch(ctx, tx, v.ID, id); err != nil {
-				return err
-			}
-			return b.notify(ctx, tx, Event{Kind: "mention", ActorID: v.ID, SpaceID: spaceID, QuestionID: id, TopicIDs: topicIDs,
-				Title: form.Values["title"], URL: QuestionURL(id), Text: form.Values["body"]})
-		})
+	id, err := b.Ask(ctx, NewQuestion{SpaceID: spaceID, Title: form.Values["title"], Body: form.Values["body"], TopicIDs: topicIDs, AuthorID: v.ID})
 	if err != nil {
 		b.web.Fail(c, err)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, QuestionURL(id))
+}
+
+// Ask saves a checked question; the asker watches it, and the watchers of
+// its topics and the people mentioned hear of it.
+func (b *Board) Ask(ctx context.Context, q NewQuestion) (int64, error) {
+	return b.store.Ask(ctx, q, func(tx pgx.Tx, id int64) error {
+		if err := b.watch(ctx, tx, q.AuthorID, id); err != nil {
+			return err
+		}
+		return b.notify(ctx, tx, Event{Kind: "question", ActorID: q.AuthorID, SpaceID: q.SpaceID, QuestionID: id, TopicIDs: q.TopicIDs,
+			Title: q.Title, URL: QuestionURL(id), Text: q.Body})
+	})
 }
 
 // validatePost checks a question's (withTitle) or an answer's text.

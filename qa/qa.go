@@ -20,7 +20,7 @@ import (
 
 // Event is something people may want to hear about.
 type Event struct {
-	Kind       string // "answer", "accepted", "comment", "mention"
+	Kind       string // "question" (a new one), "answer", "accepted", "comment"
 	ActorID    int64
 	SpaceID    int64
 	QuestionID int64

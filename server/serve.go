@@ -227,8 +227,7 @@ func (s *Server) wire(ctx context.Context) error {
 		Invite: s.invite,
 		Seen:   func(c *gin.Context, kind, item string, space int64) { s.stats.Seen(c, kind, item, space) },
 		Watch: func(ctx context.Context, tx pgx.Tx, accountID, questionID int64) error {
-			_, err := tx.Exec(ctx, `INSERT INTO watches (account_id, kind, item_id) VALUES ($1, 'question', $2) ON CONFLICT DO NOTHING`, accountID, questionID)
-			return err
+			return s.notify.WatchWith(ctx, tx, accountID, notify.WatchQuestion, questionID)
 		},
 		Watching: func(ctx context.Context, accountID, questionID int64) bool {
 			ok, _ := s.notify.IsWatching(ctx, accountID, notify.WatchQuestion, questionID)
@@ -293,9 +292,7 @@ func (s *Server) qaNotify(ctx context.Context, tx pgx.Tx, ev qa.Event) error {
 		return err
 	}
 	var watchers []int64
-	kind := ev.Kind
-	if ev.Kind == "mention" { // a new question: its topics' watchers hear of it
-		kind = notify.KindQuestion
+	if ev.Kind == notify.KindQuestion { // a new question: its topics' watchers hear of it
 		watchers, err = s.notify.Watchers(ctx, tx, notify.WatchTopic, ev.TopicIDs)
 	} else {
 		watchers, err = s.notify.Watchers(ctx, tx, notify.WatchQuestion, []int64{ev.QuestionID})
@@ -303,7 +300,7 @@ func (s *Server) qaNotify(ctx context.Context, tx pgx.Tx, ev qa.Event) error {
 	if err != nil {
 		return err
 	}
-	return send(kind, append(ev.Also, watchers...))
+	return send(ev.Kind, append(ev.Also, watchers...))
 }
 
 // invite asks a person to answer a question, as a notification; the

@@ -166,7 +166,13 @@ func truncate(s string, max int) string {
 // form does, and areas call it for their own reasons (the asker watches
 // their question).
 func (n *Notifier) Watch(ctx context.Context, accountID int64, kind string, itemID int64) error {
-	return n.store.Watch(ctx, accountID, kind, itemID)
+	return n.store.Watch(ctx, n.store.pool, accountID, kind, itemID)
+}
+
+// WatchWith is Watch inside the caller's transaction, so that the watch
+// and what caused it (asking a question) are saved together.
+func (n *Notifier) WatchWith(ctx context.Context, tx pgx.Tx, accountID int64, kind string, itemID int64) error {
+	return n.store.Watch(ctx, tx, accountID, kind, itemID)
 }
 
 // Unwatch ends a watch; there being none is no error.

@@ -64,8 +64,8 @@ func (st *Store) Record(ctx context.Context, tx pgx.Tx, ev Event, recipients []i
 }
 
 // Watch records a watch; watching twice is watching once.
-func (st *Store) Watch(ctx context.Context, accountID int64, kind string, itemID int64) error {
-	_, err := st.pool.Exec(ctx, `INSERT INTO watches (account_id, kind, item_id) VALUES ($1, $2, $3)
+func (st *Store) Watch(ctx context.Context, q postgres.Querier, accountID int64, kind string, itemID int64) error {
+	_, err := q.Exec(ctx, `INSERT INTO watches (account_id, kind, item_id) VALUES ($1, $2, $3)
 		ON CONFLICT DO NOTHING`, accountID, kind, itemID)
 	if err != nil {
 		return fmt.Errorf("watch %s %d: %w", kind, itemID, err)
