@@ -115,6 +115,10 @@ func (b *Board) renderPromote(c *gin.Context, status int, form *frontend.Form) {
 // that links back to the question; the question links to the page.
 func (b *Board) promote(c *gin.Context) {
 	ctx, q, v := c.Request.Context(), questionOf(c), web.ViewerOf(c)
+	if q.WikiPageID != nil {
+		b.web.Fail(c, errs.E(errs.Conflict, "qa.promote.done"))
+		return
+	}
 	if !b.mayPromote(c, q) || b.deps.Promote == nil {
 		b.web.Fail(c, errs.E(errs.Forbidden, "qa.promote.not_allowed"))
 		return
@@ -141,10 +145,11 @@ func (b *Board) promote(c *gin.Context) {
 	body := fmt.Sprintf("%s\n\n## %s\n\n%s\n\n---\n\n%s",
 		strings.TrimSpace(q.Body), b.web.T(c, "qa.promote.answer_heading"), strings.TrimSpace(answer.Body),
 		b.web.T(c, "qa.promote.source", "URL", QuestionURL(q.ID)))
-	pageID, url, err := b.deps.Promote(ctx, spaceID, form.Values["title"], body, v.ID)
-	if err == nil {
-		err = b.store.SetWikiPage(ctx, q.ID, pageID)
-	}
+	var url string
+	err = b.store.PromoteOnce(ctx, q.ID, func() (pageID int64, err error) {
+		pageID, url, err = b.deps.Promote(ctx, spaceID, form.Values["title"], body, v.ID)
+		return pageID, err
+	})
 	if err != nil {
 		b.web.Fail(c, err)
 		return

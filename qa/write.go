@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // NewQuestion is a question as asked.
@@ -245,10 +246,26 @@ func (st *Store) Reopen(ctx context.Context, questionID int64) error {
 	})
 }
 
-// SetWikiPage records the wiki page an answer was promoted to.
-func (st *Store) SetWikiPage(ctx context.Context, questionID, pageID int64) error {
-	_, err := st.pool.Exec(ctx, `UPDATE questions SET wiki_page_id = $2 WHERE id = $1`, questionID, pageID)
-	return err
+// PromoteOnce records the wiki page create makes for a question, holding
+// the question's row meanwhile: a second "take into the wiki" (a double
+// click, a colleague at the same time) waits and is refused instead of
+// making a second page.
+func (st *Store) PromoteOnce(ctx context.Context, questionID int64, create func() (int64, error)) error {
+	return postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
+		var current *int64
+		if err := tx.QueryRow(ctx, `SELECT wiki_page_id FROM questions WHERE id = $1 FOR UPDATE`, questionID).Scan(&current); err != nil {
+			return fmt.Errorf("lock question %d: %w", questionID, err)
+		}
+		if current != nil {
+			return errs.E(errs.Conflict, "qa.promote.done")
+		}
+		pageID, err := create()
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE questions SET wiki_page_id = $2 WHERE id = $1`, questionID, pageID)
+		return err
+	})
 }
 
 // DefaultSpace is the organisation space of an agency, where questions go
