@@ -57,12 +57,11 @@ func (b *Board) apiList(c *gin.Context) {
 		}
 	}
 	if slug := c.Query("topic"); slug != "" {
-		ids, err := b.store.TopicSubtree(ctx, slug)
-		if err != nil {
+		var err error
+		if f.TopicIDs, err = b.topicFilter(ctx, slug); err != nil {
 			b.web.Fail(c, err)
 			return
 		}
-		f.TopicIDs = append(ids, -1)
 	}
 	list, total, err := b.store.Questions(ctx, f)
 	if err != nil {

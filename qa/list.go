@@ -1,6 +1,7 @@
 package qa
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -8,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/server/errs"
 )
 
 // views are the lists of the board, by their URL value.
@@ -45,12 +47,11 @@ func (b *Board) list(c *gin.Context) {
 		}
 	}
 	if page.Topic != "" {
-		ids, err := b.store.TopicSubtree(ctx, page.Topic)
-		if err != nil {
+		var err error
+		if f.TopicIDs, err = b.topicFilter(ctx, page.Topic); err != nil {
 			b.web.Fail(c, err)
 			return
 		}
-		f.TopicIDs = append(ids, -1) // an unknown topic lists nothing
 	}
 	var err error
 	if page.Questions, page.Total, err = b.store.Questions(ctx, f); err == nil {
@@ -75,4 +76,17 @@ func (b *Board) list(c *gin.Context) {
 		page.Next = link(n + 1)
 	}
 	b.web.Render(c, http.StatusOK, "qa/list", b.web.T(c, "qa.list.title"), page)
+}
+
+// topicFilter is a topic by slug with every topic below it; an unknown
+// topic lists nothing (the -1 no question has).
+func (b *Board) topicFilter(ctx context.Context, slug string) ([]int64, error) {
+	if b.deps.TopicSubtree == nil {
+		return []int64{-1}, nil
+	}
+	ids, err := b.deps.TopicSubtree(ctx, slug)
+	if errs.Is(err, errs.NotFound) {
+		err = nil
+	}
+	return append(ids, -1), err
 }

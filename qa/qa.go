@@ -47,6 +47,9 @@ type Deps struct {
 	Search *search.Service
 	// Experts suggests people who know about the topics, for the reader.
 	Experts func(c *gin.Context, topicIDs []int64, limit int) ([]Expert, error)
+	// TopicSubtree is a topic by slug with every topic below it, for the
+	// list filtered by topic.
+	TopicSubtree func(ctx context.Context, slug string) ([]int64, error)
 	// LookupTopics finds the topics named (names or synonyms), proposing
 	// nothing: the ask form suggests experts while the topics are typed.
 	LookupTopics func(ctx context.Context, names []string) ([]int64, error)

@@ -190,12 +190,3 @@ func (st *Store) MyVotes(ctx context.Context, questionID, accountID int64) (map[
 func enqueue(ctx context.Context, tx pgx.Tx, questionID int64) error {
 	return search.Enqueue(ctx, tx, "question", questionID)
 }
-
-// TopicSubtree is a topic, by slug, and every topic below it.
-func (st *Store) TopicSubtree(ctx context.Context, slug string) ([]int64, error) {
-	rows, _ := st.pool.Query(ctx, `WITH RECURSIVE sub AS (
-			SELECT id FROM topics WHERE slug = $1
-			UNION SELECT t.id FROM topics t JOIN sub s ON t.parent_id = s.id)
-		SELECT id FROM sub`, slug)
-	return pgx.CollectRows(rows, pgx.RowTo[int64])
-}

@@ -261,3 +261,31 @@ func TestPromoteMakesOnePage(t *testing.T) {
 		t.Fatalf("%d pages", n)
 	}
 }
+
+// A topic's old address, from before it was merged into another, still
+// filters the board to that topic; an unknown one lists nothing.
+func TestQuestionsByMergedTopic(t *testing.T) {
+	asker := makePerson(t, makeAgency(t), false)
+	sp := makeSpace(t, asker, policies.Organisation, policies.RoleMember)
+	base := startServer(t)
+	slug := unique("beihilfe")
+	var topic int64
+	ctx := context.Background()
+	if err := testDB.Pool.QueryRow(ctx, `INSERT INTO topics (slug, name) VALUES ($1, $2) RETURNING id`, slug, slug).Scan(&topic); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := testDB.Pool.Exec(ctx, `INSERT INTO topic_redirects (slug, topic_id) VALUES ($1, $2)`, slug+"-alt", topic); err != nil {
+		t.Fatal(err)
+	}
+	status, q := api(t, http.MethodPost, base+"/api/v1/questions", asker.Token,
+		fmt.Sprintf(`{"title":"Wer zahlt die Beihilfe?","body":"","space":%q,"topics":[%q]}`, sp.Slug, slug))
+	if status != http.StatusCreated {
+		t.Fatalf("ask: %d %v", status, q)
+	}
+	for topic, want := range map[string]int{slug: 1, slug + "-alt": 1, "gibt-es-nicht": 0} {
+		status, out := api(t, http.MethodGet, base+"/api/v1/questions?topic="+topic, asker.Token, "")
+		if list, _ := out["questions"].([]any); status != http.StatusOK || len(list) != want {
+			t.Errorf("?topic=%s: %d, %d questions, want %d (%v)", topic, status, len(list), want, out)
+		}
+	}
+}

@@ -168,7 +168,7 @@ func (s *Server) wire(ctx context.Context) error {
 	readable := func(c *gin.Context) []int64 {
 		return s.enforcer.ReadableSpaces(c.Request.Context(), policies.SubjectOf(c))
 	}
-	s.experts = experts.NewFinder(experts.New(s.pool), s.web, readable)
+	s.experts = experts.NewFinder(experts.New(s.pool), s.topics.Store, s.web, readable)
 	s.expertise = expertise.New(expertise.NewStore(s.pool), s.web, expertise.Deps{
 		Topics: s.topics,
 		Evidence: func(ctx context.Context, v *web.Viewer, accountID int64) (any, error) {
@@ -213,6 +213,10 @@ func (s *Server) wire(ctx context.Context) error {
 				out = append(out, qa.Expert{Handle: e.Handle, Name: e.Name, Why: strings.TrimSpace(e.Position + " " + e.Unit)})
 			}
 			return out, err
+		},
+		TopicSubtree: func(ctx context.Context, slug string) ([]int64, error) {
+			_, ids, err := s.topics.Store.Subtree(ctx, slug)
+			return ids, err
 		},
 		LookupTopics: func(ctx context.Context, names []string) ([]int64, error) {
 			found, err := s.topics.Store.ByLabels(ctx, s.pool, names)

@@ -8,20 +8,23 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/topics"
 	"github.com/fachnetz/fachnetz/server/web"
 )
 
 // Finder is the expert search's HTTP side.
 type Finder struct {
 	Ranker   *Ranker
+	topics   *topics.Store
 	web      *web.Web
 	readable func(c *gin.Context) []int64
 }
 
-// NewFinder wires the handlers; readable lists the spaces the request's
-// viewer may read, the only ones evidence may come from.
-func NewFinder(r *Ranker, w *web.Web, readable func(c *gin.Context) []int64) *Finder {
-	return &Finder{Ranker: r, web: w, readable: readable}
+// NewFinder wires the handlers; topics finds a topic's subtree; readable
+// lists the spaces the request's viewer may read, the only ones evidence
+// may come from.
+func NewFinder(r *Ranker, topics *topics.Store, w *web.Web, readable func(c *gin.Context) []int64) *Finder {
+	return &Finder{Ranker: r, topics: topics, web: w, readable: readable}
 }
 
 // Routes mounts the page; the caller requires a signed-in viewer.
@@ -38,9 +41,11 @@ func (f *Finder) find(c *gin.Context) ([]Expert, []string, error) {
 	var err error
 	switch topic, text := c.Query("topic")+c.Query("thema"), strings.TrimSpace(c.Query("q")); {
 	case topic != "":
-		var name string
-		ids, name, err = f.Ranker.Subtree(ctx, topic)
-		names = []string{name}
+		var t topics.Topic
+		if t, ids, err = f.topics.Subtree(ctx, topic); errs.Is(err, errs.NotFound) {
+			return nil, nil, nil // no such topic: nobody knows about it
+		}
+		names = []string{t.Name}
 	case text != "":
 		if utf8.RuneCountInString(text) > 100 {
 			return nil, nil, errs.E(errs.Invalid, "search.too_long")

@@ -328,23 +328,6 @@ func (r *Ranker) TopicsFor(ctx context.Context, text string) ([]int64, []string,
 	return ids, names, rows.Err()
 }
 
-// Subtree is a topic, by slug, with the topics below it.
-func (r *Ranker) Subtree(ctx context.Context, slug string) ([]int64, string, error) {
-	rows, err := r.pool.Query(ctx, `WITH RECURSIVE sub AS (
-			SELECT id FROM topics WHERE slug = $1 UNION SELECT t.id FROM topics t JOIN sub s ON t.parent_id = s.id)
-		SELECT id FROM sub`, slug)
-	if err != nil {
-		return nil, "", err
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil || len(ids) == 0 {
-		return nil, "", err
-	}
-	var name string
-	err = r.pool.QueryRow(ctx, `SELECT name FROM topics WHERE slug = $1`, slug).Scan(&name)
-	return ids, name, err
-}
-
 // Profile is the evidence a person's profile shows a reader: nothing
 // without the person's consent, and only from spaces the reader may read.
 func (r *Ranker) Profile(ctx context.Context, accountID int64, readable []int64) ([]Evidence, error) {

@@ -148,6 +148,18 @@ func (st *Store) Descendants(ctx context.Context, q postgres.Querier, id int64) 
 	return ids, nil
 }
 
+// Subtree is a topic by slug (or by the slug of a topic merged into it)
+// with the ids of it and every topic below it: what "questions on this
+// topic" and "experts for this topic" cover.
+func (st *Store) Subtree(ctx context.Context, slug string) (Topic, []int64, error) {
+	t, _, err := st.BySlug(ctx, slug)
+	if err != nil {
+		return t, nil, err
+	}
+	ids, err := st.Descendants(ctx, st.pool, t.ID)
+	return t, ids, err
+}
+
 // Ancestors lists the topics above id, the top level first.
 func (st *Store) Ancestors(ctx context.Context, id int64) ([]Topic, error) {
 	return st.topics(ctx, st.pool, `WITH RECURSIVE up(id, depth) AS (
