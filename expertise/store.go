@@ -225,7 +225,11 @@ func (s *Store) Directory(ctx context.Context, f Filter) ([]Person, error) {
 		where = append(where, "EXISTS (SELECT 1 FROM profile_skills ps JOIN topics t ON t.id = ps.topic_id WHERE ps.account_id = a.id AND (t.slug = "+arg(f.Skill)+"::citext OR lower(t.name) = lower("+arg(f.Skill)+")))")
 	}
 	if f.After != 0 {
-		where = append(where, "(lower(a.display_name), a.id) > (SELECT lower(display_name), id FROM accounts WHERE id = "+arg(f.After)+")")
+		// The cursor is the last person shown; if they were erased since,
+		// the list starts over rather than coming back empty.
+		after := arg(f.After)
+		where = append(where, "(NOT EXISTS (SELECT 1 FROM accounts WHERE id = "+after+") OR "+
+			"(lower(a.display_name), a.id) > (SELECT lower(display_name), id FROM accounts WHERE id = "+after+"))")
 	}
 	limit := arg(f.Limit + 1)
 	rows, _ := s.pool.Query(ctx, `SELECT a.id AS account_id, a.display_name, a.handle::text AS handle, p.position, `+unitPathSQL+` AS unit_path, p.location,
