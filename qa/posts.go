@@ -225,6 +225,19 @@ type editPage struct {
 	Answer   *Answer
 	Form     *frontend.Form
 	Base     int
+	// Saved is the text someone else saved meanwhile, shown beside the
+	// person's own after a conflict; Base then is its revision, so that
+	// saving again, having merged, succeeds.
+	Saved *string
+}
+
+// conflicted makes the page show what was saved meanwhile.
+func (p *editPage) conflicted(problems []*errs.Error, savedBody string, savedRevision int) {
+	for _, e := range problems {
+		if e.Code == errs.Conflict {
+			p.Saved, p.Base = &savedBody, savedRevision
+		}
+	}
 }
 
 func (b *Board) editForm(c *gin.Context) {
@@ -279,7 +292,9 @@ func (b *Board) edit(c *gin.Context) {
 		for _, p := range problems {
 			form.Fail(p.Field, b.web.Message(c, p))
 		}
-		b.web.Render(c, web.Status(problems[0].Code), "qa/edit", b.web.T(c, "qa.edit.title"), editPage{Question: q, Form: form, Base: base})
+		page := editPage{Question: q, Form: form, Base: base}
+		page.conflicted(problems, q.Body, q.Revision)
+		b.web.Render(c, web.Status(problems[0].Code), "qa/edit", b.web.T(c, "qa.edit.title"), page)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, QuestionURL(q.ID))
@@ -318,7 +333,9 @@ func (b *Board) editAnswer(c *gin.Context) {
 	}
 	if len(problems) > 0 {
 		form.Fail("body", b.web.Message(c, problems[0]))
-		b.web.Render(c, web.Status(problems[0].Code), "qa/edit", b.web.T(c, "qa.edit_answer.title"), editPage{Question: q, Answer: &a, Form: form, Base: base})
+		page := editPage{Question: q, Answer: &a, Form: form, Base: base}
+		page.conflicted(problems, a.Body, a.Revision)
+		b.web.Render(c, web.Status(problems[0].Code), "qa/edit", b.web.T(c, "qa.edit_answer.title"), page)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("%s#antwort-%d", QuestionURL(q.ID), a.ID))

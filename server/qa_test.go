@@ -289,3 +289,37 @@ func TestQuestionsByMergedTopic(t *testing.T) {
 		}
 	}
 }
+
+// A question edited in two places at once (two browsers): the second save
+// shows what the first saved, keeps its own text, and succeeds after
+// merging.
+func TestQuestionEditConflictCanBeResolved(t *testing.T) {
+	asker := makePerson(t, makeAgency(t), false)
+	sp := makeSpace(t, asker, policies.Organisation, policies.RoleMember)
+	base := startServer(t)
+	q := ask(t, base, asker.Token, sp.Slug, "Wie beantrage ich Bildungsurlaub?", "Erste Fassung.")
+	path := "/fragen/" + id(q) + "/bearbeiten"
+	first, second := newBrowser(t, base), newBrowser(t, base)
+	first.signIn(asker.Email, asker.Password)
+	second.signIn(asker.Email, asker.Password)
+	first.get(path)
+	second.get(path)
+	edit := func(b *browser, body, revision string) (*http.Response, string) {
+		return b.post("", path, url.Values{"title": {"Wie beantrage ich Bildungsurlaub?"}, "body": {body}, "base_revision": {revision}})
+	}
+	if resp, _ := edit(first, "Fassung der Fragenden.", "1"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first edit: %d", resp.StatusCode)
+	}
+	resp, page := edit(second, "Fassung aus dem zweiten Fenster.", "1")
+	if resp.StatusCode != http.StatusConflict {
+		t.Fatalf("second edit: %d", resp.StatusCode)
+	}
+	for _, want := range []string{"Fassung der Fragenden.", "Fassung aus dem zweiten Fenster.", `name="base_revision" value="2"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the conflict page lacks %q", want)
+		}
+	}
+	if resp, _ := edit(second, "Beide Fassungen zusammen.", "2"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("after merging: %d", resp.StatusCode)
+	}
+}
