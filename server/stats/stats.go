@@ -139,10 +139,14 @@ func (s *Stats) aggregateDay(ctx context.Context, day string) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		// The week starts on Monday (ISO); the week's figure is the
 		// largest daily one.
+		// Pages and questions of a space fewer than 10 people may read
+		// count in no scope: their readers alone would see the figure, and
+		// in so small a group a band points at people by name.
+		crowded := `space_id IN (` + crowdedSpaces + `)`
 		for _, scope := range []struct{ name, where string }{
-			{`'instance'`, `true`},
-			{`'agency:' || agency_id`, `true`},
-			{`'space:' || space_id`, `space_id IN (` + crowdedSpaces + `)`},
+			{`'instance'`, `(space_id IS NULL OR ` + crowded + `)`},
+			{`'agency:' || agency_id`, `(space_id IS NULL OR ` + crowded + `)`},
+			{`'space:' || space_id`, crowded},
 		} {
 			_, err := tx.Exec(ctx, `INSERT INTO stats_weekly (week, scope, kind, item, space_id, people)
 				SELECT date_trunc('week', day)::date, `+scope.name+`, kind, item, max(space_id), count(DISTINCT pseudonym)

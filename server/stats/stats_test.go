@@ -68,7 +68,31 @@ func newWorld(t *testing.T) world {
 	db.Pool.QueryRow(ctx, `INSERT INTO spaces (slug, name, agency_id, visibility) VALUES ($1, 'Geheim', $2, 'private') RETURNING id`, "geheim-"+w.tag, w.agency).Scan(&w.private)
 	db.Pool.QueryRow(ctx, `INSERT INTO pages (space_id, slug, title, body) VALUES ($1, 'offen', 'Offene Seite', '') RETURNING id`, w.open).Scan(&w.openPage)
 	db.Pool.QueryRow(ctx, `INSERT INTO pages (space_id, slug, title, body) VALUES ($1, 'geheim', 'Geheime Seite', '') RETURNING id`, w.private).Scan(&w.privatePage)
+	// Ten colleagues: the organisation space is read by enough people
+	// for figures.
+	for i := range 10 {
+		w.account(t, fmt.Sprintf("k%d", i))
+	}
 	return w
+}
+
+// account adds a person to the world's agency.
+func (w world) account(t *testing.T, name string) int64 {
+	t.Helper()
+	var id int64
+	if err := db.Pool.QueryRow(ctx, `INSERT INTO accounts (agency_id, email, display_name, handle) VALUES ($1, $2, 'Kollegin', $3) RETURNING id`,
+		w.agency, fmt.Sprintf("%s-%s@amt.example", name, w.tag), fmt.Sprintf("%s-%s", name, w.tag)).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// members makes n new people members of a space.
+func (w world) members(t *testing.T, space int64, n int) {
+	t.Helper()
+	for i := range n {
+		exec(t, `INSERT INTO space_members (space_id, account_id, role) VALUES ($1, $2, 'member')`, space, w.account(t, fmt.Sprintf("m%d-%d", space, i)))
+	}
 }
 
 func (w world) view(s *Stats, person int64, page, space int64) {
@@ -87,6 +111,7 @@ func TestKAnonymityAndOncePerDay(t *testing.T) {
 	day := time.Date(2026, 11, 18, 10, 0, 0, 0, time.UTC) // a Wednesday
 	s, now := clock(t, day)
 	w := newWorld(t)
+	w.members(t, w.private, 10) // enough readers for figures
 	for person := int64(1); person <= 4; person++ {
 		w.view(s, 9000+person, w.openPage, w.open)
 	}
@@ -205,11 +230,7 @@ func TestSpaceScopeNeedsTenReaders(t *testing.T) {
 	s, now := clock(t, day)
 	w := newWorld(t)
 	member := func(i int) int64 {
-		var id int64
-		if err := db.Pool.QueryRow(ctx, `INSERT INTO accounts (agency_id, email, display_name, handle) VALUES ($1, $2, 'Mitglied', $3) RETURNING id`,
-			w.agency, fmt.Sprintf("m%d-%s@amt.example", i, w.tag), fmt.Sprintf("m%d-%s", i, w.tag)).Scan(&id); err != nil {
-			t.Fatal(err)
-		}
+		id := w.account(t, fmt.Sprintf("m%d", i))
 		exec(t, `INSERT INTO space_members (space_id, account_id, role) VALUES ($1, $2, 'member')`, w.private, id)
 		return id
 	}
@@ -226,6 +247,9 @@ func TestSpaceScopeNeedsTenReaders(t *testing.T) {
 	}
 	if n := count(t, `SELECT count(*) FROM stats_weekly WHERE scope = $1`, SpaceScope(w.private)); n != 0 {
 		t.Fatalf("a space of 9 readers has %d figures of its own", n)
+	}
+	if n := count(t, `SELECT count(*) FROM stats_weekly WHERE item = $1`, fmt.Sprint(w.privatePage)); n != 0 {
+		t.Fatalf("a page of a space of 9 readers counts in %d scopes", n)
 	}
 
 	members = append(members, member(9))
