@@ -9,6 +9,10 @@
 #      from npm) on a free port, fachnetz serve on a free port with OIDC sign-in on, wait for /readyz
 #   5. browser tests: node --test frontend/e2e/ in headless Chromium (playwright-core, axe-core)
 #
+# While working on one thing, two variables narrow the run (make test sets neither):
+#   TEST_GO=0                     skip steps 2 and 3
+#   TEST_E2E="frontend/e2e/a.test.mjs …"   only these browser test files
+#
 # Screenshots go to .artifacts/e2e/; on failure the service, provider and server logs are
 # copied to .artifacts/logs/. Whatever happens (failure, Ctrl-C, SIGTERM) the server, the
 # OpenID provider and the services are stopped and the temporary directory is removed.
@@ -105,15 +109,17 @@ set -a
 . "$TMP/ldap/env" # FACHNETZ_TEST_LDAP_*
 set +a
 
-section "gofmt and go vet"
-unformatted=$(gofmt -l .)
-[[ -z $unformatted ]] || fail "not formatted with gofmt: $unformatted"
-run go vet ./...
-
-section "go test"
 # The German word list splits compound words for search (server/search/german).
 [[ -f /usr/share/dict/ngerman ]] || apt_install wngerman || fail "could not install wngerman (German word list)"
-run go test -race -count=1 ./...
+if [[ ${TEST_GO:-1} != 0 ]]; then
+	section "gofmt and go vet"
+	unformatted=$(gofmt -l .)
+	[[ -z $unformatted ]] || fail "not formatted with gofmt: $unformatted"
+	run go vet ./...
+
+	section "go test"
+	run go test -race -count=1 ./...
+fi
 
 section "build"
 run go build -o "$TMP/fachnetz" ./server
@@ -196,7 +202,8 @@ export FACHNETZ_E2E_OIDC_ISSUER=$FACHNETZ_OIDC_ISSUER # the provider's pages are
 export FACHNETZ_BIN=$TMP/fachnetz # the tests create agencies and accounts with it
 export CHROMIUM_BIN
 export FACHNETZ_E2E_ARTIFACTS=$ARTIFACTS/e2e
-run node --test --test-concurrency=1 --test-reporter=spec frontend/e2e/
+# shellcheck disable=SC2086 # TEST_E2E is a list of files
+run node --test --test-concurrency=1 --test-reporter=spec ${TEST_E2E:-frontend/e2e/}
 echo "test: screenshots in ${ARTIFACTS#"$ROOT"/}/e2e/" >&2
 
 # A server or provider that crashed during the browser tests is a failure too.
