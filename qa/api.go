@@ -24,6 +24,7 @@ func (b *Board) APIRoutes(r gin.IRouter) {
 	r.POST("/questions/:id/vote", b.loadQuestion(policies.Write), b.apiVote("question"))
 	r.POST("/answers/:answer/accept", b.questionOfAnswer(policies.Read), b.apiAccept)
 	r.POST("/answers/:answer/vote", b.questionOfAnswer(policies.Write), b.apiVote("answer"))
+	b.apiDeleteRoutes(r)
 }
 
 // questionOfAnswer loads an answer's question and checks access to it.

@@ -15,6 +15,7 @@ import (
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/markdown"
 	"github.com/fachnetz/fachnetz/server/search"
+	"github.com/fachnetz/fachnetz/server/trash"
 	"github.com/fachnetz/fachnetz/server/web"
 )
 
@@ -57,6 +58,8 @@ type Deps struct {
 	Seen func(c *gin.Context, kind, item string, spaceID int64)
 	// Invite asks a person (by handle) to answer, as a notification.
 	Invite func(ctx context.Context, q Question, inviter int64, handle string) error
+	// Trash keeps deleted questions, answers and comments for a while.
+	Trash *trash.Trash
 }
 
 // Expert is a person suggested for a question.
@@ -76,7 +79,13 @@ type Board struct {
 
 // New wires the board.
 func New(store *Store, spaces *policies.Spaces, md *markdown.Renderer, w *web.Web, deps Deps) *Board {
-	return &Board{store: store, spaces: spaces, md: md, web: w, log: w.Log, deps: deps}
+	b := &Board{store: store, spaces: spaces, md: md, web: w, log: w.Log, deps: deps}
+	if deps.Trash != nil {
+		deps.Trash.Register(trash.Question, restoreQuestion)
+		deps.Trash.Register(trash.Answer, restoreAnswer)
+		deps.Trash.Register(trash.Comment, restoreComment)
+	}
+	return b
 }
 
 // Routes mounts the board's pages; the caller requires a signed-in viewer.
@@ -99,6 +108,7 @@ func (b *Board) Routes(r gin.IRouter) {
 	r.POST("/fragen/:id/einladen", b.loadQuestion(policies.Write), b.invite)
 	r.GET("/fragen/:id/ins-wiki", b.loadQuestion(policies.Read), b.promoteForm)
 	r.POST("/fragen/:id/ins-wiki", b.loadQuestion(policies.Read), b.promote)
+	b.deleteRoutes(r)
 }
 
 const keyQuestion = "fachnetz.question"

@@ -56,9 +56,12 @@ type Answer struct {
 type Comment struct {
 	ID         int64     `db:"id" json:"id"`
 	AnswerID   *int64    `db:"answer_id" json:"answer_id"`
+	AuthorID   *int64    `db:"author_id" json:"-"`
 	AuthorName string    `db:"author_name" json:"author"`
 	Body       string    `db:"body" json:"body"`
 	CreatedAt  time.Time `db:"created_at" json:"created_at"`
+	// CanDelete: the reader may move it to the trash.
+	CanDelete bool `db:"-" json:"-"`
 }
 
 // Store holds the Q&A board's SQL.
@@ -144,7 +147,7 @@ func (st *Store) AnswerByID(ctx context.Context, id int64) (Answer, error) {
 
 // Comments lists a question's comments, on it and its answers, oldest first.
 func (st *Store) Comments(ctx context.Context, questionID int64) ([]Comment, error) {
-	rows, _ := st.pool.Query(ctx, `SELECT c.id, c.answer_id, coalesce(a.display_name, '') AS author_name, c.body, c.created_at
+	rows, _ := st.pool.Query(ctx, `SELECT c.id, c.answer_id, c.author_id, coalesce(a.display_name, '') AS author_name, c.body, c.created_at
 		FROM comments c LEFT JOIN accounts a ON a.id = c.author_id WHERE c.question_id = $1 ORDER BY c.created_at, c.id`, questionID)
 	return pgx.CollectRows(rows, pgx.RowToStructByName[Comment])
 }

@@ -26,6 +26,7 @@ type post struct {
 	Own        bool
 	Accepted   bool
 	CanEdit    bool
+	CanDelete  bool
 	Comments   []Comment
 	CreatedAt  any
 }
@@ -92,6 +93,7 @@ func (b *Board) renderView(c *gin.Context, status int, page viewPage) {
 	}
 	byPost := map[string][]Comment{}
 	for _, cm := range comments {
+		cm.CanDelete = page.Permissions.Moderate || (page.Permissions.Write && cm.AuthorID != nil && *cm.AuthorID == v.ID)
 		key := "question"
 		if cm.AnswerID != nil {
 			key = fmt.Sprintf("answer-%d", *cm.AnswerID)
@@ -106,7 +108,8 @@ func (b *Board) renderView(c *gin.Context, status int, page viewPage) {
 	own := q.AuthorID != nil && *q.AuthorID == v.ID
 	page.Post = post{Type: "question", ID: q.ID, AuthorName: q.AuthorName, HTML: html, Score: q.Score,
 		MyVote: votes[fmt.Sprintf("question-%d", q.ID)], Own: own, CanEdit: own || page.Permissions.Moderate,
-		Comments: byPost["question"], CreatedAt: q.CreatedAt}
+		Comments: byPost["question"], CreatedAt: q.CreatedAt,
+		CanDelete: page.Permissions.Moderate || (own && page.Permissions.Write && q.AnswerCount == 0)}
 	answers, err := b.store.Answers(ctx, q)
 	if err != nil {
 		b.web.Fail(c, err)
@@ -122,6 +125,7 @@ func (b *Board) renderView(c *gin.Context, status int, page viewPage) {
 		key := fmt.Sprintf("answer-%d", a.ID)
 		page.Answers = append(page.Answers, post{Type: "answer", ID: a.ID, AuthorName: a.AuthorName, HTML: html, Score: a.Score,
 			MyVote: votes[key], Own: mine, CanEdit: mine || page.Permissions.Moderate,
+			CanDelete: page.Permissions.Moderate || (mine && page.Permissions.Write),
 			Accepted: q.AcceptedAnswerID != nil && *q.AcceptedAnswerID == a.ID, Comments: byPost[key], CreatedAt: a.CreatedAt})
 	}
 	if page.Topics, err = b.store.Topics(ctx, q.ID); err != nil {

@@ -35,6 +35,7 @@ type Config struct {
 	TrustedProxies     []string
 
 	MaxUploadBytes int64
+	TrashDays      int
 	WordList       string
 	StatsK         int
 
@@ -152,6 +153,15 @@ func settings() []*setting {
 					return fmt.Errorf("want a whole number of megabytes from 1 to 2048")
 				}
 				c.MaxUploadBytes = int64(n) << 20
+				return nil
+			}},
+		{env: "FACHNETZ_TRASH_DAYS", flag: "trash-days", def: "30", usage: "days deleted content stays restorable in a space's trash before it is purged",
+			apply: func(c *Config, v string) error {
+				n, err := strconv.Atoi(v)
+				if err != nil || n < 1 || n > 3650 {
+					return fmt.Errorf("want a whole number of days from 1 to 3650")
+				}
+				c.TrashDays = n
 				return nil
 			}},
 		{env: "FACHNETZ_WORDLIST", flag: "wordlist", def: "/usr/share/dict/ngerman",

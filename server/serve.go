@@ -35,6 +35,7 @@ import (
 	"github.com/fachnetz/fachnetz/server/search/german"
 	"github.com/fachnetz/fachnetz/server/stats"
 	"github.com/fachnetz/fachnetz/server/topics"
+	"github.com/fachnetz/fachnetz/server/trash"
 	"github.com/fachnetz/fachnetz/server/web"
 	"github.com/fachnetz/fachnetz/wiki"
 )
@@ -61,6 +62,7 @@ type Server struct {
 	expertise *expertise.Expertise
 	stats     *stats.Stats
 	trends    *stats.Handlers
+	trash     *trash.Trash
 	metrics   *prometheus.Registry
 	listener  net.Listener
 	http      *http.Server
@@ -150,12 +152,14 @@ func (s *Server) wire(ctx context.Context) error {
 	}
 	s.topics = topics.New(s.web, s.pool)
 	md := markdown.New()
+	s.trash = trash.New(s.pool, s.log, s.cfg.TrashDays)
 	s.wiki = wiki.New(wiki.NewStore(s.pool), s.spaces, md, s.web, files, wiki.Deps{
 		MaxUpload:     s.cfg.MaxUploadBytes,
 		ResolveTopics: s.resolveTopics,
 		Glossary:      s.glossary,
 		Seen:          func(c *gin.Context, kind, item string, space int64) { s.stats.Seen(c, kind, item, space) },
 		Asked:         func(c *gin.Context, space int64) (any, error) { return s.trends.Space(c, space) },
+		Trash:         s.trash,
 	})
 	s.topics.RegisterSection(s.wiki.TopicSection)
 	s.topics.RegisterMergeHook(wiki.MergeTopic)
@@ -229,6 +233,7 @@ func (s *Server) wire(ctx context.Context) error {
 			return ids, err
 		},
 		Invite: s.invite,
+		Trash:  s.trash,
 		Seen:   func(c *gin.Context, kind, item string, space int64) { s.stats.Seen(c, kind, item, space) },
 		Watch: func(ctx context.Context, tx pgx.Tx, accountID, questionID int64) error {
 			return s.notify.WatchWith(ctx, tx, accountID, notify.WatchQuestion, questionID)
@@ -444,6 +449,7 @@ func (s *Server) Serve(ctx context.Context) error {
 		s.search.Run,
 		func(ctx context.Context) { s.sweepNotifications(ctx, time.Hour) },
 		func(ctx context.Context) { s.stats.Run(ctx, 15*time.Minute) },
+		func(ctx context.Context) { s.trash.Run(ctx, time.Hour) },
 	} {
 		wg.Add(1)
 		go func() {

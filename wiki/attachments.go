@@ -116,10 +116,24 @@ func (fs *FileStore) Remove(sum []byte) error {
 	return err
 }
 
-// Attachments lists a page's files by name.
+// Attachments lists a page's files by name, each with its earlier
+// versions.
 func (st *Store) Attachments(ctx context.Context, pageID int64) ([]Attachment, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT id, page_id, filename, content_type, size, sha256, created_at FROM attachments WHERE page_id = $1 ORDER BY lower(filename)`, pageID)
-	return pgx.CollectRows(rows, pgx.RowToStructByName[Attachment])
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Attachment])
+	if err != nil || len(list) == 0 {
+		return list, err
+	}
+	ids := make([]int64, len(list))
+	at := map[int64]int{}
+	for i, a := range list {
+		ids[i], at[a.ID] = a.ID, i
+	}
+	versions, err := st.VersionsOf(ctx, ids)
+	for _, v := range versions {
+		list[at[v.AttachmentID]].Versions = append(list[at[v.AttachmentID]].Versions, v)
+	}
+	return list, err
 }
 
 // Attachment loads one file's record.
@@ -133,31 +147,13 @@ func (st *Store) Attachment(ctx context.Context, id int64) (Attachment, error) {
 }
 
 // AddAttachment records a file on a page; a file of the same name is
-// replaced.
+// replaced and kept as an earlier version.
 func (st *Store) AddAttachment(ctx context.Context, a Attachment, uploader int64) (Attachment, error) {
-	err := st.pool.QueryRow(ctx, `INSERT INTO attachments (page_id, filename, content_type, size, sha256, uploaded_by)
-		VALUES ($1, $2, $3, $4, $5, $6)
-		ON CONFLICT (page_id, filename) DO UPDATE SET content_type = excluded.content_type, size = excluded.size,
-			sha256 = excluded.sha256, uploaded_by = excluded.uploaded_by, created_at = now()
-		RETURNING id, created_at`, a.PageID, a.Filename, a.ContentType, a.Size, a.SHA256, uploader).Scan(&a.ID, &a.CreatedAt)
-	if err != nil {
-		return a, fmt.Errorf("record attachment: %w", err)
-	}
-	return a, nil
-}
-
-// DeleteAttachment removes a file's record and reports whether any other
-// attachment still uses its content.
-func (st *Store) DeleteAttachment(ctx context.Context, pageID, id int64) (sum []byte, stillUsed bool, err error) {
-	err = st.pool.QueryRow(ctx, `DELETE FROM attachments WHERE id = $1 AND page_id = $2 RETURNING sha256`, id, pageID).Scan(&sum)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, false, errs.E(errs.NotFound, "error.not_found")
-	}
-	if err != nil {
-		return nil, false, fmt.Errorf("delete attachment: %w", err)
-	}
-	err = st.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM attachments WHERE sha256 = $1)`, sum).Scan(&stillUsed)
-	return sum, stillUsed, err
+	err := pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) (err error) {
+		a, err = putAttachment(ctx, tx, a, uploader)
+		return err
+	})
+	return a, err
 }
 
 // Attach stores an uploaded file on a page after checking its name, type
@@ -225,18 +221,21 @@ func (wk *Wiki) upload(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, PageURL(p.SpaceSlug, p.Slug)+"#anhaenge")
 }
 
+// deleteAttachment moves an attachment into the trash. Its uploader and
+// the space's moderators may; other writers get 403.
 func (wk *Wiki) deleteAttachment(c *gin.Context) {
-	p := pageOf(c)
+	ctx, p, v := c.Request.Context(), pageOf(c), web.ViewerOf(c)
 	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
-	sum, used, err := wk.store.DeleteAttachment(c.Request.Context(), p.ID, id)
+	uploader, err := wk.store.AttachmentUploader(ctx, p.ID, id)
+	if err == nil && uploader != v.ID && !wk.spaces.Enforcer.Can(ctx, policies.SubjectOf(c), policies.Moderate, p.SpaceID) {
+		err = errs.E(errs.Forbidden, "trash.attachment_forbidden")
+	}
+	if err == nil {
+		err = wk.store.TrashAttachment(ctx, wk.deps.Trash, p, id, v.ID)
+	}
 	if err != nil {
 		wk.web.Fail(c, err)
 		return
-	}
-	if !used {
-		if err := wk.files.Remove(sum); err != nil {
-			wk.log.Warn("remove attachment content", "err", err)
-		}
 	}
 	c.Redirect(http.StatusSeeOther, PageURL(p.SpaceSlug, p.Slug)+"#anhaenge")
 }
@@ -267,6 +266,15 @@ func (wk *Wiki) download(c *gin.Context) {
 	if err != nil {
 		wk.web.Fail(c, errs.E(errs.NotFound, "error.not_found"))
 		return
+	}
+	if v := c.Query("version"); v != "" {
+		vid, _ := strconv.ParseInt(v, 10, 64)
+		ver, err := wk.store.AttachmentVersion(ctx, a.ID, vid)
+		if err != nil {
+			wk.web.Fail(c, errs.E(errs.NotFound, "error.not_found"))
+			return
+		}
+		a.ContentType, a.SHA256, a.CreatedAt = ver.ContentType, ver.SHA256, ver.CreatedAt
 	}
 	f, err := wk.files.Open(a.SHA256)
 	if err != nil {

@@ -58,6 +58,9 @@ type Revision struct {
 	AuthorName *string   `db:"author_name" json:"author"`
 	Message    string    `db:"message" json:"message"`
 	CreatedAt  time.Time `db:"created_at" json:"created_at"`
+	// PurgedAt and PurgedBy say when and by whom the content was removed.
+	PurgedAt *time.Time `db:"purged_at" json:"purged_at,omitempty"`
+	PurgedBy *string    `db:"purged_by" json:"purged_by,omitempty"`
 }
 
 // Node is a page in a space's tree.
@@ -87,6 +90,8 @@ type Attachment struct {
 	Size        int64     `db:"size" json:"size"`
 	SHA256      []byte    `db:"sha256" json:"-"`
 	CreatedAt   time.Time `db:"created_at" json:"created_at"`
+	// Versions are the earlier contents, newest first.
+	Versions []AttachmentVersion `db:"-" json:"versions"`
 }
 
 // Topic is a topic as a page shows it.
@@ -158,8 +163,10 @@ func (st *Store) Tree(ctx context.Context, spaceID int64) ([]Node, error) {
 
 // Revisions lists a page's revisions, newest first, without their bodies.
 func (st *Store) Revisions(ctx context.Context, pageID int64) ([]Revision, error) {
-	rows, _ := st.pool.Query(ctx, `SELECT r.number, r.title, '' AS body, a.display_name AS author_name, r.message, r.created_at
-		FROM page_revisions r LEFT JOIN accounts a ON a.id = r.author_id WHERE r.page_id = $1 ORDER BY r.number DESC`, pageID)
+	rows, _ := st.pool.Query(ctx, `SELECT r.number, r.title, '' AS body, a.display_name AS author_name, r.message, r.created_at,
+			r.purged_at, pa.display_name AS purged_by
+		FROM page_revisions r LEFT JOIN accounts a ON a.id = r.author_id LEFT JOIN accounts pa ON pa.id = r.purged_by
+		WHERE r.page_id = $1 ORDER BY r.number DESC`, pageID)
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Revision])
 	if err != nil {
 		return nil, fmt.Errorf("list revisions: %w", err)
@@ -169,8 +176,10 @@ func (st *Store) Revisions(ctx context.Context, pageID int64) ([]Revision, error
 
 // Revision loads one revision with its body.
 func (st *Store) Revision(ctx context.Context, pageID int64, number int) (Revision, error) {
-	rows, _ := st.pool.Query(ctx, `SELECT r.number, r.title, r.body, a.display_name AS author_name, r.message, r.created_at
-		FROM page_revisions r LEFT JOIN accounts a ON a.id = r.author_id WHERE r.page_id = $1 AND r.number = $2`, pageID, number)
+	rows, _ := st.pool.Query(ctx, `SELECT r.number, r.title, r.body, a.display_name AS author_name, r.message, r.created_at,
+			r.purged_at, pa.display_name AS purged_by
+		FROM page_revisions r LEFT JOIN accounts a ON a.id = r.author_id LEFT JOIN accounts pa ON pa.id = r.purged_by
+		WHERE r.page_id = $1 AND r.number = $2`, pageID, number)
 	rev, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Revision])
 	if errors.Is(err, pgx.ErrNoRows) {
 		return rev, errs.E(errs.NotFound, "error.not_found")

@@ -14,6 +14,7 @@ import (
 	"github.com/fachnetz/fachnetz/policies"
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/markdown"
+	"github.com/fachnetz/fachnetz/server/trash"
 	"github.com/fachnetz/fachnetz/server/web"
 )
 
@@ -43,11 +44,17 @@ type Deps struct {
 	// Asked is what is read in a space this week, for its home page; the
 	// template "asked-this-week" renders it. Nil: not shown.
 	Asked func(c *gin.Context, spaceID int64) (any, error)
+	// Trash keeps deleted pages and attachments for a while.
+	Trash *trash.Trash
 }
 
 // New wires the wiki.
 func New(store *Store, spaces *policies.Spaces, md *markdown.Renderer, w *web.Web, files *FileStore, deps Deps) *Wiki {
-	return &Wiki{store: store, spaces: spaces, md: md, web: w, log: w.Log, files: files, deps: deps}
+	wk := &Wiki{store: store, spaces: spaces, md: md, web: w, log: w.Log, files: files, deps: deps}
+	if deps.Trash != nil {
+		wk.registerTrash(deps.Trash)
+	}
+	return wk
 }
 
 // Routes mounts the wiki's pages; the caller has required a signed-in
@@ -74,6 +81,7 @@ func (wk *Wiki) Routes(r gin.IRouter) {
 	r.POST("/bereiche/:space/seiten/:page/anhaenge/:id/loeschen", write, wk.loadPage, wk.deleteAttachment)
 	r.GET("/anhaenge/:id/:name", wk.download)
 	r.GET("/pruefung", wk.reviewQueue)
+	wk.trashRoutes(r, write, moderate)
 }
 
 const keyPage = "fachnetz.page"

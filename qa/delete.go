@@ -1,0 +1,149 @@
+package qa
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/web"
+)
+
+// Deleting moves a post into its space's trash. Authors delete their own
+// question while it has no answer, and their own answers and comments;
+// moderators delete any. Everyone else who may read gets 403, who may not
+// read gets 404 (loadQuestion checks reading first).
+func (b *Board) deleteRoutes(r gin.IRouter) {
+	read := b.loadQuestion(policies.Read)
+	r.GET("/fragen/:id/loeschen", read, b.deleteForm("question"))
+	r.POST("/fragen/:id/loeschen", read, b.deletePost("question"))
+	r.GET("/fragen/:id/antworten/:answer/loeschen", read, b.loadAnswer, b.deleteForm("answer"))
+	r.POST("/fragen/:id/antworten/:answer/loeschen", read, b.loadAnswer, b.deletePost("answer"))
+	r.GET("/fragen/:id/kommentare/:comment/loeschen", read, b.loadComment, b.deleteForm("comment"))
+	r.POST("/fragen/:id/kommentare/:comment/loeschen", read, b.loadComment, b.deletePost("comment"))
+}
+
+func (b *Board) apiDeleteRoutes(r gin.IRouter) {
+	r.DELETE("/questions/:id", b.loadQuestion(policies.Read), b.apiDelete("question"))
+	r.DELETE("/answers/:answer", b.questionOfAnswer(policies.Read), b.apiDelete("answer"))
+	r.DELETE("/comments/:comment", b.questionOfComment, b.loadComment, b.apiDelete("comment"))
+}
+
+const keyComment = "fachnetz.comment"
+
+func (b *Board) loadComment(c *gin.Context) {
+	id, _ := strconv.ParseInt(c.Param("comment"), 10, 64)
+	cm, err := b.store.CommentByID(c.Request.Context(), questionOf(c).ID, id)
+	if err != nil {
+		b.web.Fail(c, err)
+		return
+	}
+	c.Set(keyComment, cm)
+	c.Next()
+}
+
+// questionOfComment loads a comment's question and checks reading it.
+func (b *Board) questionOfComment(c *gin.Context) {
+	id, _ := strconv.ParseInt(c.Param("comment"), 10, 64)
+	qid, err := b.store.QuestionOfComment(c.Request.Context(), id)
+	if err != nil {
+		b.web.Fail(c, err)
+		return
+	}
+	c.Params = append(c.Params, gin.Param{Key: "id", Value: strconv.FormatInt(qid, 10)})
+	b.loadQuestion(policies.Read)(c)
+}
+
+func commentOf(c *gin.Context) Comment {
+	v, _ := c.Get(keyComment)
+	cm, _ := v.(Comment)
+	return cm
+}
+
+// mayDelete tells whether the viewer may delete the post of the kind.
+func (b *Board) mayDelete(c *gin.Context, kind string) error {
+	q, v := questionOf(c), web.ViewerOf(c)
+	sub, ctx := policies.SubjectOf(c), c.Request.Context()
+	if b.spaces.Enforcer.Can(ctx, sub, policies.Moderate, q.SpaceID) {
+		return nil
+	}
+	var author *int64
+	key := "trash.qa.post_forbidden"
+	switch kind {
+	case "question":
+		author, key = q.AuthorID, "trash.qa.question_forbidden"
+		if q.AnswerCount > 0 {
+			author = nil
+		}
+	case "answer":
+		author = answerOf(c).AuthorID
+	case "comment":
+		author = commentOf(c).AuthorID
+	}
+	if author != nil && *author == v.ID && b.spaces.Enforcer.Can(ctx, sub, policies.Write, q.SpaceID) {
+		return nil
+	}
+	return errs.E(errs.Forbidden, key)
+}
+
+func (b *Board) deleteForm(kind string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := b.mayDelete(c, kind); err != nil {
+			b.web.Fail(c, err)
+			return
+		}
+		q := questionOf(c)
+		action := QuestionURL(q.ID)
+		switch kind {
+		case "answer":
+			action += "/antworten/" + strconv.FormatInt(answerOf(c).ID, 10)
+		case "comment":
+			action += "/kommentare/" + strconv.FormatInt(commentOf(c).ID, 10)
+		}
+		b.web.Render(c, http.StatusOK, "qa/delete", b.web.T(c, "trash.qa.delete_title"), gin.H{
+			"Question": q, "Kind": kind, "Action": action + "/loeschen", "Days": b.deps.Trash.Days(),
+		})
+	}
+}
+
+// trashPost moves the post of the kind into the trash.
+func (b *Board) trashPost(c *gin.Context, kind string) error {
+	if err := b.mayDelete(c, kind); err != nil {
+		return err
+	}
+	ctx, q, by := c.Request.Context(), questionOf(c), web.ViewerOf(c).ID
+	switch kind {
+	case "question":
+		return b.store.TrashQuestion(ctx, b.deps.Trash, q, by)
+	case "answer":
+		return b.store.TrashAnswer(ctx, b.deps.Trash, q, answerOf(c), by)
+	default:
+		return b.store.TrashComment(ctx, b.deps.Trash, q, commentOf(c), by)
+	}
+}
+
+func (b *Board) deletePost(kind string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := b.trashPost(c, kind); err != nil {
+			b.web.Fail(c, err)
+			return
+		}
+		if kind == "question" {
+			c.Redirect(http.StatusSeeOther, "/fragen")
+			return
+		}
+		c.Redirect(http.StatusSeeOther, QuestionURL(questionOf(c).ID)+"?hinweis=trash.qa.deleted")
+	}
+}
+
+func (b *Board) apiDelete(kind string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := b.trashPost(c, kind); err != nil {
+			b.web.Fail(c, err)
+			return
+		}
+		c.Status(http.StatusNoContent)
+	}
+}

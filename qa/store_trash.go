@@ -1,0 +1,277 @@
+package qa
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/trash"
+)
+
+// postSnapshot is a trashed question, answer or comment with what hangs on
+// it. References from other rows that the deletion cleared (duplicates of
+// a question, the acceptance of an answer) are kept to be set again.
+type postSnapshot struct {
+	Questions  json.RawMessage `json:"questions,omitempty"`
+	Answers    json.RawMessage `json:"answers,omitempty"`
+	Comments   json.RawMessage `json:"comments,omitempty"`
+	Revisions  json.RawMessage `json:"post_revisions,omitempty"`
+	Votes      json.RawMessage `json:"votes,omitempty"`
+	Topics     json.RawMessage `json:"question_topics,omitempty"`
+	Duplicates json.RawMessage `json:"duplicates,omitempty"`
+	// Refs are the question's own references, set again once their
+	// targets are back: accepted answer, duplicate of, wiki page.
+	Refs     *questionRefs `json:"refs,omitempty"`
+	Accepted bool          `json:"accepted,omitempty"`
+}
+
+type questionRefs struct {
+	Accepted  *int64 `json:"accepted_answer_id"`
+	Duplicate *int64 `json:"duplicate_of"`
+	WikiPage  *int64 `json:"wiki_page_id"`
+}
+
+type step struct {
+	table, where string
+	into         *json.RawMessage
+}
+
+func takeRows(ctx context.Context, tx pgx.Tx, steps []step, args ...any) error {
+	for _, s := range steps {
+		rows, err := trash.Rows(ctx, tx, s.table, s.where, args...)
+		if err != nil {
+			return err
+		}
+		*s.into = rows
+	}
+	return nil
+}
+
+func label(text string) string {
+	text = strings.Join(strings.Fields(text), " ")
+	if r := []rune(text); len(r) > 80 {
+		return string(r[:79]) + "…"
+	}
+	return text
+}
+
+// TrashQuestion moves a question with its answers, comments, revisions,
+// votes and topics into the space's trash.
+func (st *Store) TrashQuestion(ctx context.Context, t *trash.Trash, q Question, by int64) error {
+	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+		snap := postSnapshot{Refs: &questionRefs{}}
+		err := tx.QueryRow(ctx, `SELECT accepted_answer_id, duplicate_of, wiki_page_id FROM questions WHERE id = $1 FOR UPDATE`, q.ID).
+			Scan(&snap.Refs.Accepted, &snap.Refs.Duplicate, &snap.Refs.WikiPage)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return errs.E(errs.NotFound, "error.not_found")
+		}
+		if err != nil {
+			return fmt.Errorf("trash question: %w", err)
+		}
+		if err := tx.QueryRow(ctx, `SELECT jsonb_agg(id) FROM questions WHERE duplicate_of = $1`, q.ID).Scan(&snap.Duplicates); err != nil {
+			return fmt.Errorf("trash question: duplicates: %w", err)
+		}
+		posts := `(t.post_type = 'question' AND t.post_id = $1 OR t.post_type = 'answer' AND t.post_id IN (SELECT id FROM answers WHERE question_id = $1))`
+		err = takeRows(ctx, tx, []step{
+			{"votes", posts, &snap.Votes},
+			{"post_revisions", posts, &snap.Revisions},
+			{"comments", "t.question_id = $1", &snap.Comments},
+			{"question_topics", "t.question_id = $1", &snap.Topics},
+			{"answers", "t.question_id = $1", &snap.Answers},
+			{"questions", "t.id = $1", &snap.Questions},
+		}, q.ID)
+		if err != nil {
+			return err
+		}
+		if err := enqueue(ctx, tx, q.ID); err != nil {
+			return err
+		}
+		return t.Put(ctx, tx, trash.Entry{SpaceID: q.SpaceID, Kind: trash.Question, ItemID: q.ID, Label: q.Title,
+			By: by, Snapshot: snap})
+	})
+}
+
+func restoreQuestion(ctx context.Context, tx pgx.Tx, it trash.Item) (string, error) {
+	var snap postSnapshot
+	if err := json.Unmarshal(it.Snapshot, &snap); err != nil || snap.Refs == nil {
+		return "", fmt.Errorf("read trashed question: %v", err)
+	}
+	// The question goes in without its references; they are set below
+	// when their targets exist.
+	var rows []map[string]json.RawMessage
+	if err := json.Unmarshal(snap.Questions, &rows); err != nil {
+		return "", fmt.Errorf("read trashed question: %w", err)
+	}
+	for _, r := range rows {
+		delete(r, "accepted_answer_id")
+		delete(r, "duplicate_of")
+		delete(r, "wiki_page_id")
+	}
+	questions, err := json.Marshal(rows)
+	if err != nil {
+		return "", err
+	}
+	for _, s := range []struct {
+		table string
+		rows  json.RawMessage
+	}{
+		{"questions", questions}, {"answers", snap.Answers}, {"comments", snap.Comments},
+		{"post_revisions", snap.Revisions}, {"votes", snap.Votes}, {"question_topics", snap.Topics},
+	} {
+		if err := trash.Reinsert(ctx, tx, s.table, s.rows, s.table == "votes"); err != nil {
+			return "", err
+		}
+	}
+	r := snap.Refs
+	if _, err := tx.Exec(ctx, `UPDATE questions SET
+			accepted_answer_id = (SELECT id FROM answers WHERE id = $2 AND question_id = $1),
+			duplicate_of = (SELECT id FROM questions WHERE id = $3),
+			wiki_page_id = (SELECT id FROM pages WHERE id = $4)
+		WHERE id = $1`, it.ItemID, r.Accepted, r.Duplicate, r.WikiPage); err != nil {
+		return "", fmt.Errorf("restore question references: %w", err)
+	}
+	if len(snap.Duplicates) > 0 && string(snap.Duplicates) != "null" {
+		if _, err := tx.Exec(ctx, `UPDATE questions SET duplicate_of = $1
+			WHERE id IN (SELECT jsonb_array_elements_text($2::jsonb)::bigint) AND duplicate_of IS NULL AND closed_at IS NOT NULL`,
+			it.ItemID, snap.Duplicates); err != nil {
+			return "", fmt.Errorf("restore duplicates: %w", err)
+		}
+	}
+	return QuestionURL(it.ItemID), enqueue(ctx, tx, it.ItemID)
+}
+
+// TrashAnswer moves an answer with its comments, revisions and votes into
+// the space's trash.
+func (st *Store) TrashAnswer(ctx context.Context, t *trash.Trash, q Question, a Answer, by int64) error {
+	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+		var snap postSnapshot
+		if err := tx.QueryRow(ctx, `SELECT accepted_answer_id IS NOT DISTINCT FROM $2 FROM questions WHERE id = $1 FOR UPDATE`,
+			q.ID, a.ID).Scan(&snap.Accepted); err != nil {
+			return fmt.Errorf("trash answer: %w", err)
+		}
+		posts := `t.post_type = 'answer' AND t.post_id = $1`
+		err := takeRows(ctx, tx, []step{
+			{"votes", posts, &snap.Votes},
+			{"post_revisions", posts, &snap.Revisions},
+			{"comments", "t.answer_id = $1", &snap.Comments},
+			{"answers", "t.id = $1", &snap.Answers},
+		}, a.ID)
+		if err != nil {
+			return err
+		}
+		if string(snap.Answers) == "null" {
+			return errs.E(errs.NotFound, "error.not_found")
+		}
+		if _, err := tx.Exec(ctx, `UPDATE questions SET answer_count = greatest(answer_count - 1, 0) WHERE id = $1`, q.ID); err != nil {
+			return fmt.Errorf("trash answer: count: %w", err)
+		}
+		if err := enqueue(ctx, tx, q.ID); err != nil {
+			return err
+		}
+		return t.Put(ctx, tx, trash.Entry{SpaceID: q.SpaceID, Kind: trash.Answer, ItemID: a.ID, Label: label(a.Body),
+			Place: q.Title, By: by, Snapshot: snap})
+	})
+}
+
+func restoreAnswer(ctx context.Context, tx pgx.Tx, it trash.Item) (string, error) {
+	var snap postSnapshot
+	var rows []struct {
+		QuestionID int64 `json:"question_id"`
+	}
+	if err := json.Unmarshal(it.Snapshot, &snap); err != nil {
+		return "", fmt.Errorf("read trashed answer: %w", err)
+	}
+	if err := json.Unmarshal(snap.Answers, &rows); err != nil || len(rows) != 1 {
+		return "", fmt.Errorf("read trashed answer: %v", err)
+	}
+	qid := rows[0].QuestionID
+	tag, err := tx.Exec(ctx, `UPDATE questions SET answer_count = answer_count + 1 WHERE id = $1`, qid)
+	if err != nil {
+		return "", fmt.Errorf("restore answer: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return "", errs.E(errs.Conflict, "trash.question_gone")
+	}
+	for _, s := range []struct {
+		table string
+		rows  json.RawMessage
+	}{{"answers", snap.Answers}, {"comments", snap.Comments}, {"post_revisions", snap.Revisions}, {"votes", snap.Votes}} {
+		if err := trash.Reinsert(ctx, tx, s.table, s.rows, s.table == "votes"); err != nil {
+			return "", err
+		}
+	}
+	if snap.Accepted {
+		if _, err := tx.Exec(ctx, `UPDATE questions SET accepted_answer_id = $2 WHERE id = $1 AND accepted_answer_id IS NULL`, qid, it.ItemID); err != nil {
+			return "", fmt.Errorf("restore acceptance: %w", err)
+		}
+	}
+	return QuestionURL(qid) + "#antwort-" + strconv.FormatInt(it.ItemID, 10), enqueue(ctx, tx, qid)
+}
+
+// TrashComment moves a comment into the space's trash.
+func (st *Store) TrashComment(ctx context.Context, t *trash.Trash, q Question, cm Comment, by int64) error {
+	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+		var snap postSnapshot
+		if err := takeRows(ctx, tx, []step{{"comments", "t.id = $1 AND t.question_id = $2", &snap.Comments}}, cm.ID, q.ID); err != nil {
+			return err
+		}
+		if string(snap.Comments) == "null" {
+			return errs.E(errs.NotFound, "error.not_found")
+		}
+		return t.Put(ctx, tx, trash.Entry{SpaceID: q.SpaceID, Kind: trash.Comment, ItemID: cm.ID, Label: label(cm.Body),
+			Place: q.Title, By: by, Snapshot: snap})
+	})
+}
+
+func restoreComment(ctx context.Context, tx pgx.Tx, it trash.Item) (string, error) {
+	var snap postSnapshot
+	var rows []struct {
+		QuestionID int64  `json:"question_id"`
+		AnswerID   *int64 `json:"answer_id"`
+	}
+	if err := json.Unmarshal(it.Snapshot, &snap); err != nil {
+		return "", fmt.Errorf("read trashed comment: %w", err)
+	}
+	if err := json.Unmarshal(snap.Comments, &rows); err != nil || len(rows) != 1 {
+		return "", fmt.Errorf("read trashed comment: %v", err)
+	}
+	var ok bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM questions WHERE id = $1)
+		AND ($2::bigint IS NULL OR EXISTS (SELECT 1 FROM answers WHERE id = $2))`, rows[0].QuestionID, rows[0].AnswerID).Scan(&ok); err != nil {
+		return "", fmt.Errorf("restore comment: %w", err)
+	}
+	if !ok {
+		return "", errs.E(errs.Conflict, "trash.question_gone")
+	}
+	if err := trash.Reinsert(ctx, tx, "comments", snap.Comments, false); err != nil {
+		return "", err
+	}
+	return QuestionURL(rows[0].QuestionID), nil
+}
+
+// CommentByID loads a comment of a question.
+func (st *Store) CommentByID(ctx context.Context, questionID, id int64) (Comment, error) {
+	rows, _ := st.pool.Query(ctx, `SELECT c.id, c.answer_id, c.author_id, coalesce(a.display_name, '') AS author_name, c.body, c.created_at
+		FROM comments c LEFT JOIN accounts a ON a.id = c.author_id WHERE c.id = $1 AND ($2 = 0 OR c.question_id = $2)`, id, questionID)
+	cm, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Comment])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return cm, errs.E(errs.NotFound, "error.not_found")
+	}
+	return cm, err
+}
+
+// QuestionOfComment is the question a comment belongs to.
+func (st *Store) QuestionOfComment(ctx context.Context, id int64) (int64, error) {
+	var qid int64
+	err := st.pool.QueryRow(ctx, `SELECT question_id FROM comments WHERE id = $1`, id).Scan(&qid)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, errs.E(errs.NotFound, "error.not_found")
+	}
+	return qid, err
+}

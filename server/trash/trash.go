@@ -1,0 +1,268 @@
+// Package trash keeps deleted items of a space for a while so that
+// moderators can restore them, then purges them for good. The areas take
+// an item's rows out of their tables into a trash entry (Put, Rows) and
+// register how to put them back (Register); this package knows no area.
+package trash
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/fachnetz/fachnetz/server/errs"
+)
+
+// Kinds of items in the trash.
+const (
+	Page       = "page"
+	Attachment = "attachment"
+	Question   = "question"
+	Answer     = "answer"
+	Comment    = "comment"
+)
+
+// Reasons a moderator gives for purging at once.
+var Reasons = []string{"personal-data", "legal", "other"}
+
+// Entry is what an area puts into the trash.
+type Entry struct {
+	SpaceID  int64
+	Kind     string
+	ItemID   int64
+	Label    string
+	Place    string
+	By       int64
+	Snapshot any
+	Files    [][]byte
+}
+
+// Item is an entry as the trash list shows it.
+type Item struct {
+	ID        int64           `db:"id" json:"id"`
+	SpaceID   int64           `db:"space_id" json:"-"`
+	Kind      string          `db:"kind" json:"kind"`
+	ItemID    int64           `db:"item_id" json:"item_id"`
+	Label     string          `db:"label" json:"label"`
+	Place     string          `db:"place" json:"place"`
+	DeletedBy *string         `db:"deleted_by" json:"deleted_by"`
+	DeletedAt time.Time       `db:"deleted_at" json:"deleted_at"`
+	Snapshot  json.RawMessage `db:"snapshot" json:"-"`
+}
+
+// RestoreFunc puts an item's rows back in the transaction and returns the
+// address of the restored item.
+type RestoreFunc func(ctx context.Context, tx pgx.Tx, it Item) (string, error)
+
+// Trash is the trash of every space.
+type Trash struct {
+	pool     *pgxpool.Pool
+	log      *slog.Logger
+	days     int
+	restore  map[string]RestoreFunc
+	released []func(ctx context.Context, files [][]byte)
+}
+
+// New keeps trashed items for days days.
+func New(pool *pgxpool.Pool, log *slog.Logger, days int) *Trash {
+	return &Trash{pool: pool, log: log, days: days, restore: map[string]RestoreFunc{}}
+}
+
+// Days is how long items stay in the trash.
+func (t *Trash) Days() int { return t.days }
+
+// Register names how items of a kind are restored.
+func (t *Trash) Register(kind string, f RestoreFunc) { t.restore[kind] = f }
+
+// OnRelease is told, after a purge committed, of the attachment contents
+// purged entries referred to; it removes those nothing uses any more.
+func (t *Trash) OnRelease(f func(ctx context.Context, files [][]byte)) {
+	t.released = append(t.released, f)
+}
+
+// Put records an entry in the transaction that took its rows.
+func (t *Trash) Put(ctx context.Context, tx pgx.Tx, e Entry) error {
+	snap, err := json.Marshal(e.Snapshot)
+	if err != nil {
+		return fmt.Errorf("trash snapshot: %w", err)
+	}
+	if e.Files == nil {
+		e.Files = [][]byte{}
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO trash (space_id, kind, item_id, label, place, deleted_by, snapshot, files)
+		VALUES ($1, $2, $3, left($4, 200), left($5, 200), NULLIF($6, 0), $7, $8)`,
+		e.SpaceID, e.Kind, e.ItemID, e.Label, e.Place, e.By, snap, e.Files)
+	if err != nil {
+		return fmt.Errorf("put into trash: %w", err)
+	}
+	return nil
+}
+
+const itemColumns = `t.id, t.space_id, t.kind, t.item_id, t.label, t.place, a.display_name AS deleted_by, t.deleted_at, t.snapshot
+	FROM trash t LEFT JOIN accounts a ON a.id = t.deleted_by`
+
+// List is a space's trash, newest first.
+func (t *Trash) List(ctx context.Context, spaceID int64) ([]Item, error) {
+	rows, _ := t.pool.Query(ctx, `SELECT `+itemColumns+` WHERE t.space_id = $1 ORDER BY t.deleted_at DESC, t.id DESC LIMIT 500`, spaceID)
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Item])
+	if err != nil {
+		return nil, fmt.Errorf("list trash: %w", err)
+	}
+	for i := range list {
+		list[i].Snapshot = nil
+	}
+	return list, nil
+}
+
+// take removes an entry of the space from the trash in tx.
+func take(ctx context.Context, tx pgx.Tx, spaceID, id int64) (Item, error) {
+	rows, _ := tx.Query(ctx, `WITH gone AS (DELETE FROM trash WHERE id = $1 AND space_id = $2 RETURNING *)
+		SELECT t.id, t.space_id, t.kind, t.item_id, t.label, t.place, a.display_name AS deleted_by, t.deleted_at, t.snapshot
+		FROM gone t LEFT JOIN accounts a ON a.id = t.deleted_by`, id, spaceID)
+	it, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Item])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return it, errs.E(errs.NotFound, "error.not_found")
+	}
+	if err != nil {
+		return it, fmt.Errorf("take from trash: %w", err)
+	}
+	return it, nil
+}
+
+// Restore puts an entry of the space back and returns where it lives.
+func (t *Trash) Restore(ctx context.Context, spaceID, id int64) (string, error) {
+	var url string
+	err := pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) error {
+		it, err := take(ctx, tx, spaceID, id)
+		if err != nil {
+			return err
+		}
+		f, ok := t.restore[it.Kind]
+		if !ok {
+			return fmt.Errorf("restore %s: no restorer", it.Kind)
+		}
+		url, err = f(ctx, tx, it)
+		return err
+	})
+	return url, err
+}
+
+// Purge removes an entry of the space for good at once and logs it.
+func (t *Trash) Purge(ctx context.Context, spaceID, id, by int64, reason string) error {
+	if !validReason(reason) {
+		return errs.E(errs.Invalid, "trash.reason_missing").OnField("reason")
+	}
+	var files [][]byte
+	err := pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) error {
+		var kind string
+		err := tx.QueryRow(ctx, `DELETE FROM trash WHERE id = $1 AND space_id = $2 RETURNING kind, files`, id, spaceID).Scan(&kind, &files)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return errs.E(errs.NotFound, "error.not_found")
+		}
+		if err != nil {
+			return fmt.Errorf("purge: %w", err)
+		}
+		return Log(ctx, tx, by, kind, spaceID, reason)
+	})
+	if err != nil {
+		return err
+	}
+	t.release(ctx, files)
+	return nil
+}
+
+// Expire purges every entry deleted before cutoff. Several servers may run
+// it at once: each row is deleted by exactly one of them, and releasing
+// files checks again what still uses them.
+func (t *Trash) Expire(ctx context.Context, cutoff time.Time) (int, error) {
+	var files [][]byte
+	n := 0
+	err := pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) error {
+		rows, _ := tx.Query(ctx, `DELETE FROM trash WHERE id IN (
+				SELECT id FROM trash WHERE deleted_at < $1 ORDER BY id LIMIT 1000 FOR UPDATE SKIP LOCKED)
+			RETURNING kind, space_id, files`, cutoff)
+		type gone struct {
+			Kind    string
+			SpaceID int64
+			Files   [][]byte
+		}
+		list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[gone])
+		if err != nil {
+			return fmt.Errorf("expire trash: %w", err)
+		}
+		for _, g := range list {
+			if err := Log(ctx, tx, 0, g.Kind, g.SpaceID, "retention"); err != nil {
+				return err
+			}
+			files = append(files, g.Files...)
+		}
+		n = len(list)
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	t.release(ctx, files)
+	return n, nil
+}
+
+// Run purges expired entries every interval until ctx ends.
+func (t *Trash) Run(ctx context.Context, interval time.Duration) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		for {
+			n, err := t.Expire(ctx, time.Now().AddDate(0, 0, -t.days))
+			if err != nil {
+				if ctx.Err() == nil {
+					t.log.Warn("expire trash", "err", err)
+				}
+				break
+			}
+			if n < 1000 {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// Log records a purge in tx: who, what kind, which space, why; never what.
+func Log(ctx context.Context, tx pgx.Tx, by int64, kind string, spaceID int64, reason string) error {
+	if !validReason(reason) && reason != "retention" {
+		return errs.E(errs.Invalid, "trash.reason_missing").OnField("reason")
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO purge_log (purged_by, kind, space_id, reason) VALUES (NULLIF($1, 0), $2, $3, $4)`,
+		by, kind, spaceID, reason)
+	if err != nil {
+		return fmt.Errorf("log purge: %w", err)
+	}
+	return nil
+}
+
+func validReason(r string) bool {
+	for _, v := range Reasons {
+		if v == r {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *Trash) release(ctx context.Context, files [][]byte) {
+	if len(files) == 0 {
+		return
+	}
+	for _, f := range t.released {
+		f(ctx, files)
+	}
+}

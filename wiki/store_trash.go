@@ -1,0 +1,252 @@
+package wiki
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/search"
+	"github.com/fachnetz/fachnetz/server/trash"
+)
+
+// pageSnapshot is a trashed page with everything below it. Incoming links
+// are rows of the linking pages and stay where they are.
+type pageSnapshot struct {
+	Pages       json.RawMessage `json:"pages"`
+	Revisions   json.RawMessage `json:"page_revisions"`
+	Links       json.RawMessage `json:"page_links"`
+	Redirects   json.RawMessage `json:"page_redirects"`
+	Topics      json.RawMessage `json:"page_topics"`
+	Attachments json.RawMessage `json:"attachments"`
+	Versions    json.RawMessage `json:"attachment_versions"`
+	// Promoted names the questions promoted to these pages.
+	Promoted json.RawMessage `json:"promoted"`
+}
+
+// attachmentSnapshot is a trashed attachment with its earlier versions.
+type attachmentSnapshot struct {
+	Attachments json.RawMessage `json:"attachments"`
+	Versions    json.RawMessage `json:"attachment_versions"`
+}
+
+// TrashPage moves a page with its subpages, revisions, attachments, links
+// and topics into the space's trash.
+func (st *Store) TrashPage(ctx context.Context, t *trash.Trash, p Page, by int64) error {
+	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+		var ids []int64
+		err := tx.QueryRow(ctx, `WITH RECURSIVE below AS (
+				SELECT id FROM pages WHERE id = $1
+				UNION SELECT c.id FROM pages c JOIN below b ON c.parent_id = b.id)
+			SELECT array_agg(id) FROM below`, p.ID).Scan(&ids)
+		if err != nil {
+			return fmt.Errorf("trash page: %w", err)
+		}
+		if len(ids) == 0 {
+			return errs.E(errs.NotFound, "error.not_found")
+		}
+		var files [][]byte
+		if err := tx.QueryRow(ctx, `SELECT coalesce(array_agg(DISTINCT sha256), '{}') FROM (
+				SELECT sha256 FROM attachments WHERE page_id = ANY($1)
+				UNION ALL SELECT v.sha256 FROM attachment_versions v JOIN attachments a ON a.id = v.attachment_id WHERE a.page_id = ANY($1)) f`,
+			ids).Scan(&files); err != nil {
+			return fmt.Errorf("trash page files: %w", err)
+		}
+		var snap pageSnapshot
+		if err := tx.QueryRow(ctx, `SELECT jsonb_agg(jsonb_build_object('id', id, 'page', wiki_page_id))
+			FROM questions WHERE wiki_page_id = ANY($1)`, ids).Scan(&snap.Promoted); err != nil {
+			return fmt.Errorf("trash page: promoted questions: %w", err)
+		}
+		steps := []struct {
+			table, where string
+			into         *json.RawMessage
+		}{
+			{"attachment_versions", "t.attachment_id IN (SELECT id FROM attachments WHERE page_id = ANY($1))", &snap.Versions},
+			{"attachments", "t.page_id = ANY($1)", &snap.Attachments},
+			{"page_topics", "t.page_id = ANY($1)", &snap.Topics},
+			{"page_redirects", "t.page_id = ANY($1)", &snap.Redirects},
+			{"page_links", "t.from_page_id = ANY($1)", &snap.Links},
+			{"page_revisions", "t.page_id = ANY($1)", &snap.Revisions},
+			{"pages", "t.id = ANY($1)", &snap.Pages},
+		}
+		for _, s := range steps {
+			if *s.into, err = trash.Rows(ctx, tx, s.table, s.where, ids); err != nil {
+				return err
+			}
+		}
+		if err := search.Enqueue(ctx, tx, "page", ids...); err != nil {
+			return err
+		}
+		return t.Put(ctx, tx, trash.Entry{SpaceID: p.SpaceID, Kind: trash.Page, ItemID: p.ID, Label: p.Title,
+			Place: p.Slug, By: by, Snapshot: snap, Files: files})
+	})
+}
+
+// restorePage puts a trashed page back with its ids. A slug taken
+// meanwhile gets a number; a parent that is gone makes it top-level.
+func restorePage(ctx context.Context, tx pgx.Tx, it trash.Item) (string, error) {
+	var snap pageSnapshot
+	if err := json.Unmarshal(it.Snapshot, &snap); err != nil {
+		return "", fmt.Errorf("read trashed page: %w", err)
+	}
+	var pages []map[string]any
+	dec := json.NewDecoder(bytes.NewReader(snap.Pages))
+	dec.UseNumber()
+	if err := dec.Decode(&pages); err != nil {
+		return "", fmt.Errorf("read trashed pages: %w", err)
+	}
+	number := func(v any) (int64, bool) {
+		n, ok := v.(json.Number)
+		if !ok {
+			return 0, false
+		}
+		i, err := n.Int64()
+		return i, err == nil
+	}
+	ids := make([]int64, 0, len(pages))
+	inside := map[int64]bool{}
+	for _, p := range pages {
+		id, _ := number(p["id"])
+		inside[id] = true
+		ids = append(ids, id)
+	}
+	rootSlug := ""
+	for _, p := range pages {
+		if parent, ok := number(p["parent_id"]); ok && !inside[parent] {
+			var exists bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pages WHERE id = $1 AND space_id = $2)`,
+				parent, it.SpaceID).Scan(&exists); err != nil {
+				return "", fmt.Errorf("restore page parent: %w", err)
+			}
+			if !exists {
+				p["parent_id"] = nil
+			}
+		}
+		slug, _ := p["slug"].(string)
+		free, err := freeSlug(ctx, tx, it.SpaceID, slug, 0)
+		if err != nil {
+			return "", err
+		}
+		p["slug"] = free
+		p["space_id"] = it.SpaceID
+		if id, _ := number(p["id"]); id == it.ItemID {
+			rootSlug = free
+		}
+	}
+	rows, err := json.Marshal(pages)
+	if err != nil {
+		return "", err
+	}
+	steps := []struct {
+		table string
+		rows  json.RawMessage
+		skip  bool
+	}{
+		{"pages", rows, false},
+		{"page_revisions", snap.Revisions, false},
+		{"page_links", snap.Links, true},
+		{"page_redirects", snap.Redirects, true},
+		{"page_topics", snap.Topics, true},
+		{"attachments", snap.Attachments, false},
+		{"attachment_versions", snap.Versions, false},
+	}
+	for _, s := range steps {
+		if err := trash.Reinsert(ctx, tx, s.table, s.rows, s.skip); err != nil {
+			return "", err
+		}
+	}
+	if len(snap.Promoted) > 0 && string(snap.Promoted) != "null" {
+		if _, err := tx.Exec(ctx, `UPDATE questions q SET wiki_page_id = (e->>'page')::bigint
+			FROM jsonb_array_elements($1::jsonb) e WHERE q.id = (e->>'id')::bigint AND q.wiki_page_id IS NULL`, snap.Promoted); err != nil {
+			return "", fmt.Errorf("restore promoted questions: %w", err)
+		}
+	}
+	if err := search.Enqueue(ctx, tx, "page", ids...); err != nil {
+		return "", err
+	}
+	var spaceSlug string
+	if err := tx.QueryRow(ctx, `SELECT slug FROM spaces WHERE id = $1`, it.SpaceID).Scan(&spaceSlug); err != nil {
+		return "", fmt.Errorf("restore page: space: %w", err)
+	}
+	return PageURL(spaceSlug, rootSlug), nil
+}
+
+// TrashAttachment moves an attachment of a page, with its earlier
+// versions, into the space's trash.
+func (st *Store) TrashAttachment(ctx context.Context, t *trash.Trash, p Page, id, by int64) error {
+	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+		var name string
+		var files [][]byte
+		err := tx.QueryRow(ctx, `SELECT a.filename, array_agg(DISTINCT f.sha256) FROM attachments a
+			JOIN LATERAL (SELECT a.sha256 UNION SELECT sha256 FROM attachment_versions WHERE attachment_id = a.id) f ON true
+			WHERE a.id = $1 AND a.page_id = $2 GROUP BY a.filename`, id, p.ID).Scan(&name, &files)
+		if err == pgx.ErrNoRows {
+			return errs.E(errs.NotFound, "error.not_found")
+		}
+		if err != nil {
+			return fmt.Errorf("trash attachment: %w", err)
+		}
+		var snap attachmentSnapshot
+		if snap.Versions, err = trash.Rows(ctx, tx, "attachment_versions", "t.attachment_id = $1", id); err != nil {
+			return err
+		}
+		if snap.Attachments, err = trash.Rows(ctx, tx, "attachments", "t.id = $1", id); err != nil {
+			return err
+		}
+		return t.Put(ctx, tx, trash.Entry{SpaceID: p.SpaceID, Kind: trash.Attachment, ItemID: id, Label: name,
+			Place: p.Title, By: by, Snapshot: snap, Files: files})
+	})
+}
+
+// restoreAttachment puts a trashed attachment back on its page, which must
+// still exist and not have another file of the same name meanwhile.
+func restoreAttachment(ctx context.Context, tx pgx.Tx, it trash.Item) (string, error) {
+	var snap attachmentSnapshot
+	if err := json.Unmarshal(it.Snapshot, &snap); err != nil {
+		return "", fmt.Errorf("read trashed attachment: %w", err)
+	}
+	var rows []struct {
+		PageID   int64  `json:"page_id"`
+		Filename string `json:"filename"`
+	}
+	if err := json.Unmarshal(snap.Attachments, &rows); err != nil || len(rows) != 1 {
+		return "", fmt.Errorf("read trashed attachment: %v", err)
+	}
+	var spaceSlug, slug string
+	var taken bool
+	err := tx.QueryRow(ctx, `SELECT s.slug, p.slug, EXISTS (SELECT 1 FROM attachments WHERE page_id = p.id AND filename = $2)
+		FROM pages p JOIN spaces s ON s.id = p.space_id WHERE p.id = $1`, rows[0].PageID, rows[0].Filename).Scan(&spaceSlug, &slug, &taken)
+	if err == pgx.ErrNoRows {
+		return "", errs.E(errs.Conflict, "trash.page_gone")
+	}
+	if err != nil {
+		return "", fmt.Errorf("restore attachment: %w", err)
+	}
+	if taken {
+		return "", errs.E(errs.Conflict, "trash.name_taken", "Name", rows[0].Filename)
+	}
+	if err := trash.Reinsert(ctx, tx, "attachments", snap.Attachments, false); err != nil {
+		return "", err
+	}
+	if err := trash.Reinsert(ctx, tx, "attachment_versions", snap.Versions, false); err != nil {
+		return "", err
+	}
+	return PageURL(spaceSlug, slug) + "#anhaenge", nil
+}
+
+// Unused reports which of the contents nothing refers to any more: no
+// attachment, no earlier version, no trash entry.
+func (st *Store) Unused(ctx context.Context, files [][]byte) ([][]byte, error) {
+	rows, _ := st.pool.Query(ctx, `SELECT DISTINCT f FROM unnest($1::bytea[]) f
+		WHERE NOT EXISTS (SELECT 1 FROM attachments WHERE sha256 = f)
+		  AND NOT EXISTS (SELECT 1 FROM attachment_versions WHERE sha256 = f)
+		  AND NOT EXISTS (SELECT 1 FROM trash WHERE files @> ARRAY[f])`, files)
+	out, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
+	if err != nil {
+		return nil, fmt.Errorf("unused attachment contents: %w", err)
+	}
+	return out, nil
+}

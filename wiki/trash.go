@@ -1,0 +1,144 @@
+package wiki
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/trash"
+	"github.com/fachnetz/fachnetz/server/web"
+)
+
+// trashRoutes mounts a space's trash, attachment versions and purging;
+// the trash and purging are for moderators.
+func (wk *Wiki) trashRoutes(r gin.IRouter, write, moderate gin.HandlerFunc) {
+	r.GET("/bereiche/:space/papierkorb", moderate, wk.trashList)
+	r.POST("/bereiche/:space/papierkorb/:id/wiederherstellen", moderate, wk.trashRestore)
+	r.GET("/bereiche/:space/papierkorb/:id/entfernen", moderate, wk.trashPurgeForm)
+	r.POST("/bereiche/:space/papierkorb/:id/entfernen", moderate, wk.trashPurge)
+	r.POST("/bereiche/:space/seiten/:page/anhaenge/:id/versionen/:v/wiederherstellen", write, wk.loadPage, wk.restoreVersion)
+	r.GET("/bereiche/:space/seiten/:page/versionen/:n/entfernen", moderate, wk.loadPage, wk.purgeRevisionForm)
+	r.POST("/bereiche/:space/seiten/:page/versionen/:n/entfernen", moderate, wk.loadPage, wk.purgeRevision)
+}
+
+// registerTrash tells the trash how pages and attachments come back and
+// which attachment contents may go.
+func (wk *Wiki) registerTrash(t *trash.Trash) {
+	t.Register(trash.Page, restorePage)
+	t.Register(trash.Attachment, restoreAttachment)
+	t.OnRelease(wk.removeUnused)
+}
+
+// removeUnused deletes the files of contents nothing refers to any more.
+func (wk *Wiki) removeUnused(ctx context.Context, files [][]byte) {
+	unused, err := wk.store.Unused(ctx, files)
+	if err != nil {
+		wk.log.Warn("find unused attachment contents", "err", err)
+		return
+	}
+	for _, sum := range unused {
+		if err := wk.files.Remove(sum); err != nil {
+			wk.log.Warn("remove attachment content", "err", err)
+		}
+	}
+}
+
+type trashView struct {
+	Space   policies.Space
+	Items   []trash.Item
+	Days    int
+	Expires map[int64]time.Time
+	Done    string
+	Error   string
+}
+
+func (wk *Wiki) trashList(c *gin.Context) {
+	wk.renderTrash(c, http.StatusOK, "")
+}
+
+func (wk *Wiki) renderTrash(c *gin.Context, status int, message string) {
+	space := policies.SpaceOf(c)
+	items, err := wk.deps.Trash.List(c.Request.Context(), space.ID)
+	if err != nil {
+		wk.web.Fail(c, err)
+		return
+	}
+	v := trashView{Space: space, Items: items, Days: wk.deps.Trash.Days(), Expires: map[int64]time.Time{}, Error: message}
+	for _, it := range items {
+		v.Expires[it.ID] = it.DeletedAt.AddDate(0, 0, v.Days)
+	}
+	switch c.Query("erledigt") {
+	case "wiederhergestellt":
+		v.Done = wk.web.T(c, "trash.restored")
+	case "entfernt":
+		v.Done = wk.web.T(c, "trash.purged")
+	}
+	wk.web.Render(c, status, "wiki/trash", wk.web.T(c, "trash.title", "Space", space.Name), v)
+}
+
+func (wk *Wiki) trashRestore(c *gin.Context) {
+	space := policies.SpaceOf(c)
+	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
+	url, err := wk.deps.Trash.Restore(c.Request.Context(), space.ID, id)
+	if err != nil {
+		if e, ok := errs.As(err); ok && e.Code == errs.Conflict {
+			wk.renderTrash(c, http.StatusConflict, wk.web.Message(c, e))
+			return
+		}
+		wk.web.Fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, url)
+}
+
+func (wk *Wiki) trashItem(c *gin.Context) (trash.Item, bool) {
+	space := policies.SpaceOf(c)
+	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
+	items, err := wk.deps.Trash.List(c.Request.Context(), space.ID)
+	if err != nil {
+		wk.web.Fail(c, err)
+		return trash.Item{}, false
+	}
+	for _, it := range items {
+		if it.ID == id {
+			return it, true
+		}
+	}
+	wk.web.Fail(c, errs.E(errs.NotFound, "error.not_found"))
+	return trash.Item{}, false
+}
+
+func (wk *Wiki) trashPurgeForm(c *gin.Context) {
+	if it, ok := wk.trashItem(c); ok {
+		wk.renderPurge(c, http.StatusOK, gin.H{"Space": policies.SpaceOf(c), "Item": it, "Reasons": trash.Reasons,
+			"Action": "/bereiche/" + policies.SpaceOf(c).Slug + "/papierkorb/" + c.Param("id") + "/entfernen"})
+	}
+}
+
+func (wk *Wiki) renderPurge(c *gin.Context, status int, data gin.H) {
+	wk.web.Render(c, status, "wiki/purge", wk.web.T(c, "trash.purge.title"), data)
+}
+
+func (wk *Wiki) trashPurge(c *gin.Context) {
+	it, ok := wk.trashItem(c)
+	if !ok {
+		return
+	}
+	space := policies.SpaceOf(c)
+	err := wk.deps.Trash.Purge(c.Request.Context(), space.ID, it.ID, web.ViewerOf(c).ID, c.PostForm("reason"))
+	if e, bad := errs.As(err); bad && e.Code == errs.Invalid {
+		wk.renderPurge(c, web.Status(e.Code), gin.H{"Space": space, "Item": it, "Reasons": trash.Reasons, "Error": wk.web.Message(c, e),
+			"Action": "/bereiche/" + space.Slug + "/papierkorb/" + c.Param("id") + "/entfernen"})
+		return
+	}
+	if err != nil {
+		wk.web.Fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/bereiche/"+space.Slug+"/papierkorb?erledigt=entfernt")
+}
