@@ -30,6 +30,7 @@ func (wk *Wiki) APIRoutes(r gin.IRouter) {
 		c.Params = append(c.Params, gin.Param{Key: "name", Value: ""})
 		wk.download(c)
 	})
+	wk.apiTrashRoutes(r)
 }
 
 type pageJSON struct {

@@ -1,0 +1,50 @@
+package wiki
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/server/web"
+)
+
+// apiTrashRoutes lets moderators list, restore and purge a space's trash.
+func (wk *Wiki) apiTrashRoutes(r gin.IRouter) {
+	moderate := wk.spaces.RequireSpace(policies.Moderate)
+	r.GET("/spaces/:space/trash", moderate, wk.apiTrashList)
+	r.POST("/spaces/:space/trash/:id/restore", moderate, wk.apiTrashRestore)
+	r.DELETE("/spaces/:space/trash/:id", moderate, wk.apiTrashPurge)
+}
+
+func (wk *Wiki) apiTrashList(c *gin.Context) {
+	items, err := wk.deps.Trash.List(c.Request.Context(), policies.SpaceOf(c).ID)
+	if err != nil {
+		wk.web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "days": wk.deps.Trash.Days()})
+}
+
+func (wk *Wiki) apiTrashRestore(c *gin.Context) {
+	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
+	url, err := wk.deps.Trash.Restore(c.Request.Context(), policies.SpaceOf(c).ID, id)
+	if err != nil {
+		wk.web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"url": url})
+}
+
+// apiTrashPurge deletes an item for good; ?reason= names why
+// (personal-data, legal, other).
+func (wk *Wiki) apiTrashPurge(c *gin.Context) {
+	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
+	err := wk.deps.Trash.Purge(c.Request.Context(), policies.SpaceOf(c).ID, id, web.ViewerOf(c).ID, c.Query("reason"))
+	if err != nil {
+		wk.web.Fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
