@@ -126,7 +126,7 @@ func (b *Board) renderView(c *gin.Context, status int, page viewPage) {
 		page.Answers = append(page.Answers, post{Type: "answer", ID: a.ID, AuthorName: a.AuthorName, HTML: html, Score: a.Score,
 			MyVote: votes[key], Own: mine, CanEdit: mine || page.Permissions.Moderate,
 			CanDelete: page.Permissions.Moderate || (mine && page.Permissions.Write),
-			Accepted: q.AcceptedAnswerID != nil && *q.AcceptedAnswerID == a.ID, Comments: byPost[key], CreatedAt: a.CreatedAt})
+			Accepted:  q.AcceptedAnswerID != nil && *q.AcceptedAnswerID == a.ID, Comments: byPost[key], CreatedAt: a.CreatedAt})
 	}
 	if page.Topics, err = b.store.Topics(ctx, q.ID); err != nil {
 		b.web.Fail(c, err)

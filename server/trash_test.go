@@ -320,4 +320,3 @@ func TestAttachmentVersions(t *testing.T) {
 		t.Errorf("versions after restore: %d, want 1 (the replaced current content)", versions)
 	}
 }
-
