@@ -76,7 +76,7 @@ func TestTrashAndRestorePage(t *testing.T) {
 	attURL, apiAtt := att["url"].(string), att["api_url"].(string)
 	testDB.Pool.Exec(t.Context(), `UPDATE pages SET reviewed_at = now() - interval '2 years' WHERE slug = 'akte' AND space_id = $1`, sp.ID)
 	found := func() bool { ids, _ := searchIDs(t, base, owner.Token, "Aktenplanverzeichnis"); return len(ids) == 1 }
-	eventually(t, 10*time.Second, "the page is found", found)
+	eventually(t, 30*time.Second, "the page is found", found)
 
 	o := newBrowser(t, base)
 	o.signIn(owner.Email, owner.Password)
@@ -113,7 +113,7 @@ func TestTrashAndRestorePage(t *testing.T) {
 	if _, body := o.get("/bereiche/" + sp.Slug + "/seiten/verweis"); strings.Contains(body, "/seiten/akte\"") {
 		t.Error("a link to the deleted page still resolves")
 	}
-	eventually(t, 10*time.Second, "the deleted page leaves the search", func() bool { return !found() })
+	eventually(t, 30*time.Second, "the deleted page leaves the search", func() bool { return !found() })
 
 	// The trash is for moderators; a member may not see it.
 	if resp, _ := o.get("/bereiche/" + sp.Slug); resp.StatusCode != http.StatusOK {
@@ -164,7 +164,7 @@ func TestTrashAndRestorePage(t *testing.T) {
 	if _, body := o.get("/pruefung"); !strings.Contains(body, ">akte</a>") {
 		t.Error("the restored page is missing from the review queue")
 	}
-	eventually(t, 10*time.Second, "the restored page is found again", found)
+	eventually(t, 30*time.Second, "the restored page is found again", found)
 }
 
 // A page whose slug was taken meanwhile comes back under a free one.

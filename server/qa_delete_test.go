@@ -1,0 +1,131 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/fachnetz/fachnetz/policies"
+)
+
+// Authors delete their own question while it is unanswered and their own
+// answers and comments; moderators delete any; other readers get 403 with
+// a reason, non-readers 404. A deleted question leaves every read path and
+// comes back from the trash with its answers and acceptance.
+func TestDeletingQAPostsFollowsTheRules(t *testing.T) {
+	agency := makeAgency(t)
+	moderator, asker, answerer, other := makePerson(t, agency, false), makePerson(t, agency, false), makePerson(t, agency, false), makePerson(t, agency, false)
+	outsider := makePerson(t, makeAgency(t), false)
+	sp := makeSpace(t, moderator, policies.Organisation, policies.RoleMember)
+	base := startServer(t)
+	del := func(path, token string) (int, string) {
+		status, out := api(t, http.MethodDelete, base+"/api/v1/"+path, token, "")
+		return status, errMessage(out)
+	}
+
+	// An unanswered question: the asker may delete it, others may not.
+	q1 := ask(t, base, asker.Token, sp.Slug, "Wo liegt das Formular für Dienstreisen?", "Ich finde es nicht.")
+	if status, msg := del("questions/"+id(q1), other.Token); status != http.StatusForbidden || !strings.Contains(msg, "solange sie unbeantwortet ist") {
+		t.Errorf("another member deleting a question: %d %q", status, msg)
+	}
+	if status, _ := del("questions/"+id(q1), outsider.Token); status != http.StatusNotFound {
+		t.Errorf("a non-reader deleting a question: %d", status)
+	}
+	a1 := newBrowser(t, base)
+	a1.signIn(asker.Email, asker.Password)
+	if _, body := a1.get("/fragen/" + id(q1)); !strings.Contains(body, "/fragen/"+id(q1)+"/loeschen") {
+		t.Error("the asker sees no delete link on an unanswered question")
+	}
+	if resp, body := a1.get("/fragen/" + id(q1) + "/loeschen"); resp.StatusCode != http.StatusOK || !strings.Contains(body, "Papierkorb") {
+		t.Errorf("confirmation page: %d", resp.StatusCode)
+	}
+	resp, _ := a1.post("/fragen/"+id(q1)+"/loeschen", "/fragen/"+id(q1)+"/loeschen", url.Values{})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("asker deleting an unanswered question: %d", resp.StatusCode)
+	}
+	if status, _ := api(t, http.MethodGet, base+"/api/v1/questions/"+id(q1), asker.Token, ""); status != http.StatusNotFound {
+		t.Errorf("a deleted question is still served: %d", status)
+	}
+	if resp, _ := a1.get("/fragen/" + id(q1)); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("a deleted question page: %d", resp.StatusCode)
+	}
+	if _, out := api(t, http.MethodGet, base+"/api/v1/questions?space="+sp.Slug, asker.Token, ""); strings.Contains(fmt.Sprint(out), "Dienstreisen") {
+		t.Errorf("the list still shows the deleted question: %v", out)
+	}
+
+	// An answered question: the asker may no longer delete it.
+	q2 := ask(t, base, asker.Token, sp.Slug, "Wer genehmigt Fortbildungen?", "Im Referat.")
+	_, ans := api(t, http.MethodPost, base+"/api/v1/questions/"+id(q2)+"/answers", answerer.Token, `{"body":"Die Referatsleitung."}`)
+	api(t, http.MethodPost, base+"/api/v1/answers/"+id(ans)+"/accept", asker.Token, "")
+	if status, _ := del("questions/"+id(q2), asker.Token); status != http.StatusForbidden {
+		t.Errorf("asker deleting an answered question: %d", status)
+	}
+	if resp, _ := a1.get("/fragen/" + id(q2) + "/loeschen"); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("asker's confirmation page of an answered question: %d", resp.StatusCode)
+	}
+	if status, msg := del("answers/"+id(ans), other.Token); status != http.StatusForbidden || msg == "" {
+		t.Errorf("another member deleting an answer: %d %q", status, msg)
+	}
+	if status, _ := del("answers/"+id(ans), outsider.Token); status != http.StatusNotFound {
+		t.Errorf("a non-reader deleting an answer: %d", status)
+	}
+
+	// Comments: the author may delete theirs, others may not.
+	c := newBrowser(t, base)
+	c.signIn(other.Email, other.Password)
+	c.get("/fragen/" + id(q2))
+	if resp, body := c.post("/fragen/"+id(q2), "/fragen/"+id(q2)+"/kommentare", url.Values{"on": {"question"}, "body": {"Gute Frage, betrifft mich auch."}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("comment: %d %s", resp.StatusCode, body)
+	}
+	var commentID int64
+	testDB.Pool.QueryRow(t.Context(), `SELECT id FROM comments WHERE question_id = $1`, q2["id"]).Scan(&commentID)
+	if commentID == 0 {
+		t.Fatal("no comment was saved")
+	}
+	comment := fmt.Sprint("comments/", commentID)
+	if status, _ := del(comment, answerer.Token); status != http.StatusForbidden {
+		t.Errorf("someone else deleting a comment: %d", status)
+	}
+	if status, _ := del(comment, outsider.Token); status != http.StatusNotFound {
+		t.Errorf("a non-reader deleting a comment: %d", status)
+	}
+	if status, _ := del(comment, other.Token); status != http.StatusNoContent {
+		t.Errorf("the author deleting a comment: %d", status)
+	}
+
+	// The answer's author deletes it; the question is unanswered again.
+	if status, _ := del("answers/"+id(ans), answerer.Token); status != http.StatusNoContent {
+		t.Fatalf("the author deleting an answer: %d", status)
+	}
+	_, got := api(t, http.MethodGet, base+"/api/v1/questions/"+id(q2), asker.Token, "")
+	if qq := got["question"].(map[string]any); qq["answer_count"] != float64(0) || qq["accepted_answer_id"] != nil || len(got["answers"].([]any)) != 0 {
+		t.Errorf("question after its answer was deleted: %v", got)
+	}
+	// The moderator restores the answer: it is accepted again.
+	answerTrash := trashItemID(t, base, moderator.Token, sp.Slug, "Die Referatsleitung.")
+	if status, out := api(t, http.MethodPost, fmt.Sprintf("%s/api/v1/spaces/%s/trash/%d/restore", base, sp.Slug, answerTrash), moderator.Token, ""); status != http.StatusOK {
+		t.Fatalf("restore answer: %d %v", status, out)
+	}
+	_, got = api(t, http.MethodGet, base+"/api/v1/questions/"+id(q2), asker.Token, "")
+	if qq := got["question"].(map[string]any); qq["answer_count"] != float64(1) || qq["accepted_answer_id"] != ans["id"] {
+		t.Errorf("question after its answer came back: %v", got)
+	}
+
+	// The moderator deletes the answered question, then restores it.
+	if status, _ := del("questions/"+id(q2), moderator.Token); status != http.StatusNoContent {
+		t.Fatalf("moderator deleting a question: %d", status)
+	}
+	if status, _ := api(t, http.MethodGet, base+"/api/v1/answers/"+id(ans)+"/accept", asker.Token, ""); status == http.StatusOK {
+		t.Error("the deleted question's answer is still reachable")
+	}
+	qTrash := trashItemID(t, base, moderator.Token, sp.Slug, "Wer genehmigt Fortbildungen?")
+	if status, out := api(t, http.MethodPost, fmt.Sprintf("%s/api/v1/spaces/%s/trash/%d/restore", base, sp.Slug, qTrash), moderator.Token, ""); status != http.StatusOK {
+		t.Fatalf("restore question: %d %v", status, out)
+	}
+	_, got = api(t, http.MethodGet, base+"/api/v1/questions/"+id(q2), asker.Token, "")
+	if qq := got["question"].(map[string]any); qq["accepted_answer_id"] != ans["id"] || len(got["answers"].([]any)) != 1 {
+		t.Errorf("restored question: %v", got)
+	}
+}
