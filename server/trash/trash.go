@@ -27,6 +27,10 @@ const (
 	Comment    = "comment"
 )
 
+// purgeLogYears is how long the purge log is kept: long enough to answer
+// for a deletion, no longer (see the privacy page).
+const purgeLogYears = 3
+
 // Reasons a moderator gives for purging at once.
 var Reasons = []string{"personal-data", "legal", "other"}
 
@@ -202,6 +206,9 @@ func (t *Trash) Expire(ctx context.Context, cutoff time.Time) (int, error) {
 			files = append(files, g.Files...)
 		}
 		n = len(list)
+		if _, err := tx.Exec(ctx, `DELETE FROM purge_log WHERE purged_at < now() - make_interval(years => $1)`, purgeLogYears); err != nil {
+			return fmt.Errorf("expire purge log: %w", err)
+		}
 		return nil
 	})
 	if err != nil {
