@@ -39,8 +39,8 @@ async function uploadFile(token, space, slug, name, content) {
 test('a deleted page comes back from the trash with revisions, attachment and backlink', { timeout: 180_000 }, async () => {
   const person = createPerson({ agency: createAgency() });
   const token = fachnetz(['users', 'token', person.email]).trim();
-  const space = unique('papierkorb').toLowerCase();
-  await api(token, 'POST', '/spaces', { name: `Papierkorb ${space}`, slug: space });
+  const space = unique('fahrdienst').toLowerCase();
+  await api(token, 'POST', '/spaces', { name: `Fahrdienst ${space}`, slug: space });
   const pages = `/spaces/${space}/pages`;
   await api(token, 'PUT', `${pages}/dienstwagen`, { title: 'Dienstwagen', body: 'Erste Fassung.' });
   await api(token, 'PUT', `${pages}/dienstwagen`, { title: 'Dienstwagen', body: 'Zweite Fassung mit Fahrtenbuch.', base_revision: 1 });
@@ -63,7 +63,7 @@ test('a deleted page comes back from the trash with revisions, attachment and ba
 
     // The moderator finds the trash on the space home and restores the page.
     await page.goto(`/bereiche/${space}`);
-    await page.getByRole('link', { name: 'Papierkorb' }).click();
+    await page.getByRole('link', { name: 'Papierkorb', exact: true }).click();
     await page.waitForURL((u) => u.pathname === trashPath);
     const row = page.getByRole('row', { name: /Dienstwagen/ });
     await row.getByRole('button', { name: /Wiederherstellen/ }).click();
