@@ -113,9 +113,20 @@ func TestDeletingQAPostsFollowsTheRules(t *testing.T) {
 		t.Errorf("question after its answer came back: %v", got)
 	}
 
-	// The moderator deletes the answered question, then restores it.
+	// The moderator deletes the answered question, then restores it. The
+	// asker's notification about the answer goes with it.
+	notified := func() bool {
+		_, out := api(t, http.MethodGet, base+"/api/v1/notifications", asker.Token, "")
+		return strings.Contains(fmt.Sprint(out), "Wer genehmigt Fortbildungen?")
+	}
+	if !notified() {
+		t.Fatal("the asker was not notified of the answer")
+	}
 	if status, _ := del("questions/"+id(q2), moderator.Token); status != http.StatusNoContent {
 		t.Fatalf("moderator deleting a question: %d", status)
+	}
+	if notified() {
+		t.Error("a notification still shows the deleted question")
 	}
 	if status, _ := api(t, http.MethodGet, base+"/api/v1/answers/"+id(ans)+"/accept", asker.Token, ""); status == http.StatusOK {
 		t.Error("the deleted question's answer is still reachable")

@@ -169,6 +169,7 @@ func (s *Server) wire(ctx context.Context) error {
 	s.notify = notify.New(s.pool, s.web, func(ctx context.Context, accountID, spaceID int64) bool {
 		return s.enforcer.Can(ctx, policies.Subject{AccountID: accountID}, policies.Read, spaceID)
 	})
+	s.trash.OnTrashed(s.notify.Trashed)
 	readable := func(c *gin.Context) []int64 {
 		return s.enforcer.ReadableSpaces(c.Request.Context(), policies.SubjectOf(c))
 	}

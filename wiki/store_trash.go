@@ -81,7 +81,7 @@ func (st *Store) TrashPage(ctx context.Context, t *trash.Trash, p Page, by int64
 			return err
 		}
 		return t.Put(ctx, tx, trash.Entry{SpaceID: p.SpaceID, Kind: trash.Page, ItemID: p.ID, Label: p.Title,
-			Place: p.Slug, By: by, Snapshot: snap, Files: files})
+			Place: p.Slug, By: by, Snapshot: snap, Files: files, Subjects: ids})
 	})
 }
 

@@ -210,6 +210,12 @@ func (n *Notifier) Deleted(ctx context.Context, tx pgx.Tx, subjectType string, s
 	return n.store.DeleteSubject(ctx, tx, subjectType, subjectID)
 }
 
+// Trashed forgets the events about items moved to the trash, so that no
+// notification shows what is gone; watches of them stay for a restore.
+func (n *Notifier) Trashed(ctx context.Context, tx pgx.Tx, subjectType string, ids []int64) error {
+	return n.store.ForgetSubjects(ctx, tx, subjectType, ids)
+}
+
 // readable returns the spaces of the account's notifications it may read
 // now.
 func (n *Notifier) readable(ctx context.Context, accountID int64) ([]int64, error) {

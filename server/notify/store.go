@@ -133,6 +133,15 @@ func (st *Store) MoveSubject(ctx context.Context, tx pgx.Tx, subjectType string,
 	return nil
 }
 
+// ForgetSubjects deletes the events (and with them the notifications) about
+// items; watches stay, so that they work again if the items come back.
+func (st *Store) ForgetSubjects(ctx context.Context, tx pgx.Tx, subjectType string, ids []int64) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM notification_events WHERE subject_type = $1 AND subject_id = ANY($2)`, subjectType, ids); err != nil {
+		return fmt.Errorf("forget notifications of %s: %w", subjectType, err)
+	}
+	return nil
+}
+
 // DeleteSubject deletes an item's events (and with them its notifications)
 // and the watches of it.
 func (st *Store) DeleteSubject(ctx context.Context, tx pgx.Tx, subjectType string, subjectID int64) error {

@@ -44,6 +44,9 @@ type Entry struct {
 	By       int64
 	Snapshot any
 	Files    [][]byte
+	// Subjects are the ids of every item of the kind the entry holds (a
+	// page with its subpages), for those told by OnTrashed.
+	Subjects []int64
 }
 
 // Item is an entry as the trash list shows it.
@@ -70,7 +73,12 @@ type Trash struct {
 	days     int
 	restore  map[string]RestoreFunc
 	released []func(ctx context.Context, files [][]byte)
+	trashed  []TrashedFunc
 }
+
+// TrashedFunc is told, in the transaction that trashes them, of the items
+// of a kind going into the trash.
+type TrashedFunc func(ctx context.Context, tx pgx.Tx, kind string, ids []int64) error
 
 // New keeps trashed items for days days.
 func New(pool *pgxpool.Pool, log *slog.Logger, days int) *Trash {
@@ -89,8 +97,20 @@ func (t *Trash) OnRelease(f func(ctx context.Context, files [][]byte)) {
 	t.released = append(t.released, f)
 }
 
+// OnTrashed registers f: notifications, for one, forget what they said
+// about items that are gone.
+func (t *Trash) OnTrashed(f TrashedFunc) { t.trashed = append(t.trashed, f) }
+
 // Put records an entry in the transaction that took its rows.
 func (t *Trash) Put(ctx context.Context, tx pgx.Tx, e Entry) error {
+	if len(e.Subjects) == 0 {
+		e.Subjects = []int64{e.ItemID}
+	}
+	for _, f := range t.trashed {
+		if err := f(ctx, tx, e.Kind, e.Subjects); err != nil {
+			return err
+		}
+	}
 	snap, err := json.Marshal(e.Snapshot)
 	if err != nil {
 		return fmt.Errorf("trash snapshot: %w", err)
