@@ -167,14 +167,20 @@ func TestTrashAndRestorePage(t *testing.T) {
 	eventually(t, 30*time.Second, "the restored page is found again", found)
 }
 
-// A page whose slug was taken meanwhile comes back under a free one.
+// A page whose slug was taken meanwhile comes back under a free one; an
+// author whose account is gone meanwhile comes back as a former member.
 func TestRestoredPageGetsFreeSlug(t *testing.T) {
-	owner := makePerson(t, makeAgency(t), false)
+	agency := makeAgency(t)
+	owner, author := makePerson(t, agency, false), makePerson(t, agency, false)
 	sp := makeSpace(t, owner, policies.Private, policies.RoleMember)
+	addMember(t, sp, author, policies.RoleMember)
 	base := startServer(t)
 	pages := base + "/api/v1/spaces/" + sp.Slug + "/pages/"
-	putPage(t, base, owner.Token, sp.Slug, "antrag", "Alt.", 0)
+	putPage(t, base, author.Token, sp.Slug, "antrag", "Alt.", 0)
 	api(t, http.MethodDelete, pages+"antrag", owner.Token, "")
+	if _, err := testDB.Pool.Exec(t.Context(), `DELETE FROM accounts WHERE id = $1`, author.ID); err != nil {
+		t.Fatal(err)
+	}
 	putPage(t, base, owner.Token, sp.Slug, "antrag", "Neu.", 0)
 	id := trashItemID(t, base, owner.Token, sp.Slug, "antrag")
 	status, out := api(t, http.MethodPost, fmt.Sprintf("%s/api/v1/spaces/%s/trash/%d/restore", base, sp.Slug, id), owner.Token, "")
@@ -248,8 +254,10 @@ func TestTrashIsPurgedAfterRetention(t *testing.T) {
 			results <- n
 		}()
 	}
-	if n := <-results + <-results; n != 1 {
-		t.Fatalf("purged %d entries, want 1", n)
+	// Other tests' entries in this database may go too; this space's one
+	// must be logged once (below).
+	if n := <-results + <-results; n < 1 {
+		t.Fatalf("purged %d entries", n)
 	}
 	if _, out := api(t, http.MethodGet, base+"/api/v1/spaces/"+sp.Slug+"/trash", owner.Token, ""); len(out["items"].([]any)) != 0 {
 		t.Errorf("the trash still holds: %v", out["items"])

@@ -97,6 +97,9 @@ func (wk *Wiki) restore(c *gin.Context) {
 // Restore makes rev the newest revision, keeping the page's place,
 // owner, topics and review settings.
 func (wk *Wiki) Restore(ctx context.Context, p Page, rev Revision, author int64, message string) (Page, error) {
+	if rev.PurgedAt != nil { // its content is gone for good
+		return Page{}, errs.E(errs.Conflict, "trash.revision.purged_restore")
+	}
 	topics, err := wk.store.Topics(ctx, p.ID)
 	if err != nil {
 		return Page{}, err

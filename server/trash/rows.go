@@ -35,22 +35,42 @@ func Copy(ctx context.Context, tx pgx.Tx, table, where string, args ...any) (jso
 }
 
 // Reinsert puts rows taken by Rows back into table under their ids, by the
-// columns the table has now, so that columns added since travel along.
-// With skipConflicts, rows that collide with a unique key are left out.
+// columns the table has now, so that columns added since travel along. A
+// nullable reference to a row that is gone meanwhile (an erased account,
+// say) comes back empty, as the foreign key would have made it. With
+// skipConflicts, rows that collide with a unique key are left out.
 func Reinsert(ctx context.Context, tx pgx.Tx, table string, rows json.RawMessage, skipConflicts bool) error {
 	if len(rows) == 0 || string(rows) == "null" {
 		return nil
 	}
-	var cols []string
-	err := tx.QueryRow(ctx, `SELECT array_agg(quote_ident(attname::text) ORDER BY attnum) FROM pg_attribute
-		WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped AND attgenerated = ''`, table).Scan(&cols)
+	type column struct {
+		Name     string
+		RefTable *string
+		RefCol   *string
+	}
+	cr, _ := tx.Query(ctx, `SELECT quote_ident(a.attname::text),
+			CASE WHEN NOT a.attnotnull THEN fk.reftable END, CASE WHEN NOT a.attnotnull THEN fk.refcol END
+		FROM pg_attribute a
+		LEFT JOIN LATERAL (
+			SELECT c.confrelid::regclass::text AS reftable, quote_ident(ra.attname::text) AS refcol
+			FROM pg_constraint c JOIN pg_attribute ra ON ra.attrelid = c.confrelid AND ra.attnum = c.confkey[1]
+			WHERE c.conrelid = a.attrelid AND c.contype = 'f' AND c.conkey = ARRAY[a.attnum] LIMIT 1) fk ON true
+		WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+		ORDER BY a.attnum`, table)
+	cols, err := pgx.CollectRows(cr, pgx.RowToStructByPos[column])
 	if err != nil {
 		return fmt.Errorf("columns of %s: %w", table, err)
 	}
-	list := strings.Join(cols, ", ")
+	names, values := make([]string, len(cols)), make([]string, len(cols))
+	for i, c := range cols {
+		names[i], values[i] = c.Name, "x."+c.Name
+		if c.RefTable != nil && *c.RefTable != table {
+			values[i] = fmt.Sprintf("(SELECT r.%s FROM %s r WHERE r.%s = x.%s)", *c.RefCol, *c.RefTable, *c.RefCol, c.Name)
+		}
+	}
 	name := pgx.Identifier{table}.Sanitize()
-	sql := `INSERT INTO ` + name + ` (` + list + `) OVERRIDING SYSTEM VALUE
-		SELECT ` + list + ` FROM jsonb_populate_recordset(NULL::` + name + `, $1)`
+	sql := `INSERT INTO ` + name + ` (` + strings.Join(names, ", ") + `) OVERRIDING SYSTEM VALUE
+		SELECT ` + strings.Join(values, ", ") + ` FROM jsonb_populate_recordset(NULL::` + name + `, $1) x`
 	if skipConflicts {
 		sql += ` ON CONFLICT DO NOTHING`
 	}
