@@ -119,7 +119,7 @@ func (fs *FileStore) Remove(sum []byte) error {
 // Attachments lists a page's files by name, each with its earlier
 // versions.
 func (st *Store) Attachments(ctx context.Context, pageID int64) ([]Attachment, error) {
-	rows, _ := st.pool.Query(ctx, `SELECT id, page_id, filename, content_type, size, sha256, created_at FROM attachments WHERE page_id = $1 ORDER BY lower(filename)`, pageID)
+	rows, _ := st.pool.Query(ctx, `SELECT id, page_id, filename, content_type, size, sha256, uploaded_by, created_at FROM attachments WHERE page_id = $1 ORDER BY lower(filename)`, pageID)
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Attachment])
 	if err != nil || len(list) == 0 {
 		return list, err
@@ -138,7 +138,7 @@ func (st *Store) Attachments(ctx context.Context, pageID int64) ([]Attachment, e
 
 // Attachment loads one file's record.
 func (st *Store) Attachment(ctx context.Context, id int64) (Attachment, error) {
-	rows, _ := st.pool.Query(ctx, `SELECT id, page_id, filename, content_type, size, sha256, created_at FROM attachments WHERE id = $1`, id)
+	rows, _ := st.pool.Query(ctx, `SELECT id, page_id, filename, content_type, size, sha256, uploaded_by, created_at FROM attachments WHERE id = $1`, id)
 	a, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Attachment])
 	if errors.Is(err, pgx.ErrNoRows) {
 		return a, errs.E(errs.NotFound, "error.not_found")
@@ -219,6 +219,19 @@ func (wk *Wiki) upload(c *gin.Context) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, PageURL(p.SpaceSlug, p.Slug)+"#anhaenge")
+}
+
+// attachmentsOf lists a page's attachments with what the reader may do.
+func (wk *Wiki) attachmentsOf(c *gin.Context, p Page) ([]Attachment, error) {
+	list, err := wk.store.Attachments(c.Request.Context(), p.ID)
+	if err != nil {
+		return nil, err
+	}
+	v, perm := web.ViewerOf(c), wk.spaces.PermissionsIn(c.Request.Context(), policies.SubjectOf(c), p.SpaceID)
+	for i, a := range list {
+		list[i].CanDelete = perm.Moderate || (perm.Write && v != nil && a.UploadedBy != nil && *a.UploadedBy == v.ID)
+	}
+	return list, nil
 }
 
 // deleteAttachment moves an attachment into the trash. Its uploader and

@@ -90,8 +90,11 @@ type Attachment struct {
 	Size        int64     `db:"size" json:"size"`
 	SHA256      []byte    `db:"sha256" json:"-"`
 	CreatedAt   time.Time `db:"created_at" json:"created_at"`
+	UploadedBy  *int64    `db:"uploaded_by" json:"-"`
 	// Versions are the earlier contents, newest first.
 	Versions []AttachmentVersion `db:"-" json:"versions"`
+	// CanDelete: the reader uploaded it or moderates the space.
+	CanDelete bool `db:"-" json:"-"`
 }
 
 // Topic is a topic as a page shows it.
@@ -355,34 +358,6 @@ func (st *Store) MarkReviewed(ctx context.Context, pageID int64) error {
 		}
 		return search.Enqueue(ctx, tx, "page", pageID)
 	})
-}
-
-// Delete removes a page with its history. A page with subpages is refused:
-// they would lose their place, so they must be moved or deleted first.
-// It returns the contents of its attachments that nothing else uses.
-func (st *Store) Delete(ctx context.Context, pageID int64) (orphans [][]byte, err error) {
-	err = pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
-		var children int
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM pages WHERE parent_id = $1`, pageID).Scan(&children); err != nil {
-			return err
-		}
-		if children > 0 {
-			return errs.E(errs.Conflict, "wiki.delete.has_children", "Count", children)
-		}
-		rows, err := tx.Query(ctx, `SELECT DISTINCT a.sha256 FROM attachments a WHERE a.page_id = $1
-			AND NOT EXISTS (SELECT 1 FROM attachments o WHERE o.sha256 = a.sha256 AND o.page_id <> $1)`, pageID)
-		if err != nil {
-			return err
-		}
-		if orphans, err = pgx.CollectRows(rows, pgx.RowTo[[]byte]); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `DELETE FROM pages WHERE id = $1`, pageID); err != nil {
-			return fmt.Errorf("delete page: %w", err)
-		}
-		return search.Enqueue(ctx, tx, "page", pageID)
-	})
-	return orphans, err
 }
 
 // DueForReview lists pages whose review date has passed, in the given

@@ -163,7 +163,7 @@ func (wk *Wiki) renderView(c *gin.Context, status int, attachError string) {
 		CanConfirm: wk.canConfirm(c, p), Reviewed: c.Query("geprueft") == "1"}
 	if page.Topics, err = wk.store.Topics(ctx, p.ID); err == nil {
 		if page.Backlinks, err = wk.store.Backlinks(ctx, p, wk.spaces.Enforcer.ReadableSpaces(ctx, sub)); err == nil {
-			if page.Attachments, err = wk.store.Attachments(ctx, p.ID); err == nil {
+			if page.Attachments, err = wk.attachmentsOf(c, p); err == nil {
 				var nodes []Node
 				nodes, err = wk.store.Tree(ctx, space.ID)
 				page.Tree = buildTree(space.Slug, nodes, p.ID)
