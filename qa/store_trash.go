@@ -24,6 +24,7 @@ type postSnapshot struct {
 	Revisions  json.RawMessage `json:"post_revisions,omitempty"`
 	Votes      json.RawMessage `json:"votes,omitempty"`
 	Topics     json.RawMessage `json:"question_topics,omitempty"`
+	TopicSlugs json.RawMessage `json:"topic_slugs,omitempty"`
 	Duplicates json.RawMessage `json:"duplicates,omitempty"`
 	// Refs are the question's own references, set again once their
 	// targets are back: accepted answer, duplicate of, wiki page.
@@ -77,6 +78,9 @@ func (st *Store) TrashQuestion(ctx context.Context, t *trash.Trash, q Question, 
 		if err := tx.QueryRow(ctx, `SELECT jsonb_agg(id) FROM questions WHERE duplicate_of = $1`, q.ID).Scan(&snap.Duplicates); err != nil {
 			return fmt.Errorf("trash question: duplicates: %w", err)
 		}
+		if snap.TopicSlugs, err = trash.TopicSlugs(ctx, tx, "question_topics", "question_id", []int64{q.ID}); err != nil {
+			return err
+		}
 		posts := `(t.post_type = 'question' AND t.post_id = $1 OR t.post_type = 'answer' AND t.post_id IN (SELECT id FROM answers WHERE question_id = $1))`
 		err = takeRows(ctx, tx, []step{
 			{"votes", posts, &snap.Votes},
@@ -122,11 +126,14 @@ func restoreQuestion(ctx context.Context, tx pgx.Tx, it trash.Item) (string, err
 		rows  json.RawMessage
 	}{
 		{"questions", questions}, {"answers", snap.Answers}, {"comments", snap.Comments},
-		{"post_revisions", snap.Revisions}, {"votes", snap.Votes}, {"question_topics", snap.Topics},
+		{"post_revisions", snap.Revisions}, {"votes", snap.Votes},
 	} {
 		if err := trash.Reinsert(ctx, tx, s.table, s.rows, s.table == "votes"); err != nil {
 			return "", err
 		}
+	}
+	if err := trash.ReinsertTopics(ctx, tx, "question_topics", "question_id", snap.Topics, snap.TopicSlugs); err != nil {
+		return "", err
 	}
 	r := snap.Refs
 	if _, err := tx.Exec(ctx, `UPDATE questions SET

@@ -176,10 +176,24 @@ func TestRestoredPageGetsFreeSlug(t *testing.T) {
 	addMember(t, sp, author, policies.RoleMember)
 	base := startServer(t)
 	pages := base + "/api/v1/spaces/" + sp.Slug + "/pages/"
-	putPage(t, base, author.Token, sp.Slug, "antrag", "Alt.", 0)
+	from, into := unique("Meldewesen"), unique("Einwohnerwesen")
+	api(t, http.MethodPut, pages+"antrag", author.Token, fmt.Sprintf(`{"title":"antrag","body":"Alt.","topics":[%q]}`, from))
+	api(t, http.MethodPut, pages+"andere", owner.Token, fmt.Sprintf(`{"title":"andere","body":"Andere.","topics":[%q]}`, into))
 	api(t, http.MethodDelete, pages+"antrag", owner.Token, "")
 	if _, err := testDB.Pool.Exec(t.Context(), `DELETE FROM accounts WHERE id = $1`, author.ID); err != nil {
 		t.Fatal(err)
+	}
+	// While the page lies in the trash, its topic is merged into another.
+	km := makePerson(t, agency, false)
+	testDB.Pool.Exec(t.Context(), `UPDATE accounts SET is_knowledge_manager = true WHERE id = $1`, km.ID)
+	var fromSlug string
+	var intoID int64
+	testDB.Pool.QueryRow(t.Context(), `SELECT (SELECT slug FROM topics WHERE name = $1), (SELECT id FROM topics WHERE name = $2)`, from, into).Scan(&fromSlug, &intoID)
+	k := newBrowser(t, base)
+	k.signIn(km.Email, km.Password)
+	k.get("/themen/verwalten/" + fromSlug)
+	if resp, _ := k.post("", "/themen/verwalten/"+fromSlug+"/zusammenfuehren", url.Values{"into": {fmt.Sprint(intoID)}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("merge topics: %d", resp.StatusCode)
 	}
 	putPage(t, base, owner.Token, sp.Slug, "antrag", "Neu.", 0)
 	id := trashItemID(t, base, owner.Token, sp.Slug, "antrag")
@@ -187,8 +201,8 @@ func TestRestoredPageGetsFreeSlug(t *testing.T) {
 	if status != http.StatusOK || out["url"] != "/bereiche/"+sp.Slug+"/seiten/antrag-2" {
 		t.Fatalf("restore: %d %v", status, out)
 	}
-	if _, p := api(t, http.MethodGet, pages+"antrag-2", owner.Token, ""); p["body"] != "Alt." {
-		t.Errorf("restored page: %v", p)
+	if _, p := api(t, http.MethodGet, pages+"antrag-2", owner.Token, ""); p["body"] != "Alt." || !strings.Contains(fmt.Sprint(p["topics"]), into) {
+		t.Errorf("restored page (its topic merged into %s): %v", into, p)
 	}
 	if _, p := api(t, http.MethodGet, pages+"antrag", owner.Token, ""); p["body"] != "Neu." {
 		t.Errorf("the new page changed: %v", p)

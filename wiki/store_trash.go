@@ -21,6 +21,7 @@ type pageSnapshot struct {
 	Links       json.RawMessage `json:"page_links"`
 	Redirects   json.RawMessage `json:"page_redirects"`
 	Topics      json.RawMessage `json:"page_topics"`
+	TopicSlugs  json.RawMessage `json:"topic_slugs"`
 	Attachments json.RawMessage `json:"attachments"`
 	Versions    json.RawMessage `json:"attachment_versions"`
 	// Promoted names the questions promoted to these pages.
@@ -59,6 +60,9 @@ func (st *Store) TrashPage(ctx context.Context, t *trash.Trash, p Page, by int64
 		if err := tx.QueryRow(ctx, `SELECT jsonb_agg(jsonb_build_object('id', id, 'page', wiki_page_id))
 			FROM questions WHERE wiki_page_id = ANY($1)`, ids).Scan(&snap.Promoted); err != nil {
 			return fmt.Errorf("trash page: promoted questions: %w", err)
+		}
+		if snap.TopicSlugs, err = trash.TopicSlugs(ctx, tx, "page_topics", "page_id", ids); err != nil {
+			return err
 		}
 		steps := []struct {
 			table, where string
@@ -149,7 +153,6 @@ func restorePage(ctx context.Context, tx pgx.Tx, it trash.Item) (string, error) 
 		{"page_revisions", snap.Revisions, false},
 		{"page_links", snap.Links, true},
 		{"page_redirects", snap.Redirects, true},
-		{"page_topics", snap.Topics, true},
 		{"attachments", snap.Attachments, false},
 		{"attachment_versions", snap.Versions, false},
 	}
@@ -157,6 +160,9 @@ func restorePage(ctx context.Context, tx pgx.Tx, it trash.Item) (string, error) 
 		if err := trash.Reinsert(ctx, tx, s.table, s.rows, s.skip); err != nil {
 			return "", err
 		}
+	}
+	if err := trash.ReinsertTopics(ctx, tx, "page_topics", "page_id", snap.Topics, snap.TopicSlugs); err != nil {
+		return "", err
 	}
 	if len(snap.Promoted) > 0 && string(snap.Promoted) != "null" {
 		if _, err := tx.Exec(ctx, `UPDATE questions q SET wiki_page_id = (e->>'page')::bigint

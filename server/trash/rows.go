@@ -79,3 +79,57 @@ func Reinsert(ctx context.Context, tx pgx.Tx, table string, rows json.RawMessage
 	}
 	return nil
 }
+
+// TopicSlugs maps the ids of the topics the rows of table (page_topics or
+// question_topics) with owner column in ids use to their slugs, taken
+// before the rows go into the trash.
+func TopicSlugs(ctx context.Context, tx pgx.Tx, table, owner string, ids []int64) (json.RawMessage, error) {
+	var out json.RawMessage
+	err := tx.QueryRow(ctx, `SELECT jsonb_object_agg(t.id, t.slug) FROM topics t WHERE t.id IN (
+		SELECT topic_id FROM `+pgx.Identifier{table}.Sanitize()+` WHERE `+pgx.Identifier{owner}.Sanitize()+` = ANY($1))`, ids).Scan(&out)
+	if err != nil {
+		return nil, fmt.Errorf("topic slugs of %s: %w", table, err)
+	}
+	return out, nil
+}
+
+// ReinsertTopics puts topic rows back. A topic merged into another while
+// the item lay in the trash is found by its slug's redirect to the
+// survivor; a topic deleted meanwhile is left out.
+func ReinsertTopics(ctx context.Context, tx pgx.Tx, table, owner string, rows, slugs json.RawMessage) error {
+	if len(rows) == 0 || string(rows) == "null" {
+		return nil
+	}
+	if len(slugs) == 0 || string(slugs) == "null" {
+		slugs = json.RawMessage("{}")
+	}
+	t, o := pgx.Identifier{table}.Sanitize(), pgx.Identifier{owner}.Sanitize()
+	_, err := tx.Exec(ctx, `INSERT INTO `+t+` (`+o+`, topic_id)
+		SELECT x.owner, coalesce(tp.id, r.topic_id)
+		FROM jsonb_to_recordset($1::jsonb) AS x(owner bigint, topic_id bigint)
+		LEFT JOIN topics tp ON tp.id = x.topic_id
+		LEFT JOIN topic_redirects r ON r.slug = $2::jsonb ->> x.topic_id::text
+		WHERE coalesce(tp.id, r.topic_id) IS NOT NULL
+		ON CONFLICT DO NOTHING`, renameOwner(rows, owner), slugs)
+	if err != nil {
+		return fmt.Errorf("restore %s: %w", table, err)
+	}
+	return nil
+}
+
+// renameOwner renames the owner column of topic rows to "owner" for
+// jsonb_to_recordset.
+func renameOwner(rows json.RawMessage, owner string) json.RawMessage {
+	var list []map[string]json.RawMessage
+	if err := json.Unmarshal(rows, &list); err != nil {
+		return rows
+	}
+	for _, r := range list {
+		r["owner"] = r[owner]
+	}
+	out, err := json.Marshal(list)
+	if err != nil {
+		return rows
+	}
+	return out
+}
