@@ -15,8 +15,9 @@ import (
 )
 
 // postSnapshot is a trashed question, answer or comment with what hangs on
-// it. References from other rows that the deletion cleared (duplicates of
-// a question, the acceptance of an answer) are kept to be set again.
+// it. References from other rows that the deletion cleared (questions
+// closed as its duplicates, the acceptance of an answer) are kept to be
+// set again.
 type postSnapshot struct {
 	Questions  json.RawMessage `json:"questions,omitempty"`
 	Answers    json.RawMessage `json:"answers,omitempty"`
@@ -25,7 +26,7 @@ type postSnapshot struct {
 	Votes      json.RawMessage `json:"votes,omitempty"`
 	Topics     json.RawMessage `json:"question_topics,omitempty"`
 	TopicSlugs json.RawMessage `json:"topic_slugs,omitempty"`
-	Duplicates json.RawMessage `json:"duplicates,omitempty"`
+	Incoming   json.RawMessage `json:"incoming,omitempty"`
 	// Refs are the question's own references, set again once their
 	// targets are back: accepted answer, duplicate of, wiki page.
 	Refs     *questionRefs `json:"refs,omitempty"`
@@ -75,8 +76,9 @@ func (st *Store) TrashQuestion(ctx context.Context, t *trash.Trash, q Question, 
 		if err != nil {
 			return fmt.Errorf("trash question: %w", err)
 		}
-		if err := tx.QueryRow(ctx, `SELECT jsonb_agg(id) FROM questions WHERE duplicate_of = $1`, q.ID).Scan(&snap.Duplicates); err != nil {
-			return fmt.Errorf("trash question: duplicates: %w", err)
+		// Other questions closed as duplicates of this one.
+		if snap.Incoming, err = trash.Incoming(ctx, tx, "questions", []int64{q.ID}); err != nil {
+			return err
 		}
 		if snap.TopicSlugs, err = trash.TopicSlugs(ctx, tx, "question_topics", "question_id", []int64{q.ID}); err != nil {
 			return err
@@ -143,12 +145,8 @@ func restoreQuestion(ctx context.Context, tx pgx.Tx, it trash.Item) (string, err
 		WHERE id = $1`, it.ItemID, r.Accepted, r.Duplicate, r.WikiPage); err != nil {
 		return "", fmt.Errorf("restore question references: %w", err)
 	}
-	if len(snap.Duplicates) > 0 && string(snap.Duplicates) != "null" {
-		if _, err := tx.Exec(ctx, `UPDATE questions SET duplicate_of = $1
-			WHERE id IN (SELECT jsonb_array_elements_text($2::jsonb)::bigint) AND duplicate_of IS NULL AND closed_at IS NOT NULL`,
-			it.ItemID, snap.Duplicates); err != nil {
-			return "", fmt.Errorf("restore duplicates: %w", err)
-		}
+	if err := trash.Reconnect(ctx, tx, snap.Incoming); err != nil {
+		return "", err
 	}
 	return QuestionURL(it.ItemID), enqueue(ctx, tx, it.ItemID)
 }

@@ -113,6 +113,8 @@ func TestDeletingQAPostsFollowsTheRules(t *testing.T) {
 		t.Errorf("question after its answer came back: %v", got)
 	}
 
+	q3 := ask(t, base, other.Token, sp.Slug, "Wer genehmigt eigentlich Fortbildungen?", "")
+	testDB.Pool.Exec(t.Context(), `UPDATE questions SET duplicate_of = $1, closed_at = now() WHERE id = $2`, q2["id"], q3["id"])
 	// The moderator deletes the answered question, then restores it. The
 	// asker's notification about the answer goes with it.
 	notified := func() bool {
@@ -132,11 +134,21 @@ func TestDeletingQAPostsFollowsTheRules(t *testing.T) {
 		t.Error("the deleted question's answer is still reachable")
 	}
 	qTrash := trashItemID(t, base, moderator.Token, sp.Slug, "Wer genehmigt Fortbildungen?")
+	// A question closed as a duplicate of it meanwhile lost the reference.
+	var dupOf *int64
+	testDB.Pool.QueryRow(t.Context(), `SELECT duplicate_of FROM questions WHERE id = $1`, q3["id"]).Scan(&dupOf)
+	if dupOf != nil {
+		t.Fatalf("the duplicate still refers to the deleted question: %d", *dupOf)
+	}
 	if status, out := api(t, http.MethodPost, fmt.Sprintf("%s/api/v1/spaces/%s/trash/%d/restore", base, sp.Slug, qTrash), moderator.Token, ""); status != http.StatusOK {
 		t.Fatalf("restore question: %d %v", status, out)
 	}
 	_, got = api(t, http.MethodGet, base+"/api/v1/questions/"+id(q2), asker.Token, "")
 	if qq := got["question"].(map[string]any); qq["accepted_answer_id"] != ans["id"] || len(got["answers"].([]any)) != 1 {
 		t.Errorf("restored question: %v", got)
+	}
+	testDB.Pool.QueryRow(t.Context(), `SELECT duplicate_of FROM questions WHERE id = $1`, q3["id"]).Scan(&dupOf)
+	if dupOf == nil || fmt.Sprint(*dupOf) != id(q2) {
+		t.Errorf("the duplicate does not refer to the restored question again: %v", dupOf)
 	}
 }

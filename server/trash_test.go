@@ -75,6 +75,9 @@ func TestTrashAndRestorePage(t *testing.T) {
 	_, att := upload(t, base, owner.Token, sp.Slug, "akte", "notiz.txt", []byte("neue Notiz"))
 	attURL, apiAtt := att["url"].(string), att["api_url"].(string)
 	testDB.Pool.Exec(t.Context(), `UPDATE pages SET reviewed_at = now() - interval '2 years' WHERE slug = 'akte' AND space_id = $1`, sp.ID)
+	// A question promoted to the page refers to it.
+	promoted := ask(t, base, owner.Token, sp.Slug, "Wie führe ich eine Akte?", "")
+	testDB.Pool.Exec(t.Context(), `UPDATE questions SET wiki_page_id = (SELECT id FROM pages WHERE space_id = $1 AND slug = 'akte') WHERE id = $2`, sp.ID, promoted["id"])
 	found := func() bool { ids, _ := searchIDs(t, base, owner.Token, "Aktenplanverzeichnis"); return len(ids) == 1 }
 	eventually(t, 30*time.Second, "the page is found", found)
 
@@ -163,6 +166,11 @@ func TestTrashAndRestorePage(t *testing.T) {
 	}
 	if _, body := o.get("/pruefung"); !strings.Contains(body, ">akte</a>") {
 		t.Error("the restored page is missing from the review queue")
+	}
+	var promotedTo any
+	testDB.Pool.QueryRow(t.Context(), `SELECT wiki_page_id FROM questions WHERE id = $1`, promoted["id"]).Scan(&promotedTo)
+	if fmt.Sprint(promotedTo) != fmt.Sprint(int64(page["id"].(float64))) {
+		t.Errorf("the promoted question refers to %v after the restore, want %v", promotedTo, page["id"])
 	}
 	eventually(t, 30*time.Second, "the restored page is found again", found)
 }

@@ -24,8 +24,9 @@ type pageSnapshot struct {
 	TopicSlugs  json.RawMessage `json:"topic_slugs"`
 	Attachments json.RawMessage `json:"attachments"`
 	Versions    json.RawMessage `json:"attachment_versions"`
-	// Promoted names the questions promoted to these pages.
-	Promoted json.RawMessage `json:"promoted"`
+	// Incoming are other rows' references to these pages that the
+	// deletion empties (a question promoted to one, say).
+	Incoming json.RawMessage `json:"incoming"`
 }
 
 // attachmentSnapshot is a trashed attachment with its earlier versions.
@@ -57,9 +58,8 @@ func (st *Store) TrashPage(ctx context.Context, t *trash.Trash, p Page, by int64
 			return fmt.Errorf("trash page files: %w", err)
 		}
 		var snap pageSnapshot
-		if err := tx.QueryRow(ctx, `SELECT jsonb_agg(jsonb_build_object('id', id, 'page', wiki_page_id))
-			FROM questions WHERE wiki_page_id = ANY($1)`, ids).Scan(&snap.Promoted); err != nil {
-			return fmt.Errorf("trash page: promoted questions: %w", err)
+		if snap.Incoming, err = trash.Incoming(ctx, tx, "pages", ids); err != nil {
+			return err
 		}
 		if snap.TopicSlugs, err = trash.TopicSlugs(ctx, tx, "page_topics", "page_id", ids); err != nil {
 			return err
@@ -164,11 +164,8 @@ func restorePage(ctx context.Context, tx pgx.Tx, it trash.Item) (string, error) 
 	if err := trash.ReinsertTopics(ctx, tx, "page_topics", "page_id", snap.Topics, snap.TopicSlugs); err != nil {
 		return "", err
 	}
-	if len(snap.Promoted) > 0 && string(snap.Promoted) != "null" {
-		if _, err := tx.Exec(ctx, `UPDATE questions q SET wiki_page_id = (e->>'page')::bigint
-			FROM jsonb_array_elements($1::jsonb) e WHERE q.id = (e->>'id')::bigint AND q.wiki_page_id IS NULL`, snap.Promoted); err != nil {
-			return "", fmt.Errorf("restore promoted questions: %w", err)
-		}
+	if err := trash.Reconnect(ctx, tx, snap.Incoming); err != nil {
+		return "", err
 	}
 	if err := search.Enqueue(ctx, tx, "page", ids...); err != nil {
 		return "", err

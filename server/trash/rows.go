@@ -133,3 +133,74 @@ func renameOwner(rows json.RawMessage, owner string) json.RawMessage {
 	}
 	return out
 }
+
+// Incoming records, for every nullable foreign key into table that sets
+// NULL on delete, the rows that refer to ids, by their primary key: the
+// deletion empties those references (a question promoted to a trashed
+// page, links of other pages to it), and Reconnect sets them again.
+func Incoming(ctx context.Context, tx pgx.Tx, table string, ids []int64) (json.RawMessage, error) {
+	type fk struct{ Table, Column, Key string }
+	rows, _ := tx.Query(ctx, `SELECT c.conrelid::regclass::text, quote_ident(a.attname::text),
+			(SELECT string_agg(quote_ident(ka.attname::text), ',' ORDER BY ka.attnum) FROM pg_index i
+			 JOIN pg_attribute ka ON ka.attrelid = i.indrelid AND ka.attnum = ANY(i.indkey)
+			 WHERE i.indrelid = c.conrelid AND i.indisprimary)
+		FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+		WHERE c.contype = 'f' AND c.confrelid = $1::regclass AND c.confdeltype = 'n' AND cardinality(c.conkey) = 1
+		ORDER BY 1, 2`, table)
+	fks, err := pgx.CollectRows(rows, pgx.RowToStructByPos[fk])
+	if err != nil {
+		return nil, fmt.Errorf("references to %s: %w", table, err)
+	}
+	type refs struct {
+		Table  string          `json:"table"`
+		Column string          `json:"column"`
+		Key    string          `json:"key"`
+		Rows   json.RawMessage `json:"rows"`
+	}
+	var out []refs
+	for _, f := range fks {
+		if f.Key == "" {
+			continue
+		}
+		var found json.RawMessage
+		err := tx.QueryRow(ctx, `SELECT jsonb_agg(to_jsonb(t)) FROM (SELECT `+f.Key+`, `+f.Column+` AS ref FROM `+f.Table+`
+			WHERE `+f.Column+` = ANY($1)) t`, ids).Scan(&found)
+		if err != nil {
+			return nil, fmt.Errorf("references from %s: %w", f.Table, err)
+		}
+		if len(found) > 0 && string(found) != "null" {
+			out = append(out, refs{Table: f.Table, Column: f.Column, Key: f.Key, Rows: found})
+		}
+	}
+	return json.Marshal(out)
+}
+
+// Reconnect sets the references Incoming recorded again on the rows that
+// still exist and have not been pointed elsewhere meanwhile.
+func Reconnect(ctx context.Context, tx pgx.Tx, incoming json.RawMessage) error {
+	var list []struct {
+		Table  string          `json:"table"`
+		Column string          `json:"column"`
+		Key    string          `json:"key"`
+		Rows   json.RawMessage `json:"rows"`
+	}
+	if len(incoming) == 0 || string(incoming) == "null" {
+		return nil
+	}
+	if err := json.Unmarshal(incoming, &list); err != nil {
+		return fmt.Errorf("read references: %w", err)
+	}
+	for _, r := range list {
+		var match []string
+		for _, k := range strings.Split(r.Key, ",") {
+			match = append(match, "t."+k+" = x."+k)
+		}
+		_, err := tx.Exec(ctx, `UPDATE `+r.Table+` t SET `+r.Column+` = (e->>'ref')::bigint
+			FROM jsonb_array_elements($1::jsonb) e, LATERAL jsonb_populate_record(NULL::`+r.Table+`, e) x
+			WHERE `+strings.Join(match, " AND ")+` AND t.`+r.Column+` IS NULL`, r.Rows)
+		if err != nil {
+			return fmt.Errorf("reconnect %s.%s: %w", r.Table, r.Column, err)
+		}
+	}
+	return nil
+}
