@@ -14,8 +14,15 @@
 -- never reused (identity columns), so restoring under the same id makes
 -- watches, links by id and outside references work again.
 --
+-- Rows of other items that refer to a trashed one stay where they are:
+-- links of other pages keep their rows. Where a foreign key empties such
+-- a reference on delete (a question promoted to the page, a question closed
+-- as a duplicate), the reference is recorded in the snapshot and set again
+-- on restore.
+--
 -- Restore re-inserts the rows by the columns the tables have then, so
--- columns added later travel in the snapshot without changes here.
+-- columns added later travel in the snapshot without changes here;
+-- references to rows gone meanwhile (an erased author) come back empty.
 CREATE TABLE trash (
     id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     space_id   bigint NOT NULL REFERENCES spaces ON DELETE CASCADE,
