@@ -90,7 +90,19 @@ test('a deleted page comes back from the trash with revisions, attachment and ba
     await page.locator(`.markdown a[href="${pagePath}"]`).waitFor();
   });
 
-  // The trash with an entry, at desktop and phone width.
+  // A question deleted by its asker through the confirmation step lands in
+  // the trash too.
+  const question = await api(token, 'POST', '/questions', { title: 'Wer bucht die Dienstwagen?', body: 'Für nächste Woche.', space });
+  await withPage(browser, { width: 1280 }, 'trash-question', async (page) => {
+    await signIn(page, person, `/fragen/${question.id}`);
+    await page.getByRole('link', { name: /^Löschen/ }).first().click();
+    await visit(page, `/fragen/${question.id}/loeschen`, 'trash-question-confirm');
+    await page.getByRole('button', { name: 'In den Papierkorb legen' }).click();
+    await page.waitForURL((u) => u.pathname === '/fragen');
+    assert.equal((await page.goto(`/fragen/${question.id}`)).status(), 404);
+  });
+
+  // The trash with entries, at desktop and phone width.
   await api(token, 'PUT', `${pages}/altakte`, { title: 'Altakte', body: 'Kann weg.' });
   await api(token, 'DELETE', `${pages}/altakte`);
   for (const width of [1280, 360]) {
@@ -98,6 +110,7 @@ test('a deleted page comes back from the trash with revisions, attachment and ba
       await signIn(page, person, trashPath);
       await visit(page, trashPath, `trash-${width}`);
       await page.getByRole('row', { name: /Altakte/ }).waitFor();
+      await page.getByRole('row', { name: /Wer bucht die Dienstwagen/ }).waitFor();
       await page.getByRole('row', { name: /Altakte/ }).getByRole('link', { name: /Sofort endgültig löschen/ }).click();
       await visit(page, new URL(page.url()).pathname, `trash-purge-${width}`);
     });
