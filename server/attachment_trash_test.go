@@ -47,7 +47,20 @@ func TestDeletingAttachmentNeedsUploaderOrModerator(t *testing.T) {
 		t.Errorf("a trashed attachment is still served: %d", status)
 	}
 	id := trashItemID(t, base, owner.Token, sp.Slug, "brief.txt")
-	if status, out := api(t, http.MethodPost, fmt.Sprintf("%s/api/v1/spaces/%s/trash/%d/restore", base, sp.Slug, id), owner.Token, ""); status != http.StatusOK {
+	restore := fmt.Sprintf("%s/api/v1/spaces/%s/trash/%d/restore", base, sp.Slug, id)
+	// A new file of the same name meanwhile: the restore says why it cannot.
+	_, newer := upload(t, base, owner.Token, sp.Slug, "vorlagen", "brief.txt", []byte("Neuer Brief"))
+	if status, out := api(t, http.MethodPost, restore, owner.Token, ""); status != http.StatusConflict || !strings.Contains(errMessage(out), "brief.txt") {
+		t.Errorf("restore over a file of the same name: %d %v", status, out)
+	}
+	newerID := strings.TrimPrefix(newer["api_url"].(string), "/api/v1/attachments/")
+	ob := newBrowser(t, base)
+	ob.signIn(owner.Email, owner.Password)
+	ob.get(page)
+	if resp, _ := ob.post(page, page+"/anhaenge/"+newerID+"/loeschen", url.Values{}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("moderator deleting the newer file: %d", resp.StatusCode)
+	}
+	if status, out := api(t, http.MethodPost, restore, owner.Token, ""); status != http.StatusOK {
 		t.Fatalf("restore: %d %v", status, out)
 	}
 	if status, content := download(t, base, owner.Token, apiAtt); status != http.StatusOK || content != "Brief 2" {
