@@ -4,7 +4,7 @@
 // on every board page at desktop and phone width.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createAgency, createPerson, launch, signIn, unique, visit, withPage } from './lib.mjs';
+import { createAgency, createPerson, launch, signIn, unique, visit, waitUntil, withPage } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -47,12 +47,10 @@ for (const width of [1280, 360]) {
       await page.getByRole('rowheader', { name: new RegExp(colleague.name) }).waitFor();
 
       const first = await askQuestion(page, spaceName, `Dienstreise nach ${topic} beantragen`, 'Welche Formulare brauche ich?');
-      for (let i = 0; ; i++) {
-        const res = await page.request.get(`/api/v1/search?q=${topic}`);
-        if ((await res.json()).total >= 1) break;
-        assert.ok(i < 100, 'the first question was not indexed within 10 s');
-        await page.waitForTimeout(100);
-      }
+      await waitUntil(
+        async () => (await (await page.request.get(`/api/v1/search?q=${topic}`)).json()).total >= 1,
+        'the first question is indexed',
+      );
 
       // Start asking again: the first question is suggested while typing.
       await visit(page, '/fragen/neu', `qa-ask-${width}`);
