@@ -37,6 +37,7 @@ func (b *Board) answer(c *gin.Context) {
 		b.web.Fail(c, err)
 		return
 	}
+	b.draftSaved(c.Request.Context(), c, answerDraft(q))
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("%s#antwort-%d", QuestionURL(q.ID), id))
 }
 

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -64,6 +65,10 @@ func TestDraftsAreOfferedToTheirAuthorOnly(t *testing.T) {
 	}
 	if _, page = a.get(editor + "?entwurf=wiederherstellen"); !strings.Contains(page, "binnen sechs Monaten") || !strings.Contains(page, `value="Reisekosten"`) {
 		t.Fatal("restoring does not fill the form with the draft")
+	}
+
+	if _, export := a.get("/profil/export.json"); !strings.Contains(export, "binnen sechs Monaten") {
+		t.Error("the personal data export lacks the draft")
 	}
 
 	// Another person, an admin too, sees nothing of it.
@@ -261,5 +266,34 @@ func TestUploadWhileWritingANewPageBecomesAnAttachment(t *testing.T) {
 	}
 	if draftCount(t, author.ID) != 0 {
 		t.Error("the draft outlived the create")
+	}
+}
+
+func TestAnswerDraftIsOfferedAndRemovedOnAnswer(t *testing.T) {
+	agency := makeAgency(t)
+	asker := makePerson(t, agency, false)
+	sp := makeSpace(t, asker, policies.Organisation, policies.RoleMember)
+	b := newBrowser(t, startServer(t))
+	b.signIn(asker.Email, asker.Password)
+	b.get("/fragen/neu")
+	resp, _ := b.post("/fragen/neu", "/fragen", url.Values{"title": {"Wie rechne ich Reisekosten ab?"}, "body": {"Frage"},
+		"space": {strconv.FormatInt(sp.ID, 10)}, "action": {"ask"}})
+	question := resp.Header.Get("Location")
+	_, page := b.get(question)
+	key := regexp.MustCompile(`name="draft_key" value="(qa-answer:\d+)"`).FindStringSubmatch(page)
+	if key == nil {
+		t.Fatalf("the answer form has no draft key:\n%s", page)
+	}
+	b.postForm("/entwuerfe", url.Values{"draft_key": {key[1]}, "draft_path": {question}, "body": {"Mit dem Formular R-12."}},
+		map[string]string{"Accept": "application/json"})
+	if _, page = b.get(question); !strings.Contains(page, "Entwurf vom") {
+		t.Fatal("the question page does not offer the answer draft")
+	}
+	if _, page = b.get(question + "?entwurf=wiederherstellen"); !strings.Contains(page, "Mit dem Formular R-12.") {
+		t.Fatal("restoring does not fill the answer form")
+	}
+	b.post(question, question+"/antworten", url.Values{"body": {"Mit dem Formular R-12."}, "draft_key": {key[1]}})
+	if draftCount(t, asker.ID) != 0 {
+		t.Fatal("the answer draft outlived the answer")
 	}
 }

@@ -235,6 +235,7 @@ func (s *Server) wire(ctx context.Context) error {
 			return ids, err
 		},
 		Invite: s.invite,
+		Drafts: s.drafts,
 		Seen:   func(c *gin.Context, kind, item string, space int64) { s.stats.Seen(c, kind, item, space) },
 		Watch: func(ctx context.Context, tx pgx.Tx, accountID, questionID int64) error {
 			return s.notify.WatchWith(ctx, tx, accountID, notify.WatchQuestion, questionID)
