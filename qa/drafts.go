@@ -17,6 +17,32 @@ const askDraft = "qa-ask:0"
 
 func answerDraft(q Question) string { return "qa-answer:" + strconv.FormatInt(q.ID, 10) }
 
+// editDraft names the editor of a question's or an answer's change.
+func editDraft(q Question, a *Answer) string {
+	if a != nil {
+		return "qa-answer-edit:" + strconv.FormatInt(a.ID, 10)
+	}
+	return "qa-question:" + strconv.FormatInt(q.ID, 10)
+}
+
+// renderEdit shows the editor of a question or an answer with its draft.
+func (b *Board) renderEdit(c *gin.Context, status int, title string, page editPage) {
+	path := QuestionURL(page.Question.ID) + "/bearbeiten"
+	if page.Answer != nil {
+		path = QuestionURL(page.Question.ID) + "/antworten/" + strconv.FormatInt(page.Answer.ID, 10) + "/bearbeiten"
+	}
+	form := frontend.NewForm()
+	page.Draft = b.openDraft(c, editDraft(page.Question, page.Answer), path, form)
+	for name, v := range form.Values {
+		if name == "base_revision" {
+			page.Base, _ = strconv.Atoi(v)
+			continue
+		}
+		page.Form.Set(name, v)
+	}
+	b.web.Render(c, status, "qa/edit", title, page)
+}
+
 // openDraft offers the person's draft above an editor, or fills the form
 // with it when asked to restore it. Without drafts wired, or when the
 // draft cannot be read, the editor still works, only without the offer.
