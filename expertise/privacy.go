@@ -108,10 +108,15 @@ func (e *Expertise) Erase(ctx context.Context, accountID int64) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM sign_in_failures WHERE lower(key) = lower($1)`, email); err != nil {
 			return fmt.Errorf("erase sign-in failures: %w", err)
 		}
+		// Files held with the person's drafts lose their names now; the
+		// drafts purge removes them and their content within the hour.
+		if _, err := tx.Exec(ctx, `UPDATE draft_files SET draft_id = NULL, filename = '-'
+			WHERE draft_id IN (SELECT id FROM drafts WHERE account_id = $1)`, accountID); err != nil {
+			return fmt.Errorf("erase draft files: %w", err)
+		}
 		// Everything else referring to the account cascades (profile,
 		// photo, skills, identities, sessions, tokens, memberships, votes,
-		// watches, notifications, drafts; files held with drafts are swept
-		// by the drafts purge) or is set NULL (authorship).
+		// watches, notifications, drafts) or is set NULL (authorship).
 		if _, err := tx.Exec(ctx, `DELETE FROM accounts WHERE id = $1`, accountID); err != nil {
 			return fmt.Errorf("erase account: %w", err)
 		}

@@ -267,6 +267,29 @@ func TestUploadWhileWritingANewPageBecomesAnAttachment(t *testing.T) {
 	if draftCount(t, author.ID) != 0 {
 		t.Error("the draft outlived the create")
 	}
+
+	// In the editor of an existing page a file becomes an attachment at once.
+	pageURL := resp.Header.Get("Location")
+	b.get(pageURL + "/bearbeiten")
+	body.Reset()
+	mw = multipart.NewWriter(&body)
+	mw.WriteField("csrf_token", b.csrf)
+	part, _ = mw.CreateFormFile("file", "Antrag Formular.pdf")
+	part.Write([]byte("%PDF-1.4\n"))
+	mw.Close()
+	req, _ = http.NewRequest(http.MethodPost, base+pageURL+"/editor/anhaenge", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Accept", "application/json")
+	resp, answer = b.do(req)
+	json.Unmarshal([]byte(answer), &up)
+	if resp.StatusCode != http.StatusCreated || up.Markdown != "[Antrag Formular.pdf](<Antrag Formular.pdf>)" || !strings.HasPrefix(up.URL, "/anhaenge/") {
+		t.Fatalf("upload in the editor of a page: %d %s", resp.StatusCode, answer)
+	}
+	_, page = b.post(pageURL+"/bearbeiten", pageURL+"/bearbeiten", url.Values{"title": {"Ablauf"}, "body": {up.Markdown},
+		"review_interval": {"365"}, "base_revision": {"1"}, "action": {"preview"}})
+	if !strings.Contains(page, `href="`+up.URL+`"`) {
+		t.Fatalf("the preview does not link the attachment %s", up.URL)
+	}
 }
 
 func TestAnswerDraftIsOfferedAndRemovedOnAnswer(t *testing.T) {

@@ -128,7 +128,7 @@ func (d *Drafts) Held(ctx context.Context, accountID int64, key string) (int64, 
 // read takes the editor's key, address and typed fields from a form.
 func read(c *gin.Context) (key, path string, fields map[string]string, err error) {
 	key, path = c.PostForm("draft_key"), c.PostForm("draft_path")
-	if !validKey.MatchString(key) {
+	if !validKey.MatchString(key) || len(path) > 1000 {
 		return "", "", nil, errs.E(errs.Invalid, "error.invalid")
 	}
 	path, _, _ = strings.Cut(web.LocalPath(path), "?")
