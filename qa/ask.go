@@ -12,6 +12,7 @@ import (
 
 	"github.com/fachnetz/fachnetz/frontend"
 	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/server/drafts"
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/search"
 	"github.com/fachnetz/fachnetz/server/web"
@@ -23,6 +24,7 @@ type askPage struct {
 	Similar []search.Hit
 	Experts []Expert // people who know about the topics typed so far
 	Checked bool
+	Draft   drafts.Editor
 }
 
 // writableSpaces are the spaces a person may ask in.
@@ -50,6 +52,7 @@ func (b *Board) renderAsk(c *gin.Context, status int, page askPage) {
 			page.Form.Set("space", strconv.FormatInt(id, 10))
 		}
 	}
+	page.Draft = b.openDraft(c, askDraft, "/fragen/neu", page.Form)
 	b.web.Render(c, status, "qa/ask", b.web.T(c, "qa.ask.title"), page)
 }
 
@@ -159,6 +162,7 @@ func (b *Board) ask(c *gin.Context) {
 		b.web.Fail(c, err)
 		return
 	}
+	b.draftSaved(ctx, c, askDraft)
 	c.Redirect(http.StatusSeeOther, QuestionURL(id))
 }
 

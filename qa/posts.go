@@ -13,6 +13,7 @@ import (
 
 	"github.com/fachnetz/fachnetz/frontend"
 	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/server/drafts"
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/web"
 )
@@ -37,6 +38,7 @@ func (b *Board) answer(c *gin.Context) {
 		b.web.Fail(c, err)
 		return
 	}
+	b.draftSaved(c.Request.Context(), c, answerDraft(q))
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("%s#antwort-%d", QuestionURL(q.ID), id))
 }
 
@@ -229,6 +231,7 @@ type editPage struct {
 	// person's own after a conflict; Base then is its revision, so that
 	// saving again, having merged, succeeds.
 	Saved *string
+	Draft drafts.Editor
 }
 
 // conflicted makes the page show what was saved meanwhile.
@@ -259,7 +262,7 @@ func (b *Board) editForm(c *gin.Context) {
 	form.Set("title", q.Title)
 	form.Set("body", q.Body)
 	form.Set("topics", strings.Join(names, ", "))
-	b.web.Render(c, http.StatusOK, "qa/edit", b.web.T(c, "qa.edit.title"), editPage{Question: q, Form: form, Base: q.Revision})
+	b.renderEdit(c, http.StatusOK, b.web.T(c, "qa.edit.title"), editPage{Question: q, Form: form, Base: q.Revision})
 }
 
 func (b *Board) edit(c *gin.Context) {
@@ -294,9 +297,10 @@ func (b *Board) edit(c *gin.Context) {
 		}
 		page := editPage{Question: q, Form: form, Base: base}
 		page.conflicted(problems, q.Body, q.Revision)
-		b.web.Render(c, web.Status(problems[0].Code), "qa/edit", b.web.T(c, "qa.edit.title"), page)
+		b.renderEdit(c, web.Status(problems[0].Code), b.web.T(c, "qa.edit.title"), page)
 		return
 	}
+	b.draftSaved(ctx, c, editDraft(q, nil))
 	c.Redirect(http.StatusSeeOther, QuestionURL(q.ID))
 }
 
@@ -308,7 +312,7 @@ func (b *Board) editAnswerForm(c *gin.Context) {
 	}
 	form := frontend.NewForm()
 	form.Set("body", a.Body)
-	b.web.Render(c, http.StatusOK, "qa/edit", b.web.T(c, "qa.edit_answer.title"), editPage{Question: q, Answer: &a, Form: form, Base: a.Revision})
+	b.renderEdit(c, http.StatusOK, b.web.T(c, "qa.edit_answer.title"), editPage{Question: q, Answer: &a, Form: form, Base: a.Revision})
 }
 
 func (b *Board) editAnswer(c *gin.Context) {
@@ -335,8 +339,9 @@ func (b *Board) editAnswer(c *gin.Context) {
 		form.Fail("body", b.web.Message(c, problems[0]))
 		page := editPage{Question: q, Answer: &a, Form: form, Base: base}
 		page.conflicted(problems, a.Body, a.Revision)
-		b.web.Render(c, web.Status(problems[0].Code), "qa/edit", b.web.T(c, "qa.edit_answer.title"), page)
+		b.renderEdit(c, web.Status(problems[0].Code), b.web.T(c, "qa.edit_answer.title"), page)
 		return
 	}
+	b.draftSaved(ctx, c, editDraft(q, &a))
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("%s#antwort-%d", QuestionURL(q.ID), a.ID))
 }

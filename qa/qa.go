@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/server/drafts"
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/markdown"
 	"github.com/fachnetz/fachnetz/server/search"
@@ -57,6 +58,9 @@ type Deps struct {
 	Seen func(c *gin.Context, kind, item string, spaceID int64)
 	// Invite asks a person (by handle) to answer, as a notification.
 	Invite func(ctx context.Context, q Question, inviter int64, handle string) error
+	// Drafts keeps what is typed in the editors until it is saved. Nil:
+	// no drafts.
+	Drafts *drafts.Drafts
 }
 
 // Expert is a person suggested for a question.

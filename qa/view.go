@@ -11,6 +11,7 @@ import (
 
 	"github.com/fachnetz/fachnetz/frontend"
 	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/server/drafts"
 	"github.com/fachnetz/fachnetz/server/markdown"
 	"github.com/fachnetz/fachnetz/server/web"
 )
@@ -41,6 +42,7 @@ type viewPage struct {
 	CanPromote  bool
 	Watching    bool
 	Answer      *frontend.Form
+	AnswerDraft drafts.Editor
 	Close       *frontend.Form
 	CommentOn   string // "question-1" or "answer-7": the comment form with an error
 	Comment     *frontend.Form
@@ -149,6 +151,7 @@ func (b *Board) renderView(c *gin.Context, status int, page viewPage) {
 	if page.Answer == nil {
 		page.Answer = frontend.NewForm()
 	}
+	page.AnswerDraft = b.openDraft(c, answerDraft(q), QuestionURL(q.ID), page.Answer)
 	if page.Close == nil {
 		page.Close = frontend.NewForm()
 	}

@@ -27,6 +27,7 @@ import (
 	"github.com/fachnetz/fachnetz/policies"
 	"github.com/fachnetz/fachnetz/qa"
 	"github.com/fachnetz/fachnetz/server/auth"
+	"github.com/fachnetz/fachnetz/server/drafts"
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/markdown"
 	"github.com/fachnetz/fachnetz/server/notify"
@@ -60,6 +61,7 @@ type Server struct {
 	experts   *experts.Finder
 	expertise *expertise.Expertise
 	stats     *stats.Stats
+	drafts    *drafts.Drafts
 	trends    *stats.Handlers
 	metrics   *prometheus.Registry
 	listener  net.Listener
@@ -126,6 +128,8 @@ func (s *Server) wire(ctx context.Context) error {
 		MaxAddressFailures: s.cfg.MaxAddressFailures,
 		LockDuration:       s.cfg.LockDuration,
 	}
+	s.drafts = drafts.New(drafts.NewStore(s.pool), s.web, s.cfg.BaseURL.Scheme == "https")
+	authCfg.Park = s.drafts.Park
 	if s.cfg.OIDCIssuer != "" {
 		authCfg.OIDC = &auth.OIDCConfig{
 			Issuer: s.cfg.OIDCIssuer, ClientID: s.cfg.OIDCClientID, ClientSecret: s.cfg.OIDCClientSecret,
@@ -156,7 +160,9 @@ func (s *Server) wire(ctx context.Context) error {
 		Glossary:      s.glossary,
 		Seen:          func(c *gin.Context, kind, item string, space int64) { s.stats.Seen(c, kind, item, space) },
 		Asked:         func(c *gin.Context, space int64) (any, error) { return s.trends.Space(c, space) },
+		Drafts:        s.drafts,
 	})
+	s.drafts.AfterPurge = s.wiki.SweepDraftFiles
 	s.topics.RegisterSection(s.wiki.TopicSection)
 	s.topics.RegisterMergeHook(wiki.MergeTopic)
 
@@ -229,6 +235,7 @@ func (s *Server) wire(ctx context.Context) error {
 			return ids, err
 		},
 		Invite: s.invite,
+		Drafts: s.drafts,
 		Seen:   func(c *gin.Context, kind, item string, space int64) { s.stats.Seen(c, kind, item, space) },
 		Watch: func(ctx context.Context, tx pgx.Tx, accountID, questionID int64) error {
 			return s.notify.WatchWith(ctx, tx, accountID, notify.WatchQuestion, questionID)
@@ -444,6 +451,7 @@ func (s *Server) Serve(ctx context.Context) error {
 		s.search.Run,
 		func(ctx context.Context) { s.sweepNotifications(ctx, time.Hour) },
 		func(ctx context.Context) { s.stats.Run(ctx, 15*time.Minute) },
+		func(ctx context.Context) { s.drafts.Run(ctx, time.Hour) },
 	} {
 		wg.Add(1)
 		go func() {

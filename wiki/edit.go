@@ -13,6 +13,7 @@ import (
 
 	"github.com/fachnetz/fachnetz/frontend"
 	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/server/drafts"
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/markdown"
 	"github.com/fachnetz/fachnetz/server/web"
@@ -34,6 +35,7 @@ type editPage struct {
 	Warnings  []markdown.Warning
 	Conflict  *Page // the version someone else saved meanwhile
 	Changes   []Change
+	Draft     drafts.Editor
 }
 
 // input is the editor's form as submitted.
@@ -156,6 +158,10 @@ func (wk *Wiki) renderEditor(c *gin.Context, status int, ep editPage) {
 		return
 	}
 	ep.Intervals = ReviewIntervals
+	if err := wk.openDraft(c, &ep); err != nil {
+		wk.web.Fail(c, err)
+		return
+	}
 	// Rendering also finds what to warn about (images without alt text),
 	// which the editor shows whenever there is text.
 	if body := ep.Form.Values["body"]; body != "" {
@@ -201,6 +207,7 @@ func (wk *Wiki) create(c *gin.Context) {
 	if err == nil && len(problems) == 0 {
 		var p Page
 		if p, err = wk.CreatePage(ctx, space, d, web.ViewerOf(c).ID); err == nil {
+			wk.draftSaved(ctx, c, space, nil, p)
 			c.Redirect(http.StatusSeeOther, PageURL(space.Slug, p.Slug))
 			return
 		}
@@ -320,6 +327,7 @@ func (wk *Wiki) save(c *gin.Context) {
 			return
 		}
 		if err == nil {
+			wk.draftSaved(ctx, c, space, &p, saved)
 			c.Redirect(http.StatusSeeOther, PageURL(saved.SpaceSlug, saved.Slug))
 			return
 		}

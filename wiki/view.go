@@ -105,6 +105,7 @@ func (wk *Wiki) render(ctx context.Context, c *gin.Context, spaceSlug, body, idP
 		Glossary:     glossary,
 		IDPrefix:     idPrefix,
 		MissingHint:  wk.web.T(c, "wiki.missing_hint"),
+		ResolveURL:   wk.fileResolver(ctx, c),
 		Resolve: func(space, title string) (string, bool) {
 			if slug, ok := found[space][strings.ToLower(title)]; ok {
 				return PageURL(space, slug), true

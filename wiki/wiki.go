@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/server/drafts"
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/markdown"
 	"github.com/fachnetz/fachnetz/server/web"
@@ -43,6 +44,9 @@ type Deps struct {
 	// Asked is what is read in a space this week, for its home page; the
 	// template "asked-this-week" renders it. Nil: not shown.
 	Asked func(c *gin.Context, spaceID int64) (any, error)
+	// Drafts keeps what is typed in the editor until it is saved. Nil:
+	// no drafts.
+	Drafts *drafts.Drafts
 }
 
 // New wires the wiki.
@@ -73,6 +77,9 @@ func (wk *Wiki) Routes(r gin.IRouter) {
 	r.POST("/bereiche/:space/seiten/:page/anhaenge", write, wk.loadPage, wk.upload)
 	r.POST("/bereiche/:space/seiten/:page/anhaenge/:id/loeschen", write, wk.loadPage, wk.deleteAttachment)
 	r.GET("/anhaenge/:id/:name", wk.download)
+	r.POST("/bereiche/:space/neu/anhaenge", write, wk.uploadInEditor)
+	r.POST("/bereiche/:space/seiten/:page/editor/anhaenge", write, wk.loadPage, wk.uploadInEditor)
+	r.GET("/entwuerfe/dateien/:id/:name", wk.heldFile)
 	r.GET("/pruefung", wk.reviewQueue)
 }
 

@@ -339,3 +339,19 @@ func TestWikiLinkWithoutResolverAndCustomHint(t *testing.T) {
 	res = mustRender(t, "[[Neu]]", Options{MissingHint: "page does not exist yet", Resolve: func(_, _ string) (string, bool) { return "/neu", false }})
 	assertContains(t, string(res.HTML), `<span class="kern-sr-only"> (page does not exist yet)</span></a>`)
 }
+
+func TestResolveURLRewritesRelativeDestinations(t *testing.T) {
+	files := map[string]string{"ablauf.png": "/anhaenge/1/ablauf.png", "antrag.pdf": "/anhaenge/2/antrag.pdf"}
+	res, err := New().Render("![Ablauf](ablauf.png) [Antrag](antrag.pdf) [extern](https://example.org/x.pdf) [abs](/x.pdf) [fehlt](fehlt.pdf)", Options{
+		ResolveURL: func(dest string) (string, bool) { href, ok := files[dest]; return href, ok },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := string(res.HTML)
+	for _, want := range []string{`src="/anhaenge/1/ablauf.png"`, `href="/anhaenge/2/antrag.pdf"`, `href="https://example.org/x.pdf"`, `href="/x.pdf"`, `href="fehlt.pdf"`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("rendered HTML lacks %s:\n%s", want, html)
+		}
+	}
+}
