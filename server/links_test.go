@@ -265,6 +265,21 @@ func TestAPIPutToOldAddressUpdatesMovedPage(t *testing.T) {
 	if status, _ := api(t, http.MethodPut, oldAddress, mod.Token, `{"body":"Ohne Basis."}`); status != http.StatusBadRequest && status != http.StatusUnprocessableEntity {
 		t.Errorf("PUT to the old address without base_revision: %d", status)
 	}
+
+	// Uploads and restores sent to the old address act on the moved page too.
+	if status, _ := upload(t, base, outsider.Token, from.Slug, "bescheid", "fremd.png", pngPixel); status != http.StatusNotFound {
+		t.Errorf("upload without access to the new space: %d, want 404", status)
+	}
+	if status, out := upload(t, base, mod.Token, from.Slug, "bescheid", "skizze.png", pngPixel); status != http.StatusCreated {
+		t.Errorf("upload to the old address: %d %v", status, out)
+	}
+	if _, body := mb.get("/bereiche/" + to.Slug + "/seiten/bescheid"); !strings.Contains(body, "skizze.png") {
+		t.Error("the upload to the old address is not on the moved page")
+	}
+	status, out = api(t, http.MethodPost, oldAddress+"/restore/1", mod.Token, "")
+	if status != http.StatusOK || out["space"] != to.Slug || out["body"] != "Erste Fassung." || out["revision"] != float64(4) {
+		t.Errorf("restore at the old address: %d %v", status, out)
+	}
 	if status, tree := api(t, http.MethodGet, base+"/api/v1/spaces/"+from.Slug+"/pages", mod.Token, ""); status != http.StatusOK || tree["pages"] != nil {
 		t.Errorf("a second page appeared at the old address: %v", tree["pages"])
 	}

@@ -41,15 +41,16 @@ func (r *readCache) can(spaceID int64) bool {
 // shown as plain text, the same whether or not the page is there.
 func (wk *Wiki) linkResolver(ctx context.Context, c *gin.Context, pageID int64, spaceSlug, body string) (func(space, title string) (string, bool), error) {
 	read := wk.readCache(ctx, c)
+	links := LinkKeys(spaceSlug, body)
 	stored := map[LinkKey]PageRef{}
-	if pageID != 0 {
+	if pageID != 0 && len(links) > 0 {
 		var err error
 		if stored, err = wk.store.LinkTargets(ctx, pageID); err != nil {
 			return nil, err
 		}
 	}
 	byKey := map[string][]string{}
-	for _, k := range LinkKeys(spaceSlug, body) {
+	for _, k := range links {
 		if _, ok := stored[k]; !ok {
 			byKey[k.Space] = append(byKey[k.Space], k.Key)
 		}

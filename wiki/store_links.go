@@ -128,12 +128,15 @@ func (st *Store) LinkTargets(ctx context.Context, pageID int64) (map[LinkKey]Pag
 	return out, rows.Err()
 }
 
-// Backlinks lists the pages that link to p, in the spaces given.
+// Backlinks lists the pages that link to p, in the spaces given: by id,
+// and by key where a link is not resolved yet (saved while p was being
+// created), as rendering finds it.
 func (st *Store) Backlinks(ctx context.Context, p Page, readable []int64) ([]PageRef, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT DISTINCT f.id, f.space_id, s.slug AS space_slug, f.slug, f.title
 		FROM page_links l JOIN pages f ON f.id = l.from_page_id JOIN spaces s ON s.id = f.space_id
-		WHERE l.to_page_id = $1 AND f.id <> $1 AND f.space_id = ANY($2)
-		ORDER BY f.title, f.id`, p.ID, readable)
+		WHERE (l.to_page_id = $1 OR (l.to_page_id IS NULL AND l.to_space = $3::citext AND (l.to_key = lower($4) OR l.to_key = $5::text)))
+		  AND f.id <> $1 AND f.space_id = ANY($2)
+		ORDER BY f.title, f.id`, p.ID, readable, p.SpaceSlug, p.Title, p.Slug)
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[PageRef])
 	if err != nil {
 		return nil, fmt.Errorf("backlinks: %w", err)
