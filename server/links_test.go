@@ -1,13 +1,17 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/wiki"
 )
 
 // putTitled creates a page at space/slug with a title of its own, so that
@@ -283,4 +287,68 @@ func TestAPIPutToOldAddressUpdatesMovedPage(t *testing.T) {
 	if status, tree := api(t, http.MethodGet, base+"/api/v1/spaces/"+from.Slug+"/pages", mod.Token, ""); status != http.StatusOK || tree["pages"] != nil {
 		t.Errorf("a second page appeared at the old address: %v", tree["pages"])
 	}
+}
+
+// A page that goes away (into the trash: its row leaves the table) leaves
+// the links to it in place: they show as missing, and point at it again,
+// renamed as it is, when it comes back under its id. Purged for good, it
+// lets its links go to a page that has taken its title.
+func TestLinksOutliveTheirTarget(t *testing.T) {
+	agency := makeAgency(t)
+	p := makePerson(t, agency, false)
+	sp := makeSpace(t, p, policies.Private, policies.RoleMember)
+	base := startServer(t)
+	ctx := context.Background()
+	putTitled(t, base, p.Token, sp.Slug, "quelle", "Quelle", "Siehe [[Ziel]].")
+	target := putTitled(t, base, p.Token, sp.Slug, "ziel", "Ziel", "Das Ziel.")
+	id := int64(target["id"].(float64))
+	if status, _ := api(t, http.MethodPut, base+"/api/v1/spaces/"+sp.Slug+"/pages/ziel", p.Token, `{"title":"Umbenanntes Ziel","base_revision":1}`); status != http.StatusOK {
+		t.Fatalf("rename: %d", status)
+	}
+	br := newBrowser(t, base)
+	br.signIn(p.Email, p.Password)
+	source := "/bereiche/" + sp.Slug + "/seiten/quelle"
+	linksTo(t, br, []string{source}, "/bereiche/"+sp.Slug+"/seiten/ziel")
+
+	// Away the way the trash takes a page, and back the way it restores it.
+	kept := strings.ReplaceAll(unique("kept_page"), "-", "_")
+	sql := func(q string, args ...any) {
+		t.Helper()
+		if _, err := testDB.Pool.Exec(ctx, q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	sql(`CREATE TABLE `+kept+` AS SELECT * FROM pages WHERE id = $1`, id)
+	sql(`DELETE FROM pages WHERE id = $1`, id)
+	if _, body := br.get(source); !strings.Contains(body, "wikilink--missing") {
+		t.Errorf("a link to a page in the trash is not shown as missing:\n%s", excerpt(body, "wikilink"))
+	}
+	const columns = `id, space_id, parent_id, slug, title, body, revision, owner_id, review_interval_days, reviewed_at, is_template, created_at, updated_at`
+	sql(`INSERT INTO pages (` + columns + `) OVERRIDING SYSTEM VALUE SELECT ` + columns + ` FROM ` + kept)
+	inTx := func(f func(tx pgx.Tx) error) {
+		t.Helper()
+		if err := pgx.BeginFunc(ctx, testDB.Pool, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inTx(func(tx pgx.Tx) error { return wiki.ResolveIncoming(ctx, tx, []int64{id}) })
+	linksTo(t, br, []string{source}, "/bereiche/"+sp.Slug+"/seiten/ziel")
+	if got := backlinkSlugs(t, base, p.Token, sp.Slug, "ziel"); fmt.Sprint(got) != fmt.Sprint([]string{sp.Slug + "/quelle"}) {
+		t.Errorf("backlinks of the restored page: %v", got)
+	}
+
+	// Away again; meanwhile another page takes the title the link names.
+	sql(`DELETE FROM pages WHERE id = $1`, id)
+	putTitled(t, base, p.Token, sp.Slug, "neues-ziel", "Ziel", "Ein neues Ziel.")
+	linksTo(t, br, []string{source}, "/bereiche/"+sp.Slug+"/seiten/neues-ziel")
+	if got := backlinkSlugs(t, base, p.Token, sp.Slug, "neues-ziel"); fmt.Sprint(got) != fmt.Sprint([]string{sp.Slug + "/quelle"}) {
+		t.Errorf("backlinks of the page that took the title: %v", got)
+	}
+	// Purged: the link now belongs to the new page, and follows its rename.
+	inTx(func(tx pgx.Tx) error { return wiki.DetachIncoming(ctx, tx, []int64{id}) })
+	if status, _ := api(t, http.MethodPut, base+"/api/v1/spaces/"+sp.Slug+"/pages/neues-ziel", p.Token, `{"title":"Anderes Ziel","base_revision":1}`); status != http.StatusOK {
+		t.Fatalf("rename: %d", status)
+	}
+	linksTo(t, br, []string{source}, "/bereiche/"+sp.Slug+"/seiten/neues-ziel")
+	sql(`DROP TABLE ` + kept)
 }

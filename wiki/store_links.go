@@ -10,8 +10,9 @@ import (
 // Links are stored as written (the target space's slug and a key: the
 // lower-case title or a slug) and, once the target exists, with its page id.
 // The id is what counts from then on: a rename or move of the target keeps
-// the link. The key is kept for links whose target does not exist yet or no
-// longer does; they resolve when a page with that title or slug appears.
+// the link. While the target is away (in the trash) the id stays and reads
+// ignore it; the key serves links whose target does not exist yet or is
+// gone for good; they resolve when a page with that title or slug appears.
 
 // resolveByKey sets the target of unresolved link rows that match the
 // filter (an SQL condition on l2, the link, and c.page_id, the candidate).
@@ -60,7 +61,8 @@ func writeLinks(ctx context.Context, tx pgx.Tx, pageID int64, links []LinkKey) e
 // ResolveIncoming points the unresolved links that name one of the pages
 // (by title, slug or old address) at it. It runs in the transaction that
 // makes the pages reachable: creating, renaming or moving them, and
-// restoring them from the trash.
+// restoring them from the trash (for links written while they were away;
+// the links that had their id have it still).
 func ResolveIncoming(ctx context.Context, tx pgx.Tx, pageIDs []int64) error {
 	if _, err := tx.Exec(ctx, resolveByKey+`c.page_id = ANY($1)`+resolveByKeyEnd, pageIDs); err != nil {
 		return fmt.Errorf("resolve incoming links: %w", err)
@@ -68,13 +70,22 @@ func ResolveIncoming(ctx context.Context, tx pgx.Tx, pageIDs []int64) error {
 	return nil
 }
 
-// DetachIncoming unsets the target of the links to the pages, keeping the
-// links, for a page that is taken away without deleting its row (deleting
-// the row does the same through the foreign key). ResolveIncoming brings
-// them back.
+// DetachIncoming lets go of the pages as link targets, for pages gone for
+// good (purged from the trash): the links to them fall back to what they
+// name, and point at another page with that title or slug if there is one.
+// A page merely in the trash keeps its links; restoring it under its id
+// brings them back.
 func DetachIncoming(ctx context.Context, tx pgx.Tx, pageIDs []int64) error {
-	if _, err := tx.Exec(ctx, `UPDATE page_links SET to_page_id = NULL WHERE to_page_id = ANY($1)`, pageIDs); err != nil {
+	rows, err := tx.Query(ctx, `UPDATE page_links SET to_page_id = NULL WHERE to_page_id = ANY($1) RETURNING from_page_id`, pageIDs)
+	if err != nil {
 		return fmt.Errorf("detach incoming links: %w", err)
+	}
+	from, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return fmt.Errorf("detach incoming links: %w", err)
+	}
+	if _, err := tx.Exec(ctx, resolveByKey+`l2.from_page_id = ANY($1)`+resolveByKeyEnd, from); err != nil {
+		return fmt.Errorf("resolve links: %w", err)
 	}
 	return nil
 }
@@ -129,12 +140,13 @@ func (st *Store) LinkTargets(ctx context.Context, pageID int64) (map[LinkKey]Pag
 }
 
 // Backlinks lists the pages that link to p, in the spaces given: by id,
-// and by key where a link is not resolved yet (saved while p was being
-// created), as rendering finds it.
+// and by key where a link has no target that is there (saved while p was
+// being created, or its target is in the trash), as rendering finds it.
 func (st *Store) Backlinks(ctx context.Context, p Page, readable []int64) ([]PageRef, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT DISTINCT f.id, f.space_id, s.slug AS space_slug, f.slug, f.title
 		FROM page_links l JOIN pages f ON f.id = l.from_page_id JOIN spaces s ON s.id = f.space_id
-		WHERE (l.to_page_id = $1 OR (l.to_page_id IS NULL AND l.to_space = $3::citext AND (l.to_key = lower($4) OR l.to_key = $5::text)))
+		WHERE (l.to_page_id = $1 OR (l.to_space = $3::citext AND (l.to_key = lower($4) OR l.to_key = $5::text)
+			AND NOT EXISTS (SELECT 1 FROM pages t WHERE t.id = l.to_page_id)))
 		  AND f.id <> $1 AND f.space_id = ANY($2)
 		ORDER BY f.title, f.id`, p.ID, readable, p.SpaceSlug, p.Title, p.Slug)
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[PageRef])

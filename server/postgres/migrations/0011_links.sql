@@ -1,9 +1,14 @@
 -- Links point at page ids once their target exists, so that renaming or
 -- moving a page keeps every link to it working. to_space and to_key stay as
--- written: a link whose target does not exist yet (or no longer does) is
--- resolved by them when a page with that title or slug appears. A target
--- that goes away leaves the link row in place with to_page_id unset.
-ALTER TABLE page_links ADD COLUMN to_page_id bigint REFERENCES pages ON DELETE SET NULL;
+-- written: a link whose target does not exist yet is resolved by them when
+-- a page with that title or slug appears.
+--
+-- to_page_id has no foreign key on purpose: a page in the trash is not in
+-- pages, and the links to it must keep its id so that they point at it
+-- again when it is restored under that id (ids are never reused). Reads
+-- join pages, so a link to a page that is not there reads as unresolved;
+-- purging a page for good unsets the id (wiki.DetachIncoming).
+ALTER TABLE page_links ADD COLUMN to_page_id bigint;
 CREATE INDEX page_links_to_page ON page_links (to_page_id);
 
 -- The links stored so far, resolved as they were read until now: a title
