@@ -59,13 +59,17 @@ func (wk *Wiki) linkResolver(ctx context.Context, c *gin.Context, pageID int64, 
 	// the pages its keys name.
 	found := map[string]map[string]string{}
 	for space, keys := range byKey {
-		sp, err := wk.spaces.Store.SpaceBySlug(ctx, space)
-		if errs.Is(err, errs.NotFound) || (err == nil && !read.can(sp.ID)) {
-			continue
+		// The page's own space is the one the viewer is reading.
+		if space != spaceSlug {
+			sp, err := wk.spaces.Store.SpaceBySlug(ctx, space)
+			if errs.Is(err, errs.NotFound) || (err == nil && !read.can(sp.ID)) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
 		}
-		if err != nil {
-			return nil, err
-		}
+		var err error
 		if found[space], err = wk.store.FindByKeys(ctx, space, keys); err != nil {
 			return nil, err
 		}
