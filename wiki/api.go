@@ -18,7 +18,7 @@ import (
 func (wk *Wiki) APIRoutes(r gin.IRouter) {
 	read, write := wk.spaces.RequireSpace(policies.Read), wk.spaces.RequireSpace(policies.Write)
 	r.GET("/spaces/:space/pages", read, wk.apiTree)
-	r.GET("/spaces/:space/pages/:page", read, wk.apiGet)
+	r.GET("/spaces/:space/pages/:page", read, wk.loadPage, wk.apiGet)
 	r.PUT("/spaces/:space/pages/:page", write, wk.apiPut)
 	r.DELETE("/spaces/:space/pages/:page", wk.spaces.RequireSpace(policies.Moderate), wk.loadPage, wk.apiDelete)
 	r.GET("/spaces/:space/pages/:page/revisions", read, wk.loadPage, wk.apiRevisions)
@@ -53,12 +53,7 @@ func (wk *Wiki) apiTree(c *gin.Context) {
 }
 
 func (wk *Wiki) apiGet(c *gin.Context) {
-	p, err := wk.store.PageBySlug(c.Request.Context(), policies.SpaceOf(c).ID, c.Param("page"))
-	if err != nil {
-		wk.web.Fail(c, err)
-		return
-	}
-	out, err := wk.pageJSON(c, p)
+	out, err := wk.pageJSON(c, pageOf(c))
 	if err != nil {
 		wk.web.Fail(c, err)
 		return
@@ -91,8 +86,8 @@ func (wk *Wiki) apiPut(c *gin.Context) {
 		wk.web.Fail(c, err)
 		return
 	}
-	existing, err := wk.store.PageBySlug(ctx, space.ID, c.Param("page"))
-	if err != nil && !errs.Is(err, errs.NotFound) {
+	space, existing, moved, err := wk.pageToWrite(c, space, c.Param("page"))
+	if err != nil && (moved || !errs.Is(err, errs.NotFound)) {
 		wk.web.Fail(c, err)
 		return
 	}

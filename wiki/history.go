@@ -46,7 +46,7 @@ func (wk *Wiki) revision(c *gin.Context) {
 	if !ok {
 		return
 	}
-	res, err := wk.render(c.Request.Context(), c, p.SpaceSlug, rev.Body, "p-")
+	res, err := wk.renderLinked(c.Request.Context(), c, p.ID, p.SpaceSlug, rev.Body, "p-")
 	if err != nil {
 		wk.web.Fail(c, err)
 		return

@@ -271,14 +271,12 @@ func writeRelations(ctx context.Context, tx pgx.Tx, pageID int64, d Draft) error
 	if err := search.Enqueue(ctx, tx, "page", pageID); err != nil {
 		return err
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM page_links WHERE from_page_id = $1`, pageID); err != nil {
-		return fmt.Errorf("clear links: %w", err)
+	if err := writeLinks(ctx, tx, pageID, d.Links); err != nil {
+		return err
 	}
-	for _, l := range d.Links {
-		if _, err := tx.Exec(ctx, `INSERT INTO page_links (from_page_id, to_space, to_key) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-			pageID, l.Space, l.Key); err != nil {
-			return fmt.Errorf("store link: %w", err)
-		}
+	// A new page or a new title may be what links written earlier name.
+	if err := ResolveIncoming(ctx, tx, []int64{pageID}); err != nil {
+		return err
 	}
 	if _, err := tx.Exec(ctx, `DELETE FROM page_topics WHERE page_id = $1 AND topic_id <> ALL($2)`, pageID, d.TopicIDs); err != nil {
 		return fmt.Errorf("clear topics: %w", err)
@@ -294,40 +292,6 @@ func (st *Store) Topics(ctx context.Context, pageID int64) ([]Topic, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT t.id, t.slug, t.name FROM page_topics pt JOIN topics t ON t.id = pt.topic_id
 		WHERE pt.page_id = $1 ORDER BY t.name`, pageID)
 	return pgx.CollectRows(rows, pgx.RowToStructByName[Topic])
-}
-
-// Backlinks lists the pages that link to p, in the spaces given.
-func (st *Store) Backlinks(ctx context.Context, p Page, readable []int64) ([]PageRef, error) {
-	rows, _ := st.pool.Query(ctx, `SELECT DISTINCT f.id, f.space_id, s.slug AS space_slug, f.slug, f.title
-		FROM page_links l JOIN pages f ON f.id = l.from_page_id JOIN spaces s ON s.id = f.space_id
-		WHERE l.to_space = $1 AND (l.to_key = lower($2) OR l.to_key = $3::text) AND f.id <> $4 AND f.space_id = ANY($5)
-		ORDER BY f.title`, p.SpaceSlug, p.Title, p.Slug, p.ID, readable)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[PageRef])
-	if err != nil {
-		return nil, fmt.Errorf("backlinks: %w", err)
-	}
-	return list, nil
-}
-
-// FindByKeys resolves link keys (lower-case titles or slugs) in one space
-// to the slugs of the pages they name; keys without a page are absent.
-func (st *Store) FindByKeys(ctx context.Context, spaceSlug string, keys []string) (map[string]string, error) {
-	rows, err := st.pool.Query(ctx, `SELECT k, p.slug FROM unnest($2::text[]) k
-		JOIN spaces s ON s.slug = $1
-		JOIN pages p ON p.space_id = s.id AND (lower(p.title) = k OR p.slug = k::citext)`, spaceSlug, keys)
-	if err != nil {
-		return nil, fmt.Errorf("resolve links: %w", err)
-	}
-	defer rows.Close()
-	found := map[string]string{}
-	for rows.Next() {
-		var k, slug string
-		if err := rows.Scan(&k, &slug); err != nil {
-			return nil, err
-		}
-		found[k] = slug
-	}
-	return found, rows.Err()
 }
 
 // SlugFree reports whether no page and no redirect of the space uses slug.
@@ -464,7 +428,7 @@ func (st *Store) Move(ctx context.Context, p Page, toSpaceID int64, toParent *in
 				return fmt.Errorf("move page to space: %w", err)
 			}
 		}
-		return nil
+		return relinkMoved(ctx, tx, ids, p.SpaceID, toSpaceID)
 	})
 	if err != nil {
 		return Page{}, err

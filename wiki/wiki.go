@@ -86,12 +86,17 @@ func (wk *Wiki) Routes(r gin.IRouter) {
 const keyPage = "fachnetz.page"
 
 // loadPage loads the page named by :page in the space RequireSpace
-// loaded; an address the page had before a move redirects.
+// loaded; an address the page had before a move redirects, and a change
+// sent there goes to the moved page (actOnMoved).
 func (wk *Wiki) loadPage(c *gin.Context) {
 	space := policies.SpaceOf(c)
 	p, err := wk.store.PageBySlug(c.Request.Context(), space.ID, c.Param("page"))
 	if errs.Is(err, errs.NotFound) {
 		if moved, rerr := wk.store.Redirect(c.Request.Context(), space.ID, c.Param("page")); rerr == nil {
+			if !isRead(c.Request) {
+				wk.actOnMoved(c, moved)
+				return
+			}
 			if wk.spaces.Check(c.Request.Context(), policies.SubjectOf(c), policies.Read, moved.SpaceID) == nil {
 				// The same address with the page's new space and slug, on
 				// the web pages and in the API alike.

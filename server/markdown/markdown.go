@@ -41,8 +41,10 @@ type Options struct {
 	// Resolve tells where a wiki link points and whether the page exists.
 	// It is called once per distinct link; space is already defaulted to
 	// CurrentSpace. For a missing page it should return the page-creation URL.
-	// With a nil Resolve, or an empty href, the label is rendered as
-	// <span class="wikilink"> without a link (previews without a store).
+	// An empty href renders the label as plain text: no link, no hint, no
+	// trace of whether the page exists (links into spaces the reader may not
+	// read). A nil Resolve does the same for every link (previews without a
+	// store).
 	Resolve      func(space, title string) (href string, exists bool)
 	CurrentSpace string
 	Glossary     []Term
