@@ -160,7 +160,7 @@ func (b *Board) promote(c *gin.Context) {
 // invite asks a person who knows about the question's topics to answer.
 func (b *Board) invite(c *gin.Context) {
 	q, v := questionOf(c), web.ViewerOf(c)
-	handle := strings.TrimSpace(c.PostForm("handle"))
+	handle := strings.TrimPrefix(strings.TrimSpace(c.PostForm("handle")), "@")
 	if b.deps.Invite == nil || handle == "" {
 		b.web.Fail(c, errs.E(errs.Invalid, "error.invalid"))
 		return

@@ -1,0 +1,438 @@
+// The Markdown editor: toolbar, live preview (through htmx attributes the
+// template sets), suggestions after "@" and "[[", and the person picker on
+// plain inputs. Everything here enhances forms that work without it.
+//
+// Other scripts hook in through the one namespace object:
+//   Fachnetz.editor.onReady(fn)    fn({root, textarea}) for every editor,
+//                                   also those ready before fn was given
+//   Fachnetz.editor.insertAtCursor(textarea, text)
+// and each editor root dispatches "editor:ready" (bubbling) when set up.
+(function () {
+  'use strict';
+
+  var ns = (window.Fachnetz = window.Fachnetz || {});
+  var ready = [];
+  var listeners = [];
+
+  // replaceRange puts text in place of value[start:end] so that the
+  // browser's undo can take it back, then selects [selStart, selEnd].
+  function replaceRange(ta, start, end, text, selStart, selEnd) {
+    ta.focus();
+    ta.setSelectionRange(start, end);
+    var done = false;
+    try {
+      done = document.execCommand('insertText', false, text);
+    } catch (e) {
+      done = false;
+    }
+    if (!done || ta.value.slice(start, start + text.length) !== text) {
+      ta.setRangeText(text, start, end, 'end');
+      ta.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+    if (selStart !== undefined) ta.setSelectionRange(selStart, selEnd === undefined ? selStart : selEnd);
+  }
+
+  function insertAtCursor(ta, text) {
+    var s = ta.selectionStart;
+    replaceRange(ta, s, ta.selectionEnd, text, s + text.length);
+  }
+
+  // wrap surrounds the selection (or a sample text, then selected).
+  function wrap(ta, left, right, sample) {
+    var s = ta.selectionStart, e = ta.selectionEnd;
+    var sel = ta.value.slice(s, e) || sample;
+    replaceRange(ta, s, e, left + sel + right, s + left.length, s + left.length + sel.length);
+  }
+
+  // prefixLines puts a marker before every line the selection touches.
+  function prefixLines(ta, marker, sample) {
+    var v = ta.value, s = ta.selectionStart, e = ta.selectionEnd;
+    var from = v.lastIndexOf('\n', s - 1) + 1;
+    var to = v.indexOf('\n', e > s && v[e - 1] === '\n' ? e - 1 : e);
+    if (to < 0) to = v.length;
+    var lines = v.slice(from, to).split('\n');
+    var out = lines.map(function (line, i) {
+      return marker(i) + (line || (lines.length === 1 ? sample : ''));
+    }).join('\n');
+    if (lines.length === 1 && !lines[0]) {
+      var m = marker(0);
+      replaceRange(ta, from, to, out, from + m.length, from + out.length);
+    } else {
+      replaceRange(ta, from, to, out, from, from + out.length);
+    }
+  }
+
+  // block inserts text on lines of its own.
+  function block(ta, text, selFrom, selLen) {
+    var v = ta.value, s = ta.selectionStart, e = ta.selectionEnd;
+    var before = s > 0 && v[s - 1] !== '\n' ? '\n\n' : (s > 1 && v[s - 2] !== '\n' ? '\n' : '');
+    if (s === 0) before = '';
+    var after = v[e] === '\n' || e === v.length ? '\n' : '\n\n';
+    var ins = before + text + after;
+    var at = s + before.length + selFrom;
+    replaceRange(ta, s, e, ins, at, at + selLen);
+  }
+
+  var actions = {
+    heading: function (ta, t) { prefixLines(ta, function () { return '## '; }, t); },
+    bold: function (ta, t) { wrap(ta, '**', '**', t); },
+    italic: function (ta, t) { wrap(ta, '_', '_', t); },
+    ul: function (ta, t) { prefixLines(ta, function () { return '- '; }, t); },
+    ol: function (ta, t) { prefixLines(ta, function (i) { return (i + 1) + '. '; }, t); },
+    task: function (ta, t) { prefixLines(ta, function () { return '- [ ] '; }, t); },
+    link: function (ta, t) {
+      var s = ta.selectionStart, e = ta.selectionEnd;
+      var sel = ta.value.slice(s, e) || t;
+      var text = '[' + sel + '](https://)';
+      var url = s + sel.length + 3;
+      replaceRange(ta, s, e, text, url, url + 8);
+    },
+    wikilink: function (ta, t) { wrap(ta, '[[', ']]', t); },
+    table: function (ta, t) {
+      var cols = t.split('|');
+      var head = '| ' + cols.join(' | ') + ' |';
+      var rule = '|' + cols.map(function () { return ' --- '; }).join('|') + '|';
+      var row = '|' + cols.map(function () { return '   '; }).join('|') + '|';
+      block(ta, head + '\n' + rule + '\n' + row, 2, cols[0].length);
+    },
+    image: function (ta, t) {
+      var s = ta.selectionStart, e = ta.selectionEnd;
+      var alt = ta.value.slice(s, e) || t;
+      replaceRange(ta, s, e, '![' + alt + '](bild.png)', s + 2, s + 2 + alt.length);
+    },
+    code: function (ta, t) {
+      var sel = ta.value.slice(ta.selectionStart, ta.selectionEnd);
+      if (sel.indexOf('\n') >= 0) block(ta, '```\n' + sel + '\n```', 4, sel.length);
+      else wrap(ta, '`', '`', t);
+    }
+  };
+
+  // The toolbar follows the ARIA toolbar pattern: one tab stop, arrow
+  // keys move between the buttons, the text area keeps the focus after an
+  // action so that writing goes on.
+  function setupToolbar(root, ta) {
+    var bar = root.querySelector('.editor-toolbar');
+    if (!bar) return;
+    var buttons = Array.prototype.slice.call(bar.querySelectorAll('button'));
+    bar.hidden = false;
+    function focusAt(i) {
+      buttons.forEach(function (b, j) { b.tabIndex = i === j ? 0 : -1; });
+      buttons[i].focus();
+    }
+    bar.addEventListener('keydown', function (ev) {
+      var i = buttons.indexOf(document.activeElement);
+      if (i < 0) return;
+      var n = buttons.length, to = -1;
+      if (ev.key === 'ArrowRight' || ev.key === 'ArrowDown') to = (i + 1) % n;
+      else if (ev.key === 'ArrowLeft' || ev.key === 'ArrowUp') to = (i - 1 + n) % n;
+      else if (ev.key === 'Home') to = 0;
+      else if (ev.key === 'End') to = n - 1;
+      if (to >= 0) {
+        ev.preventDefault();
+        focusAt(to);
+      }
+    });
+    buttons.forEach(function (b, i) {
+      b.addEventListener('click', function () {
+        buttons.forEach(function (o, j) { o.tabIndex = i === j ? 0 : -1; });
+        var act = actions[b.dataset.md];
+        if (act) act(ta, b.dataset.text || '');
+      });
+    });
+    ta.addEventListener('keydown', function (ev) {
+      if (!(ev.ctrlKey || ev.metaKey) || ev.altKey || ev.shiftKey) return;
+      var k = ev.key.toLowerCase();
+      var name = k === 'b' ? 'bold' : k === 'i' ? 'italic' : k === 'k' ? 'link' : '';
+      var b = name && bar.querySelector('[data-md="' + name + '"]');
+      if (b) {
+        ev.preventDefault();
+        actions[name](ta, b.dataset.text || '');
+      }
+    });
+  }
+
+  // The live preview is announced only when asked for ("Vorschau"), not
+  // on every pause in typing.
+  function setupPreview(root, ta) {
+    var out = root.querySelector('.editor-preview');
+    if (!out) return;
+    var form = ta.form;
+    var tabs = root.querySelector('.editor-box__tabs');
+    root.classList.add('editor-box--live');
+    out.setAttribute('aria-live', 'off');
+    ta.addEventListener('htmx:beforeRequest', function () { out.setAttribute('aria-busy', 'true'); });
+    ta.addEventListener('htmx:afterSettle', function () {
+      out.removeAttribute('aria-busy');
+      if (out.getAttribute('aria-live') === 'polite') {
+        setTimeout(function () { out.setAttribute('aria-live', 'off'); }, 1000);
+      }
+    });
+    function show(which) {
+      root.classList.toggle('editor-box--show-preview', which === 'preview');
+      if (tabs) {
+        Array.prototype.forEach.call(tabs.querySelectorAll('[data-editor-tab]'), function (b) {
+          b.setAttribute('aria-pressed', String(b.dataset.editorTab === which));
+        });
+      }
+    }
+    function refresh() {
+      out.setAttribute('aria-live', 'polite');
+      ta.dispatchEvent(new CustomEvent('editor:preview'));
+    }
+    if (tabs) {
+      tabs.hidden = false;
+      tabs.addEventListener('click', function (ev) {
+        var b = ev.target.closest('[data-editor-tab]');
+        if (!b) return;
+        show(b.dataset.editorTab);
+        if (b.dataset.editorTab === 'preview') refresh();
+      });
+    }
+    var button = form && form.querySelector('[data-editor-preview]');
+    if (button) {
+      button.addEventListener('click', function (ev) {
+        ev.preventDefault();
+        var narrow = getComputedStyle(root.querySelector('.editor-box__write')).display === 'none' ||
+          window.matchMedia('(max-width: 63.99em)').matches;
+        if (narrow) show(root.classList.contains('editor-box--show-preview') ? 'write' : 'preview');
+        refresh();
+      });
+    }
+  }
+
+  // caretPoint finds where the caret is drawn in a text area, by copying
+  // its text up to the caret into an invisible twin with the same styles.
+  function caretPoint(ta, pos) {
+    var cs = getComputedStyle(ta);
+    var twin = document.createElement('div');
+    ['boxSizing', 'width', 'fontFamily', 'fontSize', 'fontWeight', 'lineHeight', 'letterSpacing', 'paddingTop',
+      'paddingRight', 'paddingBottom', 'paddingLeft', 'borderTopWidth', 'borderRightWidth', 'borderBottomWidth',
+      'borderLeftWidth', 'tabSize', 'wordSpacing'].forEach(function (p) { twin.style[p] = cs[p]; });
+    twin.style.position = 'absolute';
+    twin.style.visibility = 'hidden';
+    twin.style.whiteSpace = 'pre-wrap';
+    twin.style.overflowWrap = 'break-word';
+    twin.style.top = '0';
+    twin.style.left = '-9999px';
+    twin.textContent = ta.value.slice(0, pos);
+    var mark = document.createElement('span');
+    mark.textContent = '\u200b';
+    twin.appendChild(mark);
+    document.body.appendChild(twin);
+    var point = { top: mark.offsetTop + mark.offsetHeight - ta.scrollTop, left: mark.offsetLeft - ta.scrollLeft };
+    document.body.removeChild(twin);
+    return point;
+  }
+
+  // Combobox follows the ARIA 1.2 combobox pattern: the field keeps the
+  // focus, aria-activedescendant names the option in view, the count of
+  // results goes to a polite live region. find(field) tells what to look
+  // up ({url, q, start, end}) or null; take(item, context) applies a choice.
+  function Combobox(field, list, status, messages, find, take, place) {
+    var items = [], active = -1, context = null, timer = 0, seq = 0;
+    var idBase = list.id + '-opt-';
+    function close() {
+      list.hidden = true;
+      list.textContent = '';
+      items = [];
+      active = -1;
+      context = null;
+      field.removeAttribute('aria-activedescendant');
+      if (field.getAttribute('role') === 'combobox') field.setAttribute('aria-expanded', 'false');
+    }
+    function mark(i) {
+      active = i;
+      Array.prototype.forEach.call(list.children, function (li, j) {
+        li.setAttribute('aria-selected', String(i === j));
+        li.classList.toggle('editor-suggest__option--active', i === j);
+      });
+      if (i >= 0) {
+        field.setAttribute('aria-activedescendant', idBase + i);
+        list.children[i].scrollIntoView({ block: 'nearest' });
+      } else {
+        field.removeAttribute('aria-activedescendant');
+      }
+    }
+    function announce(n) {
+      var msg = n === 0 ? messages.none : n === 1 ? messages.one : messages.many.replace('{n}', n);
+      status.textContent = '';
+      setTimeout(function () { status.textContent = msg; }, 50);
+    }
+    function show(found, ctx) {
+      list.textContent = '';
+      items = found;
+      context = ctx;
+      if (!found.length) {
+        close();
+        announce(0);
+        return;
+      }
+      found.forEach(function (item, i) {
+        var li = document.createElement('li');
+        li.id = idBase + i;
+        li.setAttribute('role', 'option');
+        li.setAttribute('aria-selected', 'false');
+        li.className = 'editor-suggest__option';
+        var label = document.createElement('span');
+        label.className = 'editor-suggest__label';
+        label.textContent = item.label;
+        li.appendChild(label);
+        if (item.detail) {
+          var detail = document.createElement('span');
+          detail.className = 'editor-suggest__detail';
+          detail.textContent = ' ' + item.detail;
+          li.appendChild(detail);
+        }
+        li.addEventListener('mousedown', function (ev) { ev.preventDefault(); });
+        li.addEventListener('click', function () { choose(i); });
+        list.appendChild(li);
+      });
+      list.hidden = false;
+      if (place) place(ctx);
+      if (field.getAttribute('role') === 'combobox') field.setAttribute('aria-expanded', 'true');
+      mark(0);
+      announce(found.length);
+    }
+    function choose(i) {
+      var item = items[i], ctx = context;
+      close();
+      if (item) take(item, ctx);
+    }
+    function lookup() {
+      var ctx = find(field);
+      if (!ctx) {
+        if (!list.hidden) close();
+        return;
+      }
+      var mine = ++seq;
+      fetch(ctx.url + (ctx.url.indexOf('?') < 0 ? '?' : '&') + 'q=' + encodeURIComponent(ctx.q), {
+        headers: { Accept: 'application/json' }, credentials: 'same-origin'
+      }).then(function (r) {
+        return r.ok ? r.json() : { items: [] };
+      }).then(function (body) {
+        if (mine === seq && document.activeElement === field) show(body.items || [], ctx);
+      }).catch(function () {});
+    }
+    field.addEventListener('input', function () {
+      clearTimeout(timer);
+      timer = setTimeout(lookup, 200);
+    });
+    field.addEventListener('keydown', function (ev) {
+      if (list.hidden) return;
+      if (ev.key === 'ArrowDown') mark((active + 1) % items.length);
+      else if (ev.key === 'ArrowUp') mark((active - 1 + items.length) % items.length);
+      else if ((ev.key === 'Enter' || ev.key === 'Tab') && active >= 0) choose(active);
+      else if (ev.key === 'Escape') close();
+      else return;
+      ev.preventDefault();
+      ev.stopPropagation();
+    });
+    field.addEventListener('blur', function () { setTimeout(close, 150); });
+    return { close: close };
+  }
+
+  function messagesOf(root) {
+    return { none: root.dataset.msgNone || '', one: root.dataset.msgOne || '', many: root.dataset.msgMany || '' };
+  }
+
+  // Mentions: "@" after a space or at the start, then letters of a
+  // handle; wiki links: "[[" then anything up to the caret on that line.
+  function setupMentions(root, ta) {
+    var list = root.querySelector('.editor-suggest');
+    var status = root.querySelector('[id$="-suggest-status"]');
+    if (!list || !status) return;
+    var people = root.dataset.peopleUrl, pages = root.dataset.pagesUrl;
+    function find() {
+      if (ta.selectionStart !== ta.selectionEnd) return null;
+      var pos = ta.selectionStart;
+      var before = ta.value.slice(Math.max(0, pos - 120), pos);
+      var m = people && /(^|[\s(])@([\p{L}\p{N}._-]{0,60})$/u.exec(before);
+      if (m) return { url: people, q: m[2], start: pos - m[2].length - 1, end: pos, kind: 'person' };
+      m = pages && /\[\[([^\[\]\n|]{0,100})$/.exec(before);
+      if (m) return { url: pages, q: m[1], start: pos - m[1].length - 2, end: pos, kind: 'page' };
+      return null;
+    }
+    function take(item, ctx) {
+      var text = item.insert;
+      var end = ctx.end;
+      if (ctx.kind === 'page' && ta.value.slice(end, end + 2) === ']]') end += 2;
+      if (ctx.kind === 'person') text += ' ';
+      replaceRange(ta, ctx.start, end, text, ctx.start + text.length);
+    }
+    function place(ctx) {
+      var p = caretPoint(ta, ctx.end);
+      var top = Math.min(Math.max(p.top, 0), ta.clientHeight) + ta.offsetTop + 4;
+      list.style.setProperty('--suggest-top', top + 'px');
+      list.style.setProperty('--suggest-left', Math.min(p.left, Math.max(0, ta.clientWidth - 260)) + 'px');
+    }
+    Combobox(ta, list, status, messagesOf(root), find, take, place);
+  }
+
+  // The person picker: the same people suggestions on a plain text input
+  // that takes a handle (page owner, space members, invitations).
+  var pickers = 0;
+  function setupPicker(wrapper) {
+    var input = wrapper.querySelector('input[type="text"]');
+    if (!input || input.getAttribute('role') === 'combobox') return;
+    var id = input.id || 'person-picker-' + ++pickers;
+    var list = document.createElement('ul');
+    list.id = id + '-suggest';
+    list.className = 'editor-suggest editor-suggest--picker';
+    list.setAttribute('role', 'listbox');
+    list.hidden = true;
+    var label = document.querySelector('label[for="' + id + '"]');
+    if (label) {
+      label.id = label.id || id + '-label';
+      list.setAttribute('aria-labelledby', label.id);
+    }
+    var status = document.createElement('div');
+    status.className = 'kern-sr-only';
+    status.setAttribute('aria-live', 'polite');
+    status.setAttribute('aria-atomic', 'true');
+    wrapper.classList.add('person-picker');
+    input.after(list);
+    wrapper.appendChild(status);
+    input.setAttribute('role', 'combobox');
+    input.setAttribute('aria-autocomplete', 'list');
+    input.setAttribute('aria-expanded', 'false');
+    input.setAttribute('aria-controls', list.id);
+    input.setAttribute('autocomplete', 'off');
+    Combobox(input, list, status, messagesOf(wrapper), function () {
+      var q = input.value.trim().replace(/^@/, '');
+      return q ? { url: wrapper.dataset.personPicker || '/personenvorschlaege', q: q } : null;
+    }, function (item) {
+      input.value = item.handle;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+  }
+
+  function setup(root) {
+    var ta = root.querySelector('textarea');
+    if (!ta || root.dataset.editorReady) return;
+    root.dataset.editorReady = '1';
+    root.classList.add('editor-box--js');
+    setupToolbar(root, ta);
+    setupPreview(root, ta);
+    setupMentions(root, ta);
+    var detail = { root: root, textarea: ta };
+    ready.push(detail);
+    listeners.forEach(function (fn) { fn(detail); });
+    root.dispatchEvent(new CustomEvent('editor:ready', { bubbles: true, detail: detail }));
+  }
+
+  ns.editor = {
+    insertAtCursor: insertAtCursor,
+    replaceRange: replaceRange,
+    onReady: function (fn) {
+      listeners.push(fn);
+      ready.forEach(function (d) { fn(d); });
+    }
+  };
+
+  function start() {
+    Array.prototype.forEach.call(document.querySelectorAll('[data-editor]'), setup);
+    Array.prototype.forEach.call(document.querySelectorAll('[data-person-picker]'), setupPicker);
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();
