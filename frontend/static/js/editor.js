@@ -157,7 +157,6 @@
     var out = root.querySelector('.editor-preview');
     if (!out) return;
     var form = ta.form;
-    var tabs = root.querySelector('.editor-box__tabs');
     root.classList.add('editor-box--live');
     out.setAttribute('aria-live', 'off');
     ta.addEventListener('htmx:beforeRequest', function () { out.setAttribute('aria-busy', 'true'); });
@@ -167,35 +166,29 @@
         setTimeout(function () { out.setAttribute('aria-live', 'off'); }, 1000);
       }
     });
-    function show(which) {
-      root.classList.toggle('editor-box--show-preview', which === 'preview');
-      if (tabs) {
-        Array.prototype.forEach.call(tabs.querySelectorAll('[data-editor-tab]'), function (b) {
-          b.setAttribute('aria-pressed', String(b.dataset.editorTab === which));
-        });
-      }
+    var button = form && form.querySelector('[data-editor-preview]');
+    var narrow = window.matchMedia('(max-width: 63.99em)');
+    // On a phone the preview takes the text's place; "Vorschau" switches
+    // between the two and says which is shown.
+    function show(preview) {
+      root.classList.toggle('editor-box--show-preview', preview);
+      if (!button) return;
+      if (narrow.matches) button.setAttribute('aria-pressed', String(preview));
+      else button.removeAttribute('aria-pressed');
     }
     function refresh() {
       out.setAttribute('aria-live', 'polite');
       ta.dispatchEvent(new CustomEvent('editor:preview'));
     }
-    if (tabs) {
-      tabs.hidden = false;
-      tabs.addEventListener('click', function (ev) {
-        var b = ev.target.closest('[data-editor-tab]');
-        if (!b) return;
-        show(b.dataset.editorTab);
-        if (b.dataset.editorTab === 'preview') refresh();
-      });
-    }
-    var button = form && form.querySelector('[data-editor-preview]');
     if (button) {
+      show(false);
+      narrow.addEventListener('change', function () { show(false); });
       button.addEventListener('click', function (ev) {
         ev.preventDefault();
-        var narrow = getComputedStyle(root.querySelector('.editor-box__write')).display === 'none' ||
-          window.matchMedia('(max-width: 63.99em)').matches;
-        if (narrow) show(root.classList.contains('editor-box--show-preview') ? 'write' : 'preview');
-        refresh();
+        var showing = root.classList.contains('editor-box--show-preview');
+        if (narrow.matches) show(!showing);
+        if (!showing || !narrow.matches) refresh();
+        if (narrow.matches && showing) ta.focus();
       });
     }
   }
