@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -152,5 +153,49 @@ func TestPeopleSuggestionsFollowTheDirectory(t *testing.T) {
 	}
 	if got := handles(ab, hidden.Handle); strings.Contains(got, hidden.Handle) {
 		t.Errorf("admin is offered a hidden profile: %q", got)
+	}
+}
+
+// Without JavaScript, "Vorschau" on the board's forms shows the rendered
+// text with everything typed kept, and saves nothing.
+func TestBoardPreviewWithoutJavaScriptKeepsTheForm(t *testing.T) {
+	asker := makePerson(t, makeAgency(t), false)
+	sp := makeSpace(t, asker, policies.Organisation, policies.RoleMember)
+	base := startServer(t)
+	b := newBrowser(t, base)
+	b.signIn(asker.Email, asker.Password)
+	b.get("/fragen/neu")
+	resp, page := b.post("/fragen/neu", "/fragen", url.Values{
+		"title": {"Wie rechne ich ab?"}, "body": {"Mit **Belegen**?"}, "topics": {"Reisekosten"},
+		"space": {strconv.FormatInt(sp.ID, 10)}, "action": {"preview"},
+	})
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("ask preview: %d", resp.StatusCode)
+	}
+	for _, want := range []string{"<strong>Belegen</strong>", "Mit **Belegen**?", `value="Wie rechne ich ab?"`, `value="Reisekosten"`, `id="f-body-editor"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the ask preview lacks %q", want)
+		}
+	}
+	var n int
+	testDB.Pool.QueryRow(t.Context(), `SELECT count(*) FROM questions WHERE author_id = $1`, asker.ID).Scan(&n)
+	if n != 0 {
+		t.Fatalf("%d questions saved by a preview", n)
+	}
+
+	q := ask(t, base, asker.Token, sp.Slug, "Wie rechne ich eine Dienstreise ab?", "Frage.")
+	resp, page = b.post("/fragen/"+id(q), "/fragen/"+id(q)+"/antworten", url.Values{"body": {"Mit dem _Formular_."}, "action": {"preview"}})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "<em>Formular</em>") || !strings.Contains(page, "Mit dem _Formular_.") {
+		t.Errorf("answer preview: %d", resp.StatusCode)
+	}
+	testDB.Pool.QueryRow(t.Context(), `SELECT count(*) FROM answers WHERE question_id = $1`, id(q)).Scan(&n)
+	if n != 0 {
+		t.Fatalf("%d answers saved by a preview", n)
+	}
+
+	// Inviting someone unknown by handle comes back with the handle kept.
+	resp, page = b.post("/fragen/"+id(q), "/fragen/"+id(q)+"/einladen", url.Values{"handle": {"@niemand-da"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, `value="@niemand-da"`) || !strings.Contains(page, "niemand-da") {
+		t.Errorf("invitation of an unknown handle: %d", resp.StatusCode)
 	}
 }

@@ -4,7 +4,7 @@
 // axe-core with the preview and with the suggestions open, at 1280 and 360 px.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { baseURL, checkA11y, createAgency, createPerson, launch, signIn, unique, withPage } from './lib.mjs';
+import { baseURL, checkA11y, createAgency, createPerson, launch, screenshot, signIn, unique, withPage } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -90,6 +90,7 @@ for (const width of [1280, 360]) {
       await page.locator('#f-body-preview h2', { hasText: 'Ablauf der Reise' }).waitFor();
       await page.locator('#f-body-preview strong', { hasText: 'Reiseantrag' }).waitFor();
       await checkA11y(page, `editor with preview ${width}`);
+      await screenshot(page, `editor-preview-${width}`);
       if (width === 360) {
         await page.getByRole('button', { name: 'Vorschau' }).click();
         await area.waitFor({ state: 'visible' });
@@ -104,6 +105,7 @@ for (const width of [1280, 360]) {
       assert.ok(await area.getAttribute('aria-activedescendant'), 'the text area names the active option');
       await page.locator('#f-body-suggest-status').filter({ hasText: /Vorschl/ }).waitFor();
       await checkA11y(page, `editor with suggestions ${width}`);
+      await screenshot(page, `editor-suggestions-${width}`);
       await area.press('ArrowDown');
       await area.press('ArrowUp');
       const chosen = await page.locator('[role="option"][aria-selected="true"]').textContent();
@@ -144,6 +146,15 @@ for (const width of [1280, 360]) {
       await answer.locator('[data-editor] [role="toolbar"]').waitFor();
       await answer.getByLabel(/Antwort/).first().fill('Mit dem **Formular**.');
       await answer.locator('.editor-preview strong', { hasText: 'Formular' }).waitFor({ state: 'attached' });
+
+      // The person picker serves the invitation to answer: a combobox on
+      // the handle field, with the same people.
+      const invitee = page.getByRole('combobox', { name: /Person zum Antworten einladen/ });
+      await invitee.pressSequentially(colleague.handle.slice(0, -1));
+      await page.locator('#f-handle-suggest').getByRole('option', { name: new RegExp(colleague.name) }).click();
+      assert.equal(await invitee.inputValue(), colleague.handle);
+      await page.getByRole('button', { name: 'Einladen', exact: true }).click();
+      await page.getByText('Die Einladung ist verschickt.').waitFor();
     });
   });
 }
@@ -166,6 +177,7 @@ test('without JavaScript the preview keeps the text and the editor in view', { t
     assert.equal(await page.locator('#f-body').inputValue(), 'Ein **kräftiges** Wort.');
     assert.ok(await inViewport(page.locator('#f-body')), 'the text area is in view after the preview');
     assert.ok(await inViewport(page.locator('.preview strong')), 'the preview is in view beside it');
+    await screenshot(page, 'editor-preview-without-javascript');
   } finally {
     await context.close();
   }

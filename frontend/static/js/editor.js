@@ -373,11 +373,9 @@
     list.className = 'editor-suggest editor-suggest--picker';
     list.setAttribute('role', 'listbox');
     list.hidden = true;
-    var label = document.querySelector('label[for="' + id + '"]');
-    if (label) {
-      label.id = label.id || id + '-label';
-      list.setAttribute('aria-labelledby', label.id);
-    }
+    // Named apart from the field, so that the field's label names the
+    // field alone.
+    list.setAttribute('aria-label', wrapper.dataset.msgLabel || '');
     var status = document.createElement('div');
     status.className = 'kern-sr-only';
     status.setAttribute('aria-live', 'polite');
