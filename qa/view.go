@@ -41,7 +41,7 @@ type viewPage struct {
 	CanPromote  bool
 	Watching    bool
 	Answer      *frontend.Form
-	Preview     template.HTML // the answer rendered, after "Vorschau" without JavaScript
+	Preview     template.HTML  // the answer rendered, after "Vorschau" without JavaScript
 	Invite      *frontend.Form // the invitation form with an error
 	Close       *frontend.Form
 	CommentOn   string // "question-1" or "answer-7": the comment form with an error
