@@ -2,6 +2,7 @@ package qa
 
 import (
 	"context"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -25,6 +26,7 @@ type askPage struct {
 	Experts []Expert // people who know about the topics typed so far
 	Checked bool
 	Draft   drafts.Editor
+	Preview template.HTML // the text rendered, after "Vorschau" without JavaScript
 }
 
 // writableSpaces are the spaces a person may ask in.
@@ -131,6 +133,15 @@ func (b *Board) ask(c *gin.Context) {
 	// with everything typed kept.
 	if c.PostForm("action") == "check" {
 		b.renderAsk(c, http.StatusOK, askPage{Form: form, Similar: b.similarTo(c, form.Values["title"]), Experts: b.expertsFor(c, form.Values["topics"]), Checked: true})
+		return
+	}
+	if wantsPreview(c) {
+		html, err := b.previewOf(c, form.Values["body"])
+		if err != nil {
+			b.web.Fail(c, err)
+			return
+		}
+		b.renderAsk(c, http.StatusOK, askPage{Form: form, Preview: html})
 		return
 	}
 	spaceID, _ := strconv.ParseInt(form.Values["space"], 10, 64)

@@ -160,12 +160,20 @@ func (b *Board) promote(c *gin.Context) {
 // invite asks a person who knows about the question's topics to answer.
 func (b *Board) invite(c *gin.Context) {
 	q, v := questionOf(c), web.ViewerOf(c)
-	handle := strings.TrimSpace(c.PostForm("handle"))
+	handle := strings.TrimPrefix(strings.TrimSpace(c.PostForm("handle")), "@")
 	if b.deps.Invite == nil || handle == "" {
 		b.web.Fail(c, errs.E(errs.Invalid, "error.invalid"))
 		return
 	}
-	if err := b.deps.Invite(c.Request.Context(), q, v.ID, handle); err != nil {
+	err := b.deps.Invite(c.Request.Context(), q, v.ID, handle)
+	if errs.Is(err, errs.NotFound) {
+		form := frontend.NewForm()
+		form.Set("handle", c.PostForm("handle"))
+		form.Fail("handle", b.web.T(c, "qa.invite.unknown", "Handle", handle))
+		b.renderView(c, http.StatusUnprocessableEntity, viewPage{Invite: form})
+		return
+	}
+	if err != nil {
 		b.web.Fail(c, err)
 		return
 	}

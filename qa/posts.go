@@ -3,6 +3,7 @@ package qa
 import (
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -23,6 +24,15 @@ func (b *Board) answer(c *gin.Context) {
 	q, v := questionOf(c), web.ViewerOf(c)
 	form := frontend.NewForm()
 	form.Set("body", c.PostForm("body"))
+	if wantsPreview(c) {
+		html, err := b.previewOf(c, form.Values["body"])
+		if err != nil {
+			b.web.Fail(c, err)
+			return
+		}
+		b.renderView(c, http.StatusOK, viewPage{Answer: form, Preview: html})
+		return
+	}
 	if problems := validatePost(form, false); len(problems) > 0 {
 		form.Fail("body", b.web.Message(c, problems[0]))
 		b.renderView(c, http.StatusUnprocessableEntity, viewPage{Answer: form})
@@ -232,6 +242,8 @@ type editPage struct {
 	// saving again, having merged, succeeds.
 	Saved *string
 	Draft drafts.Editor
+	// Preview is the text rendered, after "Vorschau" without JavaScript.
+	Preview template.HTML
 }
 
 // conflicted makes the page show what was saved meanwhile.
@@ -276,6 +288,10 @@ func (b *Board) edit(c *gin.Context) {
 		form.Set(k, strings.TrimSpace(c.PostForm(k)))
 	}
 	base, _ := strconv.Atoi(c.PostForm("base_revision"))
+	if wantsPreview(c) {
+		b.renderEditPreview(c, editPage{Question: q, Form: form, Base: base}, "qa.edit.title")
+		return
+	}
 	problems := validatePost(form, true)
 	var ids []int64
 	var err error
@@ -324,6 +340,10 @@ func (b *Board) editAnswer(c *gin.Context) {
 	form := frontend.NewForm()
 	form.Set("body", c.PostForm("body"))
 	base, _ := strconv.Atoi(c.PostForm("base_revision"))
+	if wantsPreview(c) {
+		b.renderEditPreview(c, editPage{Question: q, Answer: &a, Form: form, Base: base}, "qa.edit_answer.title")
+		return
+	}
 	problems := validatePost(form, false)
 	if len(problems) == 0 {
 		err := b.store.EditAnswer(ctx, a, base, form.Values["body"], v.ID)
@@ -344,4 +364,16 @@ func (b *Board) editAnswer(c *gin.Context) {
 	}
 	b.draftSaved(ctx, c, editDraft(q, &a))
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("%s#antwort-%d", QuestionURL(q.ID), a.ID))
+}
+
+// renderEditPreview shows the edit form again with its text rendered
+// beside it, everything typed kept.
+func (b *Board) renderEditPreview(c *gin.Context, page editPage, title string) {
+	html, err := b.previewOf(c, page.Form.Values["body"])
+	if err != nil {
+		b.web.Fail(c, err)
+		return
+	}
+	page.Preview = html
+	b.renderEdit(c, http.StatusOK, b.web.T(c, title), page)
 }

@@ -88,6 +88,7 @@ func (b *Board) Routes(r gin.IRouter) {
 	r.GET("/fragen", b.list)
 	r.GET("/fragen/neu", b.askForm)
 	r.GET("/fragen/aehnlich", b.similar)
+	r.POST("/fragen/vorschau", b.preview)
 	r.POST("/fragen", b.ask)
 	r.GET("/fragen/:id", b.loadQuestion(policies.Read), b.view)
 	r.GET("/fragen/:id/bearbeiten", b.loadQuestion(policies.Read), b.editForm)

@@ -43,6 +43,8 @@ type viewPage struct {
 	Watching    bool
 	Answer      *frontend.Form
 	AnswerDraft drafts.Editor
+	Preview     template.HTML  // the answer rendered, after "Vorschau" without JavaScript
+	Invite      *frontend.Form // the invitation form with an error
 	Close       *frontend.Form
 	CommentOn   string // "question-1" or "answer-7": the comment form with an error
 	Comment     *frontend.Form

@@ -61,6 +61,8 @@ func (wk *Wiki) Routes(r gin.IRouter) {
 	r.GET("/bereiche/:space", read, wk.spaceHome)
 	r.GET("/bereiche/:space/neu", write, wk.newForm)
 	r.POST("/bereiche/:space/seiten", write, wk.create)
+	r.POST("/bereiche/:space/vorschau", write, wk.preview)
+	r.GET("/bereiche/:space/seitenvorschlaege", read, wk.suggestPages)
 	r.GET("/bereiche/:space/seiten/:page", read, wk.loadPage, wk.view)
 	r.GET("/bereiche/:space/seiten/:page/export.md", read, wk.loadPage, wk.export)
 	r.GET("/bereiche/:space/seiten/:page/bearbeiten", write, wk.loadPage, wk.editForm)

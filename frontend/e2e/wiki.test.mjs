@@ -67,6 +67,7 @@ for (const width of [1280, 360]) {
       // The preview shows the rendered table without saving.
       await page.getByRole('button', { name: 'Vorschau' }).click();
       await page.getByRole('heading', { name: 'Vorschau', level: 2 }).waitFor();
+      await page.locator('.preview table').waitFor();
       assert.equal(await page.locator('.preview table').count(), 1);
       await page.getByRole('button', { name: 'Speichern' }).click();
       await page.getByRole('heading', { level: 1, name: 'Dienstreise beantragen' }).waitFor();
