@@ -316,7 +316,7 @@ func (wk *Wiki) save(c *gin.Context) {
 			cur := conflict.Current
 			form.Fail("body", wk.web.T(c, "wiki.conflict.message", "Revision", cur.Revision))
 			wk.renderEditor(c, http.StatusConflict, editPage{Space: space, Page: &cur, Form: form, Base: cur.Revision,
-				Conflict: &cur, Changes: WordDiff(cur.Body, in.Body)})
+				Conflict: &cur, Changes: WordDiff(cur.Body, in.Body).Changes})
 			return
 		}
 		if err == nil {

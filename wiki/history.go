@@ -74,7 +74,7 @@ func (wk *Wiki) compare(c *gin.Context) {
 	}
 	wk.web.Render(c, http.StatusOK, "wiki/compare", wk.web.T(c, "wiki.compare.title", "Title", p.Title), gin.H{
 		"Space": policies.SpaceOf(c), "Page": p, "From": from, "To": to,
-		"TitleChanged": from.Title != to.Title, "Changes": WordDiff(from.Body, to.Body),
+		"TitleChanged": from.Title != to.Title, "Diff": WordDiff(from.Body, to.Body),
 	})
 }
 
