@@ -39,18 +39,20 @@ const (
 func WordDiff(from, to string) Diff {
 	a, b := tokenize(from), tokenize(to)
 	if len(a) <= wordDiffTokens && len(b) <= wordDiffTokens {
-		if changes, ok := diffTokens(a, b, diffTimeout); ok {
+		if changes, ok := diffTokens(a, b, diffTimeout, true); ok {
 			return Diff{Changes: changes}
 		}
 	}
-	changes, _ := diffTokens(splitLines(from), splitLines(to), diffTimeout)
+	changes, _ := diffTokens(splitLines(from), splitLines(to), diffTimeout, true)
 	return Diff{Changes: changes, ByLine: true}
 }
 
 // diffTokens diffs two token lists with diffmatchpatch, each distinct
-// token encoded as one rune. ok is false when the diff hit its deadline
+// token encoded as one rune. cleanup makes it easier to read for people
+// (small equalities between changes become part of them); a merge wants
+// the exact changes. ok is false when the diff hit its deadline
 // (the changes are then correct but coarse).
-func diffTokens(a, b []string, timeout time.Duration) (changes []Change, ok bool) {
+func diffTokens(a, b []string, timeout time.Duration, cleanup bool) (changes []Change, ok bool) {
 	codes := map[string]rune{}
 	var table []string
 	encode := func(toks []string) ([]rune, bool) {
@@ -81,7 +83,7 @@ func diffTokens(a, b []string, timeout time.Duration) (changes []Change, ok bool
 	start := time.Now()
 	diffs := dmp.DiffMainRunes(ra, rb, false)
 	ok = time.Since(start) < timeout
-	if len(diffs) < 2000 {
+	if cleanup && len(diffs) < 2000 {
 		diffs = dmp.DiffCleanupSemantic(diffs)
 	}
 	changes = make([]Change, 0, len(diffs))

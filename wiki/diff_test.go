@@ -93,7 +93,7 @@ func TestDiffTokensPastSurrogates(t *testing.T) {
 		}
 	}
 	from, to := strings.Join(a, ""), strings.Join(b, "")
-	changes, _ := diffTokens(a, b, 0)
+	changes, _ := diffTokens(a, b, 0, true)
 	checkReassembles(t, Diff{Changes: changes}, from, to)
 	deleted := 0
 	for _, c := range changes {
