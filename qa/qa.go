@@ -41,8 +41,6 @@ type Deps struct {
 	Watch func(ctx context.Context, tx pgx.Tx, accountID, questionID int64) error
 	// Watching tells whether a person watches a question, for its button.
 	Watching func(ctx context.Context, accountID, questionID int64) bool
-	// Promote creates a wiki page and returns its id and address.
-	Promote func(ctx context.Context, spaceID int64, title, body string, author int64) (int64, string, error)
 	// Search finds similar questions and pages while a question is typed.
 	Search *search.Service
 	// Experts suggests people who know about the topics, for the reader.

@@ -107,7 +107,7 @@ func (wk *Wiki) Restore(ctx context.Context, p Page, rev Revision, author int64,
 	}
 	saved, err := wk.store.Save(ctx, p.ID, p.Revision, Draft{
 		Title: rev.Title, Body: rev.Body, Message: message, ParentID: p.ParentID, TopicIDs: ids, OwnerID: p.OwnerID,
-		ReviewIntervalDays: p.ReviewIntervalDays, IsTemplate: p.IsTemplate, Links: LinkKeys(p.SpaceSlug, rev.Body),
+		ReviewIntervalDays: p.ReviewIntervalDays, ReviewDue: p.DueOn, IsTemplate: p.IsTemplate, Links: LinkKeys(p.SpaceSlug, rev.Body),
 	}, author)
 	var conflict *ErrConflict
 	if errors.As(err, &conflict) {

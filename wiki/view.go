@@ -140,6 +140,7 @@ type viewPage struct {
 	NeedsReview bool
 	CanConfirm  bool
 	Reviewed    bool
+	Merged      string // the note after an edit was merged with others
 	AttachError string
 }
 
@@ -160,7 +161,7 @@ func (wk *Wiki) renderView(c *gin.Context, status int, attachError string) {
 	}
 	page := viewPage{Space: space, Page: p, HTML: res.HTML, Headings: res.Headings, AttachError: attachError,
 		Permissions: wk.spaces.PermissionsIn(ctx, sub, space.ID), NeedsReview: p.NeedsReview(time.Now()),
-		CanConfirm: wk.canConfirm(c, p), Reviewed: c.Query("geprueft") == "1"}
+		CanConfirm: wk.canConfirm(c, p), Reviewed: c.Query("geprueft") == "1", Merged: wk.mergedNote(c, p)}
 	if page.Topics, err = wk.store.Topics(ctx, p.ID); err == nil {
 		if page.Backlinks, err = wk.store.Backlinks(ctx, p, wk.spaces.Enforcer.ReadableSpaces(ctx, sub)); err == nil {
 			if page.Attachments, err = wk.store.Attachments(ctx, p.ID); err == nil {

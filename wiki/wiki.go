@@ -43,6 +43,12 @@ type Deps struct {
 	// Asked is what is read in a space this week, for its home page; the
 	// template "asked-this-week" renders it. Nil: not shown.
 	Asked func(c *gin.Context, spaceID int64) (any, error)
+	// Promotion loads a question the viewer takes into the wiki, checking
+	// that they may, as the editor's prefill.
+	Promotion func(c *gin.Context, questionID int64) (Promotion, error)
+	// Promoted runs create and records the page as the question's wiki
+	// page, refusing when the question has one already.
+	Promoted func(c *gin.Context, questionID int64, create func() (int64, error)) error
 }
 
 // New wires the wiki.
