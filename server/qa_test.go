@@ -233,35 +233,6 @@ func TestAskFormKeepsWhatWasTyped(t *testing.T) {
 	}
 }
 
-// Taking an answer into the wiki twice (a double click) makes one page;
-// the second request is told it is done already.
-func TestPromoteMakesOnePage(t *testing.T) {
-	agency := makeAgency(t)
-	asker, answerer := makePerson(t, agency, false), makePerson(t, agency, false)
-	sp := makeSpace(t, asker, policies.Organisation, policies.RoleMember)
-	base := startServer(t)
-	q := ask(t, base, asker.Token, sp.Slug, "Wie lange gilt ein Dienstausweis?", "")
-	_, a := api(t, http.MethodPost, base+"/api/v1/questions/"+id(q)+"/answers", answerer.Token, `{"body":"Fünf Jahre."}`)
-	if status, _ := api(t, http.MethodPost, base+"/api/v1/answers/"+id(a)+"/accept", asker.Token, ""); status != http.StatusOK {
-		t.Fatalf("accept: %d", status)
-	}
-	b := newBrowser(t, base)
-	b.signIn(asker.Email, asker.Password)
-	b.get("/fragen/" + id(q) + "/ins-wiki")
-	form := url.Values{"space": {strconv.FormatInt(sp.ID, 10)}, "title": {"Dienstausweis"}}
-	if resp, page := b.post("", "/fragen/"+id(q)+"/ins-wiki", form); resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("first: %d %.300s", resp.StatusCode, page)
-	}
-	if resp, page := b.post("", "/fragen/"+id(q)+"/ins-wiki", form); resp.StatusCode == http.StatusSeeOther || !strings.Contains(page, "bereits ins Wiki") {
-		t.Fatalf("second: %d %.300s", resp.StatusCode, page)
-	}
-	var n int
-	testDB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM pages WHERE space_id = $1 AND title = 'Dienstausweis'`, sp.ID).Scan(&n)
-	if n != 1 {
-		t.Fatalf("%d pages", n)
-	}
-}
-
 // A topic's old address, from before it was merged into another, still
 // filters the board to that topic; an unknown one lists nothing.
 func TestQuestionsByMergedTopic(t *testing.T) {

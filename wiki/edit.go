@@ -341,7 +341,7 @@ func (wk *Wiki) save(c *gin.Context) {
 	case res.Conflict != nil:
 		cur := res.Conflict.Current
 		form = res.Conflict.Input.form()
-		form.Fail("body", wk.web.T(c, "wiki.merge.field_error", "Count", len(res.Conflict.Conflicts)))
+		form.Fail("body", wk.web.T(c, "wiki.merge.field_error", "N", len(res.Conflict.Conflicts)))
 		wk.renderEditor(c, http.StatusConflict, editPage{Space: space, Page: &cur, Form: form, Base: cur.Revision, Merge: res.Conflict})
 	case len(problems) > 0:
 		wk.failForm(c, form, problems)
