@@ -74,3 +74,9 @@ func reviewDue(s string, interval int, now time.Time) (*time.Time, bool) {
 	}
 	return &due, true
 }
+
+// ReviewState is where a page stands in its reviews.
+type ReviewState struct {
+	ReviewedAt *time.Time `db:"reviewed_at" json:"reviewed_at"` // nil: nobody has confirmed the page yet
+	DueOn      *time.Time `db:"review_due" json:"-"`            // nil: no review needed
+}

@@ -27,12 +27,11 @@ type Page struct {
 	Revision           int       `db:"revision" json:"revision"`
 	OwnerID            *int64    `db:"owner_id" json:"-"`
 	OwnerName          *string   `db:"owner_name" json:"owner"`
-	ReviewIntervalDays int        `db:"review_interval_days" json:"review_interval_days"`
-	ReviewedAt         *time.Time `db:"reviewed_at" json:"reviewed_at"` // nil: not reviewed yet
-	DueOn              *time.Time `db:"review_due" json:"-"`
-	IsTemplate         bool       `db:"is_template" json:"is_template"`
-	CreatedAt          time.Time  `db:"created_at" json:"created_at"`
-	UpdatedAt          time.Time  `db:"updated_at" json:"updated_at"`
+	ReviewIntervalDays int       `db:"review_interval_days" json:"review_interval_days"`
+	IsTemplate         bool      `db:"is_template" json:"is_template"`
+	CreatedAt          time.Time `db:"created_at" json:"created_at"`
+	UpdatedAt          time.Time `db:"updated_at" json:"updated_at"`
+	ReviewState
 }
 
 // ReviewDue is the day by which the page needs a review; nil for pages

@@ -85,7 +85,7 @@ test('concurrent edits are merged; overlapping ones keep both texts', { timeout:
     assert.equal(await parts.count(), 1, 'one overlapping part');
     await parts.locator('pre', { hasText: 'Referat 3 (Bernd)' }).waitFor();
     await parts.locator('pre', { hasText: 'Referat 2 (Anna)' }).waitFor();
-    await parts.getByText(new RegExp(`Fassung von ${anna.name} \\(Version 3\\)`)).waitFor();
+    await parts.getByText(new RegExp(`Fassung von ${anna.name} \\(Version 4\\)`)).waitFor();
     const merged = await b.locator('textarea[name="body"]').inputValue();
     for (const want of ['Erster Absatz (von Anna)', 'Referat 2 (Anna)', 'Referat 3 (Bernd)', 'Dritter Absatz (von Bernd)']) {
       assert.ok(merged.includes(want), `the conflict form's text lacks ${want}`);
