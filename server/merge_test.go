@@ -271,3 +271,36 @@ func regexpTextarea(t *testing.T, page string) string {
 	}
 	return html.UnescapeString(m[1])
 }
+
+// Comparing revisions too long to compare word by word answers with a
+// line diff and says so, instead of failing or loading the CPU.
+func TestCompareLargeRevisionsByLine(t *testing.T) {
+	owner := makePerson(t, makeAgency(t), false)
+	sp := makeSpace(t, owner, policies.Private, policies.RoleMember)
+	base := startServer(t)
+	var a, b strings.Builder
+	for i := 0; i < 40000; i++ {
+		word := "w" + strconv.Itoa(i)
+		a.WriteString(word + " ")
+		if i%1000 == 0 {
+			word = "neu" + strconv.Itoa(i)
+		}
+		b.WriteString(word + " ")
+		if i%10 == 9 {
+			a.WriteString("\n")
+			b.WriteString("\n")
+		}
+	}
+	if status, out := putPage(t, base, owner.Token, sp.Slug, "gross", a.String(), 0); status != http.StatusCreated {
+		t.Fatalf("create: %d %v", status, out["error"])
+	}
+	if status, out := putPage(t, base, owner.Token, sp.Slug, "gross", b.String(), 1); status != http.StatusOK {
+		t.Fatalf("update: %d %v", status, out["error"])
+	}
+	br := newBrowser(t, base)
+	br.signIn(owner.Email, owner.Password)
+	resp, page := br.get("/bereiche/" + sp.Slug + "/seiten/gross/vergleich?von=1&bis=2")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "zeilenweise") || !strings.Contains(page, "neu39000") {
+		t.Fatalf("compare: %d, says line by line: %v", resp.StatusCode, strings.Contains(page, "zeilenweise"))
+	}
+}
