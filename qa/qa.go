@@ -55,6 +55,9 @@ type Deps struct {
 	Seen func(c *gin.Context, kind, item string, spaceID int64)
 	// Invite asks a person (by handle) to answer, as a notification.
 	Invite func(ctx context.Context, q Question, inviter int64, handle string) error
+	// Merge merges two edits of a text made from base (three-way); clean
+	// is false when they overlap, and merged then holds both versions.
+	Merge func(base, ours, theirs string) (merged string, clean bool)
 }
 
 // Expert is a person suggested for a question.

@@ -209,6 +209,10 @@ func (s *Server) wire(ctx context.Context) error {
 		Glossary:      s.glossary,
 		Search:        s.search,
 		Notify:        s.qaNotify,
+		Merge: func(base, ours, theirs string) (string, bool) {
+			m := wiki.Merge3(base, ours, theirs)
+			return m.Text, len(m.Conflicts) == 0
+		},
 		Experts: func(c *gin.Context, topicIDs []int64, limit int) ([]qa.Expert, error) {
 			list, err := s.experts.Ranker.Rank(c.Request.Context(), topicIDs, readable(c), experts.Directory(web.ViewerOf(c)), limit+2)
 			out := make([]qa.Expert, 0, len(list))
