@@ -304,3 +304,39 @@ func TestCompareLargeRevisionsByLine(t *testing.T) {
 		t.Fatalf("compare: %d, says line by line: %v", resp.StatusCode, strings.Contains(page, "zeilenweise"))
 	}
 }
+
+// An answer edited in two windows at once: edits of different paragraphs
+// are merged; edits of the same one keep both versions in the form.
+func TestAnswerEditsMerge(t *testing.T) {
+	agency := makeAgency(t)
+	asker, answerer := makePerson(t, agency, false), makePerson(t, agency, false)
+	sp := makeSpace(t, asker, policies.Organisation, policies.RoleMember)
+	base := startServer(t)
+	q := ask(t, base, asker.Token, sp.Slug, "Wer zeichnet Dienstreiseanträge?", "")
+	_, a := api(t, http.MethodPost, base+"/api/v1/questions/"+id(q)+"/answers", answerer.Token, fmt.Sprintf(`{"body":%q}`, threeParagraphs))
+	path := "/fragen/" + id(q) + "/antworten/" + id(a) + "/bearbeiten"
+	one, two := newBrowser(t, base), newBrowser(t, base)
+	for _, b := range []*browser{one, two} {
+		b.signIn(answerer.Email, answerer.Password)
+		b.get(path)
+	}
+	edit := func(b *browser, body, revision string) (*http.Response, string) {
+		return b.post("", path, url.Values{"body": {body}, "base_revision": {revision}})
+	}
+	if resp, _ := edit(one, strings.Replace(threeParagraphs, "Erster", "Erster geänderter", 1), "1"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first edit: %d", resp.StatusCode)
+	}
+	if resp, _ := edit(two, strings.Replace(threeParagraphs, "Dritter", "Dritter geänderter", 1), "1"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("second edit of another paragraph: %d", resp.StatusCode)
+	}
+	resp, page := edit(two, strings.Replace(threeParagraphs, "Erster", "Erster anders", 1), "1")
+	if resp.StatusCode != http.StatusConflict {
+		t.Fatalf("overlapping edit: %d", resp.StatusCode)
+	}
+	text := regexpTextarea(t, page)
+	for _, want := range []string{"Erster anders", "Erster geänderter", "Dritter geänderter"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the conflict form lacks %q: %q", want, text)
+		}
+	}
+}
