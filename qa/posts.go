@@ -299,6 +299,19 @@ func (b *Board) edit(c *gin.Context) {
 		if ids, err = b.resolveTopics(ctx, form.Values["topics"], v.ID); err == nil {
 			err = b.store.EditQuestion(ctx, q.ID, base, form.Values["title"], form.Values["body"], ids, v.ID)
 		}
+		if errs.Is(err, errs.Conflict) {
+			// Saved meanwhile: merge with that version, as the wiki does.
+			title, body, clean, merr := b.mergeEdit(ctx, "question", q.ID, base, form.Values["title"], form.Values["body"], q.Title, q.Body)
+			switch {
+			case merr != nil:
+				err = merr
+			case clean:
+				err = b.store.EditQuestion(ctx, q.ID, q.Revision, title, body, ids, v.ID)
+			default:
+				form.Set("title", title)
+				form.Set("body", body)
+			}
+		}
 		if e, ok := errs.As(err); ok && e.Code != errs.Internal {
 			problems, err = append(problems, e.OnField("body")), nil
 		}
@@ -347,6 +360,18 @@ func (b *Board) editAnswer(c *gin.Context) {
 	problems := validatePost(form, false)
 	if len(problems) == 0 {
 		err := b.store.EditAnswer(ctx, a, base, form.Values["body"], v.ID)
+		if errs.Is(err, errs.Conflict) {
+			// Saved meanwhile: merge with that version, as the wiki does.
+			_, body, clean, merr := b.mergeEdit(ctx, "answer", a.ID, base, "", form.Values["body"], "", a.Body)
+			switch {
+			case merr != nil:
+				err = merr
+			case clean:
+				err = b.store.EditAnswer(ctx, a, a.Revision, body, v.ID)
+			default:
+				form.Set("body", body)
+			}
+		}
 		var e *errs.Error
 		if errors.As(err, &e) && e.Code != errs.Internal {
 			problems = append(problems, e.OnField("body"))

@@ -42,8 +42,6 @@ type Deps struct {
 	Watch func(ctx context.Context, tx pgx.Tx, accountID, questionID int64) error
 	// Watching tells whether a person watches a question, for its button.
 	Watching func(ctx context.Context, accountID, questionID int64) bool
-	// Promote creates a wiki page and returns its id and address.
-	Promote func(ctx context.Context, spaceID int64, title, body string, author int64) (int64, string, error)
 	// Search finds similar questions and pages while a question is typed.
 	Search *search.Service
 	// Experts suggests people who know about the topics, for the reader.
@@ -61,6 +59,9 @@ type Deps struct {
 	// Drafts keeps what is typed in the editors until it is saved. Nil:
 	// no drafts.
 	Drafts *drafts.Drafts
+	// Merge merges two edits of a text made from base (three-way); clean
+	// is false when they overlap, and merged then holds both versions.
+	Merge func(base, ours, theirs string) (merged string, clean bool)
 }
 
 // Expert is a person suggested for a question.

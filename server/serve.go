@@ -155,6 +155,10 @@ func (s *Server) wire(ctx context.Context) error {
 	s.topics = topics.New(s.web, s.pool)
 	md := markdown.New()
 	s.wiki = wiki.New(wiki.NewStore(s.pool), s.spaces, md, s.web, files, wiki.Deps{
+		Promotion: s.promotion,
+		Promoted: func(c *gin.Context, questionID int64, create func() (int64, error)) error {
+			return s.qa.Promoted(c, questionID, create)
+		},
 		MaxUpload:     s.cfg.MaxUploadBytes,
 		ResolveTopics: s.resolveTopics,
 		Glossary:      s.glossary,
@@ -210,8 +214,11 @@ func (s *Server) wire(ctx context.Context) error {
 		ResolveTopics: s.resolveTopics,
 		Glossary:      s.glossary,
 		Search:        s.search,
-		Promote:       s.promote,
 		Notify:        s.qaNotify,
+		Merge: func(base, ours, theirs string) (string, bool) {
+			m := wiki.Merge3(base, ours, theirs)
+			return m.Text, len(m.Conflicts) == 0
+		},
 		Experts: func(c *gin.Context, topicIDs []int64, limit int) ([]qa.Expert, error) {
 			list, err := s.experts.Ranker.Rank(c.Request.Context(), topicIDs, readable(c), experts.Directory(web.ViewerOf(c)), limit+2)
 			out := make([]qa.Expert, 0, len(list))
@@ -330,18 +337,10 @@ func (s *Server) invite(ctx context.Context, q qa.Question, inviter int64, handl
 	})
 }
 
-// promote makes a wiki page from a question and its accepted answer.
-func (s *Server) promote(ctx context.Context, spaceID int64, title, body string, author int64) (int64, string, error) {
-	space, err := s.spaces.Store.SpaceByID(ctx, spaceID)
-	if err != nil {
-		return 0, "", err
-	}
-	p, err := s.wiki.CreatePage(ctx, space, wiki.Draft{Title: title, Body: body, OwnerID: &author, ReviewIntervalDays: 365,
-		Links: wiki.LinkKeys(space.Slug, body)}, author)
-	if err != nil {
-		return 0, "", err
-	}
-	return p.ID, wiki.PageURL(p.SpaceSlug, p.Slug), nil
+// promotion hands the wiki editor a question being taken into the wiki.
+func (s *Server) promotion(c *gin.Context, questionID int64) (wiki.Promotion, error) {
+	d, err := s.qa.Promotion(c, questionID)
+	return wiki.Promotion(d), err
 }
 
 // splitter loads the German word list; without it compound words are not

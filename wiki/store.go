@@ -28,26 +28,19 @@ type Page struct {
 	OwnerID            *int64    `db:"owner_id" json:"-"`
 	OwnerName          *string   `db:"owner_name" json:"owner"`
 	ReviewIntervalDays int       `db:"review_interval_days" json:"review_interval_days"`
-	ReviewedAt         time.Time `db:"reviewed_at" json:"reviewed_at"`
 	IsTemplate         bool      `db:"is_template" json:"is_template"`
 	CreatedAt          time.Time `db:"created_at" json:"created_at"`
 	UpdatedAt          time.Time `db:"updated_at" json:"updated_at"`
+	ReviewState
 }
 
-// ReviewDue is the day after which the page needs a review; nil for pages
-// that never need one.
-func (p Page) ReviewDue() *time.Time {
-	if p.ReviewIntervalDays == 0 {
-		return nil
-	}
-	due := p.ReviewedAt.AddDate(0, 0, p.ReviewIntervalDays)
-	return &due
-}
+// ReviewDue is the day by which the page needs a review; nil for pages
+// that need none.
+func (p Page) ReviewDue() *time.Time { return p.DueOn }
 
 // NeedsReview reports whether the review date has passed.
 func (p Page) NeedsReview(now time.Time) bool {
-	due := p.ReviewDue()
-	return due != nil && now.After(*due)
+	return p.DueOn != nil && now.After(p.DueOn.AddDate(0, 0, 1))
 }
 
 // Revision is one saved state of a page.
@@ -103,7 +96,7 @@ type Store struct{ pool *pgxpool.Pool }
 func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
 
 const pageColumns = `p.id, p.space_id, s.slug AS space_slug, p.parent_id, p.slug, p.title, p.body, p.revision,
-	p.owner_id, o.display_name AS owner_name, p.review_interval_days, p.reviewed_at, p.is_template, p.created_at, p.updated_at`
+	p.owner_id, o.display_name AS owner_name, p.review_interval_days, p.reviewed_at, p.review_due, p.is_template, p.created_at, p.updated_at`
 
 const pageFrom = ` FROM pages p JOIN spaces s ON s.id = p.space_id LEFT JOIN accounts o ON o.id = p.owner_id `
 
@@ -190,6 +183,7 @@ type Draft struct {
 	TopicIDs           []int64
 	OwnerID            *int64
 	ReviewIntervalDays int
+	ReviewDue          *time.Time // nil: no review needed
 	IsTemplate         bool
 	Links              []LinkKey
 }
@@ -208,9 +202,9 @@ func (e *ErrConflict) Error() string {
 func (st *Store) Create(ctx context.Context, spaceID int64, slug string, d Draft, authorID int64) (Page, error) {
 	var id int64
 	err := pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `INSERT INTO pages (space_id, parent_id, slug, title, body, owner_id, review_interval_days, is_template)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-			spaceID, d.ParentID, slug, d.Title, d.Body, d.OwnerID, d.ReviewIntervalDays, d.IsTemplate).Scan(&id)
+		err := tx.QueryRow(ctx, `INSERT INTO pages (space_id, parent_id, slug, title, body, owner_id, review_interval_days, is_template, review_due)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+			spaceID, d.ParentID, slug, d.Title, d.Body, d.OwnerID, d.ReviewIntervalDays, d.IsTemplate, d.ReviewDue).Scan(&id)
 		if err != nil {
 			var pe *pgconn.PgError
 			if errors.As(err, &pe) && pe.ConstraintName == "pages_space_id_slug_key" {
@@ -253,8 +247,8 @@ func (st *Store) Save(ctx context.Context, pageID int64, base int, d Draft, auth
 			return fmt.Errorf("insert revision: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE pages SET title = $2, body = $3, revision = $4, parent_id = $5, owner_id = $6,
-			review_interval_days = $7, is_template = $8, updated_at = now() WHERE id = $1`,
-			pageID, d.Title, d.Body, current+1, d.ParentID, d.OwnerID, d.ReviewIntervalDays, d.IsTemplate); err != nil {
+			review_interval_days = $7, is_template = $8, review_due = $9, updated_at = now() WHERE id = $1`,
+			pageID, d.Title, d.Body, current+1, d.ParentID, d.OwnerID, d.ReviewIntervalDays, d.IsTemplate, d.ReviewDue); err != nil {
 			return fmt.Errorf("update page: %w", err)
 		}
 		return writeRelations(ctx, tx, pageID, d)
@@ -302,10 +296,12 @@ func (st *Store) SlugFree(ctx context.Context, spaceID int64, slug string) (bool
 	return !taken, err
 }
 
-// MarkReviewed records that the page is still correct.
+// MarkReviewed records that the page is correct; the next review falls
+// due after the page's repeat interval, or never.
 func (st *Store) MarkReviewed(ctx context.Context, pageID int64) error {
 	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE pages SET reviewed_at = now() WHERE id = $1`, pageID); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE pages SET reviewed_at = now(),
+			review_due = CASE WHEN review_interval_days > 0 THEN current_date + review_interval_days END WHERE id = $1`, pageID); err != nil {
 			return fmt.Errorf("mark reviewed: %w", err)
 		}
 		return search.Enqueue(ctx, tx, "page", pageID)
@@ -344,9 +340,8 @@ func (st *Store) Delete(ctx context.Context, pageID int64) (orphans [][]byte, er
 // spaces, owned by ownerID unless ownerID is 0, oldest due first.
 func (st *Store) DueForReview(ctx context.Context, spaces []int64, ownerID int64) ([]Page, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT `+pageColumns+pageFrom+`
-		WHERE p.space_id = ANY($1) AND ($2 = 0 OR p.owner_id = $2) AND p.review_interval_days > 0
-		  AND p.reviewed_at + make_interval(days => p.review_interval_days) < now() AND NOT p.is_template
-		ORDER BY p.reviewed_at + make_interval(days => p.review_interval_days), p.id LIMIT 500`, spaces, ownerID)
+		WHERE p.space_id = ANY($1) AND ($2 = 0 OR p.owner_id = $2) AND p.review_due < current_date AND NOT p.is_template
+		ORDER BY p.review_due, p.id LIMIT 500`, spaces, ownerID)
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Page])
 	if err != nil {
 		return nil, fmt.Errorf("review queue: %w", err)

@@ -122,7 +122,8 @@ type viewPage struct {
 	NeedsReview bool
 	CanConfirm  bool
 	Reviewed    bool
-	Moved       bool // a change sent to the page's old address is saved here
+	Moved       bool   // a change sent to the page's old address is saved here
+	Merged      string // the note after an edit was merged with others
 	AttachError string
 }
 
@@ -144,7 +145,7 @@ func (wk *Wiki) renderView(c *gin.Context, status int, attachError string) {
 	page := viewPage{Space: space, Page: p, HTML: res.HTML, Headings: res.Headings, AttachError: attachError,
 		Permissions: wk.spaces.PermissionsIn(ctx, sub, space.ID), NeedsReview: p.NeedsReview(time.Now()),
 		CanConfirm: wk.canConfirm(c, p), Reviewed: c.Query("geprueft") == "1",
-		Moved: c.Query(movedNotice) == "1"}
+		Moved: c.Query(movedNotice) == "1", Merged: wk.mergedNote(c, p)}
 	if page.Topics, err = wk.store.Topics(ctx, p.ID); err == nil {
 		if page.Backlinks, err = wk.store.Backlinks(ctx, p, wk.spaces.Enforcer.ReadableSpaces(ctx, sub)); err == nil {
 			if page.Attachments, err = wk.store.Attachments(ctx, p.ID); err == nil {

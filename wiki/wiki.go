@@ -47,6 +47,12 @@ type Deps struct {
 	// Drafts keeps what is typed in the editor until it is saved. Nil:
 	// no drafts.
 	Drafts *drafts.Drafts
+	// Promotion loads a question the viewer takes into the wiki, checking
+	// that they may, as the editor's prefill.
+	Promotion func(c *gin.Context, questionID int64) (Promotion, error)
+	// Promoted runs create and records the page as the question's wiki
+	// page, refusing when the question has one already.
+	Promoted func(c *gin.Context, questionID int64, create func() (int64, error)) error
 }
 
 // New wires the wiki.
