@@ -75,6 +75,7 @@ func (e *Expertise) Store() *Store { return e.store }
 func (e *Expertise) Routes(r gin.IRouter) {
 	r.GET("/personen", e.limit, e.directory)
 	r.GET("/personen/:handle", e.limit, e.person)
+	r.GET("/personenvorschlaege", e.limit, e.suggestPeople)
 	// Not rate-limited: a directory page shows up to 25 photos at once.
 	r.GET("/personen/:handle/foto", e.photo)
 	r.GET("/organisation", e.orgChart)

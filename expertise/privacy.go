@@ -50,6 +50,9 @@ var exportSections = []struct{ name, sql string }{
 	{"notifications", `SELECT n.id, e.kind, e.title, e.url, n.created_at, n.read_at FROM notifications n JOIN notification_events e ON e.id = n.event_id
 		WHERE n.account_id = $1 ORDER BY n.id`},
 	{"notification_events_caused", `SELECT id, kind, title, created_at FROM notification_events WHERE actor_id = $1 ORDER BY id`},
+	{"drafts", `SELECT key AS editor, path AS address, fields, updated_at FROM drafts WHERE account_id = $1 ORDER BY updated_at`},
+	{"draft_files", `SELECT f.filename, f.content_type, f.size, f.created_at, d.key AS editor FROM draft_files f JOIN drafts d ON d.id = f.draft_id
+		WHERE d.account_id = $1 ORDER BY f.id`},
 	{"import_sources", `SELECT source, external_id FROM import_sources WHERE kind = 'account' AND local_id = $1 ORDER BY source, external_id`},
 }
 
@@ -105,9 +108,15 @@ func (e *Expertise) Erase(ctx context.Context, accountID int64) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM sign_in_failures WHERE lower(key) = lower($1)`, email); err != nil {
 			return fmt.Errorf("erase sign-in failures: %w", err)
 		}
+		// Files held with the person's drafts lose their names now; the
+		// drafts purge removes them and their content within the hour.
+		if _, err := tx.Exec(ctx, `UPDATE draft_files SET draft_id = NULL, filename = '-'
+			WHERE draft_id IN (SELECT id FROM drafts WHERE account_id = $1)`, accountID); err != nil {
+			return fmt.Errorf("erase draft files: %w", err)
+		}
 		// Everything else referring to the account cascades (profile,
 		// photo, skills, identities, sessions, tokens, memberships, votes,
-		// watches, notifications) or is set NULL (authorship).
+		// watches, notifications, drafts) or is set NULL (authorship).
 		if _, err := tx.Exec(ctx, `DELETE FROM accounts WHERE id = $1`, accountID); err != nil {
 			return fmt.Errorf("erase account: %w", err)
 		}

@@ -161,6 +161,9 @@ func personalData(t *testing.T, f *fixture, id int64) (*web.Viewer, []string) {
 		{`INSERT INTO notification_events (kind, actor_id, space_id, subject_type, subject_id, title, url) VALUES ('comment', $1, $2, 'question', $3, 'Eigenes Ereignis', '/fragen/1')`, []any{v.ID, space, q}},
 		{`INSERT INTO import_sources (source, kind, external_id, local_id) VALUES ('stackexchange:test', 'account', $2, $1)`, []any{v.ID, "ext-" + v.Handle}},
 		{`INSERT INTO profile_photos (account_id, content, content_type) VALUES ($1, $2, 'image/jpeg')`, []any{v.ID, exportPhoto}},
+		{`INSERT INTO drafts (account_id, key, path, fields) VALUES ($1, 'wiki-new:1', '/bereiche/x/neu', '{"body": "Exportentwurf"}')`, []any{v.ID}},
+		{`INSERT INTO draft_files (draft_id, filename, content_type, size, sha256)
+			SELECT id, 'exportentwurf.png', 'image/png', 1, $2 FROM drafts WHERE account_id = $1`, []any{v.ID, make([]byte, 32)}},
 	} {
 		if _, err := db.Pool.Exec(ctx, s.sql, s.args...); err != nil {
 			t.Fatalf("%s: %v", s.sql, err)
@@ -168,7 +171,7 @@ func personalData(t *testing.T, f *fixture, id int64) (*web.Viewer, []string) {
 	}
 	return v, []string{v.Email, v.Name, "https://idp.example", "Exportposition", "Exportaufgaben", "Exportisch", fmt.Sprintf("Exportthema %d", n),
 		"Exportgruppe", "Exportraum", "Exporttoken", "Exportseite", "Exportnachricht", "exportdatei.pdf", "Exportfrage lautet so", "Exportrevision",
-		"Exportereignis", "Eigenes Ereignis", "ext-" + v.Handle}
+		"Exportereignis", "Eigenes Ereignis", "ext-" + v.Handle, "Exportentwurf", "exportentwurf.png"}
 }
 
 func TestExportHoldsEverything(t *testing.T) {

@@ -22,6 +22,10 @@ import (
 //go:embed templates locales static
 var files embed.FS
 
+// editorButtons are the actions of the Markdown editor's toolbar, each
+// with catalogue entries editor.tool.*, editor.glyph.* and editor.sample.*.
+var editorButtons = []string{"heading", "bold", "italic", "ul", "ol", "task", "link", "wikilink", "table", "image", "code"}
+
 // Languages lists the interface languages, the default first.
 var languages = []language.Tag{language.German, language.English}
 
@@ -125,6 +129,8 @@ func (f *Frontend) parse(lang string) (map[string]*template.Template, error) {
 		"month":   func(t time.Time) string { return t.Format("01/2006") },
 		"hopt":    func(value, label, hint string) Option { return Option{Value: value, Label: label, Hint: hint} },
 		"lang":    func() string { return lang },
+		// editorButtons are the Markdown editor's toolbar actions, in order.
+		"editorButtons": func() []string { return editorButtons },
 	})
 	shared, err := fs.Glob(files, "templates/*.html")
 	if err != nil {

@@ -2,7 +2,11 @@ package policies
 
 import (
 	"context"
+	"errors"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // channel is the PostgreSQL NOTIFY channel the triggers of migration 0002
@@ -47,8 +51,33 @@ func (e *Enforcer) listenOnce(ctx context.Context) error {
 		if _, err := conn.WaitForNotification(ctx); err != nil {
 			return err
 		}
+		// A burst of changes (an import, a group with many members) sends
+		// one notice each; one reload covers them all. Reloading per notice
+		// lets a backlog build up, and every process answers from stale
+		// rules until it has worked through it.
+		if err := drain(ctx, conn); err != nil {
+			return err
+		}
 		if err := e.Reload(ctx); err != nil {
 			e.log.Error("reload policies", "err", err)
+		}
+	}
+}
+
+// drain takes the notices that have already arrived.
+func drain(ctx context.Context, conn *pgx.Conn) error {
+	for {
+		wait, cancel := context.WithTimeout(ctx, 5*time.Millisecond)
+		_, err := conn.WaitForNotification(wait)
+		cancel()
+		switch {
+		case err == nil:
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case errors.Is(err, context.DeadlineExceeded) || pgconn.Timeout(err):
+			return nil
+		default:
+			return err
 		}
 	}
 }

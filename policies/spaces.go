@@ -57,9 +57,27 @@ func (s *Spaces) RequireSpace(act Action) gin.HandlerFunc {
 			return
 		}
 		c.Set(keySpace, space)
+		c.Set(keyAction, act)
 		c.Next()
 	}
 }
+
+const keyAction = "fachnetz.space_action"
+
+// ActionOf returns the action RequireSpace checked; Manage, the strictest,
+// when it did not run.
+func ActionOf(c *gin.Context) Action {
+	v, _ := c.Get(keyAction)
+	if act, ok := v.(Action); ok {
+		return act
+	}
+	return Manage
+}
+
+// SetSpace makes space the request's space, for a thing found to live in
+// another space than its address named (a page moved meanwhile). The
+// caller has checked ActionOf in it.
+func SetSpace(c *gin.Context, space Space) { c.Set(keySpace, space) }
 
 // Check returns nil when sub may do act in the space, else the error to
 // answer with: not found when sub may not even read it.

@@ -2,6 +2,7 @@ package qa
 
 import (
 	"context"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/fachnetz/fachnetz/frontend"
 	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/server/drafts"
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/search"
 	"github.com/fachnetz/fachnetz/server/web"
@@ -23,6 +25,8 @@ type askPage struct {
 	Similar []search.Hit
 	Experts []Expert // people who know about the topics typed so far
 	Checked bool
+	Draft   drafts.Editor
+	Preview template.HTML // the text rendered, after "Vorschau" without JavaScript
 }
 
 // writableSpaces are the spaces a person may ask in.
@@ -50,6 +54,7 @@ func (b *Board) renderAsk(c *gin.Context, status int, page askPage) {
 			page.Form.Set("space", strconv.FormatInt(id, 10))
 		}
 	}
+	page.Draft = b.openDraft(c, askDraft, "/fragen/neu", page.Form)
 	b.web.Render(c, status, "qa/ask", b.web.T(c, "qa.ask.title"), page)
 }
 
@@ -130,6 +135,15 @@ func (b *Board) ask(c *gin.Context) {
 		b.renderAsk(c, http.StatusOK, askPage{Form: form, Similar: b.similarTo(c, form.Values["title"]), Experts: b.expertsFor(c, form.Values["topics"]), Checked: true})
 		return
 	}
+	if wantsPreview(c) {
+		html, err := b.previewOf(c, form.Values["body"])
+		if err != nil {
+			b.web.Fail(c, err)
+			return
+		}
+		b.renderAsk(c, http.StatusOK, askPage{Form: form, Preview: html})
+		return
+	}
 	spaceID, _ := strconv.ParseInt(form.Values["space"], 10, 64)
 	problems := validatePost(form, true)
 	if err := b.spaces.Check(ctx, policies.SubjectOf(c), policies.Write, spaceID); err != nil {
@@ -159,6 +173,7 @@ func (b *Board) ask(c *gin.Context) {
 		b.web.Fail(c, err)
 		return
 	}
+	b.draftSaved(ctx, c, askDraft)
 	c.Redirect(http.StatusSeeOther, QuestionURL(id))
 }
 

@@ -1,7 +1,6 @@
 package qa
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -98,7 +97,6 @@ func (b *Board) promoteForm(c *gin.Context) {
 	}
 	form := frontend.NewForm()
 	form.Set("space", strconv.FormatInt(q.SpaceID, 10))
-	form.Set("title", q.Title)
 	b.renderPromote(c, http.StatusOK, form)
 }
 
@@ -111,61 +109,53 @@ func (b *Board) renderPromote(c *gin.Context, status int, form *frontend.Form) {
 	b.web.Render(c, status, "qa/promote", b.web.T(c, "qa.promote.title"), promotePage{Question: questionOf(c), Form: form, Spaces: spaces})
 }
 
-// promote turns the accepted answer, with its question, into a wiki page
-// that links back to the question; the question links to the page.
+// promote opens the wiki editor of the chosen space, prefilled from the
+// question and its accepted answer: the page is made when the person
+// saves it there (see Promotion and Promoted).
 func (b *Board) promote(c *gin.Context) {
-	ctx, q, v := c.Request.Context(), questionOf(c), web.ViewerOf(c)
+	q := questionOf(c)
 	if q.WikiPageID != nil {
 		b.web.Fail(c, errs.E(errs.Conflict, "qa.promote.done"))
 		return
 	}
-	if !b.mayPromote(c, q) || b.deps.Promote == nil {
+	if !b.mayPromote(c, q) {
 		b.web.Fail(c, errs.E(errs.Forbidden, "qa.promote.not_allowed"))
 		return
 	}
 	form := frontend.NewForm()
 	form.Set("space", c.PostForm("space"))
-	form.Set("title", strings.TrimSpace(c.PostForm("title")))
-	spaceID, _ := strconv.ParseInt(form.Values["space"], 10, 64)
-	if b.spaces.Check(ctx, policies.SubjectOf(c), policies.Write, spaceID) != nil {
-		form.Fail("space", b.web.T(c, "qa.space_invalid"))
-	}
-	if n := utf8.RuneCountInString(form.Values["title"]); n == 0 || n > 200 {
-		form.Fail("title", b.web.T(c, "form.required"))
-	}
-	if form.Failed() {
-		b.renderPromote(c, http.StatusUnprocessableEntity, form)
-		return
-	}
-	answer, err := b.store.AnswerByID(ctx, *q.AcceptedAnswerID)
+	spaces, err := b.writableSpaces(c)
 	if err != nil {
 		b.web.Fail(c, err)
 		return
 	}
-	body := fmt.Sprintf("%s\n\n## %s\n\n%s\n\n---\n\n%s",
-		strings.TrimSpace(q.Body), b.web.T(c, "qa.promote.answer_heading"), strings.TrimSpace(answer.Body),
-		b.web.T(c, "qa.promote.source", "URL", QuestionURL(q.ID)))
-	var url string
-	err = b.store.PromoteOnce(ctx, q.ID, func() (pageID int64, err error) {
-		pageID, url, err = b.deps.Promote(ctx, spaceID, form.Values["title"], body, v.ID)
-		return pageID, err
-	})
-	if err != nil {
-		b.web.Fail(c, err)
-		return
+	for _, sp := range spaces {
+		if strconv.FormatInt(sp.ID, 10) == form.Values["space"] {
+			c.Redirect(http.StatusSeeOther, "/bereiche/"+url.PathEscape(sp.Slug)+"/neu?frage="+strconv.FormatInt(q.ID, 10))
+			return
+		}
 	}
-	c.Redirect(http.StatusSeeOther, url)
+	form.Fail("space", b.web.T(c, "qa.space_invalid"))
+	b.renderPromote(c, http.StatusUnprocessableEntity, form)
 }
 
 // invite asks a person who knows about the question's topics to answer.
 func (b *Board) invite(c *gin.Context) {
 	q, v := questionOf(c), web.ViewerOf(c)
-	handle := strings.TrimSpace(c.PostForm("handle"))
+	handle := strings.TrimPrefix(strings.TrimSpace(c.PostForm("handle")), "@")
 	if b.deps.Invite == nil || handle == "" {
 		b.web.Fail(c, errs.E(errs.Invalid, "error.invalid"))
 		return
 	}
-	if err := b.deps.Invite(c.Request.Context(), q, v.ID, handle); err != nil {
+	err := b.deps.Invite(c.Request.Context(), q, v.ID, handle)
+	if errs.Is(err, errs.NotFound) {
+		form := frontend.NewForm()
+		form.Set("handle", c.PostForm("handle"))
+		form.Fail("handle", b.web.T(c, "qa.invite.unknown", "Handle", handle))
+		b.renderView(c, http.StatusUnprocessableEntity, viewPage{Invite: form})
+		return
+	}
+	if err != nil {
 		b.web.Fail(c, err)
 		return
 	}

@@ -3,6 +3,7 @@ package qa
 import (
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/fachnetz/fachnetz/frontend"
 	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/server/drafts"
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/web"
 )
@@ -22,6 +24,15 @@ func (b *Board) answer(c *gin.Context) {
 	q, v := questionOf(c), web.ViewerOf(c)
 	form := frontend.NewForm()
 	form.Set("body", c.PostForm("body"))
+	if wantsPreview(c) {
+		html, err := b.previewOf(c, form.Values["body"])
+		if err != nil {
+			b.web.Fail(c, err)
+			return
+		}
+		b.renderView(c, http.StatusOK, viewPage{Answer: form, Preview: html})
+		return
+	}
 	if problems := validatePost(form, false); len(problems) > 0 {
 		form.Fail("body", b.web.Message(c, problems[0]))
 		b.renderView(c, http.StatusUnprocessableEntity, viewPage{Answer: form})
@@ -37,6 +48,7 @@ func (b *Board) answer(c *gin.Context) {
 		b.web.Fail(c, err)
 		return
 	}
+	b.draftSaved(c.Request.Context(), c, answerDraft(q))
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("%s#antwort-%d", QuestionURL(q.ID), id))
 }
 
@@ -229,6 +241,9 @@ type editPage struct {
 	// person's own after a conflict; Base then is its revision, so that
 	// saving again, having merged, succeeds.
 	Saved *string
+	Draft drafts.Editor
+	// Preview is the text rendered, after "Vorschau" without JavaScript.
+	Preview template.HTML
 }
 
 // conflicted makes the page show what was saved meanwhile.
@@ -259,7 +274,7 @@ func (b *Board) editForm(c *gin.Context) {
 	form.Set("title", q.Title)
 	form.Set("body", q.Body)
 	form.Set("topics", strings.Join(names, ", "))
-	b.web.Render(c, http.StatusOK, "qa/edit", b.web.T(c, "qa.edit.title"), editPage{Question: q, Form: form, Base: q.Revision})
+	b.renderEdit(c, http.StatusOK, b.web.T(c, "qa.edit.title"), editPage{Question: q, Form: form, Base: q.Revision})
 }
 
 func (b *Board) edit(c *gin.Context) {
@@ -273,12 +288,29 @@ func (b *Board) edit(c *gin.Context) {
 		form.Set(k, strings.TrimSpace(c.PostForm(k)))
 	}
 	base, _ := strconv.Atoi(c.PostForm("base_revision"))
+	if wantsPreview(c) {
+		b.renderEditPreview(c, editPage{Question: q, Form: form, Base: base}, "qa.edit.title")
+		return
+	}
 	problems := validatePost(form, true)
 	var ids []int64
 	var err error
 	if len(problems) == 0 {
 		if ids, err = b.resolveTopics(ctx, form.Values["topics"], v.ID); err == nil {
 			err = b.store.EditQuestion(ctx, q.ID, base, form.Values["title"], form.Values["body"], ids, v.ID)
+		}
+		if errs.Is(err, errs.Conflict) {
+			// Saved meanwhile: merge with that version, as the wiki does.
+			title, body, clean, merr := b.mergeEdit(ctx, "question", q.ID, base, form.Values["title"], form.Values["body"], q.Title, q.Body)
+			switch {
+			case merr != nil:
+				err = merr
+			case clean:
+				err = b.store.EditQuestion(ctx, q.ID, q.Revision, title, body, ids, v.ID)
+			default:
+				form.Set("title", title)
+				form.Set("body", body)
+			}
 		}
 		if e, ok := errs.As(err); ok && e.Code != errs.Internal {
 			problems, err = append(problems, e.OnField("body")), nil
@@ -294,9 +326,10 @@ func (b *Board) edit(c *gin.Context) {
 		}
 		page := editPage{Question: q, Form: form, Base: base}
 		page.conflicted(problems, q.Body, q.Revision)
-		b.web.Render(c, web.Status(problems[0].Code), "qa/edit", b.web.T(c, "qa.edit.title"), page)
+		b.renderEdit(c, web.Status(problems[0].Code), b.web.T(c, "qa.edit.title"), page)
 		return
 	}
+	b.draftSaved(ctx, c, editDraft(q, nil))
 	c.Redirect(http.StatusSeeOther, QuestionURL(q.ID))
 }
 
@@ -308,7 +341,7 @@ func (b *Board) editAnswerForm(c *gin.Context) {
 	}
 	form := frontend.NewForm()
 	form.Set("body", a.Body)
-	b.web.Render(c, http.StatusOK, "qa/edit", b.web.T(c, "qa.edit_answer.title"), editPage{Question: q, Answer: &a, Form: form, Base: a.Revision})
+	b.renderEdit(c, http.StatusOK, b.web.T(c, "qa.edit_answer.title"), editPage{Question: q, Answer: &a, Form: form, Base: a.Revision})
 }
 
 func (b *Board) editAnswer(c *gin.Context) {
@@ -320,9 +353,25 @@ func (b *Board) editAnswer(c *gin.Context) {
 	form := frontend.NewForm()
 	form.Set("body", c.PostForm("body"))
 	base, _ := strconv.Atoi(c.PostForm("base_revision"))
+	if wantsPreview(c) {
+		b.renderEditPreview(c, editPage{Question: q, Answer: &a, Form: form, Base: base}, "qa.edit_answer.title")
+		return
+	}
 	problems := validatePost(form, false)
 	if len(problems) == 0 {
 		err := b.store.EditAnswer(ctx, a, base, form.Values["body"], v.ID)
+		if errs.Is(err, errs.Conflict) {
+			// Saved meanwhile: merge with that version, as the wiki does.
+			_, body, clean, merr := b.mergeEdit(ctx, "answer", a.ID, base, "", form.Values["body"], "", a.Body)
+			switch {
+			case merr != nil:
+				err = merr
+			case clean:
+				err = b.store.EditAnswer(ctx, a, a.Revision, body, v.ID)
+			default:
+				form.Set("body", body)
+			}
+		}
 		var e *errs.Error
 		if errors.As(err, &e) && e.Code != errs.Internal {
 			problems = append(problems, e.OnField("body"))
@@ -335,8 +384,21 @@ func (b *Board) editAnswer(c *gin.Context) {
 		form.Fail("body", b.web.Message(c, problems[0]))
 		page := editPage{Question: q, Answer: &a, Form: form, Base: base}
 		page.conflicted(problems, a.Body, a.Revision)
-		b.web.Render(c, web.Status(problems[0].Code), "qa/edit", b.web.T(c, "qa.edit_answer.title"), page)
+		b.renderEdit(c, web.Status(problems[0].Code), b.web.T(c, "qa.edit_answer.title"), page)
 		return
 	}
+	b.draftSaved(ctx, c, editDraft(q, &a))
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("%s#antwort-%d", QuestionURL(q.ID), a.ID))
+}
+
+// renderEditPreview shows the edit form again with its text rendered
+// beside it, everything typed kept.
+func (b *Board) renderEditPreview(c *gin.Context, page editPage, title string) {
+	html, err := b.previewOf(c, page.Form.Values["body"])
+	if err != nil {
+		b.web.Fail(c, err)
+		return
+	}
+	page.Preview = html
+	b.renderEdit(c, http.StatusOK, b.web.T(c, title), page)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/server/drafts"
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/markdown"
 	"github.com/fachnetz/fachnetz/server/search"
@@ -42,8 +43,6 @@ type Deps struct {
 	Watch func(ctx context.Context, tx pgx.Tx, accountID, questionID int64) error
 	// Watching tells whether a person watches a question, for its button.
 	Watching func(ctx context.Context, accountID, questionID int64) bool
-	// Promote creates a wiki page and returns its id and address.
-	Promote func(ctx context.Context, spaceID int64, title, body string, author int64) (int64, string, error)
 	// Search finds similar questions and pages while a question is typed.
 	Search *search.Service
 	// Experts suggests people who know about the topics, for the reader.
@@ -60,6 +59,12 @@ type Deps struct {
 	Invite func(ctx context.Context, q Question, inviter int64, handle string) error
 	// Trash keeps deleted questions, answers and comments for a while.
 	Trash *trash.Trash
+	// Drafts keeps what is typed in the editors until it is saved. Nil:
+	// no drafts.
+	Drafts *drafts.Drafts
+	// Merge merges two edits of a text made from base (three-way); clean
+	// is false when they overlap, and merged then holds both versions.
+	Merge func(base, ours, theirs string) (merged string, clean bool)
 }
 
 // Expert is a person suggested for a question.
@@ -93,6 +98,7 @@ func (b *Board) Routes(r gin.IRouter) {
 	r.GET("/fragen", b.list)
 	r.GET("/fragen/neu", b.askForm)
 	r.GET("/fragen/aehnlich", b.similar)
+	r.POST("/fragen/vorschau", b.preview)
 	r.POST("/fragen", b.ask)
 	r.GET("/fragen/:id", b.loadQuestion(policies.Read), b.view)
 	r.GET("/fragen/:id/bearbeiten", b.loadQuestion(policies.Read), b.editForm)

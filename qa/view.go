@@ -11,6 +11,7 @@ import (
 
 	"github.com/fachnetz/fachnetz/frontend"
 	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/server/drafts"
 	"github.com/fachnetz/fachnetz/server/markdown"
 	"github.com/fachnetz/fachnetz/server/web"
 )
@@ -42,6 +43,9 @@ type viewPage struct {
 	CanPromote  bool
 	Watching    bool
 	Answer      *frontend.Form
+	AnswerDraft drafts.Editor
+	Preview     template.HTML  // the answer rendered, after "Vorschau" without JavaScript
+	Invite      *frontend.Form // the invitation form with an error
 	Close       *frontend.Form
 	CommentOn   string // "question-1" or "answer-7": the comment form with an error
 	Comment     *frontend.Form
@@ -153,6 +157,7 @@ func (b *Board) renderView(c *gin.Context, status int, page viewPage) {
 	if page.Answer == nil {
 		page.Answer = frontend.NewForm()
 	}
+	page.AnswerDraft = b.openDraft(c, answerDraft(q), QuestionURL(q.ID), page.Answer)
 	if page.Close == nil {
 		page.Close = frontend.NewForm()
 	}

@@ -233,35 +233,6 @@ func TestAskFormKeepsWhatWasTyped(t *testing.T) {
 	}
 }
 
-// Taking an answer into the wiki twice (a double click) makes one page;
-// the second request is told it is done already.
-func TestPromoteMakesOnePage(t *testing.T) {
-	agency := makeAgency(t)
-	asker, answerer := makePerson(t, agency, false), makePerson(t, agency, false)
-	sp := makeSpace(t, asker, policies.Organisation, policies.RoleMember)
-	base := startServer(t)
-	q := ask(t, base, asker.Token, sp.Slug, "Wie lange gilt ein Dienstausweis?", "")
-	_, a := api(t, http.MethodPost, base+"/api/v1/questions/"+id(q)+"/answers", answerer.Token, `{"body":"Fünf Jahre."}`)
-	if status, _ := api(t, http.MethodPost, base+"/api/v1/answers/"+id(a)+"/accept", asker.Token, ""); status != http.StatusOK {
-		t.Fatalf("accept: %d", status)
-	}
-	b := newBrowser(t, base)
-	b.signIn(asker.Email, asker.Password)
-	b.get("/fragen/" + id(q) + "/ins-wiki")
-	form := url.Values{"space": {strconv.FormatInt(sp.ID, 10)}, "title": {"Dienstausweis"}}
-	if resp, page := b.post("", "/fragen/"+id(q)+"/ins-wiki", form); resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("first: %d %.300s", resp.StatusCode, page)
-	}
-	if resp, page := b.post("", "/fragen/"+id(q)+"/ins-wiki", form); resp.StatusCode == http.StatusSeeOther || !strings.Contains(page, "bereits ins Wiki") {
-		t.Fatalf("second: %d %.300s", resp.StatusCode, page)
-	}
-	var n int
-	testDB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM pages WHERE space_id = $1 AND title = 'Dienstausweis'`, sp.ID).Scan(&n)
-	if n != 1 {
-		t.Fatalf("%d pages", n)
-	}
-}
-
 // A topic's old address, from before it was merged into another, still
 // filters the board to that topic; an unknown one lists nothing.
 func TestQuestionsByMergedTopic(t *testing.T) {
@@ -290,9 +261,9 @@ func TestQuestionsByMergedTopic(t *testing.T) {
 	}
 }
 
-// A question edited in two places at once (two browsers): the second save
-// shows what the first saved, keeps its own text, and succeeds after
-// merging.
+// A question edited in two places at once (two browsers): changes to the
+// same paragraph show what the first saved, with both versions in the
+// form; changes to different paragraphs are merged.
 func TestQuestionEditConflictCanBeResolved(t *testing.T) {
 	asker := makePerson(t, makeAgency(t), false)
 	sp := makeSpace(t, asker, policies.Organisation, policies.RoleMember)
@@ -319,7 +290,26 @@ func TestQuestionEditConflictCanBeResolved(t *testing.T) {
 			t.Errorf("the conflict page lacks %q", want)
 		}
 	}
+	if !strings.Contains(page, "Fassung aus dem zweiten Fenster.\n\nFassung der Fragenden.\n</textarea>") {
+		t.Error("the conflict form does not hold both versions")
+	}
 	if resp, _ := edit(second, "Beide Fassungen zusammen.", "2"); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("after merging: %d", resp.StatusCode)
+	}
+	// Edits of different paragraphs are merged without a conflict.
+	third := newBrowser(t, base)
+	third.signIn(asker.Email, asker.Password)
+	third.get(path)
+	edit(first, "Erster Absatz.\n\nZweiter Absatz.", "3")
+	if resp, _ := edit(first, "Erster Absatz, ergänzt.\n\nZweiter Absatz.", "4"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("edit of the first paragraph: %d", resp.StatusCode)
+	}
+	if resp, page := edit(third, "Erster Absatz.\n\nZweiter Absatz, ergänzt.", "4"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("edit of the second paragraph: %d %.300s", resp.StatusCode, page)
+	}
+	_, out := api(t, http.MethodGet, base+"/api/v1/questions/"+id(q), asker.Token, "")
+	question, _ := out["question"].(map[string]any)
+	if body, _ := question["body"].(string); !strings.Contains(body, "Erster Absatz, ergänzt.") || !strings.Contains(body, "Zweiter Absatz, ergänzt.") {
+		t.Fatalf("merged question body: %q", body)
 	}
 }

@@ -57,7 +57,7 @@ func (s *Server) routes() http.Handler {
 	r.HEAD("/static/*path", assets)
 
 	// Everything below knows who is asking and is CSRF-protected.
-	app := r.Group("", s.auth.Authenticate(), s.notify.Middleware())
+	app := r.Group("", s.auth.Authenticate(), s.drafts.Claim(), s.notify.Middleware())
 	home := site.New(w, s.pool)
 	home.Asked = func(c *gin.Context) (any, error) { return s.trends.Home(c) }
 	home.Routes(app)
@@ -68,6 +68,7 @@ func (s *Server) routes() http.Handler {
 	s.topics.Routes(signedIn)
 	s.qa.Routes(signedIn)
 	s.notify.Routes(signedIn)
+	s.drafts.Routes(signedIn)
 	s.experts.Routes(signedIn)
 	s.expertise.Routes(signedIn)
 	s.trends.Routes(signedIn)

@@ -224,10 +224,14 @@ func seedPages(ctx context.Context, pool *pgxpool.Pool, accounts map[string]int6
 			return fmt.Errorf("seed page %s: %w", p.slug, err)
 		}
 		created[p.slug] = page.ID
+		// The demo pages count as reviewed (a year ago for the overdue ones),
+		// as in an instance that has been in use for a while.
+		reviewed := `UPDATE pages SET reviewed_at = now(), review_due = current_date + 365 WHERE id = $1`
 		if p.overdue {
-			if _, err := pool.Exec(ctx, `UPDATE pages SET reviewed_at = now() - interval '400 days' WHERE id = $1`, page.ID); err != nil {
-				return err
-			}
+			reviewed = `UPDATE pages SET reviewed_at = now() - interval '400 days', review_due = current_date - 35 WHERE id = $1`
+		}
+		if _, err := pool.Exec(ctx, reviewed, page.ID); err != nil {
+			return err
 		}
 	}
 	return nil

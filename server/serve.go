@@ -27,6 +27,7 @@ import (
 	"github.com/fachnetz/fachnetz/policies"
 	"github.com/fachnetz/fachnetz/qa"
 	"github.com/fachnetz/fachnetz/server/auth"
+	"github.com/fachnetz/fachnetz/server/drafts"
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/markdown"
 	"github.com/fachnetz/fachnetz/server/notify"
@@ -61,6 +62,7 @@ type Server struct {
 	experts   *experts.Finder
 	expertise *expertise.Expertise
 	stats     *stats.Stats
+	drafts    *drafts.Drafts
 	trends    *stats.Handlers
 	trash     *trash.Trash
 	metrics   *prometheus.Registry
@@ -128,6 +130,8 @@ func (s *Server) wire(ctx context.Context) error {
 		MaxAddressFailures: s.cfg.MaxAddressFailures,
 		LockDuration:       s.cfg.LockDuration,
 	}
+	s.drafts = drafts.New(drafts.NewStore(s.pool), s.web, s.cfg.BaseURL.Scheme == "https")
+	authCfg.Park = s.drafts.Park
 	if s.cfg.OIDCIssuer != "" {
 		authCfg.OIDC = &auth.OIDCConfig{
 			Issuer: s.cfg.OIDCIssuer, ClientID: s.cfg.OIDCClientID, ClientSecret: s.cfg.OIDCClientSecret,
@@ -154,13 +158,19 @@ func (s *Server) wire(ctx context.Context) error {
 	md := markdown.New()
 	s.trash = trash.New(s.pool, s.log, s.cfg.TrashDays)
 	s.wiki = wiki.New(wiki.NewStore(s.pool), s.spaces, md, s.web, files, wiki.Deps{
+		Promotion: s.promotion,
+		Promoted: func(c *gin.Context, questionID int64, create func() (int64, error)) error {
+			return s.qa.Promoted(c, questionID, create)
+		},
 		MaxUpload:     s.cfg.MaxUploadBytes,
 		ResolveTopics: s.resolveTopics,
 		Glossary:      s.glossary,
 		Seen:          func(c *gin.Context, kind, item string, space int64) { s.stats.Seen(c, kind, item, space) },
 		Asked:         func(c *gin.Context, space int64) (any, error) { return s.trends.Space(c, space) },
 		Trash:         s.trash,
+		Drafts:        s.drafts,
 	})
+	s.drafts.AfterPurge = s.wiki.SweepDraftFiles
 	s.topics.RegisterSection(s.wiki.TopicSection)
 	s.topics.RegisterMergeHook(wiki.MergeTopic)
 
@@ -209,8 +219,11 @@ func (s *Server) wire(ctx context.Context) error {
 		ResolveTopics: s.resolveTopics,
 		Glossary:      s.glossary,
 		Search:        s.search,
-		Promote:       s.promote,
 		Notify:        s.qaNotify,
+		Merge: func(base, ours, theirs string) (string, bool) {
+			m := wiki.Merge3(base, ours, theirs)
+			return m.Text, len(m.Conflicts) == 0
+		},
 		Experts: func(c *gin.Context, topicIDs []int64, limit int) ([]qa.Expert, error) {
 			list, err := s.experts.Ranker.Rank(c.Request.Context(), topicIDs, readable(c), experts.Directory(web.ViewerOf(c)), limit+2)
 			out := make([]qa.Expert, 0, len(list))
@@ -235,6 +248,7 @@ func (s *Server) wire(ctx context.Context) error {
 		},
 		Invite: s.invite,
 		Trash:  s.trash,
+		Drafts: s.drafts,
 		Seen:   func(c *gin.Context, kind, item string, space int64) { s.stats.Seen(c, kind, item, space) },
 		Watch: func(ctx context.Context, tx pgx.Tx, accountID, questionID int64) error {
 			return s.notify.WatchWith(ctx, tx, accountID, notify.WatchQuestion, questionID)
@@ -329,18 +343,10 @@ func (s *Server) invite(ctx context.Context, q qa.Question, inviter int64, handl
 	})
 }
 
-// promote makes a wiki page from a question and its accepted answer.
-func (s *Server) promote(ctx context.Context, spaceID int64, title, body string, author int64) (int64, string, error) {
-	space, err := s.spaces.Store.SpaceByID(ctx, spaceID)
-	if err != nil {
-		return 0, "", err
-	}
-	p, err := s.wiki.CreatePage(ctx, space, wiki.Draft{Title: title, Body: body, OwnerID: &author, ReviewIntervalDays: 365,
-		Links: wiki.LinkKeys(space.Slug, body)}, author)
-	if err != nil {
-		return 0, "", err
-	}
-	return p.ID, wiki.PageURL(p.SpaceSlug, p.Slug), nil
+// promotion hands the wiki editor a question being taken into the wiki.
+func (s *Server) promotion(c *gin.Context, questionID int64) (wiki.Promotion, error) {
+	d, err := s.qa.Promotion(c, questionID)
+	return wiki.Promotion(d), err
 }
 
 // splitter loads the German word list; without it compound words are not
@@ -451,6 +457,7 @@ func (s *Server) Serve(ctx context.Context) error {
 		func(ctx context.Context) { s.sweepNotifications(ctx, time.Hour) },
 		func(ctx context.Context) { s.stats.Run(ctx, 15*time.Minute) },
 		func(ctx context.Context) { s.trash.Run(ctx, time.Hour) },
+		func(ctx context.Context) { s.drafts.Run(ctx, time.Hour) },
 	} {
 		wg.Add(1)
 		go func() {

@@ -106,15 +106,17 @@ func TestMembershipChangeReachesSecondProcess(t *testing.T) {
 	}, "first process to revoke access")
 }
 
+// waitFor polls until ok. Its bound only tells a lost change from a slow
+// one on a loaded machine; how fast changes spread is for benchmarks.
 func waitFor(t *testing.T, ok func() bool, what string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	start := time.Now()
 	for !ok() {
 		select {
 		case <-ctx.Done():
-			t.Fatalf("waited 5 s for %s", what)
+			t.Fatalf("waited 30 s for %s", what)
 		case <-time.After(20 * time.Millisecond):
 		}
 	}

@@ -48,8 +48,9 @@ func upload(t *testing.T, base, token, space, page, name string, content []byte)
 // pngPixel is a valid 1×1 PNG.
 var pngPixel = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82")
 
-// Two saves based on the same revision: the second gets 409 with the page
-// as it is now, and the first save stays intact.
+// Two saves based on the same revision that change the same line: the
+// second gets 409 with the page as it is now, and the first save stays
+// intact.
 func TestConcurrentSavesConflict(t *testing.T) {
 	agency := makeAgency(t)
 	a, b := makePerson(t, agency, false), makePerson(t, agency, false)
@@ -82,9 +83,9 @@ func TestConcurrentSavesConflict(t *testing.T) {
 		"title": {"dienstreise"}, "body": {"Meine Fassung im Browser."}, "base_revision": {"1"}, "review_interval": {"365"},
 	})
 	if resp.StatusCode != http.StatusConflict {
-		t.Fatalf("web conflict: %d", resp.StatusCode)
+		t.Fatalf("web conflict: %d %s", resp.StatusCode, body)
 	}
-	for _, want := range []string{"Meine Fassung im Browser.</textarea>", "Fassung von A.</textarea>", `name="base_revision" value="2"`} {
+	for _, want := range []string{"Meine Fassung im Browser.\n\nFassung von A.\n</textarea>", "Fassung von A.\n</pre>", `name="base_revision" value="2"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("conflict page lacks %q", want)
 		}
@@ -241,7 +242,7 @@ func TestReviewQueue(t *testing.T) {
 	sp := makeSpace(t, owner, policies.Organisation, policies.RoleViewer)
 	base := startServer(t)
 	putPage(t, base, owner.Token, sp.Slug, "alt", "Veralteter Inhalt.", 0)
-	testDB.Pool.Exec(t.Context(), `UPDATE pages SET reviewed_at = now() - interval '2 years' WHERE slug = 'alt' AND space_id = $1`, sp.ID)
+	testDB.Pool.Exec(t.Context(), `UPDATE pages SET reviewed_at = now() - interval '2 years', review_due = current_date - 30 WHERE slug = 'alt' AND space_id = $1`, sp.ID)
 
 	r := newBrowser(t, base)
 	r.signIn(reader.Email, reader.Password)

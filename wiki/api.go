@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -18,7 +19,7 @@ import (
 func (wk *Wiki) APIRoutes(r gin.IRouter) {
 	read, write := wk.spaces.RequireSpace(policies.Read), wk.spaces.RequireSpace(policies.Write)
 	r.GET("/spaces/:space/pages", read, wk.apiTree)
-	r.GET("/spaces/:space/pages/:page", read, wk.apiGet)
+	r.GET("/spaces/:space/pages/:page", read, wk.loadPage, wk.apiGet)
 	r.PUT("/spaces/:space/pages/:page", write, wk.apiPut)
 	r.DELETE("/spaces/:space/pages/:page", wk.spaces.RequireSpace(policies.Moderate), wk.loadPage, wk.apiDelete)
 	r.GET("/spaces/:space/pages/:page/revisions", read, wk.loadPage, wk.apiRevisions)
@@ -35,13 +36,21 @@ func (wk *Wiki) APIRoutes(r gin.IRouter) {
 
 type pageJSON struct {
 	Page
-	Topics []Topic `json:"topics"`
-	URL    string  `json:"url"`
+	ReviewDue  *string `json:"review_due"` // YYYY-MM-DD; null: no review needed
+	Topics     []Topic `json:"topics"`
+	URL        string  `json:"url"`
+	Merged     bool    `json:"merged,omitempty"`               // the edit was merged with revisions saved meanwhile
+	MergedWith int     `json:"merged_with_revision,omitempty"` // the newest of them
 }
 
 func (wk *Wiki) pageJSON(c *gin.Context, p Page) (pageJSON, error) {
 	topics, err := wk.store.Topics(c.Request.Context(), p.ID)
-	return pageJSON{Page: p, Topics: topics, URL: PageURL(p.SpaceSlug, p.Slug)}, err
+	out := pageJSON{Page: p, Topics: topics, URL: PageURL(p.SpaceSlug, p.Slug)}
+	if p.DueOn != nil {
+		due := p.DueOn.Format(time.DateOnly)
+		out.ReviewDue = &due
+	}
+	return out, err
 }
 
 func (wk *Wiki) apiTree(c *gin.Context) {
@@ -54,12 +63,7 @@ func (wk *Wiki) apiTree(c *gin.Context) {
 }
 
 func (wk *Wiki) apiGet(c *gin.Context) {
-	p, err := wk.store.PageBySlug(c.Request.Context(), policies.SpaceOf(c).ID, c.Param("page"))
-	if err != nil {
-		wk.web.Fail(c, err)
-		return
-	}
-	out, err := wk.pageJSON(c, p)
+	out, err := wk.pageJSON(c, pageOf(c))
 	if err != nil {
 		wk.web.Fail(c, err)
 		return
@@ -80,6 +84,7 @@ type pagePut struct {
 	Topics             *[]string `json:"topics"`
 	Owner              *string   `json:"owner"`
 	ReviewIntervalDays *int      `json:"review_interval_days"`
+	ReviewDue          *string   `json:"review_due"`
 	IsTemplate         *bool     `json:"is_template"`
 }
 
@@ -92,8 +97,8 @@ func (wk *Wiki) apiPut(c *gin.Context) {
 		wk.web.Fail(c, err)
 		return
 	}
-	existing, err := wk.store.PageBySlug(ctx, space.ID, c.Param("page"))
-	if err != nil && !errs.Is(err, errs.NotFound) {
+	space, existing, moved, err := wk.pageToWrite(c, space, c.Param("page"))
+	if err != nil && (moved || !errs.Is(err, errs.NotFound)) {
 		wk.web.Fail(c, err)
 		return
 	}
@@ -124,6 +129,9 @@ func (wk *Wiki) apiPut(c *gin.Context) {
 	if body.ReviewIntervalDays != nil {
 		in.Interval = *body.ReviewIntervalDays
 	}
+	if body.ReviewDue != nil {
+		in.Due = *body.ReviewDue
+	}
 	if body.Parent != "" {
 		parent, perr := wk.store.PageBySlug(ctx, space.ID, body.Parent)
 		if perr != nil {
@@ -132,11 +140,16 @@ func (wk *Wiki) apiPut(c *gin.Context) {
 		}
 		in.ParentID = &parent.ID
 	}
-	self := int64(0)
 	if !creating {
-		self = existing.ID
+		if body.BaseRevision == nil {
+			wk.web.Fail(c, errs.E(errs.Invalid, "wiki.base_revision_required"))
+			return
+		}
+		in.Base = *body.BaseRevision
+		wk.apiUpdate(c, space, existing, in)
+		return
 	}
-	d, problems, err := wk.draft(ctx, c, space, in, self)
+	d, problems, err := wk.draft(ctx, c, space, in, 0)
 	if err == nil && len(problems) > 0 {
 		err = problems[0]
 	}
@@ -144,32 +157,12 @@ func (wk *Wiki) apiPut(c *gin.Context) {
 		wk.web.Fail(c, err)
 		return
 	}
-	var p Page
-	status := http.StatusOK
-	if creating {
-		slug := strings.ToLower(c.Param("page"))
-		if web.Slugify(slug, 100) != slug {
-			wk.web.Fail(c, errs.E(errs.Invalid, "wiki.slug_invalid"))
-			return
-		}
-		status = http.StatusCreated
-		p, err = wk.store.Create(ctx, space.ID, slug, d, web.ViewerOf(c).ID)
-	} else {
-		if body.BaseRevision == nil {
-			wk.web.Fail(c, errs.E(errs.Invalid, "wiki.base_revision_required"))
-			return
-		}
-		p, err = wk.store.Save(ctx, existing.ID, *body.BaseRevision, d, web.ViewerOf(c).ID)
-	}
-	var conflict *ErrConflict
-	if errors.As(err, &conflict) {
-		cur, _ := wk.pageJSON(c, conflict.Current)
-		c.JSON(http.StatusConflict, gin.H{
-			"error":   gin.H{"code": errs.Conflict, "message": wk.web.T(c, "wiki.conflict.message", "Revision", conflict.Current.Revision)},
-			"current": cur,
-		})
+	slug := strings.ToLower(c.Param("page"))
+	if web.Slugify(slug, 100) != slug {
+		wk.web.Fail(c, errs.E(errs.Invalid, "wiki.slug_invalid"))
 		return
 	}
+	p, err := wk.store.Create(ctx, space.ID, slug, d, web.ViewerOf(c).ID)
 	if err != nil {
 		wk.web.Fail(c, err)
 		return
@@ -179,7 +172,52 @@ func (wk *Wiki) apiPut(c *gin.Context) {
 		wk.web.Fail(c, err)
 		return
 	}
-	c.JSON(status, out)
+	c.JSON(http.StatusCreated, out)
+}
+
+// apiUpdate saves a new revision of an existing page, merged with what
+// was saved since the client's base revision; parts both changed answer
+// 409 with the page as it is now and the conflicting parts.
+func (wk *Wiki) apiUpdate(c *gin.Context, space policies.Space, existing Page, in input) {
+	res, problems, err := wk.saveEdit(c, space, existing, in)
+	if err == nil && len(problems) > 0 {
+		err = problems[0]
+	}
+	if err != nil {
+		wk.web.Fail(c, err)
+		return
+	}
+	if mc := res.Conflict; mc != nil {
+		cur, err := wk.pageJSON(c, mc.Current)
+		if err != nil {
+			wk.web.Fail(c, err)
+			return
+		}
+		type conflictJSON struct {
+			Field  string `json:"field"`
+			Base   string `json:"base"`
+			Ours   string `json:"ours"`
+			Theirs string `json:"theirs"`
+		}
+		parts := make([]conflictJSON, len(mc.Conflicts))
+		for i, x := range mc.Conflicts {
+			parts[i] = conflictJSON(x)
+		}
+		c.JSON(http.StatusConflict, gin.H{
+			"error":       gin.H{"code": errs.Conflict, "message": wk.web.T(c, "wiki.merge.heading", "Names", mc.Names)},
+			"current":     cur,
+			"conflicts":   parts,
+			"merged_body": mc.Input.Body,
+		})
+		return
+	}
+	out, err := wk.pageJSON(c, res.Page)
+	if err != nil {
+		wk.web.Fail(c, err)
+		return
+	}
+	out.Merged, out.MergedWith = res.MergedWith != 0, res.MergedWith
+	c.JSON(http.StatusOK, out)
 }
 
 func (wk *Wiki) apiRevisions(c *gin.Context) {

@@ -2,17 +2,18 @@ package wiki
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/fachnetz/fachnetz/frontend"
 	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/server/drafts"
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/markdown"
 	"github.com/fachnetz/fachnetz/server/web"
@@ -32,8 +33,9 @@ type editPage struct {
 	Intervals []int
 	Preview   any
 	Warnings  []markdown.Warning
-	Conflict  *Page // the version someone else saved meanwhile
-	Changes   []Change
+	Merge     *mergeConflict // the parts that overlap with what was saved meanwhile
+	Question  *Promotion     // the question being taken into the wiki
+	Draft     drafts.Editor
 }
 
 // input is the editor's form as submitted.
@@ -41,16 +43,20 @@ type input struct {
 	Title, Body, Message, Topics, Owner string
 	ParentID                            *int64
 	Interval                            int
+	Due                                 string // next review date, YYYY-MM-DD; empty: one interval from today
 	Template                            bool
 	Base                                int
+	BaseMeta                            string // the other fields as the editor showed them, for a merge
+	Question                            int64  // the question taken into the wiki
 }
 
 func readInput(c *gin.Context) input {
 	in := input{
 		Title: strings.TrimSpace(c.PostForm("title")), Body: strings.ReplaceAll(c.PostForm("body"), "\r\n", "\n"),
 		Message: strings.TrimSpace(c.PostForm("message")), Topics: c.PostForm("topics"), Owner: strings.TrimSpace(c.PostForm("owner")),
-		Template: c.PostForm("template") == "1",
+		Template: c.PostForm("template") == "1", Due: strings.TrimSpace(c.PostForm("review_due")), BaseMeta: c.PostForm("base_meta"),
 	}
+	in.Question, _ = strconv.ParseInt(c.PostForm("question"), 10, 64)
 	in.Base, _ = strconv.Atoi(c.PostForm("base_revision"))
 	in.Interval, _ = strconv.Atoi(c.PostForm("review_interval"))
 	if id, err := strconv.ParseInt(c.PostForm("parent"), 10, 64); err == nil && id > 0 {
@@ -67,6 +73,11 @@ func (in input) form() *frontend.Form {
 	f.Set("topics", in.Topics)
 	f.Set("owner", in.Owner)
 	f.Set("review_interval", strconv.Itoa(in.Interval))
+	f.Set("review_due", in.Due)
+	f.Set("base_meta", in.BaseMeta)
+	if in.Question != 0 {
+		f.Set("question", strconv.FormatInt(in.Question, 10))
+	}
 	if in.ParentID != nil {
 		f.Set("parent", strconv.FormatInt(*in.ParentID, 10))
 	}
@@ -99,8 +110,12 @@ func (wk *Wiki) draft(ctx context.Context, c *gin.Context, space policies.Space,
 	if !valid {
 		problems = append(problems, errs.E(errs.Invalid, "wiki.review_interval_invalid").OnField("review_interval"))
 	}
+	due, ok := reviewDue(in.Due, in.Interval, time.Now())
+	if !ok {
+		problems = append(problems, errs.E(errs.Invalid, "wiki.review_due_invalid").OnField("review_due"))
+	}
 	d := Draft{Title: in.Title, Body: in.Body, Message: in.Message, ParentID: in.ParentID, ReviewIntervalDays: in.Interval,
-		IsTemplate: in.Template, Links: LinkKeys(space.Slug, in.Body)}
+		ReviewDue: due, IsTemplate: in.Template, Links: LinkKeys(space.Slug, in.Body)}
 	if in.ParentID != nil {
 		parent, err := wk.store.PageByID(ctx, *in.ParentID)
 		switch {
@@ -156,6 +171,10 @@ func (wk *Wiki) renderEditor(c *gin.Context, status int, ep editPage) {
 		return
 	}
 	ep.Intervals = ReviewIntervals
+	if err := wk.openDraft(c, &ep); err != nil {
+		wk.web.Fail(c, err)
+		return
+	}
 	// Rendering also finds what to warn about (images without alt text),
 	// which the editor shows whenever there is text.
 	if body := ep.Form.Values["body"]; body != "" {
@@ -165,7 +184,7 @@ func (wk *Wiki) renderEditor(c *gin.Context, status int, ep editPage) {
 			return
 		}
 		ep.Warnings = res.Warnings
-		if c.PostForm("action") == "preview" || ep.Conflict != nil {
+		if c.PostForm("action") == "preview" {
 			ep.Preview = res.HTML
 		}
 	}
@@ -178,6 +197,10 @@ func (wk *Wiki) renderEditor(c *gin.Context, status int, ep editPage) {
 
 func (wk *Wiki) newForm(c *gin.Context) {
 	space := policies.SpaceOf(c)
+	if q := questionParam(c); q != 0 {
+		wk.promoteForm(c, q)
+		return
+	}
 	in := input{Title: strings.TrimSpace(c.Query("titel")), Interval: 365}
 	if id, err := strconv.ParseInt(c.Query("eltern"), 10, 64); err == nil {
 		in.ParentID = &id
@@ -200,7 +223,13 @@ func (wk *Wiki) create(c *gin.Context) {
 	d, problems, err := wk.draft(ctx, c, space, in, 0)
 	if err == nil && len(problems) == 0 {
 		var p Page
-		if p, err = wk.CreatePage(ctx, space, d, web.ViewerOf(c).ID); err == nil {
+		if in.Question != 0 {
+			p, err = wk.createPromoted(c, space, in, d)
+		} else {
+			p, err = wk.CreatePage(ctx, space, d, web.ViewerOf(c).ID)
+		}
+		if err == nil {
+			wk.draftSaved(ctx, c, space, nil, p)
 			c.Redirect(http.StatusSeeOther, PageURL(space.Slug, p.Slug))
 			return
 		}
@@ -274,6 +303,7 @@ func (wk *Wiki) editForm(c *gin.Context) {
 		wk.web.Fail(c, err)
 		return
 	}
+	in.BaseMeta = in.meta().Encode()
 	wk.renderEditor(c, http.StatusOK, editPage{Space: space, Page: &p, Form: in.form(), Base: p.Revision})
 }
 
@@ -293,41 +323,38 @@ func (wk *Wiki) inputOf(ctx context.Context, p Page) (input, error) {
 			return input{}, err
 		}
 	}
-	return input{Title: p.Title, Body: p.Body, Topics: strings.Join(names, ", "), Owner: owner,
-		ParentID: p.ParentID, Interval: p.ReviewIntervalDays, Template: p.IsTemplate}, nil
+	in := input{Title: p.Title, Body: p.Body, Topics: strings.Join(names, ", "), Owner: owner,
+		ParentID: p.ParentID, Interval: p.ReviewIntervalDays, Template: p.IsTemplate}
+	if p.DueOn != nil {
+		in.Due = p.DueOn.Format(time.DateOnly)
+	}
+	return in, nil
 }
 
 // save stores an edit. When someone else saved since the editor was
-// opened, nothing is overwritten: the page comes back with both versions
-// side by side and the person's own text still in the form.
+// opened, the two edits are merged; only parts both changed come back,
+// with both versions side by side and both in the form.
 func (wk *Wiki) save(c *gin.Context) {
-	ctx, space, p, in := c.Request.Context(), policies.SpaceOf(c), pageOf(c), readInput(c)
+	space, p, in := policies.SpaceOf(c), pageOf(c), readInput(c)
 	form := in.form()
 	if c.PostForm("action") == "preview" {
 		wk.renderEditor(c, http.StatusOK, editPage{Space: space, Page: &p, Form: form, Base: in.Base})
 		return
 	}
-	d, problems, err := wk.draft(ctx, c, space, in, p.ID)
-	if err == nil && len(problems) == 0 {
-		var saved Page
-		saved, err = wk.store.Save(ctx, p.ID, in.Base, d, web.ViewerOf(c).ID)
-		var conflict *ErrConflict
-		if errors.As(err, &conflict) {
-			cur := conflict.Current
-			form.Fail("body", wk.web.T(c, "wiki.conflict.message", "Revision", cur.Revision))
-			wk.renderEditor(c, http.StatusConflict, editPage{Space: space, Page: &cur, Form: form, Base: cur.Revision,
-				Conflict: &cur, Changes: WordDiff(cur.Body, in.Body)})
-			return
-		}
-		if err == nil {
-			c.Redirect(http.StatusSeeOther, PageURL(saved.SpaceSlug, saved.Slug))
-			return
-		}
-	}
-	if err != nil {
+	res, problems, err := wk.saveEdit(c, space, p, in)
+	switch {
+	case err != nil:
 		wk.web.Fail(c, err)
-		return
+	case res.Conflict != nil:
+		cur := res.Conflict.Current
+		form = res.Conflict.Input.form()
+		form.Fail("body", wk.web.T(c, "wiki.merge.field_error", "N", len(res.Conflict.Conflicts)))
+		wk.renderEditor(c, http.StatusConflict, editPage{Space: space, Page: &cur, Form: form, Base: cur.Revision, Merge: res.Conflict})
+	case len(problems) > 0:
+		wk.failForm(c, form, problems)
+		wk.renderEditor(c, statusOf(problems), editPage{Space: space, Page: &p, Form: form, Base: in.Base})
+	default:
+		wk.draftSaved(c.Request.Context(), c, space, &p, res.Page)
+		c.Redirect(http.StatusSeeOther, PageURL(res.Page.SpaceSlug, res.Page.Slug)+res.note())
 	}
-	wk.failForm(c, form, problems)
-	wk.renderEditor(c, statusOf(problems), editPage{Space: space, Page: &p, Form: form, Base: in.Base})
 }

@@ -46,7 +46,7 @@ func (wk *Wiki) revision(c *gin.Context) {
 	if !ok {
 		return
 	}
-	res, err := wk.render(c.Request.Context(), c, p.SpaceSlug, rev.Body, "p-")
+	res, err := wk.renderLinked(c.Request.Context(), c, p.ID, p.SpaceSlug, rev.Body, "p-")
 	if err != nil {
 		wk.web.Fail(c, err)
 		return
@@ -74,7 +74,7 @@ func (wk *Wiki) compare(c *gin.Context) {
 	}
 	wk.web.Render(c, http.StatusOK, "wiki/compare", wk.web.T(c, "wiki.compare.title", "Title", p.Title), gin.H{
 		"Space": policies.SpaceOf(c), "Page": p, "From": from, "To": to,
-		"TitleChanged": from.Title != to.Title, "Changes": WordDiff(from.Body, to.Body),
+		"TitleChanged": from.Title != to.Title, "Diff": WordDiff(from.Body, to.Body),
 	})
 }
 
@@ -110,7 +110,7 @@ func (wk *Wiki) Restore(ctx context.Context, p Page, rev Revision, author int64,
 	}
 	saved, err := wk.store.Save(ctx, p.ID, p.Revision, Draft{
 		Title: rev.Title, Body: rev.Body, Message: message, ParentID: p.ParentID, TopicIDs: ids, OwnerID: p.OwnerID,
-		ReviewIntervalDays: p.ReviewIntervalDays, IsTemplate: p.IsTemplate, Links: LinkKeys(p.SpaceSlug, rev.Body),
+		ReviewIntervalDays: p.ReviewIntervalDays, ReviewDue: p.DueOn, IsTemplate: p.IsTemplate, Links: LinkKeys(p.SpaceSlug, rev.Body),
 	}, author)
 	var conflict *ErrConflict
 	if errors.As(err, &conflict) {

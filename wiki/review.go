@@ -55,3 +55,28 @@ func (wk *Wiki) reviewQueue(c *gin.Context) {
 		"Pages": list, "All": v.KnowledgeManager, "Confirmed": c.Query("geprueft") == "1",
 	})
 }
+
+// reviewDue reads the next review date the editor sent: a date, or empty
+// for one repeat interval from today (none when the page never needs a
+// review). ok is false for what is no date.
+func reviewDue(s string, interval int, now time.Time) (*time.Time, bool) {
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	if s == "" {
+		if interval == 0 {
+			return nil, true
+		}
+		due := today.AddDate(0, 0, interval)
+		return &due, true
+	}
+	due, err := time.Parse(time.DateOnly, s)
+	if err != nil || due.Year() < 2000 || due.Year() > 2200 {
+		return nil, false
+	}
+	return &due, true
+}
+
+// ReviewState is where a page stands in its reviews.
+type ReviewState struct {
+	ReviewedAt *time.Time `db:"reviewed_at" json:"reviewed_at"` // nil: nobody has confirmed the page yet
+	DueOn      *time.Time `db:"review_due" json:"-"`            // nil: no review needed
+}

@@ -28,26 +28,19 @@ type Page struct {
 	OwnerID            *int64    `db:"owner_id" json:"-"`
 	OwnerName          *string   `db:"owner_name" json:"owner"`
 	ReviewIntervalDays int       `db:"review_interval_days" json:"review_interval_days"`
-	ReviewedAt         time.Time `db:"reviewed_at" json:"reviewed_at"`
 	IsTemplate         bool      `db:"is_template" json:"is_template"`
 	CreatedAt          time.Time `db:"created_at" json:"created_at"`
 	UpdatedAt          time.Time `db:"updated_at" json:"updated_at"`
+	ReviewState
 }
 
-// ReviewDue is the day after which the page needs a review; nil for pages
-// that never need one.
-func (p Page) ReviewDue() *time.Time {
-	if p.ReviewIntervalDays == 0 {
-		return nil
-	}
-	due := p.ReviewedAt.AddDate(0, 0, p.ReviewIntervalDays)
-	return &due
-}
+// ReviewDue is the day by which the page needs a review; nil for pages
+// that need none.
+func (p Page) ReviewDue() *time.Time { return p.DueOn }
 
 // NeedsReview reports whether the review date has passed.
 func (p Page) NeedsReview(now time.Time) bool {
-	due := p.ReviewDue()
-	return due != nil && now.After(*due)
+	return p.DueOn != nil && now.After(p.DueOn.AddDate(0, 0, 1))
 }
 
 // Revision is one saved state of a page.
@@ -111,7 +104,7 @@ type Store struct{ pool *pgxpool.Pool }
 func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
 
 const pageColumns = `p.id, p.space_id, s.slug AS space_slug, p.parent_id, p.slug, p.title, p.body, p.revision,
-	p.owner_id, o.display_name AS owner_name, p.review_interval_days, p.reviewed_at, p.is_template, p.created_at, p.updated_at`
+	p.owner_id, o.display_name AS owner_name, p.review_interval_days, p.reviewed_at, p.review_due, p.is_template, p.created_at, p.updated_at`
 
 const pageFrom = ` FROM pages p JOIN spaces s ON s.id = p.space_id LEFT JOIN accounts o ON o.id = p.owner_id `
 
@@ -202,6 +195,7 @@ type Draft struct {
 	TopicIDs           []int64
 	OwnerID            *int64
 	ReviewIntervalDays int
+	ReviewDue          *time.Time // nil: no review needed
 	IsTemplate         bool
 	Links              []LinkKey
 }
@@ -220,9 +214,9 @@ func (e *ErrConflict) Error() string {
 func (st *Store) Create(ctx context.Context, spaceID int64, slug string, d Draft, authorID int64) (Page, error) {
 	var id int64
 	err := pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `INSERT INTO pages (space_id, parent_id, slug, title, body, owner_id, review_interval_days, is_template)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-			spaceID, d.ParentID, slug, d.Title, d.Body, d.OwnerID, d.ReviewIntervalDays, d.IsTemplate).Scan(&id)
+		err := tx.QueryRow(ctx, `INSERT INTO pages (space_id, parent_id, slug, title, body, owner_id, review_interval_days, is_template, review_due)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+			spaceID, d.ParentID, slug, d.Title, d.Body, d.OwnerID, d.ReviewIntervalDays, d.IsTemplate, d.ReviewDue).Scan(&id)
 		if err != nil {
 			var pe *pgconn.PgError
 			if errors.As(err, &pe) && pe.ConstraintName == "pages_space_id_slug_key" {
@@ -265,8 +259,8 @@ func (st *Store) Save(ctx context.Context, pageID int64, base int, d Draft, auth
 			return fmt.Errorf("insert revision: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE pages SET title = $2, body = $3, revision = $4, parent_id = $5, owner_id = $6,
-			review_interval_days = $7, is_template = $8, updated_at = now() WHERE id = $1`,
-			pageID, d.Title, d.Body, current+1, d.ParentID, d.OwnerID, d.ReviewIntervalDays, d.IsTemplate); err != nil {
+			review_interval_days = $7, is_template = $8, review_due = $9, updated_at = now() WHERE id = $1`,
+			pageID, d.Title, d.Body, current+1, d.ParentID, d.OwnerID, d.ReviewIntervalDays, d.IsTemplate, d.ReviewDue); err != nil {
 			return fmt.Errorf("update page: %w", err)
 		}
 		return writeRelations(ctx, tx, pageID, d)
@@ -283,14 +277,12 @@ func writeRelations(ctx context.Context, tx pgx.Tx, pageID int64, d Draft) error
 	if err := search.Enqueue(ctx, tx, "page", pageID); err != nil {
 		return err
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM page_links WHERE from_page_id = $1`, pageID); err != nil {
-		return fmt.Errorf("clear links: %w", err)
+	if err := writeLinks(ctx, tx, pageID, d.Links); err != nil {
+		return err
 	}
-	for _, l := range d.Links {
-		if _, err := tx.Exec(ctx, `INSERT INTO page_links (from_page_id, to_space, to_key) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-			pageID, l.Space, l.Key); err != nil {
-			return fmt.Errorf("store link: %w", err)
-		}
+	// A new page or a new title may be what links written earlier name.
+	if err := ResolveIncoming(ctx, tx, []int64{pageID}); err != nil {
+		return err
 	}
 	if _, err := tx.Exec(ctx, `DELETE FROM page_topics WHERE page_id = $1 AND topic_id <> ALL($2)`, pageID, d.TopicIDs); err != nil {
 		return fmt.Errorf("clear topics: %w", err)
@@ -308,40 +300,6 @@ func (st *Store) Topics(ctx context.Context, pageID int64) ([]Topic, error) {
 	return pgx.CollectRows(rows, pgx.RowToStructByName[Topic])
 }
 
-// Backlinks lists the pages that link to p, in the spaces given.
-func (st *Store) Backlinks(ctx context.Context, p Page, readable []int64) ([]PageRef, error) {
-	rows, _ := st.pool.Query(ctx, `SELECT DISTINCT f.id, f.space_id, s.slug AS space_slug, f.slug, f.title
-		FROM page_links l JOIN pages f ON f.id = l.from_page_id JOIN spaces s ON s.id = f.space_id
-		WHERE l.to_space = $1 AND (l.to_key = lower($2) OR l.to_key = $3::text) AND f.id <> $4 AND f.space_id = ANY($5)
-		ORDER BY f.title`, p.SpaceSlug, p.Title, p.Slug, p.ID, readable)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[PageRef])
-	if err != nil {
-		return nil, fmt.Errorf("backlinks: %w", err)
-	}
-	return list, nil
-}
-
-// FindByKeys resolves link keys (lower-case titles or slugs) in one space
-// to the slugs of the pages they name; keys without a page are absent.
-func (st *Store) FindByKeys(ctx context.Context, spaceSlug string, keys []string) (map[string]string, error) {
-	rows, err := st.pool.Query(ctx, `SELECT k, p.slug FROM unnest($2::text[]) k
-		JOIN spaces s ON s.slug = $1
-		JOIN pages p ON p.space_id = s.id AND (lower(p.title) = k OR p.slug = k::citext)`, spaceSlug, keys)
-	if err != nil {
-		return nil, fmt.Errorf("resolve links: %w", err)
-	}
-	defer rows.Close()
-	found := map[string]string{}
-	for rows.Next() {
-		var k, slug string
-		if err := rows.Scan(&k, &slug); err != nil {
-			return nil, err
-		}
-		found[k] = slug
-	}
-	return found, rows.Err()
-}
-
 // SlugFree reports whether no page and no redirect of the space uses slug.
 func (st *Store) SlugFree(ctx context.Context, spaceID int64, slug string) (bool, error) {
 	var taken bool
@@ -350,10 +308,12 @@ func (st *Store) SlugFree(ctx context.Context, spaceID int64, slug string) (bool
 	return !taken, err
 }
 
-// MarkReviewed records that the page is still correct.
+// MarkReviewed records that the page is correct; the next review falls
+// due after the page's repeat interval, or never.
 func (st *Store) MarkReviewed(ctx context.Context, pageID int64) error {
 	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE pages SET reviewed_at = now() WHERE id = $1`, pageID); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE pages SET reviewed_at = now(),
+			review_due = CASE WHEN review_interval_days > 0 THEN current_date + review_interval_days END WHERE id = $1`, pageID); err != nil {
 			return fmt.Errorf("mark reviewed: %w", err)
 		}
 		return search.Enqueue(ctx, tx, "page", pageID)
@@ -364,9 +324,8 @@ func (st *Store) MarkReviewed(ctx context.Context, pageID int64) error {
 // spaces, owned by ownerID unless ownerID is 0, oldest due first.
 func (st *Store) DueForReview(ctx context.Context, spaces []int64, ownerID int64) ([]Page, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT `+pageColumns+pageFrom+`
-		WHERE p.space_id = ANY($1) AND ($2 = 0 OR p.owner_id = $2) AND p.review_interval_days > 0
-		  AND p.reviewed_at + make_interval(days => p.review_interval_days) < now() AND NOT p.is_template
-		ORDER BY p.reviewed_at + make_interval(days => p.review_interval_days), p.id LIMIT 500`, spaces, ownerID)
+		WHERE p.space_id = ANY($1) AND ($2 = 0 OR p.owner_id = $2) AND p.review_due < current_date AND NOT p.is_template
+		ORDER BY p.review_due, p.id LIMIT 500`, spaces, ownerID)
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Page])
 	if err != nil {
 		return nil, fmt.Errorf("review queue: %w", err)
@@ -448,7 +407,7 @@ func (st *Store) Move(ctx context.Context, p Page, toSpaceID int64, toParent *in
 				return fmt.Errorf("move page to space: %w", err)
 			}
 		}
-		return nil
+		return relinkMoved(ctx, tx, ids, p.SpaceID, toSpaceID)
 	})
 	if err != nil {
 		return Page{}, err

@@ -89,6 +89,24 @@ func (st *Store) TrashPage(ctx context.Context, t *trash.Trash, p Page, by int64
 	})
 }
 
+// purgedPage lets links to pages gone for good fall back to the title or
+// slug they name.
+func purgedPage(ctx context.Context, tx pgx.Tx, snapshot json.RawMessage) error {
+	var snap struct {
+		Pages []struct {
+			ID int64 `json:"id"`
+		} `json:"pages"`
+	}
+	if err := json.Unmarshal(snapshot, &snap); err != nil {
+		return fmt.Errorf("read purged page: %w", err)
+	}
+	ids := make([]int64, len(snap.Pages))
+	for i, p := range snap.Pages {
+		ids[i] = p.ID
+	}
+	return DetachIncoming(ctx, tx, ids)
+}
+
 // restorePage puts a trashed page back with its ids. A slug taken
 // meanwhile gets a number; a parent that is gone makes it top-level.
 func restorePage(ctx context.Context, tx pgx.Tx, it trash.Item) (string, error) {
@@ -165,6 +183,10 @@ func restorePage(ctx context.Context, tx pgx.Tx, it trash.Item) (string, error) 
 		return "", err
 	}
 	if err := trash.Reconnect(ctx, tx, snap.Incoming); err != nil {
+		return "", err
+	}
+	// Links written while the pages were away name them by title.
+	if err := ResolveIncoming(ctx, tx, ids); err != nil {
 		return "", err
 	}
 	if err := search.Enqueue(ctx, tx, "page", ids...); err != nil {
@@ -246,7 +268,8 @@ func (st *Store) Unused(ctx context.Context, files [][]byte) ([][]byte, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT DISTINCT f FROM unnest($1::bytea[]) f
 		WHERE NOT EXISTS (SELECT 1 FROM attachments WHERE sha256 = f)
 		  AND NOT EXISTS (SELECT 1 FROM attachment_versions WHERE sha256 = f)
-		  AND NOT EXISTS (SELECT 1 FROM trash WHERE files @> ARRAY[f])`, files)
+		  AND NOT EXISTS (SELECT 1 FROM trash WHERE files @> ARRAY[f])
+		  AND NOT EXISTS (SELECT 1 FROM draft_files WHERE sha256 = f AND draft_id IS NOT NULL)`, files)
 	out, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
 	if err != nil {
 		return nil, fmt.Errorf("unused attachment contents: %w", err)

@@ -30,6 +30,7 @@ func (wk *Wiki) trashRoutes(r gin.IRouter, write, moderate gin.HandlerFunc) {
 // which attachment contents may go.
 func (wk *Wiki) registerTrash(t *trash.Trash) {
 	t.Register(trash.Page, restorePage)
+	t.OnPurged(trash.Page, purgedPage)
 	t.Register(trash.Attachment, restoreAttachment)
 	t.OnRelease(wk.removeUnused)
 }

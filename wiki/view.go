@@ -64,34 +64,20 @@ func (wk *Wiki) spaceHome(c *gin.Context) {
 	})
 }
 
-// render turns a page body into HTML with its wiki links resolved against
-// the pages that exist now. A link into a space the reader may not read is
-// shown as missing, so that it reveals nothing about that space. idPrefix
-// keeps the ids of headings and glossary tips apart from the layout's own
-// (a heading "Main" must not become id="main").
+// render turns text not saved yet into HTML, its wiki links resolved by
+// title against the pages that exist now.
 func (wk *Wiki) render(ctx context.Context, c *gin.Context, spaceSlug, body, idPrefix string) (markdown.Result, error) {
-	keys := map[string][]string{}
-	for _, l := range markdown.Links(body) {
-		space := l.Space
-		if space == "" {
-			space = spaceSlug
-		}
-		keys[space] = append(keys[space], strings.ToLower(l.Title))
-	}
-	found := map[string]map[string]string{}
-	sub := policies.SubjectOf(c)
-	for space, ks := range keys {
-		if space != spaceSlug {
-			sp, err := wk.spaces.Store.SpaceBySlug(ctx, space)
-			if err != nil || wk.spaces.Check(ctx, sub, policies.Read, sp.ID) != nil {
-				continue
-			}
-		}
-		m, err := wk.store.FindByKeys(ctx, space, ks)
-		if err != nil {
-			return markdown.Result{}, err
-		}
-		found[space] = m
+	return wk.renderLinked(ctx, c, 0, spaceSlug, body, idPrefix)
+}
+
+// renderLinked turns a body of page pageID into HTML, its wiki links
+// resolved through the links stored for the page (see linkResolver).
+// idPrefix keeps the ids of headings and glossary tips apart from the
+// layout's own (a heading "Main" must not become id="main").
+func (wk *Wiki) renderLinked(ctx context.Context, c *gin.Context, pageID int64, spaceSlug, body, idPrefix string) (markdown.Result, error) {
+	resolve, err := wk.linkResolver(ctx, c, pageID, spaceSlug, body)
+	if err != nil {
+		return markdown.Result{}, err
 	}
 	var glossary []markdown.Term
 	if wk.deps.Glossary != nil {
@@ -105,12 +91,8 @@ func (wk *Wiki) render(ctx context.Context, c *gin.Context, spaceSlug, body, idP
 		Glossary:     glossary,
 		IDPrefix:     idPrefix,
 		MissingHint:  wk.web.T(c, "wiki.missing_hint"),
-		Resolve: func(space, title string) (string, bool) {
-			if slug, ok := found[space][strings.ToLower(title)]; ok {
-				return PageURL(space, slug), true
-			}
-			return NewPageURL(space, title), false
-		},
+		ResolveURL:   wk.fileResolver(ctx, c),
+		Resolve:      resolve,
 	})
 }
 
@@ -140,6 +122,8 @@ type viewPage struct {
 	NeedsReview bool
 	CanConfirm  bool
 	Reviewed    bool
+	Moved       bool   // a change sent to the page's old address is saved here
+	Merged      string // the note after an edit was merged with others
 	AttachError string
 }
 
@@ -153,14 +137,15 @@ func (wk *Wiki) view(c *gin.Context) {
 func (wk *Wiki) renderView(c *gin.Context, status int, attachError string) {
 	ctx, space, p := c.Request.Context(), policies.SpaceOf(c), pageOf(c)
 	sub := policies.SubjectOf(c)
-	res, err := wk.render(ctx, c, space.Slug, p.Body, "p-")
+	res, err := wk.renderLinked(ctx, c, p.ID, space.Slug, p.Body, "p-")
 	if err != nil {
 		wk.web.Fail(c, err)
 		return
 	}
 	page := viewPage{Space: space, Page: p, HTML: res.HTML, Headings: res.Headings, AttachError: attachError,
 		Permissions: wk.spaces.PermissionsIn(ctx, sub, space.ID), NeedsReview: p.NeedsReview(time.Now()),
-		CanConfirm: wk.canConfirm(c, p), Reviewed: c.Query("geprueft") == "1"}
+		CanConfirm: wk.canConfirm(c, p), Reviewed: c.Query("geprueft") == "1",
+		Moved: c.Query(movedNotice) == "1", Merged: wk.mergedNote(c, p)}
 	if page.Topics, err = wk.store.Topics(ctx, p.ID); err == nil {
 		if page.Backlinks, err = wk.store.Backlinks(ctx, p, wk.spaces.Enforcer.ReadableSpaces(ctx, sub)); err == nil {
 			if page.Attachments, err = wk.attachmentsOf(c, p); err == nil {
@@ -193,6 +178,11 @@ func (wk *Wiki) canConfirm(c *gin.Context, p Page) bool {
 // export answers the page's Markdown source as a file.
 func (wk *Wiki) export(c *gin.Context) {
 	p := pageOf(c)
+	body, err := wk.exportBody(c.Request.Context(), c, p)
+	if err != nil {
+		wk.web.Fail(c, err)
+		return
+	}
 	c.Header("Content-Disposition", `attachment; filename="`+p.Slug+`.md"`)
-	c.Data(http.StatusOK, "text/markdown; charset=utf-8", []byte("# "+p.Title+"\n\n"+p.Body))
+	c.Data(http.StatusOK, "text/markdown; charset=utf-8", []byte("# "+p.Title+"\n\n"+body))
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/server/drafts"
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/markdown"
 	"github.com/fachnetz/fachnetz/server/trash"
@@ -46,6 +47,15 @@ type Deps struct {
 	Asked func(c *gin.Context, spaceID int64) (any, error)
 	// Trash keeps deleted pages and attachments for a while.
 	Trash *trash.Trash
+	// Drafts keeps what is typed in the editor until it is saved. Nil:
+	// no drafts.
+	Drafts *drafts.Drafts
+	// Promotion loads a question the viewer takes into the wiki, checking
+	// that they may, as the editor's prefill.
+	Promotion func(c *gin.Context, questionID int64) (Promotion, error)
+	// Promoted runs create and records the page as the question's wiki
+	// page, refusing when the question has one already.
+	Promoted func(c *gin.Context, questionID int64, create func() (int64, error)) error
 }
 
 // New wires the wiki.
@@ -64,6 +74,8 @@ func (wk *Wiki) Routes(r gin.IRouter) {
 	r.GET("/bereiche/:space", read, wk.spaceHome)
 	r.GET("/bereiche/:space/neu", write, wk.newForm)
 	r.POST("/bereiche/:space/seiten", write, wk.create)
+	r.POST("/bereiche/:space/vorschau", write, wk.preview)
+	r.GET("/bereiche/:space/seitenvorschlaege", read, wk.suggestPages)
 	r.GET("/bereiche/:space/seiten/:page", read, wk.loadPage, wk.view)
 	r.GET("/bereiche/:space/seiten/:page/export.md", read, wk.loadPage, wk.export)
 	r.GET("/bereiche/:space/seiten/:page/bearbeiten", write, wk.loadPage, wk.editForm)
@@ -80,6 +92,9 @@ func (wk *Wiki) Routes(r gin.IRouter) {
 	r.POST("/bereiche/:space/seiten/:page/anhaenge", write, wk.loadPage, wk.upload)
 	r.POST("/bereiche/:space/seiten/:page/anhaenge/:id/loeschen", write, wk.loadPage, wk.deleteAttachment)
 	r.GET("/anhaenge/:id/:name", wk.download)
+	r.POST("/bereiche/:space/neu/anhaenge", write, wk.uploadInEditor)
+	r.POST("/bereiche/:space/seiten/:page/editor/anhaenge", write, wk.loadPage, wk.uploadInEditor)
+	r.GET("/entwuerfe/dateien/:id/:name", wk.heldFile)
 	r.GET("/pruefung", wk.reviewQueue)
 	wk.trashRoutes(r, write, moderate)
 }
@@ -87,12 +102,17 @@ func (wk *Wiki) Routes(r gin.IRouter) {
 const keyPage = "fachnetz.page"
 
 // loadPage loads the page named by :page in the space RequireSpace
-// loaded; an address the page had before a move redirects.
+// loaded; an address the page had before a move redirects, and a change
+// sent there goes to the moved page (actOnMoved).
 func (wk *Wiki) loadPage(c *gin.Context) {
 	space := policies.SpaceOf(c)
 	p, err := wk.store.PageBySlug(c.Request.Context(), space.ID, c.Param("page"))
 	if errs.Is(err, errs.NotFound) {
 		if moved, rerr := wk.store.Redirect(c.Request.Context(), space.ID, c.Param("page")); rerr == nil {
+			if !isRead(c.Request) {
+				wk.actOnMoved(c, moved)
+				return
+			}
 			if wk.spaces.Check(c.Request.Context(), policies.SubjectOf(c), policies.Read, moved.SpaceID) == nil {
 				// The same address with the page's new space and slug, on
 				// the web pages and in the API alike.

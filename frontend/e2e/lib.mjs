@@ -201,6 +201,18 @@ export async function withPage(browser, opts, name, fn) {
   }
 }
 
+/**
+ * Polls check until it returns true. The bound only tells something that never
+ * happens from something slow on a loaded machine; speed is for benchmarks.
+ */
+export async function waitUntil(check, what, { seconds = 30 } = {}) {
+  const deadline = Date.now() + seconds * 1000;
+  while (!(await check())) {
+    assert.ok(Date.now() < deadline, `${what}: not within ${seconds} s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 let seq = 0;
 /** A name no other test of this run uses (handles, slugs, e-mail addresses). */
 export function unique(prefix) {

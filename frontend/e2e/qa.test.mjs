@@ -4,7 +4,7 @@
 // on every board page at desktop and phone width.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createAgency, createPerson, launch, signIn, unique, visit, withPage } from './lib.mjs';
+import { createAgency, createPerson, launch, signIn, unique, visit, waitUntil, withPage } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -47,12 +47,10 @@ for (const width of [1280, 360]) {
       await page.getByRole('rowheader', { name: new RegExp(colleague.name) }).waitFor();
 
       const first = await askQuestion(page, spaceName, `Dienstreise nach ${topic} beantragen`, 'Welche Formulare brauche ich?');
-      for (let i = 0; ; i++) {
-        const res = await page.request.get(`/api/v1/search?q=${topic}`);
-        if ((await res.json()).total >= 1) break;
-        assert.ok(i < 100, 'the first question was not indexed within 10 s');
-        await page.waitForTimeout(100);
-      }
+      await waitUntil(
+        async () => (await (await page.request.get(`/api/v1/search?q=${topic}`)).json()).total >= 1,
+        'the first question is indexed',
+      );
 
       // Start asking again: the first question is suggested while typing.
       await visit(page, '/fragen/neu', `qa-ask-${width}`);
@@ -100,8 +98,20 @@ for (const width of [1280, 360]) {
       await page.getByText('Akzeptierte Antwort').waitFor();
       await page.getByRole('link', { name: 'Ins Wiki übernehmen' }).click();
       await visit(page, path(page), `qa-promote-${width}`);
-      await page.getByRole('button', { name: 'Wiki-Seite anlegen' }).click();
+      await page.getByRole('button', { name: 'Weiter zum Editor' }).click();
+      // The editor opens prefilled: the question's title, question and
+      // answer without @mentions; nothing is published yet.
+      await page.getByRole('heading', { level: 1, name: 'Neue Seite' }).waitFor();
+      assert.equal(await page.getByLabel('Titel').inputValue(), `Wie beantrage ich eine Dienstreise nach ${topic}`);
+      const prefilled = await page.getByLabel('Text (Markdown)').inputValue();
+      assert.ok(prefilled.includes(`${colleague.name} weißt du das?`), `the mention is not a name: ${prefilled}`);
+      assert.ok(!prefilled.includes(`@${colleague.handle}`), 'the prefilled text keeps the @mention');
+      assert.ok(prefilled.includes('Bahnreisen bucht die'), 'the accepted answer is missing');
+      await visit(page, path(page) + new URL(page.url()).search, `qa-promote-editor-${width}`);
+      await page.getByLabel('Titel').fill('Dienstreise mit der Bahn');
+      await page.getByRole('button', { name: 'Speichern' }).click();
       await page.locator('.markdown').getByText('Bahnreisen bucht die').waitFor();
+      await page.getByText('Nicht geprüft').waitFor();
       const wikiPath = path(page);
       assert.match(wikiPath, /^\/bereiche\/.+\/seiten\//);
       // From the wiki page to the question, and back.

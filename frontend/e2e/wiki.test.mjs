@@ -67,6 +67,7 @@ for (const width of [1280, 360]) {
       // The preview shows the rendered table without saving.
       await page.getByRole('button', { name: 'Vorschau' }).click();
       await page.getByRole('heading', { name: 'Vorschau', level: 2 }).waitFor();
+      await page.locator('.preview table').waitFor();
       assert.equal(await page.locator('.preview table').count(), 1);
       await page.getByRole('button', { name: 'Speichern' }).click();
       await page.getByRole('heading', { level: 1, name: 'Dienstreise beantragen' }).waitFor();
@@ -141,9 +142,11 @@ test('the editor keeps the text and shows both versions on a conflict', { timeou
 
     await page.getByLabel('Text (Markdown)').fill('Meine eigene Fassung.');
     await page.getByRole('button', { name: 'Speichern' }).click();
-    await page.getByRole('heading', { name: 'Jemand anderes hat diese Seite inzwischen geändert' }).waitFor();
-    assert.equal(await page.getByLabel('Ihr Text').inputValue(), 'Meine eigene Fassung.');
-    assert.equal(await page.locator('#theirs').inputValue(), 'Fassung aus dem anderen Tab.');
+    await page.getByRole('heading', { name: `Ihre Änderungen überschneiden sich mit denen von ${person.name}` }).waitFor();
+    // The form holds both versions, the person's own first; both are shown side by side.
+    assert.equal(await page.getByLabel('Text (mit beiden Fassungen der überschneidenden Stellen)').inputValue(), 'Meine eigene Fassung.\n\nFassung aus dem anderen Tab.\n');
+    await page.locator('.conflict-part pre', { hasText: 'Fassung aus dem anderen Tab.' }).waitFor();
+    await page.locator('.conflict-part pre', { hasText: 'Meine eigene Fassung.' }).waitFor();
     await checkA11y(page, 'the conflict page');
     await screenshot(page, 'wiki-conflict');
   });

@@ -9,7 +9,9 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"net/url"
 	"regexp"
+	"strings"
 	"sync"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -39,8 +41,10 @@ type Options struct {
 	// Resolve tells where a wiki link points and whether the page exists.
 	// It is called once per distinct link; space is already defaulted to
 	// CurrentSpace. For a missing page it should return the page-creation URL.
-	// With a nil Resolve, or an empty href, the label is rendered as
-	// <span class="wikilink"> without a link (previews without a store).
+	// An empty href renders the label as plain text: no link, no hint, no
+	// trace of whether the page exists (links into spaces the reader may not
+	// read). A nil Resolve does the same for every link (previews without a
+	// store).
 	Resolve      func(space, title string) (href string, exists bool)
 	CurrentSpace string
 	Glossary     []Term
@@ -52,6 +56,10 @@ type Options struct {
 	// do not exist yet; the caller passes it from the translation catalogue.
 	// Empty means the German default "Seite existiert noch nicht".
 	MissingHint string
+	// ResolveURL maps a relative link or image destination ("ablauf.png")
+	// to an address, so that a page can name its attachments by file name.
+	// ok=false leaves the destination as written.
+	ResolveURL func(dest string) (href string, ok bool)
 }
 
 // Heading is a heading of the rendered document, for a table of contents.
@@ -164,6 +172,9 @@ func (r *Renderer) annotate(doc ast.Node, source []byte, opts Options, gloss *gl
 			if plainText(n, source) == "" {
 				res.Warnings = append(res.Warnings, Warning{Kind: WarnImageWithoutAlt, Detail: string(n.Destination)})
 			}
+			resolveURL(opts, &n.Destination)
+		case *ast.Link:
+			resolveURL(opts, &n.Destination)
 		case *WikiLink:
 			space := n.Space
 			if space == "" {
@@ -183,6 +194,21 @@ func (r *Renderer) annotate(doc ast.Node, source []byte, opts Options, gloss *gl
 		}
 		return ast.WalkContinue, nil
 	})
+}
+
+// resolveURL rewrites a relative destination through opts.ResolveURL;
+// addresses with a scheme, absolute paths and fragments stay as written.
+func resolveURL(opts Options, dest *[]byte) {
+	d := string(*dest)
+	if opts.ResolveURL == nil || d == "" || strings.ContainsAny(d[:1], "/#?\\") {
+		return
+	}
+	if u, err := url.Parse(d); err != nil || u.Scheme != "" || u.Host != "" {
+		return
+	}
+	if href, ok := opts.ResolveURL(d); ok {
+		*dest = []byte(href)
+	}
 }
 
 // linksParser is the parser behind Links. It is built on first use and only

@@ -335,7 +335,66 @@ func TestGlossaryLeavesEntitiesAlone(t *testing.T) {
 
 func TestWikiLinkWithoutResolverAndCustomHint(t *testing.T) {
 	res := mustRender(t, "[[Seite]]", Options{})
-	assertContains(t, string(res.HTML), `<p><span class="wikilink">Seite</span></p>`)
+	assertContains(t, string(res.HTML), `<p>Seite</p>`)
 	res = mustRender(t, "[[Neu]]", Options{MissingHint: "page does not exist yet", Resolve: func(_, _ string) (string, bool) { return "/neu", false }})
 	assertContains(t, string(res.HTML), `<span class="kern-sr-only"> (page does not exist yet)</span></a>`)
+}
+
+func TestResolveURLRewritesRelativeDestinations(t *testing.T) {
+	files := map[string]string{"ablauf.png": "/anhaenge/1/ablauf.png", "antrag.pdf": "/anhaenge/2/antrag.pdf"}
+	res, err := New().Render("![Ablauf](ablauf.png) [Antrag](antrag.pdf) [extern](https://example.org/x.pdf) [abs](/x.pdf) [fehlt](fehlt.pdf)", Options{
+		ResolveURL: func(dest string) (string, bool) { href, ok := files[dest]; return href, ok },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := string(res.HTML)
+	for _, want := range []string{`src="/anhaenge/1/ablauf.png"`, `href="/anhaenge/2/antrag.pdf"`, `href="https://example.org/x.pdf"`, `href="/x.pdf"`, `href="fehlt.pdf"`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("rendered HTML lacks %s:\n%s", want, html)
+		}
+	}
+}
+
+// A link the resolver gives no address is plain text: the label alone, the
+// same for a page that exists and one that does not, and no "create page"
+// hint, so that a link into a space the reader may not read tells nothing.
+func TestWikiLinkPlainText(t *testing.T) {
+	resolve := func(space, title string) (string, bool) {
+		switch {
+		case space == "geheim":
+			return "", title == "Da"
+		case title == "Fehlt":
+			return "/neu?titel=Fehlt", false
+		}
+		return "/seiten/" + title, true
+	}
+	res := mustRender(t, "[[geheim:Da]] [[geheim:Nicht da|Etikett]] [[Fehlt]] [[Offen]]", Options{CurrentSpace: "w", Resolve: resolve})
+	html := string(res.HTML)
+	assertContains(t, html, `<p>Da Etikett <a class="wikilink wikilink--missing" href="/neu?titel=Fehlt">`, `<a class="wikilink" href="/seiten/Offen">Offen</a>`)
+	assertNotContains(t, html, "geheim", `<span class="wikilink">`)
+	if n := strings.Count(html, "kern-sr-only"); n != 1 {
+		t.Errorf("%d missing-page hints, want 1 (only the readable missing page): %s", n, html)
+	}
+}
+
+func TestRewriteLinks(t *testing.T) {
+	src := "[[Alt]] und [[hr:Alt|die alte Seite]], `[[Alt]]` bleibt, [[Anders]] auch.\n\n```\n[[Alt]]\n```\n- [[ Alt ]]\n"
+	got := RewriteLinks(src, func(l Link) (Link, bool) {
+		if l.Title != "Alt" {
+			return l, false
+		}
+		return Link{Space: "neu", Title: "Neuer Titel"}, true
+	})
+	want := "[[neu:Neuer Titel]] und [[neu:Neuer Titel|die alte Seite]], `[[Alt]]` bleibt, [[Anders]] auch.\n\n```\n[[Alt]]\n```\n- [[neu:Neuer Titel]]\n"
+	if got != want {
+		t.Errorf("RewriteLinks:\n got %q\nwant %q", got, want)
+	}
+	// A title the syntax cannot carry, or one that would read as a space, is
+	// left as it was.
+	for _, bad := range []Link{{Title: "a|b"}, {Title: "x]y"}, {Title: "abc: def"}, {Space: "Groß", Title: "t"}} {
+		if got := RewriteLinks("[[Alt]]", func(Link) (Link, bool) { return bad, true }); got != "[[Alt]]" {
+			t.Errorf("%+v: wrote %q", bad, got)
+		}
+	}
 }

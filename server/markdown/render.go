@@ -24,14 +24,10 @@ func (r *nodeRenderer) renderWikiLink(w util.BufWriter, _ []byte, node ast.Node,
 	if insideLink(n) {
 		return ast.WalkContinue, nil
 	}
-	// Without a target (no Resolve, or it gave no href) the label is shown
-	// as text: an anchor without href would not be focusable anyway.
+	// Without a target (no Resolve, or it gave no href) the label is plain
+	// text, the same whether or not the page exists, so that a link into a
+	// space the reader may not read tells nothing about it.
 	if n.Href == "" {
-		if entering {
-			_, _ = w.WriteString(`<span class="wikilink">`)
-		} else {
-			_, _ = w.WriteString(`</span>`)
-		}
 		return ast.WalkContinue, nil
 	}
 	if entering {

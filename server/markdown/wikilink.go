@@ -22,6 +22,8 @@ type WikiLink struct {
 	Href        string
 	Exists      bool
 	MissingHint string
+
+	start, stop int // the whole [[…]] in the source, for RewriteLinks
 }
 
 // Kind implements ast.Node.
@@ -49,7 +51,7 @@ func (p *wikiLinkParser) Parse(_ ast.Node, block text.Reader, _ parser.Context) 
 	if !ok {
 		return nil
 	}
-	n := &WikiLink{Space: w.space, Title: w.title}
+	n := &WikiLink{Space: w.space, Title: w.title, start: seg.Start, stop: seg.Start + w.end}
 	n.AppendChild(n, ast.NewTextSegment(text.NewSegment(seg.Start+w.labelStart, seg.Start+w.labelEnd)))
 	block.Advance(w.end)
 	return n

@@ -68,7 +68,7 @@ func (s *Site) accessibility(c *gin.Context) {
 
 // privacyRows lists, in order, every kind of personal data this instance
 // stores; each name has its what/why/retention/who texts in the catalogue.
-var privacyRows = []string{"account", "session", "api_token", "sign_in_failure", "oidc_identity", "membership", "authorship", "vote", "watch", "notification", "profile", "profile_photo", "trash", "purge_log", "trends", "access_log", "language", "barrier_report"}
+var privacyRows = []string{"account", "session", "api_token", "sign_in_failure", "oidc_identity", "membership", "authorship", "vote", "watch", "notification", "profile", "profile_photo", "draft", "trash", "purge_log", "trends", "access_log", "language", "barrier_report"}
 
 func (s *Site) privacy(c *gin.Context) {
 	s.web.Render(c, http.StatusOK, "legal/privacy", s.web.T(c, "privacy.title"), gin.H{"Rows": privacyRows})

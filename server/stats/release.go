@@ -144,11 +144,10 @@ func (s *Stats) Searches(ctx context.Context, scope, kind string, limit int) ([]
 // the spaces given: where an outdated page does most harm.
 func (s *Stats) OverdueByDemand(ctx context.Context, scope string, readable []int64, limit int) ([]Figure, error) {
 	rows, err := s.pool.Query(ctx, `SELECT p.title, '/bereiche/' || sp.slug || '/seiten/' || p.slug,
-			p.reviewed_at + make_interval(days => p.review_interval_days), coalesce(max(w.people), 0)
+			p.review_due::timestamptz, coalesce(max(w.people), 0)
 		FROM pages p JOIN spaces sp ON sp.id = p.space_id
 		LEFT JOIN stats_weekly w ON w.kind = 'page' AND w.item = p.id::text AND w.scope = $1 AND w.week >= $2::date - 28
-		WHERE p.space_id = ANY($3) AND p.review_interval_days > 0 AND NOT p.is_template
-		  AND p.reviewed_at + make_interval(days => p.review_interval_days) < now()
+		WHERE p.space_id = ANY($3) AND NOT p.is_template AND p.review_due < current_date
 		GROUP BY p.id, sp.slug ORDER BY 4 DESC, 3 LIMIT $4`, scope, s.week(), readable, limit)
 	if err != nil {
 		return nil, fmt.Errorf("overdue pages: %w", err)

@@ -72,6 +72,7 @@ type Trash struct {
 	log      *slog.Logger
 	days     int
 	restore  map[string]RestoreFunc
+	purged   map[string]PurgedFunc
 	released []func(ctx context.Context, files [][]byte)
 	trashed  []TrashedFunc
 }
@@ -82,7 +83,7 @@ type TrashedFunc func(ctx context.Context, tx pgx.Tx, kind string, ids []int64) 
 
 // New keeps trashed items for days days.
 func New(pool *pgxpool.Pool, log *slog.Logger, days int) *Trash {
-	return &Trash{pool: pool, log: log, days: days, restore: map[string]RestoreFunc{}}
+	return &Trash{pool: pool, log: log, days: days, restore: map[string]RestoreFunc{}, purged: map[string]PurgedFunc{}}
 }
 
 // Days is how long items stay in the trash.
@@ -90,6 +91,21 @@ func (t *Trash) Days() int { return t.days }
 
 // Register names how items of a kind are restored.
 func (t *Trash) Register(kind string, f RestoreFunc) { t.restore[kind] = f }
+
+// PurgedFunc lets go, in the purge's transaction, of what still refers to
+// an item gone for good (links to a purged page fall back to its title).
+type PurgedFunc func(ctx context.Context, tx pgx.Tx, snapshot json.RawMessage) error
+
+// OnPurged names what happens when items of a kind are purged.
+func (t *Trash) OnPurged(kind string, f PurgedFunc) { t.purged[kind] = f }
+
+// forget runs the purge hook of an entry's kind.
+func (t *Trash) forget(ctx context.Context, tx pgx.Tx, kind string, snapshot json.RawMessage) error {
+	if f := t.purged[kind]; f != nil {
+		return f(ctx, tx, snapshot)
+	}
+	return nil
+}
 
 // OnRelease is told, after a purge committed, of the attachment contents
 // purged entries referred to; it removes those nothing uses any more.
@@ -184,12 +200,17 @@ func (t *Trash) Purge(ctx context.Context, spaceID, id, by int64, reason string)
 	var files [][]byte
 	err := pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) error {
 		var kind string
-		err := tx.QueryRow(ctx, `DELETE FROM trash WHERE id = $1 AND space_id = $2 RETURNING kind, files`, id, spaceID).Scan(&kind, &files)
+		var snapshot json.RawMessage
+		err := tx.QueryRow(ctx, `DELETE FROM trash WHERE id = $1 AND space_id = $2 RETURNING kind, files, snapshot`, id, spaceID).
+			Scan(&kind, &files, &snapshot)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return errs.E(errs.NotFound, "error.not_found")
 		}
 		if err != nil {
 			return fmt.Errorf("purge: %w", err)
+		}
+		if err := t.forget(ctx, tx, kind, snapshot); err != nil {
+			return err
 		}
 		return Log(ctx, tx, by, kind, spaceID, reason)
 	})
@@ -209,17 +230,21 @@ func (t *Trash) Expire(ctx context.Context, cutoff time.Time) (int, error) {
 	err := pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) error {
 		rows, _ := tx.Query(ctx, `DELETE FROM trash WHERE id IN (
 				SELECT id FROM trash WHERE deleted_at < $1 ORDER BY id LIMIT 1000 FOR UPDATE SKIP LOCKED)
-			RETURNING kind, space_id, files`, cutoff)
+			RETURNING kind, space_id, files, snapshot`, cutoff)
 		type gone struct {
-			Kind    string
-			SpaceID int64
-			Files   [][]byte
+			Kind     string
+			SpaceID  int64
+			Files    [][]byte
+			Snapshot json.RawMessage
 		}
 		list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[gone])
 		if err != nil {
 			return fmt.Errorf("expire trash: %w", err)
 		}
 		for _, g := range list {
+			if err := t.forget(ctx, tx, g.Kind, g.Snapshot); err != nil {
+				return err
+			}
 			if err := Log(ctx, tx, 0, g.Kind, g.SpaceID, "retention"); err != nil {
 				return err
 			}

@@ -1,0 +1,137 @@
+// Writing never loses a word: the editor keeps a draft on the server, offers it
+// again when the editor is reopened, keeps the text through an expired session,
+// and takes pasted images as attachments, also on a page not created yet.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { after, before, test } from 'node:test';
+import { checkA11y, createAgency, createPerson, launch, signIn, unique, withPage } from './lib.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+// A 1×1 PNG.
+const png = Buffer.from(
+  '89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+    '1f15c4890000000d49444154789c63f8cfc0f01f0005000101ff89993d1d0000000049454e44ae426082',
+  'hex',
+);
+
+async function createSpace(page, name) {
+  await page.goto('/bereiche/neu');
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel('Privat').check();
+  await page.getByRole('button', { name: 'Bereich anlegen' }).click();
+  await page.getByRole('heading', { level: 1, name }).waitFor();
+  return new URL(page.url()).pathname;
+}
+
+async function createPage(page, spacePath, title, body) {
+  await page.goto(`${spacePath}/neu`);
+  await page.getByLabel('Titel').fill(title);
+  await page.getByLabel('Text (Markdown)').fill(body);
+  await page.getByRole('button', { name: 'Speichern' }).click();
+  await page.getByRole('heading', { level: 1, name: title }).waitFor();
+  return new URL(page.url()).pathname;
+}
+
+// The server forgets the session, as when it expired: the browser keeps its cookie.
+function deleteSessions(person) {
+  const db = process.env.FACHNETZ_DATABASE_URL;
+  if (!db) throw new Error('FACHNETZ_DATABASE_URL is not set: run the browser tests through scripts/test.sh');
+  execFileSync('psql', [db, '-v', 'ON_ERROR_STOP=1', '-qc',
+    `DELETE FROM sessions WHERE account_id = (SELECT id FROM accounts WHERE email = '${person.email}')`]);
+}
+
+const body = (page) => page.locator('form.editor textarea[name=body]');
+
+for (const width of [1280, 360]) {
+  test(`a draft survives closing the tab and an expired session at ${width}px`, { timeout: 180_000 }, async () => {
+    const person = createPerson({ agency: createAgency() });
+    await withPage(browser, { width }, `drafts-${width}`, async (page) => {
+      await signIn(page, person, '/bereiche');
+      const spacePath = await createSpace(page, `Referat ${unique('d')}`);
+      const pagePath = await createPage(page, spacePath, 'Dienstreisen', 'Erste Fassung.');
+
+      await page.goto(`${pagePath}/bearbeiten`);
+      await body(page).fill('Erste Fassung.\n\nAbrechnung binnen sechs Monaten.');
+      // Saved a few seconds after typing stops; the status says when.
+      await page.locator('[data-draft-status]', { hasText: 'Entwurf gespeichert' }).waitFor();
+
+      // Close the tab, open the editor again in a new one.
+      const again = await page.context().newPage();
+      await page.close();
+      await again.goto(`${pagePath}/bearbeiten`);
+      await again.getByRole('heading', { level: 2, name: /^Entwurf vom / }).waitFor();
+      assert.equal(await body(again).inputValue(), 'Erste Fassung.', 'the draft is offered, not forced on the form');
+      await checkA11y(again, `draft-prompt-${width}`);
+      await again.getByRole('link', { name: 'Entwurf wiederherstellen' }).click();
+      await again.getByText('Ihr Entwurf ist wiederhergestellt').waitFor();
+      assert.equal(await body(again).inputValue(), 'Erste Fassung.\n\nAbrechnung binnen sechs Monaten.');
+
+      // The session ends on the server while the person writes on.
+      await body(again).fill('Erste Fassung.\n\nAbrechnung binnen sechs Monaten. Belege im Original.');
+      deleteSessions(person);
+      await again.getByRole('button', { name: 'Speichern' }).click();
+      await again.waitForURL((u) => u.pathname === '/anmelden');
+      await again.getByLabel(/E-Mail/).fill(person.email);
+      await again.getByLabel(/^Passwort$/).fill(person.password);
+      await Promise.all([again.waitForURL((u) => u.pathname === `${pagePath}/bearbeiten`), again.getByRole('button', { name: 'Anmelden' }).click()]);
+      await again.getByText('Ihre Sitzung war abgelaufen').waitFor();
+      assert.equal(await body(again).inputValue(), 'Erste Fassung.\n\nAbrechnung binnen sechs Monaten. Belege im Original.', 'nothing is lost');
+      await checkA11y(again, `draft-expired-${width}`);
+      await again.getByRole('button', { name: 'Speichern' }).click();
+      await again.getByRole('heading', { level: 1, name: 'Dienstreisen' }).waitFor();
+      await again.getByText('Belege im Original.').waitFor();
+
+      // Saved: the draft is gone.
+      await again.goto(`${pagePath}/bearbeiten`);
+      assert.equal(await again.getByRole('heading', { name: /^Entwurf vom / }).count(), 0, 'no draft after saving');
+    });
+  });
+}
+
+test('an image pasted into the editor of a new page shows in the preview and on the saved page', { timeout: 120_000 }, async () => {
+  const person = createPerson({ agency: createAgency() });
+  await withPage(browser, { width: 1280 }, 'drafts-paste', async (page) => {
+    await signIn(page, person, '/bereiche');
+    const spacePath = await createSpace(page, `Referat ${unique('p')}`);
+    await page.goto(`${spacePath}/neu`);
+    await page.getByLabel('Titel').fill('Ablauf mit Skizze');
+    await body(page).fill('Der Ablauf:\n\n');
+    await body(page).evaluate((ta, b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const data = new DataTransfer();
+      data.items.add(new File([bytes], 'image.png', { type: 'image/png' }));
+      ta.focus();
+      ta.setSelectionRange(ta.value.length, ta.value.length);
+      ta.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, png.toString('base64'));
+    await page.locator('[data-upload-status]', { hasText: 'hochgeladen und eingefügt' }).waitFor();
+    const text = await body(page).inputValue();
+    const name = text.match(/!\[[^\]]*\]\((bild-[0-9-]+\.png)\)/)?.[1];
+    assert.ok(name, `the Markdown of the image is inserted: ${text}`);
+    await expectImage(page, '.preview', async () => {
+      await page.getByRole('button', { name: 'Vorschau' }).click();
+      await page.getByRole('heading', { name: 'Vorschau', level: 2 }).waitFor();
+    }, '/entwuerfe/dateien/');
+    await expectImage(page, '.markdown', async () => {
+      await page.getByRole('button', { name: 'Speichern' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Ablauf mit Skizze' }).waitFor();
+    }, '/anhaenge/');
+    await page.locator('#anhaenge').getByText(name).first().waitFor();
+  });
+});
+
+// expectImage runs act and then finds a loaded image under scope whose address starts with prefix.
+async function expectImage(page, scope, act, prefix) {
+  await act();
+  const img = page.locator(`${scope} img`).first();
+  await img.waitFor();
+  assert.ok((await img.getAttribute('src')).startsWith(prefix), `image address ${await img.getAttribute('src')}`);
+  await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle());
+}

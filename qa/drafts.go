@@ -1,0 +1,71 @@
+package qa
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fachnetz/fachnetz/frontend"
+	"github.com/fachnetz/fachnetz/server/drafts"
+	"github.com/fachnetz/fachnetz/server/web"
+)
+
+// Editors of the board that keep drafts: the question being asked, and
+// the answer being written to a question.
+const askDraft = "qa-ask:0"
+
+func answerDraft(q Question) string { return "qa-answer:" + strconv.FormatInt(q.ID, 10) }
+
+// editDraft names the editor of a question's or an answer's change.
+func editDraft(q Question, a *Answer) string {
+	if a != nil {
+		return "qa-answer-edit:" + strconv.FormatInt(a.ID, 10)
+	}
+	return "qa-question:" + strconv.FormatInt(q.ID, 10)
+}
+
+// renderEdit shows the editor of a question or an answer with its draft.
+func (b *Board) renderEdit(c *gin.Context, status int, title string, page editPage) {
+	path := QuestionURL(page.Question.ID) + "/bearbeiten"
+	if page.Answer != nil {
+		path = QuestionURL(page.Question.ID) + "/antworten/" + strconv.FormatInt(page.Answer.ID, 10) + "/bearbeiten"
+	}
+	form := frontend.NewForm()
+	page.Draft = b.openDraft(c, editDraft(page.Question, page.Answer), path, form)
+	for name, v := range form.Values {
+		if name == "base_revision" {
+			page.Base, _ = strconv.Atoi(v)
+			continue
+		}
+		page.Form.Set(name, v)
+	}
+	b.web.Render(c, status, "qa/edit", title, page)
+}
+
+// openDraft offers the person's draft above an editor, or fills the form
+// with it when asked to restore it. Without drafts wired, or when the
+// draft cannot be read, the editor still works, only without the offer.
+func (b *Board) openDraft(c *gin.Context, key, path string, form *frontend.Form) drafts.Editor {
+	if b.deps.Drafts == nil {
+		return drafts.Editor{}
+	}
+	e, fields, err := b.deps.Drafts.Open(c, key, path)
+	if err != nil {
+		b.log.Warn("open draft", "request_id", web.RequestID(c), "err", err)
+	}
+	for name, v := range fields {
+		form.Set(name, v)
+	}
+	return e
+}
+
+// draftSaved ends the draft of an editor whose post was saved.
+func (b *Board) draftSaved(ctx context.Context, c *gin.Context, key string) {
+	if b.deps.Drafts == nil {
+		return
+	}
+	if err := b.deps.Drafts.Remove(ctx, web.ViewerOf(c).ID, key); err != nil {
+		b.log.Warn("remove draft", "request_id", web.RequestID(c), "err", err)
+	}
+}

@@ -1,0 +1,285 @@
+// Package drafts keeps what people type into an editor (wiki pages,
+// questions, answers) on the server until they save it: private to the
+// author, offered again when the editor is opened, purged after 30 days.
+// A save that finds the session expired parks the text under a secret in
+// a cookie, and the person's next signed-in request claims it.
+package drafts
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/web"
+)
+
+const (
+	// Retention of a draft after its last change.
+	Retention = 30 * 24 * time.Hour
+	// ParkedRetention is how long a text parked at an expired session
+	// waits for its author to sign in again.
+	ParkedRetention = 6 * time.Hour
+)
+
+// Query values of an editor's address that restore its draft.
+const (
+	RestoreQuery = "entwurf"
+	restore      = "wiederherstellen"
+	expired      = "sitzung"
+)
+
+var validKey = regexp.MustCompile(`^[a-z-]+:[0-9]+$`)
+
+// skipped are form fields that are not what the person typed.
+var skipped = map[string]bool{"csrf_token": true, "action": true, "draft_key": true, "draft_path": true}
+
+// Drafts is the drafts service and its handlers.
+type Drafts struct {
+	store  *Store
+	web    *web.Web
+	log    *slog.Logger
+	secure bool
+	// AfterPurge runs after each purge, for areas that hold things with
+	// drafts (files) and clean them up.
+	AfterPurge func(ctx context.Context) error
+}
+
+// New wires the service; secure is whether cookies need HTTPS.
+func New(store *Store, w *web.Web, secure bool) *Drafts {
+	return &Drafts{store: store, web: w, log: w.Log, secure: secure}
+}
+
+// Store returns the drafts store.
+func (d *Drafts) Store() *Store { return d.store }
+
+// Routes mounts the editor's draft endpoints for signed-in people.
+func (d *Drafts) Routes(r gin.IRouter) {
+	r.POST("/entwuerfe", d.save)
+	r.POST("/entwuerfe/verwerfen", d.discard)
+}
+
+// Editor is what an editor's template needs to keep and offer a draft.
+type Editor struct {
+	Key, Path string
+	Offer     *Draft // a draft to offer, when the editor is opened anew
+	Restored  bool   // the form holds the draft's text
+	Expired   bool   // restored after the session had expired
+}
+
+// RestoreURL is the editor's address that fills the form with the draft.
+func (e Editor) RestoreURL() string { return e.Path + "?" + RestoreQuery + "=" + restore }
+
+// Open prepares an editor opened with GET: when asked to restore (or
+// returning after an expired session), it gives the fields to fill the
+// form with; otherwise it offers the draft, if there is one.
+func (d *Drafts) Open(c *gin.Context, key, path string) (Editor, map[string]string, error) {
+	e := Editor{Key: key, Path: path}
+	v := web.ViewerOf(c)
+	if v == nil || c.Request.Method != http.MethodGet {
+		return e, nil, nil
+	}
+	draft, err := d.store.Get(c.Request.Context(), v.ID, key)
+	if errs.Is(err, errs.NotFound) || (err == nil && len(draft.Fields) == 0) {
+		return e, nil, nil
+	}
+	if err != nil {
+		return e, nil, err
+	}
+	switch c.Query(RestoreQuery) {
+	case restore:
+		e.Restored = true
+	case expired:
+		e.Restored, e.Expired = true, true
+	default:
+		e.Offer = &draft
+		return e, nil, nil
+	}
+	return e, draft.Fields, nil
+}
+
+// Remove deletes a person's draft once the item is saved.
+func (d *Drafts) Remove(ctx context.Context, accountID int64, key string) error {
+	return d.store.Delete(ctx, accountID, key)
+}
+
+// Hold returns the id of the person's draft for an editor, creating it
+// when needed, so that an area can keep things (files) with it.
+func (d *Drafts) Hold(ctx context.Context, accountID int64, key, path string) (int64, error) {
+	return d.store.Ensure(ctx, accountID, key, path)
+}
+
+// Held returns the id of the person's draft for an editor.
+func (d *Drafts) Held(ctx context.Context, accountID int64, key string) (int64, error) {
+	draft, err := d.store.Get(ctx, accountID, key)
+	return draft.ID, err
+}
+
+// read takes the editor's key, address and typed fields from a form.
+func read(c *gin.Context) (key, path string, fields map[string]string, err error) {
+	key, path = c.PostForm("draft_key"), c.PostForm("draft_path")
+	if !validKey.MatchString(key) || len(path) > 1000 {
+		return "", "", nil, errs.E(errs.Invalid, "error.invalid")
+	}
+	path, _, _ = strings.Cut(web.LocalPath(path), "?")
+	fields = map[string]string{}
+	for name, values := range c.Request.PostForm {
+		if skipped[name] || len(values) == 0 || len(name) > 50 {
+			continue
+		}
+		if len(fields) == 30 {
+			return "", "", nil, errs.E(errs.Invalid, "error.invalid")
+		}
+		fields[name] = strings.ReplaceAll(values[0], "\r\n", "\n")
+	}
+	return key, path, fields, nil
+}
+
+func (d *Drafts) save(c *gin.Context) {
+	key, path, fields, err := read(c)
+	if err != nil {
+		d.web.Fail(c, err)
+		return
+	}
+	draft, err := d.store.Save(c.Request.Context(), web.ViewerOf(c).ID, key, path, fields, time.Now())
+	if err != nil {
+		d.web.Fail(c, err)
+		return
+	}
+	if web.WantsJSON(c) {
+		c.JSON(http.StatusOK, gin.H{"saved_at": draft.UpdatedAt})
+		return
+	}
+	c.Redirect(http.StatusSeeOther, path)
+}
+
+// discard deletes the draft and reopens the editor without it.
+func (d *Drafts) discard(c *gin.Context) {
+	key, path := c.PostForm("draft_key"), c.PostForm("draft_path")
+	if !validKey.MatchString(key) {
+		d.web.Fail(c, errs.E(errs.Invalid, "error.invalid"))
+		return
+	}
+	if err := d.store.Delete(c.Request.Context(), web.ViewerOf(c).ID, key); err != nil {
+		d.web.Fail(c, err)
+		return
+	}
+	if web.WantsJSON(c) {
+		c.Status(http.StatusNoContent)
+		return
+	}
+	path, _, _ = strings.Cut(web.LocalPath(path), "?")
+	c.Redirect(http.StatusSeeOther, path)
+}
+
+func (d *Drafts) cookie() string {
+	if d.secure {
+		return "__Host-fachnetz_draft"
+	}
+	return "fachnetz_draft"
+}
+
+func hash(secret string) []byte {
+	h := sha256.Sum256([]byte(secret))
+	return h[:]
+}
+
+// Park keeps the text of an editor's form that arrived without a valid
+// session (expired, or signed out elsewhere), and sends the person to
+// sign in and back to the editor. It answers true when it took the
+// request. Parking needs no CSRF token: it changes no content and nothing
+// of any account, it only keeps data for whoever holds the cookie it
+// sets; and it takes only forms sent from this site's own pages.
+func (d *Drafts) Park(c *gin.Context) bool {
+	if c.Request.Method != http.MethodPost || c.PostForm("draft_key") == "" || !sameOrigin(c.Request) {
+		return false
+	}
+	key, path, fields, err := read(c)
+	if err != nil {
+		return false
+	}
+	// Several editors parked in one browser share the secret.
+	secret, err := c.Cookie(d.cookie())
+	if err != nil || len(secret) < 43 {
+		b := make([]byte, 32)
+		rand.Read(b)
+		secret = base64.RawURLEncoding.EncodeToString(b)
+	}
+	if err := d.store.Park(c.Request.Context(), hash(secret), key, path, fields, time.Now()); err != nil {
+		d.web.Fail(c, err)
+		return true
+	}
+	http.SetCookie(c.Writer, &http.Cookie{Name: d.cookie(), Value: secret, Path: "/", MaxAge: int(ParkedRetention.Seconds()),
+		HttpOnly: true, Secure: d.secure, SameSite: http.SameSiteLaxMode})
+	signIn := "/anmelden?next=" + url.QueryEscape(path+"?"+RestoreQuery+"="+expired)
+	if web.WantsJSON(c) {
+		c.AbortWithStatusJSON(http.StatusUnauthorized, gin.H{"error": gin.H{"code": errs.Unauthenticated,
+			"message": d.web.T(c, "drafts.parked")}, "signin": signIn})
+		return true
+	}
+	c.Redirect(http.StatusSeeOther, signIn)
+	c.Abort()
+	return true
+}
+
+// sameOrigin tells a form sent from this site's pages: browsers say so in
+// Sec-Fetch-Site, or at least in Origin.
+func sameOrigin(r *http.Request) bool {
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" {
+		return site == "same-origin"
+	}
+	origin, err := url.Parse(r.Header.Get("Origin"))
+	return err == nil && origin.Host != "" && origin.Host == r.Host
+}
+
+// Claim gives texts parked in this browser to the person once signed in.
+func (d *Drafts) Claim() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		secret, err := c.Cookie(d.cookie())
+		v := web.ViewerOf(c)
+		if err != nil || secret == "" || v == nil || v.ViaToken {
+			c.Next()
+			return
+		}
+		if _, err := d.store.Claim(c.Request.Context(), hash(secret), v.ID, time.Now().Add(-ParkedRetention)); err != nil {
+			d.web.Fail(c, err)
+			return
+		}
+		http.SetCookie(c.Writer, &http.Cookie{Name: d.cookie(), Value: "", Path: "/", MaxAge: -1,
+			HttpOnly: true, Secure: d.secure, SameSite: http.SameSiteLaxMode})
+		c.Next()
+	}
+}
+
+// Purge deletes drafts past their retention as of now.
+func (d *Drafts) Purge(ctx context.Context, now time.Time) (int64, error) {
+	n, err := d.store.Purge(ctx, now.Add(-Retention), now.Add(-ParkedRetention))
+	if err == nil && d.AfterPurge != nil {
+		err = d.AfterPurge(ctx)
+	}
+	return n, err
+}
+
+// Run purges every interval until ctx ends.
+func (d *Drafts) Run(ctx context.Context, interval time.Duration) {
+	for {
+		if _, err := d.Purge(ctx, time.Now()); err != nil && !errors.Is(err, context.Canceled) {
+			d.log.Warn("purge drafts", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(interval):
+		}
+	}
+}
