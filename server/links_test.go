@@ -1,17 +1,13 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/fachnetz/fachnetz/policies"
-	"github.com/fachnetz/fachnetz/wiki"
 )
 
 // putTitled creates a page at space/slug with a title of its own, so that
@@ -298,7 +294,6 @@ func TestLinksOutliveTheirTarget(t *testing.T) {
 	p := makePerson(t, agency, false)
 	sp := makeSpace(t, p, policies.Private, policies.RoleMember)
 	base := startServer(t)
-	ctx := context.Background()
 	putTitled(t, base, p.Token, sp.Slug, "quelle", "Quelle", "Siehe [[Ziel]].")
 	target := putTitled(t, base, p.Token, sp.Slug, "ziel", "Ziel", "Das Ziel.")
 	id := int64(target["id"].(float64))
@@ -310,45 +305,49 @@ func TestLinksOutliveTheirTarget(t *testing.T) {
 	source := "/bereiche/" + sp.Slug + "/seiten/quelle"
 	linksTo(t, br, []string{source}, "/bereiche/"+sp.Slug+"/seiten/ziel")
 
-	// Away the way the trash takes a page, and back the way it restores it.
-	kept := strings.ReplaceAll(unique("kept_page"), "-", "_")
-	sql := func(q string, args ...any) {
+	// Into the trash and back.
+	spaceAPI := base + "/api/v1/spaces/" + sp.Slug
+	trashEntry := func() string {
 		t.Helper()
-		if _, err := testDB.Pool.Exec(ctx, q, args...); err != nil {
-			t.Fatalf("%s: %v", q, err)
+		_, list := api(t, http.MethodGet, spaceAPI+"/trash", p.Token, "")
+		items, _ := list["items"].([]any)
+		for _, it := range items {
+			if e := it.(map[string]any); e["kind"] == "page" && e["item_id"] == float64(id) {
+				return fmt.Sprint(e["id"])
+			}
 		}
+		t.Fatalf("page %d not in the trash: %v", id, list)
+		return ""
 	}
-	sql(`CREATE TABLE `+kept+` AS SELECT * FROM pages WHERE id = $1`, id)
-	sql(`DELETE FROM pages WHERE id = $1`, id)
+	if status, _ := api(t, http.MethodDelete, spaceAPI+"/pages/ziel", p.Token, ""); status != http.StatusNoContent {
+		t.Fatalf("delete: %d", status)
+	}
 	if _, body := br.get(source); !strings.Contains(body, "wikilink--missing") {
 		t.Errorf("a link to a page in the trash is not shown as missing:\n%s", excerpt(body, "wikilink"))
 	}
-	const columns = `id, space_id, parent_id, slug, title, body, revision, owner_id, review_interval_days, reviewed_at, is_template, created_at, updated_at`
-	sql(`INSERT INTO pages (` + columns + `) OVERRIDING SYSTEM VALUE SELECT ` + columns + ` FROM ` + kept)
-	inTx := func(f func(tx pgx.Tx) error) {
-		t.Helper()
-		if err := pgx.BeginFunc(ctx, testDB.Pool, f); err != nil {
-			t.Fatal(err)
-		}
+	if status, _ := api(t, http.MethodPost, spaceAPI+"/trash/"+trashEntry()+"/restore", p.Token, ""); status != http.StatusOK {
+		t.Fatalf("restore: %d", status)
 	}
-	inTx(func(tx pgx.Tx) error { return wiki.ResolveIncoming(ctx, tx, []int64{id}) })
 	linksTo(t, br, []string{source}, "/bereiche/"+sp.Slug+"/seiten/ziel")
 	if got := backlinkSlugs(t, base, p.Token, sp.Slug, "ziel"); fmt.Sprint(got) != fmt.Sprint([]string{sp.Slug + "/quelle"}) {
 		t.Errorf("backlinks of the restored page: %v", got)
 	}
 
 	// Away again; meanwhile another page takes the title the link names.
-	sql(`DELETE FROM pages WHERE id = $1`, id)
+	if status, _ := api(t, http.MethodDelete, spaceAPI+"/pages/ziel", p.Token, ""); status != http.StatusNoContent {
+		t.Fatalf("delete again: %d", status)
+	}
 	putTitled(t, base, p.Token, sp.Slug, "neues-ziel", "Ziel", "Ein neues Ziel.")
 	linksTo(t, br, []string{source}, "/bereiche/"+sp.Slug+"/seiten/neues-ziel")
 	if got := backlinkSlugs(t, base, p.Token, sp.Slug, "neues-ziel"); fmt.Sprint(got) != fmt.Sprint([]string{sp.Slug + "/quelle"}) {
 		t.Errorf("backlinks of the page that took the title: %v", got)
 	}
 	// Purged: the link now belongs to the new page, and follows its rename.
-	inTx(func(tx pgx.Tx) error { return wiki.DetachIncoming(ctx, tx, []int64{id}) })
-	if status, _ := api(t, http.MethodPut, base+"/api/v1/spaces/"+sp.Slug+"/pages/neues-ziel", p.Token, `{"title":"Anderes Ziel","base_revision":1}`); status != http.StatusOK {
+	if status, _ := api(t, http.MethodDelete, spaceAPI+"/trash/"+trashEntry()+"?reason=other", p.Token, ""); status != http.StatusNoContent {
+		t.Fatalf("purge: %d", status)
+	}
+	if status, _ := api(t, http.MethodPut, spaceAPI+"/pages/neues-ziel", p.Token, `{"title":"Anderes Ziel","base_revision":1}`); status != http.StatusOK {
 		t.Fatalf("rename: %d", status)
 	}
 	linksTo(t, br, []string{source}, "/bereiche/"+sp.Slug+"/seiten/neues-ziel")
-	sql(`DROP TABLE ` + kept)
 }
