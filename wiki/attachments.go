@@ -159,22 +159,11 @@ func (st *Store) AddAttachment(ctx context.Context, a Attachment, uploader int64
 // Attach stores an uploaded file on a page after checking its name, type
 // and size.
 func (wk *Wiki) Attach(ctx context.Context, p Page, filename string, r io.Reader, uploader int64) (Attachment, error) {
-	name := cleanFilename(filename)
-	if name == "" {
-		return Attachment{}, errs.E(errs.Invalid, "wiki.attachment.missing").OnField("file")
-	}
-	ctype, ok := allowedTypes[strings.ToLower(filepath.Ext(name))]
-	if !ok {
-		return Attachment{}, errs.E(errs.Invalid, "wiki.attachment.type", "Name", name).OnField("file")
-	}
-	sum, size, head, err := wk.files.Put(r, wk.deps.MaxUpload)
+	f, err := wk.checkFile(filename, r)
 	if err != nil {
 		return Attachment{}, err
 	}
-	if inlineImages[ctype] && http.DetectContentType(head) != ctype {
-		return Attachment{}, errs.E(errs.Invalid, "wiki.attachment.not_image", "Name", name).OnField("file")
-	}
-	return wk.store.AddAttachment(ctx, Attachment{PageID: p.ID, Filename: name, ContentType: ctype, Size: size, SHA256: sum}, uploader)
+	return wk.store.AddAttachment(ctx, Attachment{PageID: p.ID, Filename: f.Filename, ContentType: f.ContentType, Size: f.Size, SHA256: f.SHA256}, uploader)
 }
 
 // cleanFilename keeps the base name, without path or control characters.

@@ -121,8 +121,9 @@ func (wk *Wiki) uploadInEditor(c *gin.Context) {
 	c.JSON(http.StatusCreated, gin.H{"name": name, "url": href, "image": inlineImages[ctype], "markdown": fileMarkdown(name, inlineImages[ctype])})
 }
 
-// checkFile stores an upload held with a draft after the checks an
-// attachment gets: name, type, size and, for images, the content.
+// checkFile stores an upload's content after the checks every file gets,
+// on a page or held with a draft: name, type, size and, for images, the
+// content.
 func (wk *Wiki) checkFile(filename string, r io.Reader) (DraftFile, error) {
 	name := cleanFilename(filename)
 	if name == "" {
