@@ -11,6 +11,7 @@ import (
 	"github.com/fachnetz/fachnetz/policies"
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/notify"
+	"github.com/fachnetz/fachnetz/server/web"
 )
 
 // PromotionDraft is a question with its accepted answer, prepared for the
@@ -25,7 +26,8 @@ type PromotionDraft struct {
 
 // Promotion prepares question id for the wiki editor: its title, the
 // question and the accepted answer as Markdown with @mentions turned into
-// names (a page is read long after the conversation), and its topics.
+// names (a page is read long after the conversation) where the viewer may
+// know them, and its topics.
 func (b *Board) Promotion(c *gin.Context, id int64) (PromotionDraft, error) {
 	ctx := c.Request.Context()
 	q, err := b.promotable(c, id)
@@ -41,7 +43,14 @@ func (b *Board) Promotion(c *gin.Context, id int64) (PromotionDraft, error) {
 		return PromotionDraft{}, err
 	}
 	question, reply := strings.TrimSpace(q.Body), strings.TrimSpace(answer.Body)
-	names, err := b.store.DisplayNames(ctx, append(notify.Mentions(question), notify.Mentions(reply)...))
+	// Only people the viewer could find anyway are named: in the directory
+	// (listed profiles of their agency, of all agencies for admins) or
+	// among the members of the question's space.
+	v, agency := web.ViewerOf(c), int64(0)
+	if !v.Admin {
+		agency = v.AgencyID
+	}
+	names, err := b.store.DisplayNames(ctx, append(notify.Mentions(question), notify.Mentions(reply)...), v.ID, agency, q.SpaceID)
 	if err != nil {
 		return PromotionDraft{}, err
 	}
@@ -88,7 +97,7 @@ func (b *Board) promotable(c *gin.Context, id int64) (Question, error) {
 }
 
 // withoutMentions writes each "@handle" as the person's name, or as the
-// bare handle when no account has it; e-mail addresses stay as they are.
+// bare handle when names lacks it; e-mail addresses stay as they are.
 func withoutMentions(text string, names map[string]string) string {
 	var out strings.Builder
 	for i := 0; i < len(text); {

@@ -90,6 +90,31 @@ func (in input) form() *frontend.Form {
 // draft validates the input and turns it into what the store saves. self
 // is the page being edited (0 for a new one).
 func (wk *Wiki) draft(ctx context.Context, c *gin.Context, space policies.Space, in input, self int64) (Draft, []*errs.Error, error) {
+	d, problems, err := wk.validate(ctx, c, space, in, self)
+	if err != nil || len(problems) > 0 {
+		return d, problems, err
+	}
+	if wk.deps.ResolveTopics != nil {
+		var names []string
+		for _, n := range strings.Split(in.Topics, ",") {
+			if n = strings.TrimSpace(n); n != "" {
+				names = append(names, n)
+			}
+		}
+		ids, err := wk.deps.ResolveTopics(ctx, names, web.ViewerOf(c).ID)
+		if err != nil {
+			if e, ok := errs.As(err); ok && e.Code != errs.Internal {
+				return d, []*errs.Error{e.OnField("topics")}, nil
+			}
+			return d, nil, err
+		}
+		d.TopicIDs = ids
+	}
+	return d, nil, nil
+}
+
+// validate checks the input, all but its topics, which draft resolves.
+func (wk *Wiki) validate(ctx context.Context, c *gin.Context, space policies.Space, in input, self int64) (Draft, []*errs.Error, error) {
 	var problems []*errs.Error
 	switch n := utf8.RuneCountInString(in.Title); {
 	case n == 0:
@@ -138,26 +163,7 @@ func (wk *Wiki) draft(ctx context.Context, c *gin.Context, space policies.Space,
 		}
 		d.OwnerID = &id
 	}
-	if len(problems) > 0 {
-		return d, problems, nil
-	}
-	if wk.deps.ResolveTopics != nil {
-		var names []string
-		for _, n := range strings.Split(in.Topics, ",") {
-			if n = strings.TrimSpace(n); n != "" {
-				names = append(names, n)
-			}
-		}
-		ids, err := wk.deps.ResolveTopics(ctx, names, viewer.ID)
-		if err != nil {
-			if e, ok := errs.As(err); ok && e.Code != errs.Internal {
-				return d, []*errs.Error{e.OnField("topics")}, nil
-			}
-			return d, nil, err
-		}
-		d.TopicIDs = ids
-	}
-	return d, nil, nil
+	return d, problems, nil
 }
 
 func (wk *Wiki) renderEditor(c *gin.Context, status int, ep editPage) {

@@ -21,7 +21,9 @@ type previewPage struct {
 }
 
 // preview renders the editor's text as the saved page will show it, with
-// the space's wiki links and the glossary resolved.
+// the space's wiki links and the glossary resolved. Files named in the
+// text are the page's attachments when a page is edited (the route loads
+// it), else the files held with the new page's draft.
 func (wk *Wiki) preview(c *gin.Context) {
 	body := strings.ReplaceAll(c.PostForm("body"), "\r\n", "\n")
 	if len(body) > 500000 {

@@ -51,6 +51,12 @@ func (r editResult) note() string {
 func (wk *Wiki) saveEdit(c *gin.Context, space policies.Space, p Page, in input) (editResult, []*errs.Error, error) {
 	ctx, author := c.Request.Context(), web.ViewerOf(c).ID
 	res := editResult{MergedFrom: in.Base}
+	// The edit is checked as submitted before it is merged: a merge shows
+	// values from the form (a parent page's title), which must be ones the
+	// editor may name.
+	if _, problems, err := wk.validate(ctx, c, space, in, p.ID); err != nil || len(problems) > 0 {
+		return res, problems, err
+	}
 	message := in.Message
 	cur := p
 	for attempt := 0; attempt < 5; attempt++ {
@@ -90,11 +96,12 @@ func (wk *Wiki) saveEdit(c *gin.Context, space policies.Space, p Page, in input)
 // conflict.
 func (wk *Wiki) mergeEdit(ctx context.Context, in input, cur Page) (input, *mergeConflict, error) {
 	base, err := wk.store.Revision(ctx, cur.ID, in.Base)
-	if err != nil && !errs.Is(err, errs.NotFound) {
+	if errs.Is(err, errs.NotFound) || (err == nil && base.PurgedAt != nil) {
+		return wk.againstCurrent(ctx, in, cur)
+	}
+	if err != nil {
 		return in, nil, err
 	}
-	// Without a known base (a form from nowhere), every part conflicts:
-	// both texts are kept.
 	body := Merge3(base.Body, in.Body, cur.Body)
 	conflicts := body.Conflicts
 	title, clash := MergeValue(base.Title, in.Title, cur.Title)
@@ -107,7 +114,7 @@ func (wk *Wiki) mergeEdit(ctx context.Context, in input, cur Page) (input, *merg
 		if err != nil {
 			return in, nil, err
 		}
-		more, err := wk.mergeMeta(ctx, &in, theirs)
+		more, err := wk.mergeMeta(ctx, cur.SpaceID, &in, theirs)
 		if err != nil {
 			return in, nil, err
 		}
@@ -122,6 +129,57 @@ func (wk *Wiki) mergeEdit(ctx context.Context, in input, cur Page) (input, *merg
 		return in, nil, err
 	}
 	return in, &mergeConflict{Current: cur, Input: in, Conflicts: conflicts, Names: names}, nil
+}
+
+// againstCurrent compares an edit whose base revision is unknown (a form
+// from nowhere, a revision that does not exist or was purged) with the
+// page as it is now. Nothing tells which side changed what, so every part
+// that differs is a conflict and both texts are kept.
+func (wk *Wiki) againstCurrent(ctx context.Context, in input, cur Page) (input, *mergeConflict, error) {
+	theirs, err := wk.inputOf(ctx, cur)
+	if err != nil {
+		return in, nil, err
+	}
+	var conflicts []Conflict
+	if in.Title != theirs.Title {
+		conflicts = append(conflicts, Conflict{Field: "title", Ours: in.Title, Theirs: theirs.Title})
+	}
+	if in.Body != theirs.Body {
+		conflicts = append(conflicts, Conflict{Field: "body", Ours: in.Body, Theirs: theirs.Body})
+		in.Body = both(in.Body, theirs.Body)
+	}
+	for _, k := range metaFields {
+		o, t := in.metaValue(k), theirs.metaValue(k)
+		if sameMeta(k, o, t) {
+			continue
+		}
+		if k == "parent" {
+			o, t = wk.pageTitle(ctx, cur.SpaceID, o), wk.pageTitle(ctx, cur.SpaceID, t)
+		}
+		conflicts = append(conflicts, Conflict{Field: k, Ours: o, Theirs: t})
+	}
+	in.Base, in.BaseMeta = cur.Revision, theirs.meta().Encode()
+	if len(conflicts) == 0 {
+		return in, nil, nil
+	}
+	names, err := wk.authorsBetween(ctx, cur.ID, cur.Revision-1, cur.Revision)
+	if err != nil {
+		return in, nil, err
+	}
+	return in, &mergeConflict{Current: cur, Input: in, Conflicts: conflicts, Names: names}, nil
+}
+
+// sameMeta tells whether two values of field k mean the same: topics in
+// any order, handles in any case.
+func sameMeta(k, a, b string) bool {
+	switch k {
+	case "topics":
+		x, y := splitList(a), splitList(b)
+		return len(MergeSet(x, x, y)) == len(x) && len(MergeSet(y, y, x)) == len(y)
+	case "owner":
+		return strings.EqualFold(a, b)
+	}
+	return a == b
 }
 
 // metaFields are the fields besides title and text that a merge takes
@@ -180,7 +238,7 @@ func (in *input) setMeta(k, v string) {
 // mergeMeta merges the other fields: topics as a set, the rest as single
 // values. A value both sides changed differently keeps ours and is
 // reported.
-func (wk *Wiki) mergeMeta(ctx context.Context, in *input, theirs input) ([]Conflict, error) {
+func (wk *Wiki) mergeMeta(ctx context.Context, spaceID int64, in *input, theirs input) ([]Conflict, error) {
 	base, err := url.ParseQuery(in.BaseMeta)
 	if err != nil {
 		return nil, nil
@@ -196,7 +254,7 @@ func (wk *Wiki) mergeMeta(ctx context.Context, in *input, theirs input) ([]Confl
 		in.setMeta(k, v)
 		if clash {
 			if k == "parent" {
-				o, t = wk.pageTitle(ctx, o), wk.pageTitle(ctx, t)
+				o, t = wk.pageTitle(ctx, spaceID, o), wk.pageTitle(ctx, spaceID, t)
 			}
 			conflicts = append(conflicts, Conflict{Field: k, Base: b, Ours: o, Theirs: t})
 		}
@@ -204,12 +262,15 @@ func (wk *Wiki) mergeMeta(ctx context.Context, in *input, theirs input) ([]Confl
 	return conflicts, nil
 }
 
-func (wk *Wiki) pageTitle(ctx context.Context, id string) string {
+// pageTitle names a parent in a conflict: by title when it is a page of
+// the space being edited, else by its bare id, so that a merge never tells
+// the title of a page elsewhere.
+func (wk *Wiki) pageTitle(ctx context.Context, spaceID int64, id string) string {
 	n, err := strconv.ParseInt(id, 10, 64)
 	if err != nil {
 		return ""
 	}
-	if p, err := wk.store.PageByID(ctx, n); err == nil {
+	if p, err := wk.store.PageByID(ctx, n); err == nil && p.SpaceID == spaceID {
 		return p.Title
 	}
 	return id

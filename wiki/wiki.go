@@ -80,6 +80,7 @@ func (wk *Wiki) Routes(r gin.IRouter) {
 	r.GET("/bereiche/:space/seiten/:page/export.md", read, wk.loadPage, wk.export)
 	r.GET("/bereiche/:space/seiten/:page/bearbeiten", write, wk.loadPage, wk.editForm)
 	r.POST("/bereiche/:space/seiten/:page/bearbeiten", write, wk.loadPage, wk.save)
+	r.POST("/bereiche/:space/seiten/:page/vorschau", write, wk.loadPage, wk.preview)
 	r.GET("/bereiche/:space/seiten/:page/versionen", read, wk.loadPage, wk.history)
 	r.GET("/bereiche/:space/seiten/:page/versionen/:n", read, wk.loadPage, wk.revision)
 	r.GET("/bereiche/:space/seiten/:page/vergleich", read, wk.loadPage, wk.compare)
