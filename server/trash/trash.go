@@ -146,17 +146,38 @@ func (t *Trash) Put(ctx context.Context, tx pgx.Tx, e Entry) error {
 const itemColumns = `t.id, t.space_id, t.kind, t.item_id, t.label, t.place, a.display_name AS deleted_by, t.deleted_at, t.snapshot
 	FROM trash t LEFT JOIN accounts a ON a.id = t.deleted_by`
 
-// List is a space's trash, newest first.
-func (t *Trash) List(ctx context.Context, spaceID int64) ([]Item, error) {
-	rows, _ := t.pool.Query(ctx, `SELECT `+itemColumns+` WHERE t.space_id = $1 ORDER BY t.deleted_at DESC, t.id DESC LIMIT 500`, spaceID)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Item])
+// List is a page of a space's trash, newest first: up to limit entries
+// older than the entry cursor (0: from the newest). next is the cursor of
+// the following page, 0 when there is none.
+func (t *Trash) List(ctx context.Context, spaceID int64, limit int, cursor int64) (list []Item, next int64, err error) {
+	rows, _ := t.pool.Query(ctx, `SELECT `+itemColumns+` WHERE t.space_id = $1 AND ($2 = 0 OR t.id < $2)
+		ORDER BY t.id DESC LIMIT $3`, spaceID, cursor, limit+1)
+	list, err = pgx.CollectRows(rows, pgx.RowToStructByName[Item])
 	if err != nil {
-		return nil, fmt.Errorf("list trash: %w", err)
+		return nil, 0, fmt.Errorf("list trash: %w", err)
+	}
+	if len(list) > limit {
+		list = list[:limit]
+		next = list[limit-1].ID
 	}
 	for i := range list {
 		list[i].Snapshot = nil
 	}
-	return list, nil
+	return list, next, nil
+}
+
+// Get is one entry of a space's trash, without its snapshot.
+func (t *Trash) Get(ctx context.Context, spaceID, id int64) (Item, error) {
+	rows, _ := t.pool.Query(ctx, `SELECT `+itemColumns+` WHERE t.space_id = $1 AND t.id = $2`, spaceID, id)
+	it, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Item])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return it, errs.E(errs.NotFound, "error.not_found")
+	}
+	if err != nil {
+		return it, fmt.Errorf("trash entry: %w", err)
+	}
+	it.Snapshot = nil
+	return it, nil
 }
 
 // take removes an entry of the space from the trash in tx.
