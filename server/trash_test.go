@@ -74,7 +74,7 @@ func TestTrashAndRestorePage(t *testing.T) {
 	upload(t, base, owner.Token, sp.Slug, "akte", "notiz.txt", []byte("alte Notiz"))
 	_, att := upload(t, base, owner.Token, sp.Slug, "akte", "notiz.txt", []byte("neue Notiz"))
 	attURL, apiAtt := att["url"].(string), att["api_url"].(string)
-	testDB.Pool.Exec(t.Context(), `UPDATE pages SET reviewed_at = now() - interval '2 years' WHERE slug = 'akte' AND space_id = $1`, sp.ID)
+	testDB.Pool.Exec(t.Context(), `UPDATE pages SET reviewed_at = now() - interval '2 years', review_due = current_date - 365 WHERE slug = 'akte' AND space_id = $1`, sp.ID)
 	// A question promoted to the page refers to it.
 	promoted := ask(t, base, owner.Token, sp.Slug, "Wie führe ich eine Akte?", "")
 	testDB.Pool.Exec(t.Context(), `UPDATE questions SET wiki_page_id = (SELECT id FROM pages WHERE space_id = $1 AND slug = 'akte') WHERE id = $2`, sp.ID, promoted["id"])
