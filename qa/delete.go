@@ -62,12 +62,13 @@ func commentOf(c *gin.Context) Comment {
 	return cm
 }
 
-// mayDelete tells whether the viewer may delete the post of the kind.
-func (b *Board) mayDelete(c *gin.Context, kind string) error {
+// mayDelete tells whether the viewer may delete the post of the kind, and
+// whether as a moderator.
+func (b *Board) mayDelete(c *gin.Context, kind string) (moderator bool, err error) {
 	q, v := questionOf(c), web.ViewerOf(c)
 	sub, ctx := policies.SubjectOf(c), c.Request.Context()
 	if b.spaces.Enforcer.Can(ctx, sub, policies.Moderate, q.SpaceID) {
-		return nil
+		return true, nil
 	}
 	var author *int64
 	key := "trash.qa.post_forbidden"
@@ -83,14 +84,14 @@ func (b *Board) mayDelete(c *gin.Context, kind string) error {
 		author = commentOf(c).AuthorID
 	}
 	if author != nil && *author == v.ID && b.spaces.Enforcer.Can(ctx, sub, policies.Write, q.SpaceID) {
-		return nil
+		return false, nil
 	}
-	return errs.E(errs.Forbidden, key)
+	return false, errs.E(errs.Forbidden, key)
 }
 
 func (b *Board) deleteForm(kind string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if err := b.mayDelete(c, kind); err != nil {
+		if _, err := b.mayDelete(c, kind); err != nil {
 			b.web.Fail(c, err)
 			return
 		}
@@ -110,13 +111,15 @@ func (b *Board) deleteForm(kind string) gin.HandlerFunc {
 
 // trashPost moves the post of the kind into the trash.
 func (b *Board) trashPost(c *gin.Context, kind string) error {
-	if err := b.mayDelete(c, kind); err != nil {
+	moderator, err := b.mayDelete(c, kind)
+	if err != nil {
 		return err
 	}
 	ctx, q, by := c.Request.Context(), questionOf(c), web.ViewerOf(c).ID
 	switch kind {
 	case "question":
-		return b.store.TrashQuestion(ctx, b.deps.Trash, q, by)
+		// An answer may have come since the question was loaded.
+		return b.store.TrashQuestion(ctx, b.deps.Trash, q, by, !moderator)
 	case "answer":
 		return b.store.TrashAnswer(ctx, b.deps.Trash, q, answerOf(c), by)
 	default:

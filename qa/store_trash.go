@@ -64,17 +64,23 @@ func label(text string) string {
 }
 
 // TrashQuestion moves a question with its answers, comments, revisions,
-// votes and topics into the space's trash.
-func (st *Store) TrashQuestion(ctx context.Context, t *trash.Trash, q Question, by int64) error {
+// votes and topics into the space's trash. With unanswered, only a question
+// without answers goes: an author's, who may not take answers with it. The
+// count is read under the lock that answering takes too.
+func (st *Store) TrashQuestion(ctx context.Context, t *trash.Trash, q Question, by int64, unanswered bool) error {
 	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
 		snap := postSnapshot{Refs: &questionRefs{}}
-		err := tx.QueryRow(ctx, `SELECT accepted_answer_id, duplicate_of, wiki_page_id FROM questions WHERE id = $1 FOR UPDATE`, q.ID).
-			Scan(&snap.Refs.Accepted, &snap.Refs.Duplicate, &snap.Refs.WikiPage)
+		var answers int
+		err := tx.QueryRow(ctx, `SELECT accepted_answer_id, duplicate_of, wiki_page_id, answer_count FROM questions WHERE id = $1 FOR UPDATE`, q.ID).
+			Scan(&snap.Refs.Accepted, &snap.Refs.Duplicate, &snap.Refs.WikiPage, &answers)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return errs.E(errs.NotFound, "error.not_found")
 		}
 		if err != nil {
 			return fmt.Errorf("trash question: %w", err)
+		}
+		if unanswered && answers > 0 {
+			return errs.E(errs.Forbidden, "trash.qa.question_forbidden")
 		}
 		// Other questions closed as duplicates of this one.
 		if snap.Incoming, err = trash.Incoming(ctx, tx, "questions", []int64{q.ID}); err != nil {

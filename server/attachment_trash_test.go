@@ -70,3 +70,49 @@ func TestDeletingAttachmentNeedsUploaderOrModerator(t *testing.T) {
 		t.Error("the restored attachment lost its earlier version")
 	}
 }
+
+// A trashed attachment moves with its page to another space: that space's
+// moderators restore it, the old space's no longer can.
+func TestTrashedAttachmentMovesWithItsPage(t *testing.T) {
+	agency := makeAgency(t)
+	p := makePerson(t, agency, false)
+	from, to := makeSpace(t, p, policies.Private, policies.RoleMember), makeSpace(t, p, policies.Private, policies.RoleMember)
+	base := startServer(t)
+	putPage(t, base, p.Token, from.Slug, "akte", "Akte.", 0)
+	if status, _ := api(t, http.MethodPut, base+"/api/v1/spaces/"+from.Slug+"/pages/anlage", p.Token, `{"title":"Anlage","body":"Anlage.","parent":"akte"}`); status != http.StatusCreated {
+		t.Fatalf("child: %d", status)
+	}
+	_, att := upload(t, base, p.Token, from.Slug, "anlage", "plan.txt", []byte("Plan"))
+	apiAtt := att["api_url"].(string)
+	b := newBrowser(t, base)
+	b.signIn(p.Email, p.Password)
+	page := "/bereiche/" + from.Slug + "/seiten/anlage"
+	b.get(page)
+	if resp, _ := b.post(page, page+"/anhaenge/"+strings.TrimPrefix(apiAtt, "/api/v1/attachments/")+"/loeschen", url.Values{}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("delete attachment: %d", resp.StatusCode)
+	}
+	entry := trashItemID(t, base, p.Token, from.Slug, "plan.txt")
+	b.get("/bereiche/" + from.Slug + "/seiten/akte/verschieben")
+	if resp, _ := b.post("", "/bereiche/"+from.Slug+"/seiten/akte/verschieben", url.Values{"space": {to.Slug}, "parent": {""}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("move: %d", resp.StatusCode)
+	}
+	if status, _ := api(t, http.MethodPost, fmt.Sprintf("%s/api/v1/spaces/%s/trash/%d/restore", base, from.Slug, entry), p.Token, ""); status != http.StatusNotFound {
+		t.Errorf("restore through the old space: %d", status)
+	}
+	if got := trashItemID(t, base, p.Token, to.Slug, "plan.txt"); got != entry {
+		t.Fatalf("the entry in the new space's trash is %d, want %d", got, entry)
+	}
+	// An entry left in the old space (from before this rule) cannot put the
+	// file into a space it does not belong to.
+	testDB.Pool.Exec(t.Context(), `UPDATE trash SET space_id = $1 WHERE id = $2`, from.ID, entry)
+	if status, out := api(t, http.MethodPost, fmt.Sprintf("%s/api/v1/spaces/%s/trash/%d/restore", base, from.Slug, entry), p.Token, ""); status != http.StatusConflict || !strings.Contains(errMessage(out), "anderen Bereich") {
+		t.Errorf("restore into a page of another space: %d %v", status, out)
+	}
+	testDB.Pool.Exec(t.Context(), `UPDATE trash SET space_id = $1 WHERE id = $2`, to.ID, entry)
+	if status, out := api(t, http.MethodPost, fmt.Sprintf("%s/api/v1/spaces/%s/trash/%d/restore", base, to.Slug, entry), p.Token, ""); status != http.StatusOK {
+		t.Fatalf("restore through the new space: %d %v", status, out)
+	}
+	if status, content := download(t, base, p.Token, apiAtt); status != http.StatusOK || content != "Plan" {
+		t.Errorf("restored attachment: %d %q", status, content)
+	}
+}

@@ -2,12 +2,16 @@ package main
 
 import (
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/qa"
+	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/trash"
 )
 
 // Authors delete their own question while it is unanswered and their own
@@ -150,5 +154,35 @@ func TestDeletingQAPostsFollowsTheRules(t *testing.T) {
 	testDB.Pool.QueryRow(t.Context(), `SELECT duplicate_of FROM questions WHERE id = $1`, q3["id"]).Scan(&dupOf)
 	if dupOf == nil || fmt.Sprint(*dupOf) != id(q2) {
 		t.Errorf("the duplicate does not refer to the restored question again: %v", dupOf)
+	}
+}
+
+// An author who loaded their question while it was unanswered cannot
+// delete it once an answer came meanwhile: the count is checked under the
+// question's lock, not taken from the page the author saw.
+func TestDeletingQuestionAnsweredMeanwhile(t *testing.T) {
+	agency := makeAgency(t)
+	moderator, asker, answerer := makePerson(t, agency, false), makePerson(t, agency, false), makePerson(t, agency, false)
+	sp := makeSpace(t, moderator, policies.Organisation, policies.RoleMember)
+	base := startServer(t)
+	q := ask(t, base, asker.Token, sp.Slug, "Gilt die Gleitzeit auch im Homeoffice?", "")
+	store := qa.NewStore(testDB.Pool)
+	seen, err := store.QuestionByID(t.Context(), int64(q["id"].(float64)))
+	if err != nil || seen.AnswerCount != 0 {
+		t.Fatalf("load question: %v %d", err, seen.AnswerCount)
+	}
+	if status, _ := api(t, http.MethodPost, base+"/api/v1/questions/"+id(q)+"/answers", answerer.Token, `{"body":"Ja, mit Zeiterfassung."}`); status != http.StatusCreated {
+		t.Fatalf("answer: %d", status)
+	}
+	tr := trash.New(testDB.Pool, slog.Default(), 30)
+	err = store.TrashQuestion(t.Context(), tr, seen, asker.ID, true)
+	if e, ok := errs.As(err); !ok || e.Code != errs.Forbidden {
+		t.Errorf("the author deleted a question answered meanwhile: %v", err)
+	}
+	if status, got := api(t, http.MethodGet, base+"/api/v1/questions/"+id(q), asker.Token, ""); status != http.StatusOK || len(got["answers"].([]any)) != 1 {
+		t.Errorf("question after the refused deletion: %d %v", status, got)
+	}
+	if err := store.TrashQuestion(t.Context(), tr, seen, moderator.ID, false); err != nil {
+		t.Errorf("a moderator deleting the answered question: %v", err)
 	}
 }

@@ -180,6 +180,7 @@ func (s *Server) wire(ctx context.Context) error {
 		return s.enforcer.Can(ctx, policies.Subject{AccountID: accountID}, policies.Read, spaceID)
 	})
 	s.trash.OnTrashed(s.notify.Trashed)
+	s.trash.OnGone(s.notify.Purged)
 	readable := func(c *gin.Context) []int64 {
 		return s.enforcer.ReadableSpaces(c.Request.Context(), policies.SubjectOf(c))
 	}

@@ -23,7 +23,15 @@ func (wk *Wiki) purgeRevisionData(c *gin.Context) (gin.H, bool) {
 		wk.web.Fail(c, err)
 		return nil, false
 	}
+	// The form says what the page shows afterwards: the newest revision
+	// before this one that keeps its content.
+	kept, err := wk.store.KeptRevision(c.Request.Context(), p.ID, n)
+	if err != nil {
+		wk.web.Fail(c, err)
+		return nil, false
+	}
 	return gin.H{"Space": policies.SpaceOf(c), "Page": p, "Revision": rev, "Reasons": trash.Reasons,
+		"Current": p.Revision, "Later": p.Revision > n, "Kept": kept, "Scope": c.DefaultPostForm("scope", "later"),
 		"Action": PageURL(p.SpaceSlug, p.Slug) + "/versionen/" + strconv.Itoa(n) + "/entfernen"}, true
 }
 
@@ -39,8 +47,11 @@ func (wk *Wiki) purgeRevision(c *gin.Context) {
 		return
 	}
 	p, n := pageOf(c), data["Revision"].(Revision).Number
-	err := wk.store.PurgeRevision(c.Request.Context(), p, n, web.ViewerOf(c).ID, c.PostForm("reason"),
-		func(body string) []LinkKey { return LinkKeys(p.SpaceSlug, body) })
+	// Unless the moderator keeps them, later revisions go too: they may
+	// still hold the text, and so would the page.
+	later := c.DefaultPostForm("scope", "later") != "only"
+	err := wk.store.PurgeRevision(c.Request.Context(), p, n, later, web.ViewerOf(c).ID, c.PostForm("reason"),
+		wk.web.T(c, "trash.revision.rebuilt"), func(body string) []LinkKey { return LinkKeys(p.SpaceSlug, body) })
 	if e, bad := errs.As(err); bad && e.Code == errs.Invalid {
 		data["Error"] = wk.web.Message(c, e)
 		wk.renderPurge(c, web.Status(e.Code), data)

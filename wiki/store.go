@@ -407,6 +407,9 @@ func (st *Store) Move(ctx context.Context, p Page, toSpaceID int64, toParent *in
 				return fmt.Errorf("move page to space: %w", err)
 			}
 		}
+		if err := moveTrashedAttachments(ctx, tx, ids, p.SpaceID, toSpaceID); err != nil {
+			return err
+		}
 		return relinkMoved(ctx, tx, ids, p.SpaceID, toSpaceID)
 	})
 	if err != nil {

@@ -11,13 +11,17 @@ import (
 	"github.com/fachnetz/fachnetz/server/trash"
 )
 
-// PurgeRevision removes the title, text and message of one revision for
+// PurgeRevision removes the title, text and message of a revision for
 // good; the revision stays in the history with who removed it and when.
-// When it is the newest, the page's text is the newest revision before it
-// still holding content again, saved as a new revision, so that the page
-// body never keeps what was purged (and nothing is empty that need not be).
+// With later, every later revision goes too: their text is usually built
+// on the purged one and may still hold what is to go. When the newest
+// revision is among those purged, the page's text is the newest revision
+// before them still holding content again, saved as a new revision noted
+// as made by the removal (author none, message note), so that the page body
+// and the search index never keep what was purged.
 // links lists the outgoing links of a text.
-func (st *Store) PurgeRevision(ctx context.Context, p Page, number int, by int64, reason string, links func(body string) []LinkKey) error {
+func (st *Store) PurgeRevision(ctx context.Context, p Page, number int, later bool, by int64, reason, note string,
+	links func(body string) []LinkKey) error {
 	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
 		var current int
 		var title string
@@ -27,28 +31,32 @@ func (st *Store) PurgeRevision(ctx context.Context, p Page, number int, by int64
 			}
 			return fmt.Errorf("lock page: %w", err)
 		}
-		tag, err := tx.Exec(ctx, `UPDATE page_revisions SET title = '', body = '', message = '', purged_at = now(), purged_by = $3
-			WHERE page_id = $1 AND number = $2 AND purged_at IS NULL`, p.ID, number, by)
-		if err != nil {
+		var found bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM page_revisions WHERE page_id = $1 AND number = $2 AND purged_at IS NULL)`,
+			p.ID, number).Scan(&found); err != nil {
 			return fmt.Errorf("purge revision: %w", err)
 		}
-		if tag.RowsAffected() == 0 {
+		if !found {
 			return errs.E(errs.NotFound, "error.not_found")
+		}
+		if _, err := tx.Exec(ctx, `UPDATE page_revisions SET title = '', body = '', message = '', purged_at = now(), purged_by = $4
+			WHERE page_id = $1 AND purged_at IS NULL AND (number = $2 OR $3 AND number > $2)`, p.ID, number, later, by); err != nil {
+			return fmt.Errorf("purge revision: %w", err)
 		}
 		if err := trash.Log(ctx, tx, by, "revision", p.SpaceID, reason); err != nil {
 			return err
 		}
-		if number != current {
+		if number != current && !later {
 			return nil
 		}
 		body := ""
-		err = tx.QueryRow(ctx, `SELECT title, body FROM page_revisions WHERE page_id = $1 AND purged_at IS NULL
+		err := tx.QueryRow(ctx, `SELECT title, body FROM page_revisions WHERE page_id = $1 AND purged_at IS NULL
 			ORDER BY number DESC LIMIT 1`, p.ID).Scan(&title, &body)
 		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("previous revision: %w", err)
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO page_revisions (page_id, number, title, body, author_id) VALUES ($1, $2, $3, $4, $5)`,
-			p.ID, current+1, title, body, by); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO page_revisions (page_id, number, title, body, author_id, message) VALUES ($1, $2, $3, $4, NULL, $5)`,
+			p.ID, current+1, title, body, note); err != nil {
 			return fmt.Errorf("insert revision: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE pages SET title = $2, body = $3, revision = $4, updated_at = now() WHERE id = $1`,
@@ -61,4 +69,16 @@ func (st *Store) PurgeRevision(ctx context.Context, p Page, number int, by int64
 		}
 		return writeRelations(ctx, tx, p.ID, Draft{Links: links(body), TopicIDs: topics})
 	})
+}
+
+// KeptRevision is the newest revision before number that still holds
+// content: what the page shows after purging from number on (0: none).
+func (st *Store) KeptRevision(ctx context.Context, pageID int64, number int) (int, error) {
+	var n int
+	err := st.pool.QueryRow(ctx, `SELECT coalesce(max(number), 0) FROM page_revisions WHERE page_id = $1 AND number < $2 AND purged_at IS NULL`,
+		pageID, number).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("kept revision: %w", err)
+	}
+	return n, nil
 }

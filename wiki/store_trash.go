@@ -226,8 +226,21 @@ func (st *Store) TrashAttachment(ctx context.Context, t *trash.Trash, p Page, id
 	})
 }
 
+// moveTrashedAttachments moves the trashed attachments of pages moving to
+// another space into that space's trash: its moderators answer for them
+// now, and those of the old space may no longer read the pages.
+func moveTrashedAttachments(ctx context.Context, tx pgx.Tx, pageIDs []int64, from, to int64) error {
+	_, err := tx.Exec(ctx, `UPDATE trash SET space_id = $3 WHERE space_id = $2 AND kind = 'attachment'
+		AND (snapshot -> 'attachments' -> 0 ->> 'page_id')::bigint = ANY($1)`, pageIDs, from, to)
+	if err != nil {
+		return fmt.Errorf("move trashed attachments: %w", err)
+	}
+	return nil
+}
+
 // restoreAttachment puts a trashed attachment back on its page, which must
-// still exist and not have another file of the same name meanwhile.
+// still exist in the entry's space and not have another file of the same
+// name meanwhile.
 func restoreAttachment(ctx context.Context, tx pgx.Tx, it trash.Item) (string, error) {
 	var snap attachmentSnapshot
 	if err := json.Unmarshal(it.Snapshot, &snap); err != nil {
@@ -241,14 +254,21 @@ func restoreAttachment(ctx context.Context, tx pgx.Tx, it trash.Item) (string, e
 		return "", fmt.Errorf("read trashed attachment: %v", err)
 	}
 	var spaceSlug, slug string
+	var spaceID int64
 	var taken bool
-	err := tx.QueryRow(ctx, `SELECT s.slug, p.slug, EXISTS (SELECT 1 FROM attachments WHERE page_id = p.id AND filename = $2)
-		FROM pages p JOIN spaces s ON s.id = p.space_id WHERE p.id = $1`, rows[0].PageID, rows[0].Filename).Scan(&spaceSlug, &slug, &taken)
+	err := tx.QueryRow(ctx, `SELECT p.space_id, s.slug, p.slug, EXISTS (SELECT 1 FROM attachments WHERE page_id = p.id AND filename = $2)
+		FROM pages p JOIN spaces s ON s.id = p.space_id WHERE p.id = $1`,
+		rows[0].PageID, rows[0].Filename).Scan(&spaceID, &spaceSlug, &slug, &taken)
 	if err == pgx.ErrNoRows {
 		return "", errs.E(errs.Conflict, "trash.page_gone")
 	}
 	if err != nil {
 		return "", fmt.Errorf("restore attachment: %w", err)
+	}
+	// Nothing is put into a space the entry does not belong to: its
+	// moderators may not be able to read it.
+	if spaceID != it.SpaceID {
+		return "", errs.E(errs.Conflict, "trash.page_elsewhere")
 	}
 	if taken {
 		return "", errs.E(errs.Conflict, "trash.name_taken", "Name", rows[0].Filename)

@@ -49,9 +49,13 @@ func (wk *Wiki) removeUnused(ctx context.Context, files [][]byte) {
 	}
 }
 
+// trashPage is how many entries the trash page shows at once.
+const trashPage = 100
+
 type trashView struct {
 	Space   policies.Space
 	Items   []trash.Item
+	Next    int64
 	Days    int
 	Expires map[int64]time.Time
 	Done    string
@@ -64,12 +68,13 @@ func (wk *Wiki) trashList(c *gin.Context) {
 
 func (wk *Wiki) renderTrash(c *gin.Context, status int, message string) {
 	space := policies.SpaceOf(c)
-	items, err := wk.deps.Trash.List(c.Request.Context(), space.ID)
+	cursor, _ := strconv.ParseInt(c.Query("cursor"), 10, 64)
+	items, next, err := wk.deps.Trash.List(c.Request.Context(), space.ID, trashPage, max(cursor, 0))
 	if err != nil {
 		wk.web.Fail(c, err)
 		return
 	}
-	v := trashView{Space: space, Items: items, Days: wk.deps.Trash.Days(), Expires: map[int64]time.Time{}, Error: message}
+	v := trashView{Space: space, Items: items, Next: next, Days: wk.deps.Trash.Days(), Expires: map[int64]time.Time{}, Error: message}
 	for _, it := range items {
 		v.Expires[it.ID] = it.DeletedAt.AddDate(0, 0, v.Days)
 	}
@@ -98,20 +103,13 @@ func (wk *Wiki) trashRestore(c *gin.Context) {
 }
 
 func (wk *Wiki) trashItem(c *gin.Context) (trash.Item, bool) {
-	space := policies.SpaceOf(c)
 	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
-	items, err := wk.deps.Trash.List(c.Request.Context(), space.ID)
+	it, err := wk.deps.Trash.Get(c.Request.Context(), policies.SpaceOf(c).ID, id)
 	if err != nil {
 		wk.web.Fail(c, err)
 		return trash.Item{}, false
 	}
-	for _, it := range items {
-		if it.ID == id {
-			return it, true
-		}
-	}
-	wk.web.Fail(c, errs.E(errs.NotFound, "error.not_found"))
-	return trash.Item{}, false
+	return it, true
 }
 
 func (wk *Wiki) trashPurgeForm(c *gin.Context) {

@@ -18,13 +18,23 @@ func (wk *Wiki) apiTrashRoutes(r gin.IRouter) {
 	r.DELETE("/spaces/:space/trash/:id", moderate, wk.apiTrashPurge)
 }
 
+// apiTrashList is a page of the trash, newest first (?limit=&cursor=).
 func (wk *Wiki) apiTrashList(c *gin.Context) {
-	items, err := wk.deps.Trash.List(c.Request.Context(), policies.SpaceOf(c).ID)
+	limit, cursor, err := web.Page(c, 100, 500)
 	if err != nil {
 		wk.web.Fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items, "days": wk.deps.Trash.Days()})
+	items, next, err := wk.deps.Trash.List(c.Request.Context(), policies.SpaceOf(c).ID, limit, cursor)
+	if err != nil {
+		wk.web.Fail(c, err)
+		return
+	}
+	cur := ""
+	if next > 0 {
+		cur = strconv.FormatInt(next, 10)
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "days": wk.deps.Trash.Days(), "next_cursor": cur})
 }
 
 func (wk *Wiki) apiTrashRestore(c *gin.Context) {

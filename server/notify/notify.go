@@ -216,6 +216,13 @@ func (n *Notifier) Trashed(ctx context.Context, tx pgx.Tx, subjectType string, i
 	return n.store.ForgetSubjects(ctx, tx, subjectType, ids)
 }
 
+// Purged forgets the watches of items purged from the trash: kept for a
+// restore, they would otherwise name an item gone for good forever
+// (trash kind and watch kind being the same word).
+func (n *Notifier) Purged(ctx context.Context, tx pgx.Tx, kind string, ids []int64) error {
+	return n.store.DeleteWatches(ctx, tx, kind, ids)
+}
+
 // readable returns the spaces of the account's notifications it may read
 // now.
 func (n *Notifier) readable(ctx context.Context, accountID int64) ([]int64, error) {

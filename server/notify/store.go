@@ -142,6 +142,14 @@ func (st *Store) ForgetSubjects(ctx context.Context, tx pgx.Tx, subjectType stri
 	return nil
 }
 
+// DeleteWatches deletes the watches of items of a kind.
+func (st *Store) DeleteWatches(ctx context.Context, tx pgx.Tx, kind string, ids []int64) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM watches WHERE kind = $1 AND item_id = ANY($2)`, kind, ids); err != nil {
+		return fmt.Errorf("delete watches of %s: %w", kind, err)
+	}
+	return nil
+}
+
 // DeleteSubject deletes an item's events (and with them its notifications)
 // and the watches of it.
 func (st *Store) DeleteSubject(ctx context.Context, tx pgx.Tx, subjectType string, subjectID int64) error {

@@ -36,20 +36,23 @@ func Copy(ctx context.Context, tx pgx.Tx, table, where string, args ...any) (jso
 
 // Reinsert puts rows taken by Rows back into table under their ids, by the
 // columns the table has now, so that columns added since travel along. A
-// nullable reference to a row that is gone meanwhile (an erased account,
-// say) comes back empty, as the foreign key would have made it. With
-// skipConflicts, rows that collide with a unique key are left out.
+// reference to a row that is gone meanwhile (an erased account, say) ends
+// as the foreign key would have ended it had the item not been in the
+// trash: a nullable one comes back empty, a row whose required reference
+// is gone stays away (the vote of an erased person). Account ids are
+// never given again, so no such row can come back under someone else.
+// With skipConflicts, rows that collide with a unique key are left out.
 func Reinsert(ctx context.Context, tx pgx.Tx, table string, rows json.RawMessage, skipConflicts bool) error {
 	if len(rows) == 0 || string(rows) == "null" {
 		return nil
 	}
 	type column struct {
 		Name     string
+		NotNull  bool
 		RefTable *string
 		RefCol   *string
 	}
-	cr, _ := tx.Query(ctx, `SELECT quote_ident(a.attname::text),
-			CASE WHEN NOT a.attnotnull THEN fk.reftable END, CASE WHEN NOT a.attnotnull THEN fk.refcol END
+	cr, _ := tx.Query(ctx, `SELECT quote_ident(a.attname::text), a.attnotnull, fk.reftable, fk.refcol
 		FROM pg_attribute a
 		LEFT JOIN LATERAL (
 			SELECT c.confrelid::regclass::text AS reftable, quote_ident(ra.attname::text) AS refcol
@@ -62,15 +65,24 @@ func Reinsert(ctx context.Context, tx pgx.Tx, table string, rows json.RawMessage
 		return fmt.Errorf("columns of %s: %w", table, err)
 	}
 	names, values := make([]string, len(cols)), make([]string, len(cols))
+	var present []string
 	for i, c := range cols {
 		names[i], values[i] = c.Name, "x."+c.Name
-		if c.RefTable != nil && *c.RefTable != table {
+		if c.RefTable == nil || *c.RefTable == table {
+			continue
+		}
+		if c.NotNull {
+			present = append(present, fmt.Sprintf("EXISTS (SELECT 1 FROM %s r WHERE r.%s = x.%s)", *c.RefTable, *c.RefCol, c.Name))
+		} else {
 			values[i] = fmt.Sprintf("(SELECT r.%s FROM %s r WHERE r.%s = x.%s)", *c.RefCol, *c.RefTable, *c.RefCol, c.Name)
 		}
 	}
 	name := pgx.Identifier{table}.Sanitize()
 	sql := `INSERT INTO ` + name + ` (` + strings.Join(names, ", ") + `) OVERRIDING SYSTEM VALUE
 		SELECT ` + strings.Join(values, ", ") + ` FROM jsonb_populate_recordset(NULL::` + name + `, $1) x`
+	if len(present) > 0 {
+		sql += ` WHERE ` + strings.Join(present, " AND ")
+	}
 	if skipConflicts {
 		sql += ` ON CONFLICT DO NOTHING`
 	}

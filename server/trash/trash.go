@@ -75,6 +75,7 @@ type Trash struct {
 	purged   map[string]PurgedFunc
 	released []func(ctx context.Context, files [][]byte)
 	trashed  []TrashedFunc
+	gone     []TrashedFunc
 }
 
 // TrashedFunc is told, in the transaction that trashes them, of the items
@@ -99,10 +100,24 @@ type PurgedFunc func(ctx context.Context, tx pgx.Tx, snapshot json.RawMessage) e
 // OnPurged names what happens when items of a kind are purged.
 func (t *Trash) OnPurged(kind string, f PurgedFunc) { t.purged[kind] = f }
 
-// forget runs the purge hook of an entry's kind.
-func (t *Trash) forget(ctx context.Context, tx pgx.Tx, kind string, snapshot json.RawMessage) error {
+// forget runs the purge hook of an entry's kind and tells those
+// registered with OnGone of its subjects.
+func (t *Trash) forget(ctx context.Context, tx pgx.Tx, kind string, itemID int64, snapshot json.RawMessage) error {
 	if f := t.purged[kind]; f != nil {
-		return f(ctx, tx, snapshot)
+		if err := f(ctx, tx, snapshot); err != nil {
+			return err
+		}
+	}
+	var subjects struct {
+		IDs []int64 `json:"subjects"`
+	}
+	if err := json.Unmarshal(snapshot, &subjects); err != nil || len(subjects.IDs) == 0 {
+		subjects.IDs = []int64{itemID}
+	}
+	for _, f := range t.gone {
+		if err := f(ctx, tx, kind, subjects.IDs); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -116,6 +131,11 @@ func (t *Trash) OnRelease(f func(ctx context.Context, files [][]byte)) {
 // OnTrashed registers f: notifications, for one, forget what they said
 // about items that are gone.
 func (t *Trash) OnTrashed(f TrashedFunc) { t.trashed = append(t.trashed, f) }
+
+// OnGone registers f, told in the purge's transaction of the items of a
+// kind gone for good (the subjects OnTrashed was told of): what was kept
+// for a restore, such as watches, goes now.
+func (t *Trash) OnGone(f TrashedFunc) { t.gone = append(t.gone, f) }
 
 // Put records an entry in the transaction that took its rows.
 func (t *Trash) Put(ctx context.Context, tx pgx.Tx, e Entry) error {
@@ -134,9 +154,10 @@ func (t *Trash) Put(ctx context.Context, tx pgx.Tx, e Entry) error {
 	if e.Files == nil {
 		e.Files = [][]byte{}
 	}
+	// The subjects travel in the snapshot, for those told at the purge.
 	_, err = tx.Exec(ctx, `INSERT INTO trash (space_id, kind, item_id, label, place, deleted_by, snapshot, files)
-		VALUES ($1, $2, $3, left($4, 200), left($5, 200), NULLIF($6, 0), $7, $8)`,
-		e.SpaceID, e.Kind, e.ItemID, e.Label, e.Place, e.By, snap, e.Files)
+		VALUES ($1, $2, $3, left($4, 200), left($5, 200), NULLIF($6, 0), $7::jsonb || jsonb_build_object('subjects', $9::bigint[]), $8)`,
+		e.SpaceID, e.Kind, e.ItemID, e.Label, e.Place, e.By, snap, e.Files, e.Subjects)
 	if err != nil {
 		return fmt.Errorf("put into trash: %w", err)
 	}
@@ -146,17 +167,38 @@ func (t *Trash) Put(ctx context.Context, tx pgx.Tx, e Entry) error {
 const itemColumns = `t.id, t.space_id, t.kind, t.item_id, t.label, t.place, a.display_name AS deleted_by, t.deleted_at, t.snapshot
 	FROM trash t LEFT JOIN accounts a ON a.id = t.deleted_by`
 
-// List is a space's trash, newest first.
-func (t *Trash) List(ctx context.Context, spaceID int64) ([]Item, error) {
-	rows, _ := t.pool.Query(ctx, `SELECT `+itemColumns+` WHERE t.space_id = $1 ORDER BY t.deleted_at DESC, t.id DESC LIMIT 500`, spaceID)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Item])
+// List is a page of a space's trash, newest first: up to limit entries
+// older than the entry cursor (0: from the newest). next is the cursor of
+// the following page, 0 when there is none.
+func (t *Trash) List(ctx context.Context, spaceID int64, limit int, cursor int64) (list []Item, next int64, err error) {
+	rows, _ := t.pool.Query(ctx, `SELECT `+itemColumns+` WHERE t.space_id = $1 AND ($2 = 0 OR t.id < $2)
+		ORDER BY t.id DESC LIMIT $3`, spaceID, cursor, limit+1)
+	list, err = pgx.CollectRows(rows, pgx.RowToStructByName[Item])
 	if err != nil {
-		return nil, fmt.Errorf("list trash: %w", err)
+		return nil, 0, fmt.Errorf("list trash: %w", err)
+	}
+	if len(list) > limit {
+		list = list[:limit]
+		next = list[limit-1].ID
 	}
 	for i := range list {
 		list[i].Snapshot = nil
 	}
-	return list, nil
+	return list, next, nil
+}
+
+// Get is one entry of a space's trash, without its snapshot.
+func (t *Trash) Get(ctx context.Context, spaceID, id int64) (Item, error) {
+	rows, _ := t.pool.Query(ctx, `SELECT `+itemColumns+` WHERE t.space_id = $1 AND t.id = $2`, spaceID, id)
+	it, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Item])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return it, errs.E(errs.NotFound, "error.not_found")
+	}
+	if err != nil {
+		return it, fmt.Errorf("trash entry: %w", err)
+	}
+	it.Snapshot = nil
+	return it, nil
 }
 
 // take removes an entry of the space from the trash in tx.
@@ -200,16 +242,17 @@ func (t *Trash) Purge(ctx context.Context, spaceID, id, by int64, reason string)
 	var files [][]byte
 	err := pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) error {
 		var kind string
+		var itemID int64
 		var snapshot json.RawMessage
-		err := tx.QueryRow(ctx, `DELETE FROM trash WHERE id = $1 AND space_id = $2 RETURNING kind, files, snapshot`, id, spaceID).
-			Scan(&kind, &files, &snapshot)
+		err := tx.QueryRow(ctx, `DELETE FROM trash WHERE id = $1 AND space_id = $2 RETURNING kind, item_id, files, snapshot`, id, spaceID).
+			Scan(&kind, &itemID, &files, &snapshot)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return errs.E(errs.NotFound, "error.not_found")
 		}
 		if err != nil {
 			return fmt.Errorf("purge: %w", err)
 		}
-		if err := t.forget(ctx, tx, kind, snapshot); err != nil {
+		if err := t.forget(ctx, tx, kind, itemID, snapshot); err != nil {
 			return err
 		}
 		return Log(ctx, tx, by, kind, spaceID, reason)
@@ -230,9 +273,10 @@ func (t *Trash) Expire(ctx context.Context, cutoff time.Time) (int, error) {
 	err := pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) error {
 		rows, _ := tx.Query(ctx, `DELETE FROM trash WHERE id IN (
 				SELECT id FROM trash WHERE deleted_at < $1 ORDER BY id LIMIT 1000 FOR UPDATE SKIP LOCKED)
-			RETURNING kind, space_id, files, snapshot`, cutoff)
+			RETURNING kind, item_id, space_id, files, snapshot`, cutoff)
 		type gone struct {
 			Kind     string
+			ItemID   int64
 			SpaceID  int64
 			Files    [][]byte
 			Snapshot json.RawMessage
@@ -242,7 +286,7 @@ func (t *Trash) Expire(ctx context.Context, cutoff time.Time) (int, error) {
 			return fmt.Errorf("expire trash: %w", err)
 		}
 		for _, g := range list {
-			if err := t.forget(ctx, tx, g.Kind, g.Snapshot); err != nil {
+			if err := t.forget(ctx, tx, g.Kind, g.ItemID, g.Snapshot); err != nil {
 				return err
 			}
 			if err := Log(ctx, tx, 0, g.Kind, g.SpaceID, "retention"); err != nil {
