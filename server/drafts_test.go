@@ -320,3 +320,83 @@ func TestAnswerDraftIsOfferedAndRemovedOnAnswer(t *testing.T) {
 		t.Fatal("the answer draft outlived the answer")
 	}
 }
+
+// postWithToken sends a form carrying the given CSRF token, as a tab does
+// that was loaded before the browser signed in again elsewhere.
+func (b *browser) postWithToken(path, token string, values url.Values, header map[string]string) (*http.Response, string) {
+	b.t.Helper()
+	values.Set("csrf_token", token)
+	req, _ := http.NewRequest(http.MethodPost, b.base+path, strings.NewReader(values.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept-Language", "de")
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	return b.do(req)
+}
+
+// After the session expired and the person signed in again in another
+// tab, the first tab's forms carry an old CSRF token: what they send is
+// kept as the person's own draft and the editor shows it again.
+func TestSaveWithTokenOfAnEarlierSessionKeepsTheText(t *testing.T) {
+	agency := makeAgency(t)
+	author := makePerson(t, agency, false)
+	sp := makeSpace(t, author, policies.Organisation, policies.RoleMember)
+	b := newBrowser(t, startServer(t))
+	b.signIn(author.Email, author.Password)
+	b.get("/bereiche/" + sp.Slug + "/neu")
+	resp, _ := b.post("/bereiche/"+sp.Slug+"/neu", "/bereiche/"+sp.Slug+"/seiten", url.Values{"title": {"Urlaub"}, "body": {"Alt"},
+		"review_interval": {"365"}, "action": {"save"}})
+	pageURL := resp.Header.Get("Location")
+	editor := pageURL + "/bearbeiten"
+	_, page := b.get(editor)
+	key := regexp.MustCompile(`name="draft_key" value="([^"]+)"`).FindStringSubmatch(page)[1]
+	stale := b.csrf
+
+	// The session ends; the person signs in again in another tab.
+	if _, err := testDB.Pool.Exec(context.Background(), `DELETE FROM sessions WHERE account_id = $1`, author.ID); err != nil {
+		t.Fatal(err)
+	}
+	b.get("/anmelden")
+	b.signIn(author.Email, author.Password)
+	if b.get("/konto"); b.csrf == stale {
+		t.Fatal("the new session has the old CSRF token")
+	}
+	form := url.Values{"title": {"Urlaub"}, "body": {"Resturlaub verfällt am 31. März."}, "review_interval": {"365"}, "base_revision": {"1"},
+		"draft_key": {key}, "draft_path": {editor}, "action": {"save"}}
+
+	// Another site cannot use this: its requests are still refused.
+	if resp, _ := b.postWithToken(editor, stale, cloneValues(form), map[string]string{"Sec-Fetch-Site": "cross-site"}); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("a cross-site save with an old token: %d, want 403", resp.StatusCode)
+	}
+	if draftCount(t, author.ID) != 0 {
+		t.Fatal("a cross-site request left a draft")
+	}
+
+	// The autosave of the old tab keeps the text.
+	resp, _ = b.postWithToken("/entwuerfe", stale, url.Values{"draft_key": {key}, "draft_path": {editor}, "body": {"Resturlaub verfällt"}},
+		map[string]string{"Sec-Fetch-Site": "same-origin", "Accept": "application/json"})
+	if resp.StatusCode != http.StatusOK || draftCount(t, author.ID) != 1 {
+		t.Fatalf("autosave with an old token: %d, drafts %d", resp.StatusCode, draftCount(t, author.ID))
+	}
+
+	// Saving keeps the text as a draft, changes nothing, and returns to the editor with it.
+	resp, _ = b.postWithToken(editor, stale, cloneValues(form), map[string]string{"Sec-Fetch-Site": "same-origin"})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != editor+"?entwurf=sitzung" {
+		t.Fatalf("save with an old token: %d → %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if _, page := b.get(pageURL); strings.Contains(page, "Resturlaub") {
+		t.Fatal("a request with an old token changed the page")
+	}
+	_, page = b.get(editor + "?entwurf=sitzung")
+	if !strings.Contains(page, "Resturlaub verfällt am 31. März.") || !strings.Contains(page, "Sitzung war abgelaufen") {
+		t.Fatalf("the editor lacks the text or the notice:\n%s", page)
+	}
+	if resp, _ := b.post(editor, editor, url.Values{"title": {"Urlaub"}, "body": {"Resturlaub verfällt am 31. März."}, "review_interval": {"365"},
+		"base_revision": {"1"}, "draft_key": {key}, "action": {"save"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("saving again with the current token: %d", resp.StatusCode)
+	}
+	if _, page := b.get(pageURL); !strings.Contains(page, "Resturlaub verfällt am 31. März.") {
+		t.Fatal("the saved page lacks the text")
+	}
+}

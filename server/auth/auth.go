@@ -30,9 +30,11 @@ type Config struct {
 	MaxAddressFailures int           // failed sign-ins from one client address before it is locked
 	LockDuration       time.Duration // how long a lock lasts after the last failure
 	OIDC               *OIDCConfig   // nil when sign-in through an identity provider is off
-	// Park may take a state-changing request that arrives without a
-	// valid session before the CSRF check refuses it (an editor's save
-	// after the session expired) and answers true when it did.
+	// Park may take a state-changing request that the CSRF check would
+	// refuse, and answers true when it did: one that arrives without a
+	// valid session (an editor's save after the session expired), or one
+	// of a signed-in person whose form carries the token of an earlier
+	// session (they signed in again in another tab meanwhile).
 	Park func(c *gin.Context) bool
 }
 
@@ -161,6 +163,9 @@ func (a *Auth) Authenticate() gin.HandlerFunc {
 				sent = c.PostForm("csrf_token")
 			}
 			if subtle.ConstantTimeCompare([]byte(sent), []byte(csrf)) != 1 {
+				if web.ViewerOf(c) != nil && a.cfg.Park != nil && a.cfg.Park(c) {
+					return
+				}
 				a.web.Fail(c, errs.E(errs.Forbidden, "auth.csrf_failed"))
 				return
 			}

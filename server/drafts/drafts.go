@@ -194,19 +194,40 @@ func hash(secret string) []byte {
 	return h[:]
 }
 
-// Park keeps the text of an editor's form that arrived without a valid
-// session (expired, or signed out elsewhere), and sends the person to
-// sign in and back to the editor. It answers true when it took the
-// request. Parking needs no CSRF token: it changes no content and nothing
-// of any account, it only keeps data for whoever holds the cookie it
-// sets; and it takes only forms sent from this site's own pages.
+// Park keeps the text of an editor's form that the CSRF check would
+// refuse, so that it is not lost, and answers true when it took the
+// request. Without a valid session (expired, or signed out elsewhere) it
+// parks the text and sends the person to sign in and back to the editor.
+// A signed-in person whose form carries the CSRF token of an earlier
+// session (signed in again in another tab) gets the text as their own
+// draft and the editor with it again, now with the current token.
+// Parking needs no CSRF token: it changes no content and nothing of any
+// account but the sender's own draft, and it takes only forms sent from
+// this site's own pages, so another site cannot make a browser do it.
 func (d *Drafts) Park(c *gin.Context) bool {
 	if c.Request.Method != http.MethodPost || c.PostForm("draft_key") == "" || !sameOrigin(c.Request) {
 		return false
 	}
 	key, path, fields, err := read(c)
-	if err != nil {
+	if err != nil || len(fields) == 0 {
 		return false
+	}
+	back := path + "?" + RestoreQuery + "=" + expired
+	if v := web.ViewerOf(c); v != nil {
+		if v.ViaToken {
+			return false
+		}
+		draft, err := d.store.Save(c.Request.Context(), v.ID, key, path, fields, time.Now())
+		switch {
+		case err != nil:
+			d.web.Fail(c, err)
+		case web.WantsJSON(c):
+			c.AbortWithStatusJSON(http.StatusOK, gin.H{"saved_at": draft.UpdatedAt})
+		default:
+			c.Redirect(http.StatusSeeOther, back)
+			c.Abort()
+		}
+		return true
 	}
 	// Several editors parked in one browser share the secret.
 	secret, err := c.Cookie(d.cookie())
@@ -221,7 +242,7 @@ func (d *Drafts) Park(c *gin.Context) bool {
 	}
 	http.SetCookie(c.Writer, &http.Cookie{Name: d.cookie(), Value: secret, Path: "/", MaxAge: int(ParkedRetention.Seconds()),
 		HttpOnly: true, Secure: d.secure, SameSite: http.SameSiteLaxMode})
-	signIn := "/anmelden?next=" + url.QueryEscape(path+"?"+RestoreQuery+"="+expired)
+	signIn := "/anmelden?next=" + url.QueryEscape(back)
 	if web.WantsJSON(c) {
 		c.AbortWithStatusJSON(http.StatusUnauthorized, gin.H{"error": gin.H{"code": errs.Unauthenticated,
 			"message": d.web.T(c, "drafts.parked")}, "signin": signIn})
