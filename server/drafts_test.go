@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/server/auth"
 	"github.com/fachnetz/fachnetz/server/drafts"
 	"github.com/fachnetz/fachnetz/server/web"
 )
@@ -139,7 +140,8 @@ func TestDraftsArePurgedAfterThirtyDays(t *testing.T) {
 }
 
 // A save that finds the session gone keeps the text for whoever holds the
-// cookie it sets; after sign-in the editor shows it again.
+// cookie it sets. Nothing tells whose text it is, so after sign-in the
+// editor offers it rather than filling the form with it.
 func TestSaveAfterExpiredSessionKeepsTheText(t *testing.T) {
 	agency := makeAgency(t)
 	author, other := makePerson(t, agency, false), makePerson(t, agency, false)
@@ -166,25 +168,28 @@ func TestSaveAfterExpiredSessionKeepsTheText(t *testing.T) {
 	}
 	resp, _ = b.postForm(pageURL+"/bearbeiten", cloneValues(form), map[string]string{"Sec-Fetch-Site": "same-origin"})
 	next, _ := url.Parse(resp.Header.Get("Location"))
-	if resp.StatusCode != http.StatusSeeOther || next.Path != "/anmelden" || next.Query().Get("next") != pageURL+"/bearbeiten?entwurf=sitzung" {
+	if resp.StatusCode != http.StatusSeeOther || next.Path != "/anmelden" || next.Query().Get("next") != pageURL+"/bearbeiten?entwurf=pruefen" {
 		t.Fatalf("expired save: %d → %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
 
 	// Someone else signing in elsewhere gets nothing of it.
 	o := newBrowser(t, base)
 	o.signIn(other.Email, other.Password)
-	if _, page := o.get(pageURL + "/bearbeiten?entwurf=sitzung"); strings.Contains(page, "Resturlaub") {
+	if _, page := o.get(pageURL + "/bearbeiten?entwurf=pruefen"); strings.Contains(page, "Resturlaub") || strings.Contains(page, "Entwurf vom") {
 		t.Fatal("another person got the parked text")
 	}
 
 	b.get(next.String())
 	if resp, _ := b.post("/anmelden", "/anmelden", url.Values{"email": {author.Email}, "password": {author.Password},
-		"next": {next.Query().Get("next")}}); resp.Header.Get("Location") != pageURL+"/bearbeiten?entwurf=sitzung" {
+		"next": {next.Query().Get("next")}}); resp.Header.Get("Location") != pageURL+"/bearbeiten?entwurf=pruefen" {
 		t.Fatalf("sign-in leads to %s", resp.Header.Get("Location"))
 	}
-	_, page = b.get(pageURL + "/bearbeiten?entwurf=sitzung")
-	if !strings.Contains(page, "Resturlaub verfällt am 31. März.") || !strings.Contains(page, "Sitzung war abgelaufen") {
-		t.Fatalf("after sign-in the editor lacks the text or the notice:\n%s", page)
+	_, page = b.get(pageURL + "/bearbeiten?entwurf=pruefen")
+	if strings.Contains(page, "Resturlaub") || !strings.Contains(page, "Entwurf vom") || !strings.Contains(page, "niemandem sicher zuzuordnen") {
+		t.Fatalf("after sign-in the editor should offer the text, not show it:\n%s", page)
+	}
+	if _, page = b.get(pageURL + "/bearbeiten?entwurf=wiederherstellen"); !strings.Contains(page, "Resturlaub verfällt am 31. März.") {
+		t.Fatal("restoring the offered text does not fill the form")
 	}
 	if draftCount(t, other.ID) != 0 || draftCount(t, author.ID) != 1 {
 		t.Fatal("the parked draft went to the wrong account")
@@ -398,5 +403,75 @@ func TestSaveWithTokenOfAnEarlierSessionKeepsTheText(t *testing.T) {
 	}
 	if _, page := b.get(pageURL); !strings.Contains(page, "Resturlaub verfällt am 31. März.") {
 		t.Fatal("the saved page lacks the text")
+	}
+}
+
+// A save after the idle time-out keeps the text for the account whose
+// session the browser still names: not for whoever signs in there next.
+func TestSaveAfterIdleTimeOutKeepsTheTextForItsAuthor(t *testing.T) {
+	agency := makeAgency(t)
+	author, other := makePerson(t, agency, false), makePerson(t, agency, false)
+	sp := makeSpace(t, author, policies.Organisation, policies.RoleMember)
+	base := startServer(t)
+	b := newBrowser(t, base)
+	b.signIn(author.Email, author.Password)
+	editor := "/bereiche/" + sp.Slug + "/neu"
+	_, page := b.get(editor)
+	key := regexp.MustCompile(`name="draft_key" value="([^"]+)"`).FindStringSubmatch(page)[1]
+	if _, err := testDB.Pool.Exec(context.Background(), `UPDATE sessions SET idle_expires_at = now() - interval '1 minute' WHERE account_id = $1`, author.ID); err != nil {
+		t.Fatal(err)
+	}
+	// The sweep of ended sessions has run meanwhile.
+	if err := auth.NewStore(testDB.Pool).DeleteExpired(context.Background(), time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	resp, _ := b.postForm("/bereiche/"+sp.Slug+"/seiten", url.Values{"title": {"Urlaub"}, "body": {"Resturlaub verfällt am 31. März."}, "review_interval": {"365"},
+		"draft_key": {key}, "draft_path": {editor}, "action": {"save"}}, map[string]string{"Sec-Fetch-Site": "same-origin"})
+	next, _ := url.Parse(resp.Header.Get("Location"))
+	if resp.StatusCode != http.StatusSeeOther || next.Path != "/anmelden" || next.Query().Get("next") != editor+"?entwurf=sitzung" {
+		t.Fatalf("save after the idle time-out: %d → %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if draftCount(t, author.ID) != 1 {
+		t.Fatal("the text is not kept as the author's draft")
+	}
+
+	// Another person signs in in the same browser: the text is not theirs.
+	b.get("/anmelden")
+	b.signIn(other.Email, other.Password)
+	if _, page := b.get(editor + "?entwurf=sitzung"); strings.Contains(page, "Resturlaub") || draftCount(t, other.ID) != 0 {
+		t.Fatal("the next person to sign in in the browser got the author's text")
+	}
+
+	a := newBrowser(t, base)
+	a.signIn(author.Email, author.Password)
+	if _, page := a.get(editor + "?entwurf=sitzung"); !strings.Contains(page, "Resturlaub verfällt am 31. März.") || !strings.Contains(page, "Sitzung war abgelaufen") {
+		t.Fatalf("the author's editor lacks the text or the notice:\n%s", page)
+	}
+}
+
+// Claiming a parked text keeps the account's draft when that is newer.
+func TestClaimingKeepsTheNewerDraft(t *testing.T) {
+	p := makePerson(t, makeAgency(t), false)
+	ctx := context.Background()
+	store := drafts.NewStore(testDB.Pool)
+	now := time.Now()
+	secret := []byte("0123456789abcdef0123456789abcdef")
+	if err := store.Park(ctx, secret, "wiki-new:7", "/bereiche/x/neu", map[string]string{"body": "geparkt"}, now.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Save(ctx, p.ID, "wiki-new:7", "/bereiche/x/neu", map[string]string{"body": "neuer"}, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Park(ctx, secret, "wiki-new:8", "/bereiche/y/neu", map[string]string{"body": "nur geparkt"}, now.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Claim(ctx, secret, p.ID, now.Add(-drafts.ParkedRetention)); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := store.Get(ctx, p.ID, "wiki-new:7"); err != nil || d.Fields["body"] != "neuer" {
+		t.Fatalf("the older parked text replaced the newer draft: %v %v", d.Fields, err)
+	}
+	if d, err := store.Get(ctx, p.ID, "wiki-new:8"); err != nil || d.Fields["body"] != "nur geparkt" {
+		t.Fatalf("the parked text was not claimed: %v %v", d.Fields, err)
 	}
 }

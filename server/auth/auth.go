@@ -35,7 +35,16 @@ type Config struct {
 	// valid session (an editor's save after the session expired), or one
 	// of a signed-in person whose form carries the token of an earlier
 	// session (they signed in again in another tab meanwhile).
-	Park func(c *gin.Context) bool
+	Park func(c *gin.Context, p Parking) bool
+}
+
+// Parking is what the Park hook may ask about a request without a valid
+// session.
+type Parking struct {
+	// Owner finds the account of the ended session the browser still
+	// names; 0 when it names none or the session is gone (signed out,
+	// or past its absolute end).
+	Owner func(ctx context.Context) (int64, error)
 }
 
 // Auth is the sign-in service.
@@ -120,6 +129,7 @@ func (a *Auth) Authenticate() gin.HandlerFunc {
 		}
 
 		csrf := ""
+		var ended []byte
 		if id, err := c.Cookie(a.sessionCookie()); err == nil && id != "" {
 			s, err := a.store.SessionByHash(ctx, hashToken(id))
 			switch {
@@ -134,6 +144,7 @@ func (a *Auth) Authenticate() gin.HandlerFunc {
 					}
 				}
 			case errs.Is(err, errs.Unauthenticated):
+				ended = hashToken(id)
 				a.setCookie(c, a.sessionCookie(), "", -1, http.SameSiteLaxMode)
 			default:
 				a.web.Fail(c, err)
@@ -155,7 +166,13 @@ func (a *Auth) Authenticate() gin.HandlerFunc {
 		// decides, never the Accept header, which another site may set.
 		anonymousAPI := web.ViewerOf(c) == nil && strings.HasPrefix(c.Request.URL.Path, "/api/")
 		if !safeMethod(c.Request.Method) && !anonymousAPI {
-			if web.ViewerOf(c) == nil && a.cfg.Park != nil && a.cfg.Park(c) {
+			parking := Parking{Owner: func(ctx context.Context) (int64, error) {
+				if ended == nil {
+					return 0, nil
+				}
+				return a.store.EndedSessionAccount(ctx, ended)
+			}}
+			if web.ViewerOf(c) == nil && a.cfg.Park != nil && a.cfg.Park(c, parking) {
 				return
 			}
 			sent := c.GetHeader("X-CSRF-Token")
@@ -163,7 +180,7 @@ func (a *Auth) Authenticate() gin.HandlerFunc {
 				sent = c.PostForm("csrf_token")
 			}
 			if subtle.ConstantTimeCompare([]byte(sent), []byte(csrf)) != 1 {
-				if web.ViewerOf(c) != nil && a.cfg.Park != nil && a.cfg.Park(c) {
+				if web.ViewerOf(c) != nil && a.cfg.Park != nil && a.cfg.Park(c, parking) {
 					return
 				}
 				a.web.Fail(c, errs.E(errs.Forbidden, "auth.csrf_failed"))

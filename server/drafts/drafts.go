@@ -20,6 +20,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/fachnetz/fachnetz/server/auth"
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/web"
 )
@@ -37,6 +38,9 @@ const (
 	RestoreQuery = "entwurf"
 	restore      = "wiederherstellen"
 	expired      = "sitzung"
+	// offered is where a text parked without a known author leads after
+	// sign-in: the editor offers it instead of filling the form with it.
+	offered = "pruefen"
 )
 
 var validKey = regexp.MustCompile(`^[a-z-]+:[0-9]+$`)
@@ -75,6 +79,7 @@ type Editor struct {
 	Offer     *Draft // a draft to offer, when the editor is opened anew
 	Restored  bool   // the form holds the draft's text
 	Expired   bool   // restored after the session had expired
+	Kept      bool   // the offer is of a text kept in this browser after its session ended
 }
 
 // RestoreURL is the editor's address that fills the form with the draft.
@@ -101,6 +106,9 @@ func (d *Drafts) Open(c *gin.Context, key, path string) (Editor, map[string]stri
 		e.Restored = true
 	case expired:
 		e.Restored, e.Expired = true, true
+	case offered:
+		e.Offer, e.Kept = &draft, true
+		return e, nil, nil
 	default:
 		e.Offer = &draft
 		return e, nil, nil
@@ -196,15 +204,22 @@ func hash(secret string) []byte {
 
 // Park keeps the text of an editor's form that the CSRF check would
 // refuse, so that it is not lost, and answers true when it took the
-// request. Without a valid session (expired, or signed out elsewhere) it
-// parks the text and sends the person to sign in and back to the editor.
+// request. Without a valid session it keeps the text and sends the person
+// to sign in and back to the editor. When the browser's session has ended
+// but still names its account (the idle time-out), the text becomes that
+// account's draft, and the editor shows it after sign-in. When it names
+// none (signed out, past its absolute end, or no session cookie at all),
+// nothing tells whose text it is: it is parked for this browser and goes
+// to whoever signs in here next within ParkedRetention, but only as an
+// offer to restore or discard, so that nobody is shown another person's
+// text without choosing to.
 // A signed-in person whose form carries the CSRF token of an earlier
 // session (signed in again in another tab) gets the text as their own
 // draft and the editor with it again, now with the current token.
 // Parking needs no CSRF token: it changes no content and nothing of any
 // account but the sender's own draft, and it takes only forms sent from
 // this site's own pages, so another site cannot make a browser do it.
-func (d *Drafts) Park(c *gin.Context) bool {
+func (d *Drafts) Park(c *gin.Context, p auth.Parking) bool {
 	if c.Request.Method != http.MethodPost || c.PostForm("draft_key") == "" || !sameOrigin(c.Request) {
 		return false
 	}
@@ -229,6 +244,21 @@ func (d *Drafts) Park(c *gin.Context) bool {
 		}
 		return true
 	}
+	ctx := c.Request.Context()
+	owner, err := p.Owner(ctx)
+	if err != nil {
+		d.web.Fail(c, err)
+		return true
+	}
+	if owner != 0 {
+		if _, err := d.store.Save(ctx, owner, key, path, fields, time.Now()); err != nil {
+			d.web.Fail(c, err)
+			return true
+		}
+		d.toSignIn(c, back)
+		return true
+	}
+	back = path + "?" + RestoreQuery + "=" + offered
 	// Several editors parked in one browser share the secret.
 	secret, err := c.Cookie(d.cookie())
 	if err != nil || len(secret) < 43 {
@@ -236,21 +266,26 @@ func (d *Drafts) Park(c *gin.Context) bool {
 		rand.Read(b)
 		secret = base64.RawURLEncoding.EncodeToString(b)
 	}
-	if err := d.store.Park(c.Request.Context(), hash(secret), key, path, fields, time.Now()); err != nil {
+	if err := d.store.Park(ctx, hash(secret), key, path, fields, time.Now()); err != nil {
 		d.web.Fail(c, err)
 		return true
 	}
 	http.SetCookie(c.Writer, &http.Cookie{Name: d.cookie(), Value: secret, Path: "/", MaxAge: int(ParkedRetention.Seconds()),
 		HttpOnly: true, Secure: d.secure, SameSite: http.SameSiteLaxMode})
+	d.toSignIn(c, back)
+	return true
+}
+
+// toSignIn sends the person to sign in and then to back.
+func (d *Drafts) toSignIn(c *gin.Context, back string) {
 	signIn := "/anmelden?next=" + url.QueryEscape(back)
 	if web.WantsJSON(c) {
 		c.AbortWithStatusJSON(http.StatusUnauthorized, gin.H{"error": gin.H{"code": errs.Unauthenticated,
 			"message": d.web.T(c, "drafts.parked")}, "signin": signIn})
-		return true
+		return
 	}
 	c.Redirect(http.StatusSeeOther, signIn)
 	c.Abort()
-	return true
 }
 
 // sameOrigin tells a form sent from this site's pages: browsers say so in
