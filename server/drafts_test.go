@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"image"
 	"image/png"
 	"log/slog"
+	"math/rand/v2"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -473,5 +475,77 @@ func TestClaimingKeepsTheNewerDraft(t *testing.T) {
 	}
 	if d, err := store.Get(ctx, p.ID, "wiki-new:8"); err != nil || d.Fields["body"] != "nur geparkt" {
 		t.Fatalf("the parked text was not claimed: %v %v", d.Fields, err)
+	}
+}
+
+// Keeping texts without a valid session is limited in size, per browser
+// and per client address, so that nobody can fill the database with it.
+func TestParkingIsLimited(t *testing.T) {
+	base := startServerWith(t, map[string]string{"FACHNETZ_TRUSTED_PROXIES": "127.0.0.1"})
+	address := func() string { return fmt.Sprintf("10.%d.%d.%d", rand.IntN(256), rand.IntN(256), rand.IntN(256)) }
+	park := func(b *browser, from, key, text string) *http.Response {
+		t.Helper()
+		resp, _ := b.postForm("/entwuerfe", url.Values{"draft_key": {key}, "draft_path": {"/bereiche/x/neu"}, "body": {text}},
+			map[string]string{"Sec-Fetch-Site": "same-origin", "X-Forwarded-For": from})
+		return resp
+	}
+	parkedRows := func() int {
+		var n int
+		if err := testDB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM drafts WHERE pending_hash IS NOT NULL`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	// A page's longest text is kept; a body past that is not.
+	from := address()
+	before := parkedRows()
+	if resp := park(newBrowser(t, base), from, "wiki-new:1", strings.Repeat("a", 500_000)); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("parking a long page: %d", resp.StatusCode)
+	}
+	if resp := park(newBrowser(t, base), from, "wiki-new:1", strings.Repeat("a", 600_001)); resp.StatusCode == http.StatusSeeOther || parkedRows() != before+1 {
+		t.Fatalf("parking 600 KB: %d, %d rows more", resp.StatusCode, parkedRows()-before)
+	}
+
+	// A secret the browser brings is used only when something is parked under it.
+	b := newBrowser(t, base)
+	u, _ := url.Parse(base)
+	chosen := strings.Repeat("x", 43)
+	b.client.Jar.SetCookies(u, []*http.Cookie{{Name: "fachnetz_draft", Value: chosen, Path: "/"}})
+	park(b, from, "wiki-new:1", "Text")
+	secret := b.cookie("fachnetz_draft")
+	if secret == chosen || secret == "" {
+		t.Fatalf("parking used the secret the browser brought: %q", secret)
+	}
+	park(b, from, "wiki-new:2", "Text")
+	if b.cookie("fachnetz_draft") != secret {
+		t.Fatal("a second text in the browser is parked under another secret")
+	}
+
+	// One browser keeps at most 20 texts; changing one of them is fine.
+	for i := 3; i <= 20; i++ {
+		if resp := park(b, address(), "wiki-new:"+strconv.Itoa(i), "Text"); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("parking text %d: %d", i, resp.StatusCode)
+		}
+	}
+	if resp := park(b, address(), "wiki-new:21", "Text"); resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("parking a 21st text in one browser: %d, want 429", resp.StatusCode)
+	}
+	if resp := park(b, address(), "wiki-new:20", "Anderer Text"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("changing a parked text: %d", resp.StatusCode)
+	}
+
+	// One address keeps at most auth.ParkingsPerHour texts an hour.
+	from = address()
+	for i := 0; i < auth.ParkingsPerHour; i++ {
+		if resp := park(newBrowser(t, base), from, "wiki-new:1", "Text"); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("parking %d from one address: %d", i+1, resp.StatusCode)
+		}
+	}
+	if resp := park(newBrowser(t, base), from, "wiki-new:1", "Text"); resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("parking past the limit of the address: %d, want 429", resp.StatusCode)
+	}
+	if resp := park(newBrowser(t, base), address(), "wiki-new:1", "Text"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("parking from another address: %d", resp.StatusCode)
 	}
 }

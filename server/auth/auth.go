@@ -45,7 +45,19 @@ type Parking struct {
 	// names; 0 when it names none or the session is gone (signed out,
 	// or past its absolute end).
 	Owner func(ctx context.Context) (int64, error)
+	// Allow counts one more text kept for the client's address and
+	// answers false once ParkingsPerHour were kept within the hour.
+	Allow func(ctx context.Context) (bool, error)
 }
+
+// ParkingsPerHour is how many texts one client address may have kept
+// within an hour without a valid session: enough for a team behind one
+// proxy whose sessions ended, too few to fill the database. The count
+// lives in PostgreSQL beside the failed sign-ins, so that every server
+// shares it.
+const ParkingsPerHour = 30
+
+const parkWindow = time.Hour
 
 // Auth is the sign-in service.
 type Auth struct {
@@ -171,6 +183,13 @@ func (a *Auth) Authenticate() gin.HandlerFunc {
 					return 0, nil
 				}
 				return a.store.EndedSessionAccount(ctx, ended)
+			}, Allow: func(ctx context.Context) (bool, error) {
+				key := "park:" + c.ClientIP()
+				n, err := a.store.RecentFailures(ctx, key, parkWindow)
+				if err != nil || n >= ParkingsPerHour {
+					return false, err
+				}
+				return true, a.store.AddFailure(ctx, key)
 			}}
 			if web.ViewerOf(c) == nil && a.cfg.Park != nil && a.cfg.Park(c, parking) {
 				return

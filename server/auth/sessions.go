@@ -90,17 +90,18 @@ func (s *Store) DeleteSession(ctx context.Context, idHash []byte) error {
 	return err
 }
 
-// DeleteExpired removes sessions past their absolute end and sign-in
-// failures older than the lock window. A session ended by the idle
-// time-out stays, unusable, until its absolute end (at most SessionMax
-// after sign-in, as the privacy notice says), so that a text saved in a
-// tab left open overnight still names its author: the drafts keep it for
-// that person alone instead of for whoever signs in next in the browser.
-func (s *Store) DeleteExpired(ctx context.Context, lockWindow time.Duration) error {
+// DeleteExpired removes sessions past their absolute end, and sign-in
+// failures and counts of kept texts older than window. A session ended by
+// the idle time-out stays, unusable, until its absolute end (at most
+// SessionMax after sign-in, as the privacy notice says), so that a text
+// saved in a tab left open overnight still names its author: the drafts
+// keep it for that person alone instead of for whoever signs in next in
+// the browser.
+func (s *Store) DeleteExpired(ctx context.Context, window time.Duration) error {
 	if _, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE expires_at <= now()`); err != nil {
 		return fmt.Errorf("delete expired sessions: %w", err)
 	}
-	if _, err := s.pool.Exec(ctx, `DELETE FROM sign_in_failures WHERE failed_at < now() - $1::interval`, lockWindow); err != nil {
+	if _, err := s.pool.Exec(ctx, `DELETE FROM sign_in_failures WHERE failed_at < now() - $1::interval`, window); err != nil {
 		return fmt.Errorf("delete old sign-in failures: %w", err)
 	}
 	return nil

@@ -33,6 +33,13 @@ const (
 	ParkedRetention = 6 * time.Hour
 )
 
+// Limits on texts kept without a valid session, so that nobody can fill
+// the database through it: a page's text is at most 500,000 bytes.
+const (
+	maxFieldBytes = 600_000
+	maxParked     = 20 // per browser
+)
+
 // Query values of an editor's address that restore its draft.
 const (
 	RestoreQuery = "entwurf"
@@ -141,6 +148,7 @@ func read(c *gin.Context) (key, path string, fields map[string]string, err error
 	}
 	path, _, _ = strings.Cut(web.LocalPath(path), "?")
 	fields = map[string]string{}
+	size := 0
 	for name, values := range c.Request.PostForm {
 		if skipped[name] || len(values) == 0 || len(name) > 50 {
 			continue
@@ -149,6 +157,9 @@ func read(c *gin.Context) (key, path string, fields map[string]string, err error
 			return "", "", nil, errs.E(errs.Invalid, "error.invalid")
 		}
 		fields[name] = strings.ReplaceAll(values[0], "\r\n", "\n")
+		if size += len(name) + len(fields[name]); size > maxFieldBytes {
+			return "", "", nil, errs.E(errs.TooLarge, "drafts.too_large")
+		}
 	}
 	return key, path, fields, nil
 }
@@ -251,7 +262,14 @@ func (d *Drafts) Park(c *gin.Context, p auth.Parking) bool {
 		return true
 	}
 	if owner != 0 {
-		if _, err := d.store.Save(ctx, owner, key, path, fields, time.Now()); err != nil {
+		_, err := d.store.Get(ctx, owner, key)
+		if errs.Is(err, errs.NotFound) {
+			err = d.allow(ctx, p)
+		}
+		if err == nil {
+			_, err = d.store.Save(ctx, owner, key, path, fields, time.Now())
+		}
+		if err != nil {
 			d.web.Fail(c, err)
 			return true
 		}
@@ -259,14 +277,29 @@ func (d *Drafts) Park(c *gin.Context, p auth.Parking) bool {
 		return true
 	}
 	back = path + "?" + RestoreQuery + "=" + offered
-	// Several editors parked in one browser share the secret.
+	// Several editors parked in one browser share the secret; a secret
+	// with nothing parked under it is not taken from the cookie, so that
+	// nobody can have a browser park under a secret they chose.
 	secret, err := c.Cookie(d.cookie())
-	if err != nil || len(secret) < 43 {
+	parked, has := 0, false
+	if err == nil && len(secret) >= 43 {
+		parked, has, err = d.store.Parked(ctx, hash(secret), key)
+	}
+	if err != nil || parked == 0 {
 		b := make([]byte, 32)
 		rand.Read(b)
-		secret = base64.RawURLEncoding.EncodeToString(b)
+		secret, parked, has, err = base64.RawURLEncoding.EncodeToString(b), 0, false, nil
 	}
-	if err := d.store.Park(ctx, hash(secret), key, path, fields, time.Now()); err != nil {
+	if !has && parked >= maxParked {
+		err = errs.E(errs.TooManyRequests, "drafts.too_many")
+	}
+	if err == nil && !has {
+		err = d.allow(ctx, p)
+	}
+	if err == nil {
+		err = d.store.Park(ctx, hash(secret), key, path, fields, time.Now())
+	}
+	if err != nil {
 		d.web.Fail(c, err)
 		return true
 	}
@@ -274,6 +307,15 @@ func (d *Drafts) Park(c *gin.Context, p auth.Parking) bool {
 		HttpOnly: true, Secure: d.secure, SameSite: http.SameSiteLaxMode})
 	d.toSignIn(c, back)
 	return true
+}
+
+// allow counts one more text kept for the client's address.
+func (d *Drafts) allow(ctx context.Context, p auth.Parking) error {
+	ok, err := p.Allow(ctx)
+	if err == nil && !ok {
+		err = errs.E(errs.TooManyRequests, "drafts.too_many")
+	}
+	return err
 }
 
 // toSignIn sends the person to sign in and then to back.

@@ -87,6 +87,16 @@ func (st *Store) Park(ctx context.Context, hash []byte, key, path string, fields
 	return nil
 }
 
+// Parked counts the drafts parked under a secret and tells whether one of
+// them is for the editor key.
+func (st *Store) Parked(ctx context.Context, hash []byte, key string) (n int, has bool, err error) {
+	err = st.pool.QueryRow(ctx, `SELECT count(*), coalesce(bool_or(key = $2), false) FROM drafts WHERE pending_hash = $1`, hash, key).Scan(&n, &has)
+	if err != nil {
+		return 0, false, fmt.Errorf("count parked drafts: %w", err)
+	}
+	return n, has, nil
+}
+
 // Claim gives the parked drafts of a secret to the account. A parked
 // draft replaces the account's draft for the same editor only when it is
 // the newer one (the person may have written on elsewhere meanwhile);
