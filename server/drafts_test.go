@@ -139,7 +139,8 @@ func TestDraftsArePurgedAfterThirtyDays(t *testing.T) {
 }
 
 // A save that finds the session gone keeps the text for whoever holds the
-// cookie it sets; after sign-in the editor shows it again.
+// cookie it sets. Nothing tells whose text it is, so after sign-in the
+// editor offers it rather than filling the form with it.
 func TestSaveAfterExpiredSessionKeepsTheText(t *testing.T) {
 	agency := makeAgency(t)
 	author, other := makePerson(t, agency, false), makePerson(t, agency, false)
@@ -166,25 +167,28 @@ func TestSaveAfterExpiredSessionKeepsTheText(t *testing.T) {
 	}
 	resp, _ = b.postForm(pageURL+"/bearbeiten", cloneValues(form), map[string]string{"Sec-Fetch-Site": "same-origin"})
 	next, _ := url.Parse(resp.Header.Get("Location"))
-	if resp.StatusCode != http.StatusSeeOther || next.Path != "/anmelden" || next.Query().Get("next") != pageURL+"/bearbeiten?entwurf=sitzung" {
+	if resp.StatusCode != http.StatusSeeOther || next.Path != "/anmelden" || next.Query().Get("next") != pageURL+"/bearbeiten?entwurf=pruefen" {
 		t.Fatalf("expired save: %d → %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
 
 	// Someone else signing in elsewhere gets nothing of it.
 	o := newBrowser(t, base)
 	o.signIn(other.Email, other.Password)
-	if _, page := o.get(pageURL + "/bearbeiten?entwurf=sitzung"); strings.Contains(page, "Resturlaub") {
+	if _, page := o.get(pageURL + "/bearbeiten?entwurf=pruefen"); strings.Contains(page, "Resturlaub") || strings.Contains(page, "Entwurf vom") {
 		t.Fatal("another person got the parked text")
 	}
 
 	b.get(next.String())
 	if resp, _ := b.post("/anmelden", "/anmelden", url.Values{"email": {author.Email}, "password": {author.Password},
-		"next": {next.Query().Get("next")}}); resp.Header.Get("Location") != pageURL+"/bearbeiten?entwurf=sitzung" {
+		"next": {next.Query().Get("next")}}); resp.Header.Get("Location") != pageURL+"/bearbeiten?entwurf=pruefen" {
 		t.Fatalf("sign-in leads to %s", resp.Header.Get("Location"))
 	}
-	_, page = b.get(pageURL + "/bearbeiten?entwurf=sitzung")
-	if !strings.Contains(page, "Resturlaub verfällt am 31. März.") || !strings.Contains(page, "Sitzung war abgelaufen") {
-		t.Fatalf("after sign-in the editor lacks the text or the notice:\n%s", page)
+	_, page = b.get(pageURL + "/bearbeiten?entwurf=pruefen")
+	if strings.Contains(page, "Resturlaub") || !strings.Contains(page, "Entwurf vom") || !strings.Contains(page, "niemandem sicher zuzuordnen") {
+		t.Fatalf("after sign-in the editor should offer the text, not show it:\n%s", page)
+	}
+	if _, page = b.get(pageURL + "/bearbeiten?entwurf=wiederherstellen"); !strings.Contains(page, "Resturlaub verfällt am 31. März.") {
+		t.Fatal("restoring the offered text does not fill the form")
 	}
 	if draftCount(t, other.ID) != 0 || draftCount(t, author.ID) != 1 {
 		t.Fatal("the parked draft went to the wrong account")

@@ -39,12 +39,20 @@ async function createPage(page, spacePath, title, body) {
   return new URL(page.url()).pathname;
 }
 
-// The server forgets the session, as when it expired: the browser keeps its cookie.
-function deleteSessions(person) {
+function sql(statement) {
   const db = process.env.FACHNETZ_DATABASE_URL;
   if (!db) throw new Error('FACHNETZ_DATABASE_URL is not set: run the browser tests through scripts/test.sh');
-  execFileSync('psql', [db, '-v', 'ON_ERROR_STOP=1', '-qc',
-    `DELETE FROM sessions WHERE account_id = (SELECT id FROM accounts WHERE email = '${person.email}')`]);
+  execFileSync('psql', [db, '-v', 'ON_ERROR_STOP=1', '-qc', statement]);
+}
+
+// The session passes its idle time-out on the server: the browser keeps its cookie.
+function expireSessions(person) {
+  sql(`UPDATE sessions SET idle_expires_at = now() - interval '1 minute' WHERE account_id = (SELECT id FROM accounts WHERE email = '${person.email}')`);
+}
+
+// The server forgets the session, as after signing out in another tab.
+function deleteSessions(person) {
+  sql(`DELETE FROM sessions WHERE account_id = (SELECT id FROM accounts WHERE email = '${person.email}')`);
 }
 
 const body = (page) => page.locator('form.editor textarea[name=body]');
@@ -75,7 +83,7 @@ for (const width of [1280, 360]) {
 
       // The session ends on the server while the person writes on.
       await body(again).fill('Erste Fassung.\n\nAbrechnung binnen sechs Monaten. Belege im Original.');
-      deleteSessions(person);
+      expireSessions(person);
       await again.getByRole('button', { name: 'Speichern' }).click();
       await again.waitForURL((u) => u.pathname === '/anmelden');
       await again.getByLabel(/E-Mail/).fill(person.email);
@@ -94,6 +102,32 @@ for (const width of [1280, 360]) {
     });
   });
 }
+
+test('after signing in again in another tab, the first tab keeps its text', { timeout: 150_000 }, async () => {
+  const person = createPerson({ agency: createAgency() });
+  await withPage(browser, { width: 1280 }, 'drafts-other-tab', async (page) => {
+    await signIn(page, person, '/bereiche');
+    const spacePath = await createSpace(page, `Referat ${unique('t')}`);
+    const pagePath = await createPage(page, spacePath, 'Reisekosten', 'Erste Fassung.');
+    await page.goto(`${pagePath}/bearbeiten`);
+    await body(page).fill('Erste Fassung.\n\nBelege binnen sechs Monaten.');
+    await page.locator('[data-draft-status]', { hasText: 'Entwurf gespeichert' }).waitFor();
+
+    // Signed out elsewhere, signed in again in another tab: this tab's form has the old CSRF token.
+    deleteSessions(person);
+    const other = await page.context().newPage();
+    await signIn(other, person, '/bereiche');
+    await other.close();
+
+    await body(page).fill('Erste Fassung.\n\nBelege binnen sechs Monaten im Original.');
+    await page.getByRole('button', { name: 'Speichern' }).click();
+    await page.getByText('Ihre Sitzung war abgelaufen').waitFor();
+    assert.equal(await body(page).inputValue(), 'Erste Fassung.\n\nBelege binnen sechs Monaten im Original.', 'nothing is lost');
+    await page.getByRole('button', { name: 'Speichern' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Reisekosten' }).waitFor();
+    await page.getByText('binnen sechs Monaten im Original.').waitFor();
+  });
+});
 
 test('an image pasted into the editor of a new page shows in the preview and on the saved page', { timeout: 120_000 }, async () => {
   const person = createPerson({ agency: createAgency() });

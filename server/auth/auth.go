@@ -30,11 +30,34 @@ type Config struct {
 	MaxAddressFailures int           // failed sign-ins from one client address before it is locked
 	LockDuration       time.Duration // how long a lock lasts after the last failure
 	OIDC               *OIDCConfig   // nil when sign-in through an identity provider is off
-	// Park may take a state-changing request that arrives without a
-	// valid session before the CSRF check refuses it (an editor's save
-	// after the session expired) and answers true when it did.
-	Park func(c *gin.Context) bool
+	// Park may take a state-changing request that the CSRF check would
+	// refuse, and answers true when it did: one that arrives without a
+	// valid session (an editor's save after the session expired), or one
+	// of a signed-in person whose form carries the token of an earlier
+	// session (they signed in again in another tab meanwhile).
+	Park func(c *gin.Context, p Parking) bool
 }
+
+// Parking is what the Park hook may ask about a request without a valid
+// session.
+type Parking struct {
+	// Owner finds the account of the ended session the browser still
+	// names; 0 when it names none or the session is gone (signed out,
+	// or past its absolute end).
+	Owner func(ctx context.Context) (int64, error)
+	// Allow counts one more text kept for the client's address and
+	// answers false once ParkingsPerHour were kept within the hour.
+	Allow func(ctx context.Context) (bool, error)
+}
+
+// ParkingsPerHour is how many texts one client address may have kept
+// within an hour without a valid session: enough for a team behind one
+// proxy whose sessions ended, too few to fill the database. The count
+// lives in PostgreSQL beside the failed sign-ins, so that every server
+// shares it.
+const ParkingsPerHour = 30
+
+const parkWindow = time.Hour
 
 // Auth is the sign-in service.
 type Auth struct {
@@ -118,6 +141,7 @@ func (a *Auth) Authenticate() gin.HandlerFunc {
 		}
 
 		csrf := ""
+		var ended []byte
 		if id, err := c.Cookie(a.sessionCookie()); err == nil && id != "" {
 			s, err := a.store.SessionByHash(ctx, hashToken(id))
 			switch {
@@ -132,6 +156,7 @@ func (a *Auth) Authenticate() gin.HandlerFunc {
 					}
 				}
 			case errs.Is(err, errs.Unauthenticated):
+				ended = hashToken(id)
 				a.setCookie(c, a.sessionCookie(), "", -1, http.SameSiteLaxMode)
 			default:
 				a.web.Fail(c, err)
@@ -153,7 +178,20 @@ func (a *Auth) Authenticate() gin.HandlerFunc {
 		// decides, never the Accept header, which another site may set.
 		anonymousAPI := web.ViewerOf(c) == nil && strings.HasPrefix(c.Request.URL.Path, "/api/")
 		if !safeMethod(c.Request.Method) && !anonymousAPI {
-			if web.ViewerOf(c) == nil && a.cfg.Park != nil && a.cfg.Park(c) {
+			parking := Parking{Owner: func(ctx context.Context) (int64, error) {
+				if ended == nil {
+					return 0, nil
+				}
+				return a.store.EndedSessionAccount(ctx, ended)
+			}, Allow: func(ctx context.Context) (bool, error) {
+				key := "park:" + c.ClientIP()
+				n, err := a.store.RecentFailures(ctx, key, parkWindow)
+				if err != nil || n >= ParkingsPerHour {
+					return false, err
+				}
+				return true, a.store.AddFailure(ctx, key)
+			}}
+			if web.ViewerOf(c) == nil && a.cfg.Park != nil && a.cfg.Park(c, parking) {
 				return
 			}
 			sent := c.GetHeader("X-CSRF-Token")
@@ -161,6 +199,9 @@ func (a *Auth) Authenticate() gin.HandlerFunc {
 				sent = c.PostForm("csrf_token")
 			}
 			if subtle.ConstantTimeCompare([]byte(sent), []byte(csrf)) != 1 {
+				if web.ViewerOf(c) != nil && a.cfg.Park != nil && a.cfg.Park(c, parking) {
+					return
+				}
 				a.web.Fail(c, errs.E(errs.Forbidden, "auth.csrf_failed"))
 				return
 			}

@@ -64,6 +64,20 @@ func (s *Store) SessionByHash(ctx context.Context, idHash []byte) (Session, erro
 	return ss, nil
 }
 
+// EndedSessionAccount returns the account of a session that has ended,
+// or 0 when there is no such row any more.
+func (s *Store) EndedSessionAccount(ctx context.Context, idHash []byte) (int64, error) {
+	var id int64
+	err := s.pool.QueryRow(ctx, `SELECT account_id FROM sessions WHERE id_hash = $1`, idHash).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("load ended session: %w", err)
+	}
+	return id, nil
+}
+
 // ExtendSession moves the idle time-out forward, never past the absolute one.
 func (s *Store) ExtendSession(ctx context.Context, idHash []byte, idle time.Duration) error {
 	_, err := s.pool.Exec(ctx, `UPDATE sessions SET idle_expires_at = least(now() + $2::interval, expires_at) WHERE id_hash = $1`, idHash, idle)
@@ -76,13 +90,18 @@ func (s *Store) DeleteSession(ctx context.Context, idHash []byte) error {
 	return err
 }
 
-// DeleteExpired removes ended sessions and sign-in failures older than the
-// lock window.
-func (s *Store) DeleteExpired(ctx context.Context, lockWindow time.Duration) error {
-	if _, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE idle_expires_at <= now() OR expires_at <= now()`); err != nil {
+// DeleteExpired removes sessions past their absolute end, and sign-in
+// failures and counts of kept texts older than window. A session ended by
+// the idle time-out stays, unusable, until its absolute end (at most
+// SessionMax after sign-in, as the privacy notice says), so that a text
+// saved in a tab left open overnight still names its author: the drafts
+// keep it for that person alone instead of for whoever signs in next in
+// the browser.
+func (s *Store) DeleteExpired(ctx context.Context, window time.Duration) error {
+	if _, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE expires_at <= now()`); err != nil {
 		return fmt.Errorf("delete expired sessions: %w", err)
 	}
-	if _, err := s.pool.Exec(ctx, `DELETE FROM sign_in_failures WHERE failed_at < now() - $1::interval`, lockWindow); err != nil {
+	if _, err := s.pool.Exec(ctx, `DELETE FROM sign_in_failures WHERE failed_at < now() - $1::interval`, window); err != nil {
 		return fmt.Errorf("delete old sign-in failures: %w", err)
 	}
 	return nil

@@ -137,13 +137,13 @@ func (a *Auth) ForgetSessionCookie(c *gin.Context) {
 	a.setCookie(c, a.sessionCookie(), "", -1, http.SameSiteLaxMode)
 }
 
-// Sweep deletes expired sessions and old sign-in failures every interval
-// until ctx ends.
+// Sweep deletes expired sessions, old sign-in failures and old counts of
+// kept texts every interval until ctx ends.
 func (a *Auth) Sweep(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if err := a.store.DeleteExpired(ctx, a.cfg.LockDuration); err != nil && ctx.Err() == nil {
+		if err := a.store.DeleteExpired(ctx, max(a.cfg.LockDuration, parkWindow)); err != nil && ctx.Err() == nil {
 			a.log.Warn("sweep sessions", "err", err)
 		}
 		select {

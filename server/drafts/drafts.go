@@ -20,6 +20,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/fachnetz/fachnetz/server/auth"
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/web"
 )
@@ -32,11 +33,21 @@ const (
 	ParkedRetention = 6 * time.Hour
 )
 
+// Limits on texts kept without a valid session, so that nobody can fill
+// the database through it: a page's text is at most 500,000 bytes.
+const (
+	maxFieldBytes = 600_000
+	maxParked     = 20 // per browser
+)
+
 // Query values of an editor's address that restore its draft.
 const (
 	RestoreQuery = "entwurf"
 	restore      = "wiederherstellen"
 	expired      = "sitzung"
+	// offered is where a text parked without a known author leads after
+	// sign-in: the editor offers it instead of filling the form with it.
+	offered = "pruefen"
 )
 
 var validKey = regexp.MustCompile(`^[a-z-]+:[0-9]+$`)
@@ -75,6 +86,7 @@ type Editor struct {
 	Offer     *Draft // a draft to offer, when the editor is opened anew
 	Restored  bool   // the form holds the draft's text
 	Expired   bool   // restored after the session had expired
+	Kept      bool   // the offer is of a text kept in this browser after its session ended
 }
 
 // RestoreURL is the editor's address that fills the form with the draft.
@@ -101,6 +113,9 @@ func (d *Drafts) Open(c *gin.Context, key, path string) (Editor, map[string]stri
 		e.Restored = true
 	case expired:
 		e.Restored, e.Expired = true, true
+	case offered:
+		e.Offer, e.Kept = &draft, true
+		return e, nil, nil
 	default:
 		e.Offer = &draft
 		return e, nil, nil
@@ -133,6 +148,7 @@ func read(c *gin.Context) (key, path string, fields map[string]string, err error
 	}
 	path, _, _ = strings.Cut(web.LocalPath(path), "?")
 	fields = map[string]string{}
+	size := 0
 	for name, values := range c.Request.PostForm {
 		if skipped[name] || len(values) == 0 || len(name) > 50 {
 			continue
@@ -141,6 +157,9 @@ func read(c *gin.Context) (key, path string, fields map[string]string, err error
 			return "", "", nil, errs.E(errs.Invalid, "error.invalid")
 		}
 		fields[name] = strings.ReplaceAll(values[0], "\r\n", "\n")
+		if size += len(name) + len(fields[name]); size > maxFieldBytes {
+			return "", "", nil, errs.E(errs.TooLarge, "drafts.too_large")
+		}
 	}
 	return key, path, fields, nil
 }
@@ -194,42 +213,121 @@ func hash(secret string) []byte {
 	return h[:]
 }
 
-// Park keeps the text of an editor's form that arrived without a valid
-// session (expired, or signed out elsewhere), and sends the person to
-// sign in and back to the editor. It answers true when it took the
-// request. Parking needs no CSRF token: it changes no content and nothing
-// of any account, it only keeps data for whoever holds the cookie it
-// sets; and it takes only forms sent from this site's own pages.
-func (d *Drafts) Park(c *gin.Context) bool {
+// Park keeps the text of an editor's form that the CSRF check would
+// refuse, so that it is not lost, and answers true when it took the
+// request. Without a valid session it keeps the text and sends the person
+// to sign in and back to the editor. When the browser's session has ended
+// but still names its account (the idle time-out), the text becomes that
+// account's draft, and the editor shows it after sign-in. When it names
+// none (signed out, past its absolute end, or no session cookie at all),
+// nothing tells whose text it is: it is parked for this browser and goes
+// to whoever signs in here next within ParkedRetention, but only as an
+// offer to restore or discard, so that nobody is shown another person's
+// text without choosing to.
+// A signed-in person whose form carries the CSRF token of an earlier
+// session (signed in again in another tab) gets the text as their own
+// draft and the editor with it again, now with the current token.
+// Parking needs no CSRF token: it changes no content and nothing of any
+// account but the sender's own draft, and it takes only forms sent from
+// this site's own pages, so another site cannot make a browser do it.
+func (d *Drafts) Park(c *gin.Context, p auth.Parking) bool {
 	if c.Request.Method != http.MethodPost || c.PostForm("draft_key") == "" || !sameOrigin(c.Request) {
 		return false
 	}
 	key, path, fields, err := read(c)
-	if err != nil {
+	if err != nil || len(fields) == 0 {
 		return false
 	}
-	// Several editors parked in one browser share the secret.
+	back := path + "?" + RestoreQuery + "=" + expired
+	if v := web.ViewerOf(c); v != nil {
+		if v.ViaToken {
+			return false
+		}
+		draft, err := d.store.Save(c.Request.Context(), v.ID, key, path, fields, time.Now())
+		switch {
+		case err != nil:
+			d.web.Fail(c, err)
+		case web.WantsJSON(c):
+			c.AbortWithStatusJSON(http.StatusOK, gin.H{"saved_at": draft.UpdatedAt})
+		default:
+			c.Redirect(http.StatusSeeOther, back)
+			c.Abort()
+		}
+		return true
+	}
+	ctx := c.Request.Context()
+	owner, err := p.Owner(ctx)
+	if err != nil {
+		d.web.Fail(c, err)
+		return true
+	}
+	if owner != 0 {
+		_, err := d.store.Get(ctx, owner, key)
+		if errs.Is(err, errs.NotFound) {
+			err = d.allow(ctx, p)
+		}
+		if err == nil {
+			_, err = d.store.Save(ctx, owner, key, path, fields, time.Now())
+		}
+		if err != nil {
+			d.web.Fail(c, err)
+			return true
+		}
+		d.toSignIn(c, back)
+		return true
+	}
+	back = path + "?" + RestoreQuery + "=" + offered
+	// Several editors parked in one browser share the secret; a secret
+	// with nothing parked under it is not taken from the cookie, so that
+	// nobody can have a browser park under a secret they chose.
 	secret, err := c.Cookie(d.cookie())
-	if err != nil || len(secret) < 43 {
+	parked, has := 0, false
+	if err == nil && len(secret) >= 43 {
+		parked, has, err = d.store.Parked(ctx, hash(secret), key)
+	}
+	if err != nil || parked == 0 {
 		b := make([]byte, 32)
 		rand.Read(b)
-		secret = base64.RawURLEncoding.EncodeToString(b)
+		secret, parked, has, err = base64.RawURLEncoding.EncodeToString(b), 0, false, nil
 	}
-	if err := d.store.Park(c.Request.Context(), hash(secret), key, path, fields, time.Now()); err != nil {
+	if !has && parked >= maxParked {
+		err = errs.E(errs.TooManyRequests, "drafts.too_many")
+	}
+	if err == nil && !has {
+		err = d.allow(ctx, p)
+	}
+	if err == nil {
+		err = d.store.Park(ctx, hash(secret), key, path, fields, time.Now())
+	}
+	if err != nil {
 		d.web.Fail(c, err)
 		return true
 	}
 	http.SetCookie(c.Writer, &http.Cookie{Name: d.cookie(), Value: secret, Path: "/", MaxAge: int(ParkedRetention.Seconds()),
 		HttpOnly: true, Secure: d.secure, SameSite: http.SameSiteLaxMode})
-	signIn := "/anmelden?next=" + url.QueryEscape(path+"?"+RestoreQuery+"="+expired)
+	d.toSignIn(c, back)
+	return true
+}
+
+// allow counts one more text kept for the client's address.
+func (d *Drafts) allow(ctx context.Context, p auth.Parking) error {
+	ok, err := p.Allow(ctx)
+	if err == nil && !ok {
+		err = errs.E(errs.TooManyRequests, "drafts.too_many")
+	}
+	return err
+}
+
+// toSignIn sends the person to sign in and then to back.
+func (d *Drafts) toSignIn(c *gin.Context, back string) {
+	signIn := "/anmelden?next=" + url.QueryEscape(back)
 	if web.WantsJSON(c) {
 		c.AbortWithStatusJSON(http.StatusUnauthorized, gin.H{"error": gin.H{"code": errs.Unauthenticated,
 			"message": d.web.T(c, "drafts.parked")}, "signin": signIn})
-		return true
+		return
 	}
 	c.Redirect(http.StatusSeeOther, signIn)
 	c.Abort()
-	return true
 }
 
 // sameOrigin tells a form sent from this site's pages: browsers say so in

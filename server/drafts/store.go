@@ -87,9 +87,20 @@ func (st *Store) Park(ctx context.Context, hash []byte, key, path string, fields
 	return nil
 }
 
-// Claim gives the parked drafts of a secret to the account, replacing the
-// account's drafts for the same editors (the parked text is the newer)
-// but keeping what is held with them (files). Parked drafts older than
+// Parked counts the drafts parked under a secret and tells whether one of
+// them is for the editor key.
+func (st *Store) Parked(ctx context.Context, hash []byte, key string) (n int, has bool, err error) {
+	err = st.pool.QueryRow(ctx, `SELECT count(*), coalesce(bool_or(key = $2), false) FROM drafts WHERE pending_hash = $1`, hash, key).Scan(&n, &has)
+	if err != nil {
+		return 0, false, fmt.Errorf("count parked drafts: %w", err)
+	}
+	return n, has, nil
+}
+
+// Claim gives the parked drafts of a secret to the account. A parked
+// draft replaces the account's draft for the same editor only when it is
+// the newer one (the person may have written on elsewhere meanwhile);
+// what is held with the draft (files) stays. Parked drafts older than
 // since are not claimed.
 func (st *Store) Claim(ctx context.Context, hash []byte, accountID int64, since time.Time) (int, error) {
 	var n int
@@ -100,7 +111,8 @@ func (st *Store) Claim(ctx context.Context, hash []byte, accountID int64, since 
 			INSERT INTO drafts (account_id, key, path, fields, updated_at)
 			SELECT $2, key, path, fields, updated_at FROM parked WHERE updated_at >= $3
 			ON CONFLICT (account_id, key) WHERE account_id IS NOT NULL
-			DO UPDATE SET path = excluded.path, fields = excluded.fields, updated_at = excluded.updated_at`, hash, accountID, since)
+			DO UPDATE SET path = excluded.path, fields = excluded.fields, updated_at = excluded.updated_at
+			WHERE drafts.updated_at < excluded.updated_at`, hash, accountID, since)
 		n = int(tag.RowsAffected())
 		return err
 	})

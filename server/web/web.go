@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/gin-gonic/gin"
 
@@ -151,9 +152,14 @@ func Bind(c *gin.Context, v any) error {
 }
 
 // LocalPath returns p when it is a path on this site, else "/", so that a
-// crafted link cannot redirect to another host.
+// crafted link cannot redirect to another host. Browsers drop tabs and
+// newlines from a URL and read a backslash as a slash, so "/\t/host" and
+// "/\\host" would lead away: any control character or backslash refuses.
 func LocalPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") {
+		return "/"
+	}
+	if strings.ContainsFunc(p, func(r rune) bool { return unicode.IsControl(r) || r == '\\' }) {
 		return "/"
 	}
 	return p
