@@ -115,7 +115,7 @@ func TestPurgeRevisionTakesLaterRevisionsHoldingIt(t *testing.T) {
 	var message string
 	testDB.Pool.QueryRow(t.Context(), `SELECT r.author_id, r.message FROM page_revisions r JOIN pages p ON p.id = r.page_id AND r.number = p.revision
 		WHERE p.space_id = $1 AND p.slug = 'bescheid'`, sp.ID).Scan(&author, &message)
-	if author != nil || message != "Durch Entfernung wiederhergestellt" {
+	if author == nil || *author != owner.ID || message != "Durch Entfernung wiederhergestellt" {
 		t.Errorf("the rebuilt revision is credited to %v with %q", author, message)
 	}
 	status, p := api(t, http.MethodGet, base+"/api/v1/spaces/"+sp.Slug+"/pages/bescheid", owner.Token, "")

@@ -16,9 +16,10 @@ import (
 // With later, every later revision goes too: their text is usually built
 // on the purged one and may still hold what is to go. When the newest
 // revision is among those purged, the page's text is the newest revision
-// before them still holding content again, saved as a new revision noted
-// as made by the removal (author none, message note), so that the page body
-// and the search index never keep what was purged.
+// before them still holding content again, saved as a new revision of the
+// moderator who purged, noted as made by the removal, so that the page body
+// and the search index never keep what was purged and the history says who
+// changed the page.
 // links lists the outgoing links of a text.
 func (st *Store) PurgeRevision(ctx context.Context, p Page, number int, later bool, by int64, reason, note string,
 	links func(body string) []LinkKey) error {
@@ -55,8 +56,8 @@ func (st *Store) PurgeRevision(ctx context.Context, p Page, number int, later bo
 		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("previous revision: %w", err)
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO page_revisions (page_id, number, title, body, author_id, message) VALUES ($1, $2, $3, $4, NULL, $5)`,
-			p.ID, current+1, title, body, note); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO page_revisions (page_id, number, title, body, author_id, message) VALUES ($1, $2, $3, $4, $5, $6)`,
+			p.ID, current+1, title, body, by, note); err != nil {
 			return fmt.Errorf("insert revision: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE pages SET title = $2, body = $3, revision = $4, updated_at = now() WHERE id = $1`,
