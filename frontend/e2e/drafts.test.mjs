@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { checkA11y, createAgency, createPerson, launch, signIn, unique, withPage } from './lib.mjs';
+import { checkA11y, createAgency, createPage, createPerson, createSpace, launch, png, signIn, unique, withPage } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -13,31 +13,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-// A 1×1 PNG.
-const png = Buffer.from(
-  '89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
-    '1f15c4890000000d49444154789c63f8cfc0f01f0005000101ff89993d1d0000000049454e44ae426082',
-  'hex',
-);
-
-async function createSpace(page, name) {
-  await page.goto('/bereiche/neu');
-  await page.getByLabel('Name', { exact: true }).fill(name);
-  await page.getByLabel('Privat').check();
-  await page.getByRole('button', { name: 'Bereich anlegen' }).click();
-  await page.getByRole('heading', { level: 1, name }).waitFor();
-  return new URL(page.url()).pathname;
-}
-
-async function createPage(page, spacePath, title, body) {
-  await page.goto(`${spacePath}/neu`);
-  await page.getByLabel('Titel').fill(title);
-  await page.getByLabel('Text (Markdown)').fill(body);
-  await page.getByRole('button', { name: 'Speichern' }).click();
-  await page.getByRole('heading', { level: 1, name: title }).waitFor();
-  return new URL(page.url()).pathname;
-}
 
 function sql(statement) {
   const db = process.env.FACHNETZ_DATABASE_URL;

@@ -4,7 +4,7 @@
 // axe-core with the preview and with the suggestions open, at 1280 and 360 px.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { baseURL, checkA11y, createAgency, createPerson, launch, screenshot, signIn, unique, withPage } from './lib.mjs';
+import { baseURL, checkA11y, createAgency, createPerson, createSpace, launch, screenshot, signIn, unique, withPage } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -13,15 +13,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-async function createSpace(page, name) {
-  await page.goto('/bereiche/neu');
-  await page.getByLabel('Name', { exact: true }).fill(name);
-  await page.getByLabel('Privat').check();
-  await page.getByRole('button', { name: 'Bereich anlegen' }).click();
-  await page.getByRole('heading', { level: 1, name }).waitFor();
-  return new URL(page.url()).pathname;
-}
 
 const text = (page) => page.locator('#f-body').inputValue();
 

@@ -261,3 +261,38 @@ export async function signIn(page, person, next = '/') {
   await page.getByLabel(/^Passwort$|^Password$/).fill(person.password);
   await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/anmelden')), page.getByRole('button', { name: /^Anmelden$|^Sign in$/ }).click()]);
 }
+
+/** A 1×1 PNG, for uploads. */
+export const png = Buffer.from(
+  '89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+    '1f15c4890000000d49444154789c63f8cfc0f01f0005000101ff89993d1d0000000049454e44ae426082',
+  'hex',
+);
+
+/**
+ * Creates a space through its form and returns its path. visibility 'private'
+ * (members only) or 'organisation' (the whole agency, its staff members).
+ */
+export async function createSpace(page, name, { visibility = 'private' } = {}) {
+  await page.goto('/bereiche/neu');
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  if (visibility === 'organisation') {
+    await page.getByLabel('Ganze Behörde').check();
+    await page.getByLabel('Rolle der Beschäftigten der Behörde').selectOption('member');
+  } else {
+    await page.getByLabel('Privat').check();
+  }
+  await page.getByRole('button', { name: 'Bereich anlegen' }).click();
+  await page.getByRole('heading', { level: 1, name }).waitFor();
+  return new URL(page.url()).pathname;
+}
+
+/** Writes a page in the editor and returns its path. */
+export async function createPage(page, spacePath, title, body) {
+  await page.goto(`${spacePath}/neu`);
+  await page.getByLabel('Titel').fill(title);
+  await page.getByLabel('Text (Markdown)').fill(body);
+  await page.getByRole('button', { name: 'Speichern' }).click();
+  await page.getByRole('heading', { level: 1, name: title }).waitFor();
+  return new URL(page.url()).pathname;
+}

@@ -4,7 +4,7 @@
 // axe-core on the pages shown, at desktop and phone width.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { checkA11y, createAgency, createPerson, launch, newPage, screenshot, signIn, unique, visit, withPage } from './lib.mjs';
+import { checkA11y, createAgency, createPage, createPerson, createSpace, launch, newPage, screenshot, signIn, unique, visit, withPage } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -13,26 +13,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-// A space every member of the agency may write in.
-async function createSpace(page, name) {
-  await page.goto('/bereiche/neu');
-  await page.getByLabel('Name', { exact: true }).fill(name);
-  await page.getByLabel('Ganze Behörde').check();
-  await page.getByLabel('Rolle der Beschäftigten der Behörde').selectOption('member');
-  await page.getByRole('button', { name: 'Bereich anlegen' }).click();
-  await page.getByRole('heading', { level: 1, name }).waitFor();
-  return new URL(page.url()).pathname;
-}
-
-async function createPage(page, spacePath, title, body) {
-  await page.goto(`${spacePath}/neu`);
-  await page.getByLabel('Titel').fill(title);
-  await page.getByLabel('Text (Markdown)').fill(body);
-  await page.getByRole('button', { name: 'Speichern' }).click();
-  await page.getByRole('heading', { level: 1, name: title }).waitFor();
-  return new URL(page.url()).pathname;
-}
 
 const slugOf = (spacePath) => spacePath.split('/').pop();
 
@@ -43,8 +23,8 @@ for (const width of [1280, 360]) {
     const colleague = createPerson({ agency });
     await withPage(browser, { width }, `links-${width}`, async (page) => {
       await signIn(page, moderator, '/bereiche');
-      const from = await createSpace(page, `Referat ${unique('a')}`);
-      const to = await createSpace(page, `Zentrale ${unique('b')}`);
+      const from = await createSpace(page, `Referat ${unique('a')}`, { visibility: 'organisation' });
+      const to = await createSpace(page, `Zentrale ${unique('b')}`, { visibility: 'organisation' });
       const pagePath = await createPage(page, from, 'Umzugsplanung', 'Erste Fassung.');
 
       // The colleague opens the editor before the move.

@@ -3,7 +3,7 @@
 // every page at desktop and phone width.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { checkA11y, createAgency, createPerson, launch, screenshot, signIn, unique, visit, withPage } from './lib.mjs';
+import { checkA11y, createAgency, createPage, createPerson, createSpace, launch, png, screenshot, signIn, unique, visit, withPage } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -12,31 +12,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-// A 1×1 PNG.
-const png = Buffer.from(
-  '89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
-    '1f15c4890000000d49444154789c63f8cfc0f01f0005000101ff89993d1d0000000049454e44ae426082',
-  'hex',
-);
-
-async function createSpace(page, name) {
-  await page.goto('/bereiche/neu');
-  await page.getByLabel('Name', { exact: true }).fill(name);
-  await page.getByLabel('Privat').check();
-  await page.getByRole('button', { name: 'Bereich anlegen' }).click();
-  await page.getByRole('heading', { level: 1, name }).waitFor();
-  return new URL(page.url()).pathname;
-}
-
-async function createPage(page, spacePath, title, body) {
-  await page.goto(`${spacePath}/neu`);
-  await page.getByLabel('Titel').fill(title);
-  await page.getByLabel('Text (Markdown)').fill(body);
-  await page.getByRole('button', { name: 'Speichern' }).click();
-  await page.getByRole('heading', { level: 1, name: title }).waitFor();
-  return new URL(page.url()).pathname;
-}
 
 for (const width of [1280, 360]) {
   test(`write, attach, edit, compare, restore and find backlinks at ${width}px`, { timeout: 180_000 }, async () => {
