@@ -104,6 +104,34 @@ test('after signing in again in another tab, the first tab keeps its text', { ti
   });
 });
 
+// The session row is gone (deleted in the database): nobody can tell whose
+// text it is, so after sign-in the editor offers it instead of filling it in.
+test('after the session was deleted in the database the kept text is offered and restored', { timeout: 150_000 }, async () => {
+  const person = createPerson({ agency: createAgency() });
+  await withPage(browser, { width: 1280 }, 'drafts-deleted-session', async (page) => {
+    await signIn(page, person, '/bereiche');
+    const spacePath = await createSpace(page, `Referat ${unique('s')}`);
+    const pagePath = await createPage(page, spacePath, 'Fortbildung', 'Erste Fassung.');
+    await page.goto(`${pagePath}/bearbeiten`);
+    const typed = 'Erste Fassung.\n\nAnmeldung über die Personalstelle.';
+    await body(page).fill(typed);
+    deleteSessions(person);
+    await page.getByRole('button', { name: 'Speichern' }).click();
+    await page.waitForURL((u) => u.pathname === '/anmelden');
+    await page.getByLabel(/E-Mail/).fill(person.email);
+    await page.getByLabel(/^Passwort$/).fill(person.password);
+    await Promise.all([page.waitForURL((u) => u.pathname === `${pagePath}/bearbeiten`), page.getByRole('button', { name: 'Anmelden' }).click()]);
+    await page.getByText('niemandem sicher zuzuordnen').waitFor();
+    await checkA11y(page, 'draft-kept-offer');
+    await page.getByRole('link', { name: 'Entwurf wiederherstellen' }).click();
+    await page.getByText('Ihr Entwurf ist wiederhergestellt').waitFor();
+    assert.equal(await body(page).inputValue(), typed, 'nothing is lost');
+    await page.getByRole('button', { name: 'Speichern' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Fortbildung' }).waitFor();
+    await page.getByText('Anmeldung über die Personalstelle.').waitFor();
+  });
+});
+
 test('an image pasted into the editor of a new page shows in the preview and on the saved page', { timeout: 120_000 }, async () => {
   const person = createPerson({ agency: createAgency() });
   await withPage(browser, { width: 1280 }, 'drafts-paste', async (page) => {
