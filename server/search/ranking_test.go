@@ -186,6 +186,7 @@ func TestSearchMarksWholeWords(t *testing.T) {
 		"Reisekostenabrechung":                 {"Reisekostenabrechnung"},
 		"Verkehr":                              {"Straßenverkehrsbehörde"},
 		"Abrechnung Reise":                     {"Abrechnung"},
+		"Bauantragsverfahren":                  {"Bauantrag"},
 	}
 	for q, want := range cases {
 		var all []string
