@@ -97,7 +97,7 @@ func Open(ctx context.Context, cfg *Config, log *slog.Logger) (*Server, error) {
 		s.Close()
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
-	s.meili = meilisearch.New(cfg.MeiliURL, meilisearch.WithAPIKey(cfg.MeiliKey))
+	s.meili = meilisearch.New(cfg.MeiliURL, meilisearch.WithAPIKey(cfg.MeiliKey), meilisearch.WithCustomClient(&http.Client{Transport: search.NewTransport()}))
 	if err := s.wire(ctx); err != nil {
 		s.Close()
 		return nil, err

@@ -65,7 +65,7 @@ var (
 // rankingService is a search service with the real Meilisearch, its own
 // index holding rankingDocs, the German word list and a small topic tree;
 // the index is deleted when the package's tests end.
-func rankingService(t *testing.T) (*Service, *counter) {
+func rankingService(t testing.TB) (*Service, *counter) {
 	t.Helper()
 	url, key := os.Getenv("FACHNETZ_TEST_MEILI_URL"), os.Getenv("FACHNETZ_TEST_MEILI_KEY")
 	if url == "" {
@@ -80,7 +80,7 @@ func rankingService(t *testing.T) (*Service, *counter) {
 		b := make([]byte, 6)
 		rand.Read(b)
 		uid := "test_ranking_" + hex.EncodeToString(b)
-		rankingCnt = &counter{next: http.DefaultTransport}
+		rankingCnt = &counter{next: NewTransport()}
 		client := meilisearch.New(url, meilisearch.WithAPIKey(key), meilisearch.WithCustomClient(&http.Client{Transport: rankingCnt}))
 		rankingSvc = New(Config{
 			Index: uid, Compounds: splitter.Compounds,
@@ -253,5 +253,20 @@ func TestSearchProposesAnotherSpelling(t *testing.T) {
 	}
 	if res := search(t, "Dienstreise"); res.DidYouMean != "" {
 		t.Errorf("a search with hits proposes %q", res.DidYouMean)
+	}
+}
+
+// BenchmarkSearch measures a search through the service against the real
+// Meilisearch: a word with hits, words with hits, words without hits.
+func BenchmarkSearch(b *testing.B) {
+	s, _ := rankingService(b)
+	for _, q := range []string{"Dienstreisen", "Abrechnung Reise", "Quaxelbrumpf Schnorchelwerk", "Dinstreise"} {
+		b.Run(q, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := s.Search(context.Background(), Query{Text: q, Spaces: []int64{1}}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
