@@ -248,6 +248,9 @@ func TestSearchProposesAnotherSpelling(t *testing.T) {
 	if res := search(t, "elektronishe Akkte Pergabe"); res.Total == 0 && res.DidYouMean != "elektronische Akte Vergabe" {
 		t.Errorf("did you mean %q, want \"elektronische Akte Vergabe\"", res.DidYouMean)
 	}
+	if res := search(t, "Quaxelbrumpf Pergabe"); res.DidYouMean != "Vergabe" {
+		t.Errorf("did you mean %q, want Vergabe", res.DidYouMean)
+	}
 	if res := search(t, "Quaxelbrumpf"); res.DidYouMean != "" {
 		t.Errorf("Quaxelbrumpf: did you mean %q, want nothing", res.DidYouMean)
 	}

@@ -7,9 +7,10 @@ import (
 )
 
 // didYouMean proposes another spelling of a query that found nothing:
-// each word that is not a label of the topic tree or the glossary is
-// replaced by the nearest word of those labels, if one is close enough
-// ("Pergabe" → "Vergabe"). Meilisearch already forgives the typos its
+// each word that is not a word of the topic tree's or the glossary's
+// labels is replaced by the nearest one, if one is close enough
+// ("Pergabe" → "Vergabe"), or left out: a word nobody wrote would find
+// nothing again. Meilisearch already forgives the typos its
 // budget allows; this reaches further (a wrong first letter, a third
 // edit), and the topic tree's words are the ones worth searching for.
 // It returns "" when it has nothing to propose.
@@ -31,15 +32,14 @@ func (s *Service) didYouMean(ctx context.Context, text string) string {
 			}
 		}
 	}
-	words := strings.Fields(text)
+	var words []string
 	changed := false
-	for i, w := range words {
+	for _, w := range strings.Fields(text) {
 		core := strings.ToLower(strings.TrimFunc(w, notWordRune))
-		if _, known := vocab[core]; known || isStopWord[core] {
-			continue
-		}
-		if best := nearest(core, vocab); best != "" {
-			words[i] = best
+		if written, known := vocab[core]; known {
+			words = append(words, written)
+		} else if best := nearest(core, vocab); best != "" && !isStopWord[core] {
+			words = append(words, best)
 			changed = true
 		}
 	}
