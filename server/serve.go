@@ -97,7 +97,7 @@ func Open(ctx context.Context, cfg *Config, log *slog.Logger) (*Server, error) {
 		s.Close()
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
-	s.meili = meilisearch.New(cfg.MeiliURL, meilisearch.WithAPIKey(cfg.MeiliKey))
+	s.meili = meilisearch.New(cfg.MeiliURL, meilisearch.WithAPIKey(cfg.MeiliKey), meilisearch.WithCustomClient(&http.Client{Transport: search.NewTransport()}))
 	if err := s.wire(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -174,7 +174,7 @@ func (s *Server) wire(ctx context.Context) error {
 	s.topics.RegisterSection(s.wiki.TopicSection)
 	s.topics.RegisterMergeHook(wiki.MergeTopic)
 
-	s.search = search.New(search.Config{Index: s.cfg.MeiliIndex, Synonyms: s.synonyms, Compounds: s.splitter().Compounds}, s.meili, s.pool, s.web)
+	s.search = search.New(search.Config{Index: s.cfg.MeiliIndex, Synonyms: s.synonyms, Terms: s.searchTerms, Compounds: s.splitter().Compounds}, s.meili, s.pool, s.web)
 	s.search.Register(wiki.NewSearchSource(wiki.NewStore(s.pool), md))
 	s.notify = notify.New(s.pool, s.web, func(ctx context.Context, accountID, spaceID int64) bool {
 		return s.enforcer.Can(ctx, policies.Subject{AccountID: accountID}, policies.Read, spaceID)

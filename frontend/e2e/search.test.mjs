@@ -64,6 +64,13 @@ for (const width of [1280, 360]) {
       // Nothing found: a helpful line, no error.
       await visit(page, '/suche?q=Quaxelbrumpf', `search-none-${width}`);
       await page.getByText('Nichts gefunden.').waitFor();
+      await page.getByRole('link', { name: /Quaxelbrumpf.*stellen/ }).waitFor();
+
+      // A typo beyond what the index forgives: a topic's spelling is proposed.
+      await visit(page, '/suche?q=Pergabe', `search-did-you-mean-${width}`);
+      await page.getByText('Meinten Sie:').waitFor();
+      await page.getByRole('link', { name: /^Vergabe/ }).click();
+      await page.waitForURL(/[?&]q=Vergabe/);
     });
   });
 }

@@ -100,6 +100,10 @@ type searchPage struct {
 	Active   []facetLink            // filters set now, with links that remove them
 	Prev     string
 	Next     string
+	// for a search without results: the proposed spelling and asking
+	// the question instead
+	DidYouMeanURL string
+	AskURL        string
 }
 
 func (s *Service) page(c *gin.Context, a Access) {
@@ -115,6 +119,10 @@ func (s *Service) page(c *gin.Context, a Access) {
 			return
 		}
 		page.Searched = true
+		if page.Results.DidYouMean != "" {
+			page.DidYouMeanURL = "/suche?" + url.Values{"q": {page.Results.DidYouMean}}.Encode()
+		}
+		page.AskURL = "/fragen/neu?" + url.Values{"titel": {q.Text}}.Encode()
 		// Typing fires a request per pause; only a submitted search (a
 		// whole page, not an htmx fragment) counts for the trends.
 		if a.Searched != nil && q.Page == 1 && c.GetHeader("HX-Request") == "" {

@@ -3,9 +3,11 @@ package search
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html"
 	"html/template"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -54,6 +56,9 @@ type Results struct {
 	Pages    int                `json:"pages"`
 	Facets   map[string][]Facet `json:"facets,omitempty"`
 	Degraded bool               `json:"degraded"`
+	// DidYouMean is another spelling of a query that found nothing,
+	// made of words that do occur, or "".
+	DidYouMean string `json:"did_you_mean,omitempty"`
 }
 
 // markers stand for the highlight tags while text is escaped; control
@@ -74,27 +79,26 @@ func (s *Service) Search(ctx context.Context, q Query) (Results, error) {
 	if len(q.Spaces) == 0 {
 		return Results{Page: 1}, nil
 	}
+	var res Results
+	var err error = errStale
 	if oldest := s.oldest.Load(); oldest == 0 || time.Since(time.UnixMilli(oldest)) < s.cfg.StaleAfter {
-		// Every word must match first: Meilisearch cuts German words into
-		// pieces, and with its default strategy a piece alone would bring
-		// in unrelated hits. Only when that finds nothing are words dropped,
-		// the most frequent ones ("wie", "ich") first. Suggestions for a
-		// question being typed start there.
-		strategy := meilisearch.All
-		if q.Loose {
-			strategy = meilisearch.Frequency
+		if res, err = s.searchMeili(ctx, q); err != nil {
+			s.log.Warn("search: Meilisearch did not answer; answering from PostgreSQL", "err", err)
 		}
-		res, err := s.searchMeili(ctx, q, strategy)
-		if err == nil && res.Total == 0 && strategy == meilisearch.All && len(strings.Fields(q.Text)) > 1 {
-			res, err = s.searchMeili(ctx, q, meilisearch.Frequency)
-		}
-		if err == nil {
-			return res, nil
-		}
-		s.log.Warn("search: Meilisearch did not answer; answering from PostgreSQL", "err", err)
 	}
-	return s.searchPostgres(ctx, q)
+	if err != nil {
+		if res, err = s.searchPostgres(ctx, q); err != nil {
+			return Results{}, err
+		}
+	}
+	if res.Total == 0 && !q.Loose {
+		res.DidYouMean = s.didYouMean(ctx, q.Text)
+	}
+	return res, nil
 }
+
+// errStale stands for an index that lags too far behind the outbox.
+var errStale = errors.New("search index is stale")
 
 func (s *Service) filter(q Query) []string {
 	ids := make([]string, len(q.Spaces))
@@ -142,11 +146,49 @@ type meiliHit struct {
 	} `json:"_formatted"`
 }
 
-func (s *Service) searchMeili(ctx context.Context, q Query, strategy meilisearch.MatchingStrategy) (Results, error) {
+// searchMeili asks Meilisearch in one request. Every word must match
+// first: with fewer, a common word alone would bring in unrelated hits.
+// When a query has more than one word, or compounds whose parts can be
+// searched for, the same request carries a looser second query in which
+// Meilisearch drops the most frequent words first ("wie", "ich") and the
+// compounds' parts may stand for the whole ("Bauantragsverfahren" →
+// "Bauantrag"); its answer counts only when the strict one found nothing.
+// Suggestions for a question being typed start with the looser one.
+func (s *Service) searchMeili(ctx context.Context, q Query) (Results, error) {
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
+	text := queryText(q.Text)
+	loose := s.looseText(text)
+	var queries []*meilisearch.SearchRequest
+	if !q.Loose {
+		queries = append(queries, s.request(q, text, meilisearch.All))
+	}
+	if q.Loose || loose != text || len(strings.Fields(text)) > 1 {
+		queries = append(queries, s.request(q, loose, meilisearch.Frequency))
+	}
+	multi, err := s.client.MultiSearchWithContext(ctx, &meilisearch.MultiSearchRequest{Queries: queries})
+	if err != nil {
+		return Results{}, err
+	}
+	if len(multi.Results) != len(queries) {
+		return Results{}, fmt.Errorf("search: %d answers to %d queries", len(multi.Results), len(queries))
+	}
+	answer := multi.Results[0]
+	for _, r := range multi.Results {
+		if r.TotalHits > 0 {
+			answer = r
+			break
+		}
+	}
+	return s.results(q, answer)
+}
+
+// request is one search of the content index.
+func (s *Service) request(q Query, text string, strategy meilisearch.MatchingStrategy) *meilisearch.SearchRequest {
 	per := int64(q.PerPage)
-	raw, err := s.index(s.cfg.Index).SearchRawWithContext(ctx, queryText(q.Text), &meilisearch.SearchRequest{
+	return &meilisearch.SearchRequest{
+		IndexUID:              s.cfg.Index,
+		Query:                 text,
 		Filter:                s.filter(q),
 		Facets:                []string{"type", "space_id", "topics"},
 		AttributesToRetrieve:  []string{"id", "type", "space_id", "space", "url", "topics"},
@@ -158,28 +200,47 @@ func (s *Service) searchMeili(ctx context.Context, q Query, strategy meilisearch
 		HitsPerPage:           &per,
 		MatchingStrategy:      strategy,
 		Page:                  int64(q.Page),
-	})
-	if err != nil {
-		return Results{}, err
 	}
-	var resp struct {
-		Hits       []meiliHit                `json:"hits"`
-		TotalHits  int                       `json:"totalHits"`
-		TotalPages int                       `json:"totalPages"`
-		Facets     map[string]map[string]int `json:"facetDistribution"`
+}
+
+// looseText adds the parts of the query's compounds and the spellings
+// without umlauts to the query text, each once.
+func (s *Service) looseText(text string) string {
+	if s.cfg.Compounds == nil {
+		return text
 	}
-	if err := json.Unmarshal(*raw, &resp); err != nil {
-		return Results{}, fmt.Errorf("decode search answer: %w", err)
+	words := strings.Fields(text)
+	for _, p := range strings.Fields(s.cfg.Compounds(text)) {
+		if !slices.Contains(words, p) {
+			words = append(words, p)
+		}
 	}
-	res := Results{Total: resp.TotalHits, Page: q.Page, Pages: resp.TotalPages, Facets: map[string][]Facet{}}
-	for _, h := range resp.Hits {
+	return strings.Join(words, " ")
+}
+
+// results turns one of Meilisearch's answers into Results, every mark
+// widened to whole words.
+func (s *Service) results(q Query, answer meilisearch.SearchResponse) (Results, error) {
+	var hits []meiliHit
+	if err := answer.Hits.DecodeInto(&hits); err != nil {
+		return Results{}, fmt.Errorf("decode search hits: %w", err)
+	}
+	var facets map[string]map[string]int
+	if len(answer.FacetDistribution) > 0 {
+		if err := json.Unmarshal(answer.FacetDistribution, &facets); err != nil {
+			return Results{}, fmt.Errorf("decode search facets: %w", err)
+		}
+	}
+	res := Results{Total: int(answer.TotalHits), Page: q.Page, Pages: int(answer.TotalPages), Facets: map[string][]Facet{}}
+	terms := s.newTerms(q.Text)
+	for _, h := range hits {
 		res.Hits = append(res.Hits, Hit{
 			Type: h.Type, ID: h.ID, URL: h.URL, Space: h.Space, SpaceID: h.SpaceID, Topics: h.Topics,
 			Title:   strings.NewReplacer(markOpen, "", markClose, "").Replace(h.Formatted.Title),
-			Snippet: Highlight(h.Formatted.Body),
+			Snippet: terms.highlight(h.Formatted.Body),
 		})
 	}
-	for name, values := range resp.Facets {
+	for name, values := range facets {
 		for v, n := range values {
 			res.Facets[name] = append(res.Facets[name], Facet{Value: v, Count: n})
 		}

@@ -43,6 +43,9 @@ type Config struct {
 	Compounds func(text string) string
 	// Synonyms returns the synonym groups for the index settings.
 	Synonyms func(ctx context.Context) (map[string][]string, error)
+	// Terms returns the names and synonyms of the topic tree and the
+	// glossary's terms, the words "Meinten Sie …?" proposes (may be nil).
+	Terms func(ctx context.Context) ([]string, error)
 }
 
 // Service is the search service: worker, queries, reindex and handlers.

@@ -39,9 +39,9 @@ type Document struct {
 // a sentence ("Wie beantrage ich eine Dienstreise?") matches nothing: words
 // that occur in no document are never dropped from a query, and "ich" is
 // rarely written in a wiki page. Prepositions and articles like "vor",
-// "zu" or "ein" are left out on purpose: Meilisearch splits German
-// compounds into them ("Vor|schrift"), and dropping them would break those
-// matches (the German test set in server/search/german checks this).
+// "zu" or "ein" are left out on purpose: they are parts of compounds
+// ("Vor|schrift"), and the German test set in server/search/german checks
+// that those still match.
 var stopWords = strings.Fields(`
 	der die das den dem des eine einer eines einem einen und oder aber wie was wer wen wem wo wann warum welche welcher welches
 	ich du er sie wir ihr mich mir dich dir uns euch man sich mein meine
@@ -73,8 +73,13 @@ func Settings(synonyms map[string][]string) *meilisearch.Settings {
 			Enabled:             true,
 			MinWordSizeForTypos: meilisearch.MinWordSizeForTypos{OneTypo: 5, TwoTypos: 9},
 		},
-		LocalizedAttributes: []*meilisearch.LocalizedAttributes{{Locales: []string{"deu"}, AttributePatterns: []string{"*"}}},
-		Pagination:          &meilisearch.Pagination{MaxTotalHits: 1000},
-		Faceting:            &meilisearch.Faceting{MaxValuesPerFacet: 100},
+		// No German locale: with it, Meilisearch cuts every word with its
+		// own compound dictionary, query words too, and a misspelt word
+		// falls into pieces that no longer match with a typo ("Dinstreise"
+		// found nothing); English words were cut as well ("st|ore"). Words
+		// stay whole, so that typo tolerance works on them, and the
+		// compounds field carries the parts of German compounds.
+		Pagination: &meilisearch.Pagination{MaxTotalHits: 1000},
+		Faceting:   &meilisearch.Faceting{MaxValuesPerFacet: 100},
 	}
 }

@@ -399,9 +399,9 @@ func (s *Splitter) best(w string) *split {
 
 // Compounds is the value of the search document's compounds field for a
 // text: the parts of every word of MinWordLen or more letters, and the
-// spelling without umlauts and ß of every part and every word not split
-// that has them ("straße" → "strasse", "behörde" → "behoerde"), each once, lower-case,
-// separated by spaces. Works without a word list too: then only the
+// spelling without umlauts and ß of every part and every word that has
+// them ("straße" → "strasse", "behörde" → "behoerde"), each once,
+// lower-case, separated by spaces. Works without a word list too: then only the
 // other spellings are given.
 func (s *Splitter) Compounds(text string) string {
 	var b strings.Builder
@@ -433,14 +433,16 @@ func (s *Splitter) Compounds(text string) string {
 			}
 			continue
 		}
-		// Not the other spelling of the whole compound: Meilisearch would
-		// cut "rechnungspruefungsamt", unknown to it, anywhere ("…samt");
-		// the parts' other spellings find it.
+		// The whole compound's other spelling too, after its parts: one
+		// typing "Strassenverkehrsbehoerde" means the whole word.
 		for _, p := range parts {
 			add(p)
 			if t, ok := Transliterate(p); ok {
 				add(t)
 			}
+		}
+		if t, ok := Transliterate(w); ok {
+			add(t)
 		}
 	}
 	return b.String()

@@ -151,6 +151,7 @@ func TestCompounds(t *testing.T) {
 	want := []string{
 		"bau", "antrag", // Bauantrag, once
 		"straßenverkehr", "strassenverkehr", "straßen", "strassen", "straße", "strasse", "verkehr", "behörde", "behoerde",
+		"strassenverkehrsbehoerde", // the whole word's other spelling, after its parts
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("Compounds = %q\nwant        %q", got, want)

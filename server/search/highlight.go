@@ -1,0 +1,153 @@
+package search
+
+import (
+	"html"
+	"html/template"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// terms are the words of a query, lower-case, each also without umlauts
+// and ß, for marking the words of a snippet that match them.
+type terms struct {
+	words     []string
+	last      string // read as a prefix, as Meilisearch does
+	compounds func(string) string
+}
+
+func (s *Service) newTerms(query string) terms {
+	t := terms{compounds: s.cfg.Compounds}
+	for _, w := range strings.FieldsFunc(strings.ToLower(query), notWordRune) {
+		if isStopWord[w] {
+			continue
+		}
+		t.words = append(t.words, w)
+		t.last = w
+		if o, ok := transliterate(w); ok {
+			t.words = append(t.words, o)
+		}
+	}
+	return t
+}
+
+func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
+
+var umlauts = strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "ß", "ss")
+
+func transliterate(w string) (string, bool) {
+	o := umlauts.Replace(w)
+	return o, o != w
+}
+
+// highlight turns a snippet with Meilisearch's markers into safe HTML in
+// which every <mark> covers whole words. Meilisearch marks what matched:
+// the prefix of a word ("<mark>Dienst</mark>reise" for "Dienst"), or
+// nothing at all when a word matched through its parts in the compounds
+// field ("Bauantrag" for "Antrag"). So a mark inside a word is widened to
+// the word, a compound whose part matches a query word is marked whole,
+// and a mark on anything but letters and digits is dropped.
+func (t terms) highlight(marked string) template.HTML {
+	type span struct {
+		text   string
+		word   bool
+		marked bool
+	}
+	var spans []span
+	on := false
+	var cur strings.Builder
+	curWord, curMarked := false, false
+	flush := func() {
+		if cur.Len() > 0 {
+			spans = append(spans, span{cur.String(), curWord, curMarked})
+			cur.Reset()
+		}
+		curMarked = false
+	}
+	for _, r := range marked {
+		switch string(r) {
+		case markOpen:
+			on = true
+			continue
+		case markClose:
+			on = false
+			continue
+		}
+		word := !notWordRune(r)
+		if word != curWord {
+			flush()
+			curWord = word
+		}
+		cur.WriteRune(r)
+		if on && word {
+			curMarked = true
+		}
+	}
+	flush()
+	var b strings.Builder
+	for _, sp := range spans {
+		if sp.word && (sp.marked || t.partMatches(sp.text)) {
+			b.WriteString("<mark>" + html.EscapeString(sp.text) + "</mark>")
+		} else {
+			b.WriteString(html.EscapeString(sp.text))
+		}
+	}
+	return template.HTML(b.String()) //nolint:gosec // every piece escaped above
+}
+
+// partMatches reports whether one of the compound parts of word matches
+// a query word the way Meilisearch matched it in the compounds field:
+// equal, within its typo budget, or, for the last query word, as a prefix.
+func (t terms) partMatches(word string) bool {
+	if t.compounds == nil || len(t.words) == 0 || utf8.RuneCountInString(word) < 6 {
+		return false
+	}
+	for _, part := range strings.Fields(t.compounds(word)) {
+		for _, w := range t.words {
+			if part == w || w == t.last && utf8.RuneCountInString(w) >= 3 && strings.HasPrefix(part, w) ||
+				typos(w, part) <= typoBudget(w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// typoBudget is how many typos Meilisearch allows in a word, by the
+// index's minWordSizeForTypos.
+func typoBudget(w string) int {
+	switch n := utf8.RuneCountInString(w); {
+	case n >= 9:
+		return 2
+	case n >= 5:
+		return 1
+	}
+	return 0
+}
+
+// typos is the edit distance between a and b with transpositions counted
+// as one edit (optimal string alignment).
+func typos(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev2 := make([]int, len(rb)+1)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(rb)]
+}
