@@ -20,9 +20,9 @@ const (
 	relevanceRecallFloor = 0.67
 	relevanceMRRFloor    = 0.68
 	// Measured 2026-11-29 with Meilisearch unreachable: recall@5 0.219,
-	// MRR 0.240.
+	// MRR 0.2396.
 	degradedRecallFloor = 0.21
-	degradedMRRFloor    = 0.24
+	degradedMRRFloor    = 0.23
 	// Share of <mark>s in the snippets of the whole set that cover whole
 	// words; the goal is 1. Measured 2026-11-29: 0.220 from Meilisearch
 	// (191 of 867: it marks the parts of compounds, "Halte" and "verbot"
