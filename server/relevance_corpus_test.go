@@ -159,6 +159,27 @@ func loadRelevance(tb testing.TB) *relevanceSet {
 	readRelevance(tb, "questions.json", &questions)
 	readRelevance(tb, "people.json", &people)
 	readRelevance(tb, "queries.json", &set.queries)
+	// A misspelt key would silently count as a miss.
+	keys := map[string]bool{}
+	for _, p := range pages {
+		keys[p.Slug] = true
+	}
+	for _, q := range questions {
+		keys[q.Key] = true
+	}
+	for _, p := range people {
+		keys[p.Handle] = true
+	}
+	if len(keys) != len(pages)+len(questions)+len(people) {
+		tb.Fatal("the corpus keys are not unique")
+	}
+	for _, q := range set.queries {
+		for _, k := range q.Relevant {
+			if !keys[k] {
+				tb.Fatalf("query %q expects %q, which is not in the corpus", q.Q, k)
+			}
+		}
+	}
 
 	agency, err := auth.NewStore(testDB.Pool).CreateAgency(ctx, unique("musterstadt"), "Stadtverwaltung Musterstadt")
 	if err != nil {
@@ -268,6 +289,16 @@ func loadRelevance(tb testing.TB) *relevanceSet {
 	}
 	tb.Logf("corpus: %d pages, %d questions, %d people, %d queries; indexed %s after the last write",
 		len(pages), len(questions), len(people), len(set.queries), time.Since(start).Round(time.Millisecond))
+
+	// The synonym queries measure the product's synonyms only if the
+	// topic tree and the glossary reached the index settings.
+	var synonyms map[string][]string
+	relevanceCall(tb, http.MethodGet, os.Getenv("FACHNETZ_TEST_MEILI_URL")+"/indexes/"+url.PathEscape(index)+"/settings/synonyms",
+		os.Getenv("FACHNETZ_TEST_MEILI_KEY"), nil, http.StatusOK, &synonyms)
+	if len(synonyms["dsgvo"]) == 0 || len(synonyms["e-akte"]) == 0 {
+		tb.Fatalf("the index lacks the synonyms of the topic tree and the glossary: %v", synonyms)
+	}
+	tb.Logf("synonyms in the index: %d labels; dsgvo → %v, e-akte → %v", len(synonyms), synonyms["dsgvo"], synonyms["e-akte"])
 
 	// Port 1 refuses at once: Meilisearch is away, as when it is stopped.
 	env["FACHNETZ_MEILI_URL"] = "http://127.0.0.1:1"
