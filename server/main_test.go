@@ -34,7 +34,7 @@ func TestMain(m *testing.M) {
 
 // testEnv is the environment of a server under test: the test database,
 // the test Meilisearch and a free port.
-func testEnv(t *testing.T, overrides map[string]string) func(string) string {
+func testEnv(t testing.TB, overrides map[string]string) func(string) string {
 	meiliURL := os.Getenv("FACHNETZ_TEST_MEILI_URL")
 	if meiliURL == "" {
 		t.Fatal("FACHNETZ_TEST_MEILI_URL is not set: run tests through scripts/with-services.sh or make test")
@@ -67,7 +67,7 @@ func startServer(t *testing.T) string {
 }
 
 // startServerWith is startServer with some settings changed.
-func startServerWith(t *testing.T, overrides map[string]string) string {
+func startServerWith(t testing.TB, overrides map[string]string) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	cfg, err := loadConfig(newFlags("serve", env{stderr: io.Discard}), nil, testEnv(t, overrides))
