@@ -12,6 +12,7 @@ package expertise
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -57,6 +58,7 @@ type Expertise struct {
 	log     *slog.Logger
 	deps    Deps
 	limiter *limiter
+	matcher *Matcher
 }
 
 // New wires the area.
@@ -65,7 +67,25 @@ func New(store *Store, w *web.Web, deps Deps) *Expertise {
 	if per <= 0 {
 		per = 60
 	}
-	return &Expertise{store: store, web: w, log: w.Log, deps: deps, limiter: newLimiter(per, time.Minute)}
+	e := &Expertise{store: store, web: w, log: w.Log, deps: deps, limiter: newLimiter(per, time.Minute)}
+	if deps.Topics != nil {
+		e.matcher = NewMatcher(store, deps.Topics.Store)
+	}
+	return e
+}
+
+// Matcher is how typed skills become topics and units, for the expert
+// search to find people the way the directory does.
+func (e *Expertise) Matcher() *Matcher { return e.matcher }
+
+// skillFilter matches a typed skill for the directory of agencyID; nil
+// when nothing was typed.
+func (e *Expertise) skillFilter(ctx context.Context, agencyID int64, text string) (*SkillMatch, error) {
+	if strings.TrimSpace(text) == "" || e.matcher == nil {
+		return nil, nil
+	}
+	m, err := e.matcher.Match(ctx, agencyID, text)
+	return &m, err
 }
 
 // Store returns the area's store.

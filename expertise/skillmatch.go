@@ -1,0 +1,296 @@
+package expertise
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/fachnetz/fachnetz/server/topics"
+)
+
+// SkillMatch is what a typed skill stands for: the topics it names (by
+// name, synonym, slug, as part of a compound or with a typo), each with
+// the topics below it, and the organisation units whose name it names,
+// each with the units below it. The directory, the expert search and the
+// API all ask the Matcher, so that the same words find the same people.
+type SkillMatch struct {
+	Topics   []string // names of the topics named, closest first
+	TopicIDs []int64  // those topics and every topic below them
+	Units    []string // names of the units named
+	UnitIDs  []int64  // those units and every unit below them
+	// Nearest is, when nothing matched, the name of the topic closest to
+	// the text ("Meinten Sie …?"); "" when none is close.
+	Nearest string
+}
+
+// Found reports whether the text named any topic or unit.
+func (m SkillMatch) Found() bool { return len(m.TopicIDs) > 0 || len(m.UnitIDs) > 0 }
+
+// Matcher maps typed skills to topics and units.
+type Matcher struct {
+	store  *Store
+	topics *topics.Store
+}
+
+// NewMatcher returns a matcher over the topic tree and the units.
+func NewMatcher(store *Store, ts *topics.Store) *Matcher { return &Matcher{store: store, topics: ts} }
+
+// maxSkillText bounds the typed text; longer ones are cut.
+const maxSkillText = 100
+
+// Match maps text to topics and to the units of agencyID (every agency
+// for 0). The tree and the units are few, so they are compared in Go,
+// where typos and compound parts are simple to weigh.
+func (m *Matcher) Match(ctx context.Context, agencyID int64, text string) (SkillMatch, error) {
+	q := fold(text)
+	if r := []rune(q); len(r) > maxSkillText {
+		q = string(r[:maxSkillText])
+	}
+	if q == "" {
+		return SkillMatch{}, nil
+	}
+	all, err := m.topics.All(ctx)
+	if err != nil {
+		return SkillMatch{}, err
+	}
+	units, err := m.store.MatchableUnits(ctx, agencyID)
+	if err != nil {
+		return SkillMatch{}, err
+	}
+	tnodes := make([]node, len(all))
+	for i, t := range all {
+		labels := []string{fold(t.Name), fold(t.Slug)}
+		for _, s := range t.Synonyms {
+			labels = append(labels, fold(s))
+		}
+		tnodes[i] = node{id: t.ID, parent: t.ParentID, name: t.Name, labels: labels}
+	}
+	unodes := make([]node, len(units))
+	for i, u := range units {
+		unodes[i] = node{id: u.ID, parent: u.ParentID, name: u.Name, labels: []string{fold(u.Name)}, unit: true}
+	}
+	return matchNodes(q, tnodes, unodes), nil
+}
+
+// node is a topic or unit to compare against, with folded labels.
+type node struct {
+	id     int64
+	parent *int64
+	name   string
+	labels []string
+	unit   bool // units match only whole words, parts and typos of words
+}
+
+// Tiers of a match, best last.
+const (
+	noMatch = iota
+	typoMatch
+	partMatch
+	exactMatch
+)
+
+type hit struct {
+	n    *node
+	tier int
+}
+
+// matchNodes finds the best-matching topics and units for the folded
+// query q: exact and compound matches when there are any, typos only
+// otherwise, so that "Vergabe" does not also bring "Vorgabe".
+func matchNodes(q string, tnodes, unodes []node) SkillMatch {
+	hits := best(q, tnodes, unodes, true)
+	if len(hits) == 0 {
+		// "Wer kennt sich mit Vergabe aus": the words one by one, but
+		// only whole words and compound parts, not typos of filler words.
+		for _, w := range words(q) {
+			if len([]rune(w)) >= 4 && w != q {
+				hits = append(hits, best(w, tnodes, unodes, false)...)
+			}
+		}
+	}
+	var m SkillMatch
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].tier > hits[j].tier })
+	seen := map[*node]bool{}
+	var topicRoots, unitRoots []int64
+	for _, h := range hits {
+		if seen[h.n] {
+			continue
+		}
+		seen[h.n] = true
+		if h.n.unit {
+			m.Units = append(m.Units, h.n.name)
+			unitRoots = append(unitRoots, h.n.id)
+		} else {
+			m.Topics = append(m.Topics, h.n.name)
+			topicRoots = append(topicRoots, h.n.id)
+		}
+	}
+	m.TopicIDs = below(topicRoots, tnodes)
+	m.UnitIDs = below(unitRoots, unodes)
+	if !m.Found() {
+		m.Nearest = nearest(q, tnodes)
+	}
+	return m
+}
+
+// best lists the nodes matching q in the best tier found: exact and part
+// matches together, else (when typos is set) typo matches.
+func best(q string, tnodes, unodes []node, typos bool) []hit {
+	var strong, weak []hit
+	for _, list := range [][]node{tnodes, unodes} {
+		for i := range list {
+			n := &list[i]
+			switch t := tier(q, n); {
+			case t >= partMatch:
+				strong = append(strong, hit{n, t})
+			case t == typoMatch:
+				weak = append(weak, hit{n, t})
+			}
+		}
+	}
+	if len(strong) > 0 || !typos {
+		return strong
+	}
+	return weak
+}
+
+// tier is how well q names n.
+func tier(q string, n *node) int {
+	out := noMatch
+	qr := []rune(q)
+	for _, l := range n.labels {
+		if l == "" {
+			continue
+		}
+		if l == q || compact(l) == compact(q) {
+			return exactMatch
+		}
+		if n.unit {
+			// Units are phrases ("Haushalt und Beschaffung"): a word, or a
+			// part of a compound word, of at least four letters.
+			for _, w := range words(l) {
+				if len(qr) >= 4 && strings.Contains(w, q) {
+					out = max(out, partMatch)
+				}
+			}
+		} else if len(qr) >= 3 && strings.Contains(l, q) || len([]rune(l)) >= 5 && strings.Contains(q, l) || slices.Contains(words(l), q) {
+			// "Vergabe" in "Vergaberecht", "Vergaberechts" holding it, and
+			// "IT" as a word of "IT-Sicherheit".
+			out = max(out, partMatch)
+		}
+		if k := allowedEdits(len(qr)); out == noMatch && k > 0 && typoDistance(qr, l) <= k {
+			out = typoMatch
+		}
+	}
+	return out
+}
+
+// allowedEdits is how many typos a word of n letters may have, as
+// Meilisearch allows: none below five letters, one up to eight, then two.
+func allowedEdits(n int) int {
+	switch {
+	case n < 5:
+		return 0
+	case n <= 8:
+		return 1
+	default:
+		return 2
+	}
+}
+
+// typoDistance is the fewest edits between q and the label l, a word of
+// it, or the beginning of such a word ("Vergabb" is one edit from the
+// start of "Vergaberecht"); a beginning only counts for q of five letters
+// or more.
+func typoDistance(q []rune, l string) int {
+	d := osa(q, []rune(l))
+	for _, w := range append(words(l), l) {
+		wr := []rune(w)
+		d = min(d, osa(q, wr))
+		if len(q) < 5 {
+			continue
+		}
+		for n := len(q) - 1; n <= len(q)+1 && n <= len(wr); n++ {
+			d = min(d, osa(q, wr[:n]))
+		}
+	}
+	return d
+}
+
+// nearest names the topic closest to q, if any is within half of q's
+// length in edits.
+func nearest(q string, tnodes []node) string {
+	qr := []rune(q)
+	bestD, bestName := len(qr)/2+1, ""
+	for _, n := range tnodes {
+		for _, l := range n.labels {
+			if d := typoDistance(qr, l); d < bestD || d == bestD && bestName != "" && n.name < bestName {
+				bestD, bestName = d, n.name
+			}
+		}
+	}
+	return bestName
+}
+
+// below is roots with every node under them.
+func below(roots []int64, list []node) []int64 {
+	if len(roots) == 0 {
+		return nil
+	}
+	children := map[int64][]int64{}
+	for _, n := range list {
+		if n.parent != nil {
+			children[*n.parent] = append(children[*n.parent], n.id)
+		}
+	}
+	seen := map[int64]bool{}
+	var out []int64
+	queue := append([]int64(nil), roots...)
+	for len(queue) > 0 {
+		id := queue[0]
+		queue = queue[1:]
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		out = append(out, id)
+		queue = append(queue, children[id]...)
+	}
+	return out
+}
+
+// words splits a folded label at everything that is not a letter or digit.
+func words(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// compact drops spaces and hyphens: "E-Akte" and "eakte" are the same.
+func compact(s string) string { return strings.Join(words(s), "") }
+
+// osa is the optimal string alignment distance: insertions, deletions,
+// substitutions and transpositions of neighbours each count one.
+func osa(a, b []rune) int {
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}
