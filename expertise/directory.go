@@ -74,6 +74,14 @@ type directoryPage struct {
 	Match                  *SkillMatch // what the typed skill was taken to mean
 }
 
+// NearestURL filters by the topic offered instead ("Meinten Sie …?").
+func (p directoryPage) NearestURL() string {
+	if p.Match == nil {
+		return ""
+	}
+	return "/personen?kenntnis=" + url.QueryEscape(p.Match.Nearest)
+}
+
 // directory is the phone book: people of the viewer's agency by name.
 func (e *Expertise) directory(c *gin.Context) {
 	ctx, v := c.Request.Context(), web.ViewerOf(c)

@@ -25,6 +25,9 @@ type SkillMatch struct {
 	Nearest string
 }
 
+// Names are the topics and then the units the text was taken to mean.
+func (m SkillMatch) Names() []string { return append(append([]string{}, m.Topics...), m.Units...) }
+
 // Found reports whether the text named any topic or unit.
 func (m SkillMatch) Found() bool { return len(m.TopicIDs) > 0 || len(m.UnitIDs) > 0 }
 
