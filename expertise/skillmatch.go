@@ -105,10 +105,11 @@ type hit struct {
 func matchNodes(q string, tnodes, unodes []node) SkillMatch {
 	hits := best(q, tnodes, unodes, true)
 	if len(hits) == 0 {
-		// "Wer kennt sich mit Vergabe aus": the words one by one, but
-		// only whole words and compound parts, not typos of filler words.
+		// "Wer kennt sich mit Vergabe aus": the longer words one by one
+		// ("sich" would be part of "Sicherheit"), as whole words and
+		// compound parts, not with typos of filler words.
 		for _, w := range words(q) {
-			if len([]rune(w)) >= 4 && w != q {
+			if len([]rune(w)) >= 5 && w != q {
 				hits = append(hits, best(w, tnodes, unodes, false)...)
 			}
 		}
