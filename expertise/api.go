@@ -26,7 +26,7 @@ func (e *Expertise) apiList(c *gin.Context) {
 		return
 	}
 	unit, _ := strconv.ParseInt(c.Query("unit"), 10, 64)
-	skill, err := e.skillFilter(ctx, v.AgencyID, c.Query("skill"))
+	skill, err := e.skillFilter(ctx, v, c.Query("skill"))
 	if err != nil {
 		e.web.Fail(c, err)
 		return

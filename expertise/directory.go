@@ -90,7 +90,7 @@ func (e *Expertise) directory(c *gin.Context) {
 	after, _ := strconv.ParseInt(c.Query("nach"), 10, 64)
 	var people []Person
 	var err error
-	page.Match, err = e.skillFilter(ctx, v.AgencyID, page.Skill)
+	page.Match, err = e.skillFilter(ctx, v, page.Skill)
 	if err == nil {
 		people, err = e.store.Directory(ctx, Filter{AgencyID: v.AgencyID, Name: fold(page.Query), UnitID: page.Unit,
 			Location: page.Location, Skill: page.Match, After: after, Limit: pageSize})

@@ -20,6 +20,9 @@ type SkillMatch struct {
 	TopicIDs []int64  // those topics and every topic below them
 	Units    []string // names of the units named
 	UnitIDs  []int64  // those units and every unit below them
+	// People are found by what their work shows in the topics, with their
+	// consent (filled in by the directory; the expert search ranks them).
+	People []int64
 	// Nearest is, when nothing matched, the name of the topic closest to
 	// the text ("Meinten Sie …?"); "" when none is close.
 	Nearest string
@@ -29,7 +32,9 @@ type SkillMatch struct {
 func (m SkillMatch) Names() []string { return append(append([]string{}, m.Topics...), m.Units...) }
 
 // Found reports whether the text named any topic or unit.
-func (m SkillMatch) Found() bool { return len(m.TopicIDs) > 0 || len(m.UnitIDs) > 0 }
+func (m SkillMatch) Found() bool {
+	return len(m.TopicIDs) > 0 || len(m.UnitIDs) > 0 || len(m.People) > 0
+}
 
 // Matcher maps typed skills to topics and units.
 type Matcher struct {

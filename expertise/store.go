@@ -223,7 +223,7 @@ func (s *Store) Directory(ctx context.Context, f Filter) ([]Person, error) {
 	}
 	if f.Skill != nil {
 		where = append(where, "(EXISTS (SELECT 1 FROM profile_skills ps WHERE ps.account_id = a.id AND ps.topic_id = ANY("+arg(f.Skill.TopicIDs)+"::bigint[]))"+
-			" OR p.org_unit_id = ANY("+arg(f.Skill.UnitIDs)+"::bigint[]))")
+			" OR p.org_unit_id = ANY("+arg(f.Skill.UnitIDs)+"::bigint[]) OR a.id = ANY("+arg(f.Skill.People)+"::bigint[]))")
 	}
 	if f.After != 0 {
 		// The cursor is the last person shown; if they were erased since,

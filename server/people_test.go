@@ -53,6 +53,23 @@ func giveSkill(t *testing.T, p person, topic int64) {
 	dbExec(t, `INSERT INTO profile_skills (account_id, topic_id, level) VALUES ($1, $2, 'advanced')`, p.ID, topic)
 }
 
+// acceptedAnswer gives answerer an accepted answer on a question of asker
+// on topic in space.
+func acceptedAnswer(t *testing.T, space int64, asker, answerer person, topic int64) {
+	t.Helper()
+	ctx := context.Background()
+	var q, a int64
+	if err := testDB.Pool.QueryRow(ctx, `INSERT INTO questions (space_id, author_id, title, body) VALUES ($1, $2, 'Eine Frage zur Vergabe', '') RETURNING id`,
+		space, asker.ID).Scan(&q); err != nil {
+		t.Fatal(err)
+	}
+	if err := testDB.Pool.QueryRow(ctx, `INSERT INTO answers (question_id, author_id, body) VALUES ($1, $2, 'So geht es.') RETURNING id`, q, answerer.ID).Scan(&a); err != nil {
+		t.Fatal(err)
+	}
+	dbExec(t, `UPDATE questions SET accepted_answer_id = $2 WHERE id = $1`, q, a)
+	dbExec(t, `INSERT INTO question_topics (question_id, topic_id) VALUES ($1, $2)`, q, topic)
+}
+
 func makeUnit(t *testing.T, agency auth.Agency, name string, parent *int64) int64 {
 	t.Helper()
 	var id int64
@@ -107,6 +124,14 @@ func TestPeopleAreFoundBySkillAlikeEverywhere(t *testing.T) {
 	giveSkill(t, foreign, recht)
 	dbExec(t, `UPDATE profiles SET hidden = true WHERE account_id = $1`, hidden.ID)
 
+	// Work shows expertise only with consent, from content the viewer may read.
+	sp := makeSpace(t, viewer, policies.Organisation, policies.RoleMember)
+	f, g := makePerson(t, agency, false), makePerson(t, agency, false)
+	dbExec(t, `UPDATE profiles SET derived_consent = true WHERE account_id = $1`, f.ID)
+	for _, p := range []person{f, g} {
+		acceptedAnswer(t, sp.ID, viewer, p, bau)
+	}
+
 	unit := makeUnit(t, agency, "Referat Z2 – Haushalt und Beschaffung "+tag, nil)
 	below := makeUnit(t, agency, "Sachgebiet Einkauf "+tag, &unit)
 	otherUnit := makeUnit(t, other, "Haushalt und Beschaffung "+tag, nil)
@@ -135,8 +160,8 @@ func TestPeopleAreFoundBySkillAlikeEverywhere(t *testing.T) {
 		typed string
 		want  []person
 	}{
-		{"Vergabe", []person{a, b, c}},
-		{"Vergabb", []person{a, b, c}},
+		{"Vergabe", []person{a, b, c, f}},
+		{"Vergabb", []person{a, b, c, f}},
 		{"Auftragswesen " + tag, []person{c}},
 		{"Vergaberecht " + tag, []person{a, c}},
 		{"Beschaffung", []person{d, e}},
@@ -154,12 +179,12 @@ func TestPeopleAreFoundBySkillAlikeEverywhere(t *testing.T) {
 	br.signIn(viewer.Email, viewer.Password)
 	_, page := br.get("/personen?kenntnis=Vergabe")
 	link := func(p person) string { return `href="/personen/` + p.Handle + `"` }
-	for _, p := range []person{a, b, c} {
+	for _, p := range []person{a, b, c, f} {
 		if !strings.Contains(page, link(p)) {
 			t.Errorf("the directory page lacks %s", p.Handle)
 		}
 	}
-	if strings.Contains(page, link(hidden)) || strings.Contains(page, link(foreign)) {
+	if strings.Contains(page, link(hidden)) || strings.Contains(page, link(foreign)) || strings.Contains(page, link(g)) {
 		t.Error("the directory page shows a hidden or foreign profile")
 	}
 	// Nobody found (three letters missing are too many for a typo): the

@@ -191,7 +191,10 @@ func (s *Server) wire(ctx context.Context) error {
 			return s.experts.Ranker.Profile(ctx, accountID, s.enforcer.ReadableSpaces(ctx, policies.Subject{AccountID: v.ID}))
 		},
 		DerivedTopics: s.derivedTopics,
-		SignOut:       s.auth.ForgetSessionCookie,
+		DerivedPeople: func(ctx context.Context, v *web.Viewer, topicIDs []int64) ([]int64, error) {
+			return s.experts.Ranker.DerivedPeople(ctx, topicIDs, s.enforcer.ReadableSpaces(ctx, policies.Subject{AccountID: v.ID}), v.AgencyID)
+		},
+		SignOut: s.auth.ForgetSessionCookie,
 	})
 	s.search.Register(expertise.NewSearchSource(s.expertise.Store()))
 	s.topics.RegisterMergeHook(expertise.MergeTopic)

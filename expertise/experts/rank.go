@@ -153,6 +153,29 @@ func (r *Ranker) RankWithUnits(ctx context.Context, topicIDs, unitIDs, readable 
 	return list, r.describe(ctx, list)
 }
 
+// DerivedPeople lists the people of agencyID (every agency for 0) whose
+// work, with their consent, shows expertise in the topics, counting only
+// content in the readable spaces: the people Rank finds without a declared
+// skill, for the directory to list them too.
+func (r *Ranker) DerivedPeople(ctx context.Context, topicIDs, readable []int64, agencyID int64) ([]int64, error) {
+	if len(topicIDs) == 0 {
+		return nil, nil
+	}
+	rows, err := r.derived(ctx, topicIDs, readable, 0, agencyID)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	seen := map[int64]bool{}
+	for _, d := range rows {
+		if !seen[d.account] {
+			seen[d.account] = true
+			ids = append(ids, d.account)
+		}
+	}
+	return ids, nil
+}
+
 type derivedRow struct {
 	account int64
 	weight  float64
