@@ -73,7 +73,7 @@ func (m *Matcher) Match(ctx context.Context, agencyID int64, text string) (Skill
 		for _, s := range t.Synonyms {
 			labels = append(labels, fold(s))
 		}
-		tnodes[i] = node{id: t.ID, parent: t.ParentID, name: t.Name, labels: labels}
+		tnodes[i] = node{id: t.ID, parent: t.ParentID, name: t.Name, labels: labels, unsorted: t.Unsorted}
 	}
 	unodes := make([]node, len(units))
 	for i, u := range units {
@@ -89,6 +89,9 @@ type node struct {
 	name   string
 	labels []string
 	unit   bool // units match only whole words, parts and typos of words
+	// unsorted proposals match (people declare them as skills) but are
+	// not offered as "Meinten Sie …?".
+	unsorted bool
 }
 
 // Tiers of a match, best last.
@@ -234,6 +237,9 @@ func nearest(q string, tnodes []node) string {
 	qr := []rune(q)
 	bestD, bestName := len(qr)/2+1, ""
 	for _, n := range tnodes {
+		if n.unsorted {
+			continue
+		}
 		for _, l := range n.labels {
 			if d := typoDistance(qr, l); d < bestD || d == bestD && bestName != "" && n.name < bestName {
 				bestD, bestName = d, n.name

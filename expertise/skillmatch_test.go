@@ -29,6 +29,7 @@ func tree() (tnodes, unodes []node) {
 		topic(6, nil, "E-Akte", "elektronische Akte"),
 		topic(7, nil, "Vorgaben"),
 		topic(8, nil, "Öffentlichkeitsarbeit"),
+		{id: 9, name: "Xylophon", labels: []string{"xylophon"}, unsorted: true},
 	}
 	unodes = []node{
 		unit(10, nil, "Abteilung Z – Zentrale Dienste"),
@@ -63,6 +64,7 @@ func TestMatchMapsTypedSkillsToTopicsAndUnits(t *testing.T) {
 		{typed: "%"},   // nor wildcards
 		{typed: "Dtnschtz", nearest: "Datenschutz"}, // too far for a typo: offered instead
 		{typed: "Reisekosten"},                      // nothing, and nothing close
+		{typed: "Xylofon"},                          // close to a proposal only, which is not offered
 	} {
 		m := matchNodes(fold(c.typed), tnodes, unodes)
 		got, gotUnits := slices.Sorted(slices.Values(m.TopicIDs)), slices.Sorted(slices.Values(m.UnitIDs))
