@@ -69,11 +69,11 @@ func (m *Matcher) Match(ctx context.Context, agencyID int64, text string) (Skill
 	}
 	tnodes := make([]node, len(all))
 	for i, t := range all {
-		labels := []string{fold(t.Name), fold(t.Slug)}
+		labels := []string{fold(t.Name)}
 		for _, s := range t.Synonyms {
 			labels = append(labels, fold(s))
 		}
-		tnodes[i] = node{id: t.ID, parent: t.ParentID, name: t.Name, labels: labels, unsorted: t.Unsorted}
+		tnodes[i] = node{id: t.ID, parent: t.ParentID, name: t.Name, labels: labels, slug: t.Slug, unsorted: t.Unsorted}
 	}
 	unodes := make([]node, len(units))
 	for i, u := range units {
@@ -88,7 +88,8 @@ type node struct {
 	parent *int64
 	name   string
 	labels []string
-	unit   bool // units match only whole words, parts and typos of words
+	slug   string // a topic's slug, as links to the directory carry it
+	unit   bool   // units match only whole words, parts and typos of words
 	// unsorted proposals match (people declare them as skills) but are
 	// not offered as "Meinten Sie …?".
 	unsorted bool
@@ -170,6 +171,9 @@ func best(q string, tnodes, unodes []node, typos bool) []hit {
 
 // tier is how well q names n.
 func tier(q string, n *node) int {
+	if n.slug != "" && n.slug == q {
+		return exactMatch
+	}
 	out := noMatch
 	qr := []rune(q)
 	for _, l := range n.labels {
@@ -180,12 +184,10 @@ func tier(q string, n *node) int {
 			return exactMatch
 		}
 		if n.unit {
-			// Units are phrases ("Haushalt und Beschaffung"): a word, or a
-			// part of a compound word, of at least four letters.
-			for _, w := range words(l) {
-				if len(qr) >= 4 && strings.Contains(w, q) {
-					out = max(out, partMatch)
-				}
+			// Units are phrases ("Referat Z2 – Haushalt und Beschaffung"):
+			// a part of at least four letters, so that "und" names none.
+			if len(qr) >= 4 && strings.Contains(l, q) {
+				out = max(out, partMatch)
 			}
 		} else if len(qr) >= 3 && strings.Contains(l, q) || len([]rune(l)) >= 5 && strings.Contains(q, l) || slices.Contains(words(l), q) {
 			// "Vergabe" in "Vergaberecht", "Vergaberechts" holding it, and

@@ -25,7 +25,7 @@ func tree() (tnodes, unodes []node) {
 		topic(2, nil, "Vergabe von Bauleistungen"),
 		topic(3, ptr(1), "Unterschwellenvergabe", "UVgO"),
 		topic(4, nil, "Datenschutz"),
-		topic(5, nil, "IT-Sicherheit"),
+		{id: 5, name: "IT-Sicherheit", labels: []string{"it-sicherheit"}, slug: "it-sicherheit-2"},
 		topic(6, nil, "E-Akte", "elektronische Akte"),
 		topic(7, nil, "Vorgaben"),
 		topic(8, nil, "Öffentlichkeitsarbeit"),
@@ -57,9 +57,11 @@ func TestMatchMapsTypedSkillsToTopicsAndUnits(t *testing.T) {
 		{typed: "IT", topics: []int64{5}},                     // a short word of a name
 		{typed: "Oeffentlichkeitsarbeit", topics: []int64{8}}, // umlaut written out
 		{typed: "Wer kennt sich mit Vergabe aus?", topics: []int64{1, 2, 3}},
-		{typed: "Beschaffung", units: []int64{11, 12}},          // a unit and the units below it
-		{typed: "Beschafung", units: []int64{11, 12}},           // with a typo
-		{typed: "Zentrale Dienste", units: []int64{10, 11, 12}}, // the whole unit's words
+		{typed: "Beschaffung", units: []int64{11, 12}}, // a unit and the units below it
+		{typed: "Beschafung", units: []int64{11, 12}},  // with a typo
+		{typed: "Zentrale Dienste", units: []int64{10, 11, 12}},
+		{typed: "Haushalt und Beschaffung", units: []int64{11, 12}},
+		{typed: "it-sicherheit-2", topics: []int64{5}}, // the slug // the whole unit's words
 		{typed: "und"}, // filler words name nothing
 		{typed: "%"},   // nor wildcards
 		{typed: "Dtnschtz", nearest: "Datenschutz"}, // too far for a typo: offered instead
