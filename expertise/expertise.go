@@ -74,7 +74,7 @@ func New(store *Store, w *web.Web, deps Deps) *Expertise {
 	}
 	e := &Expertise{store: store, web: w, log: w.Log, deps: deps, limiter: newLimiter(per, time.Minute)}
 	if deps.Topics != nil {
-		e.matcher = NewMatcher(store, deps.Topics.Store)
+		e.matcher = NewMatcher(store, deps.Topics)
 	}
 	return e
 }

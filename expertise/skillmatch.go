@@ -39,11 +39,12 @@ func (m SkillMatch) Found() bool {
 // Matcher maps typed skills to topics and units.
 type Matcher struct {
 	store  *Store
-	topics *topics.Store
+	topics *topics.Topics
 }
 
-// NewMatcher returns a matcher over the topic tree and the units.
-func NewMatcher(store *Store, ts *topics.Store) *Matcher { return &Matcher{store: store, topics: ts} }
+// NewMatcher returns a matcher over the topic tree (with the glossary's
+// abbreviations) and the units.
+func NewMatcher(store *Store, ts *topics.Topics) *Matcher { return &Matcher{store: store, topics: ts} }
 
 // maxSkillText bounds the typed text; longer ones are cut.
 const maxSkillText = 100
@@ -59,7 +60,11 @@ func (m *Matcher) Match(ctx context.Context, agencyID int64, text string) (Skill
 	if q == "" {
 		return SkillMatch{}, nil
 	}
-	all, err := m.topics.All(ctx)
+	all, err := m.topics.Store.All(ctx)
+	if err != nil {
+		return SkillMatch{}, err
+	}
+	terms, err := m.topics.Terms(ctx)
 	if err != nil {
 		return SkillMatch{}, err
 	}
@@ -75,11 +80,38 @@ func (m *Matcher) Match(ctx context.Context, agencyID int64, text string) (Skill
 		}
 		tnodes[i] = node{id: t.ID, parent: t.ParentID, name: t.Name, labels: labels, slug: t.Slug, unsorted: t.Unsorted}
 	}
+	withGlossary(tnodes, terms)
 	unodes := make([]node, len(units))
 	for i, u := range units {
 		unodes[i] = node{id: u.ID, parent: u.ParentID, name: u.Name, labels: []string{fold(u.Name)}, unit: true}
 	}
 	return matchNodes(q, tnodes, unodes), nil
+}
+
+// withGlossary gives a topic the glossary's spellings of its labels: the
+// term "elektronische Akte" with its abbreviation "E-Akte" makes the topic
+// "E-Akte" found by either.
+func withGlossary(tnodes []node, terms []topics.GlossaryTerm) {
+	groups := map[string][]string{}
+	for _, g := range terms {
+		group := []string{fold(g.Term)}
+		for _, a := range g.Abbreviations {
+			group = append(group, fold(a))
+		}
+		for _, l := range group {
+			groups[compact(l)] = append(groups[compact(l)], group...)
+		}
+	}
+	for i := range tnodes {
+		n := &tnodes[i]
+		for _, l := range n.labels {
+			for _, other := range groups[compact(l)] {
+				if !slices.Contains(n.labels, other) {
+					n.labels = append(n.labels, other)
+				}
+			}
+		}
+	}
 }
 
 // node is a topic or unit to compare against, with folded labels.

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/fachnetz/fachnetz/server/topics"
 )
 
 func ptr(id int64) *int64 { return &id }
@@ -87,6 +89,17 @@ func TestMatchPrefersPartsToTypos(t *testing.T) {
 	}
 	if m.Topics[0] != "Vergabe von Bauleistungen" && m.Topics[0] != "Vergaberecht" && m.Topics[0] != "Unterschwellenvergabe" {
 		t.Errorf("topics %v", m.Topics)
+	}
+}
+
+func TestMatchUsesTheGlossarysAbbreviations(t *testing.T) {
+	tnodes, unodes := tree()
+	tnodes[5].labels = []string{fold("E-Akte")} // without its synonym
+	withGlossary(tnodes, []topics.GlossaryTerm{{Term: "Elektronische Akte", Abbreviations: []string{"E-Akte", "eAkte"}}})
+	for _, typed := range []string{"elektronische Akte", "eAkte", "Elektronsche Akte"} {
+		if m := matchNodes(fold(typed), tnodes, unodes); !slices.Equal(m.TopicIDs, []int64{6}) {
+			t.Errorf("%q: topics %v (%v)", typed, m.TopicIDs, m.Topics)
+		}
 	}
 }
 
