@@ -226,7 +226,7 @@ func tier(q string, n *node) int {
 			// "IT" as a word of "IT-Sicherheit".
 			out = max(out, partMatch)
 		}
-		if k := allowedEdits(len(qr)); out == noMatch && k > 0 && typoDistance(qr, l) <= k {
+		if k := allowedEdits(len(qr)); out == noMatch && k > 0 && typoDistance(qr, l, k) <= k {
 			out = typoMatch
 		}
 	}
@@ -249,17 +249,17 @@ func allowedEdits(n int) int {
 // typoDistance is the fewest edits between q and the label l, a word of
 // it, or the beginning of such a word ("Vergabb" is one edit from the
 // start of "Vergaberecht"); a beginning only counts for q of five letters
-// or more.
-func typoDistance(q []rune, l string) int {
-	d := osa(q, []rune(l))
+// or more. Distances above limit are reported as limit+1.
+func typoDistance(q []rune, l string, limit int) int {
+	d := limit + 1
 	for _, w := range append(words(l), l) {
 		wr := []rune(w)
-		d = min(d, osa(q, wr))
+		d = min(d, osa(q, wr, limit))
 		if len(q) < 5 {
 			continue
 		}
-		for n := len(q) - 1; n <= len(q)+1 && n <= len(wr); n++ {
-			d = min(d, osa(q, wr[:n]))
+		for n := len(q) - 1; n <= len(q)+1 && n < len(wr); n++ {
+			d = min(d, osa(q, wr[:n], limit))
 		}
 	}
 	return d
@@ -275,7 +275,7 @@ func nearest(q string, tnodes []node) string {
 			continue
 		}
 		for _, l := range n.labels {
-			if d := typoDistance(qr, l); d < bestD || d == bestD && bestName != "" && n.name < bestName {
+			if d := typoDistance(qr, l, bestD); d < bestD || d == bestD && bestName != "" && n.name < bestName {
 				bestD, bestName = d, n.name
 			}
 		}
@@ -319,16 +319,27 @@ func words(s string) []string {
 func compact(s string) string { return strings.Join(words(s), "") }
 
 // osa is the optimal string alignment distance: insertions, deletions,
-// substitutions and transpositions of neighbours each count one.
-func osa(a, b []rune) int {
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+// substitutions and transpositions of neighbours each count one. It stops
+// early once the distance must exceed limit, and then says limit+1.
+func osa(a, b []rune, limit int) int {
+	if abs(len(a)-len(b)) > limit {
+		return limit + 1
+	}
+	var buf [3][32]int
+	rows := [3][]int{buf[0][:0], buf[1][:0], buf[2][:0]}
+	for r := range rows {
+		if len(b)+1 > cap(rows[r]) {
+			rows[r] = make([]int, len(b)+1)
+		}
+		rows[r] = rows[r][:len(b)+1]
+	}
+	prev2, prev, cur := rows[0], rows[1], rows[2]
 	for j := range prev {
 		prev[j] = j
 	}
 	for i := 1; i <= len(a); i++ {
 		cur[0] = i
+		lowest := cur[0]
 		for j := 1; j <= len(b); j++ {
 			cost := 1
 			if a[i-1] == b[j-1] {
@@ -338,8 +349,19 @@ func osa(a, b []rune) int {
 			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
 				cur[j] = min(cur[j], prev2[j-2]+1)
 			}
+			lowest = min(lowest, cur[j])
+		}
+		if lowest > limit {
+			return limit + 1
 		}
 		prev2, prev, cur = prev, cur, prev2
 	}
-	return prev[len(b)]
+	return min(prev[len(b)], limit+1)
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }

@@ -1,6 +1,7 @@
 package expertise
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -103,13 +104,34 @@ func TestMatchUsesTheGlossarysAbbreviations(t *testing.T) {
 	}
 }
 
+// BenchmarkMatch matches a typo against a tree of two thousand topics with
+// synonyms and two hundred units, more than an instance keeps.
+func BenchmarkMatch(b *testing.B) {
+	var tnodes, unodes []node
+	for i := range 2000 {
+		name := fmt.Sprintf("Fachgebiet %d Verwaltungsrecht", i)
+		tnodes = append(tnodes, node{id: int64(i), name: name, labels: []string{fold(name), fold(fmt.Sprintf("Synonym %d", i))}})
+	}
+	for i := range 200 {
+		name := fmt.Sprintf("Referat %d – Haushalt und Beschaffung", i)
+		unodes = append(unodes, node{id: int64(i), name: name, labels: []string{fold(name)}, unit: true})
+	}
+	q := fold("Verwaltngsrecht")
+	for b.Loop() {
+		matchNodes(q, tnodes, unodes)
+	}
+}
+
 func TestOSA(t *testing.T) {
 	for _, c := range []struct {
 		a, b string
 		d    int
 	}{{"", "", 0}, {"abc", "abc", 0}, {"abc", "acb", 1}, {"vergabb", "vergabe", 1}, {"kitten", "sitting", 3}, {"", "abc", 3}} {
-		if d := osa([]rune(c.a), []rune(c.b)); d != c.d {
+		if d := osa([]rune(c.a), []rune(c.b), 10); d != c.d {
 			t.Errorf("osa(%q, %q) = %d, want %d", c.a, c.b, d, c.d)
+		}
+		if d := osa([]rune(c.a), []rune(c.b), 1); d != min(c.d, 2) {
+			t.Errorf("osa(%q, %q) with limit 1 = %d", c.a, c.b, d)
 		}
 	}
 }
