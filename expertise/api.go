@@ -26,8 +26,13 @@ func (e *Expertise) apiList(c *gin.Context) {
 		return
 	}
 	unit, _ := strconv.ParseInt(c.Query("unit"), 10, 64)
+	skill, err := e.skillFilter(ctx, v, c.Query("skill"))
+	if err != nil {
+		e.web.Fail(c, err)
+		return
+	}
 	people, err := e.store.Directory(ctx, Filter{AgencyID: v.AgencyID, Name: fold(c.Query("q")), UnitID: unit,
-		Location: strings.TrimSpace(c.Query("location")), Skill: strings.TrimSpace(c.Query("skill")), After: cursor, Limit: limit})
+		Location: strings.TrimSpace(c.Query("location")), Skill: skill, After: cursor, Limit: limit})
 	if err != nil {
 		e.web.Fail(c, err)
 		return
@@ -44,7 +49,29 @@ func (e *Expertise) apiList(c *gin.Context) {
 		}
 		out[i] = personJSON{p, PersonURL(p.Handle), p.PhotoURL()}
 	}
-	c.JSON(http.StatusOK, gin.H{"people": out, "next_cursor": next})
+	body := gin.H{"people": out, "next_cursor": next}
+	if skill != nil {
+		body["skill"] = skillJSON(*skill)
+	}
+	c.JSON(http.StatusOK, body)
+}
+
+// skillMatchJSON says what a typed skill was taken to mean.
+type skillMatchJSON struct {
+	Topics  []string `json:"topics"`
+	Units   []string `json:"units"`
+	Nearest string   `json:"did_you_mean,omitempty"`
+}
+
+func skillJSON(m SkillMatch) skillMatchJSON {
+	out := skillMatchJSON{Topics: m.Topics, Units: m.Units, Nearest: m.Nearest}
+	if out.Topics == nil {
+		out.Topics = []string{}
+	}
+	if out.Units == nil {
+		out.Units = []string{}
+	}
+	return out
 }
 
 type profileJSON struct {

@@ -12,6 +12,7 @@ package expertise
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -39,6 +40,11 @@ type Deps struct {
 	// template "profile-evidence" renders it (it receives the whole page,
 	// with .Data.Evidence and .Data.Profile). Nil: nothing shown.
 	Evidence func(ctx context.Context, viewer *web.Viewer, accountID int64) (any, error)
+	// DerivedPeople lists the people of viewer's agency whose work, with
+	// their consent and as far as viewer may read it, shows expertise in
+	// the topics; the directory's skill filter lists them as the expert
+	// search does. Nil: declared skills and units only.
+	DerivedPeople func(ctx context.Context, viewer *web.Viewer, topicIDs []int64) ([]int64, error)
 	// DerivedTopics previews the derived topics on the person's own
 	// privacy section. Nil: no preview.
 	DerivedTopics func(ctx context.Context, accountID int64) ([]DerivedTopic, error)
@@ -57,6 +63,7 @@ type Expertise struct {
 	log     *slog.Logger
 	deps    Deps
 	limiter *limiter
+	matcher *Matcher
 }
 
 // New wires the area.
@@ -65,7 +72,28 @@ func New(store *Store, w *web.Web, deps Deps) *Expertise {
 	if per <= 0 {
 		per = 60
 	}
-	return &Expertise{store: store, web: w, log: w.Log, deps: deps, limiter: newLimiter(per, time.Minute)}
+	e := &Expertise{store: store, web: w, log: w.Log, deps: deps, limiter: newLimiter(per, time.Minute)}
+	if deps.Topics != nil {
+		e.matcher = NewMatcher(store, deps.Topics)
+	}
+	return e
+}
+
+// Matcher is how typed skills become topics and units, for the expert
+// search to find people the way the directory does.
+func (e *Expertise) Matcher() *Matcher { return e.matcher }
+
+// skillFilter matches a typed skill for viewer's directory; nil when
+// nothing was typed.
+func (e *Expertise) skillFilter(ctx context.Context, v *web.Viewer, text string) (*SkillMatch, error) {
+	if strings.TrimSpace(text) == "" || e.matcher == nil {
+		return nil, nil
+	}
+	m, err := e.matcher.Match(ctx, v.AgencyID, text)
+	if err == nil && e.deps.DerivedPeople != nil {
+		m.People, err = e.deps.DerivedPeople(ctx, v, m.TopicIDs)
+	}
+	return &m, err
 }
 
 // Store returns the area's store.

@@ -318,10 +318,15 @@ func (e *Expertise) SetDerivedHidden(ctx context.Context, accountID, topicID int
 	})
 }
 
-// EnqueueTopicPeople puts the people with a skill in the topics into the
-// search outbox, in the transaction that renamed, moved or merged them.
+// EnqueueTopicPeople puts the people with a skill in the topics, or in a
+// topic below them, into the search outbox, in the transaction that
+// renamed, re-labelled, moved or merged them: a person's document carries
+// the labels of their skills and of the topics above them.
 func EnqueueTopicPeople(ctx context.Context, tx pgx.Tx, topicIDs []int64) error {
-	_, err := tx.Exec(ctx, `INSERT INTO search_outbox (kind, item_id) SELECT DISTINCT 'person', account_id FROM profile_skills WHERE topic_id = ANY($1)`, topicIDs)
+	_, err := tx.Exec(ctx, `INSERT INTO search_outbox (kind, item_id)
+		SELECT DISTINCT 'person', ps.account_id FROM profile_skills ps WHERE ps.topic_id IN (
+			WITH RECURSIVE d(id) AS (SELECT id FROM topics WHERE id = ANY($1) UNION SELECT t.id FROM topics t JOIN d ON t.parent_id = d.id)
+			SELECT id FROM d)`, topicIDs)
 	return err
 }
 

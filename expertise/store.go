@@ -159,8 +159,8 @@ type Filter struct {
 	Name     string // prefix of any word of the name, or of the handle; already folded
 	UnitID   int64  // the unit and all units below it
 	Location string
-	Skill    string // topic slug or name
-	After    int64  // cursor: the account id of the last person of the previous page
+	Skill    *SkillMatch // people with a skill in its topics or in its units; nil: anyone
+	After    int64       // cursor: the account id of the last person of the previous page
 	Limit    int
 }
 
@@ -221,8 +221,9 @@ func (s *Store) Directory(ctx context.Context, f Filter) ([]Person, error) {
 	if f.Location != "" {
 		where = append(where, "lower(p.location) = lower("+arg(f.Location)+")")
 	}
-	if f.Skill != "" {
-		where = append(where, "EXISTS (SELECT 1 FROM profile_skills ps JOIN topics t ON t.id = ps.topic_id WHERE ps.account_id = a.id AND (t.slug = "+arg(f.Skill)+"::citext OR lower(t.name) = lower("+arg(f.Skill)+")))")
+	if f.Skill != nil {
+		where = append(where, "(EXISTS (SELECT 1 FROM profile_skills ps WHERE ps.account_id = a.id AND ps.topic_id = ANY("+arg(f.Skill.TopicIDs)+"::bigint[]))"+
+			" OR p.org_unit_id = ANY("+arg(f.Skill.UnitIDs)+"::bigint[]) OR a.id = ANY("+arg(f.Skill.People)+"::bigint[]))")
 	}
 	if f.After != 0 {
 		// The cursor is the last person shown; if they were erased since,
@@ -360,4 +361,15 @@ func (s *Store) OrganisationSpace(ctx context.Context, q postgres.Querier, agenc
 		return 0, "", nil
 	}
 	return id, slug, err
+}
+
+// MatchableUnits lists the units of an agency (of every agency for 0), for
+// matching typed skills against unit names.
+func (s *Store) MatchableUnits(ctx context.Context, agencyID int64) ([]*OrgUnit, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT id, parent_id, name FROM org_units WHERE $1 = 0 OR agency_id = $1 ORDER BY id`, agencyID)
+	units, err := pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[OrgUnit])
+	if err != nil {
+		return nil, fmt.Errorf("load units to match: %w", err)
+	}
+	return units, nil
 }

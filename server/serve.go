@@ -184,14 +184,17 @@ func (s *Server) wire(ctx context.Context) error {
 	readable := func(c *gin.Context) []int64 {
 		return s.enforcer.ReadableSpaces(c.Request.Context(), policies.SubjectOf(c))
 	}
-	s.experts = experts.NewFinder(experts.New(s.pool), s.topics.Store, s.web, readable)
+	s.experts = experts.NewFinder(experts.New(s.pool), s.topics.Store, expertise.NewMatcher(expertise.NewStore(s.pool), s.topics), s.web, readable)
 	s.expertise = expertise.New(expertise.NewStore(s.pool), s.web, expertise.Deps{
 		Topics: s.topics,
 		Evidence: func(ctx context.Context, v *web.Viewer, accountID int64) (any, error) {
 			return s.experts.Ranker.Profile(ctx, accountID, s.enforcer.ReadableSpaces(ctx, policies.Subject{AccountID: v.ID}))
 		},
 		DerivedTopics: s.derivedTopics,
-		SignOut:       s.auth.ForgetSessionCookie,
+		DerivedPeople: func(ctx context.Context, v *web.Viewer, topicIDs []int64) ([]int64, error) {
+			return s.experts.Ranker.DerivedPeople(ctx, topicIDs, s.enforcer.ReadableSpaces(ctx, policies.Subject{AccountID: v.ID}), v.AgencyID)
+		},
+		SignOut: s.auth.ForgetSessionCookie,
 	})
 	s.search.Register(expertise.NewSearchSource(s.expertise.Store()))
 	s.topics.RegisterMergeHook(expertise.MergeTopic)

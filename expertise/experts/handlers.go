@@ -2,11 +2,13 @@ package experts
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/fachnetz/fachnetz/expertise"
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/topics"
 	"github.com/fachnetz/fachnetz/server/web"
@@ -16,15 +18,17 @@ import (
 type Finder struct {
 	Ranker   *Ranker
 	topics   *topics.Store
+	match    *expertise.Matcher
 	web      *web.Web
 	readable func(c *gin.Context) []int64
 }
 
-// NewFinder wires the handlers; topics finds a topic's subtree; readable
-// lists the spaces the request's viewer may read, the only ones evidence
-// may come from.
-func NewFinder(r *Ranker, topics *topics.Store, w *web.Web, readable func(c *gin.Context) []int64) *Finder {
-	return &Finder{Ranker: r, topics: topics, web: w, readable: readable}
+// NewFinder wires the handlers; topics finds a topic's subtree; match maps
+// free text to topics and units as the directory does; readable lists the
+// spaces the request's viewer may read, the only ones evidence may come
+// from.
+func NewFinder(r *Ranker, topics *topics.Store, match *expertise.Matcher, w *web.Web, readable func(c *gin.Context) []int64) *Finder {
+	return &Finder{Ranker: r, topics: topics, match: match, web: w, readable: readable}
 }
 
 // Routes mounts the page; the caller requires a signed-in viewer.
@@ -33,49 +37,52 @@ func (f *Finder) Routes(r gin.IRouter) { r.GET("/experten", f.page) }
 // APIRoutes mounts /api/v1/experts.
 func (f *Finder) APIRoutes(r gin.IRouter) { r.GET("/experts", f.api) }
 
-// find answers by topic slug or by free text.
-func (f *Finder) find(c *gin.Context) ([]Expert, []string, error) {
-	ctx := c.Request.Context()
-	var ids []int64
-	var names []string
+// find answers by topic slug or by free text, which names topics and
+// units as in the directory.
+func (f *Finder) find(c *gin.Context) ([]Expert, expertise.SkillMatch, error) {
+	ctx, agency := c.Request.Context(), Directory(web.ViewerOf(c))
+	var m expertise.SkillMatch
 	var err error
 	switch topic, text := c.Query("topic")+c.Query("thema"), strings.TrimSpace(c.Query("q")); {
 	case topic != "":
 		var t topics.Topic
-		if t, ids, err = f.topics.Subtree(ctx, topic); errs.Is(err, errs.NotFound) {
-			return nil, nil, nil // no such topic: nobody knows about it
+		if t, m.TopicIDs, err = f.topics.Subtree(ctx, topic); errs.Is(err, errs.NotFound) {
+			return nil, m, nil // no such topic: nobody knows about it
 		}
-		names = []string{t.Name}
+		m.Topics = []string{t.Name}
 	case text != "":
 		if utf8.RuneCountInString(text) > 100 {
-			return nil, nil, errs.E(errs.Invalid, "search.too_long")
+			return nil, m, errs.E(errs.Invalid, "search.too_long")
 		}
-		ids, names, err = f.Ranker.TopicsFor(ctx, text)
+		m, err = f.match.Match(ctx, agency, text)
 	default:
-		return nil, nil, nil
+		return nil, m, nil
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, m, err
 	}
-	experts, err := f.Ranker.Rank(ctx, ids, f.readable(c), Directory(web.ViewerOf(c)), 20)
-	return experts, names, err
+	experts, err := f.Ranker.RankWithUnits(ctx, m.TopicIDs, m.UnitIDs, f.readable(c), agency, 20)
+	return experts, m, err
 }
 
 type page struct {
 	Query   string
-	Topics  []string
+	Match   expertise.SkillMatch
 	Experts []Expert
 	Asked   bool
 }
 
+// NearestURL searches for the topic offered instead ("Meinten Sie …?").
+func (p page) NearestURL() string { return "/experten?q=" + url.QueryEscape(p.Match.Nearest) }
+
 func (f *Finder) page(c *gin.Context) {
-	experts, topics, err := f.find(c)
+	experts, m, err := f.find(c)
 	if err != nil {
 		f.web.Fail(c, err)
 		return
 	}
 	f.web.Render(c, http.StatusOK, "expertise/experts", f.web.T(c, "experts.title"), page{
-		Query: c.Query("q"), Topics: topics, Experts: experts, Asked: c.Query("q") != "" || c.Query("thema") != "",
+		Query: c.Query("q"), Match: m, Experts: experts, Asked: c.Query("q") != "" || c.Query("thema") != "",
 	})
 }
 
@@ -84,7 +91,7 @@ func (f *Finder) api(c *gin.Context) {
 		f.web.Fail(c, errs.E(errs.Invalid, "experts.query_missing"))
 		return
 	}
-	experts, topics, err := f.find(c)
+	experts, m, err := f.find(c)
 	if err != nil {
 		f.web.Fail(c, err)
 		return
@@ -92,7 +99,18 @@ func (f *Finder) api(c *gin.Context) {
 	if experts == nil {
 		experts = []Expert{}
 	}
-	c.JSON(http.StatusOK, gin.H{"experts": experts, "topics": topics})
+	body := gin.H{"experts": experts, "topics": orEmpty(m.Topics), "units": orEmpty(m.Units)}
+	if m.Nearest != "" {
+		body["did_you_mean"] = m.Nearest
+	}
+	c.JSON(http.StatusOK, body)
+}
+
+func orEmpty(list []string) []string {
+	if list == nil {
+		return []string{}
+	}
+	return list
 }
 
 // Directory is the agency whose people a viewer may look up: their own,

@@ -16,8 +16,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // Weights and limits of the ranking. A declared expert outranks a person
@@ -29,6 +27,7 @@ const (
 	weightAccepted   = 2.0
 	weightGoodAnswer = 1.0
 	weightPage       = 1.5
+	weightUnit       = 1.0
 )
 
 var levelWeight = map[string]float64{"basic": 1, "advanced": 2.5, "expert": 4}
@@ -36,9 +35,9 @@ var levelWeight = map[string]float64{"basic": 1, "advanced": 2.5, "expert": 4}
 // Evidence is one kind of evidence of a person in the searched topics, in
 // the form the page says it in words.
 type Evidence struct {
-	Kind  string    `json:"kind"` // "skill", "accepted", "answer", "page"
+	Kind  string    `json:"kind"` // "skill", "unit", "accepted", "answer", "page"
 	Count int       `json:"count"`
-	Topic string    `json:"topic"`
+	Topic string    `json:"topic"`           // for "unit": the unit's name
 	Level string    `json:"level,omitempty"` // for "skill"
 	Last  time.Time `json:"last"`
 	Stale bool      `json:"stale,omitempty"` // a skill not confirmed for a year
@@ -67,7 +66,15 @@ func New(pool *pgxpool.Pool) *Ranker { return &Ranker{pool: pool} }
 // agencyID limits the people to that agency, the searcher's phone book
 // (whose profiles they may open); 0 means every agency, for admins.
 func (r *Ranker) Rank(ctx context.Context, topicIDs, readable []int64, agencyID int64, limit int) ([]Expert, error) {
-	if len(topicIDs) == 0 {
+	return r.RankWithUnits(ctx, topicIDs, nil, readable, agencyID, limit)
+}
+
+// RankWithUnits is Rank that also counts working in one of the units
+// (each with the units below it already included by the caller) as
+// evidence, as much as a basic skill: "Beschaffung" finds the people of
+// "Haushalt und Beschaffung".
+func (r *Ranker) RankWithUnits(ctx context.Context, topicIDs, unitIDs, readable []int64, agencyID int64, limit int) ([]Expert, error) {
+	if len(topicIDs) == 0 && len(unitIDs) == 0 {
 		return nil, nil
 	}
 	people := map[int64]*Expert{}
@@ -101,6 +108,21 @@ func (r *Ranker) Rank(ctx context.Context, topicIDs, readable []int64, agencyID 
 	if err != nil {
 		return nil, err
 	}
+	if len(unitIDs) > 0 {
+		rows, err := r.pool.Query(ctx, `SELECT a.id, u.name, '', p.updated_at
+			FROM accounts a JOIN profiles p ON p.account_id = a.id JOIN org_units u ON u.id = p.org_unit_id
+			WHERE p.org_unit_id = ANY($1) AND a.disabled_at IS NULL AND NOT p.hidden AND p.left_at IS NULL
+			  AND ($2::bigint = 0 OR a.agency_id = $2)`, unitIDs, agencyID)
+		if err != nil {
+			return nil, fmt.Errorf("unit members: %w", err)
+		}
+		err = forEach(rows, func(id int64, unit, _ string, at time.Time) {
+			add(id, Evidence{Kind: "unit", Count: 1, Topic: unit, Last: at}, weightUnit)
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
 	// Derived evidence only of people who opted in, never for topics they
 	// hid, and only from content the searcher may read.
 	derived, err := r.derived(ctx, topicIDs, readable, 0, agencyID)
@@ -129,6 +151,29 @@ func (r *Ranker) Rank(ctx context.Context, topicIDs, readable []int64, agencyID 
 		list = list[:limit]
 	}
 	return list, r.describe(ctx, list)
+}
+
+// DerivedPeople lists the people of agencyID (every agency for 0) whose
+// work, with their consent, shows expertise in the topics, counting only
+// content in the readable spaces: the people Rank finds without a declared
+// skill, for the directory to list them too.
+func (r *Ranker) DerivedPeople(ctx context.Context, topicIDs, readable []int64, agencyID int64) ([]int64, error) {
+	if len(topicIDs) == 0 {
+		return nil, nil
+	}
+	rows, err := r.derived(ctx, topicIDs, readable, 0, agencyID)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	seen := map[int64]bool{}
+	for _, d := range rows {
+		if !seen[d.account] {
+			seen[d.account] = true
+			ids = append(ids, d.account)
+		}
+	}
+	return ids, nil
 }
 
 type derivedRow struct {
@@ -212,7 +257,7 @@ func (r *Ranker) describe(ctx context.Context, list []Expert) error {
 }
 
 func order(e Evidence) string {
-	return map[string]string{"skill": "0", "accepted": "1", "answer": "2", "page": "3"}[e.Kind] + e.Topic
+	return map[string]string{"skill": "0", "unit": "1", "accepted": "2", "answer": "3", "page": "4"}[e.Kind] + e.Topic
 }
 
 func months(d time.Duration) float64 { return d.Hours() / 24 / 30.44 }
@@ -295,37 +340,6 @@ func (r *Ranker) preview(ctx context.Context, accountID int64, topicIDs []int64)
 		return nil, err
 	}
 	return list, nil
-}
-
-// TopicsFor finds the topics a free text names (by name or synonym, also
-// without umlauts), each with the topics below it.
-func (r *Ranker) TopicsFor(ctx context.Context, text string) ([]int64, []string, error) {
-	rows, err := r.pool.Query(ctx, `WITH RECURSIVE hit AS (
-			SELECT DISTINCT l.topic_id AS id FROM topic_labels l
-			WHERE l.label ILIKE '%' || $1 || '%' OR l.fold LIKE '%' || lower($1) || '%'
-		), sub AS (
-			SELECT id FROM hit UNION SELECT t.id FROM topics t JOIN sub s ON t.parent_id = s.id
-		)
-		SELECT t.id, t.name, t.id IN (SELECT id FROM hit) FROM sub JOIN topics t ON t.id = sub.id`, postgres.LikeEscape(text))
-	if err != nil {
-		return nil, nil, fmt.Errorf("topics for %q: %w", text, err)
-	}
-	defer rows.Close()
-	var ids []int64
-	var names []string
-	for rows.Next() {
-		var id int64
-		var name string
-		var direct bool
-		if err := rows.Scan(&id, &name, &direct); err != nil {
-			return nil, nil, err
-		}
-		ids = append(ids, id)
-		if direct {
-			names = append(names, name)
-		}
-	}
-	return ids, names, rows.Err()
 }
 
 // Profile is the evidence a person's profile shows a reader: nothing

@@ -209,13 +209,3 @@ func TestExpertsComeFromTheSearchersAgency(t *testing.T) {
 		t.Errorf("an admin's search: %q", got)
 	}
 }
-
-// A typed % or _ is a character, not a wildcard matching every topic.
-func TestTopicsForTakesWildcardsLiterally(t *testing.T) {
-	w := newWorld(t)
-	for _, q := range []string{"_", "%", `\`} {
-		if ids, names, err := New(db.Pool).TopicsFor(w.ctx, q); err != nil || len(ids) != 0 {
-			t.Errorf("%q found %d topics (%v) %v", q, len(ids), names, err)
-		}
-	}
-}

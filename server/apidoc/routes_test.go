@@ -40,7 +40,7 @@ func TestAreasAreDocumented(t *testing.T) {
 	new(search.Service).APIRoutes(api, search.Access{})
 	qa.New(nil, spaces, nil, w, qa.Deps{}).APIRoutes(api)
 	notify.New(nil, w, nil).APIRoutes(api)
-	experts.NewFinder(nil, nil, w, nil).APIRoutes(api)
+	experts.NewFinder(nil, nil, nil, w, nil).APIRoutes(api)
 	expertise.New(nil, w, expertise.Deps{}).APIRoutes(api)
 	stats.New(nil, nil, 5).NewHandlers(w, nil).APIRoutes(api)
 
