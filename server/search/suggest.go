@@ -1,0 +1,49 @@
+package search
+
+import (
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+)
+
+// suggestLimit is how many titles the header search offers while typing.
+const suggestLimit = 8
+
+// suggestion is one title offered under the header search field.
+type suggestion struct {
+	Label  string `json:"label"`
+	Detail string `json:"detail"`
+	URL    string `json:"url"`
+	Type   string `json:"type"`
+}
+
+// suggest answers the header search field while it is typed into: the top
+// titles of the same search the search page runs, with the same readable
+// spaces. Fewer than two letters find nothing, and a suggestion is no
+// submitted search, so it does not count for the trends.
+func (s *Service) suggest(c *gin.Context, a Access) {
+	text := strings.TrimSpace(c.Query("q"))
+	out := []suggestion{}
+	if n := utf8.RuneCountInString(text); n < 2 || n > 200 {
+		c.JSON(http.StatusOK, gin.H{"items": out})
+		return
+	}
+	res, err := s.Search(c.Request.Context(), Query{Text: text, Spaces: a.Readable(c), PerPage: suggestLimit})
+	if err != nil {
+		s.web.Fail(c, err)
+		return
+	}
+	for _, h := range res.Hits {
+		if len(out) == suggestLimit {
+			break
+		}
+		detail := s.web.T(c, "search.type."+h.Type)
+		if h.Space != "" {
+			detail += " · " + h.Space
+		}
+		out = append(out, suggestion{Label: h.Title, Detail: detail, URL: h.URL, Type: h.Type})
+	}
+	c.JSON(http.StatusOK, gin.H{"items": out})
+}
