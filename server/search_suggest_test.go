@@ -56,7 +56,7 @@ func TestHeaderSuggestionsFollowSpaceAccess(t *testing.T) {
 	if status != http.StatusOK || len(got.Items) != 2 {
 		t.Fatalf("member: %d %v, want both pages", status, got)
 	}
-	if it := got.Items[0]; it.Type != "page" || !strings.HasPrefix(it.Label, "zuwendungsbescheid") || !strings.HasPrefix(it.URL, "/") || it.Detail == "" {
+	if it := got.Items[0]; it.Type != "page" || !strings.HasPrefix(it.Label, "zuwendungsbescheid") || !strings.HasPrefix(it.URL, "/") || it.Detail != "Wiki-Seite · Bereich" {
 		t.Fatalf("a suggestion names its title, kind and space and links to the page: %+v", it)
 	}
 

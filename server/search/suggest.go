@@ -35,13 +35,25 @@ func (s *Service) suggest(c *gin.Context, a Access) {
 		s.web.Fail(c, err)
 		return
 	}
+	if len(res.Hits) > suggestLimit {
+		res.Hits = res.Hits[:suggestLimit]
+	}
+	ids := make([]int64, 0, len(res.Hits))
 	for _, h := range res.Hits {
-		if len(out) == suggestLimit {
-			break
+		ids = append(ids, h.SpaceID)
+	}
+	names, err := a.Names(c.Request.Context(), ids)
+	if err != nil {
+		s.web.Fail(c, err)
+		return
+	}
+	for _, h := range res.Hits {
+		detail, space := s.web.T(c, "search.type."+h.Type), h.Space
+		if n, ok := names[h.SpaceID]; ok {
+			space = n[1]
 		}
-		detail := s.web.T(c, "search.type."+h.Type)
-		if h.Space != "" {
-			detail += " · " + h.Space
+		if space != "" {
+			detail += " · " + space
 		}
 		out = append(out, suggestion{Label: h.Title, Detail: detail, URL: h.URL, Type: h.Type})
 	}
