@@ -24,6 +24,12 @@
       // Only addresses of this site: a suggestion never leads elsewhere.
       if (/^\/(?![\/\\])/.test(item.url || '')) window.location.assign(item.url);
     }, null, { autoSelect: false, tabChooses: false });
+    // Arrow down on a closed list opens it again (after Escape, say).
+    input.addEventListener('keydown', function (ev) {
+      if (ev.key === 'ArrowDown' && input.getAttribute('aria-expanded') === 'false' && !ev.altKey) {
+        input.dispatchEvent(new Event('input'));
+      }
+    });
   }
 
   function start() {
