@@ -30,6 +30,7 @@ type Access struct {
 // Routes mounts the search page; the caller requires a signed-in viewer.
 func (s *Service) Routes(r gin.IRouter, a Access) {
 	r.GET("/suche", func(c *gin.Context) { s.page(c, a) })
+	r.GET("/suche/vorschlaege", func(c *gin.Context) { s.suggest(c, a) })
 }
 
 // APIRoutes mounts /api/v1/search.

@@ -34,7 +34,13 @@
   // focus, aria-activedescendant names the option in view, the count of
   // results goes to a polite live region. find(field) tells what to look
   // up ({url, q, start, end}) or null; take(item, context) applies a choice.
-  function Combobox(field, list, status, messages, find, take, place) {
+  // opts.autoSelect (default true) marks the first option as soon as the
+  // list opens, so that Enter takes it; without it Enter keeps its own
+  // meaning (submitting a search) until an arrow key chooses.
+  // opts.tabChooses (default true) lets Tab take the marked option.
+  function Combobox(field, list, status, messages, find, take, place, opts) {
+    opts = opts || {};
+    var autoSelect = opts.autoSelect !== false, tabChooses = opts.tabChooses !== false;
     var items = [], active = -1, context = null, timer = 0, seq = 0;
     var idBase = list.id + '-opt-';
     function close() {
@@ -96,7 +102,7 @@
       list.hidden = false;
       if (place) place(ctx);
       if (field.getAttribute('role') === 'combobox') field.setAttribute('aria-expanded', 'true');
-      mark(0);
+      mark(autoSelect ? 0 : -1);
       announce(found.length);
     }
     function choose(i) {
@@ -126,8 +132,8 @@
     field.addEventListener('keydown', function (ev) {
       if (list.hidden) return;
       if (ev.key === 'ArrowDown') mark((active + 1) % items.length);
-      else if (ev.key === 'ArrowUp') mark((active - 1 + items.length) % items.length);
-      else if ((ev.key === 'Enter' || ev.key === 'Tab') && active >= 0) choose(active);
+      else if (ev.key === 'ArrowUp') mark(active < 0 ? items.length - 1 : (active - 1 + items.length) % items.length);
+      else if ((ev.key === 'Enter' || (ev.key === 'Tab' && tabChooses)) && active >= 0) choose(active);
       else if (ev.key === 'Escape') close();
       else return;
       ev.preventDefault();
