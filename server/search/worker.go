@@ -16,6 +16,7 @@ const batchSize = 500
 // Several servers may run it at once; SKIP LOCKED gives each row to one.
 func (s *Service) Run(ctx context.Context) {
 	go s.listen(ctx)
+	go s.runMirror(ctx)
 	backoff := time.Second
 	for ctx.Err() == nil {
 		n, err := s.processBatch(ctx)
@@ -70,9 +71,11 @@ func (s *Service) listen(ctx context.Context) {
 				if _, err := conn.WaitForNotification(ctx); err != nil {
 					return err
 				}
-				select {
-				case s.wake <- struct{}{}:
-				default:
+				for _, wake := range []chan struct{}{s.wake, s.mirrorWake} {
+					select {
+					case wake <- struct{}{}:
+					default:
+					}
 				}
 			}
 		}()
@@ -140,7 +143,7 @@ func (s *Service) processBatch(ctx context.Context) (int, error) {
 	if _, err := tx.Exec(ctx, `UPDATE search_outbox SET processed_at = now() WHERE id = ANY($1)`, ids); err != nil {
 		return 0, fmt.Errorf("mark outbox rows: %w", err)
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM search_outbox WHERE processed_at < now() - interval '1 hour'`); err != nil {
+	if _, err := tx.Exec(ctx, `DELETE FROM search_outbox WHERE processed_at < now() - interval '1 hour' AND mirrored_at IS NOT NULL`); err != nil {
 		return 0, fmt.Errorf("clean outbox: %w", err)
 	}
 	return len(batch), tx.Commit(ctx)
