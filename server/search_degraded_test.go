@@ -1,0 +1,138 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fachnetz/fachnetz/policies"
+)
+
+// degradedServer runs a server whose Meilisearch never answers, so that
+// every search is answered from PostgreSQL, with compound words split.
+func degradedServer(t *testing.T) string {
+	t.Helper()
+	meili, _ := url.Parse(os.Getenv("FACHNETZ_TEST_MEILI_URL"))
+	px := newProxy(t, meili.Host)
+	px.cut()
+	return searchServer(t, map[string]string{"FACHNETZ_MEILI_URL": "http://" + px.ln.Addr().String(), "FACHNETZ_WORDLIST": "/usr/share/dict/ngerman"})
+}
+
+// degradedResult is one answer of /api/v1/search.
+type degradedResult struct {
+	IDs    []string // in rank order
+	Types  []string
+	Total  int
+	Pages  int
+	Facets map[string]map[string]int
+	Hits   []map[string]any
+}
+
+func searchDegraded(t *testing.T, base, token, params string) degradedResult {
+	t.Helper()
+	status, out := api(t, http.MethodGet, base+"/api/v1/search?"+params, token, "")
+	if status != http.StatusOK || out["degraded"] != true {
+		t.Fatalf("search %s: %d %v, want 200 and degraded", params, status, out)
+	}
+	r := degradedResult{Total: int(out["total"].(float64)), Pages: int(out["pages"].(float64)), Facets: map[string]map[string]int{}}
+	hits, _ := out["hits"].([]any)
+	for _, h := range hits {
+		hit := h.(map[string]any)
+		r.Hits = append(r.Hits, hit)
+		r.IDs = append(r.IDs, hit["id"].(string))
+		r.Types = append(r.Types, hit["type"].(string))
+	}
+	facets, _ := out["facets"].(map[string]any)
+	for name, values := range facets {
+		r.Facets[name] = map[string]int{}
+		for _, v := range values.([]any) {
+			f := v.(map[string]any)
+			r.Facets[name][f["value"].(string)] = int(f["count"].(float64))
+		}
+	}
+	return r
+}
+
+// askAbout asks a question with topics and returns its id.
+func askAbout(t *testing.T, base, token, space, title, body string, topics ...string) string {
+	t.Helper()
+	payload := fmt.Sprintf(`{"title":%q,"body":%q,"space":%q,"topics":[%s]}`, title, body, space, quoteAll(topics))
+	status, q := api(t, http.MethodPost, base+"/api/v1/questions", token, payload)
+	if status != http.StatusCreated {
+		t.Fatalf("ask %q: %d %v", title, status, q)
+	}
+	return id(q)
+}
+
+func quoteAll(list []string) string {
+	q := make([]string, len(list))
+	for i, s := range list {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ",")
+}
+
+func TestDegradedSearchRanksAcrossTypes(t *testing.T) {
+	agency := makeAgency(t)
+	p, colleague := makePerson(t, agency, false), makePerson(t, agency, false)
+	org := makeSpace(t, p, policies.Organisation, policies.RoleMember)
+	stranger := makePerson(t, makeAgency(t), false)
+	secret := makeSpace(t, stranger, policies.Private, policies.RoleMember)
+	base := degradedServer(t)
+
+	putPage(t, base, p.Token, org.Slug, "reisen", "Hinweise zu Reisen. Am Ende folgt die Reisekostenabrechnung im Portal, "+
+		strings.Repeat("mit vielen weiteren Worten über Fahrkarten und Hotels, ", 20), 0)
+	question := "question-" + askAbout(t, base, p.Token, org.Slug, "Reisekostenabrechnung", "Wer prüft sie?")
+	if status, out := api(t, http.MethodPut, base+"/api/v1/me/profile", colleague.Token, `{"position":"Sachbearbeitung Reisekostenabrechnung"}`); status != http.StatusOK {
+		t.Fatalf("profile: %d %v", status, out)
+	}
+	hotel := askAbout(t, base, p.Token, org.Slug, "Frage zur Unterkunft", "Wer kümmert sich darum?")
+	if status, out := api(t, http.MethodPost, base+"/api/v1/questions/"+hotel+"/answers", colleague.Token, `{"body":"Das Hotelzimmer bucht die Reisestelle."}`); status != http.StatusCreated {
+		t.Fatalf("answer: %d %v", status, out)
+	}
+	putPage(t, base, p.Token, org.Slug, "strassen", "Die Straßenreinigung kommt dienstags.", 0)
+	putPage(t, base, stranger.Token, secret.Slug, "geheim", "Vertrauliche Reisekostenabrechnung und ein Hotelzimmer.", 0)
+
+	var r degradedResult
+	eventually(t, 10*time.Second, "all three types found", func() bool {
+		r = searchDegraded(t, base, p.Token, "q=Reisekostenabrechnung")
+		return r.Total == 3
+	})
+	if r.IDs[0] != question || !slices.Contains(r.Types, "page") || !slices.Contains(r.Types, "person") {
+		t.Fatalf("one list: %v %v, want the question with the word as its title first, then a page and a person", r.IDs, r.Types)
+	}
+	if f := r.Facets["type"]; f["page"] != 1 || f["question"] != 1 || f["person"] != 1 || r.Facets["space_id"][fmt.Sprint(org.ID)] != 3 || r.Pages != 1 {
+		t.Fatalf("facets %v, pages %d", r.Facets, r.Pages)
+	}
+	for _, h := range r.Hits {
+		if h["type"] == "page" && !strings.Contains(fmt.Sprint(h["snippet"]), "<mark>Reisekostenabrechnung</mark>") {
+			t.Errorf("snippet without the word marked: %v", h["snippet"])
+		}
+	}
+	for query, want := range map[string]string{
+		"Reisekostenabrechung":  question,            // a letter missing
+		"Riesekostenabrechnung": question,            // two letters swapped
+		"Abrechnung":            question,            // a part of the compound
+		"Hotelzimmer":           "question-" + hotel, // only in an answer
+		"Strassenreinigung":     "",                  // ß written out
+		"Reisekostenabrech":     question,            // typed so far
+	} {
+		got := searchDegraded(t, base, p.Token, "q="+url.QueryEscape(query))
+		if len(got.IDs) == 0 || want != "" && !slices.Contains(got.IDs, want) {
+			t.Errorf("%q finds %v, want %s among them", query, got.IDs, want)
+		}
+		for _, h := range got.Hits {
+			if h["space"] == secret.Slug {
+				t.Errorf("%q finds %v in a space the searcher may not read", query, h["id"])
+			}
+		}
+	}
+	if got := searchDegraded(t, base, stranger.Token, "q=Hotelzimmer"); len(got.IDs) != 1 || got.Hits[0]["space"] != secret.Slug {
+		t.Errorf("the private space's member finds %v", got.IDs)
+	}
+}
