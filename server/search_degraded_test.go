@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -134,5 +135,76 @@ func TestDegradedSearchRanksAcrossTypes(t *testing.T) {
 	}
 	if got := searchDegraded(t, base, stranger.Token, "q=Hotelzimmer"); len(got.IDs) != 1 || got.Hits[0]["space"] != secret.Slug {
 		t.Errorf("the private space's member finds %v", got.IDs)
+	}
+}
+
+func TestDegradedSearchFiltersAndPages(t *testing.T) {
+	p := makePerson(t, makeAgency(t), false)
+	sp := makeSpace(t, p, policies.Private, policies.RoleMember)
+	other := makeSpace(t, p, policies.Private, policies.RoleMember)
+	base := degradedServer(t)
+	for i := range 23 {
+		putPage(t, base, p.Token, sp.Slug, fmt.Sprintf("aktenplan-%02d", i), fmt.Sprintf("Der Aktenplan, Teil %d.", i), 0)
+	}
+	status, out := api(t, http.MethodPut, base+"/api/v1/spaces/"+other.Slug+"/pages/haushalt", p.Token,
+		`{"title":"Haushalt","body":"Der Aktenplan des Haushalts.","topics":["Haushalt"]}`)
+	if status != http.StatusCreated {
+		t.Fatalf("page with a topic: %d %v", status, out)
+	}
+	withTopic := pageID(out)
+	_, out = putPage(t, base, p.Token, sp.Slug, "alter-aktenplan", "Der alte Aktenplan.", 0)
+	overdue := pageID(out)
+	ctx := context.Background()
+	if _, err := testDB.Pool.Exec(ctx, `UPDATE pages SET review_due = '2020-01-01' WHERE id = $1`, out["id"]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := testDB.Pool.Exec(ctx, `INSERT INTO search_outbox (kind, item_id) VALUES ('page', $1)`, out["id"]); err != nil {
+		t.Fatal(err)
+	}
+	answered := askAbout(t, base, p.Token, sp.Slug, "Wo liegt der Aktenplan?", "Ich suche ihn.")
+	if status, out := api(t, http.MethodPost, base+"/api/v1/questions/"+answered+"/answers", p.Token, `{"body":"Im Intranet."}`); status != http.StatusCreated {
+		t.Fatalf("answer: %d %v", status, out)
+	}
+	answered = "question-" + answered
+	open := "question-" + askAbout(t, base, p.Token, sp.Slug, "Wer pflegt den Aktenplan?", "Niemand weiß es.")
+
+	var first degradedResult
+	eventually(t, 10*time.Second, "every document copied", func() bool {
+		first = searchDegraded(t, base, p.Token, "q=Aktenplan")
+		return first.Total == 27 && len(searchDegraded(t, base, p.Token, "q=Aktenplan&status=needs_review").IDs) == 1
+	})
+	second := searchDegraded(t, base, p.Token, "q=Aktenplan&page=2")
+	if len(first.IDs) != 20 || len(second.IDs) != 7 || first.Pages != 2 || second.Total != 27 || second.Pages != 2 {
+		t.Fatalf("paging: %d and %d hits, pages %d/%d, total %d", len(first.IDs), len(second.IDs), first.Pages, second.Pages, second.Total)
+	}
+	for _, id := range second.IDs {
+		if slices.Contains(first.IDs, id) {
+			t.Errorf("%s on both pages", id)
+		}
+	}
+	if f := first.Facets; f["type"]["page"] != 25 || f["type"]["question"] != 2 || f["space_id"][fmt.Sprint(sp.ID)] != 26 ||
+		f["space_id"][fmt.Sprint(other.ID)] != 1 || f["topics"]["Haushalt"] != 1 {
+		t.Errorf("facets: %v", f)
+	}
+
+	for params, want := range map[string][]string{
+		"type=question":       {answered, open},
+		"status=answered":     {answered},
+		"status=unanswered":   {open},
+		"status=needs_review": {overdue},
+		"topic=Haushalt":      {withTopic},
+		"space=" + other.Slug: {withTopic},
+		"type=person":         nil,
+	} {
+		got := searchDegraded(t, base, p.Token, "q=Aktenplan&"+params)
+		slices.Sort(got.IDs)
+		slices.Sort(want)
+		if !slices.Equal(got.IDs, want) || got.Total != len(want) {
+			t.Errorf("%s: %v (total %d), want %v", params, got.IDs, got.Total, want)
+		}
+	}
+	verified := searchDegraded(t, base, p.Token, "q=Aktenplan&status=verified")
+	if verified.Total != 24 || slices.Contains(verified.IDs, overdue) || slices.Contains(verified.Types, "question") {
+		t.Errorf("verified: %d hits %v, want the 24 pages not due for review", verified.Total, verified.IDs)
 	}
 }
