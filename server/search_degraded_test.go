@@ -95,8 +95,19 @@ func TestDegradedSearchRanksAcrossTypes(t *testing.T) {
 	org := makeSpace(t, p, policies.Organisation, policies.RoleMember)
 	stranger := makePerson(t, makeAgency(t), false)
 	secret := makeSpace(t, stranger, policies.Private, policies.RoleMember)
+	// Glossary abbreviations are synonyms; the term goes in before the
+	// server starts, which caches the glossary.
+	abbr := strings.ToUpper(strings.ReplaceAll(unique("zq"), "-", ""))
+	if _, err := testDB.Pool.Exec(context.Background(), `INSERT INTO glossary_terms (slug, term, definition, abbreviations)
+		VALUES ($1, 'Zentrale Quellablage', 'Wo alles liegt.', ARRAY[$2])`, strings.ToLower(abbr), abbr); err != nil {
+		t.Fatal(err)
+	}
 	base := degradedServer(t)
 
+	_, out := putPage(t, base, p.Token, org.Slug, "ablage", "Alles liegt in der Zentralen Quellablage.", 0)
+	written := pageID(out)
+	_, out = putPage(t, base, p.Token, org.Slug, "abgekuerzt", "Die "+abbr+" ist voll.", 0)
+	abbreviated := pageID(out)
 	putPage(t, base, p.Token, org.Slug, "reisen", "Hinweise zu Reisen. Am Ende folgt die Reisekostenabrechnung im Portal, "+
 		strings.Repeat("mit vielen weiteren Worten über Fahrkarten und Hotels, ", 20), 0)
 	question := "question-" + askAbout(t, base, p.Token, org.Slug, "Reisekostenabrechnung", "Wer prüft sie?")
@@ -133,6 +144,8 @@ func TestDegradedSearchRanksAcrossTypes(t *testing.T) {
 		"Hotelzimmer":           "question-" + hotel, // only in an answer
 		"Strassenreinigung":     "",                  // ß written out
 		"Reisekostenabrech":     question,            // typed so far
+		abbr:                    written,             // an abbreviation from the glossary
+		"zentrale Quellablage":  abbreviated,         // and the other way
 	} {
 		got := searchDegraded(t, base, p.Token, "q="+url.QueryEscape(query))
 		if len(got.IDs) == 0 || want != "" && !slices.Contains(got.IDs, want) {

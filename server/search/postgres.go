@@ -22,14 +22,14 @@ const maxQueryWords = 12
 // Meilisearch, every word must match first; only when that finds nothing
 // does any word do.
 func (s *Service) searchPostgres(ctx context.Context, q Query) (Results, error) {
-	terms, err := s.queryTerms(ctx, q.Text)
+	terms, whole, err := s.queryTerms(ctx, q.Text)
 	if err != nil {
 		return Results{}, err
 	}
 	if len(terms) == 0 {
 		return Results{Page: q.Page, Degraded: true}, nil
 	}
-	strict, loose := tsQueries(terms)
+	strict, loose := tsQueries(terms, whole)
 	query := strict
 	if q.Loose {
 		query = loose
@@ -70,9 +70,11 @@ func (t *term) add(alt ...string) {
 	t.alts = append(t.alts, alt)
 }
 
-// queryTerms reads a query into terms. Words are letters and digits only,
-// so that nothing of the text can act as tsquery syntax.
-func (s *Service) queryTerms(ctx context.Context, text string) ([]term, error) {
+// queryTerms reads a query into terms, and whole into the synonyms of the
+// whole query ("elektronische Akte" → "E-Akte"), each a group of words.
+// Words are letters and digits only, so that nothing of the text can act
+// as tsquery syntax.
+func (s *Service) queryTerms(ctx context.Context, text string) (terms []term, whole [][]string, err error) {
 	all := words(text)
 	var kept []string
 	for _, w := range all {
@@ -87,7 +89,7 @@ func (s *Service) queryTerms(ctx context.Context, text string) ([]term, error) {
 		kept = kept[:maxQueryWords]
 	}
 	if len(kept) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	var long []string
 	for _, w := range kept {
@@ -97,9 +99,8 @@ func (s *Service) queryTerms(ctx context.Context, text string) ([]term, error) {
 	}
 	similar := map[string][]string{}
 	if len(long) > 0 {
-		var err error
 		if similar, err = s.similarWords(ctx, long); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	var synonyms map[string][]string
@@ -111,8 +112,15 @@ func (s *Service) queryTerms(ctx context.Context, text string) ([]term, error) {
 			s.log.Warn("search: synonyms not available", "err", err)
 		}
 	}
+	if len(all) > 1 {
+		for _, syn := range synonyms[strings.Join(all, " ")] {
+			if w := words(syn); len(w) > 0 {
+				whole = append(whole, w)
+			}
+		}
+	}
 	prefix := !strings.HasSuffix(text, " ")
-	terms := make([]term, len(kept))
+	terms = make([]term, len(kept))
 	for i, w := range kept {
 		t := &terms[i]
 		t.add(w)
@@ -133,12 +141,13 @@ func (s *Service) queryTerms(ctx context.Context, text string) ([]term, error) {
 			t.add(w + ":*")
 		}
 	}
-	return terms, nil
+	return terms, whole, nil
 }
 
 // tsQueries writes the terms as tsquery text for to_tsquery: strict
-// needs every term, loose any word of any alternative.
-func tsQueries(terms []term) (strict, loose string) {
+// needs every term (or all words of a synonym of the whole query), loose
+// any word of any alternative.
+func tsQueries(terms []term, whole [][]string) (strict, loose string) {
 	var all, any []string
 	for _, t := range terms {
 		var alts []string
@@ -156,7 +165,16 @@ func tsQueries(terms []term) (strict, loose string) {
 		}
 		all = append(all, "("+strings.Join(alts, " | ")+")")
 	}
-	return strings.Join(all, " & "), strings.Join(any, " | ")
+	strict = strings.Join(all, " & ")
+	for _, w := range whole {
+		strict = "(" + strict + ") | (" + strings.Join(w, " & ") + ")"
+		for _, x := range w {
+			if !slices.Contains(any, x) {
+				any = append(any, x)
+			}
+		}
+	}
+	return strict, strings.Join(any, " | ")
 }
 
 // allowedTypos is how many typos a word may have, as in the index's typo
