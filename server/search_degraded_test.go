@@ -30,7 +30,7 @@ func waitCopied(t *testing.T) {
 	t.Helper()
 	eventually(t, 10*time.Second, "every change copied", func() bool {
 		var n int
-		testDB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM search_outbox WHERE mirrored_at IS NULL`).Scan(&n)
+		testDB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM search_copy_queue`).Scan(&n)
 		return n == 0
 	})
 }

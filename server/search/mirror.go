@@ -10,7 +10,8 @@ import (
 	"unicode/utf8"
 )
 
-// runMirror copies changed documents from the outbox into PostgreSQL's
+// runMirror copies changed documents, queued beside the outbox rows by a
+// trigger (migration 0015), into PostgreSQL's
 // search tables until ctx ends. It runs beside the Meilisearch worker and
 // never waits for it: the copy is what search answers from while
 // Meilisearch is away, so it must follow changes then most of all.
@@ -42,8 +43,8 @@ func (s *Service) runMirror(ctx context.Context) {
 	}
 }
 
-// mirrorBatch copies the documents of one batch of outbox rows and marks
-// the rows copied in the same transaction.
+// mirrorBatch copies the documents of one batch of queued changes and
+// takes them from the queue in the same transaction.
 func (s *Service) mirrorBatch(ctx context.Context) (int, error) {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {

@@ -19,9 +19,9 @@ import (
 // Meilisearch, one GIN index serves a single ranked query across types,
 // and the platform package keeps knowing no area.
 
-// pendingMirror locks up to limit outbox rows not yet copied.
+// pendingMirror locks up to limit rows of the copy's queue.
 func pendingMirror(ctx context.Context, tx pgx.Tx, limit int) ([]outboxRow, error) {
-	rows, err := tx.Query(ctx, `SELECT id, kind, item_id FROM search_outbox WHERE mirrored_at IS NULL
+	rows, err := tx.Query(ctx, `SELECT id, kind, item_id FROM search_copy_queue
 		ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read outbox for the copy: %w", err)
@@ -32,10 +32,10 @@ func pendingMirror(ctx context.Context, tx pgx.Tx, limit int) ([]outboxRow, erro
 	})
 }
 
-// markMirrored records that outbox rows are copied.
+// markMirrored takes copied rows out of the copy's queue.
 func markMirrored(ctx context.Context, tx pgx.Tx, ids []int64) error {
-	if _, err := tx.Exec(ctx, `UPDATE search_outbox SET mirrored_at = now() WHERE id = ANY($1)`, ids); err != nil {
-		return fmt.Errorf("mark outbox rows copied: %w", err)
+	if _, err := tx.Exec(ctx, `DELETE FROM search_copy_queue WHERE id = ANY($1)`, ids); err != nil {
+		return fmt.Errorf("take copied rows from the queue: %w", err)
 	}
 	return nil
 }

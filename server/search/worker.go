@@ -143,7 +143,7 @@ func (s *Service) processBatch(ctx context.Context) (int, error) {
 	if _, err := tx.Exec(ctx, `UPDATE search_outbox SET processed_at = now() WHERE id = ANY($1)`, ids); err != nil {
 		return 0, fmt.Errorf("mark outbox rows: %w", err)
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM search_outbox WHERE processed_at < now() - interval '1 hour' AND mirrored_at IS NOT NULL`); err != nil {
+	if _, err := tx.Exec(ctx, `DELETE FROM search_outbox WHERE processed_at < now() - interval '1 hour'`); err != nil {
 		return 0, fmt.Errorf("clean outbox: %w", err)
 	}
 	return len(batch), tx.Commit(ctx)

@@ -29,12 +29,26 @@ CREATE TABLE search_words (
 );
 CREATE INDEX search_words_trgm ON search_words USING gin (word gin_trgm_ops);
 
-ALTER TABLE search_outbox ADD COLUMN mirrored_at timestamptz;
-CREATE INDEX search_outbox_unmirrored ON search_outbox (id) WHERE mirrored_at IS NULL;
+-- What the copy has still to take: every outbox row, written by a trigger
+-- so that no writer needs to know. A queue of its own rather than a column
+-- of the outbox, so that the copy and the Meilisearch worker never wait
+-- for or skip each other's locked rows.
+CREATE TABLE search_copy_queue (
+    id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind    text NOT NULL,
+    item_id bigint NOT NULL
+);
 
--- Everything written before this migration is copied too; Meilisearch
--- has it already.
-INSERT INTO search_outbox (kind, item_id, processed_at)
-SELECT 'page', id, now() FROM pages
-UNION ALL SELECT 'question', id, now() FROM questions
-UNION ALL SELECT 'person', account_id, now() FROM profiles;
+CREATE FUNCTION queue_search_copy() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO search_copy_queue (kind, item_id) SELECT kind, item_id FROM new_rows;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER search_outbox_copy AFTER INSERT ON search_outbox
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION queue_search_copy();
+
+-- Everything written before this migration is copied too.
+INSERT INTO search_copy_queue (kind, item_id)
+SELECT 'page', id FROM pages
+UNION ALL SELECT 'question', id FROM questions
+UNION ALL SELECT 'person', account_id FROM profiles;
