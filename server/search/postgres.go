@@ -127,6 +127,15 @@ func (s *Service) queryTerms(ctx context.Context, text string) (terms []term, wh
 		if s.cfg.Compounds != nil {
 			t.add(words(s.cfg.Compounds(w))...)
 		}
+		// A word typed without umlauts may be a compound that only splits
+		// with them ("Strassenverkehrsbehoerde"); the wrong guesses
+		// ("Fraün" for "Frauen") match nothing and cost nothing.
+		if u := withUmlauts.Replace(w); u != w {
+			t.add(u)
+			if s.cfg.Compounds != nil {
+				t.add(words(s.cfg.Compounds(u))...)
+			}
+		}
 		for _, syn := range synonyms[w] {
 			t.add(words(syn)...)
 		}
@@ -176,6 +185,8 @@ func tsQueries(terms []term, whole [][]string) (strict, loose string) {
 	}
 	return strict, strings.Join(any, " | ")
 }
+
+var withUmlauts = strings.NewReplacer("ae", "ä", "oe", "ö", "ue", "ü", "ss", "ß")
 
 // allowedTypos is how many typos a word may have, as in the index's typo
 // tolerance: one from five letters, two from nine.

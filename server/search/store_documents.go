@@ -107,7 +107,7 @@ func saveWords(ctx context.Context, tx pgx.Tx, words []string) error {
 func (s *Service) similarWords(ctx context.Context, words []string) (map[string][]string, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT q.w, c.word FROM unnest($1::text[]) q(w)
-		CROSS JOIN LATERAL (SELECT word FROM search_words WHERE word % q.w ORDER BY word <-> q.w, word LIMIT 5) c`, words)
+		CROSS JOIN LATERAL (SELECT word FROM search_words WHERE word % q.w ORDER BY word <-> q.w, word LIMIT 10) c`, words)
 	if err != nil {
 		return nil, fmt.Errorf("similar words: %w", err)
 	}
