@@ -141,38 +141,3 @@ func (src *SearchSource) Count(ctx context.Context) (int, error) {
 	err := src.store.pool.QueryRow(ctx, `SELECT count(*) FROM accounts a JOIN profiles p ON p.account_id = a.id WHERE `+listedSQL).Scan(&n)
 	return n, err
 }
-
-// Fallback searches names, positions and tasks with PostgreSQL's German
-// full-text search, under the same rule: only people whose agency's
-// organisation space the searcher may read.
-func (src *SearchSource) Fallback(ctx context.Context, q search.Query) ([]search.Hit, int, error) {
-	openMark, closeMark := search.Markers()
-	rows, err := src.store.pool.Query(ctx, `
-		WITH query AS (SELECT websearch_to_tsquery('german', $1) AS q)
-		SELECT a.id, a.display_name, a.handle::text, os.id, os.slug,
-		       ts_headline('german', p.position || ' ' || p.tasks, query.q, 'StartSel='||$6||', StopSel='||$7||', MaxWords=30, MinWords=12, MaxFragments=1'),
-		       count(*) OVER ()
-		FROM accounts a JOIN profiles p ON p.account_id = a.id `+orgSpaceSQL+`, query
-		WHERE `+listedSQL+` AND os.id = ANY($2) AND ($3 = 0 OR os.id = $3)
-		  AND to_tsvector('german', a.display_name || ' ' || p.position || ' ' || p.tasks) @@ query.q
-		  AND ($4 = '' OR EXISTS (SELECT 1 FROM profile_skills ps JOIN topics t ON t.id = ps.topic_id WHERE ps.account_id = a.id AND t.name = $4))
-		ORDER BY ts_rank(to_tsvector('german', a.display_name || ' ' || p.position || ' ' || p.tasks), query.q) DESC, a.id
-		LIMIT $5 OFFSET $8`,
-		q.Text, q.Spaces, q.Space, q.Topic, q.PerPage, openMark, closeMark, (q.Page-1)*q.PerPage)
-	if err != nil {
-		return nil, 0, fmt.Errorf("fallback people search: %w", err)
-	}
-	defer rows.Close()
-	var hits []search.Hit
-	total := 0
-	for rows.Next() {
-		var id, spaceID int64
-		var name, handle, space, headline string
-		if err := rows.Scan(&id, &name, &handle, &spaceID, &space, &headline, &total); err != nil {
-			return nil, 0, err
-		}
-		hits = append(hits, search.Hit{Type: "person", ID: search.DocumentID("person", id), Title: name,
-			Snippet: search.FallbackSnippet(headline), URL: PersonURL(handle), Space: space, SpaceID: spaceID})
-	}
-	return hits, total, rows.Err()
-}

@@ -100,38 +100,6 @@ func (src *SearchSource) Count(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// Fallback searches questions with PostgreSQL's German full-text search.
-func (src *SearchSource) Fallback(ctx context.Context, q search.Query) ([]search.Hit, int, error) {
-	openMark, closeMark := search.Markers()
-	rows, err := src.store.pool.Query(ctx, `
-		WITH query AS (SELECT websearch_to_tsquery('german', $1) AS q)
-		SELECT x.id, s.slug, x.title, x.space_id,
-		       ts_headline('german', x.body, query.q, 'StartSel='||$5||', StopSel='||$6||', MaxWords=30, MinWords=12, MaxFragments=1'),
-		       count(*) OVER ()
-		FROM questions x JOIN spaces s ON s.id = x.space_id, query
-		WHERE x.search_vector @@ query.q AND x.space_id = ANY($2) AND ($3 = 0 OR x.space_id = $3)
-		  AND ($7 = '' OR ($7 = 'answered') = (x.answer_count > 0))
-		ORDER BY ts_rank(x.search_vector, query.q) DESC, x.id
-		LIMIT $4 OFFSET $8`,
-		q.Text, q.Spaces, q.Space, q.PerPage, openMark, closeMark, q.Status, (q.Page-1)*q.PerPage)
-	if err != nil {
-		return nil, 0, fmt.Errorf("fallback search: %w", err)
-	}
-	defer rows.Close()
-	var hits []search.Hit
-	total := 0
-	for rows.Next() {
-		var id, spaceID int64
-		var space, title, headline string
-		if err := rows.Scan(&id, &space, &title, &spaceID, &headline, &total); err != nil {
-			return nil, 0, err
-		}
-		hits = append(hits, search.Hit{Type: "question", ID: search.DocumentID("question", id), Title: title,
-			Snippet: search.FallbackSnippet(headline), URL: QuestionURL(id), Space: space, SpaceID: spaceID})
-	}
-	return hits, total, rows.Err()
-}
-
 // EnqueueTopicQuestions puts the questions tagged with the topics into the
 // search outbox, in the transaction that renamed or merged them.
 func EnqueueTopicQuestions(ctx context.Context, tx pgx.Tx, topicIDs []int64) error {

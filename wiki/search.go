@@ -96,38 +96,6 @@ func (src *SearchSource) Count(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// Fallback searches the pages with PostgreSQL's German full-text search.
-func (src *SearchSource) Fallback(ctx context.Context, q search.Query) ([]search.Hit, int, error) {
-	openMark, closeMark := search.Markers()
-	rows, err := src.store.pool.Query(ctx, `
-		WITH query AS (SELECT websearch_to_tsquery('german', $1) AS q)
-		SELECT p.id, s.slug, p.slug, p.title, p.space_id,
-		       ts_headline('german', p.body, query.q, 'StartSel='||$6||', StopSel='||$7||', MaxWords=30, MinWords=12, MaxFragments=1'),
-		       count(*) OVER ()
-		FROM pages p JOIN spaces s ON s.id = p.space_id, query
-		WHERE p.search_vector @@ query.q AND p.space_id = ANY($2) AND ($3 = 0 OR p.space_id = $3)
-		  AND ($4 = '' OR EXISTS (SELECT 1 FROM page_topics pt JOIN topics t ON t.id = pt.topic_id WHERE pt.page_id = p.id AND t.name = $4))
-		ORDER BY ts_rank(p.search_vector, query.q) DESC, p.id
-		LIMIT $5 OFFSET $8`,
-		q.Text, q.Spaces, q.Space, q.Topic, q.PerPage, openMark, closeMark, (q.Page-1)*q.PerPage)
-	if err != nil {
-		return nil, 0, fmt.Errorf("fallback search: %w", err)
-	}
-	defer rows.Close()
-	var hits []search.Hit
-	total := 0
-	for rows.Next() {
-		var id, spaceID int64
-		var space, slug, title, headline string
-		if err := rows.Scan(&id, &space, &slug, &title, &spaceID, &headline, &total); err != nil {
-			return nil, 0, err
-		}
-		hits = append(hits, search.Hit{Type: "page", ID: search.DocumentID("page", id), Title: title,
-			Snippet: search.FallbackSnippet(headline), URL: PageURL(space, slug), Space: space, SpaceID: spaceID})
-	}
-	return hits, total, rows.Err()
-}
-
 // EnqueueTopicPages puts the pages tagged with the topics into the search
 // outbox, in the transaction that renamed, moved or merged them.
 func EnqueueTopicPages(ctx context.Context, tx pgx.Tx, topicIDs []int64) error {

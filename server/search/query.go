@@ -258,29 +258,6 @@ func Highlight(marked string) template.HTML {
 	return template.HTML(strings.NewReplacer(markOpen, "<mark>", markClose, "</mark>").Replace(escaped)) //nolint:gosec // escaped above
 }
 
-// searchPostgres asks each source's PostgreSQL full-text search and merges
-// their hits; it reports itself as degraded.
-func (s *Service) searchPostgres(ctx context.Context, q Query) (Results, error) {
-	res := Results{Page: q.Page, Degraded: true}
-	for _, kind := range s.order {
-		if q.Type != "" && q.Type != kind {
-			continue
-		}
-		hits, total, err := s.sources[kind].Fallback(ctx, q)
-		if err != nil {
-			return Results{}, fmt.Errorf("fallback search %s: %w", kind, err)
-		}
-		res.Hits = append(res.Hits, hits...)
-		res.Total += total
-	}
-	res.Pages = (res.Total + q.PerPage - 1) / q.PerPage
-	return res, nil
-}
-
-// FallbackSnippet turns a ts_headline result, written with the markers as
-// StartSel and StopSel, into safe HTML.
-func FallbackSnippet(headline string) template.HTML { return Highlight(headline) }
-
 // Markers are the StartSel and StopSel for ts_headline.
 func Markers() (string, string) { return markOpen, markClose }
 

@@ -28,8 +28,6 @@ type Source interface {
 	Documents(ctx context.Context, ids []int64) ([]Document, error)
 	// Each hands all documents to fn in batches of about size.
 	Each(ctx context.Context, size int, fn func([]Document) error) error
-	// Fallback searches PostgreSQL while Meilisearch is away.
-	Fallback(ctx context.Context, q Query) ([]Hit, int, error)
 	// Count is how many documents Each would hand over.
 	Count(ctx context.Context) (int, error)
 }
@@ -62,6 +60,8 @@ type Service struct {
 	ready  bool         // index exists with current settings
 	oldest atomic.Int64 // Unix ms of the oldest pending outbox row, 0 when none; refreshed by the worker
 	wake   chan struct{}
+	// mirrorWake wakes the copy into PostgreSQL (mirror.go).
+	mirrorWake chan struct{}
 }
 
 // New creates the service; register sources before Run.
@@ -72,7 +72,7 @@ func New(cfg Config, client meilisearch.ServiceManager, pool *pgxpool.Pool, w *w
 	if cfg.StaleAfter == 0 {
 		cfg.StaleAfter = time.Minute
 	}
-	return &Service{cfg: cfg, client: client, pool: pool, log: w.Log, web: w, sources: map[string]Source{}, wake: make(chan struct{}, 1)}
+	return &Service{cfg: cfg, client: client, pool: pool, log: w.Log, web: w, sources: map[string]Source{}, wake: make(chan struct{}, 1), mirrorWake: make(chan struct{}, 1)}
 }
 
 // Register adds a source.

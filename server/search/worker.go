@@ -16,6 +16,7 @@ const batchSize = 500
 // Several servers may run it at once; SKIP LOCKED gives each row to one.
 func (s *Service) Run(ctx context.Context) {
 	go s.listen(ctx)
+	go s.runMirror(ctx)
 	backoff := time.Second
 	for ctx.Err() == nil {
 		n, err := s.processBatch(ctx)
@@ -70,9 +71,11 @@ func (s *Service) listen(ctx context.Context) {
 				if _, err := conn.WaitForNotification(ctx); err != nil {
 					return err
 				}
-				select {
-				case s.wake <- struct{}{}:
-				default:
+				for _, wake := range []chan struct{}{s.wake, s.mirrorWake} {
+					select {
+					case wake <- struct{}{}:
+					default:
+					}
 				}
 			}
 		}()

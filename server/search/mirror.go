@@ -1,0 +1,132 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// runMirror copies changed documents, queued beside the outbox rows by a
+// trigger (migration 0015), into PostgreSQL's
+// search tables until ctx ends. It runs beside the Meilisearch worker and
+// never waits for it: the copy is what search answers from while
+// Meilisearch is away, so it must follow changes then most of all.
+func (s *Service) runMirror(ctx context.Context) {
+	backoff := time.Second
+	for ctx.Err() == nil {
+		n, err := s.mirrorBatch(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			s.log.Warn("search copy: could not copy changed documents; will retry", "err", err, "in", backoff.String())
+			if !sleep(ctx, backoff) {
+				return
+			}
+			backoff = min(2*backoff, 30*time.Second)
+			continue
+		}
+		backoff = time.Second
+		if n == batchSize {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.mirrorWake:
+		case <-time.After(s.cfg.Poll):
+		}
+	}
+}
+
+// mirrorBatch copies the documents of one batch of queued changes and
+// takes them from the queue in the same transaction.
+func (s *Service) mirrorBatch(ctx context.Context) (int, error) {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after commit
+	batch, err := pendingMirror(ctx, tx, batchSize)
+	if err != nil || len(batch) == 0 {
+		return 0, err
+	}
+	items := map[string][]int64{}
+	ids := make([]int64, len(batch))
+	for i, o := range batch {
+		items[o.kind] = append(items[o.kind], o.itemID)
+		ids[i] = o.id
+	}
+	var docs []Document
+	var gone []string
+	for kind, itemIDs := range items {
+		src, ok := s.sources[kind]
+		if !ok {
+			continue
+		}
+		found, err := src.Documents(ctx, itemIDs)
+		if err != nil {
+			return 0, fmt.Errorf("load %s documents: %w", kind, err)
+		}
+		present := map[string]bool{}
+		for _, d := range found {
+			present[d.ID] = true
+		}
+		for _, id := range itemIDs {
+			if docID := DocumentID(kind, id); !present[docID] {
+				gone = append(gone, docID)
+			}
+		}
+		docs = append(docs, found...)
+	}
+	s.addCompounds(docs)
+	// One item may be in the batch twice; the database takes each id once.
+	slices.SortFunc(docs, func(a, b Document) int { return strings.Compare(a.ID, b.ID) })
+	docs = slices.CompactFunc(docs, func(a, b Document) bool { return a.ID == b.ID })
+	if err := saveDocuments(ctx, tx, docs); err != nil {
+		return 0, err
+	}
+	if err := deleteDocuments(ctx, tx, gone); err != nil {
+		return 0, err
+	}
+	if err := saveWords(ctx, tx, vocabulary(docs)); err != nil {
+		return 0, err
+	}
+	if err := markMirrored(ctx, tx, ids); err != nil {
+		return 0, err
+	}
+	return len(batch), tx.Commit(ctx)
+}
+
+// minTypoLen is the shortest word corrected for a typo, as in the index's
+// typo tolerance.
+const minTypoLen = 5
+
+// vocabulary is the sorted distinct lower-case words of documents long
+// enough to be corrected.
+func vocabulary(docs []Document) []string {
+	seen := map[string]bool{}
+	for _, d := range docs {
+		text := d.Title + " " + strings.Join(d.Headings, " ") + " " + d.Body + " " + strings.Join(d.Topics, " ") + " " + d.Compounds
+		for _, w := range words(text) {
+			if utf8.RuneCountInString(w) >= minTypoLen && len(w) <= 60 {
+				seen[w] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for w := range seen {
+		out = append(out, w)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// words cuts text into lower-case words of letters and digits.
+func words(text string) []string {
+	return strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}

@@ -1,0 +1,34 @@
+package search
+
+import "testing"
+
+func TestTyposCountASwapAsOne(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want int
+	}{
+		{"dienstreise", "dienstreise", 0},
+		{"dinstreise", "dienstreise", 1},
+		{"dienstriese", "dienstreise", 1},
+		{"gebuehren", "gebühren", 2},
+		{"vergabb", "vergabe", 1},
+	} {
+		if got := typos(c.a, c.b); got != c.want {
+			t.Errorf("typos(%q, %q) = %d, want %d", c.a, c.b, got, c.want)
+		}
+	}
+}
+
+func TestTSQueriesNeedEveryTermOrAnyWord(t *testing.T) {
+	terms := []term{
+		{alts: [][]string{{"bauantragsverfahren"}, {"bauantrag", "bau", "antrag", "verfahren"}}},
+		{alts: [][]string{{"dinstreise"}, {"dienstreise"}, {"dinstreise:*"}}},
+	}
+	strict, loose := tsQueries(terms, [][]string{{"e", "akte"}})
+	if want := "((bauantragsverfahren | (bauantrag & bau & antrag & verfahren)) & (dinstreise | dienstreise | dinstreise:*)) | (e & akte)"; strict != want {
+		t.Errorf("strict:\n%s\nwant\n%s", strict, want)
+	}
+	if want := "bauantragsverfahren | bauantrag | bau | antrag | verfahren | dinstreise | dienstreise | dinstreise:* | e | akte"; loose != want {
+		t.Errorf("loose:\n%s\nwant\n%s", loose, want)
+	}
+}
