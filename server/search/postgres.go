@@ -141,7 +141,7 @@ func (s *Service) queryTerms(ctx context.Context, text string) (terms []term, wh
 		}
 		if candidates := similar[w]; !slices.Contains(candidates, w) {
 			for _, c := range candidates {
-				if typos(w, c) <= allowedTypos(w) {
+				if typos(w, c) <= typoBudget(w) {
 					t.add(c)
 				}
 			}
@@ -187,42 +187,3 @@ func tsQueries(terms []term, whole [][]string) (strict, loose string) {
 }
 
 var withUmlauts = strings.NewReplacer("ae", "ä", "oe", "ö", "ue", "ü", "ss", "ß")
-
-// allowedTypos is how many typos a word may have, as in the index's typo
-// tolerance: one from five letters, two from nine.
-func allowedTypos(w string) int {
-	switch n := utf8.RuneCountInString(w); {
-	case n >= 9:
-		return 2
-	case n >= minTypoLen:
-		return 1
-	}
-	return 0
-}
-
-// typos is the edit distance between a and b, a swap of two neighbouring
-// letters counting as one (optimal string alignment).
-func typos(a, b string) int {
-	x, y := []rune(a), []rune(b)
-	d := make([][]int, len(x)+1)
-	for i := range d {
-		d[i] = make([]int, len(y)+1)
-		d[i][0] = i
-	}
-	for j := range y {
-		d[0][j+1] = j + 1
-	}
-	for i := 1; i <= len(x); i++ {
-		for j := 1; j <= len(y); j++ {
-			cost := 1
-			if x[i-1] == y[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && x[i-1] == y[j-2] && x[i-2] == y[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(x)][len(y)]
-}
