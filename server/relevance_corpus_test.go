@@ -280,14 +280,16 @@ func loadRelevance(tb testing.TB) *relevanceSet {
 	start := time.Now()
 	for {
 		var pending int
-		if err := testDB.Pool.QueryRow(ctx, `SELECT count(*) FROM search_outbox WHERE processed_at IS NULL`).Scan(&pending); err != nil {
+		// Into Meilisearch, and into PostgreSQL's copy for the degraded figures.
+		if err := testDB.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM search_outbox WHERE processed_at IS NULL)
+			+ (SELECT count(*) FROM search_copy_queue)`).Scan(&pending); err != nil {
 			tb.Fatal(err)
 		}
 		if pending == 0 {
 			break
 		}
 		if time.Since(start) > 2*time.Minute {
-			tb.Fatalf("the outbox has not drained: %d rows pending", pending)
+			tb.Fatalf("the outbox and the copy queue have not drained: %d rows pending", pending)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
