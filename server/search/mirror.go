@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -16,31 +15,7 @@ import (
 // never waits for it: the copy is what search answers from while
 // Meilisearch is away, so it must follow changes then most of all.
 func (s *Service) runMirror(ctx context.Context) {
-	backoff := time.Second
-	for ctx.Err() == nil {
-		n, err := s.mirrorBatch(ctx)
-		if err != nil {
-			if ctx.Err() != nil {
-				return
-			}
-			s.log.Warn("search copy: could not copy changed documents; will retry", "err", err, "in", backoff.String())
-			if !sleep(ctx, backoff) {
-				return
-			}
-			backoff = min(2*backoff, 30*time.Second)
-			continue
-		}
-		backoff = time.Second
-		if n == batchSize {
-			continue
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-s.mirrorWake:
-		case <-time.After(s.cfg.Poll):
-		}
-	}
+	s.keepDraining(ctx, s.mirrorWake, "search copy: could not copy changed documents; will retry", s.mirrorBatch)
 }
 
 // mirrorBatch copies the documents of one batch of queued changes and

@@ -17,15 +17,25 @@ const batchSize = 500
 func (s *Service) Run(ctx context.Context) {
 	go s.listen(ctx)
 	go s.runMirror(ctx)
-	backoff := time.Second
-	for ctx.Err() == nil {
+	s.keepDraining(ctx, s.wake, "search outbox: Meilisearch did not take the batch; will retry", func(ctx context.Context) (int, error) {
 		n, err := s.processBatch(ctx)
 		s.refreshOldest(ctx)
+		return n, err
+	})
+}
+
+// keepDraining runs batch until ctx ends: again at once while batches come
+// back full, after a growing pause when one fails, and otherwise when woken
+// or after the poll interval.
+func (s *Service) keepDraining(ctx context.Context, wake <-chan struct{}, failed string, batch func(context.Context) (int, error)) {
+	backoff := time.Second
+	for ctx.Err() == nil {
+		n, err := batch(ctx)
 		if err != nil {
 			if ctx.Err() != nil {
 				return
 			}
-			s.log.Warn("search outbox: Meilisearch did not take the batch; will retry", "err", err, "in", backoff.String())
+			s.log.Warn(failed, "err", err, "in", backoff.String())
 			if !sleep(ctx, backoff) {
 				return
 			}
@@ -39,7 +49,7 @@ func (s *Service) Run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-s.wake:
+		case <-wake:
 		case <-time.After(s.cfg.Poll):
 		}
 	}
