@@ -17,6 +17,7 @@ import (
 
 	"github.com/fachnetz/fachnetz/policies"
 	"github.com/fachnetz/fachnetz/server/auth"
+	"github.com/fachnetz/fachnetz/server/postgres"
 	"github.com/fachnetz/fachnetz/server/topics"
 	"github.com/fachnetz/fachnetz/server/web"
 )
@@ -126,10 +127,10 @@ func relevanceCall(tb testing.TB, method, url, token string, body any, want int,
 
 // relevanceAccount creates an account with an API token, as makePerson
 // does, but under a given name: people are searched by their names.
-func relevanceAccount(tb testing.TB, agency int64, handle, name string, km bool) (auth.Account, string) {
+func relevanceAccount(tb testing.TB, db *postgres.TestDatabase, agency int64, handle, name string, km bool) (auth.Account, string) {
 	tb.Helper()
 	ctx := context.Background()
-	store := auth.NewStore(testDB.Pool)
+	store := auth.NewStore(db.Pool)
 	handle = unique(handle)
 	acc, err := store.CreateAccount(ctx, auth.NewAccount{AgencyID: agency, Email: handle + "@musterstadt.example", DisplayName: name, Handle: handle, KnowledgeManager: km})
 	if err != nil {
@@ -145,10 +146,18 @@ func relevanceAccount(tb testing.TB, agency int64, handle, name string, km bool)
 // loadRelevance loads the corpus through the product's own paths (topic
 // and glossary service, the pages, questions and profile API) into a new
 // agency, waits until the outbox has drained into a Meilisearch index of
-// its own and starts a second server that answers from PostgreSQL.
+// its own and starts a second server that answers from PostgreSQL, all on
+// a database of its own.
 func loadRelevance(tb testing.TB) *relevanceSet {
 	tb.Helper()
 	ctx := context.Background()
+	// A database of its own: topics, synonyms and glossary terms are the
+	// whole instance's, and other tests of this package make their own.
+	db, err := postgres.NewTestDatabase(ctx, "relevance")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(db.Close)
 	var tax relevanceTaxonomy
 	var pages []relevancePage
 	var questions []relevanceQuestion
@@ -181,18 +190,18 @@ func loadRelevance(tb testing.TB) *relevanceSet {
 		}
 	}
 
-	agency, err := auth.NewStore(testDB.Pool).CreateAgency(ctx, unique("musterstadt"), "Stadtverwaltung Musterstadt")
+	agency, err := auth.NewStore(db.Pool).CreateAgency(ctx, unique("musterstadt"), "Stadtverwaltung Musterstadt")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	km, _ := relevanceAccount(tb, agency.ID, "wissen", "Wiebke Wissensmanagerin", true)
-	reader, token := relevanceAccount(tb, agency.ID, "leserin", "Lea Leserin", false)
-	_, author := relevanceAccount(tb, agency.ID, "autorin", "Anna Autorin", false)
+	km, _ := relevanceAccount(tb, db, agency.ID, "wissen", "Wiebke Wissensmanagerin", true)
+	reader, token := relevanceAccount(tb, db, agency.ID, "leserin", "Lea Leserin", false)
+	_, author := relevanceAccount(tb, db, agency.ID, "autorin", "Anna Autorin", false)
 	set.token = token
 
 	// Topics and glossary come first, so that the index is created with
 	// their synonyms.
-	tp := topics.New(&web.Web{Log: slog.New(slog.DiscardHandler)}, testDB.Pool)
+	tp := topics.New(&web.Web{Log: slog.New(slog.DiscardHandler)}, db.Pool)
 	viewer := &web.Viewer{ID: km.ID, AgencyID: agency.ID, KnowledgeManager: true}
 	topicIDs := map[string]int64{}
 	for _, t := range tax.Topics {
@@ -222,7 +231,7 @@ func loadRelevance(tb testing.TB) *relevanceSet {
 			parent = &p
 		}
 		var id int64
-		if err := testDB.Pool.QueryRow(ctx, `INSERT INTO org_units (agency_id, parent_id, name) VALUES ($1, $2, $3) RETURNING id`,
+		if err := db.Pool.QueryRow(ctx, `INSERT INTO org_units (agency_id, parent_id, name) VALUES ($1, $2, $3) RETURNING id`,
 			agency.ID, parent, u.Name).Scan(&id); err != nil {
 			tb.Fatal(err)
 		}
@@ -230,7 +239,7 @@ func loadRelevance(tb testing.TB) *relevanceSet {
 	}
 	var spaces []string
 	for _, name := range tax.Spaces {
-		sp, err := policies.NewStore(testDB.Pool).CreateSpace(ctx, policies.NewSpace{
+		sp, err := policies.NewStore(db.Pool).CreateSpace(ctx, policies.NewSpace{
 			Slug: unique("bereich"), Name: name, AgencyID: agency.ID, Visibility: policies.Organisation, AgencyRole: policies.RoleMember,
 		}, reader.ID)
 		if err != nil {
@@ -246,7 +255,7 @@ func loadRelevance(tb testing.TB) *relevanceSet {
 	if _, err := os.Stat(wordList); err != nil {
 		tb.Fatalf("the relevance set needs the German word list (Debian package wngerman): %v", err)
 	}
-	env := map[string]string{"FACHNETZ_MEILI_INDEX": index, "FACHNETZ_WORDLIST": wordList}
+	env := map[string]string{"FACHNETZ_DATABASE_URL": db.URL, "FACHNETZ_MEILI_INDEX": index, "FACHNETZ_WORDLIST": wordList}
 	set.base = startServerWith(tb, env)
 
 	for _, p := range pages {
@@ -266,7 +275,7 @@ func loadRelevance(tb testing.TB) *relevanceSet {
 		set.keyOf[fmt.Sprintf("question-%d", out.ID)] = q.Key
 	}
 	for _, p := range people {
-		acc, ptoken := relevanceAccount(tb, agency.ID, p.Handle, p.Name, false)
+		acc, ptoken := relevanceAccount(tb, db, agency.ID, p.Handle, p.Name, false)
 		skills := []map[string]string{}
 		for _, s := range p.Skills {
 			skills = append(skills, map[string]string{"topic": s, "level": "advanced"})
@@ -281,7 +290,7 @@ func loadRelevance(tb testing.TB) *relevanceSet {
 	for {
 		var pending int
 		// Into Meilisearch, and into PostgreSQL's copy for the degraded figures.
-		if err := testDB.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM search_outbox WHERE processed_at IS NULL)
+		if err := db.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM search_outbox WHERE processed_at IS NULL)
 			+ (SELECT count(*) FROM search_copy_queue)`).Scan(&pending); err != nil {
 			tb.Fatal(err)
 		}
