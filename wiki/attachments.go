@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
@@ -278,21 +279,28 @@ func (wk *Wiki) download(c *gin.Context) {
 		}
 		a.ContentType, a.SHA256, a.CreatedAt = ver.ContentType, ver.SHA256, ver.CreatedAt
 	}
-	f, err := wk.files.Open(a.SHA256)
+	wk.serveFile(c, a.SHA256, a.Filename, a.ContentType, a.CreatedAt, "private, no-cache")
+}
+
+// serveFile answers a stored file's content. Only safe image types are
+// shown inline; everything else is a download, and nothing may run in the
+// browser (CSP sandbox).
+func (wk *Wiki) serveFile(c *gin.Context, sum []byte, filename, contentType string, modified time.Time, cache string) {
+	f, err := wk.files.Open(sum)
 	if err != nil {
-		wk.web.Fail(c, fmt.Errorf("open attachment %d: %w", a.ID, err))
+		wk.web.Fail(c, fmt.Errorf("open file %s: %w", filename, err))
 		return
 	}
 	defer f.Close()
 	disposition := "attachment"
-	if inlineImages[a.ContentType] {
+	if inlineImages[contentType] {
 		disposition = "inline"
 	}
-	c.Header("Content-Type", a.ContentType)
-	c.Header("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": a.Filename}))
+	c.Header("Content-Type", contentType)
+	c.Header("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": filename}))
 	c.Header("Content-Security-Policy", "default-src 'none'; sandbox")
-	c.Header("Cache-Control", "private, no-cache")
-	http.ServeContent(c.Writer, c.Request, "", a.CreatedAt, f)
+	c.Header("Cache-Control", cache)
+	http.ServeContent(c.Writer, c.Request, "", modified, f)
 }
 
 // URL is where the attachment is downloaded.

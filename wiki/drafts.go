@@ -3,9 +3,7 @@ package wiki
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -169,21 +167,7 @@ func (wk *Wiki) heldFile(c *gin.Context) {
 		wk.web.Fail(c, err)
 		return
 	}
-	r, err := wk.files.Open(f.SHA256)
-	if err != nil {
-		wk.web.Fail(c, fmt.Errorf("open draft file %d: %w", f.ID, err))
-		return
-	}
-	defer r.Close()
-	disposition := "attachment"
-	if inlineImages[f.ContentType] {
-		disposition = "inline"
-	}
-	c.Header("Content-Type", f.ContentType)
-	c.Header("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": f.Filename}))
-	c.Header("Content-Security-Policy", "default-src 'none'; sandbox")
-	c.Header("Cache-Control", "private, no-store")
-	http.ServeContent(c.Writer, c.Request, "", time.Time{}, r)
+	wk.serveFile(c, f.SHA256, f.Filename, f.ContentType, time.Time{}, "private, no-store")
 }
 
 // fileResolver maps file names written in a page ("ablauf.png") to the
