@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/meilisearch/meilisearch-go"
 )
@@ -146,14 +147,22 @@ type meiliHit struct {
 	} `json:"_formatted"`
 }
 
-// searchMeili asks Meilisearch in one request. Every word must match
-// first: with fewer, a common word alone would bring in unrelated hits.
-// When a query has more than one word, or compounds whose parts can be
-// searched for, the same request carries a looser second query in which
-// Meilisearch drops the most frequent words first ("wie", "ich") and the
-// compounds' parts may stand for the whole ("Bauantragsverfahren" →
-// "Bauantrag"); its answer counts only when the strict one found nothing.
-// Suggestions for a question being typed start with the looser one.
+// searchMeili asks Meilisearch in one federated request: Meilisearch
+// merges the hits of its queries into one ranked list, each document
+// once.
+//   - the strict query wants every word of the query;
+//   - the loose one lets Meilisearch drop the most frequent words first,
+//     and the parts of the query's compounds stand for the whole
+//     ("Bauantragsverfahren" → "Bauantrag");
+//   - for a query of several words (or parts), one query for each of its
+//     longest words, so that a question finds what matches its noun even
+//     when its verb occurs in no document ("Wie lange dauert eine
+//     Baugenehmigung?"), which the frequency strategy cannot do: it would
+//     keep the rare verb and drop the noun.
+//
+// The weights keep what matches every word first; the looser queries'
+// hits fill the list behind. Suggestions for a question being typed use
+// the loose query alone.
 func (s *Service) searchMeili(ctx context.Context, q Query) (Results, error) {
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
@@ -161,77 +170,127 @@ func (s *Service) searchMeili(ctx context.Context, q Query) (Results, error) {
 	loose := s.looseText(text)
 	var queries []*meilisearch.SearchRequest
 	if !q.Loose {
-		queries = append(queries, s.request(q, text, meilisearch.All))
+		queries = append(queries, s.request(q, text, meilisearch.All, 1))
 	}
-	if q.Loose || loose != text || len(strings.Fields(text)) > 1 {
-		queries = append(queries, s.request(q, loose, meilisearch.Frequency))
+	words := strings.Fields(text)
+	if q.Loose || loose != text || len(words) > 1 {
+		queries = append(queries, s.request(q, loose, meilisearch.Frequency, looseWeight))
 	}
-	multi, err := s.client.MultiSearchWithContext(ctx, &meilisearch.MultiSearchRequest{Queries: queries})
+	if single := s.singleWords(text); !q.Loose && len(single) > 1 {
+		for _, w := range longestWords(single, maxWordQueries) {
+			queries = append(queries, s.request(q, w, meilisearch.All, wordWeight))
+		}
+	}
+	multi, err := s.client.MultiSearchWithContext(ctx, &meilisearch.MultiSearchRequest{
+		Queries: queries,
+		Federation: &meilisearch.MultiSearchFederation{
+			Offset:        int64((q.Page - 1) * q.PerPage),
+			Limit:         int64(q.PerPage),
+			FacetsByIndex: map[string][]string{s.cfg.Index: {"type", "space_id", "topics"}},
+			MergeFacets:   &meilisearch.MultiSearchFederationMergeFacets{MaxValuesPerFacet: 100},
+		},
+	})
 	if err != nil {
 		return Results{}, err
 	}
-	if len(multi.Results) != len(queries) {
-		return Results{}, fmt.Errorf("search: %d answers to %d queries", len(multi.Results), len(queries))
-	}
-	answer := multi.Results[0]
-	for _, r := range multi.Results {
-		if r.TotalHits > 0 {
-			answer = r
-			break
-		}
-	}
-	return s.results(q, answer)
+	return s.results(q, multi)
 }
 
-// request is one search of the content index.
-func (s *Service) request(q Query, text string, strategy meilisearch.MatchingStrategy) *meilisearch.SearchRequest {
-	per := int64(q.PerPage)
+// The weights scale the ranking scores of the loose query's hits and
+// those of the queries of one word each.
+const (
+	looseWeight = 0.9
+	wordWeight  = 0.3
+	// maxWordQueries bounds the queries of one word: the longest words of
+	// a question carry its meaning.
+	maxWordQueries = 4
+)
+
+// singleWords are the words of the query and the parts of its
+// compounds.
+func (s *Service) singleWords(text string) []string {
+	return append(strings.Fields(text), s.parts(text)...)
+}
+
+// parts are the parts of the query's compounds and the other spellings
+// of its words ("gebuehren" for "Gebühren"), none of them a word of the
+// query, each once.
+func (s *Service) parts(text string) []string {
+	if s.cfg.Compounds == nil {
+		return nil
+	}
+	words := strings.Fields(text)
+	var out []string
+	for _, p := range strings.Fields(s.cfg.Compounds(text)) {
+		if !slices.Contains(words, p) && !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// longestWords returns the n longest of words, in their order.
+func longestWords(words []string, n int) []string {
+	if len(words) <= n {
+		return words
+	}
+	byLen := slices.Clone(words)
+	slices.SortStableFunc(byLen, func(a, b string) int { return utf8.RuneCountInString(b) - utf8.RuneCountInString(a) })
+	cut := utf8.RuneCountInString(byLen[n-1])
+	var out []string
+	for _, w := range words {
+		if len(out) < n && utf8.RuneCountInString(w) >= cut {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// request is one query of a federated search of the content index.
+func (s *Service) request(q Query, text string, strategy meilisearch.MatchingStrategy, weight float64) *meilisearch.SearchRequest {
 	return &meilisearch.SearchRequest{
 		IndexUID:              s.cfg.Index,
 		Query:                 text,
 		Filter:                s.filter(q),
-		Facets:                []string{"type", "space_id", "topics"},
 		AttributesToRetrieve:  []string{"id", "type", "space_id", "space", "url", "topics"},
 		AttributesToHighlight: []string{"title", "body"},
 		AttributesToCrop:      []string{"body"},
 		CropLength:            36,
 		HighlightPreTag:       markOpen,
 		HighlightPostTag:      markClose,
-		HitsPerPage:           &per,
 		MatchingStrategy:      strategy,
-		Page:                  int64(q.Page),
+		FederationOptions:     &meilisearch.SearchFederationOptions{Weight: weight},
 	}
 }
 
-// looseText adds the parts of the query's compounds and the spellings
-// without umlauts to the query text, each once.
+// looseText is the query with the parts of its compounds and the other
+// spellings of its words in place of those words. A word that has parts
+// gives way to them because a word that no document contains keeps the
+// frequency strategy from finding anything: it drops the most frequent
+// words first, so the missing one ("Datenpannenmeldung") is never
+// dropped.
 func (s *Service) looseText(text string) string {
 	if s.cfg.Compounds == nil {
 		return text
 	}
-	words := strings.Fields(text)
-	for _, p := range strings.Fields(s.cfg.Compounds(text)) {
-		if !slices.Contains(words, p) {
-			words = append(words, p)
+	var words []string
+	for _, w := range strings.Fields(text) {
+		if s.cfg.Compounds(w) == "" {
+			words = append(words, w)
 		}
 	}
-	return strings.Join(words, " ")
+	return strings.Join(append(words, s.parts(text)...), " ")
 }
 
-// results turns one of Meilisearch's answers into Results, every mark
+// results turns Meilisearch's federated answer into Results, every mark
 // widened to whole words.
-func (s *Service) results(q Query, answer meilisearch.SearchResponse) (Results, error) {
+func (s *Service) results(q Query, answer *meilisearch.MultiSearchResponse) (Results, error) {
 	var hits []meiliHit
 	if err := answer.Hits.DecodeInto(&hits); err != nil {
 		return Results{}, fmt.Errorf("decode search hits: %w", err)
 	}
-	var facets map[string]map[string]int
-	if len(answer.FacetDistribution) > 0 {
-		if err := json.Unmarshal(answer.FacetDistribution, &facets); err != nil {
-			return Results{}, fmt.Errorf("decode search facets: %w", err)
-		}
-	}
-	res := Results{Total: int(answer.TotalHits), Page: q.Page, Pages: int(answer.TotalPages), Facets: map[string][]Facet{}}
+	total := int(answer.EstimatedTotalHits)
+	res := Results{Total: total, Page: q.Page, Pages: (total + q.PerPage - 1) / q.PerPage, Facets: map[string][]Facet{}}
 	terms := s.newTerms(q.Text)
 	for _, h := range hits {
 		res.Hits = append(res.Hits, Hit{
@@ -240,7 +299,11 @@ func (s *Service) results(q Query, answer meilisearch.SearchResponse) (Results, 
 			Snippet: terms.highlight(h.Formatted.Body),
 		})
 	}
-	for name, values := range facets {
+	for name, raw := range answer.FacetDistribution {
+		var values map[string]int
+		if err := json.Unmarshal(raw, &values); err != nil {
+			return Results{}, fmt.Errorf("decode search facet %s: %w", name, err)
+		}
 		for v, n := range values {
 			res.Facets[name] = append(res.Facets[name], Facet{Value: v, Count: n})
 		}

@@ -15,3 +15,20 @@ func TestQueryText(t *testing.T) {
 		}
 	}
 }
+
+func TestLongestWords(t *testing.T) {
+	words := []string{"dauert", "baugenehmigung", "bau", "genehmigung", "frist"}
+	got := longestWords(words, 3)
+	want := []string{"dauert", "baugenehmigung", "genehmigung"}
+	if len(got) != len(want) {
+		t.Fatalf("longestWords = %q, want %q", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("longestWords = %q, want %q", got, want)
+		}
+	}
+	if got := longestWords(words[:2], 3); len(got) != 2 {
+		t.Errorf("longestWords of two = %q, want both", got)
+	}
+}
