@@ -31,15 +31,57 @@ const (
 	KindMention  = "mention"  // someone wrote @handle
 	KindQuestion = "question" // a new question on a watched topic
 	KindInvite   = "invite"   // someone asks you to answer
+	// Wiki pages: their watchers and the watchers of their space hear of
+	// them; webhooks and linked Matrix rooms take them too.
+	KindPageCreated = "page_created"
+	KindPageChanged = "page_changed"
+	KindPageMoved   = "page_moved"
+	KindPageDeleted = "page_deleted"
+	KindMembership  = "membership" // you were added to a space
+	KindReviewDue   = "review_due" // a page you own is due for review
 )
 
-var kinds = map[string]bool{KindAnswer: true, KindAccepted: true, KindComment: true, KindMention: true, KindQuestion: true, KindInvite: true}
+var kinds = map[string]bool{KindAnswer: true, KindAccepted: true, KindComment: true, KindMention: true, KindQuestion: true, KindInvite: true,
+	KindPageCreated: true, KindPageChanged: true, KindPageMoved: true, KindPageDeleted: true, KindMembership: true, KindReviewDue: true}
+
+// Topics of the preferences: what a person chooses how to hear of. Each
+// event kind belongs to one.
+const (
+	TopicMention    = "mention"
+	TopicInvitation = "invitation"
+	TopicWatched    = "watched"
+	TopicReview     = "review"
+	TopicMembership = "membership"
+)
+
+// TopicOf returns the preference topic of an event kind.
+func TopicOf(kind string) string {
+	switch kind {
+	case KindMention:
+		return TopicMention
+	case KindInvite:
+		return TopicInvitation
+	case KindReviewDue:
+		return TopicReview
+	case KindMembership:
+		return TopicMembership
+	default:
+		return TopicWatched
+	}
+}
+
+// Consumer is a channel that takes an event, inside the transaction that
+// records it, so that what it will send is saved with the event: a row in
+// its delivery table, sent later. id is the event's id; recipients are
+// the people told in the app, already filtered by access.
+type Consumer func(ctx context.Context, tx pgx.Tx, id int64, ev Event, recipients []int64) error
 
 // Kinds of watched items, as the watches table allows them.
 const (
 	WatchQuestion = "question"
 	WatchTopic    = "topic"
 	WatchPage     = "page"
+	WatchSpace    = "space"
 )
 
 // Retention: read notifications go after ReadRetention, all after
@@ -81,7 +123,12 @@ type Notifier struct {
 	web       *web.Web
 	can       CanRead
 	watchable map[string]watchable
+	consumers []Consumer
 }
+
+// Consume adds a channel that takes every event recorded from now on.
+// Register consumers before serving.
+func (n *Notifier) Consume(c Consumer) { n.consumers = append(n.consumers, c) }
 
 // watchable says how the watch form checks access to a kind of item:
 // through the item's space, or (spaceOf nil) by existence alone.
@@ -151,7 +198,16 @@ func (n *Notifier) Notify(ctx context.Context, tx pgx.Tx, ev Event, recipients [
 			}
 		}
 	}
-	return n.store.Record(ctx, tx, ev, to)
+	id, err := n.store.Record(ctx, tx, ev, to)
+	if err != nil {
+		return err
+	}
+	for _, c := range n.consumers {
+		if err := c(ctx, tx, id, ev, to); err != nil {
+			return fmt.Errorf("notify: event %s: %w", ev.Kind, err)
+		}
+	}
+	return nil
 }
 
 func truncate(s string, max int) string {

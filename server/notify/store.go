@@ -43,24 +43,25 @@ type Store struct{ pool *pgxpool.Pool }
 // NewStore returns a store on pool.
 func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
 
-// Record inserts an event and the notifications of its recipients.
-func (st *Store) Record(ctx context.Context, tx pgx.Tx, ev Event, recipients []int64) error {
+// Record inserts an event and the notifications of its recipients and
+// returns the event's id.
+func (st *Store) Record(ctx context.Context, tx pgx.Tx, ev Event, recipients []int64) (int64, error) {
 	var id int64
 	err := tx.QueryRow(ctx, `INSERT INTO notification_events (kind, actor_id, space_id, subject_type, subject_id, title, url)
 		VALUES ($1, NULLIF($2, 0), $3, $4, $5, $6, $7) RETURNING id`,
 		ev.Kind, ev.ActorID, ev.SpaceID, ev.SubjectType, ev.SubjectID, ev.Title, ev.URL).Scan(&id)
 	if err != nil {
-		return fmt.Errorf("record event %s: %w", ev.Kind, err)
+		return 0, fmt.Errorf("record event %s: %w", ev.Kind, err)
 	}
 	if len(recipients) == 0 {
-		return nil
+		return id, nil
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO notifications (event_id, account_id, space_id)
 		SELECT $1, r, $2 FROM unnest($3::bigint[]) AS r ON CONFLICT DO NOTHING`, id, ev.SpaceID, recipients)
 	if err != nil {
-		return fmt.Errorf("record notifications of event %d: %w", id, err)
+		return 0, fmt.Errorf("record notifications of event %d: %w", id, err)
 	}
-	return nil
+	return id, nil
 }
 
 // Watch records a watch; watching twice is watching once.
