@@ -33,6 +33,11 @@ func (e *Enforcer) Listen(ctx context.Context) {
 	}
 }
 
+// Listening is closed once Listen has begun to hear of changes. A server
+// answers requests only after it, so that a change made by another
+// process while this one started is never missed.
+func (e *Enforcer) Listening() <-chan struct{} { return e.listening }
+
 func (e *Enforcer) listenOnce(ctx context.Context) error {
 	pooled, err := e.pool.Acquire(ctx)
 	if err != nil {
@@ -47,6 +52,7 @@ func (e *Enforcer) listenOnce(ctx context.Context) error {
 	if err := e.Reload(ctx); err != nil {
 		return err
 	}
+	e.listeningOnce.Do(func() { close(e.listening) })
 	for {
 		if _, err := conn.WaitForNotification(ctx); err != nil {
 			return err

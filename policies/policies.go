@@ -102,6 +102,11 @@ type Enforcer struct {
 	casbin  *casbin.SyncedEnforcer
 	spaces  map[int64]spaceState
 	version uint64 // increases with every change, for caches of derived answers
+	// listening is closed once Listen hears of changes and has reloaded
+	// after it began to: from then on no change of another process is
+	// missed.
+	listening     chan struct{}
+	listeningOnce sync.Once
 }
 
 // New loads every rule from PostgreSQL.
@@ -109,7 +114,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) (*Enforcer, 
 	if _, err := model.NewModelFromString(modelText); err != nil {
 		return nil, fmt.Errorf("policies: model: %w", err)
 	}
-	e := &Enforcer{pool: pool, log: log}
+	e := &Enforcer{pool: pool, log: log, listening: make(chan struct{})}
 	if err := e.Reload(ctx); err != nil {
 		return nil, err
 	}

@@ -45,6 +45,18 @@ type Config struct {
 	OIDCAgencyClaim   string
 	OIDCGroupsClaim   string
 	OIDCDefaultAgency string
+
+	SMTPHost     string
+	SMTPPort     int
+	SMTPTLS      string
+	SMTPUser     string
+	SMTPPassword string
+	SMTPFrom     string
+	DigestHour   int
+
+	MatrixHomeserver string
+	MatrixToken      string
+	MatrixUser       string
 }
 
 // setting is one configuration value: its environment variable, its flag,
@@ -206,6 +218,48 @@ func settings() []*setting {
 		text("FACHNETZ_OIDC_AGENCY_CLAIM", "oidc-agency-claim", "agency", "ID token claim with the agency's slug", func(c *Config) *string { return &c.OIDCAgencyClaim }),
 		text("FACHNETZ_OIDC_GROUPS_CLAIM", "oidc-groups-claim", "groups", "ID token claim with the person's group slugs; empty: groups are not synchronised", func(c *Config) *string { return &c.OIDCGroupsClaim }),
 		text("FACHNETZ_OIDC_DEFAULT_AGENCY", "oidc-default-agency", "", "agency of people whose token names none", func(c *Config) *string { return &c.OIDCDefaultAgency }),
+		text("FACHNETZ_SMTP_HOST", "smtp-host", "", "mail server for notifications; empty turns e-mail off", func(c *Config) *string { return &c.SMTPHost }),
+		{env: "FACHNETZ_SMTP_PORT", flag: "smtp-port", def: "587", usage: "mail server port (587 for STARTTLS, 465 for TLS)",
+			apply: func(c *Config, v string) error {
+				n, err := strconv.Atoi(v)
+				if err != nil || n < 1 || n > 65535 {
+					return fmt.Errorf("want a port number from 1 to 65535")
+				}
+				c.SMTPPort = n
+				return nil
+			}},
+		{env: "FACHNETZ_SMTP_TLS", flag: "smtp-tls", def: "starttls", usage: "starttls (required), tls (implicit TLS) or none (only for a relay on the same machine)",
+			apply: func(c *Config, v string) error {
+				if v != "starttls" && v != "tls" && v != "none" {
+					return fmt.Errorf("want starttls, tls or none")
+				}
+				c.SMTPTLS = v
+				return nil
+			}},
+		text("FACHNETZ_SMTP_USER", "smtp-user", "", "user name at the mail server; empty: no authentication", func(c *Config) *string { return &c.SMTPUser }),
+		text("FACHNETZ_SMTP_PASSWORD", "smtp-password", "", "password at the mail server", func(c *Config) *string { return &c.SMTPPassword }),
+		text("FACHNETZ_SMTP_FROM", "smtp-from", "", "sender address of notifications, e.g. fachnetz@behoerde.de", func(c *Config) *string { return &c.SMTPFrom }),
+		{env: "FACHNETZ_DIGEST_HOUR", flag: "digest-hour", def: "7", usage: "local hour (0–23) daily and weekly digests go out; weekly ones on Mondays",
+			apply: func(c *Config, v string) error {
+				n, err := strconv.Atoi(v)
+				if err != nil || n < 0 || n > 23 {
+					return fmt.Errorf("want an hour from 0 to 23")
+				}
+				c.DigestHour = n
+				return nil
+			}},
+		{env: "FACHNETZ_MATRIX_HOMESERVER", flag: "matrix-homeserver", usage: "base URL of the Matrix homeserver of the bot account; empty turns Matrix off",
+			apply: func(c *Config, v string) error {
+				if v != "" {
+					if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+						return fmt.Errorf("want an http:// or https:// URL")
+					}
+				}
+				c.MatrixHomeserver = v
+				return nil
+			}},
+		text("FACHNETZ_MATRIX_TOKEN", "matrix-token", "", "access token of the bot account", func(c *Config) *string { return &c.MatrixToken }),
+		text("FACHNETZ_MATRIX_USER", "matrix-user", "", "user id of the bot account, e.g. @fachnetz:matrix.behoerde.de", func(c *Config) *string { return &c.MatrixUser }),
 	}
 }
 
@@ -242,6 +296,12 @@ func text(env, flag, def, usage string, field func(*Config) *string) *setting {
 func (c *Config) check() error {
 	if c.OIDCIssuer != "" && c.OIDCClientID == "" {
 		return &configError{"FACHNETZ_OIDC_CLIENT_ID (--oidc-client-id) is required when FACHNETZ_OIDC_ISSUER is set"}
+	}
+	if c.SMTPHost != "" && c.SMTPFrom == "" {
+		return &configError{"FACHNETZ_SMTP_FROM (--smtp-from) is required when FACHNETZ_SMTP_HOST is set"}
+	}
+	if c.MatrixHomeserver != "" && c.MatrixToken == "" {
+		return &configError{"FACHNETZ_MATRIX_TOKEN (--matrix-token) is required when FACHNETZ_MATRIX_HOMESERVER is set"}
 	}
 	if c.SessionIdle > c.SessionMax {
 		return &configError{"FACHNETZ_SESSION_IDLE must not be longer than FACHNETZ_SESSION_MAX"}

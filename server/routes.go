@@ -51,6 +51,7 @@ func (s *Server) routes() http.Handler {
 
 	r.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
 	r.GET("/readyz", s.ready)
+	s.notify.PublicRoutes(r)
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
 	assets := gin.WrapH(s.frontend.Assets)
 	r.GET("/static/*path", assets)

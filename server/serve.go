@@ -45,29 +45,31 @@ import (
 // HTTP handler wired from every area. It is the only place that knows all
 // of them.
 type Server struct {
-	cfg       *Config
-	log       *slog.Logger
-	pool      *pgxpool.Pool
-	meili     meilisearch.ServiceManager
-	frontend  *frontend.Frontend
-	web       *web.Web
-	enforcer  *policies.Enforcer
-	spaces    *policies.Spaces
-	auth      *auth.Auth
-	wiki      *wiki.Wiki
-	topics    *topics.Topics
-	search    *search.Service
-	qa        *qa.Board
-	notify    *notify.Notifier
-	experts   *experts.Finder
-	expertise *expertise.Expertise
-	stats     *stats.Stats
-	drafts    *drafts.Drafts
-	trends    *stats.Handlers
-	trash     *trash.Trash
-	metrics   *prometheus.Registry
-	listener  net.Listener
-	http      *http.Server
+	cfg      *Config
+	log      *slog.Logger
+	pool     *pgxpool.Pool
+	meili    meilisearch.ServiceManager
+	frontend *frontend.Frontend
+	web      *web.Web
+	enforcer *policies.Enforcer
+	spaces   *policies.Spaces
+	auth     *auth.Auth
+	wiki     *wiki.Wiki
+	topics   *topics.Topics
+	search   *search.Service
+	qa       *qa.Board
+	notify   *notify.Notifier
+	// deliveries sends e-mail and Matrix messages of notifications.
+	deliveries *notify.Dispatcher
+	experts    *experts.Finder
+	expertise  *expertise.Expertise
+	stats      *stats.Stats
+	drafts     *drafts.Drafts
+	trends     *stats.Handlers
+	trash      *trash.Trash
+	metrics    *prometheus.Registry
+	listener   net.Listener
+	http       *http.Server
 }
 
 // Open prepares a server: it takes the port first, so that a port in use is
@@ -178,6 +180,14 @@ func (s *Server) wire(ctx context.Context) error {
 	s.search.Register(wiki.NewSearchSource(wiki.NewStore(s.pool), md))
 	s.notify = notify.New(s.pool, s.web, func(ctx context.Context, accountID, spaceID int64) bool {
 		return s.enforcer.Can(ctx, policies.Subject{AccountID: accountID}, policies.Read, spaceID)
+	})
+	s.deliveries = s.notify.Deliver(notify.DeliveryConfig{
+		Mail: notify.NewMailer(notify.MailConfig{Host: s.cfg.SMTPHost, Port: s.cfg.SMTPPort, TLS: s.cfg.SMTPTLS,
+			User: s.cfg.SMTPUser, Password: s.cfg.SMTPPassword, From: s.cfg.SMTPFrom}),
+		Matrix:     notify.NewMatrix(notify.MatrixConfig{Homeserver: s.cfg.MatrixHomeserver, Token: s.cfg.MatrixToken, User: s.cfg.MatrixUser}),
+		BaseURL:    strings.TrimRight(s.cfg.BaseURL.String(), "/"),
+		DigestHour: s.cfg.DigestHour,
+		Log:        s.log,
 	})
 	s.trash.OnTrashed(s.notify.Trashed)
 	s.trash.OnGone(s.notify.Purged)
@@ -447,8 +457,6 @@ func (s *Server) Addr() string { return s.listener.Addr().String() }
 // Serve answers requests until ctx ends, then lets running requests finish
 // within the shutdown timeout.
 func (s *Server) Serve(ctx context.Context) error {
-	errc := make(chan error, 1)
-	go func() { errc <- s.http.Serve(s.listener) }()
 	// Background work stops with the server and is waited for, so that no
 	// worker of a stopped server takes outbox rows meant for its successor.
 	background, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
@@ -459,6 +467,7 @@ func (s *Server) Serve(ctx context.Context) error {
 		s.topics.ListenGlossary,
 		s.search.Run,
 		func(ctx context.Context) { s.sweepNotifications(ctx, time.Hour) },
+		s.deliveries.Run,
 		func(ctx context.Context) { s.stats.Run(ctx, 15*time.Minute) },
 		func(ctx context.Context) { s.trash.Run(ctx, time.Hour) },
 		func(ctx context.Context) { s.drafts.Run(ctx, time.Hour) },
@@ -473,6 +482,14 @@ func (s *Server) Serve(ctx context.Context) error {
 		stopBackground()
 		wg.Wait()
 	}()
+	select {
+	case <-s.enforcer.Listening():
+	case <-time.After(10 * time.Second):
+		s.log.Warn("access rules are not yet followed across processes; serving anyway")
+	case <-ctx.Done():
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- s.http.Serve(s.listener) }()
 	s.log.Info("serving", "addr", s.Addr(), "base_url", s.cfg.BaseURL.String(), "version", versionString())
 	select {
 	case err := <-errc:

@@ -16,6 +16,8 @@ import (
 func (n *Notifier) APIRoutes(r gin.IRouter) {
 	r.GET("/notifications", n.apiList)
 	r.POST("/notifications/:id/read", n.apiRead)
+	r.GET("/me/notification-settings", n.apiSettings)
+	r.PUT("/me/notification-settings", n.apiSaveSettings)
 }
 
 type actorJSON struct {

@@ -20,6 +20,8 @@ func (n *Notifier) Routes(r gin.IRouter) {
 	r.POST("/benachrichtigungen/:id/gelesen", n.open)
 	r.POST("/benachrichtigungen/alle-gelesen", n.readAll)
 	r.POST("/beobachten", n.watch)
+	r.GET(SettingsPath, n.settings)
+	r.POST(SettingsPath, n.saveSettings)
 }
 
 // Middleware puts the viewer's unread count on the gin context under

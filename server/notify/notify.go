@@ -124,6 +124,8 @@ type Notifier struct {
 	can       CanRead
 	watchable map[string]watchable
 	consumers []Consumer
+	keys      keyring
+	channels  struct{ mail, matrix bool } // which channels beyond the app the instance has
 }
 
 // Consume adds a channel that takes every event recorded from now on.
@@ -140,7 +142,8 @@ type watchable struct {
 // New returns a notifier. Register the kinds that may be watched through
 // the form with WatchIn and WatchOpen before serving.
 func New(pool *pgxpool.Pool, w *web.Web, can CanRead) *Notifier {
-	return &Notifier{store: NewStore(pool), web: w, can: can, watchable: map[string]watchable{}}
+	st := NewStore(pool)
+	return &Notifier{store: st, web: w, can: can, watchable: map[string]watchable{}, keys: keyring{store: st}}
 }
 
 // WatchIn lets people watch items of kind whose space they may read.
@@ -198,7 +201,11 @@ func (n *Notifier) Notify(ctx context.Context, tx pgx.Tx, ev Event, recipients [
 			}
 		}
 	}
-	id, err := n.store.Record(ctx, tx, ev, to)
+	inApp, err := n.store.InApp(ctx, tx, TopicOf(ev.Kind), to)
+	if err != nil {
+		return err
+	}
+	id, err := n.store.Record(ctx, tx, ev, inApp)
 	if err != nil {
 		return err
 	}

@@ -65,3 +65,11 @@ CREATE TABLE deliveries (
 CREATE INDEX deliveries_pending ON deliveries (next_attempt_at) WHERE sent_at IS NULL;
 CREATE INDEX deliveries_account ON deliveries (account_id) WHERE sent_at IS NULL;
 CREATE INDEX deliveries_sent ON deliveries (sent_at) WHERE sent_at IS NOT NULL;
+
+-- The room the bot opened for direct messages to a person's Matrix ID; a
+-- new ID gets a new room.
+CREATE TABLE matrix_direct_rooms (
+    account_id bigint PRIMARY KEY REFERENCES accounts ON DELETE CASCADE,
+    matrix_id  text NOT NULL,
+    room_id    text NOT NULL CHECK (length(room_id) <= 255)
+);
