@@ -181,6 +181,7 @@ cmd_start() {
 		log "Dendrite already running (pid $pid) on http://127.0.0.1:$port"
 	else
 		port=$(cat "$DIR/port" 2>/dev/null || true)
+		# shellcheck disable=SC2119 # free_port takes ports to avoid, none here
 		if [[ -z $port ]] || port_in_use "$port"; then port=$(free_port); fi
 		echo "$port" >"$DIR/port"
 		log "starting Dendrite $DENDRITE_VERSION on http://127.0.0.1:$port"
