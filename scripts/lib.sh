@@ -79,3 +79,33 @@ stop_pid_group() {
 	fi
 	wait "$pid" 2>/dev/null || true
 }
+
+# go_install_cached DIR WHAT PACKAGE@VERSION...: build Go commands from the module proxy into
+# DIR (GOBIN), unless an earlier run already did. WHAT names the build in the announcement.
+# The build goes to DIR.partial first and is renamed when complete, so an interrupted
+# build is never taken for a finished one.
+go_install_cached() {
+	local dir=$1 what=$2 pkg
+	shift 2
+	local missing=0
+	for pkg in "$@"; do
+		pkg=${pkg%@*}
+		[[ -x $dir/${pkg##*/} ]] || missing=1
+	done
+	((missing)) || return 0
+	command -v go >/dev/null 2>&1 || {
+		echo "go not found; install Go to build $what" >&2
+		return 1
+	}
+	echo "building $what from the module proxy (first time only, a few minutes)" >&2
+	rm -rf -- "$dir.partial"
+	mkdir -p -- "$dir.partial"
+	# Outside any module (cd /): the versions come from the packages, not from go.mod here.
+	if ! (cd / && GOBIN=$dir.partial go install "$@" >&2); then
+		rm -rf -- "$dir.partial"
+		echo "building $what failed" >&2
+		return 1
+	fi
+	rm -rf -- "$dir"
+	mv -- "$dir.partial" "$dir"
+}

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make run: a local instance with demo content.
 #
-#   - private PostgreSQL and Meilisearch under .data/ (kept between runs)
+#   - private PostgreSQL and Meilisearch under .data/ (kept between runs), and Mailpit under
+#     .data/mailpit/ (scripts/mailpit.sh): the instance sends its mails there (FACHNETZ_SMTP_*),
+#     and they can be read in Mailpit's web UI, whose address is printed with the server's
 #   - builds .data/bin/fachnetz, runs `fachnetz migrate` and `fachnetz seed` (idempotent)
 #   - writes .data/env (0600) with every FACHNETZ_* variable of the running instance, so that
 #       set -a; . .data/env; go run ./server users add ...
@@ -48,6 +50,7 @@ done < <(compgen -e | grep '^FACHNETZ_' || true)
 watcher_pid=""
 server_pid=""
 services_started=0
+mailpit_started=0
 # shellcheck disable=SC2317 # called by trap
 cleanup() {
 	local rc=$?
@@ -58,6 +61,9 @@ cleanup() {
 	if [[ -n $server_pid ]]; then
 		log "stopping fachnetz serve"
 		stop_pid_group "$server_pid" 30
+	fi
+	if ((mailpit_started)); then
+		"$ROOT/scripts/mailpit.sh" stop "$DATA/mailpit" || rc=1
 	fi
 	if ((services_started)); then
 		"$ROOT/scripts/services.sh" stop "$DATA" || rc=1
@@ -75,6 +81,9 @@ fi
 mkdir -p "$DATA/bin" "$data_dir"
 services_started=1
 "$ROOT/scripts/services.sh" start "$DATA"
+mailpit_started=1
+"$ROOT/scripts/mailpit.sh" start "$DATA/mailpit"
+mailpit_url=$(sed -n 's/^FACHNETZ_TEST_MAILPIT_URL=//p' "$DATA/mailpit/env")
 
 # env value quoting: plain when safe, else shell-quoted.
 env_line() {
@@ -88,6 +97,10 @@ env_line() {
 # .data/env: the services' variables plus the server's own.
 {
 	grep '^FACHNETZ_' "$DATA/env"
+	# Mailpit's SMTP settings, unless the caller set their own.
+	while IFS= read -r line; do
+		[[ -v extra[${line%%=*}] ]] || printf '%s\n' "$line"
+	done < <(grep '^FACHNETZ_SMTP_' "$DATA/mailpit/env")
 	env_line FACHNETZ_ADDR "$addr"
 	env_line FACHNETZ_DATA_DIR "$data_dir"
 	env_line FACHNETZ_BASE_URL "$base_url"
@@ -117,7 +130,7 @@ log "fachnetz seed (demo content, only once)"
 (
 	for ((i = 0; i < 240; i++)); do
 		if [[ $(http_status "$port" /readyz || true) == 200 ]]; then
-			printf '\n  Fachnetz is ready: %s\n  Operator commands: set -a; . .data/env; go run ./server ...\n  Stop with Ctrl-C.\n\n' "$base_url" >&2
+			printf '\n  Fachnetz is ready: %s\n  Mails it sends (Mailpit): %s\n  Operator commands: set -a; . .data/env; go run ./server ...\n  Stop with Ctrl-C.\n\n' "$base_url" "$mailpit_url" >&2
 			exit 0
 		fi
 		sleep 0.25

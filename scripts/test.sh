@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # make test: everything, against real services, stopping at the first failure.
 #
-#   1. private PostgreSQL and Meilisearch in a temporary directory (FAST=1), and a private
-#      OpenLDAP (scripts/slapd.sh) for the directory import tests
+#   1. private PostgreSQL and Meilisearch in a temporary directory (FAST=1), a private
+#      OpenLDAP (scripts/slapd.sh) for the directory import tests, Mailpit (scripts/mailpit.sh)
+#      for e-mail and Dendrite (scripts/dendrite.sh) for Matrix; the last two are built from
+#      the Go module proxy on the first run and cached in .cache/bin/
 #   2. gofmt -l (must list nothing), go vet ./...
-#   3. go test -race -count=1 ./...        (FACHNETZ_TEST_* point at the services)
+#   3. go test -race -count=1 ./...        (FACHNETZ_TEST_* point at the services; so do
+#      FACHNETZ_SMTP_HOST/_PORT/_TLS/_FROM and FACHNETZ_MATRIX_HOMESERVER/_USER/_TOKEN, with
+#      FACHNETZ_TEST_MAILPIT_URL and FACHNETZ_TEST_MATRIX_ALICE/_ALICE_TOKEN/_BOB/_BOB_TOKEN)
 #   4. go build ./server, fachnetz migrate and seed, the test OpenID provider (scripts/oidc, oidc-provider
 #      from npm) on a free port, fachnetz serve on a free port with OIDC sign-in on, wait for /readyz
 #   5. browser tests: node --test frontend/e2e/ in headless Chromium (playwright-core, axe-core)
@@ -42,6 +46,8 @@ server_pid=""
 provider_pid=""
 services_started=0
 slapd_started=0
+mailpit_started=0
+dendrite_started=0
 
 # shellcheck disable=SC2317 # called by trap
 cleanup() {
@@ -59,6 +65,12 @@ cleanup() {
 	if [[ -n $provider_pid ]]; then
 		stop_pid_group "$provider_pid" 10
 	fi
+	if ((dendrite_started)); then
+		"$ROOT/scripts/dendrite.sh" stop "$TMP/dendrite" || rc=1
+	fi
+	if ((mailpit_started)); then
+		"$ROOT/scripts/mailpit.sh" stop "$TMP/mailpit" || rc=1
+	fi
 	if ((slapd_started)); then
 		"$ROOT/scripts/slapd.sh" stop "$TMP/ldap" || rc=1
 	fi
@@ -67,7 +79,8 @@ cleanup() {
 	fi
 	if ((rc != 0)); then
 		mkdir -p "$ARTIFACTS/logs"
-		cp -f "$TMP"/*.log "$SVC"/*.log "$TMP"/ldap/*.log "$ARTIFACTS/logs/" 2>/dev/null || true
+		cp -f "$TMP"/*.log "$SVC"/*.log "$TMP"/ldap/*.log "$TMP"/mailpit/*.log \
+			"$TMP"/dendrite/*.log "$ARTIFACTS/logs/" 2>/dev/null || true
 		echo "test: FAILED (exit $rc); logs in ${ARTIFACTS#"$ROOT"/}/logs/" >&2
 	else
 		echo "test: all passed" >&2
@@ -107,6 +120,22 @@ slapd_started=1
 set -a
 # shellcheck source=/dev/null
 . "$TMP/ldap/env" # FACHNETZ_TEST_LDAP_*
+set +a
+
+section "Mailpit (SMTP)"
+mailpit_started=1
+"$ROOT/scripts/mailpit.sh" start "$TMP/mailpit" || fail "Mailpit did not start; see the lines above"
+set -a
+# shellcheck source=/dev/null
+. "$TMP/mailpit/env" # FACHNETZ_SMTP_*, FACHNETZ_TEST_MAILPIT_URL
+set +a
+
+section "Dendrite (Matrix)"
+dendrite_started=1
+"$ROOT/scripts/dendrite.sh" start "$TMP/dendrite" || fail "Dendrite did not start; see the lines above"
+set -a
+# shellcheck source=/dev/null
+. "$TMP/dendrite/env" # FACHNETZ_MATRIX_*, FACHNETZ_TEST_MATRIX_*
 set +a
 
 # The German word list splits compound words for search (server/search/german).

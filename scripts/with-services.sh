@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Run one command against private PostgreSQL, Meilisearch and OpenLDAP (slapd) instances:
+# Run one command against private PostgreSQL, Meilisearch, OpenLDAP (slapd), Mailpit (SMTP)
+# and Dendrite (Matrix) instances:
 #
 #   scripts/with-services.sh [--keep DIR] -- CMD ARGS...
 #   scripts/with-services.sh -- go test ./server/postgres/
@@ -10,7 +11,11 @@
 #
 # CMD sees DIR/env (FACHNETZ_DATABASE_URL, FACHNETZ_MEILI_URL, FACHNETZ_MEILI_KEY) plus
 #   FACHNETZ_TEST_DATABASE_URL, FACHNETZ_TEST_MEILI_URL, FACHNETZ_TEST_MEILI_KEY,
-#   FACHNETZ_TEST_LDAP_URL, _BIND_DN, _BIND_PASSWORD, _BASE_DN (DIR/ldap/env, scripts/slapd.sh)
+#   FACHNETZ_TEST_LDAP_URL, _BIND_DN, _BIND_PASSWORD, _BASE_DN (DIR/ldap/env, scripts/slapd.sh),
+#   FACHNETZ_SMTP_HOST, _PORT, _TLS (none), _FROM, FACHNETZ_TEST_MAILPIT_URL
+#     (DIR/mailpit/env, scripts/mailpit.sh),
+#   FACHNETZ_MATRIX_HOMESERVER, FACHNETZ_MATRIX_USER, FACHNETZ_MATRIX_TOKEN (the bot),
+#   FACHNETZ_TEST_MATRIX_ALICE, _ALICE_TOKEN, _BOB, _BOB_TOKEN (DIR/dendrite/env, scripts/dendrite.sh)
 # and FACHNETZ_SERVICES_DIR=DIR.
 set -euo pipefail
 
@@ -50,6 +55,8 @@ cleanup() {
 	set +e # clean up as much as possible, whatever fails
 	trap - EXIT INT TERM
 	if [[ -n $dir ]]; then
+		"$SCRIPTS_DIR/dendrite.sh" stop "$dir/dendrite" || rc=1
+		"$SCRIPTS_DIR/mailpit.sh" stop "$dir/mailpit" || rc=1
 		"$SCRIPTS_DIR/slapd.sh" stop "$dir/ldap" || rc=1
 		"$SCRIPTS_DIR/services.sh" stop "$dir" || rc=1
 		if ((remove)); then rm -rf -- "$dir"; fi
@@ -73,12 +80,24 @@ fi
 	echo "with-services: slapd (OpenLDAP) did not start" >&2
 	exit 1
 }
+"$SCRIPTS_DIR/mailpit.sh" start "$dir/mailpit" || {
+	echo "with-services: Mailpit did not start" >&2
+	exit 1
+}
+"$SCRIPTS_DIR/dendrite.sh" start "$dir/dendrite" || {
+	echo "with-services: Dendrite (Matrix) did not start" >&2
+	exit 1
+}
 
 set -a
 # shellcheck source=/dev/null
 . "$dir/env"
 # shellcheck source=/dev/null
 . "$dir/ldap/env"
+# shellcheck source=/dev/null
+. "$dir/mailpit/env"
+# shellcheck source=/dev/null
+. "$dir/dendrite/env"
 set +a
 export FACHNETZ_TEST_DATABASE_URL=$FACHNETZ_DATABASE_URL
 export FACHNETZ_TEST_MEILI_URL=$FACHNETZ_MEILI_URL

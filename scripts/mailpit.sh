@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# A private Mailpit (SMTP server that keeps every mail, with an HTTP API and web UI) for
+# the e-mail tests and the mails of `make run`.
+#
+#   scripts/mailpit.sh start DIR   start Mailpit with its data in DIR
+#                                  (created if missing; existing mails are kept)
+#   scripts/mailpit.sh stop DIR    stop it (idempotent)
+#
+# Mailpit is built once from the Go module proxy (go install github.com/axllent/mailpit@VERSION)
+# into .cache/bin/mailpit-VERSION/ of the checkout; later starts reuse that binary.
+# It listens on 127.0.0.1 only: SMTP and HTTP on free ports (reused on restart when still
+# free), accepts any SMTP user and password over plain connections, and keeps all mails.
+#
+# After `start`, DIR/env (mode 0600) holds KEY=value lines for `set -a; . DIR/env`:
+#   FACHNETZ_SMTP_HOST          127.0.0.1
+#   FACHNETZ_SMTP_PORT          the SMTP port
+#   FACHNETZ_SMTP_TLS           none (plain SMTP)
+#   FACHNETZ_SMTP_FROM          fachnetz@fachnetz.test
+#   FACHNETZ_TEST_MAILPIT_URL   http://127.0.0.1:HTTPPORT (API under /api/v1, web UI at /)
+#
+# Layout of DIR:
+#   mailpit.db    Mailpit's SQLite database
+#   ports         SMTP_PORT= and HTTP_PORT= of the last start
+#   mailpit.pid   pid of the running Mailpit (under setsid)
+#   mailpit.log   its output
+#
+# Environment:
+#   MAILPIT_BIN      use this Mailpit binary instead of building the pinned version
+#   MAILPIT_TIMEOUT  seconds to wait for Mailpit to answer (default 30)
+set -euo pipefail
+
+readonly MAILPIT_VERSION=v1.33.1
+SCRIPTS_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+readonly SCRIPTS_DIR
+ROOT=$(cd -- "$SCRIPTS_DIR/.." && pwd)
+readonly ROOT
+TIMEOUT=${MAILPIT_TIMEOUT:-30}
+# shellcheck source=scripts/lib.sh
+. "$SCRIPTS_DIR/lib.sh"
+
+log() { printf 'mailpit: %s\n' "$*" >&2; }
+die() { printf 'mailpit: ERROR: %s\n' "$*" >&2; exit 1; }
+
+usage() {
+	echo "usage: $0 start|stop DIR" >&2
+	exit 2
+}
+
+read_state() { # read_state FILE KEY
+	[[ -f $1 ]] || return 0
+	sed -n "s/^$2=//p" "$1" | tail -n 1
+}
+
+MAILPIT=""
+
+ensure_mailpit() {
+	if [[ -n ${MAILPIT_BIN:-} ]]; then
+		[[ -x $MAILPIT_BIN ]] || die "MAILPIT_BIN=$MAILPIT_BIN is not an executable file"
+		MAILPIT=$MAILPIT_BIN
+		return 0
+	fi
+	local bindir=$ROOT/.cache/bin/mailpit-$MAILPIT_VERSION
+	go_install_cached "$bindir" "Mailpit $MAILPIT_VERSION" "github.com/axllent/mailpit@$MAILPIT_VERSION" ||
+		die "could not build Mailpit $MAILPIT_VERSION (go install github.com/axllent/mailpit@$MAILPIT_VERSION)"
+	MAILPIT=$bindir/mailpit
+}
+
+mailpit_pid() { # prints the pid of our running Mailpit, or fails
+	local pid
+	pid=$(cat "$DIR/mailpit.pid" 2>/dev/null) || return 1
+	[[ $pid =~ ^[0-9]+$ ]] || return 1
+	kill -0 "$pid" 2>/dev/null || return 1
+	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "--database $DIR/mailpit.db" || return 1
+	echo "$pid"
+}
+
+STARTED=0
+
+on_start_exit() {
+	local rc=$?
+	set +e
+	trap - EXIT INT TERM
+	if ((rc != 0 && STARTED)); then
+		log "start failed; stopping Mailpit"
+		cmd_stop
+	fi
+	exit "$rc"
+}
+
+cmd_start() {
+	trap on_start_exit EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	touch "$DIR/mailpit.log"
+
+	local pid smtp_port http_port
+	smtp_port=$(read_state "$DIR/ports" SMTP_PORT)
+	http_port=$(read_state "$DIR/ports" HTTP_PORT)
+	if pid=$(mailpit_pid); then
+		[[ -n $smtp_port && -n $http_port ]] || die "Mailpit is already running (pid $pid) but its ports are unknown; stop it first"
+		log "Mailpit already running (pid $pid): SMTP 127.0.0.1:$smtp_port, HTTP 127.0.0.1:$http_port"
+	else
+		ensure_mailpit
+		if [[ -z $smtp_port ]] || port_in_use "$smtp_port"; then smtp_port=$(free_port "$http_port"); fi
+		if [[ -z $http_port || $http_port == "$smtp_port" ]] || port_in_use "$http_port"; then
+			http_port=$(free_port "$smtp_port")
+		fi
+		printf 'SMTP_PORT=%s\nHTTP_PORT=%s\n' "$smtp_port" "$http_port" >"$DIR/ports.tmp"
+		mv -f "$DIR/ports.tmp" "$DIR/ports"
+		log "starting Mailpit $MAILPIT_VERSION: SMTP 127.0.0.1:$smtp_port, HTTP 127.0.0.1:$http_port"
+		STARTED=1
+		# No POP3 (it only starts with --pop3-auth-file), no version check (no internet),
+		# no reverse DNS, no limit on the number of mails kept (tests send many).
+		# setsid: a Ctrl-C reaches the scripts, which stop it in order.
+		(
+			cd "$DIR"
+			exec setsid "$MAILPIT" \
+				--database "$DIR/mailpit.db" \
+				--listen "127.0.0.1:$http_port" \
+				--smtp "127.0.0.1:$smtp_port" \
+				--smtp-auth-accept-any --smtp-auth-allow-insecure \
+				--smtp-disable-rdns \
+				--disable-version-check \
+				--max 0 \
+				--label fachnetz \
+				</dev/null >>"$DIR/mailpit.log" 2>&1
+		) &
+		pid=$!
+		echo "$pid" >"$DIR/mailpit.pid"
+	fi
+
+	local i code=""
+	for ((i = 0; i < TIMEOUT * 4; i++)); do
+		code=$(http_status "$http_port" /api/v1/info || true)
+		[[ $code == 200 ]] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.25
+	done
+	if [[ $code != 200 ]]; then
+		kill -0 "$pid" 2>/dev/null || log "Mailpit exited"
+		log "Mailpit does not answer (GET /api/v1/info: ${code:-no answer}); last lines of $DIR/mailpit.log:"
+		tail -n 30 "$DIR/mailpit.log" >&2
+		exit 1
+	fi
+	# The HTTP API answering does not prove the SMTP listener is up.
+	for ((i = 0; i < TIMEOUT * 4; i++)); do
+		port_in_use "$smtp_port" && break
+		sleep 0.25
+	done
+	port_in_use "$smtp_port" || die "Mailpit's SMTP port 127.0.0.1:$smtp_port does not accept connections"
+
+	(
+		umask 077
+		{
+			echo "FACHNETZ_SMTP_HOST=127.0.0.1"
+			echo "FACHNETZ_SMTP_PORT=$smtp_port"
+			echo "FACHNETZ_SMTP_TLS=none"
+			echo "FACHNETZ_SMTP_FROM=fachnetz@fachnetz.test"
+			echo "FACHNETZ_TEST_MAILPIT_URL=http://127.0.0.1:$http_port"
+		} >"$DIR/env.tmp"
+	)
+	chmod 0600 "$DIR/env.tmp"
+	mv -f "$DIR/env.tmp" "$DIR/env"
+	trap - EXIT INT TERM
+	log "ready: SMTP 127.0.0.1:$smtp_port, web UI and API http://127.0.0.1:$http_port; environment in $DIR/env"
+}
+
+cmd_stop() {
+	[[ -d $DIR ]] || return 0
+	local pid
+	if pid=$(mailpit_pid); then
+		log "stopping Mailpit (pid $pid)"
+		stop_pid_group "$pid" 15
+	fi
+	rm -f "$DIR/mailpit.pid"
+}
+
+[[ $# -eq 2 ]] || usage
+[[ -n $2 ]] || usage
+if [[ $1 == start ]]; then
+	mkdir -p -- "$2" || die "cannot create $2"
+fi
+DIR=$(cd -- "$2" 2>/dev/null && pwd) || DIR=$2
+readonly DIR
+case $1 in
+start) cmd_start ;;
+stop) cmd_stop ;;
+*) usage ;;
+esac
