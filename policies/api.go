@@ -18,6 +18,8 @@ func (s *Spaces) APIRoutes(r gin.IRouter) {
 	r.GET("/spaces/:space", s.RequireSpace(Read), s.apiGet)
 	r.PATCH("/spaces/:space", s.RequireSpace(Manage), s.apiUpdate)
 	r.GET("/spaces/:space/members", s.RequireSpace(Read), s.apiMembers)
+	r.GET("/spaces/:space/chat", s.RequireSpace(Read), s.apiChat)
+	r.PUT("/spaces/:space/chat", s.RequireSpace(Manage), s.apiSetChat)
 	r.PUT("/spaces/:space/members/:member", s.RequireSpace(Manage), s.apiSetMember)
 	r.DELETE("/spaces/:space/members/:member", s.RequireSpace(Manage), s.apiRemoveMember)
 }

@@ -21,6 +21,7 @@ func (s *Spaces) Routes(r gin.IRouter) {
 	r.POST("/bereiche/:space/archiv", s.RequireSpace(Manage), s.archive)
 	r.POST("/bereiche/:space/mitglieder", s.RequireSpace(Manage), s.addMember)
 	r.POST("/bereiche/:space/mitglieder/entfernen", s.RequireSpace(Manage), s.removeMember)
+	r.POST("/bereiche/:space/chat", s.RequireSpace(Manage), s.saveChat)
 }
 
 func (s *Spaces) list(c *gin.Context) {
@@ -40,6 +41,9 @@ type spaceFormPage struct {
 	Member  *frontend.Form
 	Roles   []Role
 	Saved   bool
+	Chat    *frontend.Form
+	// ChatKinds are the events the chat form offers to post.
+	ChatKinds []string
 }
 
 func spaceForm(in SpaceInput, problems []*errs.Error, t func(*errs.Error) string) *frontend.Form {
@@ -101,6 +105,13 @@ func (s *Spaces) renderSettings(c *gin.Context, status int, page spaceFormPage) 
 		page.Member = frontend.NewForm()
 		page.Member.Set("role", string(RoleMember))
 	}
+	if page.Chat == nil {
+		if page.Chat, err = s.chatOf(c); err != nil {
+			s.web.Fail(c, err)
+			return
+		}
+	}
+	page.ChatKinds = ChatKinds
 	s.web.Render(c, status, "spaces/settings", s.web.T(c, "spaces.settings.title", "Name", space.Name), page)
 }
 
