@@ -37,6 +37,7 @@ type operator struct {
 	accounts *auth.Store
 	spaces   *policies.Store
 	fs       *flag.FlagSet
+	cfg      *Config
 }
 
 func (oc operatorCommand) run(ctx context.Context, e env, args []string) error {
@@ -61,7 +62,7 @@ func (oc operatorCommand) run(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer pool.Close()
-	op := &operator{env: e, pool: pool, accounts: auth.NewStore(pool), spaces: policies.NewStore(pool), fs: fs}
+	op := &operator{env: e, pool: pool, accounts: auth.NewStore(pool), spaces: policies.NewStore(pool), fs: fs, cfg: cfg}
 	return oc.verbs[verb](ctx, op, rest)
 }
 

@@ -224,3 +224,26 @@ func TestTwoServersSendEachMessageOnce(t *testing.T) {
 		t.Fatalf("%d messages, want %d", len(got), n)
 	}
 }
+
+func TestNotifyTestCommandAndReadyzReportTheChannels(t *testing.T) {
+	vars, mp := mailServer(t)
+	base := startServerWith(t, vars)
+	resp, body := get(t, base+"/readyz")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `"email":"ok"`) || !strings.Contains(body, `"matrix":"off"`) {
+		t.Fatalf("/readyz: %d %s", resp.StatusCode, body)
+	}
+	to := unique("betrieb") + "@example.org"
+	var stdout, stderr strings.Builder
+	if code := run(context.Background(), []string{"notify", "test", "--to", to}, testEnv(t, vars), strings.NewReader(""), &stdout, &stderr); code != 0 {
+		t.Fatalf("notify test: %d %s", code, stderr.String())
+	}
+	if got := mp.to(t, to); len(got) != 1 || !strings.HasPrefix(got[0].Subject, "Fachnetz: test message") {
+		t.Fatalf("test mail: %v", got)
+	}
+	delete(vars, "FACHNETZ_SMTP_HOST")
+	vars["FACHNETZ_SMTP_HOST"] = ""
+	stderr.Reset()
+	if code := run(context.Background(), []string{"notify", "test", "--to", to}, testEnv(t, vars), strings.NewReader(""), &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "e-mail is off") {
+		t.Fatalf("without a mail server: %d %q", code, stderr.String())
+	}
+}

@@ -32,6 +32,7 @@ Commands:
   groups        add|add-member|list groups
   seed          put demo content into an empty instance
   reindex       rebuild the search index from PostgreSQL and swap it in
+  notify test   send a test e-mail (--to EMAIL) or Matrix message (--matrix @user:server)
   import        import stackexchange DIR --space SLUG, or import ldap --url … --agency SLUG
 
 Run "fachnetz <command> -h" for the flags of a command. Every flag can also
@@ -70,6 +71,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		"seed":        seedCommand,
 		"reindex":     reindexCommand,
 		"import":      importCommand().run,
+		"notify":      notifyCommand().run,
 	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stderr, usage)

@@ -134,6 +134,14 @@ func (s *Server) ready(c *gin.Context) {
 			body["status"] = "degraded"
 		}
 	}
+	if channels, err := s.deliveries.State(ctx); err == nil {
+		for name, state := range channels {
+			body[name] = state
+			if state == "failing" && status == http.StatusOK {
+				body["status"] = "degraded"
+			}
+		}
+	}
 	c.JSON(status, body)
 }
 

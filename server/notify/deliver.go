@@ -286,3 +286,28 @@ func (d *Dispatcher) directRoom(ctx context.Context, accountID int64, matrixID s
 	}
 	return room, d.n.store.SaveDirectRoom(ctx, accountID, matrixID, room)
 }
+
+// State tells /readyz how each channel fares: "off" when the instance has
+// none, "failing" when messages wait after failed attempts or for more
+// than five minutes, else "ok".
+func (d *Dispatcher) State(ctx context.Context) (map[string]string, error) {
+	backlog, err := d.n.store.Backlog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	state := func(on bool, channels ...string) string {
+		if !on {
+			return "off"
+		}
+		for _, ch := range channels {
+			if b := backlog[ch]; b.Failing > 0 || b.Due > 0 && time.Since(b.Oldest) > 5*time.Minute {
+				return "failing"
+			}
+		}
+		return "ok"
+	}
+	return map[string]string{
+		"email":  state(d.cfg.Mail != nil, ChannelEmail),
+		"matrix": state(d.cfg.Matrix != nil, ChannelMatrix, ChannelRoom),
+	}, nil
+}

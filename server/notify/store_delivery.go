@@ -222,22 +222,28 @@ func (st *Store) Retry(ctx context.Context, ids []int64, reason string, after ti
 	return nil
 }
 
-// PendingDeliveries counts what waits to be sent now, by channel, for
-// /readyz.
-func (st *Store) PendingDeliveries(ctx context.Context) (map[string]int, error) {
-	rows, err := st.pool.Query(ctx, `SELECT channel, count(*) FROM deliveries
-		WHERE sent_at IS NULL AND due_at <= now() GROUP BY channel`)
+// channelBacklog is what waits to be sent on one channel.
+type channelBacklog struct {
+	Due, Failing int
+	Oldest       time.Time
+}
+
+// Backlog returns, by channel, the deliveries due and unsent, how many of
+// them failed before, and since when the oldest waits.
+func (st *Store) Backlog(ctx context.Context) (map[string]channelBacklog, error) {
+	rows, err := st.pool.Query(ctx, `SELECT channel, count(*), count(*) FILTER (WHERE last_error <> ''), min(due_at)
+		FROM deliveries WHERE sent_at IS NULL AND due_at <= now() GROUP BY channel`)
 	if err != nil {
-		return nil, fmt.Errorf("pending deliveries: %w", err)
+		return nil, fmt.Errorf("delivery backlog: %w", err)
 	}
-	out := map[string]int{}
+	out := map[string]channelBacklog{}
 	for rows.Next() {
 		var ch string
-		var n int
-		if err := rows.Scan(&ch, &n); err != nil {
+		var b channelBacklog
+		if err := rows.Scan(&ch, &b.Due, &b.Failing, &b.Oldest); err != nil {
 			return nil, err
 		}
-		out[ch] = n
+		out[ch] = b
 	}
 	return out, rows.Err()
 }
