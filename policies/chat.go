@@ -125,4 +125,3 @@ func (s *Spaces) chatOf(c *gin.Context) (*frontend.Form, error) {
 	}
 	return chatForm(ch, nil, nil), nil
 }
-
