@@ -49,6 +49,11 @@ var exportSections = []struct{ name, sql string }{
 	{"watches", `SELECT kind, item_id, created_at FROM watches WHERE account_id = $1 ORDER BY created_at`},
 	{"notifications", `SELECT n.id, e.kind, e.title, e.url, n.created_at, n.read_at FROM notifications n JOIN notification_events e ON e.id = n.event_id
 		WHERE n.account_id = $1 ORDER BY n.id`},
+	{"notification_settings", `SELECT locale, matrix_id FROM accounts WHERE id = $1`},
+	{"notification_preferences", `SELECT topic, channel, mode FROM notification_preferences WHERE account_id = $1 ORDER BY topic, channel`},
+	{"deliveries", `SELECT d.channel, e.kind, e.title, d.digest, d.due_at, d.attempts, d.sent_at, d.created_at
+		FROM deliveries d JOIN notification_events e ON e.id = d.event_id WHERE d.account_id = $1 ORDER BY d.id`},
+	{"matrix_direct_rooms", `SELECT matrix_id, room_id FROM matrix_direct_rooms WHERE account_id = $1`},
 	{"notification_events_caused", `SELECT id, kind, title, created_at FROM notification_events WHERE actor_id = $1 ORDER BY id`},
 	{"drafts", `SELECT key AS editor, path AS address, fields, updated_at FROM drafts WHERE account_id = $1 ORDER BY updated_at`},
 	{"draft_files", `SELECT f.filename, f.content_type, f.size, f.created_at, d.key AS editor FROM draft_files f JOIN drafts d ON d.id = f.draft_id
