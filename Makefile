@@ -1,5 +1,5 @@
 # Thin wrappers: the logic lives in scripts/ (see DESIGN.md section 8).
-.PHONY: run test assets build clean
+.PHONY: run test bench assets build clean
 
 # Local instance with demo content on http://127.0.0.1:8080 (data kept in .data/).
 run:
@@ -8,6 +8,10 @@ run:
 # go vet, go test -race and the browser tests against private PostgreSQL and Meilisearch.
 test:
 	scripts/test.sh
+
+# Search relevance (recall@5, MRR) and the search API's latency, from Meilisearch and from PostgreSQL.
+bench:
+	scripts/bench.sh
 
 # Vendor the pinned npm packages (frontend/package-lock.json) into frontend/static/vendor/.
 assets:
