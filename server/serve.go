@@ -31,6 +31,7 @@ import (
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/markdown"
 	"github.com/fachnetz/fachnetz/server/notify"
+	"github.com/fachnetz/fachnetz/server/notify/webhook"
 	"github.com/fachnetz/fachnetz/server/postgres"
 	"github.com/fachnetz/fachnetz/server/search"
 	"github.com/fachnetz/fachnetz/server/search/german"
@@ -59,6 +60,7 @@ type Server struct {
 	search    *search.Service
 	qa        *qa.Board
 	notify    *notify.Notifier
+	webhooks  *webhook.Webhooks
 	experts   *experts.Finder
 	expertise *expertise.Expertise
 	stats     *stats.Stats
@@ -179,6 +181,8 @@ func (s *Server) wire(ctx context.Context) error {
 	s.notify = notify.New(s.pool, s.web, func(ctx context.Context, accountID, spaceID int64) bool {
 		return s.enforcer.Can(ctx, policies.Subject{AccountID: accountID}, policies.Read, spaceID)
 	})
+	s.webhooks = webhook.New(s.pool, s.web, s.spaces, s.notify, webhook.Config{BaseURL: s.cfg.BaseURL, AllowPrivate: s.cfg.WebhookAllowPrivate, OffAfter: s.cfg.WebhookOffAfter, Log: s.log})
+	s.notify.Consume(s.webhooks.Consume)
 	s.trash.OnTrashed(s.notify.Trashed)
 	s.trash.OnGone(s.notify.Purged)
 	readable := func(c *gin.Context) []int64 {
@@ -458,6 +462,7 @@ func (s *Server) Serve(ctx context.Context) error {
 		func(ctx context.Context) { s.auth.Sweep(ctx, 10*time.Minute) },
 		s.topics.ListenGlossary,
 		s.search.Run,
+		s.webhooks.Run,
 		func(ctx context.Context) { s.sweepNotifications(ctx, time.Hour) },
 		func(ctx context.Context) { s.stats.Run(ctx, 15*time.Minute) },
 		func(ctx context.Context) { s.trash.Run(ctx, time.Hour) },
