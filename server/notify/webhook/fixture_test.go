@@ -69,7 +69,7 @@ func fastConfig() Config {
 	return Config{
 		BaseURL: baseURL, AllowPrivate: true,
 		Backoff: []time.Duration{100 * time.Millisecond, 200 * time.Millisecond},
-		Lease:   5 * time.Second, OffAfter: time.Hour, Tick: 50 * time.Millisecond, Timeout: 5 * time.Second,
+		Lease:   5 * time.Second, OffAfter: time.Hour, Tick: 50 * time.Millisecond, Timeout: 2 * time.Second,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
 }

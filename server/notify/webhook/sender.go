@@ -52,6 +52,7 @@ func (h *Webhooks) Run(ctx context.Context) {
 // drain sends claimed batches until none is due.
 func (h *Webhooks) drain(ctx context.Context, client *http.Client) {
 	for ctx.Err() == nil {
+		claimedAt := time.Now()
 		list, err := h.store.Claim(ctx, batch, h.cfg.Lease)
 		if err != nil {
 			if ctx.Err() == nil {
@@ -59,7 +60,14 @@ func (h *Webhooks) drain(ctx context.Context, client *http.Client) {
 			}
 			return
 		}
-		for _, d := range list {
+		for i, d := range list {
+			// Slow endpoints may eat the lease: what could not be sent
+			// before it runs out is left to whoever claims it next, so
+			// that no delivery is sent by two senders.
+			if time.Since(claimedAt) > h.cfg.Lease-h.cfg.Timeout-time.Second {
+				h.cfg.Log.Info("webhook lease running out; deliveries left for later", "left", len(list)-i)
+				return
+			}
 			if err := h.deliver(ctx, client, d); err != nil && ctx.Err() == nil {
 				h.cfg.Log.Warn("webhook delivery", "delivery", d.ID, "err", err)
 			}

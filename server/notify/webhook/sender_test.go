@@ -254,3 +254,16 @@ func TestFailingEndpointIsSwitchedOffAndItsCreatorTold(t *testing.T) {
 		t.Fatalf("after switching on: %+v", ep)
 	}
 }
+
+func TestBackoffGrowsAndIsCapped(t *testing.T) {
+	h := New(nil, nil, nil, nil, Config{})
+	want := []time.Duration{5 * time.Second, 30 * time.Second, 2 * time.Minute, 10 * time.Minute, time.Hour, time.Hour, time.Hour}
+	for i, w := range want {
+		if got := h.backoff(i + 1); got != w {
+			t.Errorf("after attempt %d: %v, want %v", i+1, got, w)
+		}
+	}
+	if h.cfg.Lease < h.cfg.Timeout || h.cfg.OffAfter != 72*time.Hour {
+		t.Errorf("defaults %+v", h.cfg)
+	}
+}

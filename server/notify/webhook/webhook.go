@@ -73,7 +73,7 @@ func (c *Config) defaults() {
 		c.Backoff = []time.Duration{5 * time.Second, 30 * time.Second, 2 * time.Minute, 10 * time.Minute, time.Hour}
 	}
 	if c.Lease <= 0 {
-		c.Lease = time.Minute
+		c.Lease = 3 * time.Minute // well over one batch at the usual answer times
 	}
 	if c.OffAfter <= 0 {
 		c.OffAfter = 72 * time.Hour
@@ -83,6 +83,9 @@ func (c *Config) defaults() {
 	}
 	if c.Timeout <= 0 {
 		c.Timeout = 10 * time.Second
+	}
+	if c.Lease < c.Timeout+2*time.Second {
+		c.Lease = c.Timeout + 2*time.Second // room for one POST per claim at least
 	}
 	if c.Log == nil {
 		c.Log = slog.Default()
