@@ -164,6 +164,7 @@ port=$(free_port)
 export FACHNETZ_ADDR=127.0.0.1:$port
 export FACHNETZ_DATA_DIR=$TMP/data
 export FACHNETZ_BASE_URL=http://127.0.0.1:$port
+export FACHNETZ_WEBHOOK_ALLOW_PRIVATE=true # the webhook browser test registers a closed local port
 
 section "OpenID provider (oidc-provider)"
 # A real, OpenID-certified provider for "Mit Dienstkonto anmelden"; fachnetz serve runs

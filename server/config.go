@@ -39,6 +39,9 @@ type Config struct {
 	WordList       string
 	StatsK         int
 
+	WebhookAllowPrivate bool
+	WebhookOffAfter     time.Duration
+
 	OIDCIssuer        string
 	OIDCClientID      string
 	OIDCClientSecret  string
@@ -188,6 +191,17 @@ func settings() []*setting {
 				c.StatsK = n
 				return nil
 			}},
+		{env: "FACHNETZ_WEBHOOK_ALLOW_PRIVATE", flag: "webhook-allow-private", def: "false",
+			usage: "allow webhook endpoints on loopback, private and link-local addresses (tests, closed networks)",
+			apply: func(c *Config, v string) error {
+				b, err := strconv.ParseBool(v)
+				if err != nil {
+					return fmt.Errorf("want true or false")
+				}
+				c.WebhookAllowPrivate = b
+				return nil
+			}},
+		duration("FACHNETZ_WEBHOOK_OFF_AFTER", "webhook-off-after", "72h", "a webhook whose deliveries fail this long is switched off", func(c *Config) *time.Duration { return &c.WebhookOffAfter }),
 		{env: "FACHNETZ_TRUSTED_PROXIES", flag: "trusted-proxies", usage: "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed",
 			apply: func(c *Config, v string) error {
 				for _, p := range strings.Split(v, ",") {

@@ -31,6 +31,7 @@ import (
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/markdown"
 	"github.com/fachnetz/fachnetz/server/notify"
+	"github.com/fachnetz/fachnetz/server/notify/webhook"
 	"github.com/fachnetz/fachnetz/server/postgres"
 	"github.com/fachnetz/fachnetz/server/search"
 	"github.com/fachnetz/fachnetz/server/search/german"
@@ -61,6 +62,7 @@ type Server struct {
 	notify   *notify.Notifier
 	// deliveries sends e-mail and Matrix messages of notifications.
 	deliveries *notify.Dispatcher
+	webhooks   *webhook.Webhooks
 	experts    *experts.Finder
 	expertise  *expertise.Expertise
 	stats      *stats.Stats
@@ -189,6 +191,8 @@ func (s *Server) wire(ctx context.Context) error {
 		DigestHour: s.cfg.DigestHour,
 		Log:        s.log,
 	})
+	s.webhooks = webhook.New(s.pool, s.web, s.spaces, s.notify, webhook.Config{BaseURL: s.cfg.BaseURL, AllowPrivate: s.cfg.WebhookAllowPrivate, OffAfter: s.cfg.WebhookOffAfter, Log: s.log})
+	s.notify.Consume(s.webhooks.Consume)
 	s.trash.OnTrashed(s.notify.Trashed)
 	s.trash.OnGone(s.notify.Purged)
 	readable := func(c *gin.Context) []int64 {
@@ -466,6 +470,7 @@ func (s *Server) Serve(ctx context.Context) error {
 		func(ctx context.Context) { s.auth.Sweep(ctx, 10*time.Minute) },
 		s.topics.ListenGlossary,
 		s.search.Run,
+		s.webhooks.Run,
 		func(ctx context.Context) { s.sweepNotifications(ctx, time.Hour) },
 		s.deliveries.Run,
 		func(ctx context.Context) { s.stats.Run(ctx, 15*time.Minute) },

@@ -12,6 +12,7 @@ import (
 	"github.com/fachnetz/fachnetz/server/apidoc"
 	"github.com/fachnetz/fachnetz/server/auth"
 	"github.com/fachnetz/fachnetz/server/notify"
+	"github.com/fachnetz/fachnetz/server/notify/webhook"
 	"github.com/fachnetz/fachnetz/server/search"
 	"github.com/fachnetz/fachnetz/server/stats"
 	"github.com/fachnetz/fachnetz/server/topics"
@@ -40,6 +41,7 @@ func TestAreasAreDocumented(t *testing.T) {
 	new(search.Service).APIRoutes(api, search.Access{})
 	qa.New(nil, spaces, nil, w, qa.Deps{}).APIRoutes(api)
 	notify.New(nil, w, nil).APIRoutes(api)
+	webhook.New(nil, w, spaces, nil, webhook.Config{}).APIRoutes(api)
 	experts.NewFinder(nil, nil, nil, w, nil).APIRoutes(api)
 	expertise.New(nil, w, expertise.Deps{}).APIRoutes(api)
 	stats.New(nil, nil, 5).NewHandlers(w, nil).APIRoutes(api)

@@ -42,7 +42,7 @@ const (
 )
 
 var kinds = map[string]bool{KindAnswer: true, KindAccepted: true, KindComment: true, KindMention: true, KindQuestion: true, KindInvite: true,
-	KindPageCreated: true, KindPageChanged: true, KindPageMoved: true, KindPageDeleted: true, KindMembership: true, KindReviewDue: true}
+	KindPageCreated: true, KindPageChanged: true, KindPageMoved: true, KindPageDeleted: true, KindMembership: true, KindReviewDue: true, "webhook_off": true}
 
 // Topics of the preferences: what a person chooses how to hear of. Each
 // event kind belongs to one.
