@@ -37,12 +37,13 @@ const (
 	KindPageChanged = "page_changed"
 	KindPageMoved   = "page_moved"
 	KindPageDeleted = "page_deleted"
-	KindMembership  = "membership" // you were added to a space
-	KindReviewDue   = "review_due" // a page you own is due for review
+	KindMembership  = "membership"  // you were added to a space
+	KindReviewDue   = "review_due"  // a page you own is due for review
+	KindWebhookOff  = "webhook_off" // a webhook you registered kept failing and was switched off
 )
 
 var kinds = map[string]bool{KindAnswer: true, KindAccepted: true, KindComment: true, KindMention: true, KindQuestion: true, KindInvite: true,
-	KindPageCreated: true, KindPageChanged: true, KindPageMoved: true, KindPageDeleted: true, KindMembership: true, KindReviewDue: true, "webhook_off": true}
+	KindPageCreated: true, KindPageChanged: true, KindPageMoved: true, KindPageDeleted: true, KindMembership: true, KindReviewDue: true, KindWebhookOff: true}
 
 // Topics of the preferences: what a person chooses how to hear of. Each
 // event kind belongs to one.

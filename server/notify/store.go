@@ -34,6 +34,12 @@ type Notification struct {
 // Unread reports whether the notification has not been opened.
 func (n Notification) Unread() bool { return n.ReadAt == nil }
 
+// FromFachnetz reports whether nobody did what the notification tells of:
+// Fachnetz itself says a review is due or a webhook was switched off.
+func (n Notification) FromFachnetz() bool {
+	return n.Kind == KindReviewDue || n.Kind == KindWebhookOff
+}
+
 // KindKey is the catalogue message of the notification's line.
 func (n Notification) KindKey() string { return "notify.kind." + n.Kind }
 

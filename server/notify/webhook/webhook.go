@@ -33,7 +33,7 @@ import (
 
 // KindOff is the in-app notification that tells an endpoint's creator it
 // was switched off.
-const KindOff = "webhook_off"
+const KindOff = notify.KindWebhookOff
 
 // types maps the notify kinds an endpoint may choose to the event types
 // it receives, in the order the form lists them.
