@@ -24,6 +24,7 @@ func TestMentionArrivesByMailInTheRecipientsLanguage(t *testing.T) {
 	agency := makeAgency(t)
 	asker, expert := makePerson(t, agency, false), makePerson(t, agency, false)
 	sp := makeSpace(t, asker, policies.Organisation, policies.RoleMember)
+	seesSpace(t, base, asker, sp)
 	if status, out := api(t, http.MethodPut, base+"/api/v1/me/notification-settings", expert.Token, `{"locale":"en"}`); status != http.StatusOK || out["locale"] != "en" {
 		t.Fatalf("settings: %d %v", status, out)
 	}
@@ -59,6 +60,7 @@ func TestOneClickUnsubscribeStopsTheMail(t *testing.T) {
 	agency := makeAgency(t)
 	asker, expert := makePerson(t, agency, false), makePerson(t, agency, false)
 	sp := makeSpace(t, asker, policies.Organisation, policies.RoleMember)
+	seesSpace(t, base, asker, sp)
 	ask(t, base, asker.Token, sp.Slug, unique("Erste Frage"), "@"+expert.Handle+" bitte.")
 	var got []mailSummary
 	waitFor(t, func() bool { got = mp.to(t, expert.Email); return len(got) > 0 }, "the first mention")
@@ -137,10 +139,15 @@ func TestDailyDigestGroupsBySpaceAndForgetsSpacesOneLeft(t *testing.T) {
 	agency := makeAgency(t)
 	owner, watcher := makePerson(t, agency, false), makePerson(t, agency, false)
 	open := makeSpace(t, owner, policies.Organisation, policies.RoleMember)
+	seesSpace(t, base, owner, open)
 	closed := makeSpace(t, owner, policies.Private, policies.RoleMember)
 	left := makeSpace(t, owner, policies.Private, policies.RoleMember)
 	addMember(t, closed, watcher, policies.RoleMember)
 	addMember(t, left, watcher, policies.RoleMember)
+	for _, sp := range []policies.Space{closed, left} {
+		seesSpace(t, base, owner, sp)
+		seesSpace(t, base, watcher, sp)
+	}
 	var titles []string
 	for _, sp := range []policies.Space{open, closed, left} {
 		title := unique("Beobachtete Frage")
@@ -202,6 +209,8 @@ func TestTwoServersSendEachMessageOnce(t *testing.T) {
 	agency := makeAgency(t)
 	asker, expert := makePerson(t, agency, false), makePerson(t, agency, false)
 	sp := makeSpace(t, asker, policies.Organisation, policies.RoleMember)
+	seesSpace(t, first, asker, sp)
+	seesSpace(t, second, asker, sp)
 	const n = 12
 	for i := 0; i < n; i++ {
 		base := first

@@ -99,3 +99,14 @@ func api(t *testing.T, method, url, token, body string) (int, map[string]any) {
 	json.Unmarshal(raw, &out)
 	return resp.StatusCode, out
 }
+
+// seesSpace waits until the server at base lets p read sp: a space or
+// membership made directly in the database reaches the server's rules
+// through NOTIFY, a moment later.
+func seesSpace(t *testing.T, base string, p person, sp policies.Space) {
+	t.Helper()
+	waitFor(t, func() bool {
+		status, _ := api(t, http.MethodGet, base+"/api/v1/spaces/"+sp.Slug, p.Token, "")
+		return status == http.StatusOK
+	}, p.Handle+" to see space "+sp.Slug)
+}

@@ -110,6 +110,7 @@ func TestSpaceRoomReceivesNewPagesAndQuestions(t *testing.T) {
 	agency := makeAgency(t)
 	owner := makePerson(t, agency, false)
 	sp := makeSpace(t, owner, policies.Organisation, policies.RoleMember)
+	seesSpace(t, base, owner, sp)
 
 	var room struct {
 		RoomID string `json:"room_id"`
@@ -154,6 +155,7 @@ func TestMentionReachesALinkedMatrixID(t *testing.T) {
 	agency := makeAgency(t)
 	asker, expert := makePerson(t, agency, false), makePerson(t, agency, false)
 	sp := makeSpace(t, asker, policies.Organisation, policies.RoleMember)
+	seesSpace(t, base, asker, sp)
 	if status, out := api(t, http.MethodPut, base+"/api/v1/me/notification-settings", expert.Token, fmt.Sprintf(`{"matrix_id":%q}`, bob.id)); status != http.StatusOK {
 		t.Fatalf("matrix id: %d %v", status, out)
 	}

@@ -128,7 +128,7 @@ func TestPrivateQuestionsStayPrivate(t *testing.T) {
 	// A member who is mentioned does hear of it.
 	colleague := makePerson(t, agency, false)
 	addMember(t, private, colleague, policies.RoleMember)
-	time.Sleep(200 * time.Millisecond) // the server learns of the membership through NOTIFY
+	seesSpace(t, base, colleague, private)
 	q2 := ask(t, base, member.Token, private.Slug, "Noch eine vertrauliche Frage", "@"+colleague.Handle+" weißt du es?")
 	_, out := api(t, http.MethodGet, base+"/api/v1/notifications", colleague.Token, "")
 	list := out["notifications"].([]any)
