@@ -109,3 +109,21 @@ go_install_cached() {
 	rm -rf -- "$dir"
 	mv -- "$dir.partial" "$dir"
 }
+
+# service_main ACTION DIR: the command line of a service script
+# ("start DIR" or "stop DIR"); sets DIR to its absolute path and calls the
+# script's cmd_start or cmd_stop. The script defines usage and die.
+service_main() {
+	[[ $# -eq 2 && -n $2 ]] || usage
+	if [[ $1 == start ]]; then
+		mkdir -p -- "$2" || die "cannot create $2"
+	fi
+	DIR=$(cd -- "$2" 2>/dev/null && pwd) || DIR=$2
+	# shellcheck disable=SC2034 # DIR is the calling script's
+	readonly DIR
+	case $1 in
+	start) cmd_start ;;
+	stop) cmd_stop ;;
+	*) usage ;;
+	esac
+}

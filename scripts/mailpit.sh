@@ -175,15 +175,4 @@ cmd_stop() {
 	rm -f "$DIR/mailpit.pid"
 }
 
-[[ $# -eq 2 ]] || usage
-[[ -n $2 ]] || usage
-if [[ $1 == start ]]; then
-	mkdir -p -- "$2" || die "cannot create $2"
-fi
-DIR=$(cd -- "$2" 2>/dev/null && pwd) || DIR=$2
-readonly DIR
-case $1 in
-start) cmd_start ;;
-stop) cmd_stop ;;
-*) usage ;;
-esac
+service_main "$@"

@@ -59,14 +59,19 @@ func (n *Notifier) settingsPage(form *frontend.Form) settingsPage {
 	return p
 }
 
-func (n *Notifier) settings(c *gin.Context) {
+// current returns the viewer's preferences and contact details.
+func (n *Notifier) current(c *gin.Context) (Preferences, Contact, error) {
 	ctx, v := c.Request.Context(), web.ViewerOf(c)
 	prefs, err := n.store.Preferences(ctx, v.ID)
 	if err != nil {
-		n.web.Fail(c, err)
-		return
+		return nil, Contact{}, err
 	}
 	contact, err := n.store.Contact(ctx, v.ID)
+	return prefs, contact, err
+}
+
+func (n *Notifier) settings(c *gin.Context) {
+	prefs, contact, err := n.current(c)
 	if err != nil {
 		n.web.Fail(c, err)
 		return
@@ -138,13 +143,7 @@ type settingsJSON struct {
 }
 
 func (n *Notifier) apiSettings(c *gin.Context) {
-	ctx, v := c.Request.Context(), web.ViewerOf(c)
-	prefs, err := n.store.Preferences(ctx, v.ID)
-	if err != nil {
-		n.web.Fail(c, err)
-		return
-	}
-	contact, err := n.store.Contact(ctx, v.ID)
+	prefs, contact, err := n.current(c)
 	if err != nil {
 		n.web.Fail(c, err)
 		return
