@@ -212,6 +212,27 @@ func (e *ErrConflict) Error() string {
 
 // Create inserts a page with its first revision.
 func (st *Store) Create(ctx context.Context, spaceID int64, slug string, d Draft, authorID int64) (Page, error) {
+	return st.create(ctx, spaceID, slug, d, authorID, nil)
+}
+
+// afterWrite runs at the end of a page's write transaction with the page
+// as written and the body it had before ("" for a new page): the
+// notification event goes with the change.
+type afterWrite func(ctx context.Context, tx pgx.Tx, p Page, before string) error
+
+// then runs f, if any, on the page as the transaction now sees it.
+func (st *Store) then(ctx context.Context, tx pgx.Tx, f afterWrite, id int64, before string) error {
+	if f == nil {
+		return nil
+	}
+	p, err := st.onePage(ctx, tx, `p.id = $1`, id)
+	if err != nil {
+		return err
+	}
+	return f(ctx, tx, p, before)
+}
+
+func (st *Store) create(ctx context.Context, spaceID int64, slug string, d Draft, authorID int64, after afterWrite) (Page, error) {
 	var id int64
 	err := pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO pages (space_id, parent_id, slug, title, body, owner_id, review_interval_days, is_template, review_due)
@@ -228,7 +249,10 @@ func (st *Store) Create(ctx context.Context, spaceID int64, slug string, d Draft
 			id, d.Title, d.Body, authorID, d.Message); err != nil {
 			return fmt.Errorf("insert revision: %w", err)
 		}
-		return writeRelations(ctx, tx, id, d)
+		if err := writeRelations(ctx, tx, id, d); err != nil {
+			return err
+		}
+		return st.then(ctx, tx, after, id, "")
 	})
 	if err != nil {
 		return Page{}, err
@@ -238,10 +262,11 @@ func (st *Store) Create(ctx context.Context, spaceID int64, slug string, d Draft
 
 // Save stores a new revision, unless someone else saved since base: then
 // it returns *ErrConflict with the page as it is now and changes nothing.
-func (st *Store) Save(ctx context.Context, pageID int64, base int, d Draft, authorID int64) (Page, error) {
+func (st *Store) Save(ctx context.Context, pageID int64, base int, d Draft, authorID int64, after afterWrite) (Page, error) {
 	err := pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
 		var current int
-		if err := tx.QueryRow(ctx, `SELECT revision FROM pages WHERE id = $1 FOR UPDATE`, pageID).Scan(&current); err != nil {
+		var before string
+		if err := tx.QueryRow(ctx, `SELECT revision, body FROM pages WHERE id = $1 FOR UPDATE`, pageID).Scan(&current, &before); err != nil {
 			if errors.Is(err, pgx.ErrNoRows) {
 				return errs.E(errs.NotFound, "error.not_found")
 			}
@@ -263,7 +288,10 @@ func (st *Store) Save(ctx context.Context, pageID int64, base int, d Draft, auth
 			pageID, d.Title, d.Body, current+1, d.ParentID, d.OwnerID, d.ReviewIntervalDays, d.IsTemplate, d.ReviewDue); err != nil {
 			return fmt.Errorf("update page: %w", err)
 		}
-		return writeRelations(ctx, tx, pageID, d)
+		if err := writeRelations(ctx, tx, pageID, d); err != nil {
+			return err
+		}
+		return st.then(ctx, tx, after, pageID, before)
 	})
 	if err != nil {
 		return Page{}, err
@@ -341,8 +369,8 @@ func (st *Store) Templates(ctx context.Context, spaceID int64) ([]Node, error) {
 
 // Move puts a page, with everything below it, under another parent in
 // this or another space. Old addresses keep redirecting; a slug already
-// taken in the target space gets a number appended.
-func (st *Store) Move(ctx context.Context, p Page, toSpaceID int64, toParent *int64) (Page, error) {
+// taken in the target space gets a number appended; after, if any, is told of the moved page and of every page moved with it.
+func (st *Store) Move(ctx context.Context, p Page, toSpaceID int64, toParent *int64, after func(ctx context.Context, tx pgx.Tx, p Page, subtree []int64) error) (Page, error) {
 	err := pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
 		if toParent != nil {
 			var cycle bool
@@ -381,41 +409,56 @@ func (st *Store) Move(ctx context.Context, p Page, toSpaceID int64, toParent *in
 		if _, err := tx.Exec(ctx, `UPDATE pages SET parent_id = $2 WHERE id = $1`, p.ID, toParent); err != nil {
 			return fmt.Errorf("move page: %w", err)
 		}
-		ids := make([]int64, len(subtree))
+		ids, slugs := make([]int64, len(subtree)), make([]string, len(subtree))
 		for i, m := range subtree {
-			ids[i] = m.id
+			ids[i], slugs[i] = m.id, m.slug
 		}
 		if err := search.Enqueue(ctx, tx, "page", ids...); err != nil {
 			return err
 		}
-		if toSpaceID == p.SpaceID {
+		if toSpaceID != p.SpaceID {
+			if err := moveToSpace(ctx, tx, p.SpaceID, toSpaceID, ids, slugs); err != nil {
+				return err
+			}
+		}
+		if after == nil {
 			return nil
 		}
-		for _, m := range subtree {
-			slug, err := freeSlug(ctx, tx, toSpaceID, m.slug, m.id)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.Exec(ctx, `INSERT INTO page_redirects (space_id, slug, page_id) VALUES ($1, $2, $3)
-				ON CONFLICT (space_id, slug) DO UPDATE SET page_id = excluded.page_id`, p.SpaceID, m.slug, m.id); err != nil {
-				return fmt.Errorf("keep old address: %w", err)
-			}
-			if _, err := tx.Exec(ctx, `DELETE FROM page_redirects WHERE space_id = $1 AND slug = $2`, toSpaceID, slug); err != nil {
-				return err
-			}
-			if _, err := tx.Exec(ctx, `UPDATE pages SET space_id = $2, slug = $3 WHERE id = $1`, m.id, toSpaceID, slug); err != nil {
-				return fmt.Errorf("move page to space: %w", err)
-			}
-		}
-		if err := moveTrashedAttachments(ctx, tx, ids, p.SpaceID, toSpaceID); err != nil {
+		now, err := st.onePage(ctx, tx, `p.id = $1`, p.ID)
+		if err != nil {
 			return err
 		}
-		return relinkMoved(ctx, tx, ids, p.SpaceID, toSpaceID)
+		return after(ctx, tx, now, ids)
 	})
 	if err != nil {
 		return Page{}, err
 	}
 	return st.PageByID(ctx, p.ID)
+}
+
+// moveToSpace gives the pages ids (with their slugs) free slugs in the
+// space they move to and keeps their old addresses as redirects.
+func moveToSpace(ctx context.Context, tx pgx.Tx, fromSpaceID, toSpaceID int64, ids []int64, slugs []string) error {
+	for i, id := range ids {
+		slug, err := freeSlug(ctx, tx, toSpaceID, slugs[i], id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO page_redirects (space_id, slug, page_id) VALUES ($1, $2, $3)
+			ON CONFLICT (space_id, slug) DO UPDATE SET page_id = excluded.page_id`, fromSpaceID, slugs[i], id); err != nil {
+			return fmt.Errorf("keep old address: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM page_redirects WHERE space_id = $1 AND slug = $2`, toSpaceID, slug); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE pages SET space_id = $2, slug = $3 WHERE id = $1`, id, toSpaceID, slug); err != nil {
+			return fmt.Errorf("move page to space: %w", err)
+		}
+	}
+	if err := moveTrashedAttachments(ctx, tx, ids, fromSpaceID, toSpaceID); err != nil {
+		return err
+	}
+	return relinkMoved(ctx, tx, ids, fromSpaceID, toSpaceID)
 }
 
 func freeSlug(ctx context.Context, tx pgx.Tx, spaceID int64, slug string, self int64) (string, error) {
