@@ -226,8 +226,12 @@ func (s *Spaces) SetArchived(ctx context.Context, space Space, archived bool) er
 }
 
 // SetMember adds a member or changes a role, effective on the next request.
-// actor is who does it.
-func (s *Spaces) SetMember(ctx context.Context, space Space, key string, role Role, actor int64) error {
+func (s *Spaces) SetMember(ctx context.Context, space Space, key string, role Role) error {
+	return s.SetMemberBy(ctx, space, key, role, 0)
+}
+
+// SetMemberBy is SetMember done by actor, who is not told of it.
+func (s *Spaces) SetMemberBy(ctx context.Context, space Space, key string, role Role, actor int64) error {
 	if !role.Valid() {
 		return errs.E(errs.Invalid, "space.role_invalid").OnField("role")
 	}
