@@ -144,7 +144,7 @@ func (s *Spaces) apiSetMember(c *gin.Context) {
 		s.web.Fail(c, err)
 		return
 	}
-	if err := s.SetMember(c.Request.Context(), SpaceOf(c), c.Param("member"), body.Role); err != nil {
+	if err := s.SetMemberBy(c.Request.Context(), SpaceOf(c), c.Param("member"), body.Role, web.ViewerOf(c).ID); err != nil {
 		s.web.Fail(c, err)
 		return
 	}

@@ -165,7 +165,7 @@ func (s *Spaces) addMember(c *gin.Context) {
 		s.memberFailed(c, errs.E(errs.Invalid, "form.required").OnField("member"))
 		return
 	}
-	if err := s.SetMember(c.Request.Context(), SpaceOf(c), c.PostForm("member"), Role(c.PostForm("role"))); err != nil {
+	if err := s.SetMemberBy(c.Request.Context(), SpaceOf(c), c.PostForm("member"), Role(c.PostForm("role")), web.ViewerOf(c).ID); err != nil {
 		s.memberFailed(c, err)
 		return
 	}

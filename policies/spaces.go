@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/web"
@@ -17,6 +18,10 @@ type Spaces struct {
 	Store    *Store
 	Enforcer *Enforcer
 	web      *web.Web
+	// MembersAdded, when set, is told in the membership's transaction of
+	// the people who became members of a space (a group's members when a
+	// group was added), and by whom: the wiring tells them.
+	MembersAdded func(ctx context.Context, tx pgx.Tx, space Space, actor int64, accounts []int64) error
 }
 
 // NewSpaces wires the space service.
@@ -222,6 +227,11 @@ func (s *Spaces) SetArchived(ctx context.Context, space Space, archived bool) er
 
 // SetMember adds a member or changes a role, effective on the next request.
 func (s *Spaces) SetMember(ctx context.Context, space Space, key string, role Role) error {
+	return s.SetMemberBy(ctx, space, key, role, 0)
+}
+
+// SetMemberBy is SetMember done by actor, who is not told of it.
+func (s *Spaces) SetMemberBy(ctx context.Context, space Space, key string, role Role, actor int64) error {
 	if !role.Valid() {
 		return errs.E(errs.Invalid, "space.role_invalid").OnField("role")
 	}
@@ -229,7 +239,13 @@ func (s *Spaces) SetMember(ctx context.Context, space Space, key string, role Ro
 	if err != nil {
 		return err
 	}
-	if err := s.Store.SetMember(ctx, space.ID, ref, role); err != nil {
+	var added func(ctx context.Context, tx pgx.Tx, accounts []int64) error
+	if s.MembersAdded != nil {
+		added = func(ctx context.Context, tx pgx.Tx, accounts []int64) error {
+			return s.MembersAdded(ctx, tx, space, actor, accounts)
+		}
+	}
+	if err := s.Store.SetMemberThen(ctx, space.ID, ref, role, added); err != nil {
 		return err
 	}
 	return s.Enforcer.Reload(ctx)

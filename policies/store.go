@@ -196,22 +196,45 @@ func (st *Store) ResolveMember(ctx context.Context, key string) (MemberRef, erro
 // SetMember adds a member or changes their role. Demoting the last owner
 // is refused: a space without owners could not be managed by its members.
 func (st *Store) SetMember(ctx context.Context, spaceID int64, ref MemberRef, role Role) error {
+	return st.SetMemberThen(ctx, spaceID, ref, role, nil)
+}
+
+// SetMemberThen is SetMember telling added, in the same transaction, who
+// became a member: the account, or the group's members, and nobody when
+// only a role changed.
+func (st *Store) SetMemberThen(ctx context.Context, spaceID int64, ref MemberRef, role Role, added func(ctx context.Context, tx pgx.Tx, accounts []int64) error) error {
 	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
 		if err := lockSpace(ctx, tx, spaceID); err != nil {
 			return err
 		}
 		var err error
+		var inserted bool // xmax is 0 for a row inserted, not updated
 		if ref.GroupID != 0 {
-			_, err = tx.Exec(ctx, `INSERT INTO space_members (space_id, group_id, role) VALUES ($1, $2, $3)
-				ON CONFLICT (space_id, group_id) WHERE group_id IS NOT NULL DO UPDATE SET role = excluded.role`, spaceID, ref.GroupID, role)
+			err = tx.QueryRow(ctx, `INSERT INTO space_members (space_id, group_id, role) VALUES ($1, $2, $3)
+				ON CONFLICT (space_id, group_id) WHERE group_id IS NOT NULL DO UPDATE SET role = excluded.role
+				RETURNING xmax = 0`, spaceID, ref.GroupID, role).Scan(&inserted)
 		} else {
-			_, err = tx.Exec(ctx, `INSERT INTO space_members (space_id, account_id, role) VALUES ($1, $2, $3)
-				ON CONFLICT (space_id, account_id) WHERE account_id IS NOT NULL DO UPDATE SET role = excluded.role`, spaceID, ref.AccountID, role)
+			err = tx.QueryRow(ctx, `INSERT INTO space_members (space_id, account_id, role) VALUES ($1, $2, $3)
+				ON CONFLICT (space_id, account_id) WHERE account_id IS NOT NULL DO UPDATE SET role = excluded.role
+				RETURNING xmax = 0`, spaceID, ref.AccountID, role).Scan(&inserted)
 		}
 		if err != nil {
 			return fmt.Errorf("set member: %w", err)
 		}
-		return requireOwner(ctx, tx, spaceID)
+		if err := requireOwner(ctx, tx, spaceID); err != nil {
+			return err
+		}
+		if !inserted || added == nil {
+			return nil
+		}
+		accounts := []int64{ref.AccountID}
+		if ref.GroupID != 0 {
+			rows, _ := tx.Query(ctx, `SELECT account_id FROM group_members WHERE group_id = $1 ORDER BY account_id`, ref.GroupID)
+			if accounts, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
+				return fmt.Errorf("group members: %w", err)
+			}
+		}
+		return added(ctx, tx, accounts)
 	})
 }
 

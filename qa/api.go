@@ -22,6 +22,7 @@ func (b *Board) APIRoutes(r gin.IRouter) {
 	r.GET("/questions/:id", b.loadQuestion(policies.Read), b.apiGet)
 	r.POST("/questions/:id/answers", b.loadQuestion(policies.Write), b.apiAnswer)
 	r.POST("/questions/:id/vote", b.loadQuestion(policies.Write), b.apiVote("question"))
+	r.POST("/questions/:id/invitations", b.loadQuestion(policies.Write), b.apiInvite)
 	r.POST("/answers/:answer/accept", b.questionOfAnswer(policies.Read), b.apiAccept)
 	r.POST("/answers/:answer/vote", b.questionOfAnswer(policies.Write), b.apiVote("answer"))
 	b.apiDeleteRoutes(r)

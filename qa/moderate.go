@@ -148,10 +148,16 @@ func (b *Board) invite(c *gin.Context) {
 		return
 	}
 	err := b.deps.Invite(c.Request.Context(), q, v.ID, handle)
-	if errs.Is(err, errs.NotFound) {
+	if e, ok := errs.As(err); ok && (e.Code == errs.NotFound || e.Field == "handle") {
+		// Nobody to invite, or someone who may not read the question:
+		// the form comes back saying so, never that it was sent.
 		form := frontend.NewForm()
 		form.Set("handle", c.PostForm("handle"))
-		form.Fail("handle", b.web.T(c, "qa.invite.unknown", "Handle", handle))
+		if e.Code == errs.NotFound {
+			form.Fail("handle", b.web.T(c, "qa.invite.unknown", "Handle", handle))
+		} else {
+			form.Fail("handle", b.web.Message(c, e))
+		}
 		b.renderView(c, http.StatusUnprocessableEntity, viewPage{Invite: form})
 		return
 	}
@@ -160,4 +166,30 @@ func (b *Board) invite(c *gin.Context) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, QuestionURL(q.ID)+"?eingeladen="+url.QueryEscape(handle)+"#experten")
+}
+
+// apiInvite asks a person to answer: 204 when the invitation is recorded,
+// 422 when the person may not read the question or is unknown.
+func (b *Board) apiInvite(c *gin.Context) {
+	var in struct {
+		Handle string `json:"handle"`
+	}
+	if err := web.Bind(c, &in); err != nil {
+		b.web.Fail(c, err)
+		return
+	}
+	handle := strings.TrimPrefix(strings.TrimSpace(in.Handle), "@")
+	if b.deps.Invite == nil || handle == "" {
+		b.web.Fail(c, errs.E(errs.Invalid, "form.required").OnField("handle"))
+		return
+	}
+	err := b.deps.Invite(c.Request.Context(), questionOf(c), web.ViewerOf(c).ID, handle)
+	if errs.Is(err, errs.NotFound) {
+		err = errs.E(errs.Invalid, "qa.invite.unknown", "Handle", handle).OnField("handle")
+	}
+	if err != nil {
+		b.web.Fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
 }

@@ -41,8 +41,9 @@ type Deps struct {
 	Notify func(ctx context.Context, tx pgx.Tx, ev Event) error
 	// Watch makes a person watch a question (askers and answerers do).
 	Watch func(ctx context.Context, tx pgx.Tx, accountID, questionID int64) error
-	// Watching tells whether a person watches a question, for its button.
-	Watching func(ctx context.Context, accountID, questionID int64) bool
+	// WatchButton is an item's watch button for the request, which the
+	// "watch-button" partial renders.
+	WatchButton func(c *gin.Context, kind string, itemID int64) any
 	// Search finds similar questions and pages while a question is typed.
 	Search *search.Service
 	// Experts suggests people who know about the topics, for the reader.

@@ -41,7 +41,7 @@ type viewPage struct {
 	Permissions policies.Permissions
 	CanAccept   bool
 	CanPromote  bool
-	Watching    bool
+	Watch       any // the watch button
 	Answer      *frontend.Form
 	AnswerDraft drafts.Editor
 	Preview     template.HTML  // the answer rendered, after "Vorschau" without JavaScript
@@ -82,8 +82,8 @@ func (b *Board) renderView(c *gin.Context, status int, page viewPage) {
 	page.Permissions = b.spaces.PermissionsIn(ctx, sub, q.SpaceID)
 	page.CanAccept = (q.AuthorID != nil && *q.AuthorID == v.ID) || page.Permissions.Moderate
 	page.CanPromote = q.AcceptedAnswerID != nil && q.WikiPageID == nil
-	if b.deps.Watching != nil {
-		page.Watching = b.deps.Watching(ctx, v.ID, q.ID)
+	if b.deps.WatchButton != nil {
+		page.Watch = b.deps.WatchButton(c, "question", q.ID)
 	}
 	votes, err := b.store.MyVotes(ctx, q.ID, v.ID)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"slices"
 	"strconv"
@@ -173,6 +174,17 @@ func (s *Server) wire(ctx context.Context) error {
 		Asked:         func(c *gin.Context, space int64) (any, error) { return s.trends.Space(c, space) },
 		Trash:         s.trash,
 		Drafts:        s.drafts,
+		// s.notify is made below: these are called only once serving.
+		Notify: func(ctx context.Context, tx pgx.Tx, ev notify.Event, a notify.Audience) error {
+			return s.notify.Tell(ctx, tx, ev, a)
+		},
+		Watch: func(ctx context.Context, tx pgx.Tx, accountID int64, kind string, id int64) error {
+			return s.notify.WatchWith(ctx, tx, accountID, kind, id)
+		},
+		Moved: func(ctx context.Context, tx pgx.Tx, subjectType string, id, spaceID int64) error {
+			return s.notify.Moved(ctx, tx, subjectType, id, spaceID)
+		},
+		WatchButton: func(c *gin.Context, kind string, id int64) any { return s.notify.ButtonFor(c, kind, id) },
 	})
 	s.drafts.AfterPurge = s.wiki.SweepDraftFiles
 	s.topics.RegisterSection(s.wiki.TopicSection)
@@ -181,7 +193,8 @@ func (s *Server) wire(ctx context.Context) error {
 	s.search = search.New(search.Config{Index: s.cfg.MeiliIndex, Synonyms: s.synonyms, Terms: s.searchTerms, Compounds: s.splitter().Compounds}, s.meili, s.pool, s.web)
 	s.search.Register(wiki.NewSearchSource(wiki.NewStore(s.pool), md))
 	s.notify = notify.New(s.pool, s.web, func(ctx context.Context, accountID, spaceID int64) bool {
-		return s.enforcer.Can(ctx, policies.Subject{AccountID: accountID}, policies.Read, spaceID)
+		// Granted: added to the space in the transaction at hand.
+		return notify.Granted(ctx, accountID, spaceID) || s.enforcer.Can(ctx, policies.Subject{AccountID: accountID}, policies.Read, spaceID)
 	})
 	s.deliveries = s.notify.Deliver(notify.DeliveryConfig{
 		Mail: notify.NewMailer(notify.MailConfig{Host: s.cfg.SMTPHost, Port: s.cfg.SMTPPort, TLS: s.cfg.SMTPTLS,
@@ -193,6 +206,18 @@ func (s *Server) wire(ctx context.Context) error {
 	})
 	s.webhooks = webhook.New(s.pool, s.web, s.spaces, s.notify, webhook.Config{BaseURL: s.cfg.BaseURL, AllowPrivate: s.cfg.WebhookAllowPrivate, OffAfter: s.cfg.WebhookOffAfter, Log: s.log})
 	s.notify.Consume(s.webhooks.Consume)
+	s.spaces.MembersAdded = func(ctx context.Context, tx pgx.Tx, space policies.Space, actor int64, added []int64) error {
+		return s.notify.Tell(notify.Granting(ctx, space.ID, added), tx, notify.Event{Kind: notify.KindMembership, ActorID: actor, SpaceID: space.ID,
+			SubjectType: "space", SubjectID: space.ID, Title: space.Name, URL: "/bereiche/" + url.PathEscape(space.Slug)}, notify.Audience{People: added})
+	}
+	s.notify.WatchIn(notify.WatchPage, func(ctx context.Context, _ string, id int64) (int64, bool) {
+		p, err := wiki.NewStore(s.pool).PageByID(ctx, id)
+		return p.SpaceID, err == nil
+	})
+	s.notify.WatchIn(notify.WatchSpace, func(ctx context.Context, _ string, id int64) (int64, bool) {
+		return id, id > 0 // the access check finds no space that does not exist
+	})
+	s.topics.WatchButton = func(c *gin.Context, id int64) any { return s.notify.ButtonFor(c, notify.WatchTopic, id) }
 	s.trash.OnTrashed(s.notify.Trashed)
 	s.trash.OnGone(s.notify.Purged)
 	readable := func(c *gin.Context) []int64 {
@@ -271,10 +296,7 @@ func (s *Server) wire(ctx context.Context) error {
 		Watch: func(ctx context.Context, tx pgx.Tx, accountID, questionID int64) error {
 			return s.notify.WatchWith(ctx, tx, accountID, notify.WatchQuestion, questionID)
 		},
-		Watching: func(ctx context.Context, accountID, questionID int64) bool {
-			ok, _ := s.notify.IsWatching(ctx, accountID, notify.WatchQuestion, questionID)
-			return ok
-		},
+		WatchButton: s.notify.ButtonFor,
 	})
 	s.topics.RegisterSection(s.qa.TopicSection)
 	s.topics.RegisterMergeHook(qa.MergeTopic)
@@ -312,41 +334,16 @@ func (s *Server) derivedTopics(ctx context.Context, accountID int64) ([]expertis
 // topics), and the answer's author when it is accepted. Each person hears
 // once; the notifier drops the actor and everyone who may not read it.
 func (s *Server) qaNotify(ctx context.Context, tx pgx.Tx, ev qa.Event) error {
-	base := notify.Event{ActorID: ev.ActorID, SpaceID: ev.SpaceID, SubjectType: "question", SubjectID: ev.QuestionID, Title: ev.Title, URL: ev.URL}
-	told := map[int64]bool{}
-	send := func(kind string, people []int64) error {
-		var rest []int64
-		for _, p := range people {
-			if !told[p] {
-				told[p] = true
-				rest = append(rest, p)
-			}
-		}
-		e := base
-		e.Kind = kind
-		return s.notify.Notify(ctx, tx, e, rest)
-	}
-	mentioned, err := s.notify.ResolveHandles(ctx, tx, notify.Mentions(ev.Text))
-	if err != nil {
-		return err
-	}
-	if err := send(notify.KindMention, mentioned); err != nil {
-		return err
-	}
-	var watchers []int64
+	a := notify.Audience{Text: ev.Text, People: ev.Also, Watched: map[string][]int64{notify.WatchQuestion: {ev.QuestionID}}}
 	if ev.Kind == notify.KindQuestion { // a new question: its topics' watchers hear of it
-		watchers, err = s.notify.Watchers(ctx, tx, notify.WatchTopic, ev.TopicIDs)
-	} else {
-		watchers, err = s.notify.Watchers(ctx, tx, notify.WatchQuestion, []int64{ev.QuestionID})
+		a.Watched = map[string][]int64{notify.WatchTopic: ev.TopicIDs}
 	}
-	if err != nil {
-		return err
-	}
-	return send(ev.Kind, append(ev.Also, watchers...))
+	return s.notify.Tell(ctx, tx, notify.Event{Kind: ev.Kind, ActorID: ev.ActorID, SpaceID: ev.SpaceID, SubjectType: "question",
+		SubjectID: ev.QuestionID, Title: ev.Title, URL: ev.URL}, a)
 }
 
-// invite asks a person to answer a question, as a notification; the
-// notifier drops it when the person may not read the question.
+// invite asks a person to answer a question, as a notification; a person
+// who may not read the question is refused.
 func (s *Server) invite(ctx context.Context, q qa.Question, inviter int64, handle string) error {
 	return postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
 		ids, err := s.notify.ResolveHandles(ctx, tx, []string{handle})
@@ -355,6 +352,10 @@ func (s *Server) invite(ctx context.Context, q qa.Question, inviter int64, handl
 		}
 		if len(ids) == 0 {
 			return errs.E(errs.NotFound, "error.not_found")
+		}
+		if !s.enforcer.Can(ctx, policies.Subject{AccountID: ids[0]}, policies.Read, q.SpaceID) {
+			// Refused, not dropped: the inviter must not believe it sent.
+			return errs.E(errs.Invalid, "qa.invite.cannot_read", "Handle", handle).OnField("handle")
 		}
 		return s.notify.Notify(ctx, tx, notify.Event{Kind: notify.KindInvite, ActorID: inviter, SpaceID: q.SpaceID,
 			SubjectType: "question", SubjectID: q.ID, Title: q.Title, URL: qa.QuestionURL(q.ID)}, ids)
@@ -476,6 +477,7 @@ func (s *Server) Serve(ctx context.Context) error {
 		func(ctx context.Context) { s.stats.Run(ctx, 15*time.Minute) },
 		func(ctx context.Context) { s.trash.Run(ctx, time.Hour) },
 		func(ctx context.Context) { s.drafts.Run(ctx, time.Hour) },
+		func(ctx context.Context) { s.wiki.RunReviewNotices(ctx, time.Hour) },
 	} {
 		wg.Add(1)
 		go func() {

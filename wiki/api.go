@@ -11,6 +11,7 @@ import (
 
 	"github.com/fachnetz/fachnetz/policies"
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/notify"
 	"github.com/fachnetz/fachnetz/server/web"
 )
 
@@ -162,7 +163,7 @@ func (wk *Wiki) apiPut(c *gin.Context) {
 		wk.web.Fail(c, errs.E(errs.Invalid, "wiki.slug_invalid"))
 		return
 	}
-	p, err := wk.store.Create(ctx, space.ID, slug, d, web.ViewerOf(c).ID)
+	p, err := wk.store.create(ctx, space.ID, slug, d, web.ViewerOf(c).ID, wk.written(notify.KindPageCreated, web.ViewerOf(c).ID))
 	if err != nil {
 		wk.web.Fail(c, err)
 		return

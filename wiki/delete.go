@@ -28,7 +28,7 @@ func (wk *Wiki) delete(c *gin.Context) {
 
 // Delete moves a page with its subpages into the space's trash.
 func (wk *Wiki) Delete(ctx context.Context, p Page, by int64) error {
-	return wk.store.TrashPage(ctx, wk.deps.Trash, p, by)
+	return wk.store.TrashPage(ctx, wk.deps.Trash, p, by, wk.deleted(by))
 }
 
 func (wk *Wiki) apiDelete(c *gin.Context) {

@@ -16,6 +16,7 @@ import (
 	"github.com/fachnetz/fachnetz/server/drafts"
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/markdown"
+	"github.com/fachnetz/fachnetz/server/notify"
 	"github.com/fachnetz/fachnetz/server/web"
 )
 
@@ -268,7 +269,7 @@ func (wk *Wiki) CreatePage(ctx context.Context, space policies.Space, d Draft, a
 		}
 		slug = fmt.Sprintf("%s-%d", base, i)
 	}
-	return wk.store.Create(ctx, space.ID, slug, d, author)
+	return wk.store.create(ctx, space.ID, slug, d, author, wk.written(notify.KindPageCreated, author))
 }
 
 func (wk *Wiki) failForm(c *gin.Context, form *frontend.Form, problems []*errs.Error) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/fachnetz/fachnetz/policies"
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/notify"
 	"github.com/fachnetz/fachnetz/server/web"
 )
 
@@ -111,7 +112,7 @@ func (wk *Wiki) Restore(ctx context.Context, p Page, rev Revision, author int64,
 	saved, err := wk.store.Save(ctx, p.ID, p.Revision, Draft{
 		Title: rev.Title, Body: rev.Body, Message: message, ParentID: p.ParentID, TopicIDs: ids, OwnerID: p.OwnerID,
 		ReviewIntervalDays: p.ReviewIntervalDays, ReviewDue: p.DueOn, IsTemplate: p.IsTemplate, Links: LinkKeys(p.SpaceSlug, rev.Body),
-	}, author)
+	}, author, wk.written(notify.KindPageChanged, author))
 	var conflict *ErrConflict
 	if errors.As(err, &conflict) {
 		// Someone saved in the very moment: restoring over their save

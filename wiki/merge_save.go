@@ -12,6 +12,7 @@ import (
 
 	"github.com/fachnetz/fachnetz/policies"
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/notify"
 	"github.com/fachnetz/fachnetz/server/web"
 )
 
@@ -80,7 +81,7 @@ func (wk *Wiki) saveEdit(c *gin.Context, space policies.Space, p Page, in input)
 			return res, problems, err
 		}
 		d.Links = LinkKeys(cur.SpaceSlug, d.Body)
-		saved, err := wk.store.Save(ctx, p.ID, in.Base, d, author)
+		saved, err := wk.store.Save(ctx, p.ID, in.Base, d, author, wk.written(notify.KindPageChanged, author))
 		var conflict *ErrConflict
 		if !errors.As(err, &conflict) {
 			res.Page = saved

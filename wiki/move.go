@@ -9,6 +9,7 @@ import (
 	"github.com/fachnetz/fachnetz/frontend"
 	"github.com/fachnetz/fachnetz/policies"
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/web"
 )
 
 type movePage struct {
@@ -77,7 +78,7 @@ func (wk *Wiki) move(c *gin.Context) {
 		}
 		parent = &id
 	}
-	moved, err := wk.store.Move(ctx, p, target.ID, parent)
+	moved, err := wk.store.Move(ctx, p, target.ID, parent, wk.moved(web.ViewerOf(c).ID, p.SpaceID))
 	if e, ok := errs.As(err); ok && e.Field != "" {
 		form.Fail(e.Field, wk.web.Message(c, e))
 		wk.renderMove(c, http.StatusUnprocessableEntity, form)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -212,6 +211,27 @@ func (e *ErrConflict) Error() string {
 
 // Create inserts a page with its first revision.
 func (st *Store) Create(ctx context.Context, spaceID int64, slug string, d Draft, authorID int64) (Page, error) {
+	return st.create(ctx, spaceID, slug, d, authorID, nil)
+}
+
+// afterWrite runs at the end of a page's write transaction with the page
+// as written and the body it had before ("" for a new page): the
+// notification event goes with the change.
+type afterWrite func(ctx context.Context, tx pgx.Tx, p Page, before string) error
+
+// then runs f, if any, on the page as the transaction now sees it.
+func (st *Store) then(ctx context.Context, tx pgx.Tx, f afterWrite, id int64, before string) error {
+	if f == nil {
+		return nil
+	}
+	p, err := st.onePage(ctx, tx, `p.id = $1`, id)
+	if err != nil {
+		return err
+	}
+	return f(ctx, tx, p, before)
+}
+
+func (st *Store) create(ctx context.Context, spaceID int64, slug string, d Draft, authorID int64, after afterWrite) (Page, error) {
 	var id int64
 	err := pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO pages (space_id, parent_id, slug, title, body, owner_id, review_interval_days, is_template, review_due)
@@ -228,7 +248,10 @@ func (st *Store) Create(ctx context.Context, spaceID int64, slug string, d Draft
 			id, d.Title, d.Body, authorID, d.Message); err != nil {
 			return fmt.Errorf("insert revision: %w", err)
 		}
-		return writeRelations(ctx, tx, id, d)
+		if err := writeRelations(ctx, tx, id, d); err != nil {
+			return err
+		}
+		return st.then(ctx, tx, after, id, "")
 	})
 	if err != nil {
 		return Page{}, err
@@ -238,10 +261,11 @@ func (st *Store) Create(ctx context.Context, spaceID int64, slug string, d Draft
 
 // Save stores a new revision, unless someone else saved since base: then
 // it returns *ErrConflict with the page as it is now and changes nothing.
-func (st *Store) Save(ctx context.Context, pageID int64, base int, d Draft, authorID int64) (Page, error) {
+func (st *Store) Save(ctx context.Context, pageID int64, base int, d Draft, authorID int64, after afterWrite) (Page, error) {
 	err := pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
 		var current int
-		if err := tx.QueryRow(ctx, `SELECT revision FROM pages WHERE id = $1 FOR UPDATE`, pageID).Scan(&current); err != nil {
+		var before string
+		if err := tx.QueryRow(ctx, `SELECT revision, body FROM pages WHERE id = $1 FOR UPDATE`, pageID).Scan(&current, &before); err != nil {
 			if errors.Is(err, pgx.ErrNoRows) {
 				return errs.E(errs.NotFound, "error.not_found")
 			}
@@ -263,7 +287,10 @@ func (st *Store) Save(ctx context.Context, pageID int64, base int, d Draft, auth
 			pageID, d.Title, d.Body, current+1, d.ParentID, d.OwnerID, d.ReviewIntervalDays, d.IsTemplate, d.ReviewDue); err != nil {
 			return fmt.Errorf("update page: %w", err)
 		}
-		return writeRelations(ctx, tx, pageID, d)
+		if err := writeRelations(ctx, tx, pageID, d); err != nil {
+			return err
+		}
+		return st.then(ctx, tx, after, pageID, before)
 	})
 	if err != nil {
 		return Page{}, err
@@ -337,103 +364,6 @@ func (st *Store) DueForReview(ctx context.Context, spaces []int64, ownerID int64
 func (st *Store) Templates(ctx context.Context, spaceID int64) ([]Node, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT id, parent_id, slug, title, is_template FROM pages WHERE space_id = $1 AND is_template ORDER BY title`, spaceID)
 	return pgx.CollectRows(rows, pgx.RowToStructByName[Node])
-}
-
-// Move puts a page, with everything below it, under another parent in
-// this or another space. Old addresses keep redirecting; a slug already
-// taken in the target space gets a number appended.
-func (st *Store) Move(ctx context.Context, p Page, toSpaceID int64, toParent *int64) (Page, error) {
-	err := pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
-		if toParent != nil {
-			var cycle bool
-			err := tx.QueryRow(ctx, `WITH RECURSIVE below AS (
-					SELECT id FROM pages WHERE id = $1
-					UNION SELECT c.id FROM pages c JOIN below b ON c.parent_id = b.id)
-				SELECT $2 IN (SELECT id FROM below)`, p.ID, *toParent).Scan(&cycle)
-			if err != nil {
-				return fmt.Errorf("check move: %w", err)
-			}
-			if cycle {
-				return errs.E(errs.Invalid, "wiki.move_cycle").OnField("parent")
-			}
-		}
-		rows, err := tx.Query(ctx, `WITH RECURSIVE below AS (
-				SELECT id, slug FROM pages WHERE id = $1
-				UNION SELECT c.id, c.slug FROM pages c JOIN below b ON c.parent_id = b.id)
-			SELECT id, slug FROM below`, p.ID)
-		if err != nil {
-			return fmt.Errorf("list subtree: %w", err)
-		}
-		type moved struct {
-			id   int64
-			slug string
-		}
-		var subtree []moved
-		for rows.Next() {
-			var m moved
-			if err := rows.Scan(&m.id, &m.slug); err != nil {
-				rows.Close()
-				return err
-			}
-			subtree = append(subtree, m)
-		}
-		rows.Close()
-		if _, err := tx.Exec(ctx, `UPDATE pages SET parent_id = $2 WHERE id = $1`, p.ID, toParent); err != nil {
-			return fmt.Errorf("move page: %w", err)
-		}
-		ids := make([]int64, len(subtree))
-		for i, m := range subtree {
-			ids[i] = m.id
-		}
-		if err := search.Enqueue(ctx, tx, "page", ids...); err != nil {
-			return err
-		}
-		if toSpaceID == p.SpaceID {
-			return nil
-		}
-		for _, m := range subtree {
-			slug, err := freeSlug(ctx, tx, toSpaceID, m.slug, m.id)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.Exec(ctx, `INSERT INTO page_redirects (space_id, slug, page_id) VALUES ($1, $2, $3)
-				ON CONFLICT (space_id, slug) DO UPDATE SET page_id = excluded.page_id`, p.SpaceID, m.slug, m.id); err != nil {
-				return fmt.Errorf("keep old address: %w", err)
-			}
-			if _, err := tx.Exec(ctx, `DELETE FROM page_redirects WHERE space_id = $1 AND slug = $2`, toSpaceID, slug); err != nil {
-				return err
-			}
-			if _, err := tx.Exec(ctx, `UPDATE pages SET space_id = $2, slug = $3 WHERE id = $1`, m.id, toSpaceID, slug); err != nil {
-				return fmt.Errorf("move page to space: %w", err)
-			}
-		}
-		if err := moveTrashedAttachments(ctx, tx, ids, p.SpaceID, toSpaceID); err != nil {
-			return err
-		}
-		return relinkMoved(ctx, tx, ids, p.SpaceID, toSpaceID)
-	})
-	if err != nil {
-		return Page{}, err
-	}
-	return st.PageByID(ctx, p.ID)
-}
-
-func freeSlug(ctx context.Context, tx pgx.Tx, spaceID int64, slug string, self int64) (string, error) {
-	for i := 1; i < 1000; i++ {
-		candidate := slug
-		if i > 1 {
-			candidate = fmt.Sprintf("%s-%d", strings.TrimRight(slug[:min(len(slug), 95)], "-"), i)
-		}
-		var taken bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pages WHERE space_id = $1 AND slug = $2 AND id <> $3)`,
-			spaceID, candidate, self).Scan(&taken); err != nil {
-			return "", err
-		}
-		if !taken {
-			return candidate, nil
-		}
-	}
-	return "", errs.E(errs.Conflict, "wiki.slug_taken")
 }
 
 // IsBelow reports whether page id lies in the subtree of root (or is root).

@@ -37,7 +37,8 @@ type attachmentSnapshot struct {
 
 // TrashPage moves a page with its subpages, revisions, attachments, links
 // and topics into the space's trash.
-func (st *Store) TrashPage(ctx context.Context, t *trash.Trash, p Page, by int64) error {
+// after, if any, runs once the page is in the trash.
+func (st *Store) TrashPage(ctx context.Context, t *trash.Trash, p Page, by int64, after afterWrite) error {
 	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
 		var ids []int64
 		err := tx.QueryRow(ctx, `WITH RECURSIVE below AS (
@@ -84,8 +85,16 @@ func (st *Store) TrashPage(ctx context.Context, t *trash.Trash, p Page, by int64
 		if err := search.Enqueue(ctx, tx, "page", ids...); err != nil {
 			return err
 		}
-		return t.Put(ctx, tx, trash.Entry{SpaceID: p.SpaceID, Kind: trash.Page, ItemID: p.ID, Label: p.Title,
-			Place: p.Slug, By: by, Snapshot: snap, Files: files, Subjects: ids})
+		if err := t.Put(ctx, tx, trash.Entry{SpaceID: p.SpaceID, Kind: trash.Page, ItemID: p.ID, Label: p.Title,
+			Place: p.Slug, By: by, Snapshot: snap, Files: files, Subjects: ids}); err != nil {
+			return err
+		}
+		// After Put, which forgets the events about the trashed pages:
+		// this one says that they went.
+		if after == nil {
+			return nil
+		}
+		return after(ctx, tx, p, p.Body)
 	})
 }
 

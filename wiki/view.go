@@ -11,6 +11,7 @@ import (
 
 	"github.com/fachnetz/fachnetz/policies"
 	"github.com/fachnetz/fachnetz/server/markdown"
+	"github.com/fachnetz/fachnetz/server/notify"
 	"github.com/fachnetz/fachnetz/server/web"
 )
 
@@ -61,6 +62,7 @@ func (wk *Wiki) spaceHome(c *gin.Context) {
 		"Tree":        buildTree(space.Slug, nodes, 0),
 		"Permissions": wk.spaces.PermissionsIn(ctx, policies.SubjectOf(c), space.ID),
 		"Deleted":     c.Query("geloescht") == "1",
+		"Watch":       wk.watchButton(c, notify.WatchSpace, space.ID),
 	})
 }
 
@@ -121,6 +123,7 @@ type viewPage struct {
 	Permissions policies.Permissions
 	NeedsReview bool
 	CanConfirm  bool
+	Watch       any // the watch button
 	Reviewed    bool
 	Moved       bool   // a change sent to the page's old address is saved here
 	Merged      string // the note after an edit was merged with others
@@ -145,7 +148,7 @@ func (wk *Wiki) renderView(c *gin.Context, status int, attachError string) {
 	page := viewPage{Space: space, Page: p, HTML: res.HTML, Headings: res.Headings, AttachError: attachError,
 		Permissions: wk.spaces.PermissionsIn(ctx, sub, space.ID), NeedsReview: p.NeedsReview(time.Now()),
 		CanConfirm: wk.canConfirm(c, p), Reviewed: c.Query("geprueft") == "1",
-		Moved: c.Query(movedNotice) == "1", Merged: wk.mergedNote(c, p)}
+		Moved: c.Query(movedNotice) == "1", Merged: wk.mergedNote(c, p), Watch: wk.watchButton(c, notify.WatchPage, p.ID)}
 	if page.Topics, err = wk.store.Topics(ctx, p.ID); err == nil {
 		if page.Backlinks, err = wk.store.Backlinks(ctx, p, wk.spaces.Enforcer.ReadableSpaces(ctx, sub)); err == nil {
 			if page.Attachments, err = wk.attachmentsOf(c, p); err == nil {

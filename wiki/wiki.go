@@ -10,11 +10,13 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/fachnetz/fachnetz/policies"
 	"github.com/fachnetz/fachnetz/server/drafts"
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/markdown"
+	"github.com/fachnetz/fachnetz/server/notify"
 	"github.com/fachnetz/fachnetz/server/trash"
 	"github.com/fachnetz/fachnetz/server/web"
 )
@@ -56,6 +58,18 @@ type Deps struct {
 	// Promoted runs create and records the page as the question's wiki
 	// page, refusing when the question has one already.
 	Promoted func(c *gin.Context, questionID int64, create func() (int64, error)) error
+	// Notify records a page's event for its audience in the change's
+	// transaction (the notifier's Tell). Nil: nobody is told.
+	Notify func(ctx context.Context, tx pgx.Tx, ev notify.Event, a notify.Audience) error
+	// Watch makes a person watch an item inside a transaction: who writes
+	// or owns a page watches it.
+	Watch func(ctx context.Context, tx pgx.Tx, accountID int64, kind string, itemID int64) error
+	// Moved follows a page into another space, so that what was told of
+	// it is shown to the readers of the new space only.
+	Moved func(ctx context.Context, tx pgx.Tx, subjectType string, subjectID, spaceID int64) error
+	// WatchButton is the watch button of an item for the request, which
+	// the "watch-button" partial renders. Nil: no button.
+	WatchButton func(c *gin.Context, kind string, itemID int64) any
 }
 
 // New wires the wiki.

@@ -184,8 +184,12 @@ func (s *Topics) show(c *gin.Context) {
 		}
 		sections = append(sections, renderedSection{Section: sec, ID: "section-" + strconv.Itoa(i)})
 	}
+	var watch any
+	if s.WatchButton != nil {
+		watch = s.WatchButton(c, t.ID)
+	}
 	s.web.Render(c, http.StatusOK, "topics/show", t.Name, gin.H{
 		"Topic": t, "Ancestors": ancestors, "Children": children, "Sections": sections,
-		"KM": web.ViewerOf(c).KnowledgeManager,
+		"KM": web.ViewerOf(c).KnowledgeManager, "Watch": watch,
 	})
 }

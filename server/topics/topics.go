@@ -69,6 +69,9 @@ type Topics struct {
 	// OnView, when set, is told of every topic page shown (for the
 	// anonymised trends).
 	OnView func(c *gin.Context, topicID int64)
+	// WatchButton, when set, is a topic's watch button for the request,
+	// which the "watch-button" partial renders.
+	WatchButton func(c *gin.Context, topicID int64) any
 
 	glossary *glossaryCache
 }
