@@ -56,7 +56,13 @@ func (wk *Wiki) spaceHome(c *gin.Context) {
 			return
 		}
 	}
+	chat, err := wk.spaces.Store.Chat(ctx, space.ID)
+	if err != nil {
+		wk.web.Fail(c, err)
+		return
+	}
 	wk.web.Render(c, http.StatusOK, "wiki/space", space.Name, gin.H{
+		"Chat":        chat,
 		"Asked":       asked,
 		"Space":       space,
 		"Tree":        buildTree(space.Slug, nodes, 0),
