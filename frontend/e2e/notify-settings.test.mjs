@@ -5,7 +5,7 @@
 // Also the space's chat settings and the one-click unsubscribe page.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createAgency, createPerson, createSpace, launch, signIn, visit, withPage } from './lib.mjs';
+import { createAgency, createPerson, createSpace, launch, signIn, unique, visit, withPage } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -68,7 +68,7 @@ for (const width of [1280, 360]) {
     const person = createPerson({ agency: createAgency() });
     await withPage(browser, { width }, `space-chat-${width}`, async (page) => {
       await signIn(page, person, '/bereiche/neu');
-      const spacePath = await createSpace(page, 'Projekt Chat');
+      const spacePath = await createSpace(page, `Projekt Chat ${unique('c')}`);
       await page.goto(`${spacePath}/einstellungen`);
       await page.getByLabel('Matrix-Raum').fill('kein Raum');
       await page.getByLabel('Link zur Videokonferenz').fill('https://jitsi.example.org/projekt');
