@@ -98,6 +98,10 @@ func (d *Dispatcher) enqueue(ctx context.Context, tx pgx.Tx, id int64, ev Event,
 	return d.n.store.InsertDeliveries(ctx, tx, id, ev.SpaceID, list)
 }
 
+// accessLag is how long after its event a delivery to someone without
+// access waits for the access rules to catch up before it is dropped.
+const accessLag = 5 * time.Second
+
 // ChannelRoom is the delivery channel of posts to a space's Matrix room.
 const ChannelRoom = "room"
 
@@ -206,16 +210,26 @@ func group(batch []claimed) [][]claimed {
 // person who left a space hears nothing more of it.
 func (d *Dispatcher) send(ctx context.Context, rows []claimed) {
 	var keep []claimed
-	var dropped []int64
+	var dropped, later []int64
 	for _, c := range rows {
-		if c.Channel == ChannelRoom || d.n.can(ctx, c.AccountID, c.SpaceID) {
+		switch {
+		case c.Channel == ChannelRoom || d.n.can(ctx, c.AccountID, c.SpaceID):
 			keep = append(keep, c)
-		} else {
+		case time.Since(c.CreatedAt) < accessLag:
+			// The rules of this server may not yet know of a membership
+			// another server just granted (they follow through NOTIFY).
+			later = append(later, c.ID)
+		default:
 			dropped = append(dropped, c.ID)
 		}
 	}
 	if len(dropped) > 0 {
 		if err := d.n.store.MarkSent(ctx, dropped, "no access"); err != nil {
+			d.cfg.Log.Warn("deliveries", "err", err)
+		}
+	}
+	if len(later) > 0 {
+		if err := d.n.store.Retry(ctx, later, "no access yet", time.Second); err != nil {
 			d.cfg.Log.Warn("deliveries", "err", err)
 		}
 	}
