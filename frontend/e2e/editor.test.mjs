@@ -41,6 +41,12 @@ for (const width of [1280, 360]) {
     await withPage(browser, { width }, `editor-${width}`, async (page) => {
       await signIn(page, writer, '/bereiche/neu');
       const spacePath = await createSpace(page, `Referat ${unique('r')}`);
+      // The colleague invited to answer below must be able to read the
+      // question: an invitation nobody can read is refused.
+      await page.goto(`${spacePath}/einstellungen`);
+      await page.getByLabel('Person oder Gruppe').fill(colleague.handle);
+      await page.getByRole('button', { name: 'Hinzufügen', exact: true }).click();
+      await page.locator('#mitglieder').getByText(`@${colleague.handle}`).waitFor();
       await page.goto(`${spacePath}/neu`);
       await page.getByLabel('Titel').fill('Reisekostenrecht');
       await page.getByLabel('Text (Markdown)').fill('Grundlagen.');

@@ -112,6 +112,8 @@ async function signInErika(page, { width, next, name }) {
   const steps = await signInThroughProvider(page, erika.login);
   assert.deepEqual(steps.slice(0, 1), ['login'], `a fresh browser signs in at the provider first (steps: ${steps.join(', ')})`);
   assert.equal(new URL(page.url()).pathname, next ?? '/', 'lands on next');
+  // On a phone the account link sits in the header's menu.
+  if (width < 768) await page.locator('header').getByRole('button', { name: 'Menü' }).click();
   await accountLink(page, erika.name).waitFor({ state: 'visible' });
 
   await visit(page, '/konto', `${name}-konto`);
