@@ -199,19 +199,7 @@ cmd_start() {
 		echo "$pid" >"$DIR/dendrite.pid"
 	fi
 
-	local i code=""
-	for ((i = 0; i < TIMEOUT * 4; i++)); do
-		code=$(http_status "$port" /_matrix/client/versions || true)
-		[[ $code == 200 ]] && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.25
-	done
-	if [[ $code != 200 ]]; then
-		kill -0 "$pid" 2>/dev/null || log "Dendrite exited"
-		log "Dendrite does not answer (GET /_matrix/client/versions: ${code:-no answer}); last lines of $DIR/dendrite.log:"
-		tail -n 30 "$DIR/dendrite.log" >&2
-		exit 1
-	fi
+	wait_http Dendrite "$pid" "$port" /_matrix/client/versions "$DIR/dendrite.log"
 
 	local user
 	declare -A token=()

@@ -127,3 +127,20 @@ service_main() {
 	*) usage ;;
 	esac
 }
+
+# wait_http NAME PID PORT PATH LOG: waits up to TIMEOUT seconds until
+# GET http://127.0.0.1:PORT/PATH answers 200; otherwise says why with the
+# last lines of LOG and exits 1. Gives up at once when PID has exited.
+wait_http() {
+	local name=$1 pid=$2 port=$3 path=$4 logfile=$5 i code=""
+	for ((i = 0; i < TIMEOUT * 4; i++)); do
+		code=$(http_status "$port" "$path" || true)
+		[[ $code == 200 ]] && return 0
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.25
+	done
+	kill -0 "$pid" 2>/dev/null || log "$name exited"
+	log "$name does not answer (GET $path: ${code:-no answer}); last lines of $logfile:"
+	tail -n 30 "$logfile" >&2
+	exit 1
+}

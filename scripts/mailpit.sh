@@ -129,19 +129,8 @@ cmd_start() {
 		echo "$pid" >"$DIR/mailpit.pid"
 	fi
 
-	local i code=""
-	for ((i = 0; i < TIMEOUT * 4; i++)); do
-		code=$(http_status "$http_port" /api/v1/info || true)
-		[[ $code == 200 ]] && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.25
-	done
-	if [[ $code != 200 ]]; then
-		kill -0 "$pid" 2>/dev/null || log "Mailpit exited"
-		log "Mailpit does not answer (GET /api/v1/info: ${code:-no answer}); last lines of $DIR/mailpit.log:"
-		tail -n 30 "$DIR/mailpit.log" >&2
-		exit 1
-	fi
+	local i
+	wait_http Mailpit "$pid" "$http_port" /api/v1/info "$DIR/mailpit.log"
 	# The HTTP API answering does not prove the SMTP listener is up.
 	for ((i = 0; i < TIMEOUT * 4; i++)); do
 		port_in_use "$smtp_port" && break
