@@ -96,27 +96,25 @@ func (st *Store) InApp(ctx context.Context, tx pgx.Tx, topic string, ids []int64
 
 // recipientModes is how one recipient hears of a topic outside the app.
 type recipientModes struct {
-	AccountID        int64
-	Email, Matrix    string // modes; "" for the default
-	HasMatrix, InApp bool
+	AccountID     int64
+	Email, Matrix string // modes; "" for the default
+	HasMatrix     bool
 }
 
 // RecipientModes returns the e-mail and Matrix modes of a topic for the
-// active accounts among ids, and whether each has a Matrix ID and keeps
-// the app's notifications on.
+// active accounts among ids, and whether each has a Matrix ID.
 func (st *Store) RecipientModes(ctx context.Context, tx pgx.Tx, topic string, ids []int64) ([]recipientModes, error) {
-	rows, err := tx.Query(ctx, `SELECT a.id, coalesce(pe.mode, ''), coalesce(pm.mode, ''), a.matrix_id IS NOT NULL, coalesce(pa.mode, 'immediate') <> 'off'
+	rows, err := tx.Query(ctx, `SELECT a.id, coalesce(pe.mode, ''), coalesce(pm.mode, ''), a.matrix_id IS NOT NULL
 		FROM accounts a
 		LEFT JOIN notification_preferences pe ON pe.account_id = a.id AND pe.topic = $1 AND pe.channel = 'email'
 		LEFT JOIN notification_preferences pm ON pm.account_id = a.id AND pm.topic = $1 AND pm.channel = 'matrix'
-		LEFT JOIN notification_preferences pa ON pa.account_id = a.id AND pa.topic = $1 AND pa.channel = 'app'
 		WHERE a.id = ANY($2) AND a.disabled_at IS NULL`, topic, ids)
 	if err != nil {
 		return nil, fmt.Errorf("recipient modes: %w", err)
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (recipientModes, error) {
 		var m recipientModes
-		err := r.Scan(&m.AccountID, &m.Email, &m.Matrix, &m.HasMatrix, &m.InApp)
+		err := r.Scan(&m.AccountID, &m.Email, &m.Matrix, &m.HasMatrix)
 		return m, err
 	})
 }
