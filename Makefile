@@ -5,7 +5,7 @@
 run:
 	scripts/run.sh
 
-# go vet, go test -race and the browser tests against private PostgreSQL and Meilisearch.
+# go vet, go test -race and the browser tests against private PostgreSQL, Meilisearch, slapd, Mailpit and Dendrite.
 test:
 	scripts/test.sh
 
