@@ -153,23 +153,8 @@ ensure_account() {
 	log "created account @$1:$SERVER_NAME"
 }
 
-STARTED=0
-
-on_start_exit() {
-	local rc=$?
-	set +e
-	trap - EXIT INT TERM
-	if ((rc != 0 && STARTED)); then
-		log "start failed; stopping Dendrite"
-		cmd_stop
-	fi
-	exit "$rc"
-}
-
 cmd_start() {
-	trap on_start_exit EXIT
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
+	stop_on_failed_start
 	touch "$DIR/dendrite.log"
 	ensure_tools
 	[[ -f $DIR/dendrite.yaml && -f $DIR/matrix_key.pem ]] || write_config

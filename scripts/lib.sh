@@ -144,3 +144,24 @@ wait_http() {
 	tail -n 30 "$logfile" >&2
 	exit 1
 }
+
+# stop_on_failed_start: called first in a service script's cmd_start, so
+# that a start that fails after the service was launched (STARTED=1)
+# stops it again; Ctrl-C and TERM count as failures.
+STARTED=0
+stop_on_failed_start() {
+	trap on_start_exit EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+}
+
+on_start_exit() {
+	local rc=$?
+	set +e
+	trap - EXIT INT TERM
+	if ((rc != 0 && STARTED)); then
+		log "start failed; stopping"
+		cmd_stop
+	fi
+	exit "$rc"
+}

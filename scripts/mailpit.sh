@@ -74,23 +74,8 @@ mailpit_pid() { # prints the pid of our running Mailpit, or fails
 	echo "$pid"
 }
 
-STARTED=0
-
-on_start_exit() {
-	local rc=$?
-	set +e
-	trap - EXIT INT TERM
-	if ((rc != 0 && STARTED)); then
-		log "start failed; stopping Mailpit"
-		cmd_stop
-	fi
-	exit "$rc"
-}
-
 cmd_start() {
-	trap on_start_exit EXIT
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
+	stop_on_failed_start
 	touch "$DIR/mailpit.log"
 
 	local pid smtp_port http_port

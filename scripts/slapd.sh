@@ -188,23 +188,8 @@ answers() { # answers PORT: true when slapd accepts our bind and finds the suffi
 		-b "$SUFFIX" -s base dn >/dev/null 2>&1
 }
 
-STARTED=0
-
-on_start_exit() {
-	local rc=$?
-	set +e
-	trap - EXIT INT TERM
-	if ((rc != 0 && STARTED)); then
-		log "start failed; stopping slapd"
-		cmd_stop
-	fi
-	exit "$rc"
-}
-
 cmd_start() {
-	trap on_start_exit EXIT
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
+	stop_on_failed_start
 	ensure_slapd
 	touch "$DIR/slapd.log"
 	if [[ ! -s $DIR/admin-password ]]; then

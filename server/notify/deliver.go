@@ -92,7 +92,7 @@ func (d *Dispatcher) enqueue(ctx context.Context, tx pgx.Tx, id int64, ev Event,
 			return err
 		}
 		if room != "" && slices.Contains(kinds, ev.Kind) {
-			list = append(list, newDelivery{Channel: ChannelRoom, DueAt: now})
+			list = append(list, newDelivery{Channel: ChannelRoom})
 		}
 	}
 	return d.n.store.InsertDeliveries(ctx, tx, id, ev.SpaceID, list)
@@ -115,7 +115,7 @@ func orDefault(mode, topic, channel string) string {
 func (d *Dispatcher) add(list []newDelivery, channel string, account int64, mode string, now time.Time) []newDelivery {
 	switch mode {
 	case ModeImmediate:
-		return append(list, newDelivery{Channel: channel, AccountID: account, DueAt: now})
+		return append(list, newDelivery{Channel: channel, AccountID: account})
 	case ModeDaily, ModeWeekly:
 		return append(list, newDelivery{Channel: channel, AccountID: account, Digest: mode, DueAt: d.nextDigest(mode, now)})
 	}

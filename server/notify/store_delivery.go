@@ -134,14 +134,19 @@ type newDelivery struct {
 	Channel   string
 	AccountID int64 // 0 for a room post
 	Digest    string
-	DueAt     time.Time
+	DueAt     time.Time // zero for at once
 }
 
 // InsertDeliveries writes the deliveries of an event.
 func (st *Store) InsertDeliveries(ctx context.Context, tx pgx.Tx, eventID, spaceID int64, list []newDelivery) error {
 	for _, d := range list {
+		var due any // now by the database's clock, which claiming compares with
+		if !d.DueAt.IsZero() {
+			due = d.DueAt
+		}
 		if _, err := tx.Exec(ctx, `INSERT INTO deliveries (channel, event_id, account_id, space_id, digest, due_at, next_attempt_at)
-			VALUES ($1, $2, NULLIF($3, 0), $4, $5, $6, $6)`, d.Channel, eventID, d.AccountID, spaceID, d.Digest, d.DueAt); err != nil {
+			VALUES ($1, $2, NULLIF($3, 0), $4, $5, coalesce($6::timestamptz, now()), coalesce($6::timestamptz, now()))`,
+			d.Channel, eventID, d.AccountID, spaceID, d.Digest, due); err != nil {
 			return fmt.Errorf("insert %s delivery of event %d: %w", d.Channel, eventID, err)
 		}
 	}
