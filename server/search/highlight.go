@@ -4,6 +4,7 @@ import (
 	"html"
 	"html/template"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -17,7 +18,7 @@ type terms struct {
 }
 
 func (s *Service) newTerms(query string) terms {
-	t := terms{compounds: s.cfg.Compounds}
+	t := terms{compounds: s.wordParts.get}
 	for _, w := range strings.FieldsFunc(strings.ToLower(query), notWordRune) {
 		if isStopWord[w] {
 			continue
@@ -99,7 +100,7 @@ func (t terms) highlight(marked string) template.HTML {
 // a query word the way Meilisearch matched it in the compounds field:
 // equal, within its typo budget, or, for the last query word, as a prefix.
 func (t terms) partMatches(word string) bool {
-	if t.compounds == nil || len(t.words) == 0 || utf8.RuneCountInString(word) < 6 {
+	if len(t.words) == 0 || utf8.RuneCountInString(word) < 6 {
 		return false
 	}
 	for _, part := range strings.Fields(t.compounds(word)) {
@@ -111,4 +112,41 @@ func (t terms) partMatches(word string) bool {
 		}
 	}
 	return false
+}
+
+// memoWords bounds the words a memo holds: a few megabytes.
+const memoWords = 50000
+
+// memo remembers the answers of a function of one word. When full it
+// starts afresh: the words of snippets that recur are few, and they come
+// back at once.
+type memo struct {
+	fn   func(string) string
+	size int
+	mu   sync.Mutex
+	m    map[string]string
+}
+
+func newMemo(fn func(string) string, size int) *memo {
+	return &memo{fn: fn, size: size, m: map[string]string{}}
+}
+
+func (m *memo) get(word string) string {
+	if m.fn == nil {
+		return ""
+	}
+	m.mu.Lock()
+	v, ok := m.m[word]
+	m.mu.Unlock()
+	if ok {
+		return v
+	}
+	v = m.fn(word)
+	m.mu.Lock()
+	if len(m.m) >= m.size {
+		clear(m.m)
+	}
+	m.m[word] = v
+	m.mu.Unlock()
+	return v
 }

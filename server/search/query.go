@@ -152,7 +152,9 @@ type meiliHit struct {
 //   - the strict query wants every word of the query;
 //   - the loose one lets Meilisearch drop the most frequent words first,
 //     and the parts of the query's compounds stand for the whole
-//     ("Bauantragsverfahren" → "Bauantrag");
+//     ("Bauantragsverfahren" → "Bauantrag"). Where it has the query's own
+//     words it replaces the strict query: what matches every word ranks
+//     first in it anyway, and each query costs Meilisearch time;
 //   - for a query of several words (or parts), one query for each of its
 //     longest words, so that a question finds what matches its noun even
 //     when its verb occurs in no document ("Wie lange dauert eine
@@ -173,15 +175,15 @@ func (s *Service) searchMeili(ctx context.Context, q Query) (Results, error) {
 		queries = append(queries, s.request(q, text, strategy))
 		weights = append(weights, weight)
 	}
-	if !q.Loose {
+	words := strings.Fields(text)
+	if !q.Loose && (loose != text || len(words) == 1) {
 		add(text, meilisearch.All, 1)
 	}
-	words := strings.Fields(text)
 	if q.Loose || loose != text || len(words) > 1 {
 		add(loose, meilisearch.Frequency, looseWeight)
 	}
-	if single := s.singleWords(text); !q.Loose && len(single) > 1 {
-		for _, w := range longestWords(single, maxWordQueries) {
+	if !q.Loose {
+		for _, w := range longestWords(s.wordQueries(text), maxWordQueries) {
 			add(w, meilisearch.All, wordWeight)
 		}
 	}
@@ -220,12 +222,38 @@ const (
 	// maxWordQueries bounds the queries of one word: the longest words of
 	// a question carry its meaning.
 	maxWordQueries = 4
+	minPartRunes   = 6
 )
 
-// singleWords are the words of the query and the parts of its
-// compounds.
-func (s *Service) singleWords(text string) []string {
-	return append(strings.Fields(text), s.parts(text)...)
+// wordQueries are the words that get a query of their own: the words of
+// a query of several words, and the parts of its compounds of at least
+// minPartRunes letters (shorter parts, often mis-splits like "ellen" of
+// "Baustellen", match too much to be worth a query), each spelling once:
+// Meilisearch's typo tolerance finds "Gebühren" for "gebuehren".
+func (s *Service) wordQueries(text string) []string {
+	words := strings.Fields(text)
+	var out []string
+	whole, _ := transliterate(text)
+	seen := map[string]bool{whole: true}
+	keep := func(w string) {
+		o, _ := transliterate(w)
+		if !seen[o] {
+			seen[o] = true
+			out = append(out, w)
+		}
+	}
+	for _, w := range words {
+		keep(w)
+	}
+	for _, p := range s.parts(text) {
+		if utf8.RuneCountInString(p) >= minPartRunes {
+			keep(p)
+		}
+	}
+	if len(out) < 2 {
+		return nil
+	}
+	return out
 }
 
 // parts are the parts of the query's compounds and the other spellings

@@ -206,12 +206,12 @@ func TestSearchMarksWholeWords(t *testing.T) {
 }
 
 func TestHighlightWidensMarksToWords(t *testing.T) {
-	s := &Service{cfg: Config{Compounds: func(w string) string {
+	s := &Service{wordParts: newMemo(func(w string) string {
 		if strings.EqualFold(w, "Bauantrag") {
 			return "bau antrag"
 		}
 		return ""
-	}}}
+	}, 1)}
 	tm := s.newTerms("store Antrag")
 	for in, want := range map[string]string{
 		"\x02st\x03\x02ore\x03 it":              "<mark>store</mark> it",

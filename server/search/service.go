@@ -62,6 +62,9 @@ type Service struct {
 	wake   chan struct{}
 	// mirrorWake wakes the copy into PostgreSQL (mirror.go).
 	mirrorWake chan struct{}
+	// wordParts remembers the compound parts of the words of snippets,
+	// which every search splits again to mark them (highlight.go).
+	wordParts *memo
 }
 
 // New creates the service; register sources before Run.
@@ -72,7 +75,8 @@ func New(cfg Config, client meilisearch.ServiceManager, pool *pgxpool.Pool, w *w
 	if cfg.StaleAfter == 0 {
 		cfg.StaleAfter = time.Minute
 	}
-	return &Service{cfg: cfg, client: client, pool: pool, log: w.Log, web: w, sources: map[string]Source{}, wake: make(chan struct{}, 1), mirrorWake: make(chan struct{}, 1)}
+	return &Service{cfg: cfg, client: client, pool: pool, log: w.Log, web: w, sources: map[string]Source{}, wake: make(chan struct{}, 1), mirrorWake: make(chan struct{}, 1),
+		wordParts: newMemo(cfg.Compounds, memoWords)}
 }
 
 // Register adds a source.
