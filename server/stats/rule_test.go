@@ -3,6 +3,7 @@ package stats
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -334,5 +335,46 @@ func TestAdversaryFindsTheOldRulesLeaks(t *testing.T) {
 	}
 	if found < 25 {
 		t.Fatalf("old rules leaked in only %d of 50 worlds", found)
+	}
+}
+
+// The issue's two attacks, exactly: an organisation space with one
+// external member, four colleagues and the external member reading a
+// page; four colleagues and a small second agency of six searching. The
+// old rules give both away, the new ones neither.
+func TestIssueAttacks(t *testing.T) {
+	w := world0{agencies: map[int][]int{}}
+	for i := range 18 {
+		agency := 1
+		if i >= 12 {
+			agency = 2
+		}
+		w.people = append(w.people, person{id: i, agency: agency})
+		w.agencies[agency] = append(w.agencies[agency], i)
+	}
+	org := space{id: 1, readers: map[int]bool{12: true}}
+	for _, p := range w.agencies[1] {
+		org.readers[p] = true
+	}
+	w.spaces = []space{org}
+	var acts []act
+	for _, p := range []int{0, 1, 2, 3, 12} {
+		acts = append(acts, act{person: p, kind: Page, item: "p1-0", space: 1, agency: w.people[p].agency})
+	}
+	for _, p := range []int{0, 1, 2, 3, 12, 13, 14, 15, 16, 17} {
+		acts = append(acts, act{person: p, kind: Search, item: "q0", agency: w.people[p].agency})
+	}
+	if leak := adversary(newRules(w, acts, 5), 5); leak != "" {
+		t.Fatal(leak)
+	}
+	// Each attack alone, against the old rules.
+	pageOnly, searchOnly := acts[:5], acts[5:]
+	if leak := adversary(oldRules(w, pageOnly, 5), 5); !strings.Contains(leak, "minus agency:1 page p1-0 week 0: at least 1 of 1") {
+		t.Fatalf("external member: %q", leak)
+	}
+	// The agency of six alone ("5 of 6": nearly everyone), and the
+	// instance minus the own agency.
+	if leak := adversary(oldRules(w, searchOnly, 5), 5); leak == "" {
+		t.Fatal("the small second agency went unnoticed")
 	}
 }

@@ -137,7 +137,7 @@ func collect(rows pgx.Rows, err error) ([]row, error) {
 // inSpaces lists the week's figures of a kind (page or question) in the
 // scopes of the spaces given, people at least k.
 func (st store) inSpaces(ctx context.Context, week, kind string, k int, spaces []int64) ([]row, error) {
-	return collect(st.pool.Query(ctx, `SELECT w.kind, w.item, x.title, w.people, w.population
+	return collect(st.pool.Query(ctx, `SELECT w.kind, w.item, x.title, w.people, coalesce(w.population, 0)
 		FROM stats_weekly w, LATERAL (SELECT `+itemTitle("$4")+` AS title) x
 		WHERE w.week = $1 AND w.kind = $2 AND w.people >= $3 AND w.space_id = ANY($4) AND w.scope = 'space:' || w.space_id
 		  AND x.title IS NOT NULL`, week, kind, k, spaces))
@@ -148,14 +148,14 @@ func (st store) inSpaces(ctx context.Context, week, kind string, k int, spaces [
 func (st store) inScope(ctx context.Context, week, scope, kind string, k int) ([]row, error) {
 	return collect(st.pool.Query(ctx, `SELECT w.kind, w.item,
 			CASE WHEN w.kind IN ('search', 'search_empty') THEN w.item || '|/suche?q=' || replace(w.item, ' ', '+') ELSE `+itemTitle("'{}'::bigint[]")+` END,
-			w.people, w.population
+			w.people, coalesce(w.population, 0)
 		FROM stats_weekly w WHERE w.week = $1 AND w.scope = $2 AND w.kind = $3 AND w.people >= $4`, week, scope, kind, k))
 }
 
 // inTopics lists the week's figures of pages and questions on the topics
 // given, in the scopes of the spaces given.
 func (st store) inTopics(ctx context.Context, week string, k int, spaces, topicIDs []int64) ([]row, error) {
-	return collect(st.pool.Query(ctx, `SELECT w.kind, w.item, x.title, w.people, w.population
+	return collect(st.pool.Query(ctx, `SELECT w.kind, w.item, x.title, w.people, coalesce(w.population, 0)
 		FROM stats_weekly w, LATERAL (SELECT `+itemTitle("$3")+` AS title) x
 		WHERE w.week = $1 AND w.people >= $2 AND w.space_id = ANY($3) AND w.scope = 'space:' || w.space_id AND x.title IS NOT NULL
 		  AND ((w.kind = 'page' AND EXISTS (SELECT 1 FROM page_topics t WHERE t.page_id::text = w.item AND t.topic_id = ANY($4)))
