@@ -122,7 +122,7 @@ func (h *Handlers) APIRoutes(r gin.IRouter) { r.GET("/trends", h.api) }
 // topics: each counts in its agency only, so that no instance figure can
 // be set against an agency's.
 func (h *Handlers) scope(c *gin.Context) string {
-	if c.Query("scope") == "instance" {
+	if c.Query("scope") == "instance" || c.Query("bereich") == "alle" {
 		return Scope(0)
 	}
 	return Scope(web.ViewerOf(c).AgencyID)
@@ -139,7 +139,7 @@ func (h *Handlers) page(c *gin.Context) {
 		h.web.Fail(c, err)
 		return
 	}
-	h.web.Render(c, http.StatusOK, "stats/trends", h.web.T(c, "stats.title"), gin.H{"Week": w, "K": strconv.Itoa(w.K)})
+	h.web.Render(c, http.StatusOK, "stats/trends", h.web.T(c, "stats.title"), gin.H{"Week": w, "K": strconv.Itoa(w.K), "Min": strconv.Itoa(h.stats.rule.MinPopulation())})
 }
 
 func (h *Handlers) api(c *gin.Context) {

@@ -30,8 +30,9 @@ UPDATE stats_weekly w SET population = p.n FROM (
     SELECT 'space:' || space_id AS scope, count(DISTINCT account_id) AS n FROM (
         SELECT sp.id AS space_id, a.id AS account_id FROM spaces sp JOIN accounts a
             ON a.disabled_at IS NULL AND sp.visibility = 'organisation' AND a.agency_id = sp.agency_id
-        UNION SELECT m.space_id, m.account_id FROM space_members m WHERE m.account_id IS NOT NULL
+        UNION SELECT m.space_id, m.account_id FROM space_members m JOIN accounts a ON a.id = m.account_id AND a.disabled_at IS NULL
         UNION SELECT m.space_id, g.account_id FROM space_members m JOIN group_members g ON g.group_id = m.group_id
+            JOIN accounts a ON a.id = g.account_id AND a.disabled_at IS NULL
     ) readers GROUP BY space_id
     UNION ALL
     SELECT 'agency:' || agency_id, count(*) FROM accounts WHERE disabled_at IS NULL GROUP BY agency_id
