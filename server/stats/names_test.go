@@ -1,8 +1,11 @@
 package stats
 
 import (
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 func TestQueriesNamingPeopleAreRecognised(t *testing.T) {
@@ -49,5 +52,14 @@ func TestSearchesNamingPeopleAreDropped(t *testing.T) {
 	got, err := s.Searches(ctx, Scope(w.agency), Search, 10)
 	if err != nil || titles(got) != "abordnung 5–10" {
 		t.Fatalf("searches: %q %v", titles(got), err)
+	}
+	// Not even stored: the weekly figures outlive the day by 13 months.
+	var stored []string
+	rows, err := db.Pool.Query(ctx, `SELECT item FROM stats_weekly WHERE scope = $1 AND kind = $2 ORDER BY item`, Scope(w.agency), Search)
+	if err == nil {
+		stored, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	}
+	if err != nil || strings.Join(stored, ",") != "abordnung" {
+		t.Fatalf("stored queries: %q %v", stored, err)
 	}
 }

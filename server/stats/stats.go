@@ -107,8 +107,16 @@ func (s *Stats) Aggregate(ctx context.Context) error {
 	if err != nil {
 		errs = append(errs, err)
 	}
+	var names names
+	if len(days) > 0 {
+		parts, err := s.store.nameParts(ctx)
+		if err != nil {
+			return errors.Join(append(errs, err)...)
+		}
+		names = newNames(parts)
+	}
 	for _, day := range days {
-		if err := s.store.aggregateDay(ctx, day, s.rule.MinPopulation()); err != nil {
+		if err := s.aggregateDay(ctx, day, names); err != nil {
 			s.log.Warn("stats: day not aggregated", "day", day, "err", err)
 			errs = append(errs, fmt.Errorf("aggregate %s: %w", day, err))
 		}
@@ -118,6 +126,23 @@ func (s *Stats) Aggregate(ctx context.Context) error {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// aggregateDay turns one day into weekly figures. A query that names
+// someone is never stored as a figure: the release would leave it out, but
+// the weekly figures are kept for 13 months.
+func (s *Stats) aggregateDay(ctx context.Context, day string, names names) error {
+	queries, err := s.store.searchesOn(ctx, day)
+	if err != nil {
+		return err
+	}
+	named := []string{}
+	for _, q := range queries {
+		if names.named(q) {
+			named = append(named, q)
+		}
+	}
+	return s.store.aggregateDay(ctx, day, s.rule.MinPopulation(), named)
 }
 
 // Run aggregates every interval until ctx ends.

@@ -64,14 +64,15 @@ const populations = `SELECT 'space:' || space_id AS scope, count(*) AS populatio
 // population of its days) and then forgets the day: raw rows and sealed
 // key go in the same transaction. Scopes smaller than minPopulation get no
 // row at all.
-func (st store) aggregateDay(ctx context.Context, day string, minPopulation int) error {
+func (st store) aggregateDay(ctx context.Context, day string, minPopulation int, named []string) error {
 	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO stats_weekly (week, scope, kind, item, space_id, people, population)
 			SELECT date_trunc('week', r.day)::date, r.scope, r.kind, r.item, max(r.space_id), count(DISTINCT r.pseudonym), p.population
 			FROM stats_raw r JOIN (`+populations+`) p ON p.scope = r.scope
-			WHERE r.day = $1 AND p.population >= $2 GROUP BY 1, 2, 3, 4, p.population
+			WHERE r.day = $1 AND p.population >= $2 AND NOT (r.kind IN ($4, $5) AND r.item = ANY($3))
+			GROUP BY 1, 2, 3, 4, p.population
 			ON CONFLICT (week, scope, kind, item) DO UPDATE SET people = greatest(stats_weekly.people, excluded.people),
-				population = least(stats_weekly.population, excluded.population)`, day, minPopulation)
+				population = least(stats_weekly.population, excluded.population)`, day, minPopulation, named, Search, SearchEmpty)
 		if err != nil {
 			return fmt.Errorf("weekly figures: %w", err)
 		}
@@ -183,6 +184,15 @@ func (st store) overdue(ctx context.Context, week string, spaces []int64) ([]row
 		x.Due = &due
 		return x, err
 	})
+}
+
+// searchesOn lists the distinct queries recorded on day.
+func (st store) searchesOn(ctx context.Context, day string) ([]string, error) {
+	rows, err := st.pool.Query(ctx, `SELECT DISTINCT item FROM stats_raw WHERE day = $1 AND kind IN ($2, $3)`, day, Search, SearchEmpty)
+	if err != nil {
+		return nil, fmt.Errorf("queries of the day: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
 }
 
 // nameParts lists the words (split at white space) of every account's
