@@ -70,6 +70,9 @@ func (b *Board) apiList(c *gin.Context) {
 		b.web.Fail(c, err)
 		return
 	}
+	for i := range list {
+		b.showWiki(ctx, policies.SubjectOf(c), &list[i])
+	}
 	next := ""
 	if int(cursor)+len(list) < total {
 		next = strconv.Itoa(int(cursor) + len(list))

@@ -137,8 +137,23 @@ func (b *Board) loadQuestion(act policies.Action) gin.HandlerFunc {
 			b.web.Fail(c, err)
 			return
 		}
+		b.showWiki(c.Request.Context(), policies.SubjectOf(c), &q)
 		c.Set(keyQuestion, q)
 		c.Next()
+	}
+}
+
+// showWiki keeps the link to the wiki page a question's answer became
+// only for readers of the page's space, asked now: a page promoted into a
+// private space, or moved there later, must not show its address (its
+// title, in effect) to everyone who reads the question. Others learn
+// nothing of the page, not even that it exists.
+func (b *Board) showWiki(ctx context.Context, sub policies.Subject, q *Question) {
+	if q.WikiURL == nil {
+		return
+	}
+	if q.WikiSpaceID == nil || !b.spaces.Enforcer.Can(ctx, sub, policies.Read, *q.WikiSpaceID) {
+		q.WikiURL = nil
 	}
 }
 

@@ -151,6 +151,7 @@ func (b *Board) renderView(c *gin.Context, status int, page viewPage) {
 	page.Invited = c.Query("eingeladen")
 	if q.DuplicateOf != nil {
 		if d, err := b.store.QuestionByID(ctx, *q.DuplicateOf); err == nil && b.spaces.Check(ctx, sub, policies.Read, d.SpaceID) == nil {
+			b.showWiki(ctx, sub, &d)
 			page.Duplicate = &d
 		}
 	}
