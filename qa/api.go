@@ -23,13 +23,13 @@ func (b *Board) APIRoutes(r gin.IRouter) {
 	r.POST("/questions/:id/answers", b.loadQuestion(policies.Write), b.apiAnswer)
 	r.POST("/questions/:id/vote", b.loadQuestion(policies.Write), b.apiVote("question"))
 	r.POST("/questions/:id/invitations", b.loadQuestion(policies.Write), b.apiInvite)
-	r.POST("/answers/:answer/accept", b.questionOfAnswer(policies.Read), b.apiAccept)
+	r.POST("/answers/:answer/accept", b.questionOfAnswer(policies.Read, b.notArchived), b.apiAccept)
 	r.POST("/answers/:answer/vote", b.questionOfAnswer(policies.Write), b.apiVote("answer"))
 	b.apiDeleteRoutes(r)
 }
 
 // questionOfAnswer loads an answer's question and checks access to it.
-func (b *Board) questionOfAnswer(act policies.Action) gin.HandlerFunc {
+func (b *Board) questionOfAnswer(act policies.Action, then ...func(*gin.Context) error) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		id, _ := strconv.ParseInt(c.Param("answer"), 10, 64)
 		a, err := b.store.AnswerByID(c.Request.Context(), id)
@@ -39,7 +39,7 @@ func (b *Board) questionOfAnswer(act policies.Action) gin.HandlerFunc {
 		}
 		c.Params = append(c.Params, gin.Param{Key: "id", Value: strconv.FormatInt(a.QuestionID, 10)})
 		c.Set(keyAnswer, a)
-		b.loadQuestion(act)(c)
+		b.loadQuestion(act, then...)(c)
 	}
 }
 

@@ -183,6 +183,9 @@ func (b *Board) accept(c *gin.Context) {
 // Accept checks who accepts and tells the answer's author.
 func (b *Board) Accept(c *gin.Context, q Question, answerID int64) error {
 	ctx, v := c.Request.Context(), web.ViewerOf(c)
+	if err := b.spaces.CheckOpen(q.SpaceID); err != nil {
+		return err
+	}
 	asker := q.AuthorID != nil && *q.AuthorID == v.ID
 	if !asker && !b.spaces.Enforcer.Can(ctx, policies.SubjectOf(c), policies.Moderate, q.SpaceID) {
 		return errs.E(errs.Forbidden, "qa.accept.not_allowed")
