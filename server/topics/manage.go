@@ -21,8 +21,31 @@ type manageRow struct {
 	Path string
 }
 
+// proposals lists the unsorted proposals the viewer may see.
+func (s *Topics) proposals(c *gin.Context) ([]Topic, error) {
+	all, err := s.Store.All(c.Request.Context())
+	if err != nil {
+		return nil, err
+	}
+	var unsorted []Topic
+	for _, t := range all {
+		if t.Unsorted {
+			unsorted = append(unsorted, t)
+		}
+	}
+	return s.Visible(c.Request.Context(), web.ViewerOf(c), unsorted)
+}
+
+func (s *Topics) proposalCount(c *gin.Context) (int, error) {
+	list, err := s.proposals(c)
+	return len(list), err
+}
+
 func (s *Topics) manage(c *gin.Context) {
 	all, err := s.Store.All(c.Request.Context())
+	if err == nil {
+		all, err = s.Visible(c.Request.Context(), web.ViewerOf(c), all)
+	}
 	if err != nil {
 		s.web.Fail(c, err)
 		return
@@ -61,6 +84,9 @@ type topicChoice struct {
 // everything below it (a topic cannot move below itself).
 func (s *Topics) topicOptions(c *gin.Context, skip int64, withUnsorted bool) ([]option, error) {
 	all, err := s.Store.All(c.Request.Context())
+	if err == nil {
+		all, err = s.Visible(c.Request.Context(), web.ViewerOf(c), all)
+	}
 	if err != nil {
 		return nil, err
 	}

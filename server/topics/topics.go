@@ -61,6 +61,7 @@ type Topics struct {
 
 	sections []SectionSource
 	hooks    []MergeHook
+	carriers []CarrierSource
 
 	// OnChange, when set, runs in the same transaction as every change to
 	// topics. Set it before serving.
@@ -172,89 +173,6 @@ func validSlug(s string) bool {
 	return true
 }
 
-// Resolve maps names a person typed while tagging content to topics,
-// matching names and synonyms case-insensitively. Unknown names become
-// unsorted proposals by proposer. Empty names are ignored; the result
-// follows the order of names, each topic once.
-func (s *Topics) Resolve(ctx context.Context, names []string, proposer int64) ([]Topic, error) {
-	var clean []string
-	seen := map[string]bool{}
-	for _, n := range names {
-		n, problem := cleanLabel(n, "topics")
-		if problem != nil && problem.Key == "form.required" {
-			continue
-		}
-		if problem != nil {
-			return nil, problem
-		}
-		if key := strings.ToLower(n); !seen[key] {
-			seen[key] = true
-			clean = append(clean, n)
-		}
-	}
-	if len(clean) == 0 {
-		return nil, nil
-	}
-	found, err := s.Store.ByLabels(ctx, s.pool, clean)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Topic, 0, len(clean))
-	have := map[int64]bool{}
-	for _, n := range clean {
-		t, ok := found[strings.ToLower(n)]
-		if !ok {
-			if t, err = s.propose(ctx, n, proposer); err != nil {
-				return nil, err
-			}
-		}
-		if !have[t.ID] {
-			have[t.ID] = true
-			out = append(out, t)
-		}
-	}
-	return out, nil
-}
-
-// propose creates an unsorted topic, or finds the one someone else created
-// under the same label meanwhile.
-func (s *Topics) propose(ctx context.Context, name string, proposer int64) (Topic, error) {
-	for attempt := 0; attempt < 5; attempt++ {
-		var id int64
-		err := postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-			slug, err := uniqueSlug(ctx, tx, name, topicSlugFree)
-			if err != nil {
-				return err
-			}
-			var by *int64
-			if proposer != 0 {
-				by = &proposer
-			}
-			if id, err = insertTopic(ctx, tx, newTopic{Slug: slug, Name: name, Unsorted: true, ProposedBy: by}); err != nil {
-				return err
-			}
-			return s.changed(ctx, tx, id)
-		})
-		switch {
-		case err == nil:
-			return s.Store.ByID(ctx, id)
-		case violates(err, "topic_labels_pkey"):
-			found, err := s.Store.ByLabels(ctx, s.pool, []string{name})
-			if err != nil {
-				return Topic{}, err
-			}
-			if t, ok := found[strings.ToLower(name)]; ok {
-				return t, nil
-			}
-		case violates(err, "topics_slug_key"):
-			// Someone took the slug meanwhile; try the next one.
-		default:
-			return Topic{}, fmt.Errorf("propose topic: %w", err)
-		}
-	}
-	return Topic{}, fmt.Errorf("propose topic %q: too much contention", name)
-}
-
 // ByIDs loads topics by id.
 func (s *Topics) ByIDs(ctx context.Context, ids []int64) ([]Topic, error) {
 	return s.Store.ByIDs(ctx, ids)
@@ -351,8 +269,8 @@ func flatten(roots []*Node) []*Node {
 
 // Suggest offers topics whose name or synonym starts with prefix, for
 // autocomplete; case-insensitive and tolerant of umlauts written as ae, oe,
-// ue and ß as ss.
-func (s *Topics) Suggest(ctx context.Context, prefix string, limit int) ([]Suggestion, error) {
+// ue and ß as ss. Of the unsorted proposals it offers those v may see.
+func (s *Topics) Suggest(ctx context.Context, v *web.Viewer, prefix string, limit int) ([]Suggestion, error) {
 	p := fold(prefix)
 	if p == "" {
 		return []Suggestion{}, nil
@@ -360,7 +278,18 @@ func (s *Topics) Suggest(ctx context.Context, prefix string, limit int) ([]Sugge
 	if limit < 1 || limit > 50 {
 		limit = 10
 	}
-	return s.Store.Suggest(ctx, p, limit)
+	proposals, err := s.Store.ProposalsByPrefix(ctx, p, 500)
+	if err == nil {
+		proposals, err = s.Visible(ctx, v, proposals)
+	}
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(proposals))
+	for i, t := range proposals {
+		ids[i] = t.ID
+	}
+	return s.Store.Suggest(ctx, p, limit, ids)
 }
 
 // Synonyms returns every synonym group in the shape of Meilisearch's
