@@ -103,6 +103,12 @@ func (s *Spaces) Check(ctx context.Context, sub Subject, act Action, spaceID int
 // everyone who may read it: 403 with the reason, on pages and in the API.
 func ErrArchived() *errs.Error { return errs.E(errs.Forbidden, "spaces.archived_notice") }
 
+// IsArchived reports whether err is ErrArchived's refusal.
+func IsArchived(err error) bool {
+	e, ok := errs.As(err)
+	return ok && e.Key == ErrArchived().Key
+}
+
 // CheckOpen returns ErrArchived when the space is archived. Changes that
 // need no write permission (an asker accepting an answer, a page's owner
 // confirming its review) ask it besides Check.

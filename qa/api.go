@@ -112,8 +112,11 @@ func (b *Board) apiAsk(c *gin.Context) {
 	if err == nil {
 		err = b.spaces.Check(ctx, policies.SubjectOf(c), policies.Write, spaceID)
 	}
+	if err != nil && !policies.IsArchived(err) {
+		err = errs.E(errs.NotFound, "qa.space_invalid")
+	}
 	if err != nil {
-		b.web.Fail(c, errs.E(errs.NotFound, "qa.space_invalid"))
+		b.web.Fail(c, err)
 		return
 	}
 	topicIDs, err := b.resolveTopics(ctx, strings.Join(in.Topics, ","), v.ID)

@@ -18,7 +18,9 @@ func TestArchivedSpaceRefusesEveryWrite(t *testing.T) {
 	agency := makeAgency(t)
 	owner, answerer, colleague := makePerson(t, agency, false), makePerson(t, agency, false), makePerson(t, agency, false)
 	sp := makeSpace(t, owner, policies.Organisation, policies.RoleMember)
+	live := makeSpace(t, owner, policies.Organisation, policies.RoleMember)
 	base := startServer(t)
+	putPage(t, base, owner.Token, live.Slug, "neu", "Aktueller Inhalt.", 0)
 
 	q := ask(t, base, owner.Token, sp.Slug, "Wo liegt die Akte?", "Im Archiv?")
 	_, a := api(t, http.MethodPost, base+"/api/v1/questions/"+id(q)+"/answers", answerer.Token, `{"body":"Im Keller."}`)
@@ -38,6 +40,7 @@ func TestArchivedSpaceRefusesEveryWrite(t *testing.T) {
 		{"delete one's own answer", "DELETE", "/api/v1/answers/" + id(a), answerer.Token, ""},
 		{"delete one's own question", "DELETE", "/api/v1/questions/" + id(q), owner.Token, ""},
 		{"edit a page", "PUT", "/api/v1/spaces/" + sp.Slug + "/pages/alt", owner.Token, `{"body":"Neu."}`},
+		{"ask", "POST", "/api/v1/questions", colleague.Token, `{"title":"Noch eine Frage?","space":"` + sp.Slug + `"}`},
 	} {
 		status, out := api(t, c.method, base+c.path, c.token, c.body)
 		if status != http.StatusForbidden || !strings.Contains(errMessage(out), archived) {
@@ -62,6 +65,8 @@ func TestArchivedSpaceRefusesEveryWrite(t *testing.T) {
 		{"confirm a review", "/bereiche/" + sp.Slug + "/seiten/alt/geprueft", url.Values{}},
 		{"edit one's own question", "/fragen/" + id(q) + "/bearbeiten", url.Values{"title": {"Wo liegt die Akte jetzt?"}, "body": {"Neu."}, "base_revision": {"1"}}},
 		{"comment", "/fragen/" + id(q) + "/kommentare", url.Values{"on": {"question"}, "body": {"Danke."}}},
+		{"move a page out", "/bereiche/" + sp.Slug + "/seiten/alt/verschieben", url.Values{"space": {live.Slug}}},
+		{"move a page in", "/bereiche/" + live.Slug + "/seiten/neu/verschieben", url.Values{"space": {sp.Slug}}},
 	} {
 		resp, body := o.post("", c.path, c.form)
 		if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, archived) {

@@ -63,7 +63,7 @@ func (wk *Wiki) move(c *gin.Context) {
 	if err == nil {
 		err = wk.spaces.Check(ctx, sub, policies.Write, target.ID)
 	}
-	if e, ok := errs.As(err); ok && e.Key == policies.ErrArchived().Key {
+	if e, ok := errs.As(err); ok && policies.IsArchived(e) {
 		form.Fail("space", wk.web.Message(c, e))
 		wk.renderMove(c, http.StatusForbidden, form)
 		return
