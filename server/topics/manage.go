@@ -331,7 +331,10 @@ func (s *Topics) merge(c *gin.Context) {
 	id, perr := strconv.ParseInt(c.PostForm("into"), 10, 64)
 	var into Topic
 	if perr == nil {
-		into, err = s.Store.ByID(c.Request.Context(), id)
+		if into, err = s.Store.ByID(c.Request.Context(), id); err == nil {
+			// A proposal the knowledge manager may not see is no target.
+			into, err = s.visibleOne(c.Request.Context(), web.ViewerOf(c), into)
+		}
 	}
 	switch {
 	case c.PostForm("into") == "":
