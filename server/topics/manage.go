@@ -21,11 +21,11 @@ type manageRow struct {
 	Path string
 }
 
-// proposals lists the unsorted proposals the viewer may see.
-func (s *Topics) proposals(c *gin.Context) ([]Topic, error) {
+// proposalCount counts the unsorted proposals the viewer may see.
+func (s *Topics) proposalCount(c *gin.Context) (int, error) {
 	all, err := s.Store.All(c.Request.Context())
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	var unsorted []Topic
 	for _, t := range all {
@@ -33,11 +33,7 @@ func (s *Topics) proposals(c *gin.Context) ([]Topic, error) {
 			unsorted = append(unsorted, t)
 		}
 	}
-	return s.Visible(c.Request.Context(), web.ViewerOf(c), unsorted)
-}
-
-func (s *Topics) proposalCount(c *gin.Context) (int, error) {
-	list, err := s.proposals(c)
+	list, err := s.Visible(c.Request.Context(), web.ViewerOf(c), unsorted)
 	return len(list), err
 }
 
