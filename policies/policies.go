@@ -153,6 +153,16 @@ func (e *Enforcer) Can(_ context.Context, sub Subject, act Action, spaceID int64
 	return allowed
 }
 
+// Archived reports whether a space is archived, and so read-only: its
+// writes are refused however they are guarded (acceptance by the asker,
+// review confirmation by the page's owner), and with a message that says
+// why.
+func (e *Enforcer) Archived(spaceID int64) bool {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.spaces[spaceID].archived
+}
+
 // ReadableSpaces lists the ids of the spaces subject may read, for filters
 // such as the one search sends to Meilisearch.
 func (e *Enforcer) ReadableSpaces(ctx context.Context, sub Subject) []int64 {

@@ -91,9 +91,32 @@ func (s *Spaces) Check(ctx context.Context, sub Subject, act Action, spaceID int
 		return nil
 	}
 	if act != Read && s.Enforcer.Can(ctx, sub, Read, spaceID) {
+		if act != Manage && s.Enforcer.Archived(spaceID) {
+			return ErrArchived()
+		}
 		return errs.E(errs.Forbidden, "error.forbidden")
 	}
 	return errs.E(errs.NotFound, "error.not_found")
+}
+
+// ErrArchived refuses a change to the content of an archived space, to
+// everyone who may read it: 403 with the reason, on pages and in the API.
+func ErrArchived() *errs.Error { return errs.E(errs.Forbidden, "spaces.archived_notice") }
+
+// IsArchived reports whether err is ErrArchived's refusal.
+func IsArchived(err error) bool {
+	e, ok := errs.As(err)
+	return ok && e.Key == ErrArchived().Key
+}
+
+// CheckOpen returns ErrArchived when the space is archived. Changes that
+// need no write permission (an asker accepting an answer, a page's owner
+// confirming its review) ask it besides Check.
+func (s *Spaces) CheckOpen(spaceID int64) error {
+	if s.Enforcer.Archived(spaceID) {
+		return ErrArchived()
+	}
+	return nil
 }
 
 // Permissions lists what sub may do in a space, for pages and the API to

@@ -23,13 +23,13 @@ func (b *Board) APIRoutes(r gin.IRouter) {
 	r.POST("/questions/:id/answers", b.loadQuestion(policies.Write), b.apiAnswer)
 	r.POST("/questions/:id/vote", b.loadQuestion(policies.Write), b.apiVote("question"))
 	r.POST("/questions/:id/invitations", b.loadQuestion(policies.Write), b.apiInvite)
-	r.POST("/answers/:answer/accept", b.questionOfAnswer(policies.Read), b.apiAccept)
+	r.POST("/answers/:answer/accept", b.questionOfAnswer(policies.Read, b.notArchived), b.apiAccept)
 	r.POST("/answers/:answer/vote", b.questionOfAnswer(policies.Write), b.apiVote("answer"))
 	b.apiDeleteRoutes(r)
 }
 
 // questionOfAnswer loads an answer's question and checks access to it.
-func (b *Board) questionOfAnswer(act policies.Action) gin.HandlerFunc {
+func (b *Board) questionOfAnswer(act policies.Action, then ...func(*gin.Context) error) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		id, _ := strconv.ParseInt(c.Param("answer"), 10, 64)
 		a, err := b.store.AnswerByID(c.Request.Context(), id)
@@ -39,7 +39,7 @@ func (b *Board) questionOfAnswer(act policies.Action) gin.HandlerFunc {
 		}
 		c.Params = append(c.Params, gin.Param{Key: "id", Value: strconv.FormatInt(a.QuestionID, 10)})
 		c.Set(keyAnswer, a)
-		b.loadQuestion(act)(c)
+		b.loadQuestion(act, then...)(c)
 	}
 }
 
@@ -69,6 +69,9 @@ func (b *Board) apiList(c *gin.Context) {
 	if err != nil {
 		b.web.Fail(c, err)
 		return
+	}
+	for i := range list {
+		b.showWiki(ctx, policies.SubjectOf(c), &list[i])
 	}
 	next := ""
 	if int(cursor)+len(list) < total {
@@ -109,8 +112,11 @@ func (b *Board) apiAsk(c *gin.Context) {
 	if err == nil {
 		err = b.spaces.Check(ctx, policies.SubjectOf(c), policies.Write, spaceID)
 	}
+	if err != nil && !policies.IsArchived(err) {
+		err = errs.E(errs.NotFound, "qa.space_invalid")
+	}
 	if err != nil {
-		b.web.Fail(c, errs.E(errs.NotFound, "qa.space_invalid"))
+		b.web.Fail(c, err)
 		return
 	}
 	topicIDs, err := b.resolveTopics(ctx, strings.Join(in.Topics, ","), v.ID)

@@ -16,7 +16,7 @@ import (
 // moderators delete any. Everyone else who may read gets 403, who may not
 // read gets 404 (loadQuestion checks reading first).
 func (b *Board) deleteRoutes(r gin.IRouter) {
-	read := b.loadQuestion(policies.Read)
+	read := b.loadQuestion(policies.Read, b.notArchived)
 	r.GET("/fragen/:id/loeschen", read, b.deleteForm("question"))
 	r.POST("/fragen/:id/loeschen", read, b.deletePost("question"))
 	r.GET("/fragen/:id/antworten/:answer/loeschen", read, b.loadAnswer, b.deleteForm("answer"))
@@ -26,8 +26,8 @@ func (b *Board) deleteRoutes(r gin.IRouter) {
 }
 
 func (b *Board) apiDeleteRoutes(r gin.IRouter) {
-	r.DELETE("/questions/:id", b.loadQuestion(policies.Read), b.apiDelete("question"))
-	r.DELETE("/answers/:answer", b.questionOfAnswer(policies.Read), b.apiDelete("answer"))
+	r.DELETE("/questions/:id", b.loadQuestion(policies.Read, b.notArchived), b.apiDelete("question"))
+	r.DELETE("/answers/:answer", b.questionOfAnswer(policies.Read, b.notArchived), b.apiDelete("answer"))
 	r.DELETE("/comments/:comment", b.questionOfComment, b.loadComment, b.apiDelete("comment"))
 }
 
@@ -67,6 +67,9 @@ func commentOf(c *gin.Context) Comment {
 func (b *Board) mayDelete(c *gin.Context, kind string) (moderator bool, err error) {
 	q, v := questionOf(c), web.ViewerOf(c)
 	sub, ctx := policies.SubjectOf(c), c.Request.Context()
+	if err := b.spaces.CheckOpen(q.SpaceID); err != nil {
+		return false, err
+	}
 	if b.spaces.Enforcer.Can(ctx, sub, policies.Moderate, q.SpaceID) {
 		return true, nil
 	}

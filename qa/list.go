@@ -55,6 +55,9 @@ func (b *Board) list(c *gin.Context) {
 	}
 	var err error
 	if page.Questions, page.Total, err = b.store.Questions(ctx, f); err == nil {
+		for i := range page.Questions {
+			b.showWiki(ctx, sub, &page.Questions[i])
+		}
 		page.Spaces, err = b.spaces.Readable(ctx, sub)
 	}
 	if err != nil {

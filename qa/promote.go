@@ -85,6 +85,10 @@ func (b *Board) promotable(c *gin.Context, id int64) (Question, error) {
 	if err == nil {
 		err = b.spaces.Check(ctx, policies.SubjectOf(c), policies.Read, q.SpaceID)
 	}
+	if err == nil {
+		// Promotion records the page on the question, a change in its space.
+		err = b.spaces.CheckOpen(q.SpaceID)
+	}
 	switch {
 	case err != nil:
 		return q, err

@@ -102,27 +102,31 @@ func (b *Board) Routes(r gin.IRouter) {
 	r.POST("/fragen/vorschau", b.preview)
 	r.POST("/fragen", b.ask)
 	r.GET("/fragen/:id", b.loadQuestion(policies.Read), b.view)
-	r.GET("/fragen/:id/bearbeiten", b.loadQuestion(policies.Read), b.editForm)
-	r.POST("/fragen/:id/bearbeiten", b.loadQuestion(policies.Read), b.edit)
+	// Changes that the author or asker may make without write permission
+	// are still refused in an archived space.
+	live := b.loadQuestion(policies.Read, b.notArchived)
+	r.GET("/fragen/:id/bearbeiten", live, b.editForm)
+	r.POST("/fragen/:id/bearbeiten", live, b.edit)
 	r.POST("/fragen/:id/antworten", b.loadQuestion(policies.Write), b.answer)
-	r.GET("/fragen/:id/antworten/:answer/bearbeiten", b.loadQuestion(policies.Read), b.loadAnswer, b.editAnswerForm)
-	r.POST("/fragen/:id/antworten/:answer/bearbeiten", b.loadQuestion(policies.Read), b.loadAnswer, b.editAnswer)
+	r.GET("/fragen/:id/antworten/:answer/bearbeiten", live, b.loadAnswer, b.editAnswerForm)
+	r.POST("/fragen/:id/antworten/:answer/bearbeiten", live, b.loadAnswer, b.editAnswer)
 	r.POST("/fragen/:id/kommentare", b.loadQuestion(policies.Write), b.comment)
 	r.POST("/fragen/:id/stimme", b.loadQuestion(policies.Write), b.vote)
-	r.POST("/fragen/:id/akzeptieren", b.loadQuestion(policies.Read), b.accept)
+	r.POST("/fragen/:id/akzeptieren", live, b.accept)
 	r.POST("/fragen/:id/schliessen", b.loadQuestion(policies.Moderate), b.close)
 	r.POST("/fragen/:id/wiedereroeffnen", b.loadQuestion(policies.Moderate), b.reopen)
 	r.POST("/fragen/:id/einladen", b.loadQuestion(policies.Write), b.invite)
-	r.GET("/fragen/:id/ins-wiki", b.loadQuestion(policies.Read), b.promoteForm)
-	r.POST("/fragen/:id/ins-wiki", b.loadQuestion(policies.Read), b.promote)
+	r.GET("/fragen/:id/ins-wiki", live, b.promoteForm)
+	r.POST("/fragen/:id/ins-wiki", live, b.promote)
 	b.deleteRoutes(r)
 }
 
 const keyQuestion = "fachnetz.question"
 
 // loadQuestion loads the question named by :id and checks that the viewer
-// may do act in its space; one they may not read answers 404.
-func (b *Board) loadQuestion(act policies.Action) gin.HandlerFunc {
+// may do act in its space; one they may not read answers 404. then, when
+// given, checks more before the handler runs.
+func (b *Board) loadQuestion(act policies.Action, then ...func(*gin.Context) error) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 		if err != nil {
@@ -137,8 +141,35 @@ func (b *Board) loadQuestion(act policies.Action) gin.HandlerFunc {
 			b.web.Fail(c, err)
 			return
 		}
+		b.showWiki(c.Request.Context(), policies.SubjectOf(c), &q)
 		c.Set(keyQuestion, q)
+		for _, check := range then {
+			if err := check(c); err != nil {
+				b.web.Fail(c, err)
+				return
+			}
+		}
 		c.Next()
+	}
+}
+
+// notArchived refuses a change to a question of an archived space, which
+// is read-only for everyone.
+func (b *Board) notArchived(c *gin.Context) error {
+	return b.spaces.CheckOpen(questionOf(c).SpaceID)
+}
+
+// showWiki keeps the link to the wiki page a question's answer became
+// only for readers of the page's space, asked now: a page promoted into a
+// private space, or moved there later, must not show its address (its
+// title, in effect) to everyone who reads the question. Others learn
+// nothing of the page, not even that it exists.
+func (b *Board) showWiki(ctx context.Context, sub policies.Subject, q *Question) {
+	if q.WikiURL == nil {
+		return
+	}
+	if q.WikiSpaceID == nil || !b.spaces.Enforcer.Can(ctx, sub, policies.Read, *q.WikiSpaceID) {
+		q.WikiURL = nil
 	}
 }
 

@@ -31,7 +31,8 @@ type Question struct {
 	CloseReason      string     `db:"close_reason" json:"close_reason,omitempty"`
 	DuplicateOf      *int64     `db:"duplicate_of" json:"duplicate_of,omitempty"`
 	WikiPageID       *int64     `db:"wiki_page_id" json:"-"`
-	WikiURL          *string    `db:"wiki_url" json:"wiki_url,omitempty"`
+	WikiSpaceID      *int64     `db:"wiki_space_id" json:"-"`
+	WikiURL          *string    `db:"wiki_url" json:"wiki_url,omitempty"` // cleared for who may not read the page's space (showWiki)
 	CreatedAt        time.Time  `db:"created_at" json:"created_at"`
 	ActiveAt         time.Time  `db:"active_at" json:"active_at"`
 }
@@ -72,7 +73,7 @@ func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
 
 const questionColumns = `q.id, q.space_id, s.slug AS space_slug, s.name AS space_name, q.author_id, coalesce(a.display_name, '') AS author_name,
 	q.title, q.body, q.revision, q.score, q.accepted_answer_id, q.answer_count, q.closed_at, coalesce(q.close_reason, '') AS close_reason, q.duplicate_of,
-	q.wiki_page_id, CASE WHEN p.id IS NOT NULL THEN '/bereiche/' || ps.slug || '/seiten/' || p.slug END AS wiki_url,
+	q.wiki_page_id, p.space_id AS wiki_space_id, CASE WHEN p.id IS NOT NULL THEN '/bereiche/' || ps.slug || '/seiten/' || p.slug END AS wiki_url,
 	q.created_at, q.active_at`
 
 const questionFrom = ` FROM questions q JOIN spaces s ON s.id = q.space_id LEFT JOIN accounts a ON a.id = q.author_id

@@ -35,3 +35,19 @@ func (b *Board) TopicSection(ctx context.Context, v *web.Viewer, topicIDs []int6
 	}
 	return sec, nil
 }
+
+// TopicCarriers tells the topic tree where questions carry topics, as v sees
+// them: an unsorted proposal is visible only to readers of content that
+// carries it.
+func (b *Board) TopicCarriers(ctx context.Context, v *web.Viewer, topicIDs []int64) (map[int64]topics.Carried, error) {
+	readable := b.spaces.Enforcer.ReadableSpaces(ctx, policies.Subject{AccountID: v.ID, AgencyID: v.AgencyID})
+	list, err := b.store.TopicCarriers(ctx, topicIDs, readable)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]topics.Carried, len(list))
+	for _, c := range list {
+		out[c.TopicID] = topics.Carried{Readable: c.Readable, Hidden: c.Hidden}
+	}
+	return out, nil
+}

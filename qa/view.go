@@ -41,6 +41,7 @@ type viewPage struct {
 	Permissions policies.Permissions
 	CanAccept   bool
 	CanPromote  bool
+	Archived    bool
 	Watch       any // the watch button
 	Answer      *frontend.Form
 	AnswerDraft drafts.Editor
@@ -80,8 +81,11 @@ func (b *Board) renderView(c *gin.Context, status int, page viewPage) {
 	sub := policies.SubjectOf(c)
 	page.Question = q
 	page.Permissions = b.spaces.PermissionsIn(ctx, sub, q.SpaceID)
-	page.CanAccept = (q.AuthorID != nil && *q.AuthorID == v.ID) || page.Permissions.Moderate
-	page.CanPromote = q.AcceptedAnswerID != nil && q.WikiPageID == nil
+	// An archived space is read-only: no button offers a change it refuses.
+	page.Archived = b.spaces.Enforcer.Archived(q.SpaceID)
+	live := !page.Archived
+	page.CanAccept = live && ((q.AuthorID != nil && *q.AuthorID == v.ID) || page.Permissions.Moderate)
+	page.CanPromote = live && q.AcceptedAnswerID != nil && q.WikiPageID == nil
 	if b.deps.WatchButton != nil {
 		page.Watch = b.deps.WatchButton(c, "question", q.ID)
 	}
@@ -111,7 +115,7 @@ func (b *Board) renderView(c *gin.Context, status int, page viewPage) {
 	}
 	own := q.AuthorID != nil && *q.AuthorID == v.ID
 	page.Post = post{Type: "question", ID: q.ID, AuthorName: q.AuthorName, HTML: html, Score: q.Score,
-		MyVote: votes[fmt.Sprintf("question-%d", q.ID)], Own: own, CanEdit: own || page.Permissions.Moderate,
+		MyVote: votes[fmt.Sprintf("question-%d", q.ID)], Own: own, CanEdit: live && (own || page.Permissions.Moderate),
 		Comments: byPost["question"], CreatedAt: q.CreatedAt,
 		CanDelete: page.Permissions.Moderate || (own && page.Permissions.Write && q.AnswerCount == 0)}
 	answers, err := b.store.Answers(ctx, q)
@@ -128,7 +132,7 @@ func (b *Board) renderView(c *gin.Context, status int, page viewPage) {
 		mine := a.AuthorID != nil && *a.AuthorID == v.ID
 		key := fmt.Sprintf("answer-%d", a.ID)
 		page.Answers = append(page.Answers, post{Type: "answer", ID: a.ID, AuthorName: a.AuthorName, HTML: html, Score: a.Score,
-			MyVote: votes[key], Own: mine, CanEdit: mine || page.Permissions.Moderate,
+			MyVote: votes[key], Own: mine, CanEdit: live && (mine || page.Permissions.Moderate),
 			CanDelete: page.Permissions.Moderate || (mine && page.Permissions.Write),
 			Accepted:  q.AcceptedAnswerID != nil && *q.AcceptedAnswerID == a.ID, Comments: byPost[key], CreatedAt: a.CreatedAt})
 	}
@@ -151,6 +155,7 @@ func (b *Board) renderView(c *gin.Context, status int, page viewPage) {
 	page.Invited = c.Query("eingeladen")
 	if q.DuplicateOf != nil {
 		if d, err := b.store.QuestionByID(ctx, *q.DuplicateOf); err == nil && b.spaces.Check(ctx, sub, policies.Read, d.SpaceID) == nil {
+			b.showWiki(ctx, sub, &d)
 			page.Duplicate = &d
 		}
 	}

@@ -189,6 +189,7 @@ func (s *Server) wire(ctx context.Context) error {
 	s.drafts.AfterPurge = s.wiki.SweepDraftFiles
 	s.topics.RegisterSection(s.wiki.TopicSection)
 	s.topics.RegisterMergeHook(wiki.MergeTopic)
+	s.topics.RegisterCarriers(s.wiki.TopicCarriers)
 
 	s.search = search.New(search.Config{Index: s.cfg.MeiliIndex, Synonyms: s.synonyms, Terms: s.searchTerms, Compounds: s.splitter().Compounds}, s.meili, s.pool, s.web)
 	s.search.Register(wiki.NewSearchSource(wiki.NewStore(s.pool), md))
@@ -300,6 +301,7 @@ func (s *Server) wire(ctx context.Context) error {
 	})
 	s.topics.RegisterSection(s.qa.TopicSection)
 	s.topics.RegisterMergeHook(qa.MergeTopic)
+	s.topics.RegisterCarriers(s.qa.TopicCarriers)
 	s.topics.OnChange = func(ctx context.Context, tx pgx.Tx, ids []int64) error {
 		// Pages and questions show topic names, and the tree gives the
 		// synonyms.

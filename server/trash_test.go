@@ -194,6 +194,9 @@ func TestRestoredPageGetsFreeSlug(t *testing.T) {
 	// While the page lies in the trash, its topic is merged into another.
 	km := makePerson(t, agency, false)
 	testDB.Pool.Exec(t.Context(), `UPDATE accounts SET is_knowledge_manager = true WHERE id = $1`, km.ID)
+	// Proposals typed in a private space are seen by its readers only.
+	addMember(t, sp, km, policies.RoleViewer)
+	seesSpace(t, base, km, sp)
 	var fromSlug string
 	var intoID int64
 	testDB.Pool.QueryRow(t.Context(), `SELECT (SELECT slug FROM topics WHERE name = $1), (SELECT id FROM topics WHERE name = $2)`, from, into).Scan(&fromSlug, &intoID)

@@ -63,6 +63,11 @@ func (wk *Wiki) move(c *gin.Context) {
 	if err == nil {
 		err = wk.spaces.Check(ctx, sub, policies.Write, target.ID)
 	}
+	if e, ok := errs.As(err); ok && policies.IsArchived(e) {
+		form.Fail("space", wk.web.Message(c, e))
+		wk.renderMove(c, http.StatusForbidden, form)
+		return
+	}
 	if err != nil {
 		form.Fail("space", wk.web.T(c, "wiki.move.space_invalid"))
 		wk.renderMove(c, http.StatusUnprocessableEntity, form)

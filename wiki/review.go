@@ -14,6 +14,10 @@ import (
 // confirmReview records "still correct" and so sets the next review date.
 func (wk *Wiki) confirmReview(c *gin.Context) {
 	p := pageOf(c)
+	if err := wk.spaces.CheckOpen(p.SpaceID); err != nil {
+		wk.web.Fail(c, err)
+		return
+	}
 	if !wk.canConfirm(c, p) {
 		wk.web.Fail(c, errs.E(errs.Forbidden, "error.forbidden"))
 		return
@@ -37,7 +41,14 @@ func (wk *Wiki) reviewQueue(c *gin.Context) {
 	if v.KnowledgeManager {
 		owner = 0
 	}
-	pages, err := wk.store.DueForReview(ctx, wk.spaces.Enforcer.ReadableSpaces(ctx, policies.SubjectOf(c)), owner)
+	// Pages of archived spaces are read-only: nobody can confirm them.
+	var open []int64
+	for _, id := range wk.spaces.Enforcer.ReadableSpaces(ctx, policies.SubjectOf(c)) {
+		if !wk.spaces.Enforcer.Archived(id) {
+			open = append(open, id)
+		}
+	}
+	pages, err := wk.store.DueForReview(ctx, open, owner)
 	if err != nil {
 		wk.web.Fail(c, err)
 		return

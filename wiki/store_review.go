@@ -19,6 +19,8 @@ func (st *Store) ClaimReviewNotices(ctx context.Context, limit int, f func(ctx c
 				SELECT id FROM pages
 				WHERE review_due < current_date AND NOT is_template AND owner_id IS NOT NULL
 					AND review_noticed IS DISTINCT FROM review_due
+					-- an archived space's pages cannot be confirmed; told once restored
+					AND space_id NOT IN (SELECT id FROM spaces WHERE archived_at IS NOT NULL)
 				ORDER BY review_due, id LIMIT $1 FOR UPDATE SKIP LOCKED),
 			marked AS (
 				UPDATE pages p SET review_noticed = p.review_due FROM due WHERE p.id = due.id RETURNING p.*)

@@ -39,3 +39,19 @@ func MergeTopic(ctx context.Context, tx pgx.Tx, from, to int64) error {
 	_, err := tx.Exec(ctx, `DELETE FROM page_topics WHERE topic_id = $1`, from)
 	return err
 }
+
+// TopicCarriers tells the topic tree where pages carry topics, as v sees
+// them: an unsorted proposal is visible only to readers of content that
+// carries it.
+func (wk *Wiki) TopicCarriers(ctx context.Context, v *web.Viewer, topicIDs []int64) (map[int64]topics.Carried, error) {
+	readable := wk.spaces.Enforcer.ReadableSpaces(ctx, policies.Subject{AccountID: v.ID, AgencyID: v.AgencyID})
+	list, err := wk.store.TopicCarriers(ctx, topicIDs, readable)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]topics.Carried, len(list))
+	for _, c := range list {
+		out[c.TopicID] = topics.Carried{Readable: c.Readable, Hidden: c.Hidden}
+	}
+	return out, nil
+}

@@ -172,10 +172,11 @@ func (wk *Wiki) renderView(c *gin.Context, status int, attachError string) {
 }
 
 // canConfirm: the page's owner, the space's moderators and knowledge
-// managers may confirm that a page is still correct.
+// managers may confirm that a page is still correct, unless its space is
+// archived (read-only).
 func (wk *Wiki) canConfirm(c *gin.Context, p Page) bool {
 	v := web.ViewerOf(c)
-	if v == nil {
+	if v == nil || wk.spaces.Enforcer.Archived(p.SpaceID) {
 		return false
 	}
 	if v.KnowledgeManager || (p.OwnerID != nil && *p.OwnerID == v.ID) {

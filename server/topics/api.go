@@ -32,8 +32,9 @@ func (s *Topics) apiRequireKM(c *gin.Context) {
 	c.Next()
 }
 
-// apiList pages through all topics by id, unsorted proposals included;
-// parent gives the tree.
+// apiList pages through all topics by id, with the unsorted proposals the
+// viewer may see; parent gives the tree. A page may hold fewer than limit
+// topics while next_cursor goes on.
 func (s *Topics) apiList(c *gin.Context) {
 	limit, cursor, err := web.Page(c, 500, 1000)
 	if err != nil {
@@ -50,9 +51,12 @@ func (s *Topics) apiList(c *gin.Context) {
 		list = list[:limit]
 		next = strconv.FormatInt(list[limit-1].ID, 10)
 	}
-	if list == nil {
-		list = []Topic{}
+	v := web.ViewerOf(c)
+	if list, err = s.Visible(c.Request.Context(), v, list); err != nil {
+		s.web.Fail(c, err)
+		return
 	}
+	forReader(v, list)
 	c.JSON(http.StatusOK, gin.H{"topics": list, "next_cursor": next})
 }
 
@@ -66,7 +70,7 @@ func (s *Topics) apiSuggest(c *gin.Context) {
 		}
 		limit = n
 	}
-	list, err := s.Suggest(c.Request.Context(), c.Query("q"), limit)
+	list, err := s.Suggest(c.Request.Context(), web.ViewerOf(c), c.Query("q"), limit)
 	if err != nil {
 		s.web.Fail(c, err)
 		return
@@ -77,14 +81,21 @@ func (s *Topics) apiSuggest(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"suggestions": list})
 }
 
-// apiGet answers a topic; a merged topic's slug answers the survivor.
+// apiGet answers a topic; a merged topic's slug answers the survivor. A
+// proposal the viewer may not see is not found.
 func (s *Topics) apiGet(c *gin.Context) {
-	t, err := s.BySlug(c.Request.Context(), c.Param("topic"))
+	ctx, v := c.Request.Context(), web.ViewerOf(c)
+	t, err := s.BySlug(ctx, c.Param("topic"))
+	if err == nil {
+		t, err = s.visibleOne(ctx, v, t)
+	}
 	if err != nil {
 		s.web.Fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, t)
+	list := []Topic{t}
+	forReader(v, list)
+	c.JSON(http.StatusOK, list[0])
 }
 
 // topicBody is the JSON of POST and PUT. parent is an id, a slug, or null

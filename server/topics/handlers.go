@@ -57,6 +57,11 @@ const keyTopic = "fachnetz.topic"
 func (s *Topics) loadTopic(prefix string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		t, redirected, err := s.Store.BySlug(c.Request.Context(), c.Param("topic"))
+		if err == nil {
+			// A proposal the viewer may not see is not found, for
+			// knowledge managers too.
+			t, err = s.visibleOne(c.Request.Context(), web.ViewerOf(c), t)
+		}
 		if err != nil {
 			s.web.Fail(c, err)
 			return
@@ -140,7 +145,7 @@ func (s *Topics) tree(c *gin.Context) {
 	page := treePage{Nodes: filterTree(roots, fold(q)), Query: q, KM: web.ViewerOf(c).KnowledgeManager}
 	page.Empty = len(page.Nodes) == 0
 	if page.KM {
-		if page.Unsorted, err = s.Store.UnsortedCount(ctx); err != nil {
+		if page.Unsorted, err = s.proposalCount(c); err != nil {
 			s.web.Fail(c, err)
 			return
 		}

@@ -21,8 +21,27 @@ type manageRow struct {
 	Path string
 }
 
+// proposalCount counts the unsorted proposals the viewer may see.
+func (s *Topics) proposalCount(c *gin.Context) (int, error) {
+	all, err := s.Store.All(c.Request.Context())
+	if err != nil {
+		return 0, err
+	}
+	var unsorted []Topic
+	for _, t := range all {
+		if t.Unsorted {
+			unsorted = append(unsorted, t)
+		}
+	}
+	list, err := s.Visible(c.Request.Context(), web.ViewerOf(c), unsorted)
+	return len(list), err
+}
+
 func (s *Topics) manage(c *gin.Context) {
 	all, err := s.Store.All(c.Request.Context())
+	if err == nil {
+		all, err = s.Visible(c.Request.Context(), web.ViewerOf(c), all)
+	}
 	if err != nil {
 		s.web.Fail(c, err)
 		return
@@ -61,6 +80,9 @@ type topicChoice struct {
 // everything below it (a topic cannot move below itself).
 func (s *Topics) topicOptions(c *gin.Context, skip int64, withUnsorted bool) ([]option, error) {
 	all, err := s.Store.All(c.Request.Context())
+	if err == nil {
+		all, err = s.Visible(c.Request.Context(), web.ViewerOf(c), all)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -305,7 +327,10 @@ func (s *Topics) merge(c *gin.Context) {
 	id, perr := strconv.ParseInt(c.PostForm("into"), 10, 64)
 	var into Topic
 	if perr == nil {
-		into, err = s.Store.ByID(c.Request.Context(), id)
+		if into, err = s.Store.ByID(c.Request.Context(), id); err == nil {
+			// A proposal the knowledge manager may not see is no target.
+			into, err = s.visibleOne(c.Request.Context(), web.ViewerOf(c), into)
+		}
 	}
 	switch {
 	case c.PostForm("into") == "":

@@ -24,6 +24,7 @@ type Topic struct {
 	Unsorted    bool      `db:"unsorted" json:"unsorted"`
 	Synonyms    []string  `db:"synonyms" json:"synonyms"`
 	ProposedBy  *string   `db:"proposed_by" json:"-"` // display name of who proposed an unsorted topic
+	ProposerID  *int64    `db:"proposer_id" json:"-"`
 	UpdatedAt   time.Time `db:"updated_at" json:"updated_at"`
 }
 
@@ -39,7 +40,7 @@ func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
 
 const topicSelect = `SELECT t.id, t.slug::text AS slug, t.name, t.description, t.parent_id, t.unsorted,
 	array(SELECT l.label::text FROM topic_labels l WHERE l.topic_id = t.id AND NOT l.is_name ORDER BY lower(l.label::text)) AS synonyms,
-	a.display_name AS proposed_by, t.updated_at
+	a.display_name AS proposed_by, t.proposed_by AS proposer_id, t.updated_at
 	FROM topics t LEFT JOIN accounts a ON a.id = t.proposed_by `
 
 func (st *Store) topics(ctx context.Context, q postgres.Querier, sql string, args ...any) ([]Topic, error) {
@@ -298,21 +299,29 @@ type Suggestion struct {
 }
 
 // Suggest finds topics a name or synonym of which starts with the folded
-// prefix, names before synonyms, shorter first.
-func (st *Store) Suggest(ctx context.Context, foldedPrefix string, limit int) ([]Suggestion, error) {
+// prefix, names before synonyms, shorter first: sorted topics, and of the
+// unsorted proposals those in proposals.
+func (st *Store) Suggest(ctx context.Context, foldedPrefix string, limit int, proposals []int64) ([]Suggestion, error) {
 	pattern := postgres.LikeEscape(foldedPrefix) + "%"
 	rows, _ := st.pool.Query(ctx, `SELECT id, slug, name, synonym FROM (
 			SELECT DISTINCT ON (t.id) t.id, t.slug::text AS slug, t.name,
 				CASE WHEN l.is_name THEN '' ELSE l.label::text END AS synonym, l.is_name
 			FROM topic_labels l JOIN topics t ON t.id = l.topic_id
-			WHERE l.fold LIKE $1
+			WHERE l.fold LIKE $1 AND (NOT t.unsorted OR t.id = ANY($3))
 			ORDER BY t.id, l.is_name DESC, length(l.label)) s
-		ORDER BY NOT is_name, length(name), lower(name) LIMIT $2`, pattern, limit)
+		ORDER BY NOT is_name, length(name), lower(name) LIMIT $2`, pattern, limit, proposals)
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Suggestion])
 	if err != nil {
 		return nil, fmt.Errorf("suggest topics: %w", err)
 	}
 	return list, nil
+}
+
+// ProposalsByPrefix loads up to limit unsorted proposals a name or
+// synonym of which starts with the folded prefix, newest first.
+func (st *Store) ProposalsByPrefix(ctx context.Context, foldedPrefix string, limit int) ([]Topic, error) {
+	return st.topics(ctx, st.pool, topicSelect+`WHERE t.unsorted AND EXISTS (SELECT 1 FROM topic_labels l WHERE l.topic_id = t.id AND l.fold LIKE $1)
+		ORDER BY t.id DESC LIMIT $2`, postgres.LikeEscape(foldedPrefix)+"%", limit)
 }
 
 // LabelGroups lists each topic's labels (name first) for topics that have

@@ -322,15 +322,15 @@ func TestSuggestAndSynonyms(t *testing.T) {
 	mustCreate(t, s, TopicInput{Name: "Öffentlichkeitsarbeit", Synonyms: []string{"PR", "Pressearbeit"}})
 	mustCreate(t, s, TopicInput{Name: "Straßenverkehr"})
 	for q, want := range map[string]string{"oeff": "Öffentlichkeitsarbeit", "ÖFF": "Öffentlichkeitsarbeit", "presse": "Öffentlichkeitsarbeit", "strasse": "Straßenverkehr", "straß": "Straßenverkehr"} {
-		got, err := s.Suggest(ctx, q, 5)
+		got, err := s.Suggest(ctx, km, q, 5)
 		if err != nil || len(got) == 0 || got[0].Name != want {
 			t.Errorf("Suggest(%q) = %+v, %v", q, got, err)
 		}
 	}
-	if got, _ := s.Suggest(ctx, "presse", 5); got[0].Synonym != "Pressearbeit" {
+	if got, _ := s.Suggest(ctx, km, "presse", 5); got[0].Synonym != "Pressearbeit" {
 		t.Errorf("matched synonym = %q", got[0].Synonym)
 	}
-	if got, err := s.Suggest(ctx, "%", 5); err != nil || len(got) != 0 {
+	if got, err := s.Suggest(ctx, km, "%", 5); err != nil || len(got) != 0 {
 		t.Errorf("Suggest(%%) = %v, %v", got, err)
 	}
 	syn, err := s.Synonyms(ctx)

@@ -1,0 +1,119 @@
+package topics
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/postgres"
+)
+
+// Limits of tagging: one item carries at most maxPerItem topics, and one
+// request proposes at most maxNewPerRequest new ones, so that a single
+// request cannot flood the knowledge managers' queue (and the suggestions
+// of the people who may read the content).
+const (
+	maxPerItem       = 20
+	maxNewPerRequest = 5
+)
+
+// Resolve maps names a person typed while tagging content to topics,
+// matching names and synonyms case-insensitively. Unknown names become
+// unsorted proposals by proposer, which only readers of content carrying
+// them see (Visible). Empty names are ignored; the result follows the
+// order of names, each topic once. More than maxPerItem names, or more
+// than maxNewPerRequest unknown ones, are refused before anything is
+// proposed.
+func (s *Topics) Resolve(ctx context.Context, names []string, proposer int64) ([]Topic, error) {
+	var clean []string
+	seen := map[string]bool{}
+	for _, n := range names {
+		n, problem := cleanLabel(n, "topics")
+		if problem != nil && problem.Key == "form.required" {
+			continue
+		}
+		if problem != nil {
+			return nil, problem
+		}
+		if key := strings.ToLower(n); !seen[key] {
+			seen[key] = true
+			clean = append(clean, n)
+		}
+	}
+	if len(clean) == 0 {
+		return nil, nil
+	}
+	if len(clean) > maxPerItem {
+		return nil, errs.E(errs.Invalid, "topics.too_many", "Max", maxPerItem).OnField("topics")
+	}
+	found, err := s.Store.ByLabels(ctx, s.pool, clean)
+	if err != nil {
+		return nil, err
+	}
+	unknown := 0
+	for _, n := range clean {
+		if _, ok := found[strings.ToLower(n)]; !ok {
+			unknown++
+		}
+	}
+	if unknown > maxNewPerRequest {
+		return nil, errs.E(errs.Invalid, "topics.too_many_new", "Max", maxNewPerRequest, "Count", unknown).OnField("topics")
+	}
+	out := make([]Topic, 0, len(clean))
+	have := map[int64]bool{}
+	for _, n := range clean {
+		t, ok := found[strings.ToLower(n)]
+		if !ok {
+			if t, err = s.propose(ctx, n, proposer); err != nil {
+				return nil, err
+			}
+		}
+		if !have[t.ID] {
+			have[t.ID] = true
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// propose creates an unsorted topic, or finds the one someone else created
+// under the same label meanwhile.
+func (s *Topics) propose(ctx context.Context, name string, proposer int64) (Topic, error) {
+	for attempt := 0; attempt < 5; attempt++ {
+		var id int64
+		err := postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
+			slug, err := uniqueSlug(ctx, tx, name, topicSlugFree)
+			if err != nil {
+				return err
+			}
+			var by *int64
+			if proposer != 0 {
+				by = &proposer
+			}
+			if id, err = insertTopic(ctx, tx, newTopic{Slug: slug, Name: name, Unsorted: true, ProposedBy: by}); err != nil {
+				return err
+			}
+			return s.changed(ctx, tx, id)
+		})
+		switch {
+		case err == nil:
+			return s.Store.ByID(ctx, id)
+		case violates(err, "topic_labels_pkey"):
+			found, err := s.Store.ByLabels(ctx, s.pool, []string{name})
+			if err != nil {
+				return Topic{}, err
+			}
+			if t, ok := found[strings.ToLower(name)]; ok {
+				return t, nil
+			}
+		case violates(err, "topics_slug_key"):
+			// Someone took the slug meanwhile; try the next one.
+		default:
+			return Topic{}, fmt.Errorf("propose topic: %w", err)
+		}
+	}
+	return Topic{}, fmt.Errorf("propose topic %q: too much contention", name)
+}
