@@ -104,6 +104,12 @@ func (s *Server) searchAccess() search.Access {
 		Readable: func(c *gin.Context) []int64 {
 			return s.enforcer.ReadableSpaces(c.Request.Context(), policies.SubjectOf(c))
 		},
+		PeopleSpaces: func(c *gin.Context) []int64 {
+			if v := web.ViewerOf(c); v.Admin { // as on profile pages
+				return s.enforcer.OrganisationSpaces(0)
+			}
+			return s.enforcer.OrganisationSpaces(policies.SubjectOf(c).AgencyID)
+		},
 		Names: func(ctx context.Context, ids []int64) (map[int64][2]string, error) {
 			list, err := s.spaces.Store.SpacesByID(ctx, ids)
 			names := make(map[int64][2]string, len(list))
