@@ -39,7 +39,9 @@ type Evidence struct {
 	Count int       `json:"count"`
 	Topic string    `json:"topic"`           // for "unit": the unit's name
 	Level string    `json:"level,omitempty"` // for "skill"
-	Last  time.Time `json:"last"`
+	// Last is when the newest piece of evidence came about, for ranking
+	// only: nobody is shown when a colleague last answered or confirmed.
+	Last  time.Time `json:"-"`
 	Stale bool      `json:"stale,omitempty"` // a skill not confirmed for a year
 }
 
