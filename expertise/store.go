@@ -114,7 +114,7 @@ const profileSelect = `SELECT a.id AS account_id, a.display_name, a.handle::text
 	a.agency_id, ag.slug::text AS agency_slug, ag.name AS agency_name,
 	p.position, p.org_unit_id, ` + unitPathSQL + ` AS unit_path, p.location, p.phone, p.tasks, p.ask_me_about, p.languages,
 	p.hidden, p.derived_consent, p.consent_changed_at, p.ldap_dn IS NOT NULL AS ldap_managed,
-	(p.left_at IS NOT NULL OR a.disabled_at IS NOT NULL) AS gone, p.updated_at, `+photoVersionSQL+` AS photo_version
+	(p.left_at IS NOT NULL OR a.disabled_at IS NOT NULL) AS gone, p.updated_at, ` + photoVersionSQL + ` AS photo_version
 	FROM accounts a JOIN profiles p ON p.account_id = a.id JOIN agencies ag ON ag.id = a.agency_id
 	LEFT JOIN profile_photos ph ON ph.account_id = a.id `
 
