@@ -75,6 +75,19 @@ func TestMemberOfAnotherAgencyIsAnsweredLikeAnUnknownName(t *testing.T) {
 		t.Errorf("form with a person of another agency: %d, want %d and the page of an unknown name", status, unknownStatus)
 	}
 
+	// Inviting to answer a question answers the same way.
+	q := askAbout(t, base, owner.Token, network.Slug, "Wie stelle ich einen Antrag auf Dienstreise?", "")
+	invite := func(handle string) (int, string) {
+		status, out := api(t, http.MethodPost, base+"/api/v1/questions/"+q+"/invitations", owner.Token, `{"handle":"`+handle+`"}`)
+		e, _ := out["error"].(map[string]any)
+		msg, _ := e["message"].(string)
+		return status, strings.ReplaceAll(msg, handle, "KEY")
+	}
+	wantStatus, wantMsg = invite("niemand-" + unique("x"))
+	if status, msg := invite(stranger.Handle); status != wantStatus || msg != wantMsg {
+		t.Errorf("inviting a person of another agency: %d %q, want %d %q as for an unknown name", status, msg, wantStatus, wantMsg)
+	}
+
 	// Someone one shares a space with, and anyone for an admin.
 	if status, msg := put(owner.Token, known.Handle); status != http.StatusOK {
 		t.Errorf("a person sharing a space: %d %q", status, msg)
