@@ -88,6 +88,26 @@ func TestMemberOfAnotherAgencyIsAnsweredLikeAnUnknownName(t *testing.T) {
 		t.Errorf("inviting a person of another agency: %d %q, want %d %q as for an unknown name", status, msg, wantStatus, wantMsg)
 	}
 
+	// So does naming a page's owner.
+	setOwner := func(handle string) (int, string) {
+		status, out := api(t, http.MethodPut, base+"/api/v1/spaces/"+network.Slug+"/pages/"+unique("seite"), owner.Token,
+			`{"title":"Seite","body":"Text","owner":"`+handle+`"}`)
+		e, _ := out["error"].(map[string]any)
+		msg, _ := e["message"].(string)
+		return status, strings.ReplaceAll(msg, handle, "KEY")
+	}
+	wantStatus, wantMsg = setOwner("niemand-" + unique("x"))
+	if wantStatus == http.StatusCreated || wantStatus == http.StatusOK {
+		t.Fatalf("a page owner nobody is was taken: %d", wantStatus)
+	}
+	if status, msg := setOwner(stranger.Handle); status != wantStatus || msg != wantMsg {
+		t.Errorf("a person of another agency as page owner: %d %q, want %d %q as for an unknown name", status, msg, wantStatus, wantMsg)
+	}
+	// The person picker offers nobody of another agency.
+	if _, body := b.get("/personenvorschlaege?q=" + stranger.Handle); strings.Contains(body, stranger.Handle) {
+		t.Errorf("the person picker offers a person of another agency: %s", body)
+	}
+
 	// Someone one shares a space with, and anyone for an admin.
 	if status, msg := put(owner.Token, known.Handle); status != http.StatusOK {
 		t.Errorf("a person sharing a space: %d %q", status, msg)
