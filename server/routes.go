@@ -105,10 +105,14 @@ func (s *Server) searchAccess() search.Access {
 			return s.enforcer.ReadableSpaces(c.Request.Context(), policies.SubjectOf(c))
 		},
 		PeopleSpaces: func(c *gin.Context) []int64 {
-			if v := web.ViewerOf(c); v.Admin { // as on profile pages
+			switch v := web.ViewerOf(c); {
+			case v == nil || v.AgencyID == 0:
+				return nil
+			case v.Admin: // as on profile pages
 				return s.enforcer.OrganisationSpaces(0)
+			default:
+				return s.enforcer.OrganisationSpaces(v.AgencyID)
 			}
-			return s.enforcer.OrganisationSpaces(policies.SubjectOf(c).AgencyID)
 		},
 		Names: func(ctx context.Context, ids []int64) (map[int64][2]string, error) {
 			list, err := s.spaces.Store.SpacesByID(ctx, ids)
