@@ -5,8 +5,10 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // mailpit reads what arrived at the test mail server (Mailpit, started by
@@ -23,6 +25,9 @@ func mailServer(t testing.TB) (map[string]string, mailpit) {
 			t.Fatalf("%s is not set: run tests through scripts/with-services.sh or make test, which start Mailpit", k)
 		}
 	}
+	// Digests go out half a day from now: a test running at the digest hour
+	// would otherwise see them sent before the test makes them due.
+	vars["FACHNETZ_DIGEST_HOUR"] = strconv.Itoa((time.Now().Hour() + 12) % 24)
 	return vars, mailpit{base: strings.TrimRight(vars["FACHNETZ_TEST_MAILPIT_URL"], "/")}
 }
 

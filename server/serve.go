@@ -237,7 +237,7 @@ func (s *Server) wire(ctx context.Context) error {
 	})
 	s.search.Register(expertise.NewSearchSource(s.expertise.Store()))
 	s.topics.RegisterMergeHook(expertise.MergeTopic)
-	s.stats = stats.New(s.pool, s.log, s.cfg.StatsK)
+	s.stats = stats.New(s.pool, s.log, s.cfg.StatsK, s.cfg.DataDir)
 	s.trends = s.stats.NewHandlers(s.web, readable)
 	s.topics.OnView = func(c *gin.Context, id int64) { s.stats.Seen(c, stats.Topic, strconv.FormatInt(id, 10), 0) }
 	s.topics.RegisterSection(func(ctx context.Context, v *web.Viewer, ids []int64) (topics.Section, error) {

@@ -44,7 +44,7 @@ func TestAreasAreDocumented(t *testing.T) {
 	webhook.New(nil, w, spaces, nil, webhook.Config{}).APIRoutes(api)
 	experts.NewFinder(nil, nil, nil, w, nil).APIRoutes(api)
 	expertise.New(nil, w, expertise.Deps{}).APIRoutes(api)
-	stats.New(nil, nil, 5).NewHandlers(w, nil).APIRoutes(api)
+	stats.New(nil, nil, 5, "").NewHandlers(w, nil).APIRoutes(api)
 
 	for _, m := range apidoc.Missing(r.Routes()) {
 		t.Error(m)

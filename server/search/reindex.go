@@ -15,6 +15,8 @@ type Progress func(done, total int)
 // live one, so that search keeps answering from the old index until the
 // new one is complete. Changes made while it runs are replayed onto the
 // new index after the swap, from the outbox rows written since it began.
+// PostgreSQL's copy is rebuilt on the way: every document written again,
+// those of items that are gone deleted, and the vocabulary pruned.
 func (s *Service) Reindex(ctx context.Context, total int, progress Progress) error {
 	started := time.Now()
 	fresh := fmt.Sprintf("%s_%d", s.cfg.Index, started.UnixNano())
@@ -23,9 +25,16 @@ func (s *Service) Reindex(ctx context.Context, total int, progress Progress) err
 	}
 	done := 0
 	var pending []int64
+	seen := map[string]bool{}
 	for _, kind := range s.order {
 		err := s.sources[kind].Each(ctx, 1000, func(docs []Document) error {
 			s.addCompounds(docs)
+			if err := s.copyDocuments(ctx, docs); err != nil {
+				return err
+			}
+			for _, d := range docs {
+				seen[d.ID] = true
+			}
 			pk := "id"
 			task, err := s.index(fresh).AddDocumentsWithContext(ctx, docs, &meilisearch.DocumentOptions{PrimaryKey: &pk})
 			if err != nil {
@@ -59,7 +68,14 @@ func (s *Service) Reindex(ctx context.Context, total int, progress Progress) err
 	if err := s.swap(ctx, fresh); err != nil {
 		return err
 	}
-	return s.replay(ctx, started)
+	if err := s.replay(ctx, started); err != nil {
+		return err
+	}
+	if err := s.dropStaleCopies(ctx, seen); err != nil {
+		return err
+	}
+	_, err := s.PruneWords(ctx)
+	return err
 }
 
 // swap makes fresh the live index and drops the old one.

@@ -203,3 +203,41 @@ func (s *Service) queryCopy(ctx context.Context, q Query, tsquery string) (Resul
 	}
 	return res, nil
 }
+
+// copyIDs lists the ids of every document of the copy.
+func (s *Service) copyIDs(ctx context.Context) ([]string, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id FROM search_documents`)
+	if err != nil {
+		return nil, fmt.Errorf("list copied search documents: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("list copied search documents: %w", err)
+	}
+	return ids, nil
+}
+
+// pruneWords deletes, of the next limit words of the vocabulary after
+// after, those that no document of the copy contains any more, and
+// returns the last word it looked at ("" when there were none) and how
+// many it deleted. A word is looked up as the copy's vectors hold it,
+// stemmed, so a word is kept while any of its forms occurs.
+func (s *Service) pruneWords(ctx context.Context, after string, limit int) (string, int64, error) {
+	var last *string
+	var deleted int64
+	err := s.pool.QueryRow(ctx, `
+		WITH batch AS (SELECT word FROM search_words WHERE word > $1 ORDER BY word LIMIT $2),
+		gone AS (
+			DELETE FROM search_words w USING batch b
+			WHERE w.word = b.word AND NOT EXISTS (
+				SELECT 1 FROM search_documents d WHERE d.vector @@ plainto_tsquery('german', b.word))
+			RETURNING 1)
+		SELECT (SELECT max(word) FROM batch), (SELECT count(*) FROM gone)`, after, limit).Scan(&last, &deleted)
+	if err != nil {
+		return "", 0, fmt.Errorf("prune search words: %w", err)
+	}
+	if last == nil {
+		return "", deleted, nil
+	}
+	return *last, deleted, nil
+}

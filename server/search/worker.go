@@ -17,6 +17,7 @@ const batchSize = 500
 func (s *Service) Run(ctx context.Context) {
 	go s.listen(ctx)
 	go s.runMirror(ctx)
+	go s.runPrune(ctx)
 	s.keepDraining(ctx, s.wake, "search outbox: Meilisearch did not take the batch; will retry", func(ctx context.Context) (int, error) {
 		n, err := s.processBatch(ctx)
 		s.refreshOldest(ctx)

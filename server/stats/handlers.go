@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5"
@@ -45,7 +44,7 @@ func (s *Stats) Searched(c *gin.Context, query string, found bool) {
 	}
 }
 
-// Week is what is asked for this week in a scope.
+// Week is what is asked for this week.
 type Week struct {
 	Scope     string   `json:"scope"`
 	K         int      `json:"k"`
@@ -55,23 +54,23 @@ type Week struct {
 	Searches  []Figure `json:"searches,omitempty"`
 	Gaps      []Figure `json:"content_gaps,omitempty"`
 	Overdue   []Figure `json:"overdue_pages,omitempty"`
+	space     int64
 }
 
-// Week gathers the figures of a scope; the knowledge managers' parts only
-// for knowledge managers.
+// Week gathers the figures the viewer may see, the knowledge managers'
+// parts only for knowledge managers. Pages and questions are those of the
+// spaces the viewer may read, each with its space's figure; topics,
+// searches and content gaps those of scope, the viewer's agency (the
+// instance has none of its own).
 func (h *Handlers) Week(c *gin.Context, scope string, manager bool) (Week, error) {
 	ctx, readable := c.Request.Context(), h.readable(c)
-	w := Week{Scope: scope, K: h.stats.k}
+	w := Week{Scope: scope, K: h.stats.rule.K}
 	var err error
 	if w.Pages, err = h.stats.Trending(ctx, scope, Page, readable, 5); err != nil {
 		return w, err
 	}
 	if w.Questions, err = h.stats.Trending(ctx, scope, Question, readable, 5); err != nil {
 		return w, err
-	}
-	if w.InSpace() { // topics belong to no space, searches neither
-		w.Topics = []Figure{}
-		return w, nil
 	}
 	if w.Topics, err = h.stats.Trending(ctx, scope, Topic, readable, 5); err != nil {
 		return w, err
@@ -83,7 +82,7 @@ func (h *Handlers) Week(c *gin.Context, scope string, manager bool) (Week, error
 		if w.Gaps, err = h.stats.Searches(ctx, scope, SearchEmpty, 20); err != nil {
 			return w, err
 		}
-		if w.Overdue, err = h.stats.OverdueByDemand(ctx, scope, readable, 20); err != nil {
+		if w.Overdue, err = h.stats.OverdueByDemand(ctx, readable, 20); err != nil {
 			return w, err
 		}
 	}
@@ -91,15 +90,23 @@ func (h *Handlers) Week(c *gin.Context, scope string, manager bool) (Week, error
 }
 
 // InSpace reports whether the figures are those of one space.
-func (w Week) InSpace() bool { return strings.HasPrefix(w.Scope, "space:") }
+func (w Week) InSpace() bool { return w.space != 0 }
 
-// Space is the "Gefragt diese Woche" of one space the viewer may read;
-// it is empty unless the space has readers enough for a scope of its own.
+// Space is the "Gefragt diese Woche" of one space the viewer may read:
+// the same figures of its pages and questions as the home page shows.
+// It is empty unless the space has readers enough for figures.
 func (h *Handlers) Space(c *gin.Context, spaceID int64) (Week, error) {
-	return h.Week(c, SpaceScope(spaceID), false)
+	ctx, readable := c.Request.Context(), h.readable(c)
+	w := Week{Scope: SpaceScope(spaceID), K: h.stats.rule.K, Topics: []Figure{}, space: spaceID}
+	var err error
+	if w.Pages, err = h.stats.InSpace(ctx, spaceID, Page, readable, 5); err != nil {
+		return w, err
+	}
+	w.Questions, err = h.stats.InSpace(ctx, spaceID, Question, readable, 5)
+	return w, err
 }
 
-// Home is the "Gefragt diese Woche" of the viewer's agency.
+// Home is the "Gefragt diese Woche" of the home page.
 func (h *Handlers) Home(c *gin.Context) (Week, error) {
 	return h.Week(c, Scope(web.ViewerOf(c).AgencyID), false)
 }
@@ -110,8 +117,10 @@ func (h *Handlers) Routes(r gin.IRouter) { r.GET("/trends", h.page) }
 // APIRoutes mounts /api/v1/trends.
 func (h *Handlers) APIRoutes(r gin.IRouter) { r.GET("/trends", h.api) }
 
-// scope reads the one choice there is: the viewer's agency or the whole
-// instance. Other agencies' figures are not offered.
+// scope reads the API's choice: the viewer's agency or the whole
+// instance. The instance has no figures of searches, content gaps and
+// topics: each counts in its agency only, so that no instance figure can
+// be set against an agency's.
 func (h *Handlers) scope(c *gin.Context) string {
 	if c.Query("scope") == "instance" || c.Query("bereich") == "alle" {
 		return Scope(0)
@@ -125,12 +134,12 @@ func (h *Handlers) page(c *gin.Context) {
 		h.web.Fail(c, errs.E(errs.NotFound, "error.not_found"))
 		return
 	}
-	w, err := h.Week(c, h.scope(c), true)
+	w, err := h.Week(c, Scope(v.AgencyID), true)
 	if err != nil {
 		h.web.Fail(c, err)
 		return
 	}
-	h.web.Render(c, http.StatusOK, "stats/trends", h.web.T(c, "stats.title"), gin.H{"Week": w, "Instance": w.Scope == "instance", "K": strconv.Itoa(w.K)})
+	h.web.Render(c, http.StatusOK, "stats/trends", h.web.T(c, "stats.title"), gin.H{"Week": w, "K": strconv.Itoa(w.K), "Min": strconv.Itoa(h.stats.rule.MinPopulation())})
 }
 
 func (h *Handlers) api(c *gin.Context) {
@@ -159,8 +168,7 @@ func (h *Handlers) api(c *gin.Context) {
 // readableSpace finds a space by slug; one the viewer may not read is
 // not found, like everywhere else.
 func (s *Stats) readableSpace(ctx context.Context, slug string, readable []int64) (int64, error) {
-	var id int64
-	err := s.pool.QueryRow(ctx, `SELECT id FROM spaces WHERE slug = $1`, slug).Scan(&id)
+	id, err := s.store.spaceBySlug(ctx, slug)
 	if errors.Is(err, pgx.ErrNoRows) || err == nil && !slices.Contains(readable, id) {
 		return 0, errs.E(errs.NotFound, "error.not_found")
 	}

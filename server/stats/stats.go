@@ -1,23 +1,19 @@
 // Package stats counts what is read and searched, anonymised: a person is
 // recorded under a pseudonym that changes every day and is forgotten when
 // the day is aggregated, figures are released only when at least k people
-// stand behind them, as bands, for fixed scopes, and never per person.
+// stand behind them, as bands, each item in one fixed scope of a minimum
+// size, and never per person (see Rule).
 package stats
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -36,19 +32,22 @@ const (
 
 // Stats records and releases the anonymised counts.
 type Stats struct {
-	pool *pgxpool.Pool
-	log  *slog.Logger
-	k    int
-	now  func() time.Time
+	store store
+	keys  *keyring
+	log   *slog.Logger
+	rule  Rule
+	now   func() time.Time
 }
 
-// New returns the counter; k below MinK is raised to MinK.
-func New(pool *pgxpool.Pool, log *slog.Logger, k int) *Stats {
-	return &Stats{pool: pool, log: log, k: max(k, MinK), now: time.Now}
+// New returns the counter; k below MinK is raised to MinK. The instance
+// key that seals the day keys lives in dataDir (see KeyFile), which all
+// servers of the instance share.
+func New(pool *pgxpool.Pool, log *slog.Logger, k int, dataDir string) *Stats {
+	return &Stats{store: store{pool}, keys: &keyring{dir: dataDir}, log: log, rule: Rule{K: max(k, MinK)}, now: time.Now}
 }
 
 // K is the release threshold in force.
-func (s *Stats) K() int { return s.k }
+func (s *Stats) K() int { return s.rule.K }
 
 // Event is one view or search.
 type Event struct {
@@ -63,42 +62,25 @@ type Event struct {
 // person, item and day count once however often. Failures are logged, not
 // returned: reading a page must never fail because counting did.
 func (s *Stats) Record(ctx context.Context, ev Event) {
-	if ev.AccountID == 0 || ev.Item == "" {
+	scope := ScopeOf(ev.Kind, ev.SpaceID, ev.AgencyID)
+	if ev.AccountID == 0 || ev.Item == "" || scope == "" {
 		return
 	}
-	if err := s.record(ctx, ev); err != nil {
+	if err := s.record(ctx, ev, scope); err != nil {
 		s.log.Warn("stats: not recorded", "kind", ev.Kind, "err", err)
 	}
 }
 
-func (s *Stats) record(ctx context.Context, ev Event) error {
+func (s *Stats) record(ctx context.Context, ev Event, scope string) error {
 	day := s.now().UTC().Format(time.DateOnly)
-	secret, err := s.secret(ctx, day)
+	key, err := s.dayKey(ctx, day)
 	if err != nil {
 		return err
 	}
-	mac := hmac.New(sha256.New, secret)
-	mac.Write([]byte(strconv.FormatInt(ev.AccountID, 10)))
-	var space *int64
-	if ev.SpaceID != 0 {
-		space = &ev.SpaceID
+	if err := s.store.insertRaw(ctx, day, ev, scope, pseudonym(key, ev.Kind, ev.Item, ev.AccountID)); err != nil {
+		return fmt.Errorf("record: %w", err)
 	}
-	_, err = s.pool.Exec(ctx, `INSERT INTO stats_raw (day, kind, item, space_id, agency_id, pseudonym) VALUES ($1, $2, $3, $4, $5, $6)
-		ON CONFLICT DO NOTHING`, day, ev.Kind, ev.Item, space, ev.AgencyID, mac.Sum(nil))
-	return err
-}
-
-// secret returns the day's secret, creating it on first use.
-func (s *Stats) secret(ctx context.Context, day string) ([]byte, error) {
-	fresh := make([]byte, 32)
-	rand.Read(fresh)
-	var secret []byte
-	err := s.pool.QueryRow(ctx, `INSERT INTO stats_secrets (day, secret) VALUES ($1, $2)
-		ON CONFLICT (day) DO UPDATE SET day = excluded.day RETURNING secret`, day, fresh).Scan(&secret)
-	if err != nil {
-		return nil, fmt.Errorf("secret of the day: %w", err)
-	}
-	return secret, nil
+	return nil
 }
 
 // NormalizeQuery folds a search query so that the same question typed in
@@ -114,73 +96,53 @@ func NormalizeQuery(q string) string {
 }
 
 // Aggregate turns every finished day into weekly figures and then forgets
-// the day: its secret and its raw rows are deleted in the same
-// transaction. It also enforces the retention limits.
+// the day: its key and its raw rows are deleted in the same transaction.
+// A day that fails does not hold up the others, nor the cleanup that
+// keeps raw rows under 48 hours; its error is logged and returned with
+// the others.
 func (s *Stats) Aggregate(ctx context.Context) error {
 	today := s.now().UTC().Format(time.DateOnly)
-	rows, err := s.pool.Query(ctx, `SELECT DISTINCT day::text FROM stats_raw WHERE day < $1
-		UNION SELECT day::text FROM stats_secrets WHERE day < $1 ORDER BY 1`, today)
+	var errs []error
+	days, err := s.store.daysBefore(ctx, today)
 	if err != nil {
-		return fmt.Errorf("days to aggregate: %w", err)
+		errs = append(errs, err)
 	}
-	days, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return err
+	var names names
+	if len(days) > 0 {
+		parts, err := s.store.nameParts(ctx)
+		if err != nil {
+			return errors.Join(append(errs, err)...)
+		}
+		names = newNames(parts)
 	}
 	for _, day := range days {
-		if err := s.aggregateDay(ctx, day); err != nil {
-			return fmt.Errorf("aggregate %s: %w", day, err)
+		if err := s.aggregateDay(ctx, day, names); err != nil {
+			s.log.Warn("stats: day not aggregated", "day", day, "err", err)
+			errs = append(errs, fmt.Errorf("aggregate %s: %w", day, err))
 		}
 	}
-	return s.cleanup(ctx)
-}
-
-func (s *Stats) aggregateDay(ctx context.Context, day string) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		// The week starts on Monday (ISO); the week's figure is the
-		// largest daily one.
-		// Pages and questions of a space fewer than 10 people may read
-		// count in no scope: their readers alone would see the figure, and
-		// in so small a group a band points at people by name.
-		crowded := `space_id IN (` + crowdedSpaces + `)`
-		for _, scope := range []struct{ name, where string }{
-			{`'instance'`, `(space_id IS NULL OR ` + crowded + `)`},
-			{`'agency:' || agency_id`, `(space_id IS NULL OR ` + crowded + `)`},
-			{`'space:' || space_id`, crowded},
-		} {
-			_, err := tx.Exec(ctx, `INSERT INTO stats_weekly (week, scope, kind, item, space_id, people)
-				SELECT date_trunc('week', day)::date, `+scope.name+`, kind, item, max(space_id), count(DISTINCT pseudonym)
-				FROM stats_raw WHERE day = $1 AND `+scope.where+` GROUP BY 1, 2, 3, 4
-				ON CONFLICT (week, scope, kind, item) DO UPDATE SET people = greatest(stats_weekly.people, excluded.people)`, day)
-			if err != nil {
-				return err
-			}
-		}
-		if _, err := tx.Exec(ctx, `DELETE FROM stats_raw WHERE day = $1`, day); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `DELETE FROM stats_secrets WHERE day = $1`, day); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, `INSERT INTO stats_days (day) VALUES ($1) ON CONFLICT DO NOTHING`, day)
-		return err
-	})
-}
-
-// cleanup deletes raw rows and secrets older than 48 hours, should
-// aggregation ever not have run, and figures older than 13 months.
-func (s *Stats) cleanup(ctx context.Context) error {
 	limit := s.now().Add(-48 * time.Hour).UTC().Format(time.DateOnly)
-	for _, sql := range []string{
-		`DELETE FROM stats_raw WHERE day <= $1`,
-		`DELETE FROM stats_secrets WHERE day <= $1`,
-	} {
-		if _, err := s.pool.Exec(ctx, sql, limit); err != nil {
-			return err
+	if err := s.store.cleanup(ctx, limit, today); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// aggregateDay turns one day into weekly figures. A query that names
+// someone is never stored as a figure: the release would leave it out, but
+// the weekly figures are kept for 13 months.
+func (s *Stats) aggregateDay(ctx context.Context, day string, names names) error {
+	queries, err := s.store.searchesOn(ctx, day)
+	if err != nil {
+		return err
+	}
+	named := []string{}
+	for _, q := range queries {
+		if names.named(q) {
+			named = append(named, q)
 		}
 	}
-	_, err := s.pool.Exec(ctx, `DELETE FROM stats_weekly WHERE week < $1::date - interval '13 months'`, s.now().UTC().Format(time.DateOnly))
-	return err
+	return s.store.aggregateDay(ctx, day, s.rule.MinPopulation(), named)
 }
 
 // Run aggregates every interval until ctx ends.
