@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -74,9 +75,23 @@ func skillJSON(m SkillMatch) skillMatchJSON {
 	return out
 }
 
+// profileJSON is a profile as the API gives it. The fields below shadow
+// Profile's of the same name: when they were changed and whether the
+// person consented are theirs to see, not their colleagues'.
 type profileJSON struct {
 	Profile
-	URL string `json:"url"`
+	URL              string      `json:"url"`
+	UpdatedAt        *time.Time  `json:"updated_at,omitempty"`
+	DerivedConsent   *bool       `json:"derived_consent,omitempty"`
+	ConsentChangedAt *time.Time  `json:"consent_changed_at,omitempty"`
+	Skills           []skillView `json:"skills"`
+}
+
+// skillView is a declared skill; only its owner learns when they last
+// confirmed it, others that it is stale.
+type skillView struct {
+	Skill
+	ConfirmedAt *time.Time `json:"confirmed_at,omitempty"`
 }
 
 func (e *Expertise) apiPerson(c *gin.Context) {
@@ -89,14 +104,21 @@ func (e *Expertise) apiPerson(c *gin.Context) {
 		e.web.Fail(c, err)
 		return
 	}
-	e.writeProfile(c, p)
+	e.writeProfile(c, p, v.ID == p.AccountID)
 }
 
-func (e *Expertise) writeProfile(c *gin.Context, p Profile) {
-	if p.Skills == nil {
-		p.Skills = []Skill{}
+func (e *Expertise) writeProfile(c *gin.Context, p Profile, own bool) {
+	out := profileJSON{Profile: p, URL: PersonURL(p.Handle), Skills: make([]skillView, len(p.Skills))}
+	for i, s := range p.Skills {
+		out.Skills[i] = skillView{Skill: s}
+		if own {
+			out.Skills[i].ConfirmedAt = &p.Skills[i].ConfirmedAt
+		}
 	}
-	c.JSON(http.StatusOK, profileJSON{p, PersonURL(p.Handle)})
+	if own {
+		out.UpdatedAt, out.DerivedConsent, out.ConsentChangedAt = &p.UpdatedAt, &p.DerivedConsent, p.ConsentChangedAt
+	}
+	c.JSON(http.StatusOK, out)
 }
 
 // ProfileInput is the body of PUT /me/profile; absent fields stay as they
@@ -172,5 +194,5 @@ func (e *Expertise) apiUpdate(c *gin.Context) {
 		e.web.Fail(c, err)
 		return
 	}
-	e.writeProfile(c, p)
+	e.writeProfile(c, p, true)
 }

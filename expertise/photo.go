@@ -9,7 +9,8 @@ import (
 	"image/png"
 	"io"
 	"net/http"
-	"strconv"
+	"net/url"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/rwcarlsen/goexif/exif"
@@ -32,10 +33,11 @@ const (
 	photoQuality   = 85
 )
 
-// PhotoURL is the address of a person's photo. v changes with every new
-// photo, so that the short browser cache never shows an old one.
-func PhotoURL(handle string, v int64) string {
-	return PersonURL(handle) + "/foto?v=" + strconv.FormatInt(v, 10)
+// PhotoURL is the address of a person's photo. v names the photo's
+// content, so that the short browser cache never shows an old one; it is
+// no time, so the address does not tell when the photo was changed.
+func PhotoURL(handle, v string) string {
+	return PersonURL(handle) + "/foto?v=" + url.QueryEscape(v)
 }
 
 // preparePhoto checks that data is a JPEG or PNG image, scales it down to
@@ -216,5 +218,8 @@ func (e *Expertise) photo(c *gin.Context) {
 	c.Header("X-Content-Type-Options", "nosniff")
 	c.Header("Content-Security-Policy", "default-src 'none'; sandbox")
 	c.Header("Content-Type", ph.ContentType)
-	http.ServeContent(c.Writer, c.Request, "", ph.UpdatedAt, bytes.NewReader(ph.Content))
+	// An ETag of the content, no Last-Modified: the time of the change
+	// is nobody else's business.
+	c.Header("ETag", `"`+ph.Version+`"`)
+	http.ServeContent(c.Writer, c.Request, "", time.Time{}, bytes.NewReader(ph.Content))
 }

@@ -11,9 +11,12 @@ import (
 )
 
 // SearchSource makes people findable in the site search. A person's
-// document belongs to their agency's organisation space, so that exactly
-// the members of that agency (who may read it) find them; without such a
-// space it gets space 0, which no one's filter contains. Hidden, disabled
+// document belongs to their agency's organisation space, and search finds
+// people documents only in the organisation spaces of the searcher's own
+// agency (every agency's for admins), not in every space the searcher may
+// read: a guest of another agency in that space finds none of its people,
+// as their profiles answer them 404. Without such a space a document gets
+// space 0, which no one's filter contains. Hidden, disabled
 // and departed people have no document, so the outbox deletes theirs.
 type SearchSource struct {
 	store *Store

@@ -49,8 +49,8 @@ type Profile struct {
 	LDAPManaged      bool       `db:"ldap_managed" json:"directory_managed"`
 	Gone             bool       `db:"gone" json:"-"` // left the agency or disabled
 	UpdatedAt        time.Time  `db:"updated_at" json:"updated_at"`
-	PhotoAt          *time.Time `db:"photo_updated_at" json:"-"` // nil without a photo
-	PhotoURL         string     `db:"-" json:"photo_url"`        // "" without a photo
+	PhotoVersion     *string    `db:"photo_version" json:"-"` // nil without a photo
+	PhotoURL         string     `db:"-" json:"photo_url"`     // "" without a photo
 	Skills           []Skill    `db:"-" json:"skills"`
 }
 
@@ -102,6 +102,11 @@ const unitPathSQL = `coalesce((WITH RECURSIVE up(id, parent_id, name, depth) AS 
 		UNION ALL SELECT u.id, u.parent_id, u.name, up.depth + 1 FROM org_units u JOIN up ON u.id = up.parent_id WHERE up.depth < 50)
 	SELECT array_agg(name ORDER BY depth DESC) FROM up), '{}')`
 
+// photoVersionSQL names a photo by its content (NULL without one): the
+// photo's address changes with the photo, as a cache needs, without
+// telling anyone when the person changed it.
+const photoVersionSQL = `left(md5(ph.content), 16)`
+
 // listedSQL is the condition under which others may see a person.
 const listedSQL = `NOT p.hidden AND p.left_at IS NULL AND a.disabled_at IS NULL`
 
@@ -109,7 +114,7 @@ const profileSelect = `SELECT a.id AS account_id, a.display_name, a.handle::text
 	a.agency_id, ag.slug::text AS agency_slug, ag.name AS agency_name,
 	p.position, p.org_unit_id, ` + unitPathSQL + ` AS unit_path, p.location, p.phone, p.tasks, p.ask_me_about, p.languages,
 	p.hidden, p.derived_consent, p.consent_changed_at, p.ldap_dn IS NOT NULL AS ldap_managed,
-	(p.left_at IS NOT NULL OR a.disabled_at IS NOT NULL) AS gone, p.updated_at, ph.updated_at AS photo_updated_at
+	(p.left_at IS NOT NULL OR a.disabled_at IS NOT NULL) AS gone, p.updated_at, ` + photoVersionSQL + ` AS photo_version
 	FROM accounts a JOIN profiles p ON p.account_id = a.id JOIN agencies ag ON ag.id = a.agency_id
 	LEFT JOIN profile_photos ph ON ph.account_id = a.id `
 
@@ -125,8 +130,8 @@ func (s *Store) profile(ctx context.Context, q postgres.Querier, where string, a
 	if p.Skills, err = s.Skills(ctx, q, p.AccountID); err != nil {
 		return Profile{}, err
 	}
-	if p.PhotoAt != nil {
-		p.PhotoURL = PhotoURL(p.Handle, p.PhotoAt.UnixMicro())
+	if p.PhotoVersion != nil {
+		p.PhotoURL = PhotoURL(p.Handle, *p.PhotoVersion)
 	}
 	return p, nil
 }
@@ -172,16 +177,16 @@ type Person struct {
 	Position    string   `db:"position" json:"position"`
 	UnitPath    []string `db:"unit_path" json:"unit_path"`
 	Location    string   `db:"location" json:"location"`
-	// PhotoAt is when the photo was last changed; nil without one.
-	PhotoAt *time.Time `db:"photo_updated_at" json:"-"`
+	// PhotoVersion names the photo's content; nil without one.
+	PhotoVersion *string `db:"photo_version" json:"-"`
 }
 
 // PhotoURL is the address of the person's photo, "" without one.
 func (p Person) PhotoURL() string {
-	if p.PhotoAt == nil {
+	if p.PhotoVersion == nil {
 		return ""
 	}
-	return PhotoURL(p.Handle, p.PhotoAt.UnixMicro())
+	return PhotoURL(p.Handle, *p.PhotoVersion)
 }
 
 // Unit is the person's own unit.
@@ -234,7 +239,7 @@ func (s *Store) Directory(ctx context.Context, f Filter) ([]Person, error) {
 	}
 	limit := arg(f.Limit + 1)
 	rows, _ := s.pool.Query(ctx, `SELECT a.id AS account_id, a.display_name, a.handle::text AS handle, p.position, `+unitPathSQL+` AS unit_path, p.location,
-		ph.updated_at AS photo_updated_at
+		`+photoVersionSQL+` AS photo_version
 		FROM accounts a JOIN profiles p ON p.account_id = a.id LEFT JOIN profile_photos ph ON ph.account_id = a.id
 		WHERE `+strings.Join(where, " AND ")+` ORDER BY lower(a.display_name), a.id LIMIT `+limit, args...)
 	people, err := pgx.CollectRows(rows, pgx.RowToStructByName[Person])
@@ -246,14 +251,23 @@ func (s *Store) Directory(ctx context.Context, f Filter) ([]Person, error) {
 
 // Photo is a stored profile photo.
 type Photo struct {
-	Content     []byte    `db:"content"`
-	ContentType string    `db:"content_type"`
-	UpdatedAt   time.Time `db:"updated_at"`
+	Content     []byte `db:"content"`
+	ContentType string `db:"content_type"`
+	Version     string `db:"version"`
+}
+
+// ForgetSignInFailures deletes the failed sign-ins recorded under the
+// address, keyed "email:<address>" as sign-in records them.
+func (s *Store) ForgetSignInFailures(ctx context.Context, q postgres.Querier, email string) error {
+	if _, err := q.Exec(ctx, `DELETE FROM sign_in_failures WHERE key = 'email:' || lower($1)`, email); err != nil {
+		return fmt.Errorf("erase sign-in failures: %w", err)
+	}
+	return nil
 }
 
 // Photo loads a person's photo.
 func (s *Store) Photo(ctx context.Context, accountID int64) (Photo, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT content, content_type, updated_at FROM profile_photos WHERE account_id = $1`, accountID)
+	rows, _ := s.pool.Query(ctx, `SELECT ph.content, ph.content_type, `+photoVersionSQL+` AS version FROM profile_photos ph WHERE ph.account_id = $1`, accountID)
 	ph, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Photo])
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Photo{}, errs.E(errs.NotFound, "error.not_found")

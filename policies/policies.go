@@ -90,7 +90,9 @@ func (v Visibility) Valid() bool { return v == Organisation || v == Network || v
 // spaceState is what the enforcer needs to know about a space beyond its
 // members.
 type spaceState struct {
-	archived bool
+	archived     bool
+	agency       int64
+	organisation bool
 }
 
 // Enforcer answers Can. It is safe for concurrent use.
@@ -179,6 +181,21 @@ func (e *Enforcer) ReadableSpaces(ctx context.Context, sub Subject) []int64 {
 		}
 	}
 	return readable
+}
+
+// OrganisationSpaces lists the organisation spaces of an agency, of every
+// agency for 0: the spaces people documents belong to, so that search
+// finds a person for exactly those who may see their profile.
+func (e *Enforcer) OrganisationSpaces(agencyID int64) []int64 {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	var ids []int64
+	for id, st := range e.spaces {
+		if st.organisation && (agencyID == 0 || st.agency == agencyID) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 // Version changes whenever a rule changes.
@@ -300,7 +317,7 @@ func loadRules(ctx context.Context, pool *pgxpool.Pool) ([][]string, map[int64]s
 			if err := r.Scan(&space, &agency, &vis, &role, &archived); err != nil {
 				return err
 			}
-			spaces[space] = spaceState{archived: archived}
+			spaces[space] = spaceState{archived: archived, agency: agency, organisation: vis == Organisation}
 			if vis == Organisation {
 				rules = append(rules, []string{agencyKey(agency), roleKey(role), spaceKey(space)})
 			}

@@ -253,12 +253,16 @@ func (s *Spaces) SetMember(ctx context.Context, space Space, key string, role Ro
 	return s.SetMemberBy(ctx, space, key, role, 0)
 }
 
-// SetMemberBy is SetMember done by actor, who is not told of it.
+// SetMemberBy is SetMember done by actor, who is not told of it. A person
+// the actor may not know of (Store.KnownAccount) is answered exactly like
+// an unknown name: a person of another agency joins a cross-agency space
+// first through an admin, who may add anyone; from then on the members
+// of that space may add them to their other spaces too.
 func (s *Spaces) SetMemberBy(ctx context.Context, space Space, key string, role Role, actor int64) error {
 	if !role.Valid() {
 		return errs.E(errs.Invalid, "space.role_invalid").OnField("role")
 	}
-	ref, err := s.Store.ResolveMember(ctx, strings.TrimSpace(key))
+	ref, err := s.resolveFor(ctx, actor, strings.TrimSpace(key))
 	if err != nil {
 		return err
 	}
@@ -274,14 +278,38 @@ func (s *Spaces) SetMemberBy(ctx context.Context, space Space, key string, role 
 	return s.Enforcer.Reload(ctx)
 }
 
-// RemoveMember removes a member, effective on the next request.
+// RemoveMember removes a member, effective on the next request. Someone
+// who is no member is answered like a name nobody has: whether a person
+// exists elsewhere is no business of the space's owners.
 func (s *Spaces) RemoveMember(ctx context.Context, space Space, key string) error {
-	ref, err := s.Store.ResolveMember(ctx, strings.TrimSpace(key))
+	key = strings.TrimSpace(key)
+	ref, err := s.Store.ResolveMember(ctx, key)
+	if err == nil {
+		err = s.Store.RemoveMember(ctx, space.ID, ref)
+	}
+	if errs.Is(err, errs.NotFound) {
+		return memberUnknown(key)
+	}
 	if err != nil {
 		return err
 	}
-	if err := s.Store.RemoveMember(ctx, space.ID, ref); err != nil {
-		return err
-	}
 	return s.Enforcer.Reload(ctx)
+}
+
+// resolveFor finds the member a key names for actor: a group by its slug,
+// a person only when actor may know of them; actor 0 (operators' commands,
+// the demo seed) finds anyone.
+func (s *Spaces) resolveFor(ctx context.Context, actor int64, key string) (MemberRef, error) {
+	if actor == 0 || len(key) > 1 && key[0] == '@' {
+		return s.Store.ResolveMember(ctx, key)
+	}
+	id, err := s.Store.KnownAccount(ctx, actor, key)
+	if errs.Is(err, errs.NotFound) {
+		return MemberRef{}, memberUnknown(key)
+	}
+	return MemberRef{AccountID: id}, err
+}
+
+func memberUnknown(key string) error {
+	return errs.E(errs.NotFound, "space.member_unknown", "Member", key).OnField("member")
 }

@@ -185,7 +185,7 @@ func (st *Store) ResolveMember(ctx context.Context, key string) (MemberRef, erro
 		err = st.pool.QueryRow(ctx, `SELECT id FROM accounts WHERE (handle = $1 OR email = $1) AND disabled_at IS NULL`, key).Scan(&ref.AccountID)
 	}
 	if errors.Is(err, pgx.ErrNoRows) {
-		return ref, errs.E(errs.NotFound, "space.member_unknown", "Member", key).OnField("member")
+		return ref, memberUnknown(key)
 	}
 	if err != nil {
 		return ref, fmt.Errorf("resolve member: %w", err)

@@ -41,7 +41,10 @@ func TestAccess(t *testing.T) {
 		"owner":        makePerson(t, agencyA, false),
 		"admin":        makePerson(t, agencyA, true),
 	}
-	target := makePerson(t, agencyB, false) // whom "manage members" adds
+	// Whom "manage members" adds: a colleague, whom everyone may name (a
+	// person of another agency is unknown to those who share no space
+	// with them, TestMemberOfAnotherAgencyIsAnsweredLikeAnUnknownName).
+	target := makePerson(t, agencyA, false)
 	spaces := map[string]policies.Space{}
 	for _, vis := range []policies.Visibility{policies.Organisation, policies.Network, policies.Private} {
 		sp := makeSpace(t, people["owner"], vis, policies.RoleViewer)

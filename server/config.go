@@ -106,6 +106,7 @@ func settings() []*setting {
 			}},
 		{env: "FACHNETZ_MEILI_KEY", flag: "meili-key", usage: "Meilisearch API key",
 			apply: func(c *Config, v string) error { c.MeiliKey = v; return nil }},
+		{env: "FACHNETZ_MEILI_KEY_FILE", flag: "meili-key-file", usage: "file holding the Meilisearch API key, instead of FACHNETZ_MEILI_KEY", apply: readMeiliKeyFile},
 		{env: "FACHNETZ_MEILI_INDEX", flag: "meili-index", def: "fachnetz", usage: "name of the Meilisearch index (several instances may share one Meilisearch)",
 			apply: func(c *Config, v string) error {
 				if !meiliUID.MatchString(v) {

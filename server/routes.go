@@ -104,6 +104,16 @@ func (s *Server) searchAccess() search.Access {
 		Readable: func(c *gin.Context) []int64 {
 			return s.enforcer.ReadableSpaces(c.Request.Context(), policies.SubjectOf(c))
 		},
+		PeopleSpaces: func(c *gin.Context) []int64 {
+			switch v := web.ViewerOf(c); {
+			case v == nil || v.AgencyID == 0:
+				return nil
+			case v.Admin: // as on profile pages
+				return s.enforcer.OrganisationSpaces(0)
+			default:
+				return s.enforcer.OrganisationSpaces(v.AgencyID)
+			}
+		},
 		Names: func(ctx context.Context, ids []int64) (map[int64][2]string, error) {
 			list, err := s.spaces.Store.SpacesByID(ctx, ids)
 			names := make(map[int64][2]string, len(list))

@@ -348,13 +348,11 @@ func (s *Server) qaNotify(ctx context.Context, tx pgx.Tx, ev qa.Event) error {
 // who may not read the question is refused.
 func (s *Server) invite(ctx context.Context, q qa.Question, inviter int64, handle string) error {
 	return postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-		ids, err := s.notify.ResolveHandles(ctx, tx, []string{handle})
+		id, err := s.spaces.Store.KnownAccount(ctx, inviter, handle) // not found unless the inviter may know of them
 		if err != nil {
 			return err
 		}
-		if len(ids) == 0 {
-			return errs.E(errs.NotFound, "error.not_found")
-		}
+		ids := []int64{id}
 		if !s.enforcer.Can(ctx, policies.Subject{AccountID: ids[0]}, policies.Read, q.SpaceID) {
 			// Refused, not dropped: the inviter must not believe it sent.
 			return errs.E(errs.Invalid, "qa.invite.cannot_read", "Handle", handle).OnField("handle")

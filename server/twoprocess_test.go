@@ -72,7 +72,7 @@ func startProcess(t *testing.T) string {
 // seconds (it learns of it through PostgreSQL NOTIFY).
 func TestMembershipChangeReachesSecondProcess(t *testing.T) {
 	agency := makeAgency(t)
-	owner, newcomer := makePerson(t, agency, false), makePerson(t, makeAgency(t), false)
+	owner, newcomer := makePerson(t, agency, false), makePerson(t, agency, false)
 	sp := makeSpace(t, owner, policies.Private, policies.RoleMember)
 	first := startServer(t)
 	second := startProcess(t)

@@ -158,7 +158,7 @@ func (wk *Wiki) validate(ctx context.Context, c *gin.Context, space policies.Spa
 	viewer := web.ViewerOf(c)
 	d.OwnerID = &viewer.ID
 	if in.Owner != "" {
-		id, err := wk.ownerID(ctx, strings.TrimPrefix(in.Owner, "@"), self)
+		id, err := wk.ownerID(ctx, viewer.ID, strings.TrimPrefix(in.Owner, "@"), self)
 		if err != nil {
 			problems = append(problems, errs.E(errs.Invalid, "wiki.owner_unknown", "Handle", in.Owner).OnField("owner"))
 		}
@@ -278,11 +278,12 @@ func (wk *Wiki) failForm(c *gin.Context, form *frontend.Form, problems []*errs.E
 	}
 }
 
-// ownerID finds the account a page is to belong to: an active one, or the
-// page's present owner even when disabled since, so that editing a page
-// does not require finding it a new owner first.
-func (wk *Wiki) ownerID(ctx context.Context, handle string, page int64) (int64, error) {
-	id, err := wk.store.AccountByHandle(ctx, handle)
+// ownerID finds the account a page is to belong to: an active one the
+// editor may know of (a person of another agency who shares no space with
+// them is unknown), or the page's present owner even when disabled since,
+// so that editing a page does not require finding it a new owner first.
+func (wk *Wiki) ownerID(ctx context.Context, editor int64, handle string, page int64) (int64, error) {
+	id, err := wk.spaces.Store.KnownAccount(ctx, editor, handle)
 	if err == nil || page == 0 {
 		return id, err
 	}

@@ -35,11 +35,13 @@ var levelWeight = map[string]float64{"basic": 1, "advanced": 2.5, "expert": 4}
 // Evidence is one kind of evidence of a person in the searched topics, in
 // the form the page says it in words.
 type Evidence struct {
-	Kind  string    `json:"kind"` // "skill", "unit", "accepted", "answer", "page"
-	Count int       `json:"count"`
-	Topic string    `json:"topic"`           // for "unit": the unit's name
-	Level string    `json:"level,omitempty"` // for "skill"
-	Last  time.Time `json:"last"`
+	Kind  string `json:"kind"` // "skill", "unit", "accepted", "answer", "page"
+	Count int    `json:"count"`
+	Topic string `json:"topic"`           // for "unit": the unit's name
+	Level string `json:"level,omitempty"` // for "skill"
+	// Last is when the newest piece of evidence came about, for ranking
+	// only: nobody is shown when a colleague last answered or confirmed.
+	Last  time.Time `json:"-"`
 	Stale bool      `json:"stale,omitempty"` // a skill not confirmed for a year
 }
 

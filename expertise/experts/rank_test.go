@@ -2,6 +2,7 @@ package experts
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -207,5 +208,24 @@ func TestExpertsComeFromTheSearchersAgency(t *testing.T) {
 	}
 	if got := rank(0); got != "Dort Kundig, Hier Kundig" && got != "Hier Kundig, Dort Kundig" {
 		t.Errorf("an admin's search: %q", got)
+	}
+}
+
+// Evidence says how much, never when: not the time of a person's last
+// answer, page or confirmation.
+func TestEvidenceCarriesNoTime(t *testing.T) {
+	raw, err := json.Marshal(Evidence{Kind: "answer", Count: 2, Topic: "Vergabe", Last: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out map[string]any
+	json.Unmarshal(raw, &out)
+	for key, v := range out {
+		if _, err := time.Parse(time.RFC3339, fmt.Sprint(v)); err == nil {
+			t.Errorf("evidence carries a time in %q: %v", key, v)
+		}
+	}
+	if out["count"] != float64(2) {
+		t.Errorf("evidence %s lacks the count", raw)
 	}
 }

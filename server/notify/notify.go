@@ -86,10 +86,14 @@ const (
 )
 
 // Retention: read notifications go after ReadRetention, all after
-// Retention, counted from when they were created.
+// Retention, counted from when they were created. A notification is a
+// pointer to something new; once read, a month is enough to find it again,
+// and one unread for a quarter has lost its point (digests are at most
+// weekly, deliveries are kept 30 days). An event (who did what, when)
+// is kept only while a notification or delivery needs it.
 const (
-	ReadRetention = 90 * 24 * time.Hour
-	Retention     = 365 * 24 * time.Hour
+	ReadRetention = 30 * 24 * time.Hour
+	Retention     = 90 * 24 * time.Hour
 )
 
 // UnreadKey is where Middleware stores the unread count on the gin context.
@@ -214,6 +218,11 @@ func (n *Notifier) Notify(ctx context.Context, tx pgx.Tx, ev Event, recipients [
 		if err := c(ctx, tx, id, ev, to); err != nil {
 			return fmt.Errorf("notify: event %s: %w", ev.Kind, err)
 		}
+	}
+	if len(to) == 0 {
+		// Nobody is told: who did what and when is not kept, unless a
+		// space's room is sent the event.
+		return n.store.DropUnsent(ctx, tx, id)
 	}
 	return nil
 }

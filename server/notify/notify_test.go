@@ -172,12 +172,13 @@ func TestNotifyTellsReadersOnceAndNeverTheActor(t *testing.T) {
 	if f.unread(carla) != 0 {
 		t.Fatal("carla has unread notifications")
 	}
-	// The event is a row even with nobody left to tell, for other channels.
+	// With nobody left to tell, the event is not kept (no room of the
+	// space is sent it either).
 	f.notify(answerEvent(ben, space, 2))
 	var events int
 	db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM notification_events WHERE space_id = $1`, space).Scan(&events)
-	if events != 2 {
-		t.Fatalf("%d events, want 2", events)
+	if events != 1 {
+		t.Fatalf("%d events, want 1", events)
 	}
 }
 
@@ -378,8 +379,8 @@ func TestSweepKeepsWhatRetentionAllows(t *testing.T) {
 	f.access.grant(ben, space)
 	age := map[string]time.Duration{
 		"fresh unread": 0, "fresh read": 0,
-		"old unread": 100 * 24 * time.Hour, "old read": 100 * 24 * time.Hour,
-		"ancient unread": 400 * 24 * time.Hour,
+		"old unread": 40 * 24 * time.Hour, "old read": 40 * 24 * time.Hour,
+		"ancient unread": 100 * 24 * time.Hour,
 	}
 	for title, d := range age {
 		ev := answerEvent(0, space, 1)
@@ -421,6 +422,32 @@ func TestSweepKeepsWhatRetentionAllows(t *testing.T) {
 	db.Pool.QueryRow(ctx, `SELECT count(*) FROM notification_events WHERE space_id = $1`, space).Scan(&events)
 	if events != 3 {
 		t.Fatalf("%d events left, want 3", events)
+	}
+}
+
+// An event nobody is told of is not kept: no trace of who did what when;
+// one with a recipient is kept while the notification is.
+func TestEventWithoutRecipientsIsNotKept(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newFixture(t)
+	ben, _ := f.person("ben")
+	space := f.space()
+	f.access.grant(ben, space)
+	nobody, told := answerEvent(ben, space, 1), answerEvent(0, space, 2)
+	nobody.Title, told.Title = "Niemand erfährt es", "Ben erfährt es"
+	f.notify(nobody)
+	f.notify(nobody, ben) // the actor is never told of their own doing
+	f.notify(told, ben)
+	count := func(title string) (n int) {
+		db.Pool.QueryRow(ctx, `SELECT count(*) FROM notification_events WHERE space_id = $1 AND title = $2`, space, title).Scan(&n)
+		return n
+	}
+	if n := count(nobody.Title); n != 0 {
+		t.Errorf("%d events without recipients kept", n)
+	}
+	if n := count(told.Title); n != 1 {
+		t.Errorf("%d events with a recipient kept, want 1", n)
 	}
 }
 

@@ -70,6 +70,17 @@ func (st *Store) Record(ctx context.Context, tx pgx.Tx, ev Event, recipients []i
 	return id, nil
 }
 
+// DropUnsent deletes an event that no delivery is to send, in the
+// transaction that recorded it.
+func (st *Store) DropUnsent(ctx context.Context, tx pgx.Tx, eventID int64) error {
+	_, err := tx.Exec(ctx, `DELETE FROM notification_events e WHERE e.id = $1
+		AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = $1 AND d.sent_at IS NULL)`, eventID)
+	if err != nil {
+		return fmt.Errorf("drop event %d: %w", eventID, err)
+	}
+	return nil
+}
+
 // Watch records a watch; watching twice is watching once.
 func (st *Store) Watch(ctx context.Context, q postgres.Querier, accountID int64, kind string, itemID int64) error {
 	_, err := q.Exec(ctx, `INSERT INTO watches (account_id, kind, item_id) VALUES ($1, $2, $3)
@@ -263,8 +274,8 @@ func (st *Store) MarkAllRead(ctx context.Context, accountID int64) error {
 }
 
 // Sweep deletes read notifications created before readBefore, all created
-// before allBefore, then events older than readBefore that no
-// notification refers to and all events created before allBefore.
+// before allBefore, then every event that no notification or delivery
+// refers to any more and all events created before allBefore.
 func (st *Store) Sweep(ctx context.Context, readBefore, allBefore time.Time) (int64, error) {
 	var deleted int64
 	err := postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
@@ -274,8 +285,9 @@ func (st *Store) Sweep(ctx context.Context, readBefore, allBefore time.Time) (in
 			return err
 		}
 		deleted = tag.RowsAffected()
-		_, err = tx.Exec(ctx, `DELETE FROM notification_events e WHERE e.created_at < $2
-			OR (e.created_at < $1 AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.event_id = e.id))`, readBefore, allBefore)
+		_, err = tx.Exec(ctx, `DELETE FROM notification_events e WHERE e.created_at < $1
+			OR (NOT EXISTS (SELECT 1 FROM notifications n WHERE n.event_id = e.id)
+			    AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id))`, allBefore)
 		return err
 	})
 	if err != nil {

@@ -18,6 +18,9 @@ import (
 type Access struct {
 	// Readable lists the ids of the spaces the request's viewer may read.
 	Readable func(c *gin.Context) []int64
+	// PeopleSpaces lists the spaces whose people the viewer may find:
+	// those of the agencies whose profiles they may see. Nil: nobody.
+	PeopleSpaces func(c *gin.Context) []int64
 	// Names maps space ids to slug and display name.
 	Names func(ctx context.Context, ids []int64) (map[int64][2]string, error)
 	// BySlug finds a space's id.
@@ -25,6 +28,13 @@ type Access struct {
 	// Searched is told of every search a person submitted and whether it
 	// found anything, for the anonymised trends and content gaps.
 	Searched func(c *gin.Context, query string, found bool)
+}
+
+func (a Access) people(c *gin.Context) []int64 {
+	if a.PeopleSpaces == nil {
+		return nil
+	}
+	return a.PeopleSpaces(c)
 }
 
 // Routes mounts the search page; the caller requires a signed-in viewer.
@@ -43,7 +53,7 @@ func (s *Service) APIRoutes(r gin.IRouter, a Access) {
 func (s *Service) readQuery(c *gin.Context, a Access) (Query, string, error) {
 	q := Query{
 		Text: strings.TrimSpace(c.Query("q")), Type: c.Query("type"), Topic: c.Query("topic"),
-		Status: c.Query("status"), Spaces: a.Readable(c), PerPage: 20,
+		Status: c.Query("status"), Spaces: a.Readable(c), PeopleSpaces: a.people(c), PerPage: 20,
 	}
 	if utf8.RuneCountInString(q.Text) > 200 {
 		return q, "", errs.E(errs.Invalid, "search.too_long")

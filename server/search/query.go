@@ -17,17 +17,20 @@ import (
 )
 
 // Query is one search. Spaces are the spaces the searcher may read: the
-// only ones hits may come from.
+// only ones hits may come from. People documents follow the rule of
+// profiles instead: they come only from PeopleSpaces (the organisation
+// spaces of the searcher's agency), none when it is empty.
 type Query struct {
-	Text    string
-	Spaces  []int64
-	Type    string // "" for all
-	Space   int64  // 0 for all readable
-	Topic   string // topic name, "" for all
-	Status  string
-	Loose   bool // match on the rarest words only: for suggestions of similar things
-	Page    int  // from 1
-	PerPage int
+	Text         string
+	Spaces       []int64
+	PeopleSpaces []int64
+	Type         string // "" for all
+	Space        int64  // 0 for all readable
+	Topic        string // topic name, "" for all
+	Status       string
+	Loose        bool // match on the rarest words only: for suggestions of similar things
+	Page         int  // from 1
+	PerPage      int
 }
 
 // Hit is one result.
@@ -76,7 +79,7 @@ func (s *Service) Search(ctx context.Context, q Query) (Results, error) {
 	if q.Page <= 0 {
 		q.Page = 1
 	}
-	if len(q.Spaces) == 0 {
+	if len(q.Spaces) == 0 && len(q.PeopleSpaces) == 0 {
 		return Results{Page: 1}, nil
 	}
 	var res Results
@@ -101,11 +104,21 @@ func (s *Service) Search(ctx context.Context, q Query) (Results, error) {
 var errStale = errors.New("search index is stale")
 
 func (s *Service) filter(q Query) []string {
-	ids := make([]string, len(q.Spaces))
-	for i, id := range q.Spaces {
-		ids[i] = strconv.FormatInt(id, 10)
+	in := func(spaces []int64) string {
+		ids := make([]string, len(spaces))
+		for i, id := range spaces {
+			ids[i] = strconv.FormatInt(id, 10)
+		}
+		return "space_id IN [" + strings.Join(ids, ",") + "]"
 	}
-	filter := []string{"space_id IN [" + strings.Join(ids, ",") + "]"}
+	var access []string
+	if len(q.Spaces) > 0 {
+		access = append(access, `(type != "person" AND `+in(q.Spaces)+")")
+	}
+	if len(q.PeopleSpaces) > 0 {
+		access = append(access, `(type = "person" AND `+in(q.PeopleSpaces)+")")
+	}
+	filter := []string{strings.Join(access, " OR ")}
 	if q.Space != 0 {
 		filter = append(filter, "space_id = "+strconv.FormatInt(q.Space, 10))
 	}

@@ -128,7 +128,7 @@ func (s *Service) similarWords(ctx context.Context, words []string) (map[string]
 // first being the tsquery's text.
 func (q Query) where(args *[]any) string {
 	arg := func(v any) string { *args = append(*args, v); return "$" + strconv.Itoa(len(*args)) }
-	conds := []string{"d.vector @@ x.q", "d.space_id = ANY(" + arg(q.Spaces) + ")"}
+	conds := []string{"d.vector @@ x.q", "(d.type <> 'person' AND d.space_id = ANY(" + arg(q.Spaces) + ") OR d.type = 'person' AND d.space_id = ANY(" + arg(q.PeopleSpaces) + "))"}
 	if q.Space != 0 {
 		conds = append(conds, "d.space_id = "+arg(q.Space))
 	}

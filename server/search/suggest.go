@@ -30,7 +30,7 @@ func (s *Service) suggest(c *gin.Context, a Access) {
 		c.JSON(http.StatusOK, gin.H{"items": out})
 		return
 	}
-	res, err := s.Search(c.Request.Context(), Query{Text: text, Spaces: a.Readable(c), PerPage: suggestLimit})
+	res, err := s.Search(c.Request.Context(), Query{Text: text, Spaces: a.Readable(c), PeopleSpaces: a.people(c), PerPage: suggestLimit})
 	if err != nil {
 		s.web.Fail(c, err)
 		return
