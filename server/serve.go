@@ -254,8 +254,11 @@ func (s *Server) wire(ctx context.Context) error {
 		q, err := qaStore.QuestionByID(ctx, id)
 		return q.SpaceID, err == nil
 	})
-	s.notify.WatchOpen(notify.WatchTopic, func(ctx context.Context, _ string, id int64) bool {
+	s.notify.WatchOpen(notify.WatchTopic, func(ctx context.Context, v *web.Viewer, _ string, id int64) bool {
 		list, err := s.topics.Store.ByIDs(ctx, []int64{id})
+		if err == nil {
+			list, err = s.topics.Visible(ctx, v, list)
+		}
 		return err == nil && len(list) == 1
 	})
 	s.search.Register(qa.NewSearchSource(qaStore, md))

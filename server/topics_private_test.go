@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -32,6 +33,10 @@ func TestTopicFromPrivatePageStaysPrivate(t *testing.T) {
 		t.Fatalf("page topics: %v", out["topics"])
 	}
 	slug := topics[0].(map[string]any)["slug"].(string)
+	var topicID string
+	if err := testDB.Pool.QueryRow(t.Context(), `SELECT id::text FROM topics WHERE slug = $1`, slug).Scan(&topicID); err != nil {
+		t.Fatal(err)
+	}
 
 	finds := func(p person) []string {
 		t.Helper()
@@ -50,6 +55,10 @@ func TestTopicFromPrivatePageStaysPrivate(t *testing.T) {
 		if _, body := br.get("/themen/verwalten"); strings.Contains(body, name) {
 			where = append(where, "proposals")
 		}
+		// Watching it would put its name into the watcher's list.
+		if resp, _ := br.post("/", "/beobachten", url.Values{"kind": {"topic"}, "item": {topicID}, "watch": {"1"}, "next": {"/"}}); resp.StatusCode != http.StatusNotFound {
+			where = append(where, "watch")
+		}
 		return where
 	}
 	if where := finds(colleague); len(where) != 0 {
@@ -58,7 +67,7 @@ func TestTopicFromPrivatePageStaysPrivate(t *testing.T) {
 	if where := finds(km); len(where) != 0 {
 		t.Errorf("a knowledge manager outside the private space finds its topic: %v", where)
 	}
-	if where := finds(owner); len(where) != 3 { // the proposals view is for knowledge managers
+	if where := finds(owner); len(where) != 4 { // the proposals view is for knowledge managers
 		t.Errorf("a member of the space finds its topic only at %v", where)
 	}
 

@@ -111,7 +111,7 @@ func (n *Notifier) watch(c *gin.Context) {
 	}
 	switch c.PostForm("watch") {
 	case "1":
-		if !n.mayWatch(ctx, v.ID, kind, item) {
+		if !n.mayWatch(ctx, v, kind, item) {
 			n.web.Fail(c, errNotFound)
 			return
 		}

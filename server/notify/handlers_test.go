@@ -214,7 +214,7 @@ func TestWatchForm(t *testing.T) {
 		s, ok := questions[id]
 		return s, ok && kind == WatchQuestion
 	})
-	f.n.WatchOpen(WatchTopic, func(_ context.Context, _ string, id int64) bool { return id == 5 })
+	f.n.WatchOpen(WatchTopic, func(_ context.Context, _ *web.Viewer, _ string, id int64) bool { return id == 5 })
 
 	watch := func(kind, item, on, next string) *httptest.ResponseRecorder {
 		return do(r, ben, "POST", "/beobachten", url.Values{"kind": {kind}, "item": {item}, "watch": {on}, "next": {next}})

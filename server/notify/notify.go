@@ -107,9 +107,10 @@ type CanRead func(ctx context.Context, accountID, spaceID int64) bool
 // the item does not exist.
 type SpaceOf func(ctx context.Context, kind string, itemID int64) (spaceID int64, ok bool)
 
-// Exists reports whether an item of a kind exists, for kinds that every
-// signed-in person may read (topics).
-type Exists func(ctx context.Context, kind string, itemID int64) bool
+// Visible reports whether an item of a kind that belongs to no space
+// exists and the viewer may see it (topics: a proposal typed on content
+// only for the content's readers).
+type Visible func(ctx context.Context, viewer *web.Viewer, kind string, itemID int64) bool
 
 // Event is something that happened, as the area that saw it describes it.
 type Event struct {
@@ -141,7 +142,7 @@ func (n *Notifier) Consume(c Consumer) { n.consumers = append(n.consumers, c) }
 // through the item's space, or (spaceOf nil) by existence alone.
 type watchable struct {
 	spaceOf SpaceOf
-	exists  Exists
+	visible Visible
 }
 
 // New returns a notifier. Register the kinds that may be watched through
@@ -156,23 +157,23 @@ func (n *Notifier) WatchIn(kind string, spaceOf SpaceOf) {
 	n.watchable[kind] = watchable{spaceOf: spaceOf}
 }
 
-// WatchOpen lets every signed-in person watch items of kind that exist,
-// with no space check: for topics, which belong to no space.
-func (n *Notifier) WatchOpen(kind string, exists Exists) {
-	n.watchable[kind] = watchable{exists: exists}
+// WatchOpen lets people watch items of kind that belong to no space
+// (topics) when visible says they may see them.
+func (n *Notifier) WatchOpen(kind string, visible Visible) {
+	n.watchable[kind] = watchable{visible: visible}
 }
 
-// mayWatch reports whether the account may read the item of kind.
-func (n *Notifier) mayWatch(ctx context.Context, accountID int64, kind string, itemID int64) bool {
+// mayWatch reports whether the viewer may see the item of kind.
+func (n *Notifier) mayWatch(ctx context.Context, v *web.Viewer, kind string, itemID int64) bool {
 	w, ok := n.watchable[kind]
 	switch {
 	case !ok || itemID <= 0:
 		return false
 	case w.spaceOf != nil:
 		space, ok := w.spaceOf(ctx, kind, itemID)
-		return ok && n.can(ctx, accountID, space)
+		return ok && n.can(ctx, v.ID, space)
 	default:
-		return w.exists(ctx, kind, itemID)
+		return w.visible(ctx, v, kind, itemID)
 	}
 }
 
