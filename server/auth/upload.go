@@ -30,9 +30,14 @@ func multipartBody(r *http.Request) bool {
 // first file (as forms without JavaScript send it, fields in page order).
 // Drafts are never multipart, so the Park hook does not see these.
 func (a *Auth) checkUpload(c *gin.Context, csrf string) {
-	v := web.ViewerOf(c)
-	if v == nil {
-		a.web.Fail(c, errs.E(errs.Unauthenticated, "error.unauthenticated"))
+	refuse := func(err error) {
+		// Without it the HTTP server would drain up to 256 KiB of the
+		// refused file to keep the connection for another request.
+		c.Header("Connection", "close")
+		a.web.Fail(c, err)
+	}
+	if web.ViewerOf(c) == nil {
+		refuse(errs.E(errs.Unauthenticated, "error.unauthenticated"))
 		return
 	}
 	sent := c.GetHeader("X-CSRF-Token")
@@ -40,7 +45,7 @@ func (a *Auth) checkUpload(c *gin.Context, csrf string) {
 		sent = peekFormToken(c.Request)
 	}
 	if subtle.ConstantTimeCompare([]byte(sent), []byte(csrf)) != 1 {
-		a.web.Fail(c, errs.E(errs.Forbidden, "auth.csrf_failed"))
+		refuse(errs.E(errs.Forbidden, "auth.csrf_failed"))
 		return
 	}
 	c.Next()
