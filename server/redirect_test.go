@@ -45,7 +45,7 @@ func TestSignInPageShowsOnlyKnownMessages(t *testing.T) {
 	base := startServer(t)
 	for q, want := range map[string]string{
 		"auth.Konto%20gesperrt.%20Bitte%20rufen%20Sie%200800-123%20an": "",
-		"auth.locked": "",
+		"auth.locked":                         "",
 		"Bitte%20rufen%20Sie%200800-123%20an": "",
 		"auth.oidc.failed":                    "Die Anmeldung mit dem Dienstkonto ist fehlgeschlagen.",
 	} {
