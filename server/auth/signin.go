@@ -18,9 +18,10 @@ import (
 // answer, in about the same time. After MaxFailures wrong passwords in a
 // row for one address (or MaxAddressFailures from one client) every
 // attempt is refused, the right password too, until the lock expires;
-// a browser with the account's device cookie is held to its own count
-// instead of the address's, so that the person keeps signing in while
-// someone else guesses.
+// a browser with the account's device cookie is held to a count of its
+// own instead of the account's, so that the person keeps signing in while
+// someone else guesses. Every attempt is recorded before the password is
+// checked, so parallel attempts cannot pass the limit together.
 func (a *Auth) CheckPassword(ctx context.Context, email, password, clientAddr, device string) (Account, error) {
 	acc, err := a.store.AccountByEmail(ctx, strings.TrimSpace(email))
 	usable := err == nil && acc.PasswordHash != nil && acc.DisabledAt == nil
