@@ -33,6 +33,8 @@ type Config struct {
 	MaxAddressFailures int
 	LockDuration       time.Duration
 	TrustedProxies     []string
+	MetricsToken       string       // bearer token that may read /metrics from anywhere
+	MetricsFrom        []*net.IPNet // client addresses that may read /metrics without it
 
 	MaxUploadBytes int64
 	TrashDays      int
@@ -71,7 +73,7 @@ type setting struct {
 }
 
 func settings() []*setting {
-	return []*setting{
+	return append([]*setting{
 		{env: "FACHNETZ_ADDR", flag: "addr", def: "127.0.0.1:8080", usage: "address to listen on (host:port)",
 			apply: func(c *Config, v string) error {
 				_, port, err := net.SplitHostPort(v)
@@ -275,7 +277,7 @@ func settings() []*setting {
 			}},
 		text("FACHNETZ_MATRIX_TOKEN", "matrix-token", "", "access token of the bot account", func(c *Config) *string { return &c.MatrixToken }),
 		text("FACHNETZ_MATRIX_USER", "matrix-user", "", "user id of the bot account, e.g. @fachnetz:matrix.behoerde.de", func(c *Config) *string { return &c.MatrixUser }),
-	}
+	}, metricsSettings()...)
 }
 
 func duration(env, flag, def, usage string, field func(*Config) *time.Duration) *setting {
@@ -309,6 +311,9 @@ func text(env, flag, def, usage string, field func(*Config) *string) *setting {
 
 // check validates what depends on several settings.
 func (c *Config) check() error {
+	if c.MetricsToken != "" && len(c.MetricsToken) < 32 {
+		return &configError{"FACHNETZ_METRICS_TOKEN (--metrics-token) must have at least 32 characters"}
+	}
 	if c.OIDCIssuer != "" && c.OIDCClientID == "" {
 		return &configError{"FACHNETZ_OIDC_CLIENT_ID (--oidc-client-id) is required when FACHNETZ_OIDC_ISSUER is set"}
 	}

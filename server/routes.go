@@ -22,6 +22,9 @@ import (
 	"github.com/fachnetz/fachnetz/server/web"
 )
 
+// formBytes is the largest body of a request that is not an upload.
+const formBytes = 1 << 20
+
 // routes builds the middleware chain and mounts every area's routes. The
 // order matters: the request id comes first so that every later log line
 // carries it, and security headers are set before any handler writes.
@@ -41,8 +44,9 @@ func (s *Server) routes() http.Handler {
 		web.AccessLog(s.log),
 		w.Recover(),
 		web.SecurityHeaders(s.cfg.BaseURL.Scheme == "https"),
-		web.LimitBody(1<<20, s.cfg.MaxUploadBytes+1<<20, isUpload),
+		web.LimitBody(formBytes, s.cfg.MaxUploadBytes+formBytes, isUpload),
 		w.Language(),
+		w.CleanInput(formBytes),
 	)
 	r.NoRoute(func(c *gin.Context) { w.Fail(c, errs.E(errs.NotFound, "error.not_found")) })
 	r.NoMethod(func(c *gin.Context) {
@@ -52,13 +56,14 @@ func (s *Server) routes() http.Handler {
 	r.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
 	r.GET("/readyz", s.ready)
 	s.notify.PublicRoutes(r)
-	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
+	r.GET("/metrics", w.MetricsAccess(s.cfg.MetricsToken, s.cfg.MetricsFrom), gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
 	assets := gin.WrapH(s.frontend.Assets)
 	r.GET("/static/*path", assets)
 	r.HEAD("/static/*path", assets)
 
-	// Everything below knows who is asking and is CSRF-protected.
-	app := r.Group("", s.auth.Authenticate(), s.drafts.Claim(), s.notify.Middleware())
+	// Everything below knows who is asking and is CSRF-protected; an
+	// upload's form is read only after that.
+	app := r.Group("", s.auth.Authenticate(), w.CleanMultipart(), s.drafts.Claim(), s.notify.Middleware())
 	home := site.New(w, s.pool)
 	home.Asked = func(c *gin.Context) (any, error) { return s.trends.Home(c) }
 	home.Routes(app)

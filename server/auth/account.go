@@ -47,7 +47,8 @@ func (a *Auth) account(c *gin.Context) {
 }
 
 // changePassword needs the current password, so that a browser left signed
-// in is not enough to take the account over.
+// in is not enough to take the account over. An account without one signs
+// in through the identity provider and gets none.
 func (a *Auth) changePassword(c *gin.Context) {
 	v := web.ViewerOf(c)
 	form := frontend.NewForm()
@@ -57,10 +58,14 @@ func (a *Auth) changePassword(c *gin.Context) {
 		a.web.Fail(c, err)
 		return
 	}
-	if acc.PasswordHash != nil {
-		if ok, _ := VerifyPassword(current, *acc.PasswordHash); !ok {
-			form.Fail("current", a.web.T(c, "account.password.wrong_current"))
-		}
+	if acc.PasswordHash == nil {
+		// The account signs in through the identity provider: a password
+		// here would be a second way in that the provider knows nothing of.
+		a.web.Fail(c, errs.E(errs.Forbidden, "account.password.no_password"))
+		return
+	}
+	if ok, _ := VerifyPassword(current, *acc.PasswordHash); !ok {
+		form.Fail("current", a.web.T(c, "account.password.wrong_current"))
 	}
 	switch {
 	case utf8.RuneCountInString(next) < MinPasswordLength:
@@ -142,7 +147,7 @@ func (a *Auth) Routes(r gin.IRouter) {
 		r.GET("/anmelden/dienstkonto", a.oidcStart)
 		r.GET("/anmelden/dienstkonto/zurueck", a.oidcCallback)
 	}
-	signedIn := r.Group("", a.RequireSignIn())
+	signedIn := r.Group("", a.RequireSignIn(), a.SessionOnly())
 	signedIn.GET("/konto", a.account)
 	signedIn.POST("/konto/passwort", a.changePassword)
 	signedIn.POST("/konto/tokens", a.createToken)

@@ -119,24 +119,16 @@ func (a *Auth) setCookie(c *gin.Context, name, value string, maxAge int, sameSit
 // session cookie, else nobody. It also enforces CSRF protection on every
 // state-changing request that a browser could have been tricked into
 // sending, that is every one not authenticated by a bearer token.
+//
+// A bearer token counts under /api/ and for reading elsewhere (the files
+// and exports the API links to), never for a form and never on the
+// account pages: a leaked token must not change a password or mint new
+// tokens that outlive its revocation.
 func (a *Auth) Authenticate() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ctx := c.Request.Context()
 		if h := c.GetHeader("Authorization"); h != "" {
-			token, ok := strings.CutPrefix(h, "Bearer ")
-			if !ok {
-				a.web.Fail(c, errs.E(errs.Unauthenticated, "auth.token_invalid"))
-				return
-			}
-			acc, err := a.store.AccountByToken(ctx, hashToken(strings.TrimSpace(token)))
-			if err != nil {
-				a.web.Fail(c, err)
-				return
-			}
-			v := viewerOf(acc)
-			v.ViaToken = true
-			web.SetViewer(c, v)
-			c.Next()
+			a.bearer(c, h)
 			return
 		}
 
@@ -173,38 +165,79 @@ func (a *Auth) Authenticate() gin.HandlerFunc {
 			}
 		}
 		web.SetCSRFToken(c, csrf)
+		if safeMethod(c.Request.Method) {
+			c.Next()
+			return
+		}
+		if multipartBody(c.Request) {
+			a.checkUpload(c, csrf)
+			return
+		}
 		// An anonymous API call carries no authority a forged request could
 		// abuse; it gets its 401 from RequireSignIn instead. The path
 		// decides, never the Accept header, which another site may set.
-		anonymousAPI := web.ViewerOf(c) == nil && strings.HasPrefix(c.Request.URL.Path, "/api/")
-		if !safeMethod(c.Request.Method) && !anonymousAPI {
-			parking := Parking{Owner: func(ctx context.Context) (int64, error) {
-				if ended == nil {
-					return 0, nil
-				}
-				return a.store.EndedSessionAccount(ctx, ended)
-			}, Allow: func(ctx context.Context) (bool, error) {
-				key := "park:" + c.ClientIP()
-				n, err := a.store.RecentFailures(ctx, key, parkWindow)
-				if err != nil || n >= ParkingsPerHour {
-					return false, err
-				}
-				return true, a.store.AddFailure(ctx, key)
-			}}
-			if web.ViewerOf(c) == nil && a.cfg.Park != nil && a.cfg.Park(c, parking) {
+		if web.ViewerOf(c) == nil && strings.HasPrefix(c.Request.URL.Path, "/api/") {
+			c.Next()
+			return
+		}
+		parking := Parking{Owner: func(ctx context.Context) (int64, error) {
+			if ended == nil {
+				return 0, nil
+			}
+			return a.store.EndedSessionAccount(ctx, ended)
+		}, Allow: func(ctx context.Context) (bool, error) {
+			ok, _, err := a.store.Attempt(ctx, parkWindow, Limit{"park:" + c.ClientIP(), ParkingsPerHour})
+			return ok, err
+		}}
+		if web.ViewerOf(c) == nil && a.cfg.Park != nil && a.cfg.Park(c, parking) {
+			return
+		}
+		sent := c.GetHeader("X-CSRF-Token")
+		if sent == "" {
+			sent = c.PostForm("csrf_token")
+		}
+		if subtle.ConstantTimeCompare([]byte(sent), []byte(csrf)) != 1 {
+			if web.ViewerOf(c) != nil && a.cfg.Park != nil && a.cfg.Park(c, parking) {
 				return
 			}
-			sent := c.GetHeader("X-CSRF-Token")
-			if sent == "" {
-				sent = c.PostForm("csrf_token")
-			}
-			if subtle.ConstantTimeCompare([]byte(sent), []byte(csrf)) != 1 {
-				if web.ViewerOf(c) != nil && a.cfg.Park != nil && a.cfg.Park(c, parking) {
-					return
-				}
-				a.web.Fail(c, errs.E(errs.Forbidden, "auth.csrf_failed"))
-				return
-			}
+			a.web.Fail(c, errs.E(errs.Forbidden, "auth.csrf_failed"))
+			return
+		}
+		c.Next()
+	}
+}
+
+func (a *Auth) bearer(c *gin.Context, header string) {
+	token, ok := strings.CutPrefix(header, "Bearer ")
+	if !ok {
+		a.web.Fail(c, errs.E(errs.Unauthenticated, "auth.token_invalid"))
+		return
+	}
+	path := c.Request.URL.Path
+	if !strings.HasPrefix(path, "/api/") && (!safeMethod(c.Request.Method) || accountPath(path)) {
+		a.web.Fail(c, errs.E(errs.Forbidden, "auth.token_api_only"))
+		return
+	}
+	acc, err := a.store.AccountByToken(c.Request.Context(), hashToken(strings.TrimSpace(token)))
+	if err != nil {
+		a.web.Fail(c, err)
+		return
+	}
+	v := viewerOf(acc)
+	v.ViaToken = true
+	web.SetViewer(c, v)
+	c.Next()
+}
+
+func accountPath(path string) bool { return path == "/konto" || strings.HasPrefix(path, "/konto/") }
+
+// SessionOnly refuses requests authenticated by an API token: changing a
+// password or the tokens themselves needs the person at their browser.
+func (a *Auth) SessionOnly() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if v := web.ViewerOf(c); v != nil && v.ViaToken {
+			a.web.Fail(c, errs.E(errs.Forbidden, "auth.session_required"))
+			return
 		}
 		c.Next()
 	}

@@ -172,23 +172,3 @@ func (s *Store) AccountByToken(ctx context.Context, hash []byte) (Account, error
 	}
 	return a, nil
 }
-
-// RecentFailures counts the failed sign-ins under key within window.
-func (s *Store) RecentFailures(ctx context.Context, key string, window time.Duration) (int, error) {
-	var n int
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM sign_in_failures WHERE key = $1 AND failed_at > now() - $2::interval`, key, window).Scan(&n)
-	return n, err
-}
-
-// AddFailure records a failed sign-in under each key.
-func (s *Store) AddFailure(ctx context.Context, keys ...string) error {
-	_, err := s.pool.Exec(ctx, `INSERT INTO sign_in_failures (key) SELECT unnest($1::text[])`, keys)
-	return err
-}
-
-// ClearFailures forgets the failures under key after a successful sign-in:
-// the limit counts wrong passwords in a row.
-func (s *Store) ClearFailures(ctx context.Context, key string) error {
-	_, err := s.pool.Exec(ctx, `DELETE FROM sign_in_failures WHERE key = $1`, key)
-	return err
-}

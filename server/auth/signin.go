@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -18,24 +17,26 @@ import (
 // disabled account and an account without password all get the same
 // answer, in about the same time. After MaxFailures wrong passwords in a
 // row for one address (or MaxAddressFailures from one client) every
-// attempt is refused, the right password too, until the lock expires.
-func (a *Auth) CheckPassword(ctx context.Context, email, password, clientAddr string) (Account, error) {
-	emailKey := "email:" + strings.ToLower(strings.TrimSpace(email))
-	addrKey := "address:" + clientAddr
-	for _, limit := range []struct {
-		key string
-		max int
-	}{{emailKey, a.cfg.MaxFailures}, {addrKey, a.cfg.MaxAddressFailures}} {
-		n, err := a.store.RecentFailures(ctx, limit.key, a.cfg.LockDuration)
-		if err != nil {
-			return Account{}, fmt.Errorf("count sign-in failures: %w", err)
-		}
-		if n >= limit.max {
-			return Account{}, errs.E(errs.TooManyRequests, "auth.locked", "Minutes", int(a.cfg.LockDuration.Minutes()))
-		}
-	}
+// attempt is refused, the right password too, until the lock expires;
+// a browser with the account's device cookie is held to a count of its
+// own instead of the account's, so that the person keeps signing in while
+// someone else guesses. Every attempt is recorded before the password is
+// checked, so parallel attempts cannot pass the limit together.
+func (a *Auth) CheckPassword(ctx context.Context, email, password, clientAddr, device string) (Account, error) {
 	acc, err := a.store.AccountByEmail(ctx, strings.TrimSpace(email))
 	usable := err == nil && acc.PasswordHash != nil && acc.DisabledAt == nil
+	own := Limit{emailKey(email), a.cfg.MaxFailures}
+	if key, ok := knownDevice(device, acc, time.Now()); usable && ok {
+		own = Limit{key, a.cfg.MaxFailures}
+	}
+	addr := Limit{"address:" + clientAddr, a.cfg.MaxAddressFailures}
+	allowed, at, err := a.store.Attempt(ctx, a.cfg.LockDuration, own, addr)
+	if err != nil {
+		return Account{}, err
+	}
+	if !allowed {
+		return Account{}, errs.E(errs.TooManyRequests, "auth.locked", "Minutes", int(a.cfg.LockDuration.Minutes()))
+	}
 	hash := a.dummyHash
 	if usable {
 		hash = *acc.PasswordHash
@@ -45,13 +46,11 @@ func (a *Auth) CheckPassword(ctx context.Context, email, password, clientAddr st
 		a.log.Error("stored password hash is malformed", "account", acc.ID)
 	}
 	if !usable || !ok {
-		if err := a.store.AddFailure(ctx, emailKey, addrKey); err != nil {
-			return Account{}, fmt.Errorf("record sign-in failure: %w", err)
-		}
+		// The attempt stays recorded: it was a failure.
 		return Account{}, errs.E(errs.Unauthenticated, "auth.wrong_credentials")
 	}
-	if err := a.store.ClearFailures(ctx, emailKey); err != nil {
-		return Account{}, fmt.Errorf("clear sign-in failures: %w", err)
+	if err := a.store.Succeeded(ctx, at, []string{addr.Key}, []string{own.Key}); err != nil {
+		return Account{}, err
 	}
 	return acc, nil
 }
@@ -71,6 +70,17 @@ func (a *Auth) startSession(c *gin.Context, acc Account) error {
 	return nil
 }
 
+// signInMessage reports whether another page may ask the sign-in page to
+// show key with ?fehler=: a fixed list, so that a link cannot put words of
+// its own on the page, not even a catalogue text of its choosing.
+func signInMessage(key string) bool {
+	switch key {
+	case "auth.oidc.failed", "auth.oidc.email_unverified", "auth.oidc.no_agency", "auth.oidc.disabled":
+		return true
+	}
+	return false
+}
+
 type signInPage struct {
 	Form *frontend.Form
 	Next string
@@ -83,7 +93,7 @@ func (a *Auth) signInForm(c *gin.Context) {
 		return
 	}
 	page := signInPage{Form: frontend.NewForm(), Next: web.LocalPath(c.Query("next")), OIDC: a.oidc != nil}
-	if msg := c.Query("fehler"); msg != "" && strings.HasPrefix(msg, "auth.") {
+	if msg := c.Query("fehler"); signInMessage(msg) {
 		page.Form.Fail("email", a.web.T(c, msg))
 	}
 	a.web.Render(c, http.StatusOK, "auth/signin", a.web.T(c, "auth.signin.title"), page)
@@ -103,7 +113,8 @@ func (a *Auth) signIn(c *gin.Context) {
 		a.web.Render(c, http.StatusUnprocessableEntity, "auth/signin", a.web.T(c, "auth.signin.title"), page)
 		return
 	}
-	acc, err := a.CheckPassword(c.Request.Context(), form.Values["email"], c.PostForm("password"), c.ClientIP())
+	device, _ := c.Cookie(a.deviceCookie())
+	acc, err := a.CheckPassword(c.Request.Context(), form.Values["email"], c.PostForm("password"), c.ClientIP(), device)
 	if err != nil {
 		if errs.CodeOf(err) == errs.Internal {
 			a.web.Fail(c, err)
@@ -117,6 +128,7 @@ func (a *Auth) signIn(c *gin.Context) {
 		a.web.Fail(c, err)
 		return
 	}
+	a.rememberDevice(c, acc)
 	c.Redirect(http.StatusSeeOther, page.Next)
 }
 

@@ -2,11 +2,14 @@ package web
 
 import (
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/hex"
 	"log/slog"
+	"net"
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -129,5 +132,32 @@ func Metrics(reg prometheus.Registerer) gin.HandlerFunc {
 		}
 		requests.WithLabelValues(c.Request.Method, route, strconv.Itoa(c.Writer.Status())).Inc()
 		latency.WithLabelValues(c.Request.Method, route).Observe(time.Since(start).Seconds())
+	}
+}
+
+// MetricsAccess lets a request through to /metrics when it carries the
+// bearer token, or when it comes from one of the allowed addresses; others
+// get 404, as if there were no such page. A request relayed by a proxy
+// that is not trusted comes from wherever the proxy is, so it is judged
+// not to come from the proxy's own address: a reverse proxy on the same
+// machine does not make the world local.
+func (w *Web) MetricsAccess(token string, from []*net.IPNet) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if sent, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer "); ok && token != "" &&
+			subtle.ConstantTimeCompare([]byte(sent), []byte(token)) == 1 {
+			c.Next()
+			return
+		}
+		ip := net.ParseIP(c.ClientIP())
+		relayed := c.GetHeader("X-Forwarded-For") != "" || c.GetHeader("X-Real-Ip") != "" || c.GetHeader("Forwarded") != ""
+		if ip != nil && !(relayed && c.ClientIP() == c.RemoteIP()) {
+			for _, n := range from {
+				if n.Contains(ip) {
+					c.Next()
+					return
+				}
+			}
+		}
+		w.Fail(c, errs.E(errs.NotFound, "error.not_found"))
 	}
 }

@@ -7,9 +7,11 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -151,18 +153,34 @@ func Bind(c *gin.Context, v any) error {
 	return nil
 }
 
-// LocalPath returns p when it is a path on this site, else "/", so that a
-// crafted link cannot redirect to another host. Browsers drop tabs and
-// newlines from a URL and read a backslash as a slash, so "/\t/host" and
-// "/\\host" would lead away: any control character or backslash refuses.
+// LocalPath returns p when it is a path on this site, re-serialised, else
+// "/", so that a crafted link cannot redirect to another host. Browsers
+// drop tabs and newlines from a URL and read a backslash as a slash, so
+// "/\t/host", "/%09/host" after a proxy decoded it, and "/\\host" would
+// lead away: a control character or backslash anywhere, raw or
+// percent-encoded, refuses.
 func LocalPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || unsafeInPath(p) {
 		return "/"
 	}
-	if strings.ContainsFunc(p, func(r rune) bool { return unicode.IsControl(r) || r == '\\' }) {
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
 		return "/"
 	}
-	return p
+	query, err := url.QueryUnescape(u.RawQuery)
+	if err != nil || unsafeInPath(u.Path) || unsafeInPath(query) || unsafeInPath(u.Fragment) {
+		return "/"
+	}
+	out := (&url.URL{Path: u.Path, RawPath: u.RawPath, RawQuery: u.RawQuery, Fragment: u.Fragment, RawFragment: u.RawFragment}).String()
+	if !strings.HasPrefix(out, "/") || strings.HasPrefix(out, "//") {
+		return "/"
+	}
+	return out
+}
+
+func unsafeInPath(s string) bool {
+	return !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) || r == '\\' })
 }
 
 // Page reads the ?limit= and ?cursor= of a paginated list. The cursor is

@@ -1,0 +1,94 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Limit is one count of sign-in attempts: under Key at most Max within the
+// window.
+type Limit struct {
+	Key string
+	Max int
+}
+
+// Attempt records a sign-in attempt under every limit's key and answers
+// true, or records nothing and answers false when one key already has Max
+// attempts within window. Recording comes before the password is checked
+// and the count and the record are one step under a lock per key, so that
+// parallel attempts cannot all pass the count: each sees the ones before
+// it. The time returned names the rows, for Succeeded.
+func (s *Store) Attempt(ctx context.Context, window time.Duration, limits ...Limit) (bool, time.Time, error) {
+	keys := make([]string, 0, len(limits))
+	for _, l := range limits {
+		keys = append(keys, l.Key)
+	}
+	slices.Sort(keys) // one order everywhere, so two attempts never wait on each other
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return false, time.Time{}, fmt.Errorf("begin sign-in attempt: %w", err)
+	}
+	defer tx.Rollback(ctx)
+	for _, k := range keys {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, k); err != nil {
+			return false, time.Time{}, fmt.Errorf("lock sign-in key: %w", err)
+		}
+	}
+	rows, err := tx.Query(ctx, `SELECT key, count(*) FROM sign_in_failures
+		WHERE key = ANY($1) AND failed_at > now() - $2::interval GROUP BY key`, keys, window)
+	if err != nil {
+		return false, time.Time{}, fmt.Errorf("count sign-in attempts: %w", err)
+	}
+	counts := map[string]int{}
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			rows.Close()
+			return false, time.Time{}, fmt.Errorf("count sign-in attempts: %w", err)
+		}
+		counts[k] = n
+	}
+	if err := rows.Err(); err != nil {
+		return false, time.Time{}, fmt.Errorf("count sign-in attempts: %w", err)
+	}
+	for _, l := range limits {
+		if counts[l.Key] >= l.Max {
+			return false, time.Time{}, nil
+		}
+	}
+	var at time.Time
+	if err := tx.QueryRow(ctx, `INSERT INTO sign_in_failures (key) SELECT unnest($1::text[]) RETURNING failed_at`, keys).Scan(&at); err != nil {
+		return false, time.Time{}, fmt.Errorf("record sign-in attempt: %w", err)
+	}
+	return true, at, tx.Commit(ctx)
+}
+
+// Succeeded takes back the record of one attempt that turned out right
+// under each of keep's keys, and forgets all attempts under each of clear's
+// keys: the account limit counts wrong passwords in a row.
+func (s *Store) Succeeded(ctx context.Context, at time.Time, keep, clear []string) error {
+	_, err := s.pool.Exec(ctx, `DELETE FROM sign_in_failures f WHERE f.key = ANY($3)
+		OR f.ctid IN (SELECT DISTINCT ON (key) ctid FROM sign_in_failures WHERE key = ANY($1) AND failed_at = $2)`, keep, at, clear)
+	if err != nil {
+		return fmt.Errorf("clear sign-in attempts: %w", err)
+	}
+	return nil
+}
+
+// ForgetSignIns deletes every sign-in attempt recorded under keys that
+// name the person: their e-mail address and their known browsers. Erasing
+// an account calls it.
+func (s *Store) ForgetSignIns(ctx context.Context, accountID int64, email string) error {
+	_, err := s.pool.Exec(ctx, `DELETE FROM sign_in_failures WHERE key = $1 OR starts_with(key, $2)`,
+		emailKey(email), fmt.Sprintf("%s%d:", deviceKeyPrefix, accountID))
+	if err != nil {
+		return fmt.Errorf("forget sign-in attempts: %w", err)
+	}
+	return nil
+}
+
+func emailKey(email string) string { return "email:" + strings.ToLower(strings.TrimSpace(email)) }
