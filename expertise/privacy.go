@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/fachnetz/fachnetz/server/auth"
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/postgres"
 	"github.com/fachnetz/fachnetz/server/search"
@@ -110,7 +111,7 @@ func (e *Expertise) Erase(ctx context.Context, accountID int64) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM import_sources WHERE kind = 'account' AND local_id = $1`, accountID); err != nil {
 			return fmt.Errorf("erase import sources: %w", err)
 		}
-		if err := e.store.ForgetSignInFailures(ctx, tx, email); err != nil {
+		if err := auth.ForgetSignIns(ctx, tx, accountID, email); err != nil {
 			return err
 		}
 		// Files held with the person's drafts lose their names now; the

@@ -256,15 +256,6 @@ type Photo struct {
 	Version     string `db:"version"`
 }
 
-// ForgetSignInFailures deletes the failed sign-ins recorded under the
-// address, keyed "email:<address>" as sign-in records them.
-func (s *Store) ForgetSignInFailures(ctx context.Context, q postgres.Querier, email string) error {
-	if _, err := q.Exec(ctx, `DELETE FROM sign_in_failures WHERE key = 'email:' || lower($1)`, email); err != nil {
-		return fmt.Errorf("erase sign-in failures: %w", err)
-	}
-	return nil
-}
-
 // Photo loads a person's photo.
 func (s *Store) Photo(ctx context.Context, accountID int64) (Photo, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT ph.content, ph.content_type, `+photoVersionSQL+` AS version FROM profile_photos ph WHERE ph.account_id = $1`, accountID)

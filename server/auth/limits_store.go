@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // Limit is one count of sign-in attempts: under Key at most Max within the
@@ -81,9 +83,9 @@ func (s *Store) Succeeded(ctx context.Context, at time.Time, keep, clear []strin
 
 // ForgetSignIns deletes every sign-in attempt recorded under keys that
 // name the person: their e-mail address and their known browsers. Erasing
-// an account calls it.
-func (s *Store) ForgetSignIns(ctx context.Context, accountID int64, email string) error {
-	_, err := s.pool.Exec(ctx, `DELETE FROM sign_in_failures WHERE key = $1 OR starts_with(key, $2)`,
+// an account calls it, in the erasure's transaction q.
+func ForgetSignIns(ctx context.Context, q postgres.Querier, accountID int64, email string) error {
+	_, err := q.Exec(ctx, `DELETE FROM sign_in_failures WHERE key = $1 OR starts_with(key, $2)`,
 		emailKey(email), fmt.Sprintf("%s%d:", deviceKeyPrefix, accountID))
 	if err != nil {
 		return fmt.Errorf("forget sign-in attempts: %w", err)

@@ -190,9 +190,13 @@ func (n *Notifier) Notify(ctx context.Context, tx pgx.Tx, ev Event, recipients [
 	if ev.SpaceID <= 0 || ev.SubjectID <= 0 || !namePattern.MatchString(ev.SubjectType) {
 		return fmt.Errorf("notify: event %s lacks its space or subject", ev.Kind)
 	}
-	if ev.URL == "" || web.LocalPath(ev.URL) != ev.URL || len(ev.URL) > 2000 {
+	// LocalPath writes a path as a browser would send it ("/ä" as "/%C3%A4"):
+	// what it refuses comes back as "/".
+	local := web.LocalPath(ev.URL)
+	if ev.URL == "" || local == "/" && ev.URL != "/" || len(local) > 2000 {
 		return fmt.Errorf("notify: event %s: %q is not a local path", ev.Kind, ev.URL)
 	}
+	ev.URL = local
 	ev.Title = truncate(strings.TrimSpace(ev.Title), 300)
 	if ev.Title == "" {
 		return fmt.Errorf("notify: event %s has no title", ev.Kind)

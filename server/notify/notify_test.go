@@ -209,6 +209,14 @@ func TestNotifyRefusesMalformedEvents(t *testing.T) {
 	ev := good
 	ev.Title = repeat("Ä", 400)
 	f.notify(ev)
+	// A path with letters beyond ASCII is kept, written as browsers send it.
+	ev = good
+	ev.URL = "/fragen/1#über"
+	if err := postgres.WithTx(context.Background(), db.Pool, func(tx pgx.Tx) error {
+		return f.n.Notify(context.Background(), tx, ev, nil)
+	}); err != nil {
+		t.Errorf("a path with an umlaut: %v", err)
+	}
 }
 
 func repeat(s string, n int) string { return strings.Repeat(s, n) }
