@@ -117,7 +117,7 @@ func settings() []*setting {
 				c.MeiliIndex = v
 				return nil
 			}},
-		{env: "FACHNETZ_DATA_DIR", flag: "data-dir", def: "data", usage: "directory for attachments",
+		{env: "FACHNETZ_DATA_DIR", flag: "data-dir", def: "data", usage: "directory for attachments and the key that seals the trends' daily keys (stats.key)",
 			apply: func(c *Config, v string) error {
 				if v == "" {
 					return fmt.Errorf("must not be empty")
