@@ -147,7 +147,10 @@ if [[ ${TEST_GO:-1} != 0 ]]; then
 	run go vet ./...
 
 	section "go test"
-	run go test -race -count=1 ./...
+	# The server package runs whole servers against real services: about eight
+	# minutes on two quiet cores, more beside other work; go test would stop it
+	# at ten.
+	run go test -race -count=1 -timeout 30m ./...
 fi
 
 section "build"
