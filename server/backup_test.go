@@ -196,3 +196,13 @@ func pageIDOf(t *testing.T, space int64, slug string) int64 {
 	}
 	return n
 }
+
+func TestBackupAndRestoreWantOneDirectory(t *testing.T) {
+	for _, args := range [][]string{{"backup"}, {"restore", "a", "b"}} {
+		var stderr strings.Builder
+		code := run(context.Background(), args, testEnv(t, nil), nil, io.Discard, &stderr)
+		if code != 2 || !strings.Contains(stderr.String(), "want one backup directory") {
+			t.Errorf("%v: exit %d, %q", args, code, stderr.String())
+		}
+	}
+}
