@@ -32,6 +32,8 @@ Commands:
   groups        add|add-member|list groups
   seed          put demo content into an empty instance
   reindex       rebuild the search index from PostgreSQL and swap it in
+  backup        write a consistent backup DIR (database, attachments, manifest) while the server runs
+  restore       restore a backup DIR into an empty database and data directory
   notify test   send a test e-mail (--to EMAIL) or Matrix message (--matrix @user:server)
   import        import stackexchange DIR --space SLUG, or import ldap --url … --agency SLUG
 
@@ -70,6 +72,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		"groups":      groupsCommand().run,
 		"seed":        seedCommand,
 		"reindex":     reindexCommand,
+		"backup":      backupCommand,
+		"restore":     restoreCommand,
 		"import":      importCommand().run,
 		"notify":      notifyCommand().run,
 	}

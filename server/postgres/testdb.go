@@ -36,6 +36,12 @@ func NewTestDatabase(ctx context.Context, pkg string) (*TestDatabase, error) {
 	return newTestDatabase(ctx, pkg, true)
 }
 
+// NewEmptyTestDatabase is NewTestDatabase without the migrations: an
+// empty database, as a restore wants one.
+func NewEmptyTestDatabase(ctx context.Context, pkg string) (*TestDatabase, error) {
+	return newTestDatabase(ctx, pkg, false)
+}
+
 func newTestDatabase(ctx context.Context, pkg string, migrate bool) (*TestDatabase, error) {
 	adminURL := os.Getenv(TestDatabaseEnv)
 	if adminURL == "" {
