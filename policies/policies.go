@@ -141,7 +141,7 @@ func (e *Enforcer) Can(_ context.Context, sub Subject, act Action, spaceID int64
 	}
 	e.mu.RLock()
 	st, ok := e.spaces[spaceID]
-	ce := e.casbin
+	ce, rc := e.casbin, e.readableSpaces
 	e.mu.RUnlock()
 	if !ok {
 		return false
@@ -151,17 +151,7 @@ func (e *Enforcer) Can(_ context.Context, sub Subject, act Action, spaceID int64
 	if st.archived && (act == Write || act == Moderate) {
 		return false
 	}
-	if act == Read {
-		if allowed, known := e.cachedRead(sub.AccountID, spaceID); known {
-			return allowed
-		}
-	}
-	allowed, err := ce.Enforce(userKey(sub.AccountID), spaceKey(spaceID), string(act))
-	if err != nil {
-		e.log.Error("policy check failed", "err", err)
-		return false
-	}
-	return allowed
+	return e.allowed(rc, ce, sub.AccountID, spaceID, act)
 }
 
 // Archived reports whether a space is archived, and so read-only: its

@@ -6,7 +6,7 @@ import (
 )
 
 // readableCache memoises, for one rule set, the spaces each account may
-// read. Reload starts a new one, so an answer never outlives the rules it
+// read and what it may do in the spaces it has asked about. Reload starts a new one, so an answer never outlives the rules it
 // was derived from. Entries are made on a person's first request after a
 // change rather than for every account at reload: a change then costs
 // nothing for the many people who are not active, and memory stays bounded
@@ -15,10 +15,11 @@ import (
 type readableCache struct {
 	mu        sync.RWMutex
 	byAccount map[int64][]int64 // sorted, never changed once stored
+	grants    map[grantKey]actions
 }
 
 func newReadableCache() *readableCache {
-	return &readableCache{byAccount: map[int64][]int64{}}
+	return &readableCache{byAccount: map[int64][]int64{}, grants: map[grantKey]actions{}}
 }
 
 func (rc *readableCache) get(account int64) ([]int64, bool) {
@@ -63,16 +64,67 @@ func (e *Enforcer) readable(sub Subject) []int64 {
 	return ids
 }
 
-// cachedRead answers whether the account may read the space when its
-// readable set has been derived for the rules in force.
-func (e *Enforcer) cachedRead(account, spaceID int64) (allowed, known bool) {
-	e.mu.RLock()
-	rc := e.readableSpaces
-	e.mu.RUnlock()
-	ids, ok := rc.get(account)
-	if !ok {
-		return false, false
+// maxGrants bounds the memoised answers of Can per rule set (some 40 MB);
+// past it Can asks Casbin, as it did before there was a memo.
+const maxGrants = 1 << 20
+
+type grantKey struct{ account, space int64 }
+
+// actions is a set of Actions, one bit each.
+type actions uint8
+
+var actionBits = map[Action]actions{Read: 1, Write: 2, Moderate: 4, Manage: 8}
+
+func (rc *readableCache) grant(k grantKey) (actions, bool) {
+	rc.mu.RLock()
+	defer rc.mu.RUnlock()
+	a, ok := rc.grants[k]
+	return a, ok
+}
+
+func (rc *readableCache) putGrant(k grantKey, a actions) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if len(rc.grants) < maxGrants {
+		rc.grants[k] = a
 	}
-	_, found := slices.BinarySearch(ids, spaceID)
-	return found, true
+}
+
+// allowed answers whether account may do act in the space under the rule
+// set of rc and ce. A page view asks for every action in the space it
+// shows; they are derived together on the first question after a change
+// and kept until the next.
+func (e *Enforcer) allowed(rc *readableCache, ce enforcer, account, spaceID int64, act Action) bool {
+	if act == Read {
+		if ids, ok := rc.get(account); ok {
+			_, found := slices.BinarySearch(ids, spaceID)
+			return found
+		}
+	}
+	k := grantKey{account, spaceID}
+	if a, ok := rc.grant(k); ok {
+		return a&actionBits[act] != 0
+	}
+	var a actions
+	failed := false
+	user, space := userKey(account), spaceKey(spaceID)
+	for _, each := range []Action{Read, Write, Moderate, Manage} {
+		ok, err := ce.Enforce(user, space, string(each))
+		if err != nil {
+			e.log.Error("policy check failed", "err", err)
+			failed = true
+		}
+		if ok {
+			a |= actionBits[each]
+		}
+	}
+	if !failed { // a failed check is asked again on the next request
+		rc.putGrant(k, a)
+	}
+	return a&actionBits[act] != 0
+}
+
+// enforcer is the part of Casbin's enforcer the memo asks.
+type enforcer interface {
+	Enforce(rvals ...any) (bool, error)
 }

@@ -101,6 +101,24 @@ func TestMembershipChangeReachesReadableSpaces(t *testing.T) {
 	}
 	waitUntil(t, func() bool { return reads(second) }, "second process to grant access")
 
+	// A viewer becomes a member: the memoised "may not write" goes with it.
+	writes := func(e *Enforcer) bool { return e.Can(ctx, newcomer, Write, w.space) }
+	for i, e := range []*Enforcer{first, second} {
+		if writes(e) {
+			t.Fatalf("process %d: a viewer may write", i+1)
+		}
+	}
+	if _, err := db.Pool.Exec(ctx, `UPDATE space_members SET role = 'member' WHERE space_id = $1 AND account_id = $2`, w.space, w.newcomer); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !writes(first) {
+		t.Fatal("same process, next call: the new member may not write")
+	}
+	waitUntil(t, func() bool { return writes(second) }, "second process to let the member write")
+
 	if _, err := db.Pool.Exec(ctx, `DELETE FROM space_members WHERE space_id = $1 AND account_id = $2`, w.space, w.newcomer); err != nil {
 		t.Fatal(err)
 	}
