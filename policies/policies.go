@@ -6,6 +6,7 @@ package policies
 
 import (
 	"context"
+	"crypto/sha256"
 	_ "embed"
 	"fmt"
 	"log/slog"
@@ -107,7 +108,8 @@ type Enforcer struct {
 	// readableSpaces belongs to the rule set in casbin and is replaced
 	// with it.
 	readableSpaces *readableCache
-	version        uint64 // increases with every change, for caches of derived answers
+	sum            [sha256.Size]byte // fingerprint of the rules in casbin
+	version        uint64            // increases with every change, for caches of derived answers
 	// listening is closed once Listen hears of changes and has reloaded
 	// after it began to: from then on no change of another process is
 	// missed.
@@ -191,7 +193,7 @@ func (e *Enforcer) OrganisationSpaces(agencyID int64) []int64 {
 	return ids
 }
 
-// Version changes whenever a rule changes.
+// Version changes whenever a rule changes, and only then.
 func (e *Enforcer) Version() uint64 {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
@@ -200,7 +202,8 @@ func (e *Enforcer) Version() uint64 {
 
 // Reload replaces every rule with what PostgreSQL holds now. It builds a
 // new enforcer and swaps it in, so that a request never sees a half-loaded
-// rule set.
+// rule set. When the rules are those in force, it keeps them, and the
+// version and the answers derived from them stay.
 func (e *Enforcer) Reload(ctx context.Context) error {
 	e.reload.Lock()
 	defer e.reload.Unlock()
@@ -208,6 +211,14 @@ func (e *Enforcer) Reload(ctx context.Context) error {
 	rules, spaces, err := loadRules(ctx, e.pool)
 	if err != nil {
 		return err
+	}
+	sum := fingerprint(rules, spaces)
+	e.mu.RLock()
+	same := e.casbin != nil && sum == e.sum
+	e.mu.RUnlock()
+	if same {
+		e.log.Debug("policies unchanged", "rules", len(rules), "took", time.Since(start).String())
+		return nil
 	}
 	m, err := model.NewModelFromString(modelText)
 	if err != nil {
@@ -234,7 +245,7 @@ func (e *Enforcer) Reload(ctx context.Context) error {
 		}
 	}
 	e.mu.Lock()
-	e.casbin, e.spaces, e.readableSpaces = ce, spaces, newReadableCache()
+	e.casbin, e.spaces, e.readableSpaces, e.sum = ce, spaces, newReadableCache(), sum
 	e.version++
 	e.mu.Unlock()
 	e.log.Debug("policies loaded", "rules", len(rules), "spaces", len(spaces), "took", time.Since(start).String())
