@@ -6,12 +6,13 @@ import (
 )
 
 // readableCache memoises, for one rule set, the spaces each account may
-// read and what it may do in the spaces it has asked about. Reload starts a new one, so an answer never outlives the rules it
-// was derived from. Entries are made on a person's first request after a
-// change rather than for every account at reload: a change then costs
-// nothing for the many people who are not active, and memory stays bounded
-// by the people who asked times the spaces they may read (at most 16 MB
-// for 10,000 people who may each read 200 spaces).
+// read and what it may do in the spaces it has asked about. Reload starts
+// a new one, so an answer never outlives the rules it was derived from.
+// Entries are made on a person's first request after a change rather than
+// for every account at reload: a change then costs nothing for the many
+// people who are not active, and memory stays bounded by the people who
+// asked times the spaces they may read (at most 16 MB for 10,000 people
+// who may each read 200 spaces) plus maxGrants answers of Can.
 type readableCache struct {
 	mu        sync.RWMutex
 	byAccount map[int64][]int64 // sorted, never changed once stored
