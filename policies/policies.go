@@ -6,9 +6,11 @@ package policies
 
 import (
 	"context"
+	"crypto/sha256"
 	_ "embed"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -97,13 +99,17 @@ type spaceState struct {
 
 // Enforcer answers Can. It is safe for concurrent use.
 type Enforcer struct {
-	pool    *pgxpool.Pool
-	log     *slog.Logger
-	reload  sync.Mutex // one reload at a time, so the last to start wins
-	mu      sync.RWMutex
-	casbin  *casbin.SyncedEnforcer
-	spaces  map[int64]spaceState
-	version uint64 // increases with every change, for caches of derived answers
+	pool   *pgxpool.Pool
+	log    *slog.Logger
+	reload sync.Mutex // one reload at a time, so the last to start wins
+	mu     sync.RWMutex
+	casbin *casbin.SyncedEnforcer
+	spaces map[int64]spaceState
+	// readableSpaces belongs to the rule set in casbin and is replaced
+	// with it.
+	readableSpaces *readableCache
+	sum            [sha256.Size]byte // fingerprint of the rules in casbin
+	version        uint64            // increases with every change, for caches of derived answers
 	// listening is closed once Listen hears of changes and has reloaded
 	// after it began to: from then on no change of another process is
 	// missed.
@@ -137,7 +143,7 @@ func (e *Enforcer) Can(_ context.Context, sub Subject, act Action, spaceID int64
 	}
 	e.mu.RLock()
 	st, ok := e.spaces[spaceID]
-	ce := e.casbin
+	ce, rc := e.casbin, e.readableSpaces
 	e.mu.RUnlock()
 	if !ok {
 		return false
@@ -147,12 +153,7 @@ func (e *Enforcer) Can(_ context.Context, sub Subject, act Action, spaceID int64
 	if st.archived && (act == Write || act == Moderate) {
 		return false
 	}
-	allowed, err := ce.Enforce(userKey(sub.AccountID), spaceKey(spaceID), string(act))
-	if err != nil {
-		e.log.Error("policy check failed", "err", err)
-		return false
-	}
-	return allowed
+	return e.allowed(rc, ce, sub.AccountID, spaceID, act)
 }
 
 // Archived reports whether a space is archived, and so read-only: its
@@ -165,22 +166,16 @@ func (e *Enforcer) Archived(spaceID int64) bool {
 	return e.spaces[spaceID].archived
 }
 
-// ReadableSpaces lists the ids of the spaces subject may read, for filters
-// such as the one search sends to Meilisearch.
-func (e *Enforcer) ReadableSpaces(ctx context.Context, sub Subject) []int64 {
-	e.mu.RLock()
-	ids := make([]int64, 0, len(e.spaces))
-	for id := range e.spaces {
-		ids = append(ids, id)
+// ReadableSpaces lists the ids of the spaces subject may read, in
+// ascending order, for filters such as the one search sends to
+// Meilisearch. It is answered from a set derived once per rule change (see
+// readableCache), so a page view does not cost a policy check per space of
+// the instance. The caller owns the slice.
+func (e *Enforcer) ReadableSpaces(_ context.Context, sub Subject) []int64 {
+	if sub.AccountID == 0 {
+		return []int64{}
 	}
-	e.mu.RUnlock()
-	readable := ids[:0]
-	for _, id := range ids {
-		if e.Can(ctx, sub, Read, id) {
-			readable = append(readable, id)
-		}
-	}
-	return readable
+	return slices.Clone(e.readable(sub))
 }
 
 // OrganisationSpaces lists the organisation spaces of an agency, of every
@@ -198,7 +193,7 @@ func (e *Enforcer) OrganisationSpaces(agencyID int64) []int64 {
 	return ids
 }
 
-// Version changes whenever a rule changes.
+// Version changes whenever a rule changes, and only then.
 func (e *Enforcer) Version() uint64 {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
@@ -207,7 +202,8 @@ func (e *Enforcer) Version() uint64 {
 
 // Reload replaces every rule with what PostgreSQL holds now. It builds a
 // new enforcer and swaps it in, so that a request never sees a half-loaded
-// rule set.
+// rule set. When the rules are those in force, it keeps them, and the
+// version and the answers derived from them stay.
 func (e *Enforcer) Reload(ctx context.Context) error {
 	e.reload.Lock()
 	defer e.reload.Unlock()
@@ -215,6 +211,14 @@ func (e *Enforcer) Reload(ctx context.Context) error {
 	rules, spaces, err := loadRules(ctx, e.pool)
 	if err != nil {
 		return err
+	}
+	sum := fingerprint(rules, spaces)
+	e.mu.RLock()
+	same := e.casbin != nil && sum == e.sum
+	e.mu.RUnlock()
+	if same {
+		e.log.Debug("policies unchanged", "rules", len(rules), "took", time.Since(start).String())
+		return nil
 	}
 	m, err := model.NewModelFromString(modelText)
 	if err != nil {
@@ -241,7 +245,7 @@ func (e *Enforcer) Reload(ctx context.Context) error {
 		}
 	}
 	e.mu.Lock()
-	e.casbin, e.spaces = ce, spaces
+	e.casbin, e.spaces, e.readableSpaces, e.sum = ce, spaces, newReadableCache(), sum
 	e.version++
 	e.mu.Unlock()
 	e.log.Debug("policies loaded", "rules", len(rules), "spaces", len(spaces), "took", time.Since(start).String())

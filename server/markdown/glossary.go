@@ -34,21 +34,32 @@ func (n *GlossaryTerm) Dump(source []byte, level int) {
 	ast.DumpHelper(n, source, level, map[string]string{"Slug": n.Slug}, nil)
 }
 
-// glossary is the per-render matcher and the record of which entries have
-// been used. It lives in the parser context of one Render call.
-type glossary struct {
+// glossaryIndex is the matcher of one glossary. It does not change once
+// built, so renders share it (see Renderer.glossaryIndex).
+type glossaryIndex struct {
+	terms   []Term // what it was built from, cloned
 	entries []glossaryEntry
 	// byFirst indexes patterns by their lower-cased first rune, longest first.
 	byFirst map[rune][]pattern
-	used    []bool
+}
+
+// glossary is the per-render matcher and the record of which entries have
+// been used. It lives in the parser context of one Render call.
+type glossary struct {
+	*glossaryIndex
+	idPrefix string
+	used     []bool
 
 	logical []byte // scratch of markRun
 	offsets []int
 }
 
 type glossaryEntry struct {
-	slug, term, definition, id string
+	slug, term, definition string
 }
+
+// id is the id of an entry's tooltip, IDPrefix included.
+func (g *glossary) id(entry int) string { return g.idPrefix + "gl-" + g.entries[entry].slug }
 
 type pattern struct {
 	runes []rune
@@ -56,15 +67,23 @@ type pattern struct {
 	abbr  bool // abbreviations match case-sensitively
 }
 
-func newGlossary(terms []Term, idPrefix string) *glossary {
-	g := &glossary{byFirst: map[rune][]pattern{}}
+func newGlossary(idx *glossaryIndex, idPrefix string) *glossary {
+	return &glossary{glossaryIndex: idx, idPrefix: idPrefix, used: make([]bool, len(idx.entries))}
+}
+
+func newGlossaryIndex(terms []Term) *glossaryIndex {
+	g := &glossaryIndex{byFirst: map[rune][]pattern{}}
+	g.terms = slices.Clone(terms)
+	for i := range g.terms {
+		g.terms[i].Abbreviations = slices.Clone(g.terms[i].Abbreviations)
+	}
 	for _, t := range terms {
 		slug := slugify(t.Slug)
 		if slug == "" {
 			continue // nothing safe to link to
 		}
 		idx := len(g.entries)
-		g.entries = append(g.entries, glossaryEntry{slug: slug, term: t.Term, definition: t.Definition, id: idPrefix + "gl-" + slug})
+		g.entries = append(g.entries, glossaryEntry{slug: slug, term: t.Term, definition: t.Definition})
 		g.add(t.Term, idx, false)
 		for _, a := range t.Abbreviations {
 			g.add(a, idx, true)
@@ -75,11 +94,17 @@ func newGlossary(terms []Term, idPrefix string) *glossary {
 		slices.SortStableFunc(ps, func(a, b pattern) int { return len(b.runes) - len(a.runes) })
 		g.byFirst[r] = ps
 	}
-	g.used = make([]bool, len(g.entries))
 	return g
 }
 
-func (g *glossary) add(s string, entry int, abbr bool) {
+// sameTerms reports whether a glossary is the one an index was built from.
+func sameTerms(a, b []Term) bool {
+	return slices.EqualFunc(a, b, func(x, y Term) bool {
+		return x.Slug == y.Slug && x.Term == y.Term && x.Definition == y.Definition && slices.Equal(x.Abbreviations, y.Abbreviations)
+	})
+}
+
+func (g *glossaryIndex) add(s string, entry int, abbr bool) {
 	// One space between words: the text may have any run of white space or
 	// a line break there. A pattern must start and end with a word character
 	// or the whole-word check would be meaningless.
@@ -95,7 +120,7 @@ func (g *glossary) usedIDs() []string {
 	var ids []string
 	for i, u := range g.used {
 		if u {
-			ids = append(ids, g.entries[i].id)
+			ids = append(ids, g.id(i))
 		}
 	}
 	return ids
@@ -319,7 +344,7 @@ func (g *glossary) rebuild(run []*ast.Text, offsets []int, spans []span) {
 			if inSpan {
 				if term == nil {
 					e := g.entries[spans[si].p.entry]
-					term = &GlossaryTerm{Slug: e.slug, Term: e.term, Definition: e.definition, ID: e.id, Abbr: spans[si].p.abbr}
+					term = &GlossaryTerm{Slug: e.slug, Term: e.term, Definition: e.definition, ID: g.id(spans[si].p.entry), Abbr: spans[si].p.abbr}
 					insert(term)
 				}
 				term.AppendChild(term, piece)

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
@@ -95,6 +96,22 @@ type Result struct {
 type Renderer struct {
 	md     goldmark.Markdown
 	policy *bluemonday.Policy
+	// glossary is the matcher of the glossary last rendered with. Building
+	// it costs more than rendering a short page, and the glossary changes
+	// seldom; comparing the terms is cheap, so an edited glossary is in
+	// force on the next render.
+	glossary atomic.Pointer[glossaryIndex]
+}
+
+// glossaryIndex is the matcher for terms, built again only when they
+// differ from the last ones.
+func (r *Renderer) glossaryIndex(terms []Term) *glossaryIndex {
+	if idx := r.glossary.Load(); idx != nil && sameTerms(idx.terms, terms) {
+		return idx
+	}
+	idx := newGlossaryIndex(terms)
+	r.glossary.Store(idx)
+	return idx
 }
 
 // New builds the goldmark instance and the sanitiser policy.
@@ -116,7 +133,7 @@ func (r *Renderer) Render(src string, opts Options) (Result, error) {
 	}
 	source := []byte(src)
 
-	gloss := newGlossary(opts.Glossary, opts.IDPrefix)
+	gloss := newGlossary(r.glossaryIndex(opts.Glossary), opts.IDPrefix)
 	pc := parser.NewContext()
 	pc.Set(glossaryKey, gloss)
 	doc := r.md.Parser().Parse(text.NewReader(source), parser.WithContext(pc))
