@@ -82,11 +82,6 @@ func restoreCommand(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("open the restored instance: %w", err)
 	}
 	defer s.Close()
-	// The swap at the end of a reindex needs a live index to swap with;
-	// a restored instance has none yet.
-	if err := s.search.RefreshSettings(ctx); err != nil {
-		return fmt.Errorf("create the search index: %w", err)
-	}
 	total, err := s.search.Count(ctx)
 	if err != nil {
 		return err

@@ -82,3 +82,24 @@ func TestReindexRebuildsTheCopyAndPrunesWords(t *testing.T) {
 		t.Error("the reindex did not write a document missing from the copy")
 	}
 }
+
+// A Meilisearch that lost its data, or a new one, has no live index to
+// swap the rebuilt one with: the reindex creates one.
+func TestReindexIntoAnEmptyMeilisearch(t *testing.T) {
+	p := makePerson(t, makeAgency(t), false)
+	sp := makeSpace(t, p, policies.Private, policies.RoleMember)
+	seed := searchServer(t, nil)
+	word := randomWord("wiederaufbau")
+	if status, out := putPage(t, seed, p.Token, sp.Slug, "wiederaufbau", "Der "+word+" gelingt.", 0); status != http.StatusCreated && status != http.StatusOK {
+		t.Fatalf("create page: %d %v", status, out)
+	}
+	index := testIndex(t) // never created
+	var stderr strings.Builder
+	if code := run(context.Background(), []string{"reindex"}, testEnv(t, map[string]string{"FACHNETZ_MEILI_INDEX": index}), nil, io.Discard, &stderr); code != 0 {
+		t.Fatalf("reindex: %d %s", code, stderr.String())
+	}
+	base := searchServer(t, map[string]string{"FACHNETZ_MEILI_INDEX": index})
+	if ids, degraded := searchIDs(t, base, p.Token, word); len(ids) != 1 || degraded {
+		t.Fatalf("search after the reindex: %v, degraded %v", ids, degraded)
+	}
+}

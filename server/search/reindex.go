@@ -78,21 +78,28 @@ func (s *Service) Reindex(ctx context.Context, total int, progress Progress) err
 	return err
 }
 
-// swap makes fresh the live index and drops the old one.
+// swap makes fresh the live index and drops the old one. Without a live
+// index (a new or emptied Meilisearch) an empty one is created to swap
+// with: Meilisearch refuses to swap with an index that does not exist.
 func (s *Service) swap(ctx context.Context, fresh string) error {
-	_, err := s.client.GetIndexWithContext(ctx, s.cfg.Index)
-	rename := err != nil // no live index yet: the fresh one takes its name
-	task, err := s.client.SwapIndexesWithContext(ctx, []*meilisearch.SwapIndexesParams{{Indexes: []string{s.cfg.Index, fresh}, Rename: rename}})
+	if _, err := s.client.GetIndexWithContext(ctx, s.cfg.Index); err != nil {
+		task, err := s.client.CreateIndexWithContext(ctx, &meilisearch.IndexConfig{Uid: s.cfg.Index, PrimaryKey: "id"})
+		if err != nil {
+			return fmt.Errorf("create index %s: %w", s.cfg.Index, err)
+		}
+		if err := s.wait(ctx, task.TaskUID); err != nil {
+			return fmt.Errorf("create index %s: %w", s.cfg.Index, err)
+		}
+	}
+	task, err := s.client.SwapIndexesWithContext(ctx, []*meilisearch.SwapIndexesParams{{Indexes: []string{s.cfg.Index, fresh}}})
 	if err != nil {
 		return fmt.Errorf("swap indexes: %w", err)
 	}
 	if err := s.wait(ctx, task.TaskUID); err != nil {
 		return fmt.Errorf("swap indexes: %w", err)
 	}
-	if !rename {
-		if task, err := s.client.DeleteIndexWithContext(ctx, fresh); err == nil {
-			s.wait(ctx, task.TaskUID) //nolint:errcheck // the old index only takes space
-		}
+	if task, err := s.client.DeleteIndexWithContext(ctx, fresh); err == nil {
+		s.wait(ctx, task.TaskUID) //nolint:errcheck // the old index only takes space
 	}
 	s.mu.Lock()
 	s.ready = true
