@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/fachnetz/fachnetz/policies"
 	"github.com/fachnetz/fachnetz/server/postgres"
 )
@@ -82,11 +84,19 @@ func writeLoad(base, token, space, page, question string, stop <-chan struct{}, 
 // is there with its checksum, and search finds the restored pages.
 func TestBackupUnderWriteLoadRestoresIntoAFreshInstance(t *testing.T) {
 	ctx := context.Background()
-	agency := makeAgency(t)
-	author, answerer := makePerson(t, agency, false), makePerson(t, agency, false)
-	sp := makeSpace(t, author, policies.Organisation, policies.RoleMember)
+	// An instance of its own: the package's shared database refers to
+	// attachments in the data directories of other tests' servers.
+	source, err := postgres.NewTestDatabase(ctx, "backup")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer source.Close()
+	agency := makeAgencyIn(t, source.Pool)
+	author, answerer := makePersonIn(t, source.Pool, agency, false), makePersonIn(t, source.Pool, agency, false)
+	sp := makeSpaceIn(t, source.Pool, author, policies.Organisation, policies.RoleMember)
 	dataDir := t.TempDir()
-	base := startServerWith(t, map[string]string{"FACHNETZ_DATA_DIR": dataDir, "FACHNETZ_MEILI_INDEX": testIndex(t)})
+	sourceEnv := map[string]string{"FACHNETZ_DATABASE_URL": source.URL, "FACHNETZ_DATA_DIR": dataDir, "FACHNETZ_MEILI_INDEX": testIndex(t)}
+	base := startServerWith(t, sourceEnv)
 
 	word := randomWord("aufbewahrung")
 	for i := range 3 {
@@ -111,7 +121,10 @@ func TestBackupUnderWriteLoadRestoresIntoAFreshInstance(t *testing.T) {
 		t.Fatalf("answer: %d %v", status, out)
 	}
 	for _, p := range []person{author, answerer} {
-		dbExec(t, `INSERT INTO profiles (account_id, position, tasks) VALUES ($1, 'Registratur', 'Aktenplan pflegen') ON CONFLICT (account_id) DO UPDATE SET position = 'Registratur'`, p.ID)
+		if _, err := source.Pool.Exec(ctx, `INSERT INTO profiles (account_id, position, tasks) VALUES ($1, 'Registratur', 'Aktenplan pflegen')
+			ON CONFLICT (account_id) DO UPDATE SET position = 'Registratur'`, p.ID); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if status, out := putPage(t, base, author.Token, sp.Slug, "eingang", "Hier landen die Anlagen der Last.", 0); status != http.StatusCreated {
 		t.Fatalf("create page: %d %v", status, out)
@@ -131,11 +144,11 @@ func TestBackupUnderWriteLoadRestoresIntoAFreshInstance(t *testing.T) {
 	for start := time.Now(); written() < 2 && time.Since(start) < 30*time.Second; {
 		time.Sleep(10 * time.Millisecond)
 	}
-	before := snapshotKeys(t, testDB.Pool)
+	before := snapshotKeys(t, source.Pool)
 	dir := filepath.Join(t.TempDir(), "sicherung")
 	var stderr strings.Builder
 	atStart := written()
-	code := run(ctx, []string{"backup", dir}, testEnv(t, map[string]string{"FACHNETZ_DATA_DIR": dataDir}), nil, io.Discard, &stderr)
+	code := run(ctx, []string{"backup", dir}, testEnv(t, sourceEnv), nil, io.Discard, &stderr)
 	for start := time.Now(); written() < atStart+2 && time.Since(start) < 30*time.Second; {
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -170,9 +183,9 @@ func TestBackupUnderWriteLoadRestoresIntoAFreshInstance(t *testing.T) {
 	}
 
 	moving := map[string]map[string]bool{
-		"pages": {fmt.Sprint(pageIDOf(t, sp.ID, "eingang")): true}, "questions": {id(busy): true},
+		"pages": {fmt.Sprint(pageIDOf(t, source.Pool, sp.ID, "eingang")): true}, "questions": {id(busy): true},
 	}
-	compareRestored(t, before, snapshotKeys(t, testDB.Pool), snapshotKeys(t, fresh.Pool), moving)
+	compareRestored(t, before, snapshotKeys(t, source.Pool), snapshotKeys(t, fresh.Pool), moving)
 	if n := checkContents(t, fresh.Pool, restored["FACHNETZ_DATA_DIR"]); n < 7 {
 		t.Errorf("only %d attachment contents restored, want at least 7", n)
 	}
@@ -188,10 +201,10 @@ func TestBackupUnderWriteLoadRestoresIntoAFreshInstance(t *testing.T) {
 	}
 }
 
-func pageIDOf(t *testing.T, space int64, slug string) int64 {
+func pageIDOf(t *testing.T, pool *pgxpool.Pool, space int64, slug string) int64 {
 	t.Helper()
 	var n int64
-	if err := testDB.Pool.QueryRow(context.Background(), `SELECT id FROM pages WHERE space_id = $1 AND slug = $2`, space, slug).Scan(&n); err != nil {
+	if err := pool.QueryRow(context.Background(), `SELECT id FROM pages WHERE space_id = $1 AND slug = $2`, space, slug).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n

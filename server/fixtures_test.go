@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/fachnetz/fachnetz/policies"
 	"github.com/fachnetz/fachnetz/server/auth"
 )
@@ -29,7 +31,14 @@ type person struct {
 
 func makeAgency(t *testing.T) auth.Agency {
 	t.Helper()
-	a, err := auth.NewStore(testDB.Pool).CreateAgency(context.Background(), unique("behoerde"), "Behörde für Tests")
+	return makeAgencyIn(t, testDB.Pool)
+}
+
+// makeAgencyIn, makePersonIn and makeSpaceIn make them in a database of
+// the test's own, for a test whose instance must hold nothing else.
+func makeAgencyIn(t *testing.T, pool *pgxpool.Pool) auth.Agency {
+	t.Helper()
+	a, err := auth.NewStore(pool).CreateAgency(context.Background(), unique("behoerde"), "Behörde für Tests")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,8 +48,13 @@ func makeAgency(t *testing.T) auth.Agency {
 // makePerson creates an account with a password and an API token.
 func makePerson(t *testing.T, agency auth.Agency, admin bool) person {
 	t.Helper()
+	return makePersonIn(t, testDB.Pool, agency, admin)
+}
+
+func makePersonIn(t *testing.T, pool *pgxpool.Pool, agency auth.Agency, admin bool) person {
+	t.Helper()
 	ctx := context.Background()
-	store := auth.NewStore(testDB.Pool)
+	store := auth.NewStore(pool)
 	handle := unique("person")
 	password := "richtig-langes-passwort-" + handle
 	hash, err := auth.HashPassword(password)
@@ -63,7 +77,12 @@ func makePerson(t *testing.T, agency auth.Agency, admin bool) person {
 
 func makeSpace(t *testing.T, owner person, vis policies.Visibility, agencyRole policies.Role) policies.Space {
 	t.Helper()
-	sp, err := policies.NewStore(testDB.Pool).CreateSpace(context.Background(), policies.NewSpace{
+	return makeSpaceIn(t, testDB.Pool, owner, vis, agencyRole)
+}
+
+func makeSpaceIn(t *testing.T, pool *pgxpool.Pool, owner person, vis policies.Visibility, agencyRole policies.Role) policies.Space {
+	t.Helper()
+	sp, err := policies.NewStore(pool).CreateSpace(context.Background(), policies.NewSpace{
 		Slug: unique("bereich"), Name: "Bereich", AgencyID: owner.AgencyID, Visibility: vis, AgencyRole: agencyRole,
 	}, owner.ID)
 	if err != nil {
