@@ -41,13 +41,5 @@ func (b *Board) TopicSection(ctx context.Context, v *web.Viewer, topicIDs []int6
 // carries it.
 func (b *Board) TopicCarriers(ctx context.Context, v *web.Viewer, topicIDs []int64) (map[int64]topics.Carried, error) {
 	readable := b.spaces.Enforcer.ReadableSpaces(ctx, policies.Subject{AccountID: v.ID, AgencyID: v.AgencyID})
-	list, err := b.store.TopicCarriers(ctx, topicIDs, readable)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[int64]topics.Carried, len(list))
-	for _, c := range list {
-		out[c.TopicID] = topics.Carried{Readable: c.Readable, Hidden: c.Hidden}
-	}
-	return out, nil
+	return b.store.TopicCarriers(ctx, topicIDs, readable)
 }

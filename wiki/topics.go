@@ -45,13 +45,5 @@ func MergeTopic(ctx context.Context, tx pgx.Tx, from, to int64) error {
 // carries it.
 func (wk *Wiki) TopicCarriers(ctx context.Context, v *web.Viewer, topicIDs []int64) (map[int64]topics.Carried, error) {
 	readable := wk.spaces.Enforcer.ReadableSpaces(ctx, policies.Subject{AccountID: v.ID, AgencyID: v.AgencyID})
-	list, err := wk.store.TopicCarriers(ctx, topicIDs, readable)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[int64]topics.Carried, len(list))
-	for _, c := range list {
-		out[c.TopicID] = topics.Carried{Readable: c.Readable, Hidden: c.Hidden}
-	}
-	return out, nil
+	return wk.store.TopicCarriers(ctx, topicIDs, readable)
 }

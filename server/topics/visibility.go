@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/web"
 )
@@ -27,6 +29,19 @@ type Carried struct {
 // carries, whether it does so where viewer may read it and where not.
 // Topics it does not carry are absent.
 type CarrierSource func(ctx context.Context, viewer *web.Viewer, topicIDs []int64) (map[int64]Carried, error)
+
+// CollectCarried reads rows of (topic_id, readable, hidden), as the areas'
+// stores answer for their CarrierSource.
+func CollectCarried(rows pgx.Rows) (map[int64]Carried, error) {
+	out := map[int64]Carried{}
+	var id int64
+	var c Carried
+	_, err := pgx.ForEachRow(rows, []any{&id, &c.Readable, &c.Hidden}, func() error {
+		out[id] = c
+		return nil
+	})
+	return out, err
+}
 
 // RegisterCarriers adds an area's content to what makes proposals
 // visible. Call it before serving.
