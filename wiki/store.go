@@ -376,16 +376,6 @@ func (st *Store) IsBelow(ctx context.Context, id, root int64) (bool, error) {
 	return below, err
 }
 
-// AccountByHandle finds an active account's id by handle.
-func (st *Store) AccountByHandle(ctx context.Context, handle string) (int64, error) {
-	var id int64
-	err := st.pool.QueryRow(ctx, `SELECT id FROM accounts WHERE handle = $1 AND disabled_at IS NULL`, handle).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, errs.E(errs.NotFound, "error.not_found")
-	}
-	return id, err
-}
-
 // HandleOf returns an account's handle.
 func (st *Store) HandleOf(ctx context.Context, id int64) (string, error) {
 	var h string
