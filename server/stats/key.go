@@ -31,6 +31,25 @@ type keyring struct {
 	dir  string
 	mu   sync.Mutex
 	aead cipher.AEAD
+	// The day key in use, kept so that a view costs no write to
+	// PostgreSQL: only the first of a day offers one.
+	day    string
+	dayKey []byte
+}
+
+func (kr *keyring) cached(day string) []byte {
+	kr.mu.Lock()
+	defer kr.mu.Unlock()
+	if kr.day == day {
+		return kr.dayKey
+	}
+	return nil
+}
+
+func (kr *keyring) keep(day string, key []byte) {
+	kr.mu.Lock()
+	defer kr.mu.Unlock()
+	kr.day, kr.dayKey = day, key
 }
 
 // load reads the instance key, creating it if there is none. Two servers
@@ -101,6 +120,9 @@ func (kr *keyring) create(path string) ([]byte, error) {
 // PostgreSQL, or the one another server stored first, opened. The day is
 // the additional data, so a sealed key moved to another day does not open.
 func (s *Stats) dayKey(ctx context.Context, day string) ([]byte, error) {
+	if key := s.keys.cached(day); key != nil {
+		return key, nil
+	}
 	aead, err := s.keys.load()
 	if err != nil {
 		return nil, err
@@ -118,6 +140,7 @@ func (s *Stats) dayKey(ctx context.Context, day string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("key of the day %s does not open with the instance key: %w", day, err)
 	}
+	s.keys.keep(day, key)
 	return key, nil
 }
 

@@ -111,7 +111,8 @@ func (s *Stats) Aggregate(ctx context.Context) error {
 	if len(days) > 0 {
 		parts, err := s.store.nameParts(ctx)
 		if err != nil {
-			return errors.Join(append(errs, err)...)
+			errs = append(errs, err)
+			days = nil // no day without its names; the cleanup still runs
 		}
 		names = newNames(parts)
 	}
