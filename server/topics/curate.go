@@ -93,8 +93,8 @@ func (s *Topics) Create(ctx context.Context, v *web.Viewer, in TopicInput) (Topi
 			return err
 		}
 		if in.ParentID != nil {
-			if _, err := s.Store.Descendants(ctx, tx, *in.ParentID); err != nil {
-				return errs.E(errs.Invalid, "topics.parent_unknown").OnField("parent")
+			if err := s.checkParent(ctx, tx, *in.ParentID); err != nil {
+				return err
 			}
 		}
 		slug := in.Slug
@@ -170,8 +170,8 @@ func (s *Topics) Move(ctx context.Context, v *web.Viewer, t Topic, parent *int64
 			return err
 		}
 		if parent != nil {
-			if _, err := s.Store.Descendants(ctx, tx, *parent); err != nil {
-				return errs.E(errs.Invalid, "topics.parent_unknown").OnField("parent")
+			if err := s.checkParent(ctx, tx, *parent); err != nil {
+				return err
 			}
 			for _, id := range below {
 				if id == *parent {
@@ -323,4 +323,22 @@ func (s *Topics) Delete(ctx context.Context, v *web.Viewer, t Topic) error {
 		return errs.E(errs.Conflict, "topics.delete_in_use")
 	}
 	return err
+}
+
+// checkParent refuses a parent that does not exist or is an unsorted
+// proposal: the tree is curated, and a proposal above a sorted topic would
+// show its name, which only readers of its content may see, to everyone
+// reading the child. Both answer alike.
+func (s *Topics) checkParent(ctx context.Context, tx pgx.Tx, id int64) error {
+	if _, err := s.Store.Descendants(ctx, tx, id); err != nil {
+		return errs.E(errs.Invalid, "topics.parent_unknown").OnField("parent")
+	}
+	list, err := s.Store.ByIDs(ctx, []int64{id})
+	if err != nil {
+		return err
+	}
+	if len(list) != 1 || list[0].Unsorted {
+		return errs.E(errs.Invalid, "topics.parent_unknown").OnField("parent")
+	}
+	return nil
 }

@@ -66,6 +66,19 @@ func TestProposalsStayWithTheirContent(t *testing.T) {
 	expect(t, do(r, "km", "GET", "/themen/verwalten", nil), http.StatusOK, "Kündigung Herr Maier", "Person vertraulich")
 	expect(t, do(r, "member", "GET", "/themen/"+p.Slug, nil), http.StatusNotFound)
 
+	// A proposal is no parent: its name would stand above a sorted topic
+	// for every reader of that topic.
+	if _, problems, err := s.Create(ctx, km, TopicInput{Name: "Unter dem Vorschlag", ParentID: &p.ID}); err != nil || len(problems) != 1 || problems[0].Key != "topics.parent_unknown" {
+		t.Errorf("a topic created below a proposal: %v %v", problems, err)
+	}
+	sorted, _, err := s.Create(ctx, km, TopicInput{Name: "Sortiertes Thema"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if problems, err := s.Move(ctx, km, sorted, &p.ID); err != nil || len(problems) != 1 || problems[0].Key != "topics.parent_unknown" {
+		t.Errorf("a topic moved below a proposal: %v %v", problems, err)
+	}
+
 	// Members see when a topic changed to the day only.
 	readers[member.ID] = true
 	w := doJSON(r, "member", "GET", "/api/v1/topics/"+p.Slug, "")
