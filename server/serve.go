@@ -224,7 +224,7 @@ func (s *Server) wire(ctx context.Context) error {
 	readable := func(c *gin.Context) []int64 {
 		return s.enforcer.ReadableSpaces(c.Request.Context(), policies.SubjectOf(c))
 	}
-	s.experts = experts.NewFinder(experts.New(s.pool), s.topics.Store, expertise.NewMatcher(expertise.NewStore(s.pool), s.topics), s.web, readable)
+	s.experts = experts.NewFinder(experts.New(s.pool), s.topics, expertise.NewMatcher(expertise.NewStore(s.pool), s.topics), s.web, readable)
 	s.expertise = expertise.New(expertise.NewStore(s.pool), s.web, expertise.Deps{
 		Topics: s.topics,
 		Evidence: func(ctx context.Context, v *web.Viewer, accountID int64) (any, error) {

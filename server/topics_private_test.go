@@ -55,6 +55,9 @@ func TestTopicFromPrivatePageStaysPrivate(t *testing.T) {
 		if _, body := br.get("/themen/verwalten"); strings.Contains(body, name) {
 			where = append(where, "proposals")
 		}
+		if _, body := br.get("/experten?thema=" + slug); strings.Contains(body, name) {
+			where = append(where, "experts")
+		}
 		// Watching it would put its name into the watcher's list.
 		if resp, _ := br.post("/", "/beobachten", url.Values{"kind": {"topic"}, "item": {topicID}, "watch": {"1"}, "next": {"/"}}); resp.StatusCode != http.StatusNotFound {
 			where = append(where, "watch")
@@ -67,7 +70,7 @@ func TestTopicFromPrivatePageStaysPrivate(t *testing.T) {
 	if where := finds(km); len(where) != 0 {
 		t.Errorf("a knowledge manager outside the private space finds its topic: %v", where)
 	}
-	if where := finds(owner); len(where) != 4 { // the proposals view is for knowledge managers
+	if where := finds(owner); len(where) != 5 { // the proposals view is for knowledge managers
 		t.Errorf("a member of the space finds its topic only at %v", where)
 	}
 

@@ -17,7 +17,7 @@ import (
 // Finder is the expert search's HTTP side.
 type Finder struct {
 	Ranker   *Ranker
-	topics   *topics.Store
+	topics   *topics.Topics
 	match    *expertise.Matcher
 	web      *web.Web
 	readable func(c *gin.Context) []int64
@@ -27,7 +27,7 @@ type Finder struct {
 // free text to topics and units as the directory does; readable lists the
 // spaces the request's viewer may read, the only ones evidence may come
 // from.
-func NewFinder(r *Ranker, topics *topics.Store, match *expertise.Matcher, w *web.Web, readable func(c *gin.Context) []int64) *Finder {
+func NewFinder(r *Ranker, topics *topics.Topics, match *expertise.Matcher, w *web.Web, readable func(c *gin.Context) []int64) *Finder {
 	return &Finder{Ranker: r, topics: topics, match: match, web: w, readable: readable}
 }
 
@@ -46,7 +46,7 @@ func (f *Finder) find(c *gin.Context) ([]Expert, expertise.SkillMatch, error) {
 	switch topic, text := c.Query("topic")+c.Query("thema"), strings.TrimSpace(c.Query("q")); {
 	case topic != "":
 		var t topics.Topic
-		if t, m.TopicIDs, err = f.topics.Subtree(ctx, topic); errs.Is(err, errs.NotFound) {
+		if t, m.TopicIDs, err = f.topics.Subtree(ctx, web.ViewerOf(c), topic); errs.Is(err, errs.NotFound) {
 			return nil, m, nil // no such topic: nobody knows about it
 		}
 		m.Topics = []string{t.Name}

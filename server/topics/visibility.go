@@ -119,3 +119,17 @@ func forReader(v *web.Viewer, list []Topic) {
 		list[i].UpdatedAt = list[i].UpdatedAt.UTC().Truncate(24 * time.Hour)
 	}
 }
+
+// Subtree is the topic of slug with every topic below it, for a viewer
+// who may see it; a proposal they may not see is not found, as an
+// unknown slug is.
+func (s *Topics) Subtree(ctx context.Context, v *web.Viewer, slug string) (Topic, []int64, error) {
+	t, ids, err := s.Store.Subtree(ctx, slug)
+	if err != nil {
+		return t, nil, err
+	}
+	if t, err = s.visibleOne(ctx, v, t); err != nil {
+		return t, nil, err
+	}
+	return t, ids, nil
+}
