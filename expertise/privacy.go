@@ -34,7 +34,7 @@ var exportSections = []struct{ name, sql string }{
 	{"space_memberships", `SELECT s.slug::text AS space, s.name, m.role FROM space_members m JOIN spaces s ON s.id = m.space_id WHERE m.account_id = $1 ORDER BY s.slug`},
 	{"sessions", `SELECT created_at, idle_expires_at, expires_at FROM sessions WHERE account_id = $1 ORDER BY created_at`},
 	{"api_tokens", `SELECT name, created_at, last_used_on, revoked_at FROM api_tokens WHERE account_id = $1 ORDER BY created_at`},
-	{"sign_in_failures", `SELECT f.failed_at FROM sign_in_failures f, accounts a WHERE a.id = $1 AND f.key = 'email:' || lower(a.email::text) ORDER BY f.failed_at`},
+	{"sign_in_failures", `SELECT f.failed_at FROM sign_in_failures f, accounts a WHERE a.id = $1 AND ` + auth.SignInKeysOf + ` ORDER BY f.failed_at`},
 	{"questions", `SELECT id, title, created_at, updated_at FROM questions WHERE author_id = $1 ORDER BY id`},
 	{"questions_closed", `SELECT id, title, closed_at FROM questions WHERE closed_by = $1 ORDER BY id`},
 	{"answers", `SELECT a.id, a.question_id, q.title AS question_title, a.created_at, a.updated_at FROM answers a JOIN questions q ON q.id = a.question_id
@@ -111,7 +111,7 @@ func (e *Expertise) Erase(ctx context.Context, accountID int64) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM import_sources WHERE kind = 'account' AND local_id = $1`, accountID); err != nil {
 			return fmt.Errorf("erase import sources: %w", err)
 		}
-		if err := auth.ForgetSignIns(ctx, tx, accountID, email); err != nil {
+		if err := auth.ForgetSignIns(ctx, tx, accountID); err != nil {
 			return err
 		}
 		// Files held with the person's drafts lose their names now; the

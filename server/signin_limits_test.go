@@ -159,7 +159,7 @@ func TestForgetSignInsDeletesTheAttemptsThatNameThePerson(t *testing.T) {
 	if n := count(); n != 2 {
 		t.Fatalf("%d attempts recorded, want 2", n)
 	}
-	if err := auth.ForgetSignIns(ctx, testDB.Pool, p.ID, p.Email); err != nil {
+	if err := auth.ForgetSignIns(ctx, testDB.Pool, p.ID); err != nil {
 		t.Fatal(err)
 	}
 	if n := count(); n != 0 {

@@ -81,13 +81,16 @@ func (s *Store) Succeeded(ctx context.Context, at time.Time, keep, clear []strin
 	return nil
 }
 
-// ForgetSignIns deletes every sign-in attempt recorded under keys that
-// name the person: their e-mail address and their known browsers. Erasing
-// an account calls it, in the erasure's transaction q.
-func ForgetSignIns(ctx context.Context, q postgres.Querier, accountID int64, email string) error {
-	_, err := q.Exec(ctx, `DELETE FROM sign_in_failures WHERE key = $1 OR starts_with(key, $2)`,
-		emailKey(email), fmt.Sprintf("%s%d:", deviceKeyPrefix, accountID))
-	if err != nil {
+// SignInKeysOf picks, of sign_in_failures f, the attempts recorded under
+// keys that name the person of accounts a: their e-mail address and their
+// known browsers. The data export shows them, erasure deletes them.
+const SignInKeysOf = `(f.key = 'email:' || lower(a.email::text) OR starts_with(f.key, '` + deviceKeyPrefix + `' || a.id::text || ':'))`
+
+// ForgetSignIns deletes the person's sign-in attempts (SignInKeysOf).
+// Erasing an account calls it, in the erasure's transaction q, before the
+// account row goes.
+func ForgetSignIns(ctx context.Context, q postgres.Querier, accountID int64) error {
+	if _, err := q.Exec(ctx, `DELETE FROM sign_in_failures f USING accounts a WHERE a.id = $1 AND `+SignInKeysOf, accountID); err != nil {
 		return fmt.Errorf("forget sign-in attempts: %w", err)
 	}
 	return nil
