@@ -66,12 +66,12 @@ func restoreCommand(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
 	log := newLogger(e.stderr, cfg.LogLevel)
 	m, err := backup.Restore(ctx, backup.RestoreOptions{
 		Pool: pool, DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, Dir: dir, PGBin: pgBin,
 		SchemaVersion: len(migrations), Log: log,
 	})
+	pool.Close() // the restored instance opens its own
 	if err != nil {
 		return err
 	}
@@ -82,11 +82,8 @@ func restoreCommand(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("open the restored instance: %w", err)
 	}
 	defer s.Close()
-	total, err := s.search.Count(ctx)
+	total, err := s.rebuildIndex(ctx, e)
 	if err != nil {
-		return err
-	}
-	if err := s.search.Reindex(ctx, total, progressBar(e, total)); err != nil {
 		return fmt.Errorf("rebuild the search index: %w", err)
 	}
 	fmt.Fprintf(e.stdout, "restored %d files of schema version %d from %s and indexed %d documents\n", len(m.Files), m.SchemaVersion, dir, total)

@@ -24,17 +24,23 @@ func reindexCommand(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	total, err := s.search.Count(ctx)
-	if err != nil {
-		return err
-	}
 	start := time.Now()
-	bar := progressBar(e, total)
-	if err := s.search.Reindex(ctx, total, bar); err != nil {
+	total, err := s.rebuildIndex(ctx, e)
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "reindexed %d documents in %s\n", total, time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// rebuildIndex reindexes every document, with a progress bar on a
+// terminal, and returns how many there were.
+func (s *Server) rebuildIndex(ctx context.Context, e env) (int, error) {
+	total, err := s.search.Count(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return total, s.search.Reindex(ctx, total, progressBar(e, total))
 }
 
 // progressBar draws a bar on a terminal and prints nothing otherwise, so

@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/fachnetz/fachnetz/expertise/experts"
 	"github.com/fachnetz/fachnetz/policies"
 	"github.com/fachnetz/fachnetz/server/admin"
 	"github.com/fachnetz/fachnetz/server/apidoc"
@@ -109,15 +110,11 @@ func (s *Server) searchAccess() search.Access {
 		Readable: func(c *gin.Context) []int64 {
 			return s.enforcer.ReadableSpaces(c.Request.Context(), policies.SubjectOf(c))
 		},
-		PeopleSpaces: func(c *gin.Context) []int64 {
-			switch v := web.ViewerOf(c); {
-			case v == nil || v.AgencyID == 0:
-				return nil
-			case v.Admin: // as on profile pages
-				return s.enforcer.OrganisationSpaces(0)
-			default:
-				return s.enforcer.OrganisationSpaces(v.AgencyID)
+		PeopleSpaces: func(c *gin.Context) []int64 { // the directory's rule, as on profile pages
+			if v := web.ViewerOf(c); v != nil && (v.Admin || v.AgencyID != 0) {
+				return s.enforcer.OrganisationSpaces(experts.Directory(v))
 			}
+			return nil
 		},
 		Names: func(ctx context.Context, ids []int64) (map[int64][2]string, error) {
 			list, err := s.spaces.Store.SpacesByID(ctx, ids)

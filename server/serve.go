@@ -242,7 +242,7 @@ func (s *Server) wire(ctx context.Context) error {
 	s.trends = s.stats.NewHandlers(s.web, readable)
 	s.topics.OnView = func(c *gin.Context, id int64) { s.stats.Seen(c, stats.Topic, strconv.FormatInt(id, 10), 0) }
 	s.topics.RegisterSection(func(ctx context.Context, v *web.Viewer, ids []int64) (topics.Section, error) {
-		figures, err := s.stats.TrendingInTopics(ctx, stats.Scope(0), ids, s.enforcer.ReadableSpaces(ctx, policies.Subject{AccountID: v.ID}), 5)
+		figures, err := s.stats.TrendingInTopics(ctx, ids, s.enforcer.ReadableSpaces(ctx, policies.Subject{AccountID: v.ID}), 5)
 		sec := topics.Section{TitleKey: "stats.asked"}
 		for _, f := range figures {
 			sec.Items = append(sec.Items, topics.SectionItem{Title: f.Title, URL: f.URL, Meta: s.web.Frontend.Translate("de", "stats.band", "Band", f.Band)})

@@ -61,7 +61,7 @@ func Restore(ctx context.Context, o RestoreOptions) (*Manifest, error) {
 		rel := filepath.FromSlash(f.Path)
 		sum, _, err := copyFile(filepath.Join(o.Dir, rel), filepath.Join(o.DataDir, rel))
 		if err != nil {
-			return nil, fmt.Errorf("restore %s: %w", f.Path, err)
+			return nil, fmt.Errorf("restore %s: %w (the database is restored already: drop and create it and empty the data directory before the next attempt)", f.Path, err)
 		}
 		if sum != f.SHA256 {
 			return nil, fmt.Errorf("restore %s: it changed while it was copied", f.Path)

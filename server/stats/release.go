@@ -127,9 +127,8 @@ func (s *Stats) OverdueByDemand(ctx context.Context, readable []int64, limit int
 
 // TrendingInTopics lists the most read pages and questions of the week on
 // the topics given, from the spaces the viewer may read, each with its
-// space's figure. Pages and questions have figures in no other scope, so
-// the scope argument chooses nothing.
-func (s *Stats) TrendingInTopics(ctx context.Context, _ string, topicIDs, readable []int64, limit int) ([]Figure, error) {
+// space's figure: pages and questions have figures in no other scope.
+func (s *Stats) TrendingInTopics(ctx context.Context, topicIDs, readable []int64, limit int) ([]Figure, error) {
 	rows, err := s.store.inTopics(ctx, s.week(), s.rule.K, readable, topicIDs)
 	if err != nil {
 		return nil, err
