@@ -105,7 +105,7 @@ const unitPathSQL = `coalesce((WITH RECURSIVE up(id, parent_id, name, depth) AS 
 // photoVersionSQL names a photo by its content (NULL without one): the
 // photo's address changes with the photo, as a cache needs, without
 // telling anyone when the person changed it.
-const photoVersionSQL = `left(md5(ph.content), 16)`
+const photoVersionSQL = `ph.version`
 
 // listedSQL is the condition under which others may see a person.
 const listedSQL = `NOT p.hidden AND p.left_at IS NULL AND a.disabled_at IS NULL`
