@@ -41,14 +41,7 @@ func (wk *Wiki) reviewQueue(c *gin.Context) {
 	if v.KnowledgeManager {
 		owner = 0
 	}
-	// Pages of archived spaces are read-only: nobody can confirm them.
-	var open []int64
-	for _, id := range wk.spaces.Enforcer.ReadableSpaces(ctx, policies.SubjectOf(c)) {
-		if !wk.spaces.Enforcer.Archived(id) {
-			open = append(open, id)
-		}
-	}
-	pages, err := wk.store.DueForReview(ctx, open, owner)
+	pages, err := wk.store.DueForReview(ctx, wk.spaces.Enforcer.ReadableSpaces(ctx, policies.SubjectOf(c)), owner)
 	if err != nil {
 		wk.web.Fail(c, err)
 		return

@@ -348,10 +348,13 @@ func (st *Store) MarkReviewed(ctx context.Context, pageID int64) error {
 }
 
 // DueForReview lists pages whose review date has passed, in the given
-// spaces, owned by ownerID unless ownerID is 0, oldest due first.
+// spaces, owned by ownerID unless ownerID is 0, oldest due first. Pages of
+// archived spaces are read-only, nobody can confirm them: they are left
+// out, as from the review notices.
 func (st *Store) DueForReview(ctx context.Context, spaces []int64, ownerID int64) ([]Page, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT `+pageColumns+pageFrom+`
 		WHERE p.space_id = ANY($1) AND ($2 = 0 OR p.owner_id = $2) AND p.review_due < current_date AND NOT p.is_template
+		AND s.archived_at IS NULL
 		ORDER BY p.review_due, p.id LIMIT 500`, spaces, ownerID)
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Page])
 	if err != nil {
