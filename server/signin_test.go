@@ -151,6 +151,34 @@ func TestExpiredSessionsSignOut(t *testing.T) {
 	}
 }
 
+// A session's idle time-out is extended with a write at most every few
+// minutes; at the session's end it cannot grow, and reading pages there
+// must not write on every request.
+func TestSessionsNearTheirEndAreNotWrittenOnEveryRequest(t *testing.T) {
+	p := makePerson(t, makeAgency(t), false)
+	base := startServer(t)
+	b := newBrowser(t, base)
+	b.signIn(p.Email, p.Password)
+	ctx := context.Background()
+	testDB.Pool.Exec(ctx, `UPDATE sessions SET expires_at = now() + interval '10 minutes', idle_expires_at = now() + interval '10 minutes' WHERE account_id = $1`, p.ID)
+	version := func() string {
+		var xmin string
+		if err := testDB.Pool.QueryRow(ctx, `SELECT xmin::text FROM sessions WHERE account_id = $1`, p.ID).Scan(&xmin); err != nil {
+			t.Fatal(err)
+		}
+		return xmin
+	}
+	before := version()
+	for range 3 {
+		if resp, _ := b.get("/konto"); resp.StatusCode != http.StatusOK {
+			t.Fatalf("session near its end: %d", resp.StatusCode)
+		}
+	}
+	if after := version(); after != before {
+		t.Fatalf("the session row was written (xmin %s, then %s)", before, after)
+	}
+}
+
 func TestAPITokenLifecycle(t *testing.T) {
 	p := makePerson(t, makeAgency(t), false)
 	base := startServer(t)

@@ -15,33 +15,6 @@ import (
 	"github.com/fachnetz/fachnetz/server/web"
 )
 
-// TreeItem is a page in the rendered tree, with the pages below it.
-type TreeItem struct {
-	Node
-	URL      string      `json:"url"`
-	Current  bool        `json:"-"`
-	Children []*TreeItem `json:"children"`
-}
-
-// buildTree nests the flat page list of a space.
-func buildTree(space string, nodes []Node, current int64) []*TreeItem {
-	items := make(map[int64]*TreeItem, len(nodes))
-	for _, n := range nodes {
-		items[n.ID] = &TreeItem{Node: n, URL: PageURL(space, n.Slug), Current: n.ID == current}
-	}
-	var roots []*TreeItem
-	for _, n := range nodes {
-		it := items[n.ID]
-		if n.ParentID != nil && items[*n.ParentID] != nil {
-			parent := items[*n.ParentID]
-			parent.Children = append(parent.Children, it)
-			continue
-		}
-		roots = append(roots, it)
-	}
-	return roots
-}
-
 func (wk *Wiki) spaceHome(c *gin.Context) {
 	ctx, space := c.Request.Context(), policies.SpaceOf(c)
 	nodes, err := wk.store.Tree(ctx, space.ID)
@@ -160,7 +133,7 @@ func (wk *Wiki) renderView(c *gin.Context, status int, attachError string) {
 			if page.Attachments, err = wk.attachmentsOf(c, p); err == nil {
 				var nodes []Node
 				nodes, err = wk.store.Tree(ctx, space.ID)
-				page.Tree = buildTree(space.Slug, nodes, p.ID)
+				page.Tree = pathTree(space.Slug, nodes, p.ID)
 			}
 		}
 	}

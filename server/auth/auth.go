@@ -141,8 +141,9 @@ func (a *Auth) Authenticate() gin.HandlerFunc {
 				web.SetViewer(c, viewerOf(s.Account))
 				csrf = s.CSRFToken
 				// Extend the idle time-out at most every few minutes, not
-				// with a write on every request.
-				if time.Until(s.IdleExpiresAt) < a.cfg.SessionIdle-5*time.Minute {
+				// with a write on every request; once it has reached the
+				// session's end it cannot grow any more.
+				if time.Until(s.IdleExpiresAt) < a.cfg.SessionIdle-5*time.Minute && s.IdleExpiresAt.Before(s.ExpiresAt) {
 					if err := a.store.ExtendSession(ctx, s.IDHash, a.cfg.SessionIdle); err != nil {
 						a.log.Warn("extend session", "err", err)
 					}

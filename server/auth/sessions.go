@@ -16,6 +16,7 @@ type Session struct {
 	IDHash        []byte
 	CSRFToken     string
 	IdleExpiresAt time.Time
+	ExpiresAt     time.Time
 	Account       Account
 }
 
@@ -44,7 +45,7 @@ func (s *Store) CreateSession(ctx context.Context, accountID int64, idHash []byt
 // SessionByHash loads a live session with its active account. An expired
 // session or a disabled account is not found.
 func (s *Store) SessionByHash(ctx context.Context, idHash []byte) (Session, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT s.id_hash, s.csrf_token, s.idle_expires_at, `+accountColumns+`
+	rows, _ := s.pool.Query(ctx, `SELECT s.id_hash, s.csrf_token, s.idle_expires_at, s.expires_at, `+accountColumns+`
 		FROM sessions s JOIN accounts a ON a.id = s.account_id JOIN agencies g ON g.id = a.agency_id
 		WHERE s.id_hash = $1 AND s.idle_expires_at > now() AND s.expires_at > now() AND a.disabled_at IS NULL`, idHash)
 	defer rows.Close()
@@ -56,7 +57,7 @@ func (s *Store) SessionByHash(ctx context.Context, idHash []byte) (Session, erro
 	}
 	var ss Session
 	a := &ss.Account
-	err := rows.Scan(&ss.IDHash, &ss.CSRFToken, &ss.IdleExpiresAt, &a.ID, &a.AgencyID, &a.AgencySlug, &a.Email, &a.DisplayName,
+	err := rows.Scan(&ss.IDHash, &ss.CSRFToken, &ss.IdleExpiresAt, &ss.ExpiresAt, &a.ID, &a.AgencyID, &a.AgencySlug, &a.Email, &a.DisplayName,
 		&a.Handle, &a.PasswordHash, &a.IsAdmin, &a.IsKnowledgeManager, &a.DisabledAt, &a.CreatedAt)
 	if err != nil {
 		return Session{}, fmt.Errorf("scan session: %w", err)
