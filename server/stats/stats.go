@@ -37,13 +37,14 @@ type Stats struct {
 	log   *slog.Logger
 	rule  Rule
 	now   func() time.Time
+	known *counted
 }
 
 // New returns the counter; k below MinK is raised to MinK. The instance
 // key that seals the day keys lives in dataDir (see KeyFile), which all
 // servers of the instance share.
 func New(pool *pgxpool.Pool, log *slog.Logger, k int, dataDir string) *Stats {
-	return &Stats{store: store{pool}, keys: &keyring{dir: dataDir}, log: log, rule: Rule{K: max(k, MinK)}, now: time.Now}
+	return &Stats{store: store{pool}, keys: &keyring{dir: dataDir}, log: log, rule: Rule{K: max(k, MinK)}, now: time.Now, known: &counted{}}
 }
 
 // K is the release threshold in force.
@@ -77,9 +78,14 @@ func (s *Stats) record(ctx context.Context, ev Event, scope string) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.insertRaw(ctx, day, ev, scope, pseudonym(key, ev.Kind, ev.Item, ev.AccountID)); err != nil {
+	p := pseudonym(key, ev.Kind, ev.Item, ev.AccountID)
+	if s.known.has(day, p) {
+		return nil
+	}
+	if err := s.store.insertRaw(ctx, day, ev, scope, p); err != nil {
 		return fmt.Errorf("record: %w", err)
 	}
+	s.known.add(day, p)
 	return nil
 }
 
