@@ -61,3 +61,21 @@ func TestMetricsTokenMustBeLong(t *testing.T) {
 		t.Fatal("an address list that is none was accepted")
 	}
 }
+
+// The profiler shows the server's inner workings: it follows the rule of
+// /metrics.
+func TestProfilerOnlyForMetricsReaders(t *testing.T) {
+	elsewhere := startServerWith(t, map[string]string{"FACHNETZ_METRICS_FROM": "192.0.2.0/24"})
+	for _, path := range []string{"/debug/pprof/", "/debug/pprof/heap", "/debug/pprof/profile?seconds=1"} {
+		if resp, _ := get(t, elsewhere+path); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%s from a client not allowed: %d, want 404", path, resp.StatusCode)
+		}
+	}
+	local := startServer(t)
+	if resp, body := get(t, local+"/debug/pprof/"); resp.StatusCode != http.StatusOK || !strings.Contains(body, "goroutine") {
+		t.Errorf("/debug/pprof/ from this machine: %d", resp.StatusCode)
+	}
+	if resp, _ := get(t, local+"/debug/pprof/profile?seconds=1"); resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/octet-stream" {
+		t.Errorf("a CPU profile from this machine: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"strings"
 	"time"
@@ -57,7 +58,15 @@ func (s *Server) routes() http.Handler {
 	r.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
 	r.GET("/readyz", s.ready)
 	s.notify.PublicRoutes(r)
-	r.GET("/metrics", w.MetricsAccess(s.cfg.MetricsToken, s.cfg.MetricsFrom), gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
+	operators := w.MetricsAccess(s.cfg.MetricsToken, s.cfg.MetricsFrom)
+	r.GET("/metrics", operators, gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
+	// Go's profiler, for finding where a running server spends its time
+	// (make bench takes a CPU profile under load); whoever may read the
+	// metrics may profile.
+	prof := r.Group("/debug/pprof", operators)
+	prof.GET("/", gin.WrapF(pprof.Index))
+	prof.GET("/profile", gin.WrapF(pprof.Profile))
+	prof.GET("/:name", gin.WrapF(pprof.Index))
 	assets := gin.WrapH(s.frontend.Assets)
 	r.GET("/static/*path", assets)
 	r.HEAD("/static/*path", assets)
