@@ -209,15 +209,15 @@ func documents(ctx context.Context, pool *pgxpool.Pool) (int, error) {
 	return total, nil
 }
 
-// queries are 45 nouns at ranks spread evenly on a logarithmic scale over
-// the vocabulary, most frequent first, and five pairs of a frequent and a
-// rarer one.
+// queries are 40 nouns at ranks spread evenly on a logarithmic scale
+// over the vocabulary, most frequent first, then five rare compounds (on
+// a handful of pages each) and five pairs of a frequent and a rarer noun.
 func queries(v *vocabulary) []string {
 	var out []string
 	used := map[int]bool{}
 	n := float64(len(v.words))
-	for k := 0; k < 45; k++ {
-		r := int(math.Pow(n, float64(k)/44)) - 1
+	for k := 0; k < 40; k++ {
+		r := int(math.Pow(n, float64(k)/39)) - 1
 		for r < len(v.words)-1 && (!v.nouns[r] || used[r]) {
 			r++
 		}
@@ -225,7 +225,10 @@ func queries(v *vocabulary) []string {
 		out = append(out, v.words[r])
 	}
 	for k := 0; k < 5; k++ {
-		out = append(out, out[k*2]+" "+out[20+k*5])
+		out = append(out, v.rare[k*len(v.rare)/5])
+	}
+	for k := 0; k < 5; k++ {
+		out = append(out, out[k*2]+" "+out[20+k*4])
 	}
 	return out
 }

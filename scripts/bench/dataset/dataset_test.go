@@ -278,6 +278,21 @@ func checkAccess(t *testing.T, db *postgres.TestDatabase, set *Set) {
 	if len(set.EditPages) != small.PagesPerSpace {
 		t.Errorf("%d edit pages", len(set.EditPages))
 	}
+	// An edit keeps the page's owner, whom the writer must know of.
+	pages := wiki.NewStore(db.Pool)
+	for _, slug := range set.EditPages {
+		p, err := pages.PageBySlug(ctx, es.ID, slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		owner, err := pages.HandleOf(ctx, *p.OwnerID)
+		if err == nil {
+			_, err = spaces.KnownAccount(ctx, writer, owner)
+		}
+		if err != nil {
+			t.Errorf("writer cannot keep the owner %s of %s: %v", owner, slug, err)
+		}
+	}
 	readable := map[string]bool{}
 	for _, s := range set.ReaderSpaces {
 		readable[s] = true

@@ -200,6 +200,7 @@ func (p *plan) planSpaces(rng *rand.Rand, voc *vocabulary, first int64) error {
 		byAgency[p.people[i].agencyIdx] = append(byAgency[p.people[i].agencyIdx], &p.people[i])
 	}
 	orgCount := max(len(p.agencies), p.opts.Spaces/10)
+	slugs := map[string]bool{}
 	for i := range p.opts.Spaces {
 		ai := i % len(p.agencies)
 		cat := rng.IntN(len(categories))
@@ -213,7 +214,11 @@ func (p *plan) planSpaces(rng *rand.Rand, voc *vocabulary, first int64) error {
 		default:
 			s.name = fmt.Sprintf("Projektgruppe %s %d", voc.words[voc.noun(rng)], i)
 		}
-		s.slug = fmt.Sprintf("%s-%d", web.Slugify(s.name, 50), i)
+		s.slug = web.Slugify(s.name, 60)
+		for n := 2; slugs[s.slug]; n++ {
+			s.slug = fmt.Sprintf("%s-%d", web.Slugify(s.name, 58), n)
+		}
+		slugs[s.slug] = true
 		for _, t := range p.topics {
 			if t.category == cat {
 				s.topics = append(s.topics, t.id)

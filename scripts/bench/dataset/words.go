@@ -77,6 +77,13 @@ var (
 		Senioren Integrations Wirtschafts Gewerbe Bürger Landes Bundes Kommunal Kreis Stadt Gemeinde Bezirks Amts Akten Dokumenten
 		Archiv Register Standes Pass Ausweis Kfz Grundstücks Wasser Abfall Energie Klima Naturschutz Denkmal Brandschutz
 		Katastrophenschutz Ordnungs Polizei Justiz Vollstreckungs Mahn Bußgeld Datenschutz Friedhofs Straßen Jagd`)
+	// Stems of the rare compounds, each of which appears on a handful of
+	// pages only.
+	rareStems = strings.Fields(`Hochbau Tiefbau Straßenbau Brücken Hafen Flughafen Forst Fischerei Weinbau Bergbau Vermessungs
+		Kataster Liegenschafts Wahl Wahlhelfer Zensus Lotterie Glücksspiel Tierschutz Veterinär Lebensmittel Trinkwasser Abwasser
+		Hochwasser Deich Lawinen Tunnel Seilbahn Schornsteinfeger Handwerks Kammer Stiftungs Vereins Sparkassen Zoll Munitions
+		Waffen Sprengstoff Feuerwerks Kampfmittel Bestattungs Obdachlosen Flüchtlings Rundfunk Film Museums Bibliotheks Theater
+		Orchester Sportstätten Schwimmbad Spielplatz Kleingarten Baumschutz Grünflächen Markt Kirmes`)
 	heads = strings.Fields(`Antrag Bescheid Verfahren Ordnung Gesetz Verordnung Richtlinie Plan Stelle Amt Behörde Recht Frist
 		Kosten Gebühr Vorschrift Prüfung Bericht Konzept Vermerk Formular Register Akte Vorgang Verfügung Erlass Satzung Vertrag
 		Vereinbarung Zuständigkeit Leitfaden Verzeichnis Beauftragte Kommission Ausschuss Sitzung Protokoll Beschluss Mittel
@@ -87,6 +94,7 @@ var (
 // vocabulary is the word list with Zipf-like sampling weights.
 type vocabulary struct {
 	words   []string  // content words, most frequent first
+	rare    []string  // compounds drawn with an even, small chance
 	cum     []float64 // cumulative weights of words
 	nouns   map[int]bool
 	fn      []string
@@ -96,7 +104,8 @@ type vocabulary struct {
 }
 
 // newVocabulary ranks the simple words before the compounds (each group
-// shuffled with the seed) and weights rank r by 1/(r+3)^1.15.
+// shuffled with the seed) and weights rank r by 1/(r+100)^1.2: the most
+// frequent words are on about a quarter of the pages, not on all.
 func newVocabulary(rng *rand.Rand) *vocabulary {
 	v := &vocabulary{nouns: map[int]bool{}, indexOf: map[string]int{}}
 	seen := map[string]bool{}
@@ -123,13 +132,19 @@ func newVocabulary(rng *rand.Rand) *vocabulary {
 			add(&compounds, s+strings.ToLower(h), 'n')
 		}
 	}
+	for _, s := range rareStems {
+		for _, h := range heads {
+			add(&v.rare, s+strings.ToLower(h), 'n')
+		}
+	}
+	rng.Shuffle(len(v.rare), func(i, j int) { v.rare[i], v.rare[j] = v.rare[j], v.rare[i] })
 	rng.Shuffle(len(simple), func(i, j int) { simple[i], simple[j] = simple[j], simple[i] })
 	rng.Shuffle(len(compounds), func(i, j int) { compounds[i], compounds[j] = compounds[j], compounds[i] })
 	v.words = append(simple, compounds...)
 	v.isVerb = make([]bool, len(v.words))
 	total := 0.0
 	for i, w := range v.words {
-		total += math.Pow(float64(i+3), -1.15)
+		total += math.Pow(float64(i+100), -1.2)
 		v.cum = append(v.cum, total)
 		v.nouns[i] = kind[w] == 'n'
 		v.isVerb[i] = kind[w] == 'v'
@@ -175,6 +190,8 @@ type writer struct {
 func (w *writer) content() string {
 	var i int
 	switch {
+	case w.rng.IntN(200) == 0:
+		return w.v.rare[w.rng.IntN(len(w.v.rare))]
 	case len(w.theme) > 0 && w.rng.IntN(6) == 0:
 		i = w.theme[w.rng.IntN(len(w.theme))]
 	default:
