@@ -259,7 +259,9 @@ func (p *plan) planSpaces(rng *rand.Rand, voc *vocabulary, first int64) error {
 				s.writers = append(s.writers, who.id)
 			}
 		}
-		if s.visibility == "organisation" {
+		// Everyone of the agency writes in its organisation space; without
+		// people of its own, only its members do.
+		if s.visibility == "organisation" && len(byAgency[ai]) > 0 {
 			s.writers = s.writers[:0]
 			for _, who := range pool {
 				s.writers = append(s.writers, who.id)
