@@ -66,7 +66,9 @@ func (r *runner) pgOutage(ctx context.Context) result {
 	res.acked, res.errors, res.notes = s.acked, len(s.errors), examples(s.errors)
 	var during, outside []op
 	for _, o := range s.errors {
-		if !o.start.Before(tStop) && o.start.Before(tUp.Add(r.opts.grace)) {
+		// In flight when PostgreSQL went away, or sent before it was
+		// back and the grace had passed.
+		if !o.end.Before(tStop) && o.start.Before(tUp.Add(r.opts.grace)) {
 			during = append(during, o)
 		} else {
 			outside = append(outside, o)
