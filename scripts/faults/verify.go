@@ -212,8 +212,12 @@ func (e *env) indexCheck(ctx context.Context, acks []ack) (summary string, probl
 		}
 	}
 	problems = append(problems, diff("acknowledged writes without a document in Meilisearch", acked, meili)...)
-	return fmt.Sprintf("%s changes still in the search outbox after the load, drained in %.1f s; the index holds %s documents, the same as PostgreSQL",
-		num(int(pending)), took.Seconds(), num(len(meili))), problems
+	same := "the same as PostgreSQL"
+	if len(problems) > 0 {
+		same = fmt.Sprintf("PostgreSQL's copy %s", num(len(copied)))
+	}
+	return fmt.Sprintf("%s changes still in the search outbox after the load, drained in %.1f s; the index holds %s documents, %s",
+		num(int(pending)), took.Seconds(), num(len(meili)), same), problems
 }
 
 func set(ids []string) map[string]bool {
