@@ -182,6 +182,16 @@ func (e *env) waitHealthy(ctx context.Context, p *proc, timeout time.Duration) e
 	}
 }
 
+// exitedEarly describes a process that ended although no fault ended it.
+func (e *env) exitedEarly(p *proc) []string {
+	select {
+	case <-p.exited:
+		return []string{fmt.Sprintf("%s exited during the scenario: %s", p.name, tail(filepath.Join(e.dir, p.name+".log"), 10))}
+	default:
+		return nil
+	}
+}
+
 // kill sends SIGKILL to the process group and waits for the process.
 func (p *proc) kill() {
 	syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL) //nolint:errcheck // gone already is fine

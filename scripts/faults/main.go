@@ -41,6 +41,7 @@ type runner struct {
 	token    string
 	space    string
 	first    *proc  // the server the first scenarios use, killed in the last
+	second   *proc  // the server that stays behind HAProxy
 	direct   target // that server
 	balanced target // HAProxy in front of both servers
 	began    time.Time
@@ -152,11 +153,11 @@ func (r *runner) setup(ctx context.Context) error {
 // Meilisearch and data directory, and HAProxy in front of both.
 func (r *runner) setupBalancer(ctx context.Context) error {
 	r.say("starting a second fachnetz serve and HAProxy in front of both")
-	second, err := r.env.startServer(ctx, "server-b")
-	if err != nil {
+	var err error
+	if r.second, err = r.env.startServer(ctx, "server-b"); err != nil {
 		return err
 	}
-	lb, err := r.env.startHAProxy(ctx, []*proc{r.first, second})
+	lb, err := r.env.startHAProxy(ctx, []*proc{r.first, r.second})
 	if err != nil {
 		return err
 	}

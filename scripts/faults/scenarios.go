@@ -64,6 +64,7 @@ func (r *runner) pgOutage(ctx context.Context) result {
 	}
 	s := tally(ops, acks)
 	res.acked, res.errors, res.notes = s.acked, len(s.errors), examples(s.errors)
+	res.problems = append(res.problems, r.env.exitedEarly(r.first)...)
 	var during, outside []op
 	for _, o := range s.errors {
 		// In flight when PostgreSQL went away, or sent before it was
@@ -121,6 +122,7 @@ func (r *runner) meiliCrash(ctx context.Context) result {
 	}
 	s := tally(ops, acks)
 	res.acked, res.errors, res.notes = s.acked, len(s.errors), examples(s.errors)
+	res.problems = append(res.problems, r.env.exitedEarly(r.first)...)
 	if len(s.errors) > 0 {
 		res.problems = append(res.problems, fmt.Sprintf("%d requests failed; every one should succeed without Meilisearch: %s", len(s.errors), describe(s.errors)))
 	}
@@ -153,6 +155,7 @@ func (r *runner) failover(ctx context.Context) result {
 	}
 	s := tally(ops, acks)
 	res.acked, res.errors, res.notes = s.acked, len(s.errors), examples(s.errors)
+	res.problems = append(res.problems, r.env.exitedEarly(r.second)...)
 	inFlight := 0
 	for _, o := range ops {
 		if o.start.Before(tKill) && !o.end.Before(tKill) {

@@ -15,6 +15,9 @@ import (
 // lost reads every acknowledged write back through the API and describes
 // those that are not there (or older than acknowledged).
 func lost(ctx context.Context, c *client, space string, acks []ack) []string {
+	// Bounded: a server that stopped answering must fail the run, not stall it.
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
 	pages := map[string]ack{}        // slug → the highest revision acknowledged
 	questions := map[int64][]int64{} // question → acknowledged answers
 	for _, a := range acks {
@@ -65,7 +68,11 @@ func lost(ctx context.Context, c *client, space string, acks []ack) []string {
 			return ""
 		})
 	}
-	return runJobs(jobs, 8)
+	out := runJobs(jobs, 8)
+	if ctx.Err() != nil {
+		out = append(out, "reading the acknowledged writes back did not finish within 2 minutes")
+	}
+	return out
 }
 
 // get retries a few times: the check must not mistake a hiccup for a loss,
@@ -77,7 +84,11 @@ func get(ctx context.Context, c *client, path string, out any) error {
 		if status, err = c.do(ctx, http.MethodGet, path, nil, out); err == nil || status == http.StatusNotFound {
 			return err
 		}
-		time.Sleep(time.Duration(try+1) * 200 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(try+1) * 200 * time.Millisecond):
+		}
 	}
 	return err
 }
