@@ -1,5 +1,5 @@
 # Thin wrappers: the logic lives in scripts/ (see DESIGN.md section 8).
-.PHONY: run test bench assets build clean
+.PHONY: run test bench faults assets build clean
 
 # Local instance with demo content on http://127.0.0.1:8080 (data kept in .data/).
 run:
@@ -12,6 +12,10 @@ test:
 # Search relevance (recall@5, MRR) and the search API's latency, from Meilisearch and from PostgreSQL.
 bench:
 	scripts/bench.sh
+
+# PostgreSQL stopped, Meilisearch killed and one of two servers behind HAProxy killed, under load: nothing acknowledged lost.
+faults:
+	scripts/faults.sh
 
 # Vendor the pinned npm packages (frontend/package-lock.json) into frontend/static/vendor/.
 assets:

@@ -3,6 +3,7 @@
 #
 #   scripts/services.sh start DIR   start both in DIR (created if missing; existing data is reused)
 #   scripts/services.sh stop DIR    stop both (idempotent)
+#   scripts/services.sh stop-pg DIR stop only PostgreSQL (make faults; `start` brings it back on its port)
 #
 # After `start`, DIR/env (mode 0600) holds KEY=value lines for `set -a; . DIR/env`:
 #   FACHNETZ_DATABASE_URL  postgres://fachnetz:PASSWORD@127.0.0.1:PGPORT/fachnetz?sslmode=disable
@@ -39,7 +40,7 @@ log() { printf 'services: %s\n' "$*" >&2; }
 die() { printf 'services: ERROR: %s\n' "$*" >&2; exit 1; }
 
 usage() {
-	echo "usage: $0 start|stop DIR" >&2
+	echo "usage: $0 start|stop|stop-pg DIR" >&2
 	exit 2
 }
 
@@ -392,5 +393,6 @@ readonly DIR
 case $1 in
 start) cmd_start ;;
 stop) cmd_stop ;;
+stop-pg) pg_stop ;;
 *) usage ;;
 esac
