@@ -112,7 +112,9 @@ func (b *Board) apiAsk(c *gin.Context) {
 	if err == nil {
 		err = b.spaces.Check(ctx, policies.SubjectOf(c), policies.Write, spaceID)
 	}
-	if err != nil && !policies.IsArchived(err) {
+	// A space that is unknown or closed to the asker is one answer; a
+	// database that cannot be reached must not look like either.
+	if code := errs.CodeOf(err); !policies.IsArchived(err) && (code == errs.NotFound || code == errs.Forbidden) {
 		err = errs.E(errs.NotFound, "qa.space_invalid")
 	}
 	if err != nil {

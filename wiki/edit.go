@@ -1,6 +1,7 @@
 package wiki
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -159,8 +160,11 @@ func (wk *Wiki) validate(ctx context.Context, c *gin.Context, space policies.Spa
 	d.OwnerID = &viewer.ID
 	if in.Owner != "" {
 		id, err := wk.ownerID(ctx, viewer.ID, strings.TrimPrefix(in.Owner, "@"), self)
-		if err != nil {
+		switch {
+		case errs.CodeOf(err) == errs.NotFound:
 			problems = append(problems, errs.E(errs.Invalid, "wiki.owner_unknown", "Handle", in.Owner).OnField("owner"))
+		case err != nil:
+			return d, nil, err
 		}
 		d.OwnerID = &id
 	}
@@ -287,11 +291,18 @@ func (wk *Wiki) ownerID(ctx context.Context, editor int64, handle string, page i
 	if err == nil || page == 0 {
 		return id, err
 	}
-	p, perr := wk.store.PageByID(ctx, page)
-	if perr != nil || p.OwnerID == nil {
+	if errs.CodeOf(err) != errs.NotFound {
 		return 0, err
 	}
-	if current, herr := wk.store.HandleOf(ctx, *p.OwnerID); herr != nil || !strings.EqualFold(current, handle) {
+	p, perr := wk.store.PageByID(ctx, page)
+	if perr != nil || p.OwnerID == nil {
+		return 0, cmp.Or(perr, err)
+	}
+	current, herr := wk.store.HandleOf(ctx, *p.OwnerID)
+	if herr != nil {
+		return 0, herr
+	}
+	if !strings.EqualFold(current, handle) {
 		return 0, err
 	}
 	return *p.OwnerID, nil

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"sort"
 	"strings"
 	"time"
@@ -77,6 +78,17 @@ func (r *runner) pgOutage(ctx context.Context) result {
 	}
 	if len(outside) > 0 {
 		res.problems = append(res.problems, fmt.Sprintf("%d requests failed outside the outage (+%s): %s", len(outside), r.opts.grace, describe(outside)))
+	}
+	// While the database is away the answer must say "try again" (503),
+	// never that the request itself was wrong or refused for good.
+	var misnamed []op
+	for _, o := range during {
+		if o.status != 0 && o.status != http.StatusServiceUnavailable {
+			misnamed = append(misnamed, o)
+		}
+	}
+	if len(misnamed) > 0 {
+		res.problems = append(res.problems, fmt.Sprintf("%d requests during the outage answered other than 503: %s", len(misnamed), describe(misnamed)))
 	}
 	recovered := firstWriteAfter(ops, tUp)
 	back := "never"

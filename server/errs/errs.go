@@ -19,7 +19,10 @@ const (
 	Unauthenticated Code = "unauthenticated"
 	TooManyRequests Code = "too_many_requests"
 	TooLarge        Code = "too_large"
-	Internal        Code = "internal"
+	// Unavailable: a service the request needs cannot be reached now;
+	// the same request may succeed in a moment.
+	Unavailable Code = "unavailable"
+	Internal    Code = "internal"
 )
 
 // Error is an error a person may read. Key names a message in the

@@ -17,6 +17,7 @@ import (
 
 	"github.com/fachnetz/fachnetz/frontend"
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // Keys of values the middleware stores on the gin context.
@@ -49,6 +50,8 @@ func Status(code errs.Code) int {
 		return http.StatusTooManyRequests
 	case errs.TooLarge:
 		return http.StatusRequestEntityTooLarge
+	case errs.Unavailable:
+		return http.StatusServiceUnavailable
 	default:
 		return http.StatusInternalServerError
 	}
@@ -97,11 +100,19 @@ func (w *Web) Message(c *gin.Context, err error) string {
 // as that id, so that nothing internal reaches the client.
 func (w *Web) Fail(c *gin.Context, err error) {
 	code := errs.CodeOf(err)
-	status := Status(code)
+	if code == errs.Internal && postgres.Unavailable(err) {
+		// Clients and proxies retry a 503; a 500 says the request itself
+		// is at fault.
+		code = errs.Unavailable
+		c.Header("Retry-After", "5")
+		w.Log.Warn("database unavailable", "request_id", RequestID(c), "route", c.FullPath(), "err", err)
+		w.FailStatus(c, Status(code), code, w.T(c, "error.unavailable"))
+		return
+	}
 	if code == errs.Internal {
 		w.Log.Error("request failed", "request_id", RequestID(c), "route", c.FullPath(), "err", err)
 	}
-	w.FailStatus(c, status, code, w.Message(c, err))
+	w.FailStatus(c, Status(code), code, w.Message(c, err))
 }
 
 // FailStatus answers with an explicit status, for errors that arise in the
