@@ -120,10 +120,18 @@ func (fs *FileStore) Remove(sum []byte) error {
 // Attachments lists a page's files by name, each with its earlier
 // versions.
 func (st *Store) Attachments(ctx context.Context, pageID int64) ([]Attachment, error) {
-	rows, _ := st.pool.Query(ctx, `SELECT id, page_id, filename, content_type, size, sha256, uploaded_by, created_at FROM attachments WHERE page_id = $1 ORDER BY lower(filename)`, pageID)
+	rows, _ := st.pool.Query(ctx, attachmentsSQL, pageID)
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Attachment])
-	if err != nil || len(list) == 0 {
-		return list, err
+	if err != nil {
+		return nil, err
+	}
+	return list, st.addVersions(ctx, list)
+}
+
+// addVersions fills in the earlier versions of files.
+func (st *Store) addVersions(ctx context.Context, list []Attachment) error {
+	if len(list) == 0 {
+		return nil
 	}
 	ids := make([]int64, len(list))
 	at := map[int64]int{}
@@ -134,7 +142,7 @@ func (st *Store) Attachments(ctx context.Context, pageID int64) ([]Attachment, e
 	for _, v := range versions {
 		list[at[v.AttachmentID]].Versions = append(list[at[v.AttachmentID]].Versions, v)
 	}
-	return list, err
+	return err
 }
 
 // Attachment loads one file's record.
@@ -211,17 +219,13 @@ func (wk *Wiki) upload(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, PageURL(p.SpaceSlug, p.Slug)+"#anhaenge")
 }
 
-// attachmentsOf lists a page's attachments with what the reader may do.
-func (wk *Wiki) attachmentsOf(c *gin.Context, p Page) ([]Attachment, error) {
-	list, err := wk.store.Attachments(c.Request.Context(), p.ID)
-	if err != nil {
-		return nil, err
-	}
+// deletable marks the files of a page the viewer may delete.
+func (wk *Wiki) deletable(c *gin.Context, p Page, list []Attachment) []Attachment {
 	v, perm := web.ViewerOf(c), wk.spaces.PermissionsIn(c.Request.Context(), policies.SubjectOf(c), p.SpaceID)
 	for i, a := range list {
 		list[i].CanDelete = perm.Moderate || (perm.Write && v != nil && a.UploadedBy != nil && *a.UploadedBy == v.ID)
 	}
-	return list, nil
+	return list
 }
 
 // deleteAttachment moves an attachment into the trash. Its uploader and

@@ -148,17 +148,8 @@ func (st *Store) Redirect(ctx context.Context, spaceID int64, slug string) (Page
 
 // Tree lists the pages of a space for its navigation tree.
 func (st *Store) Tree(ctx context.Context, spaceID int64) ([]Node, error) {
-	rows, _ := st.pool.Query(ctx, `SELECT id, parent_id, slug, title, is_template FROM pages WHERE space_id = $1 ORDER BY lower(title), id`, spaceID)
-	// Scanned by position: a space's hundreds of rows are read on every
-	// page view, and matching columns to fields by name costs more than
-	// the query.
-	var nodes []Node
-	var n Node
-	_, err := pgx.ForEachRow(rows, []any{&n.ID, &n.ParentID, &n.Slug, &n.Title, &n.IsTemplate}, func() error {
-		nodes = append(nodes, n)
-		n.ParentID = nil
-		return nil
-	})
+	rows, _ := st.pool.Query(ctx, treeSQL, spaceID)
+	nodes, err := scanNodes(rows)
 	if err != nil {
 		return nil, fmt.Errorf("page tree: %w", err)
 	}
@@ -331,8 +322,7 @@ func writeRelations(ctx context.Context, tx pgx.Tx, pageID int64, d Draft) error
 
 // Topics lists a page's topics by name.
 func (st *Store) Topics(ctx context.Context, pageID int64) ([]Topic, error) {
-	rows, _ := st.pool.Query(ctx, `SELECT t.id, t.slug, t.name FROM page_topics pt JOIN topics t ON t.id = pt.topic_id
-		WHERE pt.page_id = $1 ORDER BY t.name`, pageID)
+	rows, _ := st.pool.Query(ctx, topicsSQL, pageID)
 	return pgx.CollectRows(rows, pgx.RowToStructByName[Topic])
 }
 

@@ -143,12 +143,7 @@ func (st *Store) LinkTargets(ctx context.Context, pageID int64) (map[LinkKey]Pag
 // and by key where a link has no target that is there (saved while p was
 // being created, or its target is in the trash), as rendering finds it.
 func (st *Store) Backlinks(ctx context.Context, p Page, readable []int64) ([]PageRef, error) {
-	rows, _ := st.pool.Query(ctx, `SELECT DISTINCT f.id, f.space_id, s.slug AS space_slug, f.slug, f.title
-		FROM page_links l JOIN pages f ON f.id = l.from_page_id JOIN spaces s ON s.id = f.space_id
-		WHERE (l.to_page_id = $1 OR (l.to_space = $3::citext AND (l.to_key = lower($4) OR l.to_key = $5::text)
-			AND NOT EXISTS (SELECT 1 FROM pages t WHERE t.id = l.to_page_id)))
-		  AND f.id <> $1 AND f.space_id = ANY($2)
-		ORDER BY f.title, f.id`, p.ID, readable, p.SpaceSlug, p.Title, p.Slug)
+	rows, _ := st.pool.Query(ctx, backlinksSQL, p.ID, readable, p.SpaceSlug, p.Title, p.Slug)
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[PageRef])
 	if err != nil {
 		return nil, fmt.Errorf("backlinks: %w", err)

@@ -128,19 +128,13 @@ func (wk *Wiki) renderView(c *gin.Context, status int, attachError string) {
 		Permissions: wk.spaces.PermissionsIn(ctx, sub, space.ID), NeedsReview: p.NeedsReview(time.Now()),
 		CanConfirm: wk.canConfirm(c, p), Reviewed: c.Query("geprueft") == "1",
 		Moved: c.Query(movedNotice) == "1", Merged: wk.mergedNote(c, p), Watch: wk.watchButton(c, notify.WatchPage, p.ID)}
-	if page.Topics, err = wk.store.Topics(ctx, p.ID); err == nil {
-		if page.Backlinks, err = wk.store.Backlinks(ctx, p, wk.spaces.Enforcer.ReadableSpaces(ctx, sub)); err == nil {
-			if page.Attachments, err = wk.attachmentsOf(c, p); err == nil {
-				var nodes []Node
-				nodes, err = wk.store.Tree(ctx, space.ID)
-				page.Tree = pathTree(space.Slug, nodes, p.ID)
-			}
-		}
-	}
+	around, err := wk.store.Surroundings(ctx, p, wk.spaces.Enforcer.ReadableSpaces(ctx, sub))
 	if err != nil {
 		wk.web.Fail(c, err)
 		return
 	}
+	page.Topics, page.Backlinks, page.Tree = around.Topics, around.Backlinks, pathTree(space.Slug, around.Tree, p.ID)
+	page.Attachments = wk.deletable(c, p, around.Attachments)
 	wk.web.Render(c, status, "wiki/view", p.Title, page)
 }
 
