@@ -17,7 +17,6 @@ import (
 
 	"github.com/casbin/casbin/v2"
 	"github.com/casbin/casbin/v2/model"
-	"github.com/casbin/casbin/v2/util"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -103,7 +102,7 @@ type Enforcer struct {
 	log    *slog.Logger
 	reload sync.Mutex // one reload at a time, so the last to start wins
 	mu     sync.RWMutex
-	casbin *casbin.SyncedEnforcer
+	casbin ruleSet
 	spaces map[int64]spaceState
 	// readableSpaces belongs to the rule set in casbin and is replaced
 	// with it.
@@ -214,7 +213,7 @@ func (e *Enforcer) Reload(ctx context.Context) error {
 	}
 	sum := fingerprint(rules, spaces)
 	e.mu.RLock()
-	same := e.casbin != nil && sum == e.sum
+	same := e.casbin.ce != nil && sum == e.sum
 	e.mu.RUnlock()
 	if same {
 		e.log.Debug("policies unchanged", "rules", len(rules), "took", time.Since(start).String())
@@ -229,7 +228,6 @@ func (e *Enforcer) Reload(ctx context.Context) error {
 		return fmt.Errorf("policies: enforcer: %w", err)
 	}
 	ce.EnableAutoSave(false)
-	ce.AddNamedDomainMatchingFunc("g", "KeyMatch", util.KeyMatch)
 	var ps [][]string
 	for role, acts := range permissions {
 		for _, a := range acts {
@@ -239,13 +237,14 @@ func (e *Enforcer) Reload(ctx context.Context) error {
 	if _, err := ce.AddPolicies(ps); err != nil {
 		return fmt.Errorf("policies: add permissions: %w", err)
 	}
-	if len(rules) > 0 {
-		if _, err := ce.AddGroupingPolicies(rules); err != nil {
+	inSpaces, principals := splitRules(rules)
+	if len(inSpaces) > 0 {
+		if _, err := ce.AddGroupingPolicies(inSpaces); err != nil {
 			return fmt.Errorf("policies: add memberships: %w", err)
 		}
 	}
 	e.mu.Lock()
-	e.casbin, e.spaces, e.readableSpaces, e.sum = ce, spaces, newReadableCache(), sum
+	e.casbin, e.spaces, e.readableSpaces, e.sum = ruleSet{ce, principals}, spaces, newReadableCache(), sum
 	e.version++
 	e.mu.Unlock()
 	e.log.Debug("policies loaded", "rules", len(rules), "spaces", len(spaces), "took", time.Since(start).String())
