@@ -77,10 +77,21 @@ func (s *Service) searchMerged(ctx context.Context, q Query, queries []*meilisea
 // merge sends queries in one request and adds their hits to m.
 func (s *Service) merge(ctx context.Context, q Query, m *merged, queries []*meilisearch.SearchRequest, weights []float64) error {
 	limit := int64(q.Page * q.PerPage)
+	// Facets are counted by one query, the widest: the loose one when
+	// there is one (its parts and spellings find what the strict query
+	// finds and more). Counting them costs Meilisearch more than finding
+	// the hits of a frequent word, and only the widest count is shown.
+	faceted := slices.Index(weights, looseWeight)
+	if faceted < 0 {
+		faceted = 0
+	}
 	for i, r := range queries {
-		r.Limit, r.Facets = limit, facetNames
+		r.Limit, r.Facets = limit, nil
+		if i == faceted {
+			r.Facets = facetNames
+		}
 		if weights[i] <= wordWeight {
-			r.Limit, r.Facets = min(limit, int64((q.Page-1)*q.PerPage+wordHits)), nil
+			r.Limit = min(limit, int64((q.Page-1)*q.PerPage+wordHits))
 		}
 		r.ShowRankingScore = true
 	}
