@@ -5,9 +5,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -201,4 +203,22 @@ func get(t *testing.T, url string, header ...string) (*http.Response, string) {
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
 	return resp, string(body)
+}
+
+// serve keeps its memory within DESIGN.md's 150 MB by a soft limit of the
+// Go runtime, unless the operator sets GOMEMLIMIT, which the runtime then
+// follows.
+func TestServeLimitsItsMemory(t *testing.T) {
+	before := debug.SetMemoryLimit(-1)
+	t.Cleanup(func() { debug.SetMemoryLimit(before) })
+	debug.SetMemoryLimit(math.MaxInt64)
+	limitMemory(func(string) string { return "" })
+	if got := debug.SetMemoryLimit(-1); got != defaultMemoryLimit {
+		t.Fatalf("memory limit %d, want %d", got, defaultMemoryLimit)
+	}
+	debug.SetMemoryLimit(math.MaxInt64)
+	limitMemory(func(k string) string { return map[string]string{"GOMEMLIMIT": "300MiB"}[k] })
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Fatalf("GOMEMLIMIT set, but the limit became %d", got)
+	}
 }

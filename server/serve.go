@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -534,12 +535,26 @@ func serveCommand(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	log := newLogger(e.stderr, cfg.LogLevel)
+	limitMemory(e.getenv)
 	s, err := Open(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	return s.Serve(ctx)
+}
+
+// defaultMemoryLimit is the Go runtime's soft memory limit for serve
+// unless GOMEMLIMIT sets another: the garbage collector works harder as
+// the heap nears it instead of letting it grow to twice what is live, so
+// that a server stays within the 150 MB of DESIGN.md section 9 (the rest
+// is the binary's code and data).
+const defaultMemoryLimit = 100 << 20
+
+func limitMemory(getenv func(string) string) {
+	if getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 }
 
 func migrateCommand(ctx context.Context, e env, args []string) error {
