@@ -33,6 +33,7 @@ func main() {
 	flag.DurationVar(&o.load, "duration", 10*time.Second, "how long each load runs, after a warm-up")
 	flag.DurationVar(&o.mixed, "mixed", 60*time.Second, "how long the mixed read/write load runs")
 	flag.IntVar(&o.saves, "saves", 50, "how many saves measure edit to searchable")
+	flag.BoolVar(&o.loadsOnly, "loads-only", false, "measure the loads only, on the index of an earlier run (to see the effect of a change quickly)")
 	flag.Parse()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	if o.fachnetz == "" {
@@ -51,6 +52,7 @@ type options struct {
 	fachnetz, work, report string
 	load, mixed            time.Duration
 	saves                  int
+	loadsOnly              bool
 }
 
 func benchmark(ctx context.Context, o options, log *slog.Logger) error {
@@ -70,13 +72,15 @@ func benchmark(ctx context.Context, o options, log *slog.Logger) error {
 	}
 	rep := &report{Machine: machine(), Set: set, Generated: time.Since(began)}
 
-	log.Info("reindex")
-	if rep.Reindex, err = reindex(ctx, o, env); err != nil {
-		return err
-	}
-	log.Info("Meilisearch bulk indexing of the same documents")
-	if rep.Bulk, rep.BulkDocs, err = bulkBaseline(ctx, env); err != nil {
-		return err
+	if !o.loadsOnly {
+		log.Info("reindex")
+		if rep.Reindex, err = reindex(ctx, o, env); err != nil {
+			return err
+		}
+		log.Info("Meilisearch bulk indexing of the same documents")
+		if rep.Bulk, rep.BulkDocs, err = bulkBaseline(ctx, env); err != nil {
+			return err
+		}
 	}
 
 	static, err := startStatic(ctx)
