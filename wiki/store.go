@@ -97,10 +97,13 @@ type Topic struct {
 }
 
 // Store holds the wiki's SQL.
-type Store struct{ pool *pgxpool.Pool }
+type Store struct {
+	pool  *pgxpool.Pool
+	trees *treeCache
+}
 
 // NewStore returns a store on pool.
-func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool, trees: &treeCache{}} }
 
 const pageColumns = `p.id, p.space_id, s.slug AS space_slug, p.parent_id, p.slug, p.title, p.body, p.revision,
 	p.owner_id, o.display_name AS owner_name, p.review_interval_days, p.reviewed_at, p.review_due, p.is_template, p.created_at, p.updated_at`

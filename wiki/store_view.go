@@ -3,6 +3,7 @@ package wiki
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -34,7 +35,9 @@ type Surroundings struct {
 // Surroundings loads a page's topics, the pages in readable spaces that
 // link to it, its attachments and the pages of its space in one round
 // trip: a page view is the most frequent request, and each round trip
-// costs both processes a wake-up on a busy machine.
+// costs both processes a wake-up on a busy machine. The pages of the
+// space come from memory while their version (spaces.pages_version) is
+// the one read last.
 func (st *Store) Surroundings(ctx context.Context, p Page, readable []int64) (Surroundings, error) {
 	var s Surroundings
 	b := &pgx.Batch{}
@@ -50,15 +53,76 @@ func (st *Store) Surroundings(ctx context.Context, p Page, readable []int64) (Su
 		s.Attachments, err = pgx.CollectRows(rows, pgx.RowToStructByName[Attachment])
 		return err
 	})
-	b.Queue(treeSQL, p.SpaceID).Query(func(rows pgx.Rows) (err error) {
-		s.Tree, err = scanNodes(rows)
-		return err
+	var version int64
+	b.Queue(`SELECT pages_version FROM spaces WHERE id = $1`, p.SpaceID).QueryRow(func(row pgx.Row) error {
+		return row.Scan(&version)
 	})
 	if err := st.pool.SendBatch(ctx, b).Close(); err != nil {
 		return s, fmt.Errorf("surroundings of page %d: %w", p.ID, err)
 	}
-	// Earlier versions of files are rare: a second round trip only then.
+	// The tree and earlier versions of files need a second round trip,
+	// the tree only when it changed since this process last read it.
+	var err error
+	if s.Tree, err = st.treeAt(ctx, p.SpaceID, version); err != nil {
+		return s, err
+	}
 	return s, st.addVersions(ctx, s.Attachments)
+}
+
+// treeAt is the page tree of a space at a version of its pages.
+func (st *Store) treeAt(ctx context.Context, spaceID, version int64) ([]Node, error) {
+	if nodes, ok := st.trees.get(spaceID, version); ok {
+		return nodes, nil
+	}
+	// Read the version again with the tree, in one snapshot: a change
+	// between the two reads would otherwise store an old tree under a
+	// new version.
+	var nodes []Node
+	err := pgx.BeginTxFunc(ctx, st.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, `SELECT pages_version FROM spaces WHERE id = $1`, spaceID).Scan(&version); err != nil {
+			return err
+		}
+		rows, _ := tx.Query(ctx, treeSQL, spaceID)
+		var err error
+		nodes, err = scanNodes(rows)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("page tree of space %d: %w", spaceID, err)
+	}
+	st.trees.put(spaceID, version, nodes)
+	return nodes, nil
+}
+
+// treeCache keeps the page tree of each space at the version read last.
+// The trees are shared: nobody changes a slice once stored.
+type treeCache struct {
+	mu    sync.Mutex
+	trees map[int64]versionedTree
+}
+
+type versionedTree struct {
+	version int64
+	nodes   []Node
+}
+
+// maxTrees bounds the cache: a tree of 500 pages is some 60 kB.
+const maxTrees = 1000
+
+func (tc *treeCache) get(spaceID, version int64) ([]Node, bool) {
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	t, ok := tc.trees[spaceID]
+	return t.nodes, ok && t.version == version
+}
+
+func (tc *treeCache) put(spaceID, version int64, nodes []Node) {
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	if tc.trees == nil || len(tc.trees) >= maxTrees {
+		tc.trees = map[int64]versionedTree{}
+	}
+	tc.trees[spaceID] = versionedTree{version, nodes}
 }
 
 // scanNodes reads the rows of treeSQL by position: a space's hundreds of
