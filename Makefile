@@ -9,7 +9,7 @@ run:
 test:
 	scripts/test.sh
 
-# Search relevance (recall@5, MRR) and the search API's latency, from Meilisearch and from PostgreSQL.
+# The performance targets of DESIGN.md section 9 on its data set (bench/REPORT.md), the search relevance set and the fault tests.
 bench:
 	scripts/bench.sh
 
