@@ -241,3 +241,29 @@ func (s *Service) pruneWords(ctx context.Context, after string, limit int) (stri
 	}
 	return *last, deleted, nil
 }
+
+// eachWord hands every word of the vocabulary to fn.
+func (s *Service) eachWord(ctx context.Context, fn func(string)) error {
+	rows, err := s.pool.Query(ctx, `SELECT word FROM search_words`)
+	if err != nil {
+		return fmt.Errorf("list search words: %w", err)
+	}
+	var w string
+	if _, err := pgx.ForEachRow(rows, []any{&w}, func() error { fn(w); return nil }); err != nil {
+		return fmt.Errorf("list search words: %w", err)
+	}
+	return nil
+}
+
+// pruneListedWords deletes those of words that no document of the copy
+// contains any more, looked up as pruneWords does, and returns how many.
+func (s *Service) pruneListedWords(ctx context.Context, words []string) (int64, error) {
+	tag, err := s.pool.Exec(ctx, `
+		DELETE FROM search_words w USING unnest($1::text[]) b(word)
+		WHERE w.word = b.word AND NOT EXISTS (
+			SELECT 1 FROM search_documents d WHERE d.vector @@ plainto_tsquery('german', b.word))`, words)
+	if err != nil {
+		return 0, fmt.Errorf("prune search words: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}
