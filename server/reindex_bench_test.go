@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -58,16 +59,16 @@ func BenchmarkReindex(b *testing.B) {
 		wordList = v
 	}
 	env := testEnv(b, map[string]string{"FACHNETZ_DATABASE_URL": db.URL, "FACHNETZ_MEILI_INDEX": index, "FACHNETZ_WORDLIST": wordList})
-	var reindex, bulk, reindexMeili, bulkMeili time.Duration
+	var reindex, bulk, reindexMeili, bulkMeili, reindexPG, reindexGo time.Duration
 	var docs int
 	b.ResetTimer()
 	for b.Loop() {
 		var stderr strings.Builder
-		start, cpu := time.Now(), meiliCPU()
+		start, cpu, pg, own := time.Now(), meiliCPU(), postgresCPU(), ownCPU()
 		if code := run(ctx, []string{"reindex"}, env, nil, io.Discard, &stderr); code != 0 {
 			b.Fatalf("reindex: %d %s", code, stderr.String())
 		}
-		reindex, reindexMeili = time.Since(start), meiliCPU()-cpu
+		reindex, reindexMeili, reindexPG, reindexGo = time.Since(start), meiliCPU()-cpu, postgresCPU()-pg, ownCPU()-own
 		b.StopTimer()
 		cpu = meiliCPU()
 		if bulk, docs, err = search.BulkIndexBaseline(ctx, client, index, index+"_bulk"); err != nil {
@@ -83,7 +84,9 @@ func BenchmarkReindex(b *testing.B) {
 	if reindexMeili > 0 {
 		b.ReportMetric(reindexMeili.Seconds(), "meili-cpu-reindex-s")
 		b.ReportMetric(bulkMeili.Seconds(), "meili-cpu-bulk-s")
+		b.ReportMetric(reindexPG.Seconds(), "pg-cpu-reindex-s")
 	}
+	b.ReportMetric(reindexGo.Seconds(), "go-cpu-reindex-s")
 }
 
 // meiliCPU is the processor time the test Meilisearch has used so far, when
@@ -94,18 +97,63 @@ func meiliCPU() time.Duration {
 	if err != nil {
 		return 0
 	}
-	stat, err := os.ReadFile("/proc/" + strings.TrimSpace(string(pid)) + "/stat")
+	own, _, _ := procCPU(strings.TrimSpace(string(pid)))
+	return own
+}
+
+// ownCPU is the processor time this process has used so far.
+func ownCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// postgresCPU is the processor time the test PostgreSQL has used so far:
+// the postmaster's, its ended backends' and its running ones'.
+func postgresCPU() time.Duration {
+	pidFile, err := os.ReadFile(os.Getenv("FACHNETZ_SERVICES_DIR") + "/pg/postmaster.pid")
 	if err != nil {
 		return 0
 	}
-	// utime and stime are fields 14 and 15, after the command in brackets.
-	f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
-	if len(f) < 13 {
-		return 0
+	postmaster, _, _ := strings.Cut(string(pidFile), "\n")
+	own, ended, _ := procCPU(postmaster)
+	total := own + ended
+	dirs, _ := os.ReadDir("/proc")
+	for _, d := range dirs {
+		if d.Name()[0] < '0' || d.Name()[0] > '9' {
+			continue
+		}
+		if c, _, parent := procCPU(d.Name()); parent == postmaster {
+			total += c
+		}
 	}
-	user, _ := strconv.ParseInt(f[11], 10, 64)
-	sys, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(user+sys) * time.Second / 100 // clock ticks (USER_HZ)
+	return total
+}
+
+// procCPU reads /proc/pid/stat: the process's processor time, that of its
+// ended children, and its parent's pid.
+func procCPU(pid string) (own, children time.Duration, parent string) {
+	stat, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		return 0, 0, ""
+	}
+	// After the command in brackets: state, ppid, … utime, stime, cutime,
+	// cstime are fields 14 to 17 of the line.
+	f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
+	if len(f) < 15 {
+		return 0, 0, ""
+	}
+	ticks := func(s ...string) time.Duration {
+		var n int64
+		for _, v := range s {
+			t, _ := strconv.ParseInt(v, 10, 64)
+			n += t
+		}
+		return time.Duration(n) * time.Second / 100 // USER_HZ
+	}
+	return ticks(f[11], f[12]), ticks(f[13], f[14]), f[1]
 }
 
 // benchWords is a vocabulary drawn from the German word list, or from a

@@ -12,10 +12,17 @@ import (
 const (
 	// rebuildBatch is how many documents a source hands over at once.
 	rebuildBatch = 1000
-	// rebuildInFlight is how many batches may wait in Meilisearch's queue:
-	// enough that it never waits for the next one, which it then indexes
-	// with those before it as one batch.
-	rebuildInFlight = 8
+	// rebuildInFlight is how many batches may wait in Meilisearch's queue.
+	// Meilisearch indexes all batches waiting as one, and each of its
+	// batches costs more the larger the index already is: the fewer, the
+	// less work in all. So the queue is bounded only by memory.
+	rebuildInFlight = 64
+	// rebuildCopyQueue is how many batches may wait for the copy. Writing
+	// the copy's text vectors is slower than reading the sources, and a
+	// reader held back by it would feed Meilisearch in many small batches
+	// instead of a few large ones; a queue of many batches holds the
+	// documents of a large wiki in memory for a while.
+	rebuildCopyQueue = 64
 	// rebuildWords bounds the memo of compound parts of a rebuild: the
 	// distinct words of a large wiki, a few tens of megabytes.
 	rebuildWords = 1 << 20
@@ -47,7 +54,7 @@ func newRebuild(s *Service, uid string, total int, progress Progress) *rebuild {
 func (r *rebuild) run(ctx context.Context) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	copies := make(chan []Document, 2)
+	copies := make(chan []Document, rebuildCopyQueue)
 	copied := make(chan error, 1)
 	go func() {
 		var err error
@@ -120,13 +127,20 @@ func (r *rebuild) index(ctx context.Context, docs []Document) error {
 	return nil
 }
 
-// copy writes a batch into the copy and remembers its words.
+// copy writes a batch into the copy with those of its words that no
+// batch before brought, and remembers them.
 func (r *rebuild) copy(ctx context.Context, docs []Document) error {
 	words := vocabulary(docs)
-	if err := r.s.copyDocuments(ctx, docs, words); err != nil {
+	added := words[:0]
+	for _, w := range words {
+		if _, ok := r.vocab[w]; !ok {
+			added = append(added, w)
+		}
+	}
+	if err := r.s.copyDocuments(ctx, docs, added); err != nil {
 		return err
 	}
-	for _, w := range words {
+	for _, w := range added {
 		r.vocab[w] = struct{}{}
 	}
 	return nil
