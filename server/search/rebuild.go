@@ -77,7 +77,7 @@ func (r *rebuild) run(ctx context.Context) error {
 		return err
 	}
 	for _, t := range r.pending {
-		if err := r.s.wait(ctx, t); err != nil {
+		if err := waitTask(ctx, r.s.client, t); err != nil {
 			return err
 		}
 	}
@@ -115,7 +115,7 @@ func (r *rebuild) index(ctx context.Context, docs []Document) error {
 	}
 	r.pending = append(r.pending, task.TaskUID)
 	if len(r.pending) > rebuildInFlight {
-		if err := r.s.wait(ctx, r.pending[0]); err != nil {
+		if err := waitTask(ctx, r.s.client, r.pending[0]); err != nil {
 			return err
 		}
 		r.pending = r.pending[1:]
