@@ -1,9 +1,12 @@
 package search
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/meilisearch/meilisearch-go"
@@ -12,11 +15,12 @@ import (
 const (
 	// rebuildBatch is how many documents a source hands over at once.
 	rebuildBatch = 1000
-	// rebuildInFlight is how many batches may wait in Meilisearch's queue.
-	// Meilisearch indexes all batches waiting as one, and each of its
-	// batches costs more the larger the index already is: the fewer, the
-	// less work in all. So the queue is bounded only by memory.
-	rebuildInFlight = 64
+	// rebuildPayload is the largest payload sent to Meilisearch, well below
+	// its default limit of 100 MB per request.
+	rebuildPayload = 64 << 20
+	// rebuildHeld bounds the documents held while Meilisearch is busy
+	// (rebuild.index); beyond it they are sent to wait in its queue.
+	rebuildHeld = 50000
 	// rebuildCopyQueue is how many batches may wait for the copy. Writing
 	// the copy's text vectors is slower than reading the sources, and a
 	// reader held back by it would feed Meilisearch in many small batches
@@ -39,7 +43,9 @@ type rebuild struct {
 	parts    *memo // compound parts of one word, shared by all documents
 
 	done    int
-	pending []int64
+	started time.Time           // when the first documents were read
+	held    []Document          // read, not yet sent to Meilisearch
+	pending []int64             // tasks sent
 	seen    map[string]bool     // documents written
 	vocab   map[string]struct{} // their words, for pruning the vocabulary
 }
@@ -69,6 +75,9 @@ func (r *rebuild) run(ctx context.Context) error {
 		copied <- err
 	}()
 	err := r.read(ctx, copies)
+	if err == nil {
+		err = r.flush(ctx)
+	}
 	close(copies)
 	if cerr := <-copied; cerr != nil {
 		return cerr
@@ -106,25 +115,86 @@ func (r *rebuild) read(ctx context.Context, copies chan<- []Document) error {
 	return nil
 }
 
-// index sends a batch to the fresh index, keeping a few in flight.
+// index hands a batch to Meilisearch. Each batch Meilisearch indexes has
+// a cost of its own besides its documents, which grows with the index: so
+// documents are held while it is busy, and sent together once it is idle,
+// as one batch of everything read meanwhile. When the rest of the sources
+// will be read in less time than its last batch took, it waits for them
+// too rather than index them in one more batch.
 func (r *rebuild) index(ctx context.Context, docs []Document) error {
-	pk := "id"
-	task, err := r.s.index(r.uid).AddDocumentsWithContext(ctx, docs, &meilisearch.DocumentOptions{PrimaryKey: &pk})
-	if err != nil {
-		return fmt.Errorf("add documents: %w", err)
+	if r.started.IsZero() {
+		r.started = time.Now()
 	}
-	r.pending = append(r.pending, task.TaskUID)
-	if len(r.pending) > rebuildInFlight {
-		if err := waitTask(ctx, r.s.client, r.pending[0]); err != nil {
-			return err
-		}
-		r.pending = r.pending[1:]
-	}
+	r.held = append(r.held, docs...)
 	r.done += len(docs)
 	if r.progress != nil {
 		r.progress(r.done, r.total)
 	}
-	return nil
+	busy, last, err := r.busy(ctx)
+	if err != nil || busy && len(r.held) < rebuildHeld {
+		return err
+	}
+	if !busy && r.done < r.total {
+		rest := time.Duration(float64(time.Since(r.started)) * float64(r.total-r.done) / float64(r.done))
+		if rest < last {
+			return nil
+		}
+	}
+	return r.flush(ctx)
+}
+
+// busy reports whether Meilisearch still works on documents sent, and how
+// long its last finished batch took.
+func (r *rebuild) busy(ctx context.Context) (bool, time.Duration, error) {
+	if len(r.pending) == 0 {
+		return false, 0, nil
+	}
+	task, err := r.s.client.GetTaskWithContext(ctx, r.pending[len(r.pending)-1])
+	if err != nil {
+		return false, 0, fmt.Errorf("look up task: %w", err)
+	}
+	switch task.Status {
+	case meilisearch.TaskStatusSucceeded:
+		return false, task.FinishedAt.Sub(task.StartedAt), nil
+	case meilisearch.TaskStatusFailed, meilisearch.TaskStatusCanceled:
+		return false, 0, fmt.Errorf("meilisearch task %d %s: %s", task.UID, task.Status, task.Error.Message)
+	}
+	return true, 0, nil
+}
+
+// flush sends the held documents as one payload, or as few as the limit
+// of a request allows: Meilisearch starts a batch as soon as a payload
+// arrives while it is idle, and a second payload would make one more.
+func (r *rebuild) flush(ctx context.Context) error {
+	pk := "id"
+	var buf bytes.Buffer
+	send := func() error {
+		if buf.Len() == 0 {
+			return nil
+		}
+		task, err := r.s.index(r.uid).AddDocumentsNdjsonWithContext(ctx, buf.Bytes(), &meilisearch.DocumentOptions{PrimaryKey: &pk})
+		if err != nil {
+			return fmt.Errorf("add documents: %w", err)
+		}
+		r.pending = append(r.pending, task.TaskUID)
+		buf.Reset()
+		return nil
+	}
+	for _, d := range r.held {
+		line, err := json.Marshal(d)
+		if err != nil {
+			return fmt.Errorf("encode document %s: %w", d.ID, err)
+		}
+		if buf.Len()+len(line) >= rebuildPayload {
+			if err := send(); err != nil {
+				return err
+			}
+		}
+		buf.Write(line)
+		buf.WriteByte('\n')
+	}
+	r.held = nil
+	return send()
 }
 
 // copy writes a batch into the copy with those of its words that no
