@@ -43,6 +43,9 @@ func markMirrored(ctx context.Context, tx pgx.Tx, ids []int64) error {
 // saveDocuments writes documents into the copy. The vector weighs the
 // title most, then headings and topics, then the text, then the compound
 // parts and other spellings, as the index's searchable attributes do.
+// Rows are written in the order of their ids, so that a reindex and the
+// mirror writing the same documents at once take their locks in the same
+// order.
 func saveDocuments(ctx context.Context, tx pgx.Tx, docs []Document) error {
 	if len(docs) == 0 {
 		return nil
@@ -69,6 +72,7 @@ func saveDocuments(ctx context.Context, tx pgx.Tx, docs []Document) error {
 		FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
 		            $9::bigint[], $10::text[], $11::bigint[], $12::text[], $13::text[])
 		     AS d(id, type, space_id, space, title, body, topics, status, review_due, url, updated_at, keys, compounds)
+		ORDER BY id
 		ON CONFLICT (id) DO UPDATE SET type = EXCLUDED.type, space_id = EXCLUDED.space_id, space = EXCLUDED.space,
 		       title = EXCLUDED.title, body = EXCLUDED.body, topics = EXCLUDED.topics, status = EXCLUDED.status,
 		       review_due = EXCLUDED.review_due, url = EXCLUDED.url, updated_at = EXCLUDED.updated_at, vector = EXCLUDED.vector`,
