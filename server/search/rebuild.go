@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -41,6 +42,12 @@ type rebuild struct {
 	total    int
 	progress Progress
 	parts    *memo // compound parts of one word, shared by all documents
+	// startCopy is closed when the copier may start: once the sources
+	// are read, or its queue is full. Until then the reader has both
+	// cores, with Meilisearch; it indexes its largest batch once all is
+	// read, with one core or so, and the copy takes the other meanwhile.
+	startCopy chan struct{}
+	copyOnce  sync.Once
 
 	done    int
 	started time.Time           // when the first documents were read
@@ -62,8 +69,13 @@ func (r *rebuild) run(ctx context.Context) error {
 	defer cancel(nil)
 	copies := make(chan []Document, rebuildCopyQueue)
 	copied := make(chan error, 1)
+	r.startCopy = make(chan struct{})
 	go func() {
 		var err error
+		select {
+		case <-r.startCopy:
+		case <-ctx.Done():
+		}
 		for docs := range copies {
 			if err != nil {
 				continue
@@ -78,6 +90,7 @@ func (r *rebuild) run(ctx context.Context) error {
 	if err == nil {
 		err = r.flush(ctx)
 	}
+	r.copyOnce.Do(func() { close(r.startCopy) })
 	close(copies)
 	if cerr := <-copied; cerr != nil {
 		return cerr
@@ -100,6 +113,9 @@ func (r *rebuild) read(ctx context.Context, copies chan<- []Document) error {
 			r.addCompounds(docs)
 			for _, d := range docs {
 				r.seen[d.ID] = true
+			}
+			if len(copies) == cap(copies) {
+				r.copyOnce.Do(func() { close(r.startCopy) })
 			}
 			select {
 			case copies <- docs:
