@@ -10,11 +10,48 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// copyDocuments writes documents and their words into PostgreSQL's copy,
-// as the mirror does for changed ones.
-func (s *Service) copyDocuments(ctx context.Context, docs []Document) error {
+// copyDocuments writes documents and their words (their vocabulary) into
+// PostgreSQL's copy, as the mirror does for changed ones.
+func (s *Service) copyDocuments(ctx context.Context, docs []Document, words []string) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if err := saveDocuments(ctx, tx, docs); err != nil {
+			return err
+		}
+		return saveWords(ctx, tx, words)
+	})
+}
+
+// copyItems writes the current documents of items into the copy and
+// deletes those of items that have none any more.
+func (s *Service) copyItems(ctx context.Context, items map[string][]int64) error {
+	var docs []Document
+	var gone []string
+	for kind, ids := range items {
+		src, ok := s.sources[kind]
+		if !ok {
+			continue
+		}
+		found, err := src.Documents(ctx, ids)
+		if err != nil {
+			return fmt.Errorf("load %s documents: %w", kind, err)
+		}
+		present := map[string]bool{}
+		for _, d := range found {
+			present[d.ID] = true
+		}
+		for _, id := range ids {
+			if docID := DocumentID(kind, id); !present[docID] {
+				gone = append(gone, docID)
+			}
+		}
+		docs = append(docs, found...)
+	}
+	s.addCompounds(docs)
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := saveDocuments(ctx, tx, docs); err != nil {
+			return err
+		}
+		if err := deleteDocuments(ctx, tx, gone); err != nil {
 			return err
 		}
 		return saveWords(ctx, tx, vocabulary(docs))
@@ -87,6 +124,34 @@ func (s *Service) PruneWords(ctx context.Context) (int64, error) {
 		}
 		after = last
 	}
+}
+
+// pruneWordsOutside is PruneWords after a rebuild that saw every
+// document's words: only the vocabulary's words outside them can be stale,
+// so only those are looked up in the copy's vectors, not every word. A
+// word of a document written while the rebuild ran is among them and is
+// kept, as PruneWords keeps it.
+func (s *Service) pruneWordsOutside(ctx context.Context, vocab map[string]struct{}) (int64, error) {
+	var stale []string
+	err := s.eachWord(ctx, func(w string) {
+		if _, ok := vocab[w]; !ok {
+			stale = append(stale, w)
+		}
+	})
+	if err != nil {
+		return 0, err
+	}
+	var total int64
+	for len(stale) > 0 {
+		n := min(len(stale), 2000)
+		deleted, err := s.pruneListedWords(ctx, stale[:n])
+		if err != nil {
+			return total, err
+		}
+		total += deleted
+		stale = stale[n:]
+	}
+	return total, nil
 }
 
 // pruneEvery is how often the vocabulary is pruned while serving.

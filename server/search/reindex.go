@@ -23,47 +23,10 @@ func (s *Service) Reindex(ctx context.Context, total int, progress Progress) err
 	if err := s.prepare(ctx, fresh); err != nil {
 		return err
 	}
-	done := 0
-	var pending []int64
-	seen := map[string]bool{}
-	for _, kind := range s.order {
-		err := s.sources[kind].Each(ctx, 1000, func(docs []Document) error {
-			s.addCompounds(docs)
-			if err := s.copyDocuments(ctx, docs); err != nil {
-				return err
-			}
-			for _, d := range docs {
-				seen[d.ID] = true
-			}
-			pk := "id"
-			task, err := s.index(fresh).AddDocumentsWithContext(ctx, docs, &meilisearch.DocumentOptions{PrimaryKey: &pk})
-			if err != nil {
-				return fmt.Errorf("add documents: %w", err)
-			}
-			// Keep a few batches in flight: Meilisearch indexes one while
-			// the next is read from PostgreSQL.
-			pending = append(pending, task.TaskUID)
-			if len(pending) > 4 {
-				if err := s.wait(ctx, pending[0]); err != nil {
-					return err
-				}
-				pending = pending[1:]
-			}
-			done += len(docs)
-			if progress != nil {
-				progress(done, total)
-			}
-			return nil
-		})
-		if err != nil {
-			s.client.DeleteIndexWithContext(context.WithoutCancel(ctx), fresh) //nolint:errcheck // best effort
-			return fmt.Errorf("reindex %s: %w", kind, err)
-		}
-	}
-	for _, t := range pending {
-		if err := s.wait(ctx, t); err != nil {
-			return err
-		}
+	r := newRebuild(s, fresh, total, progress)
+	if err := r.run(ctx); err != nil {
+		s.client.DeleteIndexWithContext(context.WithoutCancel(ctx), fresh) //nolint:errcheck // best effort
+		return err
 	}
 	if err := s.swap(ctx, fresh); err != nil {
 		return err
@@ -71,10 +34,10 @@ func (s *Service) Reindex(ctx context.Context, total int, progress Progress) err
 	if err := s.replay(ctx, started); err != nil {
 		return err
 	}
-	if err := s.dropStaleCopies(ctx, seen); err != nil {
+	if err := s.dropStaleCopies(ctx, r.seen); err != nil {
 		return err
 	}
-	_, err := s.PruneWords(ctx)
+	_, err := s.pruneWordsOutside(ctx, r.vocab)
 	return err
 }
 
@@ -108,8 +71,8 @@ func (s *Service) swap(ctx context.Context, fresh string) error {
 }
 
 // replay sends every item changed since the reindex began to the live
-// index again, processed or not: its document may have been read before
-// the change and written after it.
+// index and the copy again, processed or not: its document may have been
+// read before the change and written after it.
 func (s *Service) replay(ctx context.Context, since time.Time) error {
 	rows, err := s.pool.Query(ctx, `SELECT DISTINCT kind, item_id FROM search_outbox WHERE created_at >= $1`, since.Add(-time.Second))
 	if err != nil {
@@ -129,7 +92,10 @@ func (s *Service) replay(ctx context.Context, since time.Time) error {
 	if len(items) == 0 {
 		return nil
 	}
-	return s.send(ctx, s.cfg.Index, items)
+	if err := s.send(ctx, s.cfg.Index, items); err != nil {
+		return err
+	}
+	return s.copyItems(ctx, items)
 }
 
 // Count is how many documents all sources hold, for the progress bar.

@@ -43,6 +43,9 @@ func markMirrored(ctx context.Context, tx pgx.Tx, ids []int64) error {
 // saveDocuments writes documents into the copy. The vector weighs the
 // title most, then headings and topics, then the text, then the compound
 // parts and other spellings, as the index's searchable attributes do.
+// Rows are written in the order of their ids, so that a reindex and the
+// mirror writing the same documents at once take their locks in the same
+// order.
 func saveDocuments(ctx context.Context, tx pgx.Tx, docs []Document) error {
 	if len(docs) == 0 {
 		return nil
@@ -69,6 +72,7 @@ func saveDocuments(ctx context.Context, tx pgx.Tx, docs []Document) error {
 		FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
 		            $9::bigint[], $10::text[], $11::bigint[], $12::text[], $13::text[])
 		     AS d(id, type, space_id, space, title, body, topics, status, review_due, url, updated_at, keys, compounds)
+		ORDER BY id
 		ON CONFLICT (id) DO UPDATE SET type = EXCLUDED.type, space_id = EXCLUDED.space_id, space = EXCLUDED.space,
 		       title = EXCLUDED.title, body = EXCLUDED.body, topics = EXCLUDED.topics, status = EXCLUDED.status,
 		       review_due = EXCLUDED.review_due, url = EXCLUDED.url, updated_at = EXCLUDED.updated_at, vector = EXCLUDED.vector`,
@@ -240,4 +244,30 @@ func (s *Service) pruneWords(ctx context.Context, after string, limit int) (stri
 		return "", deleted, nil
 	}
 	return *last, deleted, nil
+}
+
+// eachWord hands every word of the vocabulary to fn.
+func (s *Service) eachWord(ctx context.Context, fn func(string)) error {
+	rows, err := s.pool.Query(ctx, `SELECT word FROM search_words`)
+	if err != nil {
+		return fmt.Errorf("list search words: %w", err)
+	}
+	var w string
+	if _, err := pgx.ForEachRow(rows, []any{&w}, func() error { fn(w); return nil }); err != nil {
+		return fmt.Errorf("list search words: %w", err)
+	}
+	return nil
+}
+
+// pruneListedWords deletes those of words that no document of the copy
+// contains any more, looked up as pruneWords does, and returns how many.
+func (s *Service) pruneListedWords(ctx context.Context, words []string) (int64, error) {
+	tag, err := s.pool.Exec(ctx, `
+		DELETE FROM search_words w USING unnest($1::text[]) b(word)
+		WHERE w.word = b.word AND NOT EXISTS (
+			SELECT 1 FROM search_documents d WHERE d.vector @@ plainto_tsquery('german', b.word))`, words)
+	if err != nil {
+		return 0, fmt.Errorf("prune search words: %w", err)
+	}
+	return tag.RowsAffected(), nil
 }
