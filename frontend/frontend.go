@@ -13,6 +13,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -106,9 +107,22 @@ func New() (*Frontend, error) {
 // plus that page's "content", so that pages may all define "content".
 func (f *Frontend) parse(lang string) (map[string]*template.Template, error) {
 	loc := i18n.NewLocalizer(f.bundle, lang)
+	// A message without placeholders is looked up once: a page shows some
+	// hundred of them, and the catalogue does not change while it runs.
+	var plain sync.Map
 	base := template.New("layout").Funcs(template.FuncMap{
 		"t": func(id string, args ...any) (string, error) {
-			return translate(loc, id, args...)
+			if len(args) > 0 {
+				return translate(loc, id, args...)
+			}
+			if s, ok := plain.Load(id); ok {
+				return s.(string), nil
+			}
+			s, err := translate(loc, id)
+			if err == nil {
+				plain.Store(id, s)
+			}
+			return s, err
 		},
 		"asset": f.Assets.URL,
 		"date":  func(t any) string { return formatDate(lang, t) },

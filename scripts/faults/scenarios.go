@@ -59,13 +59,10 @@ func (r *runner) pgOutage(ctx context.Context) result {
 		r.sleep(ctx, r.opts.after)
 		return nil
 	})
-	if err != nil {
-		res.problems = append(res.problems, err.Error())
+	s, ok := r.outcome(&res, ops, acks, err, r.first)
+	if !ok {
 		return res
 	}
-	s := tally(ops, acks)
-	res.acked, res.errors, res.notes = s.acked, len(s.errors), examples(s.errors)
-	res.problems = append(res.problems, r.env.exitedEarly(r.first)...)
 	var during, outside []op
 	for _, o := range s.errors {
 		// In flight when PostgreSQL went away, or sent before it was
@@ -128,13 +125,10 @@ func (r *runner) meiliCrash(ctx context.Context) result {
 		r.sleep(ctx, r.opts.warmup)
 		return nil
 	})
-	if err != nil {
-		res.problems = append(res.problems, err.Error())
+	s, ok := r.outcome(&res, ops, acks, err, r.first)
+	if !ok {
 		return res
 	}
-	s := tally(ops, acks)
-	res.acked, res.errors, res.notes = s.acked, len(s.errors), examples(s.errors)
-	res.problems = append(res.problems, r.env.exitedEarly(r.first)...)
 	if len(s.errors) > 0 {
 		res.problems = append(res.problems, fmt.Sprintf("%d requests failed; every one should succeed without Meilisearch: %s", len(s.errors), describe(s.errors)))
 	}
@@ -161,13 +155,10 @@ func (r *runner) failover(ctx context.Context) result {
 		r.sleep(ctx, r.opts.after)
 		return nil
 	})
-	if err != nil {
-		res.problems = append(res.problems, err.Error())
+	s, ok := r.outcome(&res, ops, acks, err, r.second)
+	if !ok {
 		return res
 	}
-	s := tally(ops, acks)
-	res.acked, res.errors, res.notes = s.acked, len(s.errors), examples(s.errors)
-	res.problems = append(res.problems, r.env.exitedEarly(r.second)...)
 	inFlight := 0
 	for _, o := range ops {
 		if o.start.Before(tKill) && !o.end.Before(tKill) {
@@ -202,6 +193,19 @@ func (r *runner) failover(ctx context.Context) result {
 }
 
 // tallied is what a scenario's ops add up to.
+// outcome counts a scenario's requests into res and notes a server that
+// exited unasked; false when the scenario itself could not be run.
+func (r *runner) outcome(res *result, ops []op, acks []ack, err error, server *proc) (tallied, bool) {
+	if err != nil {
+		res.problems = append(res.problems, err.Error())
+		return tallied{}, false
+	}
+	s := tally(ops, acks)
+	res.acked, res.errors, res.notes = s.acked, len(s.errors), examples(s.errors)
+	res.problems = append(res.problems, r.env.exitedEarly(server)...)
+	return s, true
+}
+
 type tallied struct {
 	acked  int
 	errors []op

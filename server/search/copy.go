@@ -24,27 +24,9 @@ func (s *Service) copyDocuments(ctx context.Context, docs []Document, words []st
 // copyItems writes the current documents of items into the copy and
 // deletes those of items that have none any more.
 func (s *Service) copyItems(ctx context.Context, items map[string][]int64) error {
-	var docs []Document
-	var gone []string
-	for kind, ids := range items {
-		src, ok := s.sources[kind]
-		if !ok {
-			continue
-		}
-		found, err := src.Documents(ctx, ids)
-		if err != nil {
-			return fmt.Errorf("load %s documents: %w", kind, err)
-		}
-		present := map[string]bool{}
-		for _, d := range found {
-			present[d.ID] = true
-		}
-		for _, id := range ids {
-			if docID := DocumentID(kind, id); !present[docID] {
-				gone = append(gone, docID)
-			}
-		}
-		docs = append(docs, found...)
+	docs, gone, err := s.documentsOf(ctx, items)
+	if err != nil {
+		return err
 	}
 	s.addCompounds(docs)
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {

@@ -2,7 +2,6 @@ package search
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"unicode"
@@ -36,27 +35,9 @@ func (s *Service) mirrorBatch(ctx context.Context) (int, error) {
 		items[o.kind] = append(items[o.kind], o.itemID)
 		ids[i] = o.id
 	}
-	var docs []Document
-	var gone []string
-	for kind, itemIDs := range items {
-		src, ok := s.sources[kind]
-		if !ok {
-			continue
-		}
-		found, err := src.Documents(ctx, itemIDs)
-		if err != nil {
-			return 0, fmt.Errorf("load %s documents: %w", kind, err)
-		}
-		present := map[string]bool{}
-		for _, d := range found {
-			present[d.ID] = true
-		}
-		for _, id := range itemIDs {
-			if docID := DocumentID(kind, id); !present[docID] {
-				gone = append(gone, docID)
-			}
-		}
-		docs = append(docs, found...)
+	docs, gone, err := s.documentsOf(ctx, items)
+	if err != nil {
+		return 0, err
 	}
 	s.addCompounds(docs)
 	// One item may be in the batch twice; the database takes each id once.

@@ -163,19 +163,27 @@ func (s *Service) processBatch(ctx context.Context) (int, error) {
 // send brings the index up to date for the given items: the current
 // document of each, or its deletion when it no longer has one.
 func (s *Service) send(ctx context.Context, uid string, items map[string][]int64) error {
-	var docs []Document
-	var gone []string
+	docs, gone, err := s.documentsOf(ctx, items)
+	if err != nil {
+		return err
+	}
+	return s.apply(ctx, uid, docs, gone)
+}
+
+// documentsOf loads the documents of items by kind; the ids of items that
+// have none any more (deleted, or no longer to be found) come back as gone.
+func (s *Service) documentsOf(ctx context.Context, items map[string][]int64) (docs []Document, gone []string, err error) {
 	for kind, ids := range items {
 		src, ok := s.sources[kind]
 		if !ok {
-			s.log.Warn("search outbox: no source for kind", "kind", kind)
+			s.log.Warn("search: no source for kind", "kind", kind)
 			continue
 		}
 		found, err := src.Documents(ctx, ids)
 		if err != nil {
-			return fmt.Errorf("load %s documents: %w", kind, err)
+			return nil, nil, fmt.Errorf("load %s documents: %w", kind, err)
 		}
-		present := map[string]bool{}
+		present := make(map[string]bool, len(found))
 		for _, d := range found {
 			present[d.ID] = true
 		}
@@ -186,7 +194,7 @@ func (s *Service) send(ctx context.Context, uid string, items map[string][]int64
 		}
 		docs = append(docs, found...)
 	}
-	return s.apply(ctx, uid, docs, gone)
+	return docs, gone, nil
 }
 
 func (s *Service) apply(ctx context.Context, uid string, docs []Document, gone []string) error {
