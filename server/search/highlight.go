@@ -106,12 +106,41 @@ func (t terms) partMatches(word string) bool {
 	for _, part := range strings.Fields(t.compounds(word)) {
 		for _, w := range t.words {
 			if part == w || w == t.last && utf8.RuneCountInString(w) >= 3 && strings.HasPrefix(part, w) ||
-				typos(w, part) <= typoBudget(w) {
+				withinTypos(w, part, typoBudget(w)) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// keySet is a bounded set of strings; when full it starts afresh.
+type keySet struct {
+	size int
+	mu   sync.Mutex
+	m    map[string]struct{}
+}
+
+func (k *keySet) has(key string) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	_, ok := k.m[key]
+	return ok
+}
+
+func (k *keySet) remember(key string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.m == nil || len(k.m) >= k.size {
+		k.m = map[string]struct{}{}
+	}
+	k.m[key] = struct{}{}
+}
+
+func (k *keySet) forget(key string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	delete(k.m, key)
 }
 
 // memoWords bounds the words a memo holds: a few megabytes.

@@ -141,7 +141,7 @@ func (s *Service) queryTerms(ctx context.Context, text string) (terms []term, wh
 		}
 		if candidates := similar[w]; !slices.Contains(candidates, w) {
 			for _, c := range candidates {
-				if typos(w, c) <= typoBudget(w) {
+				if withinTypos(w, c, typoBudget(w)) {
 					t.add(c)
 				}
 			}

@@ -32,3 +32,16 @@ func TestTSQueriesNeedEveryTermOrAnyWord(t *testing.T) {
 		t.Errorf("loose:\n%s\nwant\n%s", loose, want)
 	}
 }
+
+func TestWithinTyposAgreesWithTheDistance(t *testing.T) {
+	words := []string{"antrag", "antrga", "anträge", "bauantrag", "bauantraege", "gebühren", "gebuehren", "a", "", "widerspruch", "wiederspruch"}
+	for _, a := range words {
+		for _, b := range words {
+			for budget := 0; budget <= 2; budget++ {
+				if got, want := withinTypos(a, b, budget), typos(a, b) <= budget; got != want {
+					t.Errorf("withinTypos(%q, %q, %d) = %v, the distance says %v", a, b, budget, got, want)
+				}
+			}
+		}
+	}
+}

@@ -14,6 +14,20 @@ func typoBudget(w string) int {
 	return 0
 }
 
+// withinTypos reports whether b is a (the word of a query) with at most
+// budget typos. Most words a snippet holds differ from a query's word in
+// length by more than the budget, which answers without computing the
+// distance: highlighting asks this for every word of every snippet.
+func withinTypos(a, b string, budget int) bool {
+	if budget == 0 || a == b {
+		return a == b
+	}
+	if d := utf8.RuneCountInString(a) - utf8.RuneCountInString(b); d > budget || -d > budget {
+		return false
+	}
+	return typos(a, b) <= budget
+}
+
 // typos is the edit distance between a and b with transpositions counted
 // as one edit (optimal string alignment).
 func typos(a, b string) int {
