@@ -16,6 +16,12 @@ import (
 // taken in the target space gets a number appended; after, if any, is told of the moved page and of every page moved with it.
 func (st *Store) Move(ctx context.Context, p Page, toSpaceID int64, toParent *int64, after func(ctx context.Context, tx pgx.Tx, p Page, subtree []int64) error) (Page, error) {
 	err := pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+		// The pages_version triggers lock each space whose pages change;
+		// two moves in opposite directions take both spaces, in the
+		// order of their ids, before either changes a page.
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM spaces WHERE id IN ($1, $2) ORDER BY id FOR NO KEY UPDATE`, p.SpaceID, toSpaceID); err != nil {
+			return fmt.Errorf("lock spaces of the move: %w", err)
+		}
 		if toParent != nil {
 			var cycle bool
 			err := tx.QueryRow(ctx, `WITH RECURSIVE below AS (

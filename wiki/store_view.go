@@ -99,6 +99,7 @@ func (st *Store) treeAt(ctx context.Context, spaceID, version int64) ([]Node, er
 type treeCache struct {
 	mu    sync.Mutex
 	trees map[int64]versionedTree
+	nodes int // in all trees
 }
 
 type versionedTree struct {
@@ -106,8 +107,9 @@ type versionedTree struct {
 	nodes   []Node
 }
 
-// maxTrees bounds the cache: a tree of 500 pages is some 60 kB.
-const maxTrees = 1000
+// maxTreeNodes bounds the cache by the pages it holds, some 100 bytes
+// each: about 20 MB.
+const maxTreeNodes = 200_000
 
 func (tc *treeCache) get(spaceID, version int64) ([]Node, bool) {
 	tc.mu.Lock()
@@ -119,9 +121,10 @@ func (tc *treeCache) get(spaceID, version int64) ([]Node, bool) {
 func (tc *treeCache) put(spaceID, version int64, nodes []Node) {
 	tc.mu.Lock()
 	defer tc.mu.Unlock()
-	if tc.trees == nil || len(tc.trees) >= maxTrees {
-		tc.trees = map[int64]versionedTree{}
+	if tc.trees == nil || tc.nodes+len(nodes) > maxTreeNodes {
+		tc.trees, tc.nodes = map[int64]versionedTree{}, 0
 	}
+	tc.nodes += len(nodes) - len(tc.trees[spaceID].nodes)
 	tc.trees[spaceID] = versionedTree{version, nodes}
 }
 

@@ -1,8 +1,8 @@
 package postgres
 
 import (
+	"context"
 	"errors"
-	"net"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -12,12 +12,13 @@ import (
 // or is shutting down, rather than that a statement failed: the same
 // request may succeed once the database is back.
 func Unavailable(err error) bool {
-	if err == nil {
+	// A request that ended or ran out of time is no outage, though pgconn
+	// calls a query it never sent for that reason safe to retry.
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}
 	var connect *pgconn.ConnectError
-	var op *net.OpError
-	if errors.As(err, &connect) || errors.As(err, &op) || pgconn.SafeToRetry(err) {
+	if errors.As(err, &connect) || pgconn.SafeToRetry(err) {
 		return true
 	}
 	var pgErr *pgconn.PgError

@@ -114,35 +114,6 @@ func (t terms) partMatches(word string) bool {
 	return false
 }
 
-// keySet is a bounded set of strings; when full it starts afresh.
-type keySet struct {
-	size int
-	mu   sync.Mutex
-	m    map[string]struct{}
-}
-
-func (k *keySet) has(key string) bool {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	_, ok := k.m[key]
-	return ok
-}
-
-func (k *keySet) remember(key string) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.m == nil || len(k.m) >= k.size {
-		k.m = map[string]struct{}{}
-	}
-	k.m[key] = struct{}{}
-}
-
-func (k *keySet) forget(key string) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	delete(k.m, key)
-}
-
 // memoWords bounds the words a memo holds: a few megabytes.
 const memoWords = 50000
 

@@ -29,7 +29,6 @@ type merged struct {
 	best     map[string]*rankedHit
 	complete bool // no query had more hits than it brought
 	widest   meilisearch.SearchResponse
-	first    int // the first query's estimated hits
 }
 
 // searchMerged sends queries in one multi-search request and merges their
@@ -44,16 +43,9 @@ type merged struct {
 // are those of the strict or loose query that matches most documents,
 // which holds most of the others' hits.
 func (s *Service) searchMerged(ctx context.Context, q Query, queries []*meilisearch.SearchRequest, weights []float64) (Results, error) {
-	res, _, err := s.searchMergedStrict(ctx, q, queries, weights)
-	return res, err
-}
-
-// searchMergedStrict is searchMerged that also tells how many hits the
-// first query had (Meilisearch's estimate).
-func (s *Service) searchMergedStrict(ctx context.Context, q Query, queries []*meilisearch.SearchRequest, weights []float64) (Results, int, error) {
 	m := &merged{best: map[string]*rankedHit{}, complete: true}
 	if err := s.merge(ctx, q, m, queries, weights); err != nil {
-		return Results{}, 0, err
+		return Results{}, err
 	}
 	list := make([]*rankedHit, 0, len(m.best))
 	for _, h := range m.best {
@@ -65,12 +57,12 @@ func (s *Service) searchMergedStrict(ctx context.Context, q Query, queries []*me
 	total := int(m.widest.EstimatedTotalHits)
 	facets, err := facetCounts(m.widest.FacetDistribution)
 	if err != nil {
-		return Results{}, 0, err
+		return Results{}, err
 	}
 	if m.complete {
 		total = len(list)
 		if facets, err = countFacets(list); err != nil {
-			return Results{}, 0, err
+			return Results{}, err
 		}
 	}
 	total = max(total, len(list))
@@ -79,8 +71,7 @@ func (s *Service) searchMergedStrict(ctx context.Context, q Query, queries []*me
 	for _, h := range list[from:min(from+q.PerPage, len(list))] {
 		page = append(page, h.hit)
 	}
-	res, err := s.results(q, page, total, (total+q.PerPage-1)/q.PerPage, facets)
-	return res, m.first, err
+	return s.results(q, page, total, (total+q.PerPage-1)/q.PerPage, facets)
 }
 
 // merge sends queries in one request and adds their hits to m.
@@ -112,9 +103,6 @@ func (s *Service) merge(ctx context.Context, q Query, m *merged, queries []*meil
 		return fmt.Errorf("search: %d answers to %d queries", len(multi.Results), len(queries))
 	}
 	for i, r := range multi.Results {
-		if i == 0 {
-			m.first = int(r.EstimatedTotalHits)
-		}
 		if int(r.EstimatedTotalHits) > len(r.Hits) {
 			m.complete = false
 		}

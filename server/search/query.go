@@ -203,33 +203,7 @@ func (s *Service) searchMeili(ctx context.Context, q Query) (Results, error) {
 	if len(queries) == 1 {
 		return s.searchOne(ctx, q, queries[0])
 	}
-	// A strict query that fills the page asked for ranks its hits above
-	// the looser queries' anyway, and each of those costs Meilisearch as
-	// much again, most for the frequent words that fill pages. So once a
-	// search has shown that its strict query fills the page, the same
-	// search is sent strict alone, until that falls short again. Each
-	// search stays one request.
-	if weights[0] != 1 {
-		return s.searchMerged(ctx, q, queries, weights)
-	}
-	key := s.strictKey(q, queries[0])
-	if s.strictFills.has(key) {
-		res, err := s.searchOne(ctx, q, queries[0])
-		if err == nil && res.Total < q.Page*q.PerPage {
-			s.strictFills.forget(key)
-		}
-		return res, err
-	}
-	res, strict, err := s.searchMergedStrict(ctx, q, queries, weights)
-	if err == nil && strict >= q.Page*q.PerPage {
-		s.strictFills.remember(key)
-	}
-	return res, err
-}
-
-// strictKey names a strict query with everything that decides its hits.
-func (s *Service) strictKey(q Query, r *meilisearch.SearchRequest) string {
-	return fmt.Sprintf("%s\x00%v\x00%d\x00%d", r.Query, r.Filter, q.Page, q.PerPage)
+	return s.searchMerged(ctx, q, queries, weights)
 }
 
 // searchOne sends a query that has nothing to be merged with on its own:

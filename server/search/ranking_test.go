@@ -46,15 +46,11 @@ var rankingDocs = []Document{
 type counter struct {
 	next     http.RoundTripper
 	searches atomic.Int64
-	multi    atomic.Int64 // of them, requests of several queries
 }
 
 func (c *counter) RoundTrip(r *http.Request) (*http.Response, error) {
 	if strings.HasSuffix(r.URL.Path, "/search") || strings.HasSuffix(r.URL.Path, "/multi-search") {
 		c.searches.Add(1)
-	}
-	if strings.HasSuffix(r.URL.Path, "/multi-search") {
-		c.multi.Add(1)
 	}
 	return c.next.RoundTrip(r)
 }
@@ -238,30 +234,6 @@ func TestSearchWithoutHitsAsksMeilisearchOnce(t *testing.T) {
 		if n := cnt.searches.Load() - before; n != 1 {
 			t.Errorf("%q: %d requests to Meilisearch, want 1", q, n)
 		}
-	}
-}
-
-// Once a search has shown that its strict query fills the page, the same
-// search asks that query alone, with the same first hit.
-func TestSearchThatFillsThePageAsksTheStrictQueryAlone(t *testing.T) {
-	s, cnt := rankingService(t)
-	q := Query{Text: "Dienstreisen", Spaces: []int64{1}, PerPage: 1}
-	ask := func() (Results, int64) {
-		t.Helper()
-		before := cnt.multi.Load()
-		res, err := s.Search(context.Background(), q)
-		if err != nil || len(res.Hits) == 0 {
-			t.Fatalf("search: %v, %d hits", err, len(res.Hits))
-		}
-		return res, cnt.multi.Load() - before
-	}
-	first, multi := ask()
-	if multi != 1 {
-		t.Fatalf("the first search sent %d requests of several queries, want the merged one", multi)
-	}
-	again, multi := ask()
-	if multi != 0 || again.Hits[0].ID != first.Hits[0].ID {
-		t.Fatalf("again: %d merged requests, first hit %s (was %s)", multi, again.Hits[0].ID, first.Hits[0].ID)
 	}
 }
 

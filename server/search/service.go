@@ -65,9 +65,6 @@ type Service struct {
 	// wordParts remembers the compound parts of the words of snippets,
 	// which every search splits again to mark them (highlight.go).
 	wordParts *memo
-	// strictFills remembers the searches whose strict query alone fills
-	// the page asked for (searchMeili).
-	strictFills *keySet
 }
 
 // New creates the service; register sources before Run.
@@ -79,7 +76,7 @@ func New(cfg Config, client meilisearch.ServiceManager, pool *pgxpool.Pool, w *w
 		cfg.StaleAfter = time.Minute
 	}
 	return &Service{cfg: cfg, client: client, pool: pool, log: w.Log, web: w, sources: map[string]Source{}, wake: make(chan struct{}, 1), mirrorWake: make(chan struct{}, 1),
-		wordParts: newMemo(cfg.Compounds, memoWords), strictFills: &keySet{size: memoWords}}
+		wordParts: newMemo(cfg.Compounds, memoWords)}
 }
 
 // Register adds a source.

@@ -3,24 +3,28 @@
 -- be kept in memory and read again only when it changed
 -- (wiki.Store.Surroundings), in every server of the instance. Statement
 -- triggers: a bulk load of pages bumps each space once, not once a page.
-ALTER TABLE spaces ADD COLUMN pages_version bigint NOT NULL DEFAULT 0;
+-- The versions come from one sequence, never from adding one: a database
+-- restored under running servers must not bring back a version a server
+-- holds for another tree.
+CREATE SEQUENCE pages_version_seq;
+ALTER TABLE spaces ADD COLUMN pages_version bigint NOT NULL DEFAULT nextval('pages_version_seq');
 
 CREATE FUNCTION pages_version_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE spaces SET pages_version = pages_version + 1 WHERE id IN (SELECT space_id FROM new_pages);
+    UPDATE spaces SET pages_version = nextval('pages_version_seq') WHERE id IN (SELECT space_id FROM new_pages);
     RETURN NULL;
 END $$;
 
 CREATE FUNCTION pages_version_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE spaces SET pages_version = pages_version + 1 WHERE id IN (SELECT space_id FROM old_pages);
+    UPDATE spaces SET pages_version = nextval('pages_version_seq') WHERE id IN (SELECT space_id FROM old_pages);
     RETURN NULL;
 END $$;
 
 -- An edit of a page's text leaves the tree as it is and the version too.
 CREATE FUNCTION pages_version_updated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE spaces SET pages_version = pages_version + 1 WHERE id IN (
+    UPDATE spaces SET pages_version = nextval('pages_version_seq') WHERE id IN (
         SELECT unnest(ARRAY[o.space_id, n.space_id]) FROM old_pages o JOIN new_pages n ON n.id = o.id
         WHERE (o.space_id, o.slug, o.title, o.parent_id, o.is_template)
               IS DISTINCT FROM (n.space_id, n.slug, n.title, n.parent_id, n.is_template));
