@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"time"
@@ -99,3 +100,25 @@ func withDatabase(conn, name string) string {
 
 // Name is the database's name, random per test run.
 func (db *TestDatabase) Name() string { return db.name }
+
+// UnreachableError is the error a pool answers with when PostgreSQL
+// cannot be reached: its address is a port nobody listens on. For tests
+// of how callers answer an outage; should the port answer after all, the
+// error says so.
+func UnreachableError(ctx context.Context) error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	pool, err := pgxpool.New(ctx, "postgres://x:y@"+addr+"/z?sslmode=disable&connect_timeout=1")
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if _, err := pool.Exec(ctx, `SELECT 1`); err != nil {
+		return err
+	}
+	return errors.New("a query through a closed port succeeded")
+}

@@ -5,34 +5,22 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/gin-gonic/gin"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/fachnetz/fachnetz/frontend"
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // A request that fails because PostgreSQL cannot be reached answers 503
 // with Retry-After, so that clients and proxies try again, in JSON and in
 // HTML; an error of the request itself stays a 500.
 func TestFailWithTheDatabaseAwayAnswers503(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	pool, err := pgxpool.New(context.Background(), "postgres://x:y@"+addr+"/z?sslmode=disable&connect_timeout=1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	_, away := pool.Exec(context.Background(), `SELECT 1`)
+	away := postgres.UnreachableError(context.Background())
 	fe, err := frontend.New()
 	if err != nil {
 		t.Fatal(err)
