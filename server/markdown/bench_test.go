@@ -49,7 +49,24 @@ func benchOptions() Options {
 	}
 }
 
+// BenchmarkRender renders without the memo, as for a page read for the
+// first time since it changed.
 func BenchmarkRender(b *testing.B) {
+	r := New()
+	page := benchPage()
+	opts := benchOptions()
+	b.SetBytes(int64(len(page)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := r.render(page, opts, r.glossaryIndex(opts.Glossary)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRenderKept renders a page read before: the memo checks the
+// links again and answers.
+func BenchmarkRenderKept(b *testing.B) {
 	r := New()
 	page := benchPage()
 	opts := benchOptions()

@@ -101,6 +101,7 @@ type Renderer struct {
 	// seldom; comparing the terms is cheap, so an edited glossary is in
 	// force on the next render.
 	glossary atomic.Pointer[glossaryIndex]
+	memo     *memo
 }
 
 // glossaryIndex is the matcher for terms, built again only when they
@@ -116,7 +117,7 @@ func (r *Renderer) glossaryIndex(terms []Term) *glossaryIndex {
 
 // New builds the goldmark instance and the sanitiser policy.
 func New() *Renderer {
-	return &Renderer{md: newGoldmark(), policy: newPolicy()}
+	return &Renderer{md: newGoldmark(), policy: newPolicy(), memo: newMemo()}
 }
 
 // idPrefixPattern keeps IDPrefix inside what the sanitiser allows in ids, so a
@@ -131,9 +132,26 @@ func (r *Renderer) Render(src string, opts Options) (Result, error) {
 	if !idPrefixPattern.MatchString(opts.IDPrefix) {
 		return Result{}, fmt.Errorf("markdown: render: invalid IDPrefix %q (allowed: A-Z a-z 0-9 - _)", opts.IDPrefix)
 	}
+	idx := r.glossaryIndex(opts.Glossary)
+	key := r.memo.key(src, opts)
+	if res, ok := r.memo.get(key, src, opts, idx); ok {
+		return res, nil
+	}
+	kept := &rendering{src: src, space: opts.CurrentSpace, prefix: opts.IDPrefix, hint: opts.MissingHint, glossary: idx}
+	res, err := r.render(src, recording(opts, kept), idx)
+	if err != nil {
+		return Result{}, err
+	}
+	kept.result = res.clone()
+	r.memo.put(key, kept)
+	return res, nil
+}
+
+// render renders without the memo.
+func (r *Renderer) render(src string, opts Options, idx *glossaryIndex) (Result, error) {
 	source := []byte(src)
 
-	gloss := newGlossary(r.glossaryIndex(opts.Glossary), opts.IDPrefix)
+	gloss := newGlossary(idx, opts.IDPrefix)
 	pc := parser.NewContext()
 	pc.Set(glossaryKey, gloss)
 	doc := r.md.Parser().Parse(text.NewReader(source), parser.WithContext(pc))
