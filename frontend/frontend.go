@@ -11,6 +11,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -37,7 +38,7 @@ type Frontend struct {
 	Assets  *Assets
 	bundle  *i18n.Bundle
 	matcher language.Matcher
-	pages   map[string]map[string]*template.Template // language → page name → template
+	pages   map[string]*template.Template // language → the layout, partials and pages
 }
 
 // Page is what every template receives: the layout reads the common fields,
@@ -65,7 +66,7 @@ func New() (*Frontend, error) {
 	f := &Frontend{
 		bundle:  i18n.NewBundle(languages[0]),
 		matcher: language.NewMatcher(languages),
-		pages:   map[string]map[string]*template.Template{},
+		pages:   map[string]*template.Template{},
 	}
 	f.bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
 	// Each language has a folder of catalogues, one file per area, so that
@@ -103,14 +104,16 @@ func New() (*Frontend, error) {
 	return f, nil
 }
 
-// parse builds one template per page file: the shared layout and partials
-// plus that page's "content", so that pages may all define "content".
-func (f *Frontend) parse(lang string) (map[string]*template.Template, error) {
+// parse builds the templates of one language: the layout, the partials
+// and every page in one set. A page file's "content" is renamed after the
+// page ("content:wiki/view"), so the pages share one parsed and escaped
+// copy of the layout and partials instead of a copy each.
+func (f *Frontend) parse(lang string) (*template.Template, error) {
 	loc := i18n.NewLocalizer(f.bundle, lang)
 	// A message without placeholders is looked up once: a page shows some
 	// hundred of them, and the catalogue does not change while it runs.
 	var plain sync.Map
-	base := template.New("layout").Funcs(template.FuncMap{
+	set := template.New("layout").Funcs(template.FuncMap{
 		"t": func(id string, args ...any) (string, error) {
 			if len(args) > 0 {
 				return translate(loc, id, args...)
@@ -150,23 +153,54 @@ func (f *Frontend) parse(lang string) (map[string]*template.Template, error) {
 	if err != nil {
 		return nil, err
 	}
-	if base, err = base.ParseFS(files, shared...); err != nil {
+	if set, err = set.ParseFS(files, shared...); err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
 	}
-	set := map[string]*template.Template{}
 	err = fs.WalkDir(files, "templates", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || path.Dir(p) == "templates" || path.Ext(p) != ".html" {
 			return err
 		}
-		t, err := template.Must(base.Clone()).ParseFS(files, p)
+		src, err := files.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		name := strings.TrimSuffix(strings.TrimPrefix(p, "templates/"), ".html")
+		text, err := pageText(set, name, string(src))
 		if err != nil {
 			return fmt.Errorf("parse %s: %w", p, err)
 		}
-		set[strings.TrimSuffix(strings.TrimPrefix(p, "templates/"), ".html")] = t
+		if _, err := set.New(p).Parse(text); err != nil {
+			return fmt.Errorf("parse %s: %w", p, err)
+		}
 		return nil
 	})
 	return set, err
 }
+
+var defineAction = regexp.MustCompile(`{{-?\s*define\s+"([^"]+)"\s*-?}}`)
+
+// pageText is a page file with its "content" named after the page. Any
+// other template a page defines must be new to the set: in one set, a
+// second definition would silently replace the first.
+func pageText(set *template.Template, name, src string) (string, error) {
+	contents := 0
+	for _, m := range defineAction.FindAllStringSubmatch(src, -1) {
+		switch {
+		case m[1] == "content":
+			contents++
+		case set.Lookup(m[1]) != nil:
+			return "", fmt.Errorf("template %q is defined twice; shared templates belong in templates/*.html", m[1])
+		}
+	}
+	if contents != 1 {
+		return "", fmt.Errorf("a page defines \"content\" once, not %d times", contents)
+	}
+	return defineAction.ReplaceAllStringFunc(src, func(action string) string {
+		return strings.Replace(action, `"content"`, `"`+contentOf(name)+`"`, 1)
+	}), nil
+}
+
+func contentOf(page string) string { return "content:" + page }
 
 // Language picks the interface language from the user's explicit choice,
 // else from the browser's Accept-Language header.
@@ -220,13 +254,15 @@ func (f *Frontend) Render(w io.Writer, name string, p *Page) error {
 	if !ok {
 		set = f.pages[languages[0].String()]
 	}
-	t, ok := set[name]
-	if !ok {
+	content := contentOf(name)
+	if set.Lookup(content) == nil {
 		return fmt.Errorf("render: no template %q", name)
 	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
-		return fmt.Errorf("render %s: %w", name, err)
+	for _, part := range []string{"layout", content, "layout-end"} {
+		if err := set.ExecuteTemplate(&buf, part, p); err != nil {
+			return fmt.Errorf("render %s: %w", name, err)
+		}
 	}
 	_, err := buf.WriteTo(w)
 	return err
@@ -235,8 +271,10 @@ func (f *Frontend) Render(w io.Writer, name string, p *Page) error {
 // PageNames lists every page template, for the check that all render.
 func (f *Frontend) PageNames() []string {
 	var names []string
-	for name := range f.pages[languages[0].String()] {
-		names = append(names, name)
+	for _, t := range f.pages[languages[0].String()].Templates() {
+		if name, ok := strings.CutPrefix(t.Name(), contentOf("")); ok {
+			names = append(names, name)
+		}
 	}
 	return names
 }

@@ -2,6 +2,7 @@ package frontend
 
 import (
 	"encoding/json"
+	"html/template"
 	"io/fs"
 	"regexp"
 	"sort"
@@ -87,6 +88,25 @@ func TestNewParsesEverything(t *testing.T) {
 		if _, err := f.Assets.URL(p); err != nil {
 			t.Errorf("asset %s: %v", p, err)
 		}
+	}
+}
+
+// Pages share one set: a page that defined a partial of the set again, or
+// no "content" or two, would change what other pages show.
+func TestPagesCannotRedefineSharedTemplates(t *testing.T) {
+	set := template.Must(template.New("layout").Parse(`{{define "footer"}}F{{end}}`))
+	for _, src := range []string{
+		`{{define "content"}}x{{end}}{{define "footer"}}other{{end}}`,
+		`{{define "other"}}x{{end}}`,
+		`{{define "content"}}x{{end}}{{- define "content" -}}y{{end}}`,
+	} {
+		if _, err := pageText(set, "wiki/view", src); err == nil {
+			t.Errorf("accepted %s", src)
+		}
+	}
+	text, err := pageText(set, "wiki/view", `{{define "content"}}x{{template "part" .}}{{end}}{{define "part"}}p{{end}}`)
+	if err != nil || !strings.Contains(text, `{{define "content:wiki/view"}}`) || !strings.Contains(text, `{{define "part"}}`) {
+		t.Fatalf("page text %q, %v", text, err)
 	}
 }
 
