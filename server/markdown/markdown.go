@@ -143,7 +143,7 @@ func (r *Renderer) Render(src string, opts Options) (Result, error) {
 		return Result{}, err
 	}
 	kept.result = res.clone()
-	r.memo.put(key, kept)
+	r.memo.kept.Put(key, kept)
 	return res, nil
 }
 

@@ -3,7 +3,8 @@ package markdown
 import (
 	"hash/maphash"
 	"slices"
-	"sync"
+
+	"github.com/fachnetz/fachnetz/server/bounded"
 )
 
 // memoBytes bounds the renderings kept, counted by their source and
@@ -17,11 +18,19 @@ const memoBytes = 16 << 20
 // resolved resolves to the same again: a page created or moved since, or
 // a space the reader may not read, shows at once, as without the memo.
 type memo struct {
-	seed    maphash.Seed
-	mu      sync.Mutex
-	entries map[uint64]*rendering
-	bytes   int
+	seed  maphash.Seed
+	kept  *bounded.Map[uint64, *rendering]
+	links *bounded.Map[uint64, keptLinks]
 }
+
+// keptLinks are the wiki links of a source.
+type keptLinks struct {
+	src   string
+	links []Link
+}
+
+// linksBytes bounds the sources whose links are kept.
+const linksBytes = 4 << 20
 
 // rendering is one kept result with what it was rendered from.
 type rendering struct {
@@ -42,7 +51,10 @@ type resolvedURL struct {
 	ok         bool
 }
 
-func newMemo() *memo { return &memo{seed: maphash.MakeSeed(), entries: map[uint64]*rendering{}} }
+func newMemo() *memo {
+	return &memo{seed: maphash.MakeSeed(), kept: bounded.New[uint64](memoBytes, (*rendering).size),
+		links: bounded.New[uint64](linksBytes, func(k keptLinks) int { return len(k.src) + 64*len(k.links) })}
+}
 
 func (m *memo) key(src string, opts Options) uint64 {
 	var h maphash.Hash
@@ -55,11 +67,8 @@ func (m *memo) key(src string, opts Options) uint64 {
 }
 
 // get returns the kept rendering of src under opts, if it still holds.
-// The resolvers are asked outside the lock: they are the caller's.
 func (m *memo) get(key uint64, src string, opts Options, glossary *glossaryIndex) (Result, bool) {
-	m.mu.Lock()
-	r := m.entries[key]
-	m.mu.Unlock()
+	r, _ := m.kept.Get(key)
 	if r == nil || r.glossary != glossary || r.src != src || r.space != opts.CurrentSpace ||
 		r.prefix != opts.IDPrefix || r.hint != opts.MissingHint {
 		return Result{}, false
@@ -75,27 +84,6 @@ func (m *memo) get(key uint64, src string, opts Options, glossary *glossaryIndex
 		}
 	}
 	return r.result.clone(), true
-}
-
-func (m *memo) put(key uint64, r *rendering) {
-	size := r.size()
-	if size > memoBytes/8 {
-		return
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if old := m.entries[key]; old != nil {
-		m.bytes -= old.size()
-	}
-	for k, e := range m.entries { // map order is random: a random eviction
-		if m.bytes+size <= memoBytes {
-			break
-		}
-		m.bytes -= e.size()
-		delete(m.entries, k)
-	}
-	m.entries[key] = r
-	m.bytes += size
 }
 
 func (r *rendering) size() int {
@@ -141,4 +129,17 @@ func (res Result) clone() Result {
 	res.Headings = slices.Clone(res.Headings)
 	res.Warnings = slices.Clone(res.Warnings)
 	return res
+}
+
+// Links returns the wiki links of src as the package's Links does, kept
+// for the same source: a page view resolves the links of the same text
+// each time.
+func (r *Renderer) Links(src string) []Link {
+	key := maphash.String(r.memo.seed, src)
+	if k, ok := r.memo.links.Get(key); ok && k.src == src {
+		return slices.Clone(k.links)
+	}
+	links := Links(src)
+	r.memo.links.Put(key, keptLinks{src: src, links: links})
+	return slices.Clone(links)
 }

@@ -76,10 +76,28 @@ func TestMemoStaysWithinItsBound(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if r.memo.bytes > memoBytes {
-		t.Fatalf("memo holds %d bytes, more than its bound of %d", r.memo.bytes, memoBytes)
+	if r.memo.kept.Used() > memoBytes {
+		t.Fatalf("memo holds %d bytes, more than its bound of %d", r.memo.kept.Used(), memoBytes)
 	}
-	if len(r.memo.entries) == 0 {
+	if r.memo.kept.Len() == 0 {
 		t.Fatal("memo keeps nothing")
+	}
+}
+
+// The kept links of a text are those of the text, whatever a caller does
+// with the list it got.
+func TestKeptLinksAreTheTextsLinks(t *testing.T) {
+	r := New()
+	src := "[[A]], [[bau:B]] und `[[kein Link]]`"
+	first := r.Links(src)
+	if len(first) != 2 || first[0].Title != "A" || first[1].Space != "bau" {
+		t.Fatalf("links %+v", first)
+	}
+	first[0].Title = "geändert"
+	if again := r.Links(src); again[0].Title != "A" {
+		t.Fatalf("a caller's change reached the kept links: %+v", again)
+	}
+	if other := r.Links("[[C]]"); len(other) != 1 || other[0].Title != "C" {
+		t.Fatalf("links of another text: %+v", other)
 	}
 }
