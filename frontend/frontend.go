@@ -268,6 +268,21 @@ func (f *Frontend) Render(w io.Writer, name string, p *Page) error {
 	return err
 }
 
+// Partial renders one shared template (a partial such as "page-tree")
+// on its own, for a caller that keeps the result: HTML that stays the
+// same across many requests need not be rendered for each.
+func (f *Frontend) Partial(lang, name string, data any) (template.HTML, error) {
+	set, ok := f.pages[lang]
+	if !ok {
+		set = f.pages[languages[0].String()]
+	}
+	var buf bytes.Buffer
+	if err := set.ExecuteTemplate(&buf, name, data); err != nil {
+		return "", fmt.Errorf("render %s: %w", name, err)
+	}
+	return template.HTML(buf.String()), nil //nolint:gosec // written by html/template
+}
+
 // PageNames lists every page template, for the check that all render.
 func (f *Frontend) PageNames() []string {
 	var names []string

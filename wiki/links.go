@@ -41,7 +41,7 @@ func (r *readCache) can(spaceID int64) bool {
 // shown as plain text, the same whether or not the page is there.
 func (wk *Wiki) linkResolver(ctx context.Context, c *gin.Context, pageID int64, spaceSlug, body string) (func(space, title string) (string, bool), error) {
 	read := wk.readCache(ctx, c)
-	links := LinkKeys(spaceSlug, body)
+	links := linkKeys(spaceSlug, wk.md.Links(body))
 	stored := map[LinkKey]PageRef{}
 	if pageID != 0 && len(links) > 0 {
 		var err error

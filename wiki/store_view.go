@@ -30,6 +30,8 @@ type Surroundings struct {
 	Backlinks   []PageRef
 	Attachments []Attachment
 	Tree        []Node
+	// TreeVersion is the version of the space's pages the tree is of.
+	TreeVersion int64
 }
 
 // Surroundings loads a page's topics, the pages in readable spaces that
@@ -63,16 +65,17 @@ func (st *Store) Surroundings(ctx context.Context, p Page, readable []int64) (Su
 	// The tree and earlier versions of files need a second round trip,
 	// the tree only when it changed since this process last read it.
 	var err error
-	if s.Tree, err = st.treeAt(ctx, p.SpaceID, version); err != nil {
+	if s.Tree, s.TreeVersion, err = st.treeAt(ctx, p.SpaceID, version); err != nil {
 		return s, err
 	}
 	return s, st.addVersions(ctx, s.Attachments)
 }
 
-// treeAt is the page tree of a space at a version of its pages.
-func (st *Store) treeAt(ctx context.Context, spaceID, version int64) ([]Node, error) {
+// treeAt is the page tree of a space at a version of its pages, or at
+// the newer version it reads.
+func (st *Store) treeAt(ctx context.Context, spaceID, version int64) ([]Node, int64, error) {
 	if nodes, ok := st.trees.get(spaceID, version); ok {
-		return nodes, nil
+		return nodes, version, nil
 	}
 	// Read the version again with the tree, in one snapshot: a change
 	// between the two reads would otherwise store an old tree under a
@@ -88,10 +91,10 @@ func (st *Store) treeAt(ctx context.Context, spaceID, version int64) ([]Node, er
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("page tree of space %d: %w", spaceID, err)
+		return nil, 0, fmt.Errorf("page tree of space %d: %w", spaceID, err)
 	}
 	st.trees.put(spaceID, version, nodes)
-	return nodes, nil
+	return nodes, version, nil
 }
 
 // treeCache keeps the page tree of each space at the version read last.

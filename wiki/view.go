@@ -2,6 +2,7 @@ package wiki
 
 import (
 	"context"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -79,8 +80,12 @@ func (wk *Wiki) renderLinked(ctx context.Context, c *gin.Context, pageID int64, 
 
 // LinkKeys are the outgoing links of a body as they are stored.
 func LinkKeys(spaceSlug, body string) []LinkKey {
+	return linkKeys(spaceSlug, markdown.Links(body))
+}
+
+func linkKeys(spaceSlug string, links []markdown.Link) []LinkKey {
 	var out []LinkKey
-	for _, l := range markdown.Links(body) {
+	for _, l := range links {
 		space := l.Space
 		if space == "" {
 			space = spaceSlug
@@ -98,7 +103,7 @@ type viewPage struct {
 	Topics      []Topic
 	Backlinks   []PageRef
 	Attachments []Attachment
-	Tree        []*TreeItem
+	Tree        template.HTML
 	Permissions policies.Permissions
 	NeedsReview bool
 	CanConfirm  bool
@@ -133,7 +138,11 @@ func (wk *Wiki) renderView(c *gin.Context, status int, attachError string) {
 		wk.web.Fail(c, err)
 		return
 	}
-	page.Topics, page.Backlinks, page.Tree = around.Topics, around.Backlinks, pathTree(space.Slug, around.Tree, p.ID)
+	if page.Tree, err = wk.shownTree(c, space.ID, space.Slug, around, p.ID); err != nil {
+		wk.web.Fail(c, err)
+		return
+	}
+	page.Topics, page.Backlinks = around.Topics, around.Backlinks
 	page.Attachments = wk.deletable(c, p, around.Attachments)
 	wk.web.Render(c, status, "wiki/view", p.Title, page)
 }

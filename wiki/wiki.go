@@ -5,6 +5,7 @@ package wiki
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"log/slog"
 	"net/url"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/server/bounded"
 	"github.com/fachnetz/fachnetz/server/drafts"
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/markdown"
@@ -30,6 +32,8 @@ type Wiki struct {
 	log    *slog.Logger
 	files  *FileStore
 	deps   Deps
+	// treeHTML keeps the rendered tree beside a page (see shownTree).
+	treeHTML *bounded.Map[treeKey, template.HTML]
 }
 
 // Deps are what the wiki needs from other parts, given by the wiring so
@@ -74,7 +78,8 @@ type Deps struct {
 
 // New wires the wiki.
 func New(store *Store, spaces *policies.Spaces, md *markdown.Renderer, w *web.Web, files *FileStore, deps Deps) *Wiki {
-	wk := &Wiki{store: store, spaces: spaces, md: md, web: w, log: w.Log, files: files, deps: deps}
+	wk := &Wiki{store: store, spaces: spaces, md: md, web: w, log: w.Log, files: files, deps: deps,
+		treeHTML: bounded.New[treeKey](treeHTMLBytes, func(h template.HTML) int { return len(h) })}
 	if deps.Trash != nil {
 		wk.registerTrash(deps.Trash)
 	}

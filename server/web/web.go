@@ -5,6 +5,7 @@ package web
 
 import (
 	"errors"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -150,6 +151,11 @@ func (w *Web) Render(c *gin.Context, status int, name, title string, data any) {
 			c.String(http.StatusInternalServerError, "internal error (%s)", page.RequestID)
 		}
 	}
+}
+
+// Partial renders a shared template in the request's language.
+func (w *Web) Partial(c *gin.Context, name string, data any) (template.HTML, error) {
+	return w.Frontend.Partial(Lang(c), name, data)
 }
 
 // Bind decodes a JSON body, answering 400-class errors in the API's shape.
