@@ -40,15 +40,20 @@ func (r *readCache) can(spaceID int64) bool {
 // viewer may not read, or one that does not exist, has no address: it is
 // shown as plain text, the same whether or not the page is there.
 func (wk *Wiki) linkResolver(ctx context.Context, c *gin.Context, pageID int64, spaceSlug, body string) (func(space, title string) (string, bool), error) {
-	read := wk.readCache(ctx, c)
-	links := linkKeys(spaceSlug, wk.md.Links(body))
 	stored := map[LinkKey]PageRef{}
-	if pageID != 0 && len(links) > 0 {
+	if pageID != 0 && len(wk.md.Links(body)) > 0 {
 		var err error
 		if stored, err = wk.store.LinkTargets(ctx, pageID); err != nil {
 			return nil, err
 		}
 	}
+	return wk.resolverFor(ctx, c, stored, spaceSlug, body)
+}
+
+// resolverFor is linkResolver with the links stored for the page given.
+func (wk *Wiki) resolverFor(ctx context.Context, c *gin.Context, stored map[LinkKey]PageRef, spaceSlug, body string) (func(space, title string) (string, bool), error) {
+	read := wk.readCache(ctx, c)
+	links := linkKeys(spaceSlug, wk.md.Links(body))
 	byKey := map[string][]string{}
 	for _, k := range links {
 		if _, ok := stored[k]; !ok {

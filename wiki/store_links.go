@@ -120,12 +120,14 @@ func relinkMoved(ctx context.Context, tx pgx.Tx, pageIDs []int64, fromSpaceID, t
 // LinkTargets are the pages a page's stored links point at now, by the
 // link as written (space defaulted, key lower-case).
 func (st *Store) LinkTargets(ctx context.Context, pageID int64) (map[LinkKey]PageRef, error) {
-	rows, err := st.pool.Query(ctx, `SELECT l.to_space::text, l.to_key, p.id, p.space_id, s.slug::text, p.slug::text, p.title
-		FROM page_links l JOIN pages p ON p.id = l.to_page_id JOIN spaces s ON s.id = p.space_id
-		WHERE l.from_page_id = $1`, pageID)
+	rows, err := st.pool.Query(ctx, linkTargetsSQL, pageID)
 	if err != nil {
 		return nil, fmt.Errorf("link targets: %w", err)
 	}
+	return scanLinkTargets(rows)
+}
+
+func scanLinkTargets(rows pgx.Rows) (map[LinkKey]PageRef, error) {
 	defer rows.Close()
 	out := map[LinkKey]PageRef{}
 	for rows.Next() {

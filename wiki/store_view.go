@@ -22,6 +22,10 @@ const (
 	attachmentsSQL = `SELECT id, page_id, filename, content_type, size, sha256, uploaded_by, created_at
 		FROM attachments WHERE page_id = $1 ORDER BY lower(filename)`
 	treeSQL = `SELECT id, parent_id, slug, title, is_template FROM pages WHERE space_id = $1 ORDER BY lower(title), id`
+	// linkTargetsSQL: the pages the stored links of a page resolve to.
+	linkTargetsSQL = `SELECT l.to_space::text, l.to_key, p.id, p.space_id, s.slug::text, p.slug::text, p.title
+		FROM page_links l JOIN pages p ON p.id = l.to_page_id JOIN spaces s ON s.id = p.space_id
+		WHERE l.from_page_id = $1`
 )
 
 // Surroundings are what a page's view shows beside its text.
@@ -30,14 +34,15 @@ type Surroundings struct {
 	Backlinks   []PageRef
 	Attachments []Attachment
 	Tree        []Node
+	Links       map[LinkKey]PageRef // where its stored links resolve to
 	// TreeVersion is the version of the space's pages the tree is of.
 	TreeVersion int64
 }
 
 // Surroundings loads a page's topics, the pages in readable spaces that
-// link to it, its attachments and the pages of its space in one round
-// trip: a page view is the most frequent request, and each round trip
-// costs both processes a wake-up on a busy machine. The pages of the
+// link to it, where its own links lead, its attachments and the pages of
+// its space in one round trip: a page view is the most frequent request,
+// and each round trip costs both processes a wake-up on a busy machine. The pages of the
 // space come from memory while their version (spaces.pages_version) is
 // the one read last.
 func (st *Store) Surroundings(ctx context.Context, p Page, readable []int64) (Surroundings, error) {
@@ -53,6 +58,10 @@ func (st *Store) Surroundings(ctx context.Context, p Page, readable []int64) (Su
 	})
 	b.Queue(attachmentsSQL, p.ID).Query(func(rows pgx.Rows) (err error) {
 		s.Attachments, err = pgx.CollectRows(rows, pgx.RowToStructByName[Attachment])
+		return err
+	})
+	b.Queue(linkTargetsSQL, p.ID).Query(func(rows pgx.Rows) (err error) {
+		s.Links, err = scanLinkTargets(rows)
 		return err
 	})
 	var version int64

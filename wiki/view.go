@@ -61,6 +61,12 @@ func (wk *Wiki) renderLinked(ctx context.Context, c *gin.Context, pageID int64, 
 	if err != nil {
 		return markdown.Result{}, err
 	}
+	return wk.renderResolved(ctx, c, resolve, spaceSlug, body, idPrefix)
+}
+
+// renderResolved turns a body into HTML with its wiki links resolved by
+// resolve.
+func (wk *Wiki) renderResolved(ctx context.Context, c *gin.Context, resolve func(space, title string) (string, bool), spaceSlug, body, idPrefix string) (markdown.Result, error) {
 	var glossary []markdown.Term
 	if wk.deps.Glossary != nil {
 		var err error
@@ -124,7 +130,17 @@ func (wk *Wiki) view(c *gin.Context) {
 func (wk *Wiki) renderView(c *gin.Context, status int, attachError string) {
 	ctx, space, p := c.Request.Context(), policies.SpaceOf(c), pageOf(c)
 	sub := policies.SubjectOf(c)
-	res, err := wk.renderLinked(ctx, c, p.ID, space.Slug, p.Body, "p-")
+	around, err := wk.store.Surroundings(ctx, p, wk.spaces.Enforcer.ReadableSpaces(ctx, sub))
+	if err != nil {
+		wk.web.Fail(c, err)
+		return
+	}
+	resolve, err := wk.resolverFor(ctx, c, around.Links, space.Slug, p.Body)
+	if err != nil {
+		wk.web.Fail(c, err)
+		return
+	}
+	res, err := wk.renderResolved(ctx, c, resolve, space.Slug, p.Body, "p-")
 	if err != nil {
 		wk.web.Fail(c, err)
 		return
@@ -133,11 +149,6 @@ func (wk *Wiki) renderView(c *gin.Context, status int, attachError string) {
 		Permissions: wk.spaces.PermissionsIn(ctx, sub, space.ID), NeedsReview: p.NeedsReview(time.Now()),
 		CanConfirm: wk.canConfirm(c, p), Reviewed: c.Query("geprueft") == "1",
 		Moved: c.Query(movedNotice) == "1", Merged: wk.mergedNote(c, p), Watch: wk.watchButton(c, notify.WatchPage, p.ID)}
-	around, err := wk.store.Surroundings(ctx, p, wk.spaces.Enforcer.ReadableSpaces(ctx, sub))
-	if err != nil {
-		wk.web.Fail(c, err)
-		return
-	}
 	if page.Tree, err = wk.shownTree(c, space.ID, space.Slug, around, p.ID); err != nil {
 		wk.web.Fail(c, err)
 		return
