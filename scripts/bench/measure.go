@@ -42,18 +42,20 @@ func measureLoads(ctx context.Context, o options, rep *report, set *dataset.Set,
 		name  string
 		conns int
 		do    request
+		into  *result
 	}{
-		{"static page (net/http)", pageConns, page(static, "/", nil)},
-		{"wiki page view", pageConns, page(srv.base, set.PagePath, signedIn)},
-		{"question page", pageConns, page(srv.base, set.QuestionPath, signedIn)},
+		{"static page (net/http)", pageConns, page(static, "/", nil), &rep.Static},
+		{"static after one query", pageConns, page(static, afterQueryPath, nil), &rep.AfterQuery},
+		{"wiki page view", pageConns, page(srv.base, set.PagePath, signedIn), &rep.View},
+		{"question page", pageConns, page(srv.base, set.QuestionPath, signedIn), &rep.Question},
 	}
 	for i, l := range loads {
-		if i > 0 {
+		if l.into == &rep.View || l.into == &rep.Question {
 			defer profile(ctx, srv.base, filepath.Join(o.work, fmt.Sprintf("cpu-%d.pprof", i)), warm, o.load)()
 		}
-		r := run(ctx, l.name, l.conns, warm, o.load, l.do)
-		slog.Info("measured", "load", r.String())
-		rep.Loads = append(rep.Loads, r)
+		*l.into = run(ctx, l.name, l.conns, warm, o.load, l.do)
+		slog.Info("measured", "load", l.into.String())
+		rep.Loads = append(rep.Loads, *l.into)
 	}
 	spaces, err := readableSpaces(ctx, srv.base, set.ReaderToken)
 	if err != nil {
