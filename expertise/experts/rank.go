@@ -188,30 +188,39 @@ type derivedRow struct {
 // when account is not 0, for their own preview, consent or not), of one
 // agency unless agencyID is 0.
 func (r *Ranker) derived(ctx context.Context, topicIDs, readable []int64, account, agencyID int64) ([]derivedRow, error) {
+	// The items are found from the topics, by index, and only then checked
+	// against the readable spaces: the spaces a reader may read hold half
+	// of the instance. The subqueries with OFFSET 0 keep that order in the
+	// generic plan PostgreSQL settles on for a prepared statement, which
+	// cannot see how few items the topics hold and would otherwise read
+	// every page and question of the readable spaces.
 	rows, err := r.pool.Query(ctx, `
-		WITH people AS (
-			SELECT a.id FROM accounts a JOIN profiles p ON p.account_id = a.id
-			WHERE a.disabled_at IS NULL AND p.left_at IS NULL
-			  AND (($3 = 0 AND p.derived_consent AND NOT p.hidden) OR a.id = $3)
-			  AND ($5::bigint = 0 OR a.agency_id = $5)
-		), items AS (
+		WITH items AS (
 			-- accepted answers and answers with a positive score
 			SELECT x.author_id AS account, qt.topic_id,
 			       CASE WHEN q.accepted_answer_id = x.id THEN 'accepted' ELSE 'answer' END AS kind, x.created_at AS at
-			FROM answers x JOIN questions q ON q.id = x.question_id JOIN question_topics qt ON qt.question_id = q.id
-			WHERE (q.accepted_answer_id = x.id OR x.score > 0) AND q.space_id = ANY($2)
+			FROM question_topics qt
+			CROSS JOIN LATERAL (SELECT q.id, q.accepted_answer_id FROM questions q
+			                    WHERE q.id = qt.question_id AND q.space_id = ANY($2) OFFSET 0) q
+			JOIN answers x ON x.question_id = q.id
+			WHERE qt.topic_id = ANY($1) AND (q.accepted_answer_id = x.id OR x.score > 0)
 			UNION ALL
 			-- pages written (a revision) or maintained (owner)
-			SELECT DISTINCT ON (w.account, pt.topic_id, pg.id) w.account, pt.topic_id, 'page', pg.updated_at
-			FROM pages pg JOIN page_topics pt ON pt.page_id = pg.id
-			JOIN LATERAL (SELECT author_id AS account FROM page_revisions WHERE page_id = pg.id
-			              UNION SELECT pg.owner_id) w ON w.account IS NOT NULL
-			WHERE pg.space_id = ANY($2) AND NOT pg.is_template
+			SELECT w.account, pt.topic_id, 'page', pg.updated_at
+			FROM page_topics pt
+			CROSS JOIN LATERAL (SELECT pg.id, pg.owner_id, pg.updated_at FROM pages pg
+			                    WHERE pg.id = pt.page_id AND pg.space_id = ANY($2) AND NOT pg.is_template OFFSET 0) pg
+			CROSS JOIN LATERAL (SELECT author_id FROM page_revisions WHERE page_id = pg.id
+			                    UNION SELECT pg.owner_id) w(account)
+			WHERE pt.topic_id = ANY($1) AND w.account IS NOT NULL
 		)
 		SELECT i.account, t.name, i.kind, count(*), max(i.at),
 		       sum(power(0.5, extract(epoch FROM now() - i.at) / 86400 / 30.44 / $4))
-		FROM items i JOIN people ON people.id = i.account JOIN topics t ON t.id = i.topic_id
-		WHERE i.topic_id = ANY($1)
+		FROM items i JOIN accounts a ON a.id = i.account JOIN profiles p ON p.account_id = a.id
+		JOIN topics t ON t.id = i.topic_id
+		WHERE a.disabled_at IS NULL AND p.left_at IS NULL
+		  AND (($3 = 0 AND p.derived_consent AND NOT p.hidden) OR a.id = $3)
+		  AND ($5::bigint = 0 OR a.agency_id = $5)
 		  AND NOT EXISTS (SELECT 1 FROM hidden_derived_topics h WHERE h.account_id = i.account AND h.topic_id = i.topic_id)
 		GROUP BY i.account, t.name, i.kind`, topicIDs, readable, account, halfLifeMonths, agencyID)
 	if err != nil {
