@@ -2,6 +2,7 @@ package experts
 
 import (
 	"fmt"
+	"sort"
 	"testing"
 	"time"
 
@@ -35,10 +36,72 @@ func (w *world) topicName(id int64) string {
 // template and a page in a space the searcher cannot read do not count.
 // An answer counts when accepted or rated above zero.
 func TestDerivedEvidenceCountsEachItemOnce(t *testing.T) {
-	w := newWorld(t)
+	w, anna, bernd := derivedWorld(t)
+	topic, sub := w.topicName(w.topic), w.topicName(w.sub)
+	list := w.rank(w.open)
+	want := map[int64][]string{
+		anna:  {"page " + sub + " 1", "page " + topic + " 2"},
+		bernd: {"accepted " + topic + " 2", "answer " + sub + " 1", "answer " + topic + " 1", "page " + topic + " 1"},
+	}
+	for id, evidence := range want {
+		if got := evidenceOf(list, id); fmt.Sprint(got) != fmt.Sprint(evidence) {
+			t.Errorf("evidence of %d:\n got %q\nwant %q", id, got, evidence)
+		}
+	}
+	if got := evidenceOf(w.rank(w.open, w.priv), bernd); len(got) != 5 || got[3] != "page "+sub+" 1" {
+		t.Errorf("with the private space readable: %q", got)
+	}
+}
+
+// A profile shows the same evidence of its person as the ranking counts,
+// found from the person rather than from the topics; their own preview
+// counts every space.
+func TestProfileShowsWhatTheRankingCounts(t *testing.T) {
+	w, anna, bernd := derivedWorld(t)
+	r := New(db.Pool)
+	for _, readable := range [][]int64{{w.open}, {w.open, w.priv}} {
+		list := w.rank(readable...)
+		for _, id := range []int64{anna, bernd} {
+			evidence, err := r.Profile(w.ctx, id, readable)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := make([]string, len(evidence))
+			for i, ev := range evidence {
+				got[i] = fmt.Sprintf("%s %s %d", ev.Kind, ev.Topic, ev.Count)
+			}
+			if want := evidenceOf(list, id); fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("profile of %d, spaces %v:\n got %q\nwant %q", id, readable, got, want)
+			}
+		}
+	}
+	preview, err := r.DerivedTopics(w.ctx, bernd)
+	if err != nil || len(preview) != 2 {
+		t.Fatalf("preview: %+v %v", preview, err)
+	}
+	var kinds []string
+	for _, ev := range preview[0].Evidence {
+		kinds = append(kinds, fmt.Sprintf("%s %d", ev.Kind, ev.Count))
+	}
+	if sort.Strings(kinds); fmt.Sprint(kinds) != "[answer 1 page 1]" {
+		t.Errorf("the preview of the subtopic counts the private page and no template: %q", kinds)
+	}
+	w.exec(`UPDATE profiles SET derived_consent = false WHERE account_id = $1`, anna)
+	if evidence, err := r.Profile(w.ctx, anna, []int64{w.open}); err != nil || len(evidence) != 0 {
+		t.Errorf("profile without consent: %+v %v", evidence, err)
+	}
+}
+
+// derivedWorld: Anna owns a page with two revisions of hers and one of
+// Bernd's, and wrote a page without owner in both topics; Bernd owns a
+// template and a page in the private space, has two accepted answers and
+// one rated answer on a question in both topics, which Anna asked and
+// answered without a rating.
+func derivedWorld(t *testing.T) (w *world, anna, bernd int64) {
+	w = newWorld(t)
 	now := time.Now()
-	anna := w.person("Anna Autorin", true)
-	bernd := w.person("Bernd Beitrag", true)
+	anna = w.person("Anna Autorin", true)
+	bernd = w.person("Bernd Beitrag", true)
 	var p int64
 	w.one(`INSERT INTO pages (space_id, slug, title, body, owner_id) VALUES ($1, $2, 'Leitfaden', 'Text', $3) RETURNING id`, &p, w.open, w.name("seite"), anna)
 	for i, author := range []int64{anna, anna, bernd} {
@@ -58,21 +121,7 @@ func TestDerivedEvidenceCountsEachItemOnce(t *testing.T) {
 	w.exec(`INSERT INTO question_topics (question_id, topic_id) VALUES ($1, $2), ($1, $3)`, q, w.topic, w.sub)
 	w.one(`INSERT INTO answers (question_id, author_id, body, score) VALUES ($1, $2, 'Gut.', 2) RETURNING id`, &a, q, bernd)
 	w.exec(`INSERT INTO answers (question_id, author_id, body, score) VALUES ($1, $2, 'Nichts.', 0)`, q, anna)
-
-	topic, sub := w.topicName(w.topic), w.topicName(w.sub)
-	list := w.rank(w.open)
-	want := map[int64][]string{
-		anna:  {"page " + sub + " 1", "page " + topic + " 2"},
-		bernd: {"accepted " + topic + " 2", "answer " + sub + " 1", "answer " + topic + " 1", "page " + topic + " 1"},
-	}
-	for id, evidence := range want {
-		if got := evidenceOf(list, id); fmt.Sprint(got) != fmt.Sprint(evidence) {
-			t.Errorf("evidence of %d:\n got %q\nwant %q", id, got, evidence)
-		}
-	}
-	if got := evidenceOf(w.rank(w.open, w.priv), bernd); len(got) != 5 || got[3] != "page "+sub+" 1" {
-		t.Errorf("with the private space readable: %q", got)
-	}
+	return w, anna, bernd
 }
 
 // PostgreSQL plans a prepared statement once for all parameters after a

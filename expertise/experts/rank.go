@@ -127,7 +127,7 @@ func (r *Ranker) RankWithUnits(ctx context.Context, topicIDs, unitIDs, readable 
 	}
 	// Derived evidence only of people who opted in, never for topics they
 	// hid, and only from content the searcher may read.
-	derived, err := r.derived(ctx, topicIDs, readable, 0, agencyID)
+	derived, err := r.derived(ctx, topicIDs, readable, agencyID)
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +163,7 @@ func (r *Ranker) DerivedPeople(ctx context.Context, topicIDs, readable []int64, 
 	if len(topicIDs) == 0 {
 		return nil, nil
 	}
-	rows, err := r.derived(ctx, topicIDs, readable, 0, agencyID)
+	rows, err := r.derived(ctx, topicIDs, readable, agencyID)
 	if err != nil {
 		return nil, err
 	}
@@ -176,68 +176,6 @@ func (r *Ranker) DerivedPeople(ctx context.Context, topicIDs, readable []int64, 
 		}
 	}
 	return ids, nil
-}
-
-type derivedRow struct {
-	account int64
-	weight  float64
-	Evidence
-}
-
-// derived gathers the evidence of consenting people (or of one person,
-// when account is not 0, for their own preview, consent or not), of one
-// agency unless agencyID is 0.
-func (r *Ranker) derived(ctx context.Context, topicIDs, readable []int64, account, agencyID int64) ([]derivedRow, error) {
-	// The items are found from the topics, by index, and only then checked
-	// against the readable spaces: the spaces a reader may read hold half
-	// of the instance. The subqueries with OFFSET 0 keep that order in the
-	// generic plan PostgreSQL settles on for a prepared statement, which
-	// cannot see how few items the topics hold and would otherwise read
-	// every page and question of the readable spaces.
-	rows, err := r.pool.Query(ctx, `
-		WITH items AS (
-			-- accepted answers and answers with a positive score
-			SELECT x.author_id AS account, qt.topic_id,
-			       CASE WHEN q.accepted_answer_id = x.id THEN 'accepted' ELSE 'answer' END AS kind, x.created_at AS at
-			FROM question_topics qt
-			CROSS JOIN LATERAL (SELECT q.id, q.accepted_answer_id FROM questions q
-			                    WHERE q.id = qt.question_id AND q.space_id = ANY($2) OFFSET 0) q
-			JOIN answers x ON x.question_id = q.id
-			WHERE qt.topic_id = ANY($1) AND (q.accepted_answer_id = x.id OR x.score > 0)
-			UNION ALL
-			-- pages written (a revision) or maintained (owner)
-			SELECT w.account, pt.topic_id, 'page', pg.updated_at
-			FROM page_topics pt
-			CROSS JOIN LATERAL (SELECT pg.id, pg.owner_id, pg.updated_at FROM pages pg
-			                    WHERE pg.id = pt.page_id AND pg.space_id = ANY($2) AND NOT pg.is_template OFFSET 0) pg
-			CROSS JOIN LATERAL (SELECT author_id FROM page_revisions WHERE page_id = pg.id
-			                    UNION SELECT pg.owner_id) w(account)
-			WHERE pt.topic_id = ANY($1) AND w.account IS NOT NULL
-		)
-		SELECT i.account, t.name, i.kind, count(*), max(i.at),
-		       sum(power(0.5, extract(epoch FROM now() - i.at) / 86400 / 30.44 / $4))
-		FROM items i JOIN accounts a ON a.id = i.account JOIN profiles p ON p.account_id = a.id
-		JOIN topics t ON t.id = i.topic_id
-		WHERE a.disabled_at IS NULL AND p.left_at IS NULL
-		  AND (($3 = 0 AND p.derived_consent AND NOT p.hidden) OR a.id = $3)
-		  AND ($5::bigint = 0 OR a.agency_id = $5)
-		  AND NOT EXISTS (SELECT 1 FROM hidden_derived_topics h WHERE h.account_id = i.account AND h.topic_id = i.topic_id)
-		GROUP BY i.account, t.name, i.kind`, topicIDs, readable, account, halfLifeMonths, agencyID)
-	if err != nil {
-		return nil, fmt.Errorf("derived evidence: %w", err)
-	}
-	defer rows.Close()
-	var out []derivedRow
-	for rows.Next() {
-		var d derivedRow
-		var decayed float64
-		if err := rows.Scan(&d.account, &d.Topic, &d.Kind, &d.Count, &d.Last, &decayed); err != nil {
-			return nil, err
-		}
-		d.weight = decayed * map[string]float64{"accepted": weightAccepted, "answer": weightGoodAnswer, "page": weightPage}[d.Kind]
-		out = append(out, d)
-	}
-	return out, rows.Err()
 }
 
 // describe fills in name, position and unit.
@@ -302,8 +240,8 @@ func (r *Ranker) DerivedTopics(ctx context.Context, accountID int64) ([]DerivedT
 		FROM topics t WHERE t.id IN (
 			SELECT qt.topic_id FROM answers x JOIN questions q ON q.id = x.question_id JOIN question_topics qt ON qt.question_id = q.id
 			WHERE x.author_id = $1 AND (q.accepted_answer_id = x.id OR x.score > 0)
-			UNION SELECT pt.topic_id FROM page_topics pt JOIN pages pg ON pg.id = pt.page_id
-			WHERE pg.owner_id = $1 OR EXISTS (SELECT 1 FROM page_revisions r WHERE r.page_id = pg.id AND r.author_id = $1))
+			UNION SELECT pt.topic_id FROM page_topics pt
+			WHERE pt.page_id IN (SELECT id FROM pages WHERE owner_id = $1 UNION SELECT page_id FROM page_revisions WHERE author_id = $1))
 		ORDER BY t.name`, accountID)
 	if err != nil {
 		return nil, fmt.Errorf("derived topics: %w", err)
@@ -346,7 +284,7 @@ func (r *Ranker) preview(ctx context.Context, accountID int64, topicIDs []int64)
 	if err != nil {
 		return nil, err
 	}
-	list, err := r.derived(ctx, topicIDs, spaces, accountID, 0)
+	list, err := r.derivedOf(ctx, accountID, topicIDs, spaces)
 	if err != nil {
 		return nil, err
 	}
@@ -368,7 +306,7 @@ func (r *Ranker) Profile(ctx context.Context, accountID int64, readable []int64)
 	if err != nil {
 		return nil, err
 	}
-	list, err := r.derived(ctx, all, readable, accountID, 0)
+	list, err := r.derivedOf(ctx, accountID, all, readable)
 	out := make([]Evidence, len(list))
 	for i, d := range list {
 		out[i] = d.Evidence

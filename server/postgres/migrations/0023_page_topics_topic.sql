@@ -8,3 +8,8 @@ CREATE INDEX page_topics_topic_page ON page_topics (topic_id, page_id);
 DROP INDEX page_topics_topic;
 CREATE INDEX question_topics_topic_question ON question_topics (topic_id, question_id);
 DROP INDEX question_topics_topic;
+
+-- A person's pages are found by the revisions they wrote: for the evidence
+-- their profile shows, their own preview of it, and when their account is
+-- deleted (ON DELETE SET NULL), which otherwise read every revision.
+CREATE INDEX page_revisions_author ON page_revisions (author_id, page_id);
