@@ -11,13 +11,13 @@ type derivedRow struct {
 	Evidence
 }
 
-// The evidence items ($1 topics, $2 readable spaces, $3 the person or 0)
-// are found from where they are few, by index, and only then checked
-// against the rest: the spaces a reader may read hold half of the
-// instance. The subqueries with OFFSET 0 keep that order in the generic
-// plan PostgreSQL settles on for a prepared statement, which cannot see
-// how few items the parameters select and would otherwise read every page
-// and question of the readable spaces.
+// The evidence items ($1 topics, $2 readable spaces, $4 the person where
+// one is asked for) are found from where they are few, by index, and only
+// then checked against the rest: the spaces a reader may read hold half
+// of the instance. The subqueries with OFFSET 0 keep that order in the
+// generic plan PostgreSQL settles on for a prepared statement, which
+// cannot see how few items the parameters select and would otherwise read
+// every page and question of the readable spaces.
 const (
 	// topicItems: the items of the topics, by anyone.
 	topicItems = `
@@ -44,8 +44,8 @@ const (
 	// for every topic of the instance when their profile is shown.
 	personItems = `
 		WITH mine AS MATERIALIZED (
-			SELECT id FROM pages WHERE owner_id = $3
-			UNION SELECT page_id FROM page_revisions WHERE author_id = $3
+			SELECT id FROM pages WHERE owner_id = $4
+			UNION SELECT page_id FROM page_revisions WHERE author_id = $4
 		), items AS (
 			SELECT x.author_id AS account, qt.topic_id,
 			       CASE WHEN q.accepted_answer_id = x.id THEN 'accepted' ELSE 'answer' END AS kind, x.created_at AS at
@@ -54,44 +54,51 @@ const (
 			                    WHERE q.id = x.question_id AND q.space_id = ANY($2) OFFSET 0) q
 			CROSS JOIN LATERAL (SELECT qt.topic_id FROM question_topics qt
 			                    WHERE qt.question_id = q.id AND qt.topic_id = ANY($1) OFFSET 0) qt
-			WHERE x.author_id = $3 AND (q.accepted_answer_id = x.id OR x.score > 0)
+			WHERE x.author_id = $4 AND (q.accepted_answer_id = x.id OR x.score > 0)
 			UNION ALL
-			SELECT $3, pt.topic_id, 'page', pg.updated_at
+			SELECT $4, pt.topic_id, 'page', pg.updated_at
 			FROM mine
 			CROSS JOIN LATERAL (SELECT pg.id, pg.updated_at FROM pages pg
 			                    WHERE pg.id = mine.id AND pg.space_id = ANY($2) AND NOT pg.is_template OFFSET 0) pg
 			CROSS JOIN LATERAL (SELECT pt.topic_id FROM page_topics pt
 			                    WHERE pt.page_id = pg.id AND pt.topic_id = ANY($1) OFFSET 0) pt
 		)`
-	// evidenceOfItems sums the items up per person, topic and kind, of
-	// consenting people (or of the one person, consent or not), never for
-	// topics they hid.
-	evidenceOfItems = `
+	// sumOfItems sums the items up per person, topic and kind ($3 the
+	// half-life), never for topics the person hid; the condition on the
+	// people follows.
+	sumOfItems = `
 		SELECT i.account, t.name, i.kind, count(*), max(i.at),
-		       sum(power(0.5, extract(epoch FROM now() - i.at) / 86400 / 30.44 / $4))
+		       sum(power(0.5, extract(epoch FROM now() - i.at) / 86400 / 30.44 / $3))
 		FROM items i JOIN accounts a ON a.id = i.account JOIN profiles p ON p.account_id = a.id
 		JOIN topics t ON t.id = i.topic_id
-		WHERE a.disabled_at IS NULL AND p.left_at IS NULL
-		  AND (($3 = 0 AND p.derived_consent AND NOT p.hidden) OR a.id = $3)
-		  AND ($5::bigint = 0 OR a.agency_id = $5)
-		  AND NOT EXISTS (SELECT 1 FROM hidden_derived_topics h WHERE h.account_id = i.account AND h.topic_id = i.topic_id)
+		WHERE NOT EXISTS (SELECT 1 FROM hidden_derived_topics h WHERE h.account_id = i.account AND h.topic_id = i.topic_id)
+		  AND a.disabled_at IS NULL AND p.left_at IS NULL`
+	groupItems = `
 		GROUP BY i.account, t.name, i.kind`
+	// consentingEvidence: of the people who opted in, of one agency ($4)
+	// unless it is 0. The condition is written as the index
+	// profiles_derived is, so that the people are read from it.
+	consentingEvidence = topicItems + sumOfItems + `
+		  AND p.derived_consent AND NOT p.hidden AND ($4::bigint = 0 OR a.agency_id = $4)` + groupItems
+	// personEvidence: of the one person, consent or not.
+	personEvidence = personItems + sumOfItems + `
+		  AND a.id = $4` + groupItems
 )
 
 // derived gathers the evidence of consenting people, of one agency unless
 // agencyID is 0, only from content in the readable spaces.
 func (r *Ranker) derived(ctx context.Context, topicIDs, readable []int64, agencyID int64) ([]derivedRow, error) {
-	return r.evidence(ctx, topicItems, topicIDs, readable, 0, agencyID)
+	return r.evidence(ctx, consentingEvidence, topicIDs, readable, agencyID)
 }
 
 // derivedOf gathers the evidence of one person, consent or not: for their
 // own preview, and for their profile once the caller checked the consent.
 func (r *Ranker) derivedOf(ctx context.Context, account int64, topicIDs, readable []int64) ([]derivedRow, error) {
-	return r.evidence(ctx, personItems, topicIDs, readable, account, 0)
+	return r.evidence(ctx, personEvidence, topicIDs, readable, account)
 }
 
-func (r *Ranker) evidence(ctx context.Context, items string, topicIDs, readable []int64, account, agencyID int64) ([]derivedRow, error) {
-	rows, err := r.pool.Query(ctx, items+evidenceOfItems, topicIDs, readable, account, halfLifeMonths, agencyID)
+func (r *Ranker) evidence(ctx context.Context, sql string, topicIDs, readable []int64, whose int64) ([]derivedRow, error) {
+	rows, err := r.pool.Query(ctx, sql, topicIDs, readable, halfLifeMonths, whose)
 	if err != nil {
 		return nil, fmt.Errorf("derived evidence: %w", err)
 	}
