@@ -90,12 +90,15 @@ func (r *Ranker) RankWithUnits(ctx context.Context, topicIDs, unitIDs, readable 
 		e.Evidence = append(e.Evidence, ev)
 		e.score += score
 	}
-	// Declared skills count for everyone with a visible profile.
+	// Declared skills count for everyone with a visible profile. Each
+	// skill's person is looked up (OFFSET 0 keeps it so), rather than every
+	// person of the agency gathered first.
 	rows, err := r.pool.Query(ctx, `SELECT s.account_id, t.name, s.level, s.confirmed_at
 		FROM profile_skills s JOIN topics t ON t.id = s.topic_id
-		JOIN accounts a ON a.id = s.account_id JOIN profiles p ON p.account_id = a.id
-		WHERE s.topic_id = ANY($1) AND a.disabled_at IS NULL AND NOT p.hidden AND p.left_at IS NULL
-		  AND ($2::bigint = 0 OR a.agency_id = $2)`, topicIDs, agencyID)
+		CROSS JOIN LATERAL (SELECT FROM accounts a JOIN profiles p ON p.account_id = a.id
+		                    WHERE a.id = s.account_id AND a.disabled_at IS NULL AND NOT p.hidden AND p.left_at IS NULL
+		                      AND ($2::bigint = 0 OR a.agency_id = $2) OFFSET 0) visible
+		WHERE s.topic_id = ANY($1)`, topicIDs, agencyID)
 	if err != nil {
 		return nil, fmt.Errorf("declared skills: %w", err)
 	}
