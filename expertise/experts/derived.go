@@ -3,6 +3,8 @@ package experts
 import (
 	"context"
 	"fmt"
+
+	"github.com/jackc/pgx/v5"
 )
 
 type derivedRow struct {
@@ -102,6 +104,11 @@ func (r *Ranker) evidence(ctx context.Context, sql string, topicIDs, readable []
 	if err != nil {
 		return nil, fmt.Errorf("derived evidence: %w", err)
 	}
+	return scanEvidence(rows)
+}
+
+// scanEvidence reads the rows of consentingEvidence or personEvidence.
+func scanEvidence(rows pgx.Rows) ([]derivedRow, error) {
 	defer rows.Close()
 	var out []derivedRow
 	for rows.Next() {
@@ -113,5 +120,8 @@ func (r *Ranker) evidence(ctx context.Context, sql string, topicIDs, readable []
 		d.weight = decayed * map[string]float64{"accepted": weightAccepted, "answer": weightGoodAnswer, "page": weightPage}[d.Kind]
 		out = append(out, d)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("derived evidence: %w", err)
+	}
+	return out, nil
 }

@@ -154,3 +154,29 @@ func TestRankingWithGenericPlans(t *testing.T) {
 		}
 	}
 }
+
+// Unit members, declared skills and derived evidence come together in one
+// ranking, each kind as much as before.
+func TestRankingWithUnitsSkillsAndEvidence(t *testing.T) {
+	w := newWorld(t)
+	var unit int64
+	w.one(`INSERT INTO org_units (agency_id, name) VALUES ($1, $2) RETURNING id`, &unit, w.agency, "Beschaffung "+w.name("u"))
+	member := w.person("Mia Mitglied", false)
+	w.exec(`UPDATE profiles SET org_unit_id = $2 WHERE account_id = $1`, member, unit)
+	declared := w.person("Dora Deklariert", false)
+	w.skill(declared, w.topic, "advanced", time.Now())
+	writer := w.person("Sven Schreiber", true)
+	w.page(writer, w.topic, w.open)
+	list, err := New(db.Pool).RankWithUnits(w.ctx, []int64{w.topic}, []int64{unit}, []int64{w.open}, w.agency, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := names(list); got != "Dora Deklariert, Sven Schreiber, Mia Mitglied" {
+		t.Fatalf("ranking: %q", got)
+	}
+	for i, kind := range []string{"skill", "page", "unit"} {
+		if ev := list[i].Evidence; len(ev) != 1 || ev[0].Kind != kind {
+			t.Errorf("evidence of %s: %+v", list[i].Name, ev)
+		}
+	}
+}

@@ -90,48 +90,53 @@ func (r *Ranker) RankWithUnits(ctx context.Context, topicIDs, unitIDs, readable 
 		e.Evidence = append(e.Evidence, ev)
 		e.score += score
 	}
+	// Skills, unit members and derived evidence are asked for in one
+	// round trip, and added in that order.
+	batch := &pgx.Batch{}
 	// Declared skills count for everyone with a visible profile. Each
 	// skill's person is looked up (OFFSET 0 keeps it so), rather than every
 	// person of the agency gathered first.
-	rows, err := r.pool.Query(ctx, `SELECT s.account_id, t.name, s.level, s.confirmed_at
+	batch.Queue(`SELECT s.account_id, t.name, s.level, s.confirmed_at
 		FROM profile_skills s JOIN topics t ON t.id = s.topic_id
 		CROSS JOIN LATERAL (SELECT FROM accounts a JOIN profiles p ON p.account_id = a.id
 		                    WHERE a.id = s.account_id AND a.disabled_at IS NULL AND NOT p.hidden AND p.left_at IS NULL
 		                      AND ($2::bigint = 0 OR a.agency_id = $2) OFFSET 0) visible
-		WHERE s.topic_id = ANY($1)`, topicIDs, agencyID)
-	if err != nil {
-		return nil, fmt.Errorf("declared skills: %w", err)
-	}
-	err = forEach(rows, func(id int64, topic, level string, confirmed time.Time) {
-		stale := months(now.Sub(confirmed)) > staleAfterMonths
-		w := levelWeight[level]
-		if stale {
-			w /= 2
-		}
-		add(id, Evidence{Kind: "skill", Count: 1, Topic: topic, Level: level, Last: confirmed, Stale: stale}, w)
-	})
-	if err != nil {
-		return nil, err
-	}
-	if len(unitIDs) > 0 {
-		rows, err := r.pool.Query(ctx, `SELECT a.id, u.name, '', p.updated_at
-			FROM accounts a JOIN profiles p ON p.account_id = a.id JOIN org_units u ON u.id = p.org_unit_id
-			WHERE p.org_unit_id = ANY($1) AND a.disabled_at IS NULL AND NOT p.hidden AND p.left_at IS NULL
-			  AND ($2::bigint = 0 OR a.agency_id = $2)`, unitIDs, agencyID)
-		if err != nil {
-			return nil, fmt.Errorf("unit members: %w", err)
-		}
-		err = forEach(rows, func(id int64, unit, _ string, at time.Time) {
-			add(id, Evidence{Kind: "unit", Count: 1, Topic: unit, Last: at}, weightUnit)
+		WHERE s.topic_id = ANY($1)`, topicIDs, agencyID).Query(func(rows pgx.Rows) error {
+		err := forEach(rows, func(id int64, topic, level string, confirmed time.Time) {
+			stale := months(now.Sub(confirmed)) > staleAfterMonths
+			w := levelWeight[level]
+			if stale {
+				w /= 2
+			}
+			add(id, Evidence{Kind: "skill", Count: 1, Topic: topic, Level: level, Last: confirmed, Stale: stale}, w)
 		})
 		if err != nil {
-			return nil, err
+			return fmt.Errorf("declared skills: %w", err)
 		}
+		return nil
+	})
+	if len(unitIDs) > 0 {
+		batch.Queue(`SELECT a.id, u.name, '', p.updated_at
+			FROM accounts a JOIN profiles p ON p.account_id = a.id JOIN org_units u ON u.id = p.org_unit_id
+			WHERE p.org_unit_id = ANY($1) AND a.disabled_at IS NULL AND NOT p.hidden AND p.left_at IS NULL
+			  AND ($2::bigint = 0 OR a.agency_id = $2)`, unitIDs, agencyID).Query(func(rows pgx.Rows) error {
+			err := forEach(rows, func(id int64, unit, _ string, at time.Time) {
+				add(id, Evidence{Kind: "unit", Count: 1, Topic: unit, Last: at}, weightUnit)
+			})
+			if err != nil {
+				return fmt.Errorf("unit members: %w", err)
+			}
+			return nil
+		})
 	}
 	// Derived evidence only of people who opted in, never for topics they
 	// hid, and only from content the searcher may read.
-	derived, err := r.derived(ctx, topicIDs, readable, agencyID)
-	if err != nil {
+	var derived []derivedRow
+	batch.Queue(consentingEvidence, topicIDs, readable, halfLifeMonths, agencyID).Query(func(rows pgx.Rows) (err error) {
+		derived, err = scanEvidence(rows)
+		return err
+	})
+	if err := r.pool.SendBatch(ctx, batch).Close(); err != nil {
 		return nil, err
 	}
 	evidence := map[int64]float64{}
