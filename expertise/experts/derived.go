@@ -30,8 +30,9 @@ const (
 			FROM question_topics qt
 			CROSS JOIN LATERAL (SELECT q.id, q.accepted_answer_id FROM questions q
 			                    WHERE q.id = qt.question_id AND q.space_id = ANY($2) OFFSET 0) q
-			JOIN answers x ON x.question_id = q.id
-			WHERE qt.topic_id = ANY($1) AND (q.accepted_answer_id = x.id OR x.score > 0)
+			CROSS JOIN LATERAL (SELECT x.id, x.author_id, x.created_at FROM answers x
+			                    WHERE x.question_id = q.id AND (q.accepted_answer_id = x.id OR x.score > 0) OFFSET 0) x
+			WHERE qt.topic_id = ANY($1)
 			UNION ALL
 			-- pages written (a revision) or maintained (owner)
 			SELECT w.account, pt.topic_id, 'page', pg.updated_at
