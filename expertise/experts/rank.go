@@ -137,7 +137,7 @@ func (r *Ranker) RankWithUnits(ctx context.Context, topicIDs, unitIDs, readable 
 		return err
 	})
 	if err := r.pool.SendBatch(ctx, batch).Close(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("rank experts: %w", err)
 	}
 	evidence := map[int64]float64{}
 	for _, d := range derived {
