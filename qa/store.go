@@ -125,9 +125,7 @@ func (st *Store) Questions(ctx context.Context, f Filter) ([]Question, int, erro
 // Answers lists a question's answers: the accepted one first, then by
 // score, then oldest first.
 func (st *Store) Answers(ctx context.Context, q Question) ([]Answer, error) {
-	rows, _ := st.pool.Query(ctx, `SELECT x.id, x.question_id, x.author_id, coalesce(a.display_name, '') AS author_name, x.body, x.revision, x.score, x.created_at, x.updated_at
-		FROM answers x LEFT JOIN accounts a ON a.id = x.author_id WHERE x.question_id = $1
-		ORDER BY x.id = $2 DESC, x.score DESC, x.created_at, x.id`, q.ID, q.AcceptedAnswerID)
+	rows, _ := st.pool.Query(ctx, answersSQL, q.ID, q.AcceptedAnswerID)
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Answer])
 	if err != nil {
 		return nil, fmt.Errorf("list answers: %w", err)
@@ -148,8 +146,7 @@ func (st *Store) AnswerByID(ctx context.Context, id int64) (Answer, error) {
 
 // Comments lists a question's comments, on it and its answers, oldest first.
 func (st *Store) Comments(ctx context.Context, questionID int64) ([]Comment, error) {
-	rows, _ := st.pool.Query(ctx, `SELECT c.id, c.answer_id, c.author_id, coalesce(a.display_name, '') AS author_name, c.body, c.created_at
-		FROM comments c LEFT JOIN accounts a ON a.id = c.author_id WHERE c.question_id = $1 ORDER BY c.created_at, c.id`, questionID)
+	rows, _ := st.pool.Query(ctx, commentsSQL, questionID)
 	return pgx.CollectRows(rows, pgx.RowToStructByName[Comment])
 }
 
@@ -162,36 +159,8 @@ type Topic struct {
 
 // Topics lists a question's topics.
 func (st *Store) Topics(ctx context.Context, questionID int64) ([]Topic, error) {
-	rows, _ := st.pool.Query(ctx, `SELECT t.id, t.slug, t.name FROM question_topics qt JOIN topics t ON t.id = qt.topic_id
-		WHERE qt.question_id = $1 ORDER BY t.name`, questionID)
+	rows, _ := st.pool.Query(ctx, topicsSQL, questionID)
 	return pgx.CollectRows(rows, pgx.RowToStructByName[Topic])
-}
-
-// MyVotes returns the viewer's own votes on the posts of a question, so
-// that the page can show how they voted (and to nobody else).
-func (st *Store) MyVotes(ctx context.Context, questionID, accountID int64) (map[string]int, error) {
-	// Two lookups by the primary key (post_type, post_id, account_id):
-	// asked with OR, PostgreSQL reads every vote of the instance.
-	rows, err := st.pool.Query(ctx, `SELECT 'question-' || v.post_id, v.value FROM votes v
-		WHERE v.post_type = 'question' AND v.post_id = $1 AND v.account_id = $2
-		UNION ALL
-		SELECT 'answer-' || v.post_id, v.value FROM answers a
-		JOIN votes v ON v.post_type = 'answer' AND v.post_id = a.id AND v.account_id = $2
-		WHERE a.question_id = $1`, questionID, accountID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	votes := map[string]int{}
-	for rows.Next() {
-		var key string
-		var v int
-		if err := rows.Scan(&key, &v); err != nil {
-			return nil, err
-		}
-		votes[key] = v
-	}
-	return votes, rows.Err()
 }
 
 // enqueue puts a question into the search outbox; its document carries

@@ -89,18 +89,14 @@ func (b *Board) renderView(c *gin.Context, status int, page viewPage) {
 	if b.deps.WatchButton != nil {
 		page.Watch = b.deps.WatchButton(c, "question", q.ID)
 	}
-	votes, err := b.store.MyVotes(ctx, q.ID, v.ID)
+	thread, err := b.store.Thread(ctx, q, v.ID)
 	if err != nil {
 		b.web.Fail(c, err)
 		return
 	}
-	comments, err := b.store.Comments(ctx, q.ID)
-	if err != nil {
-		b.web.Fail(c, err)
-		return
-	}
+	votes := thread.MyVotes
 	byPost := map[string][]Comment{}
-	for _, cm := range comments {
+	for _, cm := range thread.Comments {
 		cm.CanDelete = page.Permissions.Moderate || (page.Permissions.Write && cm.AuthorID != nil && *cm.AuthorID == v.ID)
 		key := "question"
 		if cm.AnswerID != nil {
@@ -118,12 +114,7 @@ func (b *Board) renderView(c *gin.Context, status int, page viewPage) {
 		MyVote: votes[fmt.Sprintf("question-%d", q.ID)], Own: own, CanEdit: live && (own || page.Permissions.Moderate),
 		Comments: byPost["question"], CreatedAt: q.CreatedAt,
 		CanDelete: page.Permissions.Moderate || (own && page.Permissions.Write && q.AnswerCount == 0)}
-	answers, err := b.store.Answers(ctx, q)
-	if err != nil {
-		b.web.Fail(c, err)
-		return
-	}
-	for _, a := range answers {
+	for _, a := range thread.Answers {
 		html, err := b.render(ctx, a.Body, fmt.Sprintf("a%d-", a.ID))
 		if err != nil {
 			b.web.Fail(c, err)
@@ -136,10 +127,7 @@ func (b *Board) renderView(c *gin.Context, status int, page viewPage) {
 			CanDelete: page.Permissions.Moderate || (mine && page.Permissions.Write),
 			Accepted:  q.AcceptedAnswerID != nil && *q.AcceptedAnswerID == a.ID, Comments: byPost[key], CreatedAt: a.CreatedAt})
 	}
-	if page.Topics, err = b.store.Topics(ctx, q.ID); err != nil {
-		b.web.Fail(c, err)
-		return
-	}
+	page.Topics = thread.Topics
 	if b.deps.Experts != nil && len(page.Topics) > 0 && page.Permissions.Write && !q.Closed() {
 		experts, err := b.deps.Experts(c, topicIDs(page.Topics), 4)
 		if err != nil {

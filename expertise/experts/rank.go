@@ -90,46 +90,54 @@ func (r *Ranker) RankWithUnits(ctx context.Context, topicIDs, unitIDs, readable 
 		e.Evidence = append(e.Evidence, ev)
 		e.score += score
 	}
-	// Declared skills count for everyone with a visible profile.
-	rows, err := r.pool.Query(ctx, `SELECT s.account_id, t.name, s.level, s.confirmed_at
+	// Skills, unit members and derived evidence are asked for in one
+	// round trip, and added in that order.
+	batch := &pgx.Batch{}
+	// Declared skills count for everyone with a visible profile. Each
+	// skill's person is looked up (OFFSET 0 keeps it so), rather than every
+	// person of the agency gathered first.
+	batch.Queue(`SELECT s.account_id, t.name, s.level, s.confirmed_at
 		FROM profile_skills s JOIN topics t ON t.id = s.topic_id
-		JOIN accounts a ON a.id = s.account_id JOIN profiles p ON p.account_id = a.id
-		WHERE s.topic_id = ANY($1) AND a.disabled_at IS NULL AND NOT p.hidden AND p.left_at IS NULL
-		  AND ($2::bigint = 0 OR a.agency_id = $2)`, topicIDs, agencyID)
-	if err != nil {
-		return nil, fmt.Errorf("declared skills: %w", err)
-	}
-	err = forEach(rows, func(id int64, topic, level string, confirmed time.Time) {
-		stale := months(now.Sub(confirmed)) > staleAfterMonths
-		w := levelWeight[level]
-		if stale {
-			w /= 2
-		}
-		add(id, Evidence{Kind: "skill", Count: 1, Topic: topic, Level: level, Last: confirmed, Stale: stale}, w)
-	})
-	if err != nil {
-		return nil, err
-	}
-	if len(unitIDs) > 0 {
-		rows, err := r.pool.Query(ctx, `SELECT a.id, u.name, '', p.updated_at
-			FROM accounts a JOIN profiles p ON p.account_id = a.id JOIN org_units u ON u.id = p.org_unit_id
-			WHERE p.org_unit_id = ANY($1) AND a.disabled_at IS NULL AND NOT p.hidden AND p.left_at IS NULL
-			  AND ($2::bigint = 0 OR a.agency_id = $2)`, unitIDs, agencyID)
-		if err != nil {
-			return nil, fmt.Errorf("unit members: %w", err)
-		}
-		err = forEach(rows, func(id int64, unit, _ string, at time.Time) {
-			add(id, Evidence{Kind: "unit", Count: 1, Topic: unit, Last: at}, weightUnit)
+		CROSS JOIN LATERAL (SELECT FROM accounts a JOIN profiles p ON p.account_id = a.id
+		                    WHERE a.id = s.account_id AND a.disabled_at IS NULL AND NOT p.hidden AND p.left_at IS NULL
+		                      AND ($2::bigint = 0 OR a.agency_id = $2) OFFSET 0) visible
+		WHERE s.topic_id = ANY($1)`, topicIDs, agencyID).Query(func(rows pgx.Rows) error {
+		err := forEach(rows, func(id int64, topic, level string, confirmed time.Time) {
+			stale := months(now.Sub(confirmed)) > staleAfterMonths
+			w := levelWeight[level]
+			if stale {
+				w /= 2
+			}
+			add(id, Evidence{Kind: "skill", Count: 1, Topic: topic, Level: level, Last: confirmed, Stale: stale}, w)
 		})
 		if err != nil {
-			return nil, err
+			return fmt.Errorf("declared skills: %w", err)
 		}
+		return nil
+	})
+	if len(unitIDs) > 0 {
+		batch.Queue(`SELECT a.id, u.name, '', p.updated_at
+			FROM accounts a JOIN profiles p ON p.account_id = a.id JOIN org_units u ON u.id = p.org_unit_id
+			WHERE p.org_unit_id = ANY($1) AND a.disabled_at IS NULL AND NOT p.hidden AND p.left_at IS NULL
+			  AND ($2::bigint = 0 OR a.agency_id = $2)`, unitIDs, agencyID).Query(func(rows pgx.Rows) error {
+			err := forEach(rows, func(id int64, unit, _ string, at time.Time) {
+				add(id, Evidence{Kind: "unit", Count: 1, Topic: unit, Last: at}, weightUnit)
+			})
+			if err != nil {
+				return fmt.Errorf("unit members: %w", err)
+			}
+			return nil
+		})
 	}
 	// Derived evidence only of people who opted in, never for topics they
 	// hid, and only from content the searcher may read.
-	derived, err := r.derived(ctx, topicIDs, readable, 0, agencyID)
-	if err != nil {
-		return nil, err
+	var derived []derivedRow
+	batch.Queue(consentingEvidence, topicIDs, readable, halfLifeMonths, agencyID).Query(func(rows pgx.Rows) (err error) {
+		derived, err = scanEvidence(rows)
+		return err
+	})
+	if err := r.pool.SendBatch(ctx, batch).Close(); err != nil {
+		return nil, fmt.Errorf("rank experts: %w", err)
 	}
 	evidence := map[int64]float64{}
 	for _, d := range derived {
@@ -163,7 +171,7 @@ func (r *Ranker) DerivedPeople(ctx context.Context, topicIDs, readable []int64, 
 	if len(topicIDs) == 0 {
 		return nil, nil
 	}
-	rows, err := r.derived(ctx, topicIDs, readable, 0, agencyID)
+	rows, err := r.derived(ctx, topicIDs, readable, agencyID)
 	if err != nil {
 		return nil, err
 	}
@@ -176,59 +184,6 @@ func (r *Ranker) DerivedPeople(ctx context.Context, topicIDs, readable []int64, 
 		}
 	}
 	return ids, nil
-}
-
-type derivedRow struct {
-	account int64
-	weight  float64
-	Evidence
-}
-
-// derived gathers the evidence of consenting people (or of one person,
-// when account is not 0, for their own preview, consent or not), of one
-// agency unless agencyID is 0.
-func (r *Ranker) derived(ctx context.Context, topicIDs, readable []int64, account, agencyID int64) ([]derivedRow, error) {
-	rows, err := r.pool.Query(ctx, `
-		WITH people AS (
-			SELECT a.id FROM accounts a JOIN profiles p ON p.account_id = a.id
-			WHERE a.disabled_at IS NULL AND p.left_at IS NULL
-			  AND (($3 = 0 AND p.derived_consent AND NOT p.hidden) OR a.id = $3)
-			  AND ($5::bigint = 0 OR a.agency_id = $5)
-		), items AS (
-			-- accepted answers and answers with a positive score
-			SELECT x.author_id AS account, qt.topic_id,
-			       CASE WHEN q.accepted_answer_id = x.id THEN 'accepted' ELSE 'answer' END AS kind, x.created_at AS at
-			FROM answers x JOIN questions q ON q.id = x.question_id JOIN question_topics qt ON qt.question_id = q.id
-			WHERE (q.accepted_answer_id = x.id OR x.score > 0) AND q.space_id = ANY($2)
-			UNION ALL
-			-- pages written (a revision) or maintained (owner)
-			SELECT DISTINCT ON (w.account, pt.topic_id, pg.id) w.account, pt.topic_id, 'page', pg.updated_at
-			FROM pages pg JOIN page_topics pt ON pt.page_id = pg.id
-			JOIN LATERAL (SELECT author_id AS account FROM page_revisions WHERE page_id = pg.id
-			              UNION SELECT pg.owner_id) w ON w.account IS NOT NULL
-			WHERE pg.space_id = ANY($2) AND NOT pg.is_template
-		)
-		SELECT i.account, t.name, i.kind, count(*), max(i.at),
-		       sum(power(0.5, extract(epoch FROM now() - i.at) / 86400 / 30.44 / $4))
-		FROM items i JOIN people ON people.id = i.account JOIN topics t ON t.id = i.topic_id
-		WHERE i.topic_id = ANY($1)
-		  AND NOT EXISTS (SELECT 1 FROM hidden_derived_topics h WHERE h.account_id = i.account AND h.topic_id = i.topic_id)
-		GROUP BY i.account, t.name, i.kind`, topicIDs, readable, account, halfLifeMonths, agencyID)
-	if err != nil {
-		return nil, fmt.Errorf("derived evidence: %w", err)
-	}
-	defer rows.Close()
-	var out []derivedRow
-	for rows.Next() {
-		var d derivedRow
-		var decayed float64
-		if err := rows.Scan(&d.account, &d.Topic, &d.Kind, &d.Count, &d.Last, &decayed); err != nil {
-			return nil, err
-		}
-		d.weight = decayed * map[string]float64{"accepted": weightAccepted, "answer": weightGoodAnswer, "page": weightPage}[d.Kind]
-		out = append(out, d)
-	}
-	return out, rows.Err()
 }
 
 // describe fills in name, position and unit.
@@ -293,8 +248,8 @@ func (r *Ranker) DerivedTopics(ctx context.Context, accountID int64) ([]DerivedT
 		FROM topics t WHERE t.id IN (
 			SELECT qt.topic_id FROM answers x JOIN questions q ON q.id = x.question_id JOIN question_topics qt ON qt.question_id = q.id
 			WHERE x.author_id = $1 AND (q.accepted_answer_id = x.id OR x.score > 0)
-			UNION SELECT pt.topic_id FROM page_topics pt JOIN pages pg ON pg.id = pt.page_id
-			WHERE pg.owner_id = $1 OR EXISTS (SELECT 1 FROM page_revisions r WHERE r.page_id = pg.id AND r.author_id = $1))
+			UNION SELECT pt.topic_id FROM page_topics pt
+			WHERE pt.page_id IN (SELECT id FROM pages WHERE owner_id = $1 UNION SELECT page_id FROM page_revisions WHERE author_id = $1))
 		ORDER BY t.name`, accountID)
 	if err != nil {
 		return nil, fmt.Errorf("derived topics: %w", err)
@@ -337,7 +292,7 @@ func (r *Ranker) preview(ctx context.Context, accountID int64, topicIDs []int64)
 	if err != nil {
 		return nil, err
 	}
-	list, err := r.derived(ctx, topicIDs, spaces, accountID, 0)
+	list, err := r.derivedOf(ctx, accountID, topicIDs, spaces)
 	if err != nil {
 		return nil, err
 	}
@@ -359,7 +314,7 @@ func (r *Ranker) Profile(ctx context.Context, accountID int64, readable []int64)
 	if err != nil {
 		return nil, err
 	}
-	list, err := r.derived(ctx, all, readable, accountID, 0)
+	list, err := r.derivedOf(ctx, accountID, all, readable)
 	out := make([]Evidence, len(list))
 	for i, d := range list {
 		out[i] = d.Evidence
