@@ -112,8 +112,9 @@ func (f *Frontend) parse(lang string) (*template.Template, error) {
 	loc := i18n.NewLocalizer(f.bundle, lang)
 	// A message without placeholders is looked up once: a page shows some
 	// hundred of them, and the catalogue does not change while it runs.
-	var plain sync.Map
-	set := template.New("layout").Funcs(template.FuncMap{
+	var plain, fixed sync.Map
+	var set *template.Template
+	set = template.New("layout").Funcs(template.FuncMap{
 		"t": func(id string, args ...any) (string, error) {
 			if len(args) > 0 {
 				return translate(loc, id, args...)
@@ -148,6 +149,21 @@ func (f *Frontend) parse(lang string) (*template.Template, error) {
 		"lang":    func() string { return lang },
 		// editorButtons are the Markdown editor's toolbar actions, in order.
 		"editorButtons": func() []string { return editorButtons },
+		// fixed is a partial that depends on nothing but the language,
+		// rendered on first use and kept: a toolbar of a few hundred
+		// template actions costs a page nothing after that.
+		"fixed": func(name string) (template.HTML, error) {
+			if html, ok := fixed.Load(name); ok {
+				return html.(template.HTML), nil
+			}
+			var buf bytes.Buffer
+			if err := set.ExecuteTemplate(&buf, name, nil); err != nil {
+				return "", err
+			}
+			html := template.HTML(buf.String()) //nolint:gosec // written by html/template
+			fixed.Store(name, html)
+			return html, nil
+		},
 	})
 	shared, err := fs.Glob(files, "templates/*.html")
 	if err != nil {
