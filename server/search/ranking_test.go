@@ -260,11 +260,12 @@ func TestHighlightWidensMarksToWords(t *testing.T) {
 	}, 1)}
 	tm := s.newTerms("store Antrag")
 	for in, want := range map[string]string{
-		"\x02st\x03\x02ore\x03 it":              "<mark>store</mark> it",
-		"a co\x02ld\x03, dark place":            "a <mark>cold</mark>, dark place",
-		"\x02 \x03the\x02,\x03 <b>":             " the, &lt;b&gt;",
-		"Der Bauantrag & die Bauaufsicht":       "Der <mark>Bauantrag</mark> &amp; die Bauaufsicht",
-		"\x02Dienst\x03reise und \x02Reise\x03": "<mark>Dienstreise</mark> und <mark>Reise</mark>",
+		"\x02st\x03\x02ore\x03 it":                   "<mark>store</mark> it",
+		"a co\x02ld\x03, dark place":                 "a <mark>cold</mark>, dark place",
+		"\x02 \x03the\x02,\x03 <b>":                  " the, &lt;b&gt;",
+		"Der Bauantrag & die Bauaufsicht":            "Der <mark>Bauantrag</mark> &amp; die Bauaufsicht",
+		"\x02Dienst\x03reise und \x02Reise\x03":      "<mark>Dienstreise</mark> und <mark>Reise</mark>",
+		"Sie sagt: \"Bau\x02antrag\x03\" & 'Straße'": "Sie sagt: &#34;<mark>Bauantrag</mark>&#34; &amp; &#39;Straße&#39;",
 	} {
 		if got := string(tm.highlight(in)); got != want {
 			t.Errorf("highlight(%q) = %q, want %q", in, got, want)
