@@ -32,8 +32,8 @@ const wordHits = 5
 //
 // The first request asks the strict query for the page and the loose
 // query for its count and its facets alone: the loose query finds what
-// the strict query finds and more, so its count and facets are those of
-// the search whether its hits are needed or not. When the strict query
+// the strict query finds and more, as a rule, so its count and facets
+// are those of the search whether its hits are needed or not. When the strict query
 // has fewer hits than the end of the page, the second request asks the
 // looser queries for the hits behind them (mergeLooser).
 func (s *Service) searchTiered(ctx context.Context, q Query, strict *meilisearch.SearchRequest, looser []*meilisearch.SearchRequest, weights []float64) (Results, error) {
@@ -52,11 +52,13 @@ func (s *Service) searchTiered(ctx context.Context, q Query, strict *meilisearch
 		return Results{}, err
 	}
 	if looseTotal >= q.PerPage {
-		// The queries of one word help where the loose query finds
-		// little, a question whose verb no document holds; behind a
-		// page of the loose query's hits they add only its stragglers'
-		// equals. Decided by the page's size, not by the page, so that
-		// every page of a search is cut from the same list.
+		// The queries of one word are for a loose query that finds
+		// little: a question whose verb no document holds keeps the
+		// frequency strategy from finding its noun. Once the loose query
+		// fills a page, their hits would mostly rank behind its own, at
+		// the price of a query each. Decided by the size of a page, not
+		// by the page asked for, so that every page of a search is cut
+		// from the same list.
 		looser, weights = looser[:1], weights[:1]
 	}
 	if strictTotal >= q.Page*q.PerPage || looseTotal == 0 && len(looser) == 1 {
