@@ -1,7 +1,6 @@
 package search
 
 import (
-	"html"
 	"html/template"
 	"strings"
 	"sync"
@@ -14,11 +13,11 @@ import (
 type terms struct {
 	words     []string
 	last      string // read as a prefix, as Meilisearch does
-	compounds func(string) string
+	compounds func([]byte) string
 }
 
 func (s *Service) newTerms(query string) terms {
-	t := terms{compounds: s.wordParts.get}
+	t := terms{compounds: s.wordParts.getBytes}
 	for _, w := range strings.FieldsFunc(strings.ToLower(query), notWordRune) {
 		if isStopWord[w] {
 			continue
@@ -48,23 +47,15 @@ func transliterate(w string) (string, bool) {
 // field ("Bauantrag" for "Antrag"). So a mark inside a word is widened to
 // the word, a compound whose part matches a query word is marked whole,
 // and a mark on anything but letters and digits is dropped.
+//
+// It is called for every hit of every search, so it writes the snippet in
+// one pass, without holding its pieces.
 func (t terms) highlight(marked string) template.HTML {
-	type span struct {
-		text   string
-		word   bool
-		marked bool
-	}
-	var spans []span
-	on := false
-	var cur strings.Builder
-	curWord, curMarked := false, false
-	flush := func() {
-		if cur.Len() > 0 {
-			spans = append(spans, span{cur.String(), curWord, curMarked})
-			cur.Reset()
-		}
-		curMarked = false
-	}
+	var b strings.Builder
+	b.Grow(len(marked) + 64)
+	var buf [64]byte
+	word := buf[:0] // the letters of the word being read, without markers
+	on, wordMarked := false, false
 	for _, r := range marked {
 		switch string(r) {
 		case markOpen:
@@ -74,36 +65,60 @@ func (t terms) highlight(marked string) template.HTML {
 			on = false
 			continue
 		}
-		word := !notWordRune(r)
-		if word != curWord {
-			flush()
-			curWord = word
+		if !notWordRune(r) {
+			word = utf8.AppendRune(word, r)
+			wordMarked = wordMarked || on
+			continue
 		}
-		cur.WriteRune(r)
-		if on && word {
-			curMarked = true
-		}
+		t.writeWord(&b, word, wordMarked)
+		word, wordMarked = word[:0], false
+		writeEscaped(&b, r)
 	}
-	flush()
-	var b strings.Builder
-	for _, sp := range spans {
-		if sp.word && (sp.marked || t.partMatches(sp.text)) {
-			b.WriteString("<mark>" + html.EscapeString(sp.text) + "</mark>")
-		} else {
-			b.WriteString(html.EscapeString(sp.text))
-		}
+	t.writeWord(&b, word, wordMarked)
+	return template.HTML(b.String()) //nolint:gosec // words are letters and digits, everything else is escaped
+}
+
+// writeWord writes a word, marked if Meilisearch marked any of it or one
+// of its parts matches. Letters and digits need no escaping.
+func (t terms) writeWord(b *strings.Builder, word []byte, marked bool) {
+	if len(word) == 0 {
+		return
 	}
-	return template.HTML(b.String()) //nolint:gosec // every piece escaped above
+	if marked || t.partMatches(word) {
+		b.WriteString("<mark>")
+		b.Write(word)
+		b.WriteString("</mark>")
+		return
+	}
+	b.Write(word)
+}
+
+// writeEscaped writes r as html.EscapeString would.
+func writeEscaped(b *strings.Builder, r rune) {
+	switch r {
+	case '&':
+		b.WriteString("&amp;")
+	case '\'':
+		b.WriteString("&#39;")
+	case '<':
+		b.WriteString("&lt;")
+	case '>':
+		b.WriteString("&gt;")
+	case '"':
+		b.WriteString("&#34;")
+	default:
+		b.WriteRune(r)
+	}
 }
 
 // partMatches reports whether one of the compound parts of word matches
 // a query word the way Meilisearch matched it in the compounds field:
 // equal, within its typo budget, or, for the last query word, as a prefix.
-func (t terms) partMatches(word string) bool {
-	if len(t.words) == 0 || utf8.RuneCountInString(word) < 6 {
+func (t terms) partMatches(word []byte) bool {
+	if len(t.words) == 0 || utf8.RuneCount(word) < 6 {
 		return false
 	}
-	for _, part := range strings.Fields(t.compounds(word)) {
+	for part := range strings.FieldsSeq(t.compounds(word)) {
 		for _, w := range t.words {
 			if part == w || w == t.last && utf8.RuneCountInString(w) >= 3 && strings.HasPrefix(part, w) ||
 				withinTypos(w, part, typoBudget(w)) {
@@ -149,4 +164,19 @@ func (m *memo) get(word string) string {
 	m.m[word] = v
 	m.mu.Unlock()
 	return v
+}
+
+// getBytes is get for a word held as bytes, which costs no copy of it
+// when the memo knows it.
+func (m *memo) getBytes(word []byte) string {
+	if m.fn == nil {
+		return ""
+	}
+	m.mu.Lock()
+	v, ok := m.m[string(word)]
+	m.mu.Unlock()
+	if ok {
+		return v
+	}
+	return m.get(string(word))
 }

@@ -10,8 +10,8 @@ import (
 	"github.com/meilisearch/meilisearch-go"
 )
 
-// rankedHit is one hit of a merged search: the best weighted ranking
-// score any query gave the document, and where that query placed it.
+// rankedHit is one hit of a looser query: the best weighted ranking score
+// any of them gave the document, and where that query placed it.
 type rankedHit struct {
 	hit         meilisearch.Hit
 	score       float64
@@ -23,108 +23,161 @@ type rankedHit struct {
 // the work of marking and cropping its text.
 const wordHits = 5
 
-// merged gathers the hits of several queries, each document once with
-// the best weighted ranking score any query gave it.
-type merged struct {
-	best     map[string]*rankedHit
-	complete bool // no query had more hits than it brought
-	widest   meilisearch.SearchResponse
-}
-
-// searchMerged sends queries in one multi-search request and merges their
-// hits into one ranked list, each document once, by the ranking score
-// Meilisearch gives each hit times its query's weight. Meilisearch's own
-// federated search does the same but costs about three milliseconds more
-// per request, whatever it holds, which doubled the median search.
+// searchTiered answers a search in one request when the strict query's
+// hits fill the page asked for, and in two otherwise. Most of what
+// Meilisearch does for a search is marking and cropping the texts of the
+// hits it returns and counting the facets, so asking the looser queries
+// for hits that rank behind a full page of strict hits would be work
+// thrown away: the looser queries cost as much again each.
 //
-// Each query brings the hits up to the end of the page asked for, a
-// query of one word only a few more than the pages before (wordHits). The
-// count and the facets are exact when no query has more; otherwise they
-// are those of the strict or loose query that matches most documents,
-// which holds most of the others' hits.
-func (s *Service) searchMerged(ctx context.Context, q Query, queries []*meilisearch.SearchRequest, weights []float64) (Results, error) {
-	m := &merged{best: map[string]*rankedHit{}, complete: true}
-	if err := s.merge(ctx, q, m, queries, weights); err != nil {
+// The first request asks the strict query for the page and the loose
+// query for its count and its facets alone: the loose query finds what
+// the strict query finds and more, as a rule, so its count and facets
+// are those of the search whether its hits are needed or not. When the strict query
+// has fewer hits than the end of the page, the second request asks the
+// looser queries for the hits behind them (mergeLooser).
+func (s *Service) searchTiered(ctx context.Context, q Query, strict *meilisearch.SearchRequest, looser []*meilisearch.SearchRequest, weights []float64) (Results, error) {
+	per, none := int64(q.PerPage), int64(0)
+	strict.HitsPerPage, strict.Page = &per, int64(q.Page)
+	count := *looser[0]
+	count.HitsPerPage, count.Page, count.Facets = &none, 1, facetNames
+	count.AttributesToRetrieve, count.AttributesToHighlight, count.AttributesToCrop = []string{"id"}, nil, nil
+	first, err := s.multiSearch(ctx, strict, &count)
+	if err != nil {
 		return Results{}, err
 	}
-	list := make([]*rankedHit, 0, len(m.best))
-	for _, h := range m.best {
+	strictTotal, looseTotal := int(first[0].TotalHits), int(first[1].TotalHits)
+	facets, err := facetCounts(first[1].FacetDistribution)
+	if err != nil {
+		return Results{}, err
+	}
+	if looseTotal >= q.PerPage {
+		// The queries of one word are for a loose query that finds
+		// little: a question whose verb no document holds keeps the
+		// frequency strategy from finding its noun. Once the loose query
+		// fills a page, their hits would mostly rank behind its own, at
+		// the price of a query each. Decided by the size of a page, not
+		// by the page asked for, so that every page of a search is cut
+		// from the same list.
+		looser, weights = looser[:1], weights[:1]
+	}
+	if strictTotal >= q.Page*q.PerPage || looseTotal == 0 && len(looser) == 1 {
+		total := max(strictTotal, looseTotal)
+		return s.results(q, first[0].Hits, total, pages(total, q.PerPage), facets)
+	}
+	return s.mergeLooser(ctx, q, strict, first[0], looseTotal, facets, looser, weights)
+}
+
+// mergeLooser fills the page behind the strict query's last hits with
+// the hits of the looser queries, each document once with the best
+// weighted ranking score any of them gave it, none that the strict query
+// found. The count and the facets are exact when no query has more hits
+// than it brought; otherwise they are the loose query's.
+func (s *Service) mergeLooser(ctx context.Context, q Query, strict *meilisearch.SearchRequest, strictPage meilisearch.SearchResponse,
+	looseTotal int, facets map[string]map[string]int, looser []*meilisearch.SearchRequest, weights []float64,
+) (Results, error) {
+	strictTotal := int(strictPage.TotalHits)
+	before, end := (q.Page-1)*q.PerPage, q.Page*q.PerPage
+	for i, r := range looser {
+		// Each brings the hits up to the end of the page, the strict
+		// query's among them; a query of one word only a few more than
+		// the pages before.
+		r.Limit, r.Facets, r.ShowRankingScore = int64(end), nil, true
+		if weights[i] <= wordWeight {
+			r.Limit = int64(before + wordHits)
+		}
+	}
+	queries := looser
+	if earlier := min(before, strictTotal); earlier > 0 {
+		// The strict hits of the pages before, to be left out here.
+		e := *strict
+		e.HitsPerPage, e.Page, e.Limit = nil, 0, int64(earlier)
+		e.AttributesToHighlight, e.AttributesToCrop = nil, nil
+		queries = append(slices.Clone(looser), &e)
+	}
+	answers, err := s.multiSearch(ctx, queries...)
+	if err != nil {
+		return Results{}, err
+	}
+	strictHits := slices.Clone(strictPage.Hits)
+	if len(answers) > len(looser) {
+		strictHits = append(strictHits, answers[len(looser)].Hits...)
+	}
+	found := map[string]bool{}
+	for _, h := range strictHits {
+		id, _, err := hitKey(h)
+		if err != nil {
+			return Results{}, err
+		}
+		found[id] = true
+	}
+	best := map[string]*rankedHit{}
+	complete := true
+	for i, r := range answers[:len(looser)] {
+		if int(r.EstimatedTotalHits) > len(r.Hits) {
+			complete = false
+		}
+		for rank, h := range r.Hits {
+			id, score, err := hitKey(h)
+			if err != nil {
+				return Results{}, err
+			}
+			score *= weights[i]
+			if b := best[id]; !found[id] && (b == nil || score > b.score) {
+				best[id] = &rankedHit{hit: h, score: score, query: i, rank: rank}
+			}
+		}
+	}
+	list := make([]*rankedHit, 0, len(best))
+	for _, h := range best {
 		list = append(list, h)
 	}
 	slices.SortFunc(list, func(a, b *rankedHit) int {
 		return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.query, b.query), cmp.Compare(a.rank, b.rank))
 	})
-	total := int(m.widest.EstimatedTotalHits)
-	facets, err := facetCounts(m.widest.FacetDistribution)
-	if err != nil {
-		return Results{}, err
+	extra := make([]meilisearch.Hit, len(list))
+	for i, h := range list {
+		extra[i] = h.hit
 	}
-	if m.complete {
-		total = len(list)
-		if facets, err = countFacets(list); err != nil {
+	total := max(looseTotal, strictTotal+len(extra))
+	if complete {
+		total = strictTotal + len(extra)
+		if facets, err = countFacets(append(strictHits, extra...)); err != nil {
 			return Results{}, err
 		}
 	}
-	total = max(total, len(list))
-	from := min((q.Page-1)*q.PerPage, len(list))
-	page := make(meilisearch.Hits, 0, q.PerPage)
-	for _, h := range list[from:min(from+q.PerPage, len(list))] {
-		page = append(page, h.hit)
-	}
-	return s.results(q, page, total, (total+q.PerPage-1)/q.PerPage, facets)
+	from := min(max(before-strictTotal, 0), len(extra))
+	page := append(slices.Clone(strictPage.Hits), extra[from:min(from+q.PerPage-len(strictPage.Hits), len(extra))]...)
+	return s.results(q, page, total, pages(total, q.PerPage), facets)
 }
 
-// merge sends queries in one request and adds their hits to m.
-func (s *Service) merge(ctx context.Context, q Query, m *merged, queries []*meilisearch.SearchRequest, weights []float64) error {
-	limit := int64(q.Page * q.PerPage)
-	// Facets are counted by one query, the widest: the loose one when
-	// there is one (its parts and spellings find what the strict query
-	// finds and more). Counting them costs Meilisearch more than finding
-	// the hits of a frequent word, and only the widest count is shown.
-	faceted := slices.Index(weights, looseWeight)
-	if faceted < 0 {
-		faceted = 0
-	}
-	for i, r := range queries {
-		r.Limit, r.Facets = limit, nil
-		if i == faceted {
-			r.Facets = facetNames
-		}
-		if weights[i] <= wordWeight {
-			r.Limit = min(limit, int64((q.Page-1)*q.PerPage+wordHits))
-		}
-		r.ShowRankingScore = true
-	}
+// multiSearch sends queries in one request. Meilisearch's federated
+// search would merge them too, but costs about three milliseconds more
+// per request, whatever it holds.
+func (s *Service) multiSearch(ctx context.Context, queries ...*meilisearch.SearchRequest) ([]meilisearch.SearchResponse, error) {
 	multi, err := s.client.MultiSearchWithContext(ctx, &meilisearch.MultiSearchRequest{Queries: queries})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(multi.Results) != len(queries) {
-		return fmt.Errorf("search: %d answers to %d queries", len(multi.Results), len(queries))
+		return nil, fmt.Errorf("search: %d answers to %d queries", len(multi.Results), len(queries))
 	}
-	for i, r := range multi.Results {
-		if int(r.EstimatedTotalHits) > len(r.Hits) {
-			m.complete = false
-		}
-		if r.EstimatedTotalHits > m.widest.EstimatedTotalHits && len(r.FacetDistribution) > 0 {
-			m.widest = r
-		}
-		for rank, h := range r.Hits {
-			var key struct {
-				ID    string  `json:"id"`
-				Score float64 `json:"_rankingScore"`
-			}
-			if err := h.DecodeInto(&key); err != nil {
-				return fmt.Errorf("decode search hit: %w", err)
-			}
-			score := key.Score * weights[i]
-			if b := m.best[key.ID]; b == nil || score > b.score {
-				m.best[key.ID] = &rankedHit{hit: h, score: score, query: i, rank: rank}
-			}
-		}
-	}
-	return nil
+	return multi.Results, nil
 }
+
+// hitKey decodes a hit's id and ranking score.
+func hitKey(h meilisearch.Hit) (string, float64, error) {
+	var key struct {
+		ID    string  `json:"id"`
+		Score float64 `json:"_rankingScore"`
+	}
+	if err := h.DecodeInto(&key); err != nil {
+		return "", 0, fmt.Errorf("decode search hit: %w", err)
+	}
+	return key.ID, key.Score, nil
+}
+
+func pages(total, per int) int { return (total + per - 1) / per }
 
 // facetCounts decodes Meilisearch's facet distribution.
 func facetCounts(raw json.RawMessage) (map[string]map[string]int, error) {
@@ -139,7 +192,7 @@ func facetCounts(raw json.RawMessage) (map[string]map[string]int, error) {
 }
 
 // countFacets counts the facet values of hits.
-func countFacets(hits []*rankedHit) (map[string]map[string]int, error) {
+func countFacets(hits []meilisearch.Hit) (map[string]map[string]int, error) {
 	out := map[string]map[string]int{"type": {}, "space_id": {}, "topics": {}}
 	for _, h := range hits {
 		var f struct {
@@ -147,7 +200,7 @@ func countFacets(hits []*rankedHit) (map[string]map[string]int, error) {
 			SpaceID int64    `json:"space_id"`
 			Topics  []string `json:"topics"`
 		}
-		if err := h.hit.DecodeInto(&f); err != nil {
+		if err := h.DecodeInto(&f); err != nil {
 			return nil, fmt.Errorf("decode search hit: %w", err)
 		}
 		out["type"][f.Type]++

@@ -12,6 +12,9 @@ func TestTyposCountASwapAsOne(t *testing.T) {
 		{"dienstriese", "dienstreise", 1},
 		{"gebuehren", "gebühren", 2},
 		{"vergabb", "vergabe", 1},
+		// Longer than the words measured without allocating.
+		{"donaudampfschifffahrtsgesellschaftskapitän", "donaudampfschifffahrtsgesellschaftskapitaen", 2},
+		{"donaudampfschifffahrtsgesellschaftskapitän", "dnoaudampfschifffahrtsgesellschaftskapitän", 1},
 	} {
 		if got := typos(c.a, c.b); got != c.want {
 			t.Errorf("typos(%q, %q) = %d, want %d", c.a, c.b, got, c.want)

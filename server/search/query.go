@@ -160,50 +160,42 @@ type meiliHit struct {
 	} `json:"_formatted"`
 }
 
-// searchMeili asks Meilisearch in one request and merges the hits of its
-// queries into one ranked list, each document once (searchMerged):
-//   - the strict query wants every word of the query;
+// searchMeili asks Meilisearch for the hits of up to three kinds of
+// query and puts them into one ranked list, each document once
+// (searchTiered):
+//   - the strict query wants every word of the query; its hits come
+//     first, in its order;
 //   - the loose one lets Meilisearch drop the most frequent words first,
 //     and the parts of the query's compounds stand for the whole
-//     ("Bauantragsverfahren" → "Bauantrag"). Where it has the query's own
-//     words it replaces the strict query: what matches every word ranks
-//     first in it anyway, and each query costs Meilisearch time;
+//     ("Bauantragsverfahren" → "Bauantrag");
 //   - for a query of several words (or parts), one query for each of its
 //     longest words, so that a question finds what matches its noun even
 //     when its verb occurs in no document ("Wie lange dauert eine
 //     Baugenehmigung?"), which the frequency strategy cannot do: it would
 //     keep the rare verb and drop the noun.
 //
-// The weights keep what matches every word first; the looser queries'
-// hits fill the list behind. Suggestions for a question being typed use
-// the loose query alone.
+// The looser queries' hits fill the list behind the strict ones, by
+// their weighted ranking scores. Suggestions for a question being typed
+// use the loose query alone.
 func (s *Service) searchMeili(ctx context.Context, q Query) (Results, error) {
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	text := queryText(q.Text)
 	loose := s.looseText(text)
-	var queries []*meilisearch.SearchRequest
-	var weights []float64
-	add := func(text string, strategy meilisearch.MatchingStrategy, weight float64) {
-		queries = append(queries, s.request(q, text, strategy))
-		weights = append(weights, weight)
+	if q.Loose {
+		return s.searchOne(ctx, q, s.request(q, loose, meilisearch.Frequency))
 	}
-	words := strings.Fields(text)
-	if !q.Loose && (loose != text || len(words) == 1) {
-		add(text, meilisearch.All, 1)
+	strict := s.request(q, text, meilisearch.All)
+	if loose == text && len(strings.Fields(text)) == 1 {
+		return s.searchOne(ctx, q, strict)
 	}
-	if q.Loose || loose != text || len(words) > 1 {
-		add(loose, meilisearch.Frequency, looseWeight)
+	looser := []*meilisearch.SearchRequest{s.request(q, loose, meilisearch.Frequency)}
+	weights := []float64{looseWeight}
+	for _, w := range longestWords(s.wordQueries(text), maxWordQueries) {
+		looser = append(looser, s.request(q, w, meilisearch.All))
+		weights = append(weights, wordWeight)
 	}
-	if !q.Loose {
-		for _, w := range longestWords(s.wordQueries(text), maxWordQueries) {
-			add(w, meilisearch.All, wordWeight)
-		}
-	}
-	if len(queries) == 1 {
-		return s.searchOne(ctx, q, queries[0])
-	}
-	return s.searchMerged(ctx, q, queries, weights)
+	return s.searchTiered(ctx, q, strict, looser, weights)
 }
 
 // searchOne sends a query that has nothing to be merged with on its own:
@@ -228,7 +220,8 @@ func (s *Service) searchOne(ctx context.Context, q Query, r *meilisearch.SearchR
 var facetNames = []string{"type", "space_id", "topics"}
 
 // The weights scale the ranking scores of the loose query's hits and
-// those of the queries of one word each.
+// those of the queries of one word each, which rank behind the strict
+// query's hits.
 const (
 	looseWeight = 0.9
 	wordWeight  = 0.3

@@ -1,9 +1,11 @@
 package search
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -38,21 +40,65 @@ var rankingDocs = []Document{
 	{ID: "page-coffee", Type: "page", SpaceID: 1, Space: "lfd", Title: "Coffee", URL: "/lfd/coffee",
 		Body: "Where should I store whole bean coffee? Keep the beans in a cold, dark place, away from air and light. Be careful with the fridge: " +
 			"whole beans take on smells there."},
+	// Found by the parts of "Reisekosten" alone, behind the pages that
+	// have the word.
+	{ID: "page-reise-kosten", Type: "page", SpaceID: 1, Space: "lfd", Title: "Was eine Reise kostet", URL: "/lfd/reise-kosten",
+		Body: "Die Kosten einer Reise: Fahrkarten, Übernachtung und Tagegeld."},
 	{ID: "page-other", Type: "page", SpaceID: 2, Space: "other", Title: "Dienstreisen anderswo", URL: "/other/dienstreisen",
 		Body: "Eine Seite in einem Bereich, den die Suchenden nicht lesen dürfen."},
 }
 
-// counter counts the searches sent to Meilisearch, passing every request on.
+// counter counts the searches sent to Meilisearch and the hits they ask
+// Meilisearch to mark and crop, passing every request on.
 type counter struct {
 	next     http.RoundTripper
 	searches atomic.Int64
+	cropped  atomic.Int64
 }
 
 func (c *counter) RoundTrip(r *http.Request) (*http.Response, error) {
 	if strings.HasSuffix(r.URL.Path, "/search") || strings.HasSuffix(r.URL.Path, "/multi-search") {
 		c.searches.Add(1)
+		if r.Body != nil {
+			body, err := io.ReadAll(r.Body)
+			if err != nil {
+				return nil, err
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			c.cropped.Add(croppedHits(body))
+		}
 	}
 	return c.next.RoundTrip(r)
+}
+
+// croppedHits is how many hits a search or multi-search request asks
+// Meilisearch to crop at most.
+func croppedHits(body []byte) int64 {
+	type query struct {
+		Limit       *int64   `json:"limit"`
+		HitsPerPage *int64   `json:"hitsPerPage"`
+		Crop        []string `json:"attributesToCrop"`
+	}
+	var req struct {
+		query
+		Queries []query `json:"queries"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
+		return 0
+	}
+	var n int64
+	for _, q := range append(req.Queries, req.query) {
+		switch {
+		case len(q.Crop) == 0:
+		case q.HitsPerPage != nil:
+			n += *q.HitsPerPage
+		case q.Limit != nil:
+			n += *q.Limit
+		default:
+			n += 20 // Meilisearch's default limit
+		}
+	}
+	return n
 }
 
 var (
@@ -214,11 +260,12 @@ func TestHighlightWidensMarksToWords(t *testing.T) {
 	}, 1)}
 	tm := s.newTerms("store Antrag")
 	for in, want := range map[string]string{
-		"\x02st\x03\x02ore\x03 it":              "<mark>store</mark> it",
-		"a co\x02ld\x03, dark place":            "a <mark>cold</mark>, dark place",
-		"\x02 \x03the\x02,\x03 <b>":             " the, &lt;b&gt;",
-		"Der Bauantrag & die Bauaufsicht":       "Der <mark>Bauantrag</mark> &amp; die Bauaufsicht",
-		"\x02Dienst\x03reise und \x02Reise\x03": "<mark>Dienstreise</mark> und <mark>Reise</mark>",
+		"\x02st\x03\x02ore\x03 it":                   "<mark>store</mark> it",
+		"a co\x02ld\x03, dark place":                 "a <mark>cold</mark>, dark place",
+		"\x02 \x03the\x02,\x03 <b>":                  " the, &lt;b&gt;",
+		"Der Bauantrag & die Bauaufsicht":            "Der <mark>Bauantrag</mark> &amp; die Bauaufsicht",
+		"\x02Dienst\x03reise und \x02Reise\x03":      "<mark>Dienstreise</mark> und <mark>Reise</mark>",
+		"Sie sagt: \"Bau\x02antrag\x03\" & 'Straße'": "Sie sagt: &#34;<mark>Bauantrag</mark>&#34; &amp; &#39;Straße&#39;",
 	} {
 		if got := string(tm.highlight(in)); got != want {
 			t.Errorf("highlight(%q) = %q, want %q", in, got, want)
@@ -226,14 +273,68 @@ func TestHighlightWidensMarksToWords(t *testing.T) {
 	}
 }
 
-func TestSearchWithoutHitsAsksMeilisearchOnce(t *testing.T) {
-	_, cnt := rankingService(t)
-	for _, q := range []string{"Quaxelbrumpf", "Quaxelbrumpf Schnorchelwerk", "Wie beantrage ich einen Quaxelbrumpf?", "Bauantragsverfahren", "Abrechnung Reise"} {
-		before := cnt.searches.Load()
-		search(t, q)
-		if n := cnt.searches.Load() - before; n != 1 {
-			t.Errorf("%q: %d requests to Meilisearch, want 1", q, n)
+// A search whose strict query fills the page is one request, and
+// Meilisearch crops no more hits than the page shows: the looser
+// queries' hits would rank behind. Otherwise the looser queries are a
+// second request.
+func TestSearchAsksTheLooserQueriesOnlyWhenTheStrictOneFallsShort(t *testing.T) {
+	s, cnt := rankingService(t)
+	for _, c := range []struct {
+		text     string
+		per      int
+		requests int64
+	}{
+		{"Dienstreisen", 1, 1},
+		{"Abrechnung Reise", 1, 1},
+		{"Quaxelbrumpf", 20, 1},
+		{"Dienstreisen", 20, 2},
+		{"Bauantragsverfahren", 20, 2},
+		{"Quaxelbrumpf Schnorchelwerk", 20, 2},
+		{"Wie beantrage ich einen Quaxelbrumpf?", 20, 2},
+	} {
+		searches, cropped := cnt.searches.Load(), cnt.cropped.Load()
+		res, err := s.Search(context.Background(), Query{Text: c.text, Spaces: []int64{1}, PerPage: c.per})
+		if err != nil {
+			t.Fatalf("search %q: %v", c.text, err)
 		}
+		if n := cnt.searches.Load() - searches; n != c.requests {
+			t.Errorf("%q, %d a page: %d requests to Meilisearch, want %d", c.text, c.per, n, c.requests)
+		}
+		if c.requests == 1 && len(res.Hits) > 0 {
+			if n := cnt.cropped.Load() - cropped; n != int64(c.per) {
+				t.Errorf("%q, %d a page: Meilisearch crops up to %d hits", c.text, c.per, n)
+			}
+		}
+	}
+}
+
+// The pages of a search are cut from one list, those the strict query
+// fills and those behind: each document once, with the same count on
+// every page.
+func TestSearchPagesAreCutFromOneList(t *testing.T) {
+	s, _ := rankingService(t)
+	for _, text := range []string{"Reisekosten", "Dienstreisen", "Abrechnung Reise"} {
+		for _, per := range []int{1, 2} {
+			var seen []string
+			var totals []int
+			for page := 1; page <= 5; page++ {
+				res, err := s.Search(context.Background(), Query{Text: text, Spaces: []int64{1}, PerPage: per, Page: page})
+				if err != nil {
+					t.Fatalf("search %q, page %d: %v", text, page, err)
+				}
+				seen = append(seen, ids(res)...)
+				totals = append(totals, res.Total)
+			}
+			unique := slices.Compact(slices.Sorted(slices.Values(seen)))
+			if len(unique) != len(seen) || len(seen) != totals[0] || slices.Max(totals) != slices.Min(totals) {
+				t.Errorf("%q, %d a page: hits %q, counts %v", text, per, seen, totals)
+			}
+		}
+	}
+	// Past the strict query's hits: the page behind them.
+	res, err := s.Search(context.Background(), Query{Text: "Reisekosten", Spaces: []int64{1}, PerPage: 1, Page: 3})
+	if err != nil || len(res.Hits) != 1 || res.Hits[0].ID != "page-reise-kosten" {
+		t.Errorf("Reisekosten, page 3: %q (%v), want page-reise-kosten", ids(res), err)
 	}
 }
 
