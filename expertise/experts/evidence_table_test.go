@@ -55,10 +55,19 @@ const (
 			CROSS JOIN LATERAL (SELECT pt.topic_id FROM page_topics pt
 			                    WHERE pt.page_id = pg.id AND pt.topic_id = ANY($1) OFFSET 0) pt
 		)`
-	joinedConsentingEvidence = joinedTopicItems + sumOfItems + `
-		  AND p.derived_consent AND NOT p.hidden AND ($4::bigint = 0 OR a.agency_id = $4)` + groupItems
-	joinedPersonEvidence = joinedPersonItems + sumOfItems + `
-		  AND a.id = $4` + groupItems
+	joinedSum = `
+		SELECT i.account, t.name, i.kind, count(*), max(i.at),
+		       sum(power(0.5, extract(epoch FROM now() - i.at) / 86400 / 30.44 / $3))
+		FROM items i JOIN accounts a ON a.id = i.account JOIN profiles p ON p.account_id = a.id
+		JOIN topics t ON t.id = i.topic_id
+		WHERE NOT EXISTS (SELECT 1 FROM hidden_derived_topics h WHERE h.account_id = i.account AND h.topic_id = i.topic_id)
+		  AND a.disabled_at IS NULL AND p.left_at IS NULL`
+	joinedGroup = `
+		GROUP BY i.account, t.name, i.kind`
+	joinedConsentingEvidence = joinedTopicItems + joinedSum + `
+		  AND p.derived_consent AND NOT p.hidden AND ($4::bigint = 0 OR a.agency_id = $4)` + joinedGroup
+	joinedPersonEvidence = joinedPersonItems + joinedSum + `
+		  AND a.id = $4` + joinedGroup
 )
 
 // evidenceWorld is derivedWorld with more people and spaces: Carl has not
