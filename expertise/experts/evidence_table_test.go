@@ -242,3 +242,48 @@ func TestEvidenceTableAgreesWithTheJoins(t *testing.T) {
 		t.Errorf("rows of the erased account: %d %v", left, err)
 	}
 }
+
+// Two transactions changing different inputs of one page at once, a new
+// revision and a new topic, leave the rows both changes make: the second
+// recomputation waits for the first and reads what it committed.
+func TestEvidenceOfConcurrentChanges(t *testing.T) {
+	w := newWorld(t)
+	e := &evidenceWorld{world: w}
+	e.anna = w.person("Anna Erste", true)
+	e.bernd = w.person("Bernd Zweiter", true)
+	e.people = []int64{e.anna, e.bernd}
+	w.one(`INSERT INTO spaces (slug, name, agency_id, visibility) VALUES ($1, 'Andere', $2, 'private') RETURNING id`, &e.other, w.name("other"), w.agency)
+	var p int64
+	w.one(`INSERT INTO pages (space_id, slug, title, body, owner_id) VALUES ($1, $2, 'Leitfaden', 'Text', $3) RETURNING id`, &p, w.open, w.name("seite"), e.anna)
+	w.exec(`INSERT INTO page_topics (page_id, topic_id) VALUES ($1, $2)`, p, w.topic)
+
+	first, err := db.Pool.Begin(w.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Rollback(w.ctx) //nolint:errcheck // committed below
+	if _, err := first.Exec(w.ctx, `INSERT INTO page_revisions (page_id, number, title, body, author_id) VALUES ($1, 1, 'Leitfaden', 'Text', $2)`, p, e.bernd); err != nil {
+		t.Fatal(err)
+	}
+	second := make(chan error, 1)
+	go func() {
+		second <- pgx.BeginFunc(w.ctx, db.Pool, func(tx pgx.Tx) error {
+			_, err := tx.Exec(w.ctx, `INSERT INTO page_topics (page_id, topic_id) VALUES ($1, $2)`, p, w.sub)
+			return err
+		})
+	}()
+	// The second transaction's recomputation now waits for the first.
+	time.Sleep(300 * time.Millisecond)
+	if err := first.Commit(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-second; err != nil {
+		t.Fatal(err)
+	}
+	var rows int64
+	w.one(`SELECT count(*) FROM evidence_items WHERE page_id = $1`, &rows, p)
+	if rows != 4 {
+		t.Errorf("%d rows for two people in two topics", rows)
+	}
+	e.compare("after both")
+}
