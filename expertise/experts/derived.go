@@ -14,57 +14,24 @@ type derivedRow struct {
 }
 
 // The evidence items ($1 topics, $2 readable spaces, $4 the person where
-// one is asked for) are found from where they are few, by index, and only
-// then checked against the rest: the spaces a reader may read hold half
-// of the instance. The subqueries with OFFSET 0 keep that order in the
-// generic plan PostgreSQL settles on for a prepared statement, which
-// cannot see how few items the parameters select and would otherwise read
-// every page and question of the readable spaces.
+// one is asked for) are read from evidence_items, which the database keeps
+// up to date with every answer, question, page, revision and topic
+// assignment (migration 0024): one index holds everything summed up, so
+// that the expert box of a question page does not join answers, questions,
+// pages and revisions on every request.
 const (
 	// topicItems: the items of the topics, by anyone.
 	topicItems = `
 		WITH items AS (
-			-- accepted answers and answers with a positive score
-			SELECT x.author_id AS account, qt.topic_id,
-			       CASE WHEN q.accepted_answer_id = x.id THEN 'accepted' ELSE 'answer' END AS kind, x.created_at AS at
-			FROM question_topics qt
-			CROSS JOIN LATERAL (SELECT q.id, q.accepted_answer_id FROM questions q
-			                    WHERE q.id = qt.question_id AND q.space_id = ANY($2) OFFSET 0) q
-			CROSS JOIN LATERAL (SELECT x.id, x.author_id, x.created_at FROM answers x
-			                    WHERE x.question_id = q.id AND (q.accepted_answer_id = x.id OR x.score > 0) OFFSET 0) x
-			WHERE qt.topic_id = ANY($1)
-			UNION ALL
-			-- pages written (a revision) or maintained (owner)
-			SELECT w.account, pt.topic_id, 'page', pg.updated_at
-			FROM page_topics pt
-			CROSS JOIN LATERAL (SELECT pg.id, pg.owner_id, pg.updated_at FROM pages pg
-			                    WHERE pg.id = pt.page_id AND pg.space_id = ANY($2) AND NOT pg.is_template OFFSET 0) pg
-			CROSS JOIN LATERAL (SELECT author_id FROM page_revisions WHERE page_id = pg.id
-			                    UNION SELECT pg.owner_id) w(account)
-			WHERE pt.topic_id = ANY($1) AND w.account IS NOT NULL
+			SELECT account_id AS account, topic_id, kind, at FROM evidence_items
+			WHERE topic_id = ANY($1) AND space_id = ANY($2)
 		)`
 	// personItems: the same items of one person, found from the person,
 	// for every topic of the instance when their profile is shown.
 	personItems = `
-		WITH mine AS MATERIALIZED (
-			SELECT id FROM pages WHERE owner_id = $4
-			UNION SELECT page_id FROM page_revisions WHERE author_id = $4
-		), items AS (
-			SELECT x.author_id AS account, qt.topic_id,
-			       CASE WHEN q.accepted_answer_id = x.id THEN 'accepted' ELSE 'answer' END AS kind, x.created_at AS at
-			FROM answers x
-			CROSS JOIN LATERAL (SELECT q.id, q.accepted_answer_id FROM questions q
-			                    WHERE q.id = x.question_id AND q.space_id = ANY($2) OFFSET 0) q
-			CROSS JOIN LATERAL (SELECT qt.topic_id FROM question_topics qt
-			                    WHERE qt.question_id = q.id AND qt.topic_id = ANY($1) OFFSET 0) qt
-			WHERE x.author_id = $4 AND (q.accepted_answer_id = x.id OR x.score > 0)
-			UNION ALL
-			SELECT $4, pt.topic_id, 'page', pg.updated_at
-			FROM mine
-			CROSS JOIN LATERAL (SELECT pg.id, pg.updated_at FROM pages pg
-			                    WHERE pg.id = mine.id AND pg.space_id = ANY($2) AND NOT pg.is_template OFFSET 0) pg
-			CROSS JOIN LATERAL (SELECT pt.topic_id FROM page_topics pt
-			                    WHERE pt.page_id = pg.id AND pt.topic_id = ANY($1) OFFSET 0) pt
+		WITH items AS (
+			SELECT account_id AS account, topic_id, kind, at FROM evidence_items
+			WHERE account_id = $4 AND topic_id = ANY($1) AND space_id = ANY($2)
 		)`
 	// sumOfItems sums the items up per person, topic and kind ($3 the
 	// half-life), never for topics the person hid; the condition on the
