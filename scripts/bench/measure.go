@@ -39,19 +39,20 @@ func measureLoads(ctx context.Context, o options, rep *report, set *dataset.Set,
 		}
 	}
 	loads := []struct {
-		name  string
-		conns int
-		do    request
-		into  *result
+		name    string
+		conns   int
+		do      request
+		into    *result
+		profile string // the file of the server's CPU profile under the load
 	}{
-		{"static page (net/http)", pageConns, page(static, "/", nil), &rep.Static},
-		{"static after one query", pageConns, page(static, afterQueryPath, nil), &rep.AfterQuery},
-		{"wiki page view", pageConns, page(srv.base, set.PagePath, signedIn), &rep.View},
-		{"question page", pageConns, page(srv.base, set.QuestionPath, signedIn), &rep.Question},
+		{"static page (net/http)", pageConns, page(static, "/", nil), &rep.Static, ""},
+		{"static after one query", pageConns, page(static, afterQueryPath, nil), &rep.AfterQuery, ""},
+		{"wiki page view", pageConns, page(srv.base, set.PagePath, signedIn), &rep.View, "cpu-view.pprof"},
+		{"question page", pageConns, page(srv.base, set.QuestionPath, signedIn), &rep.Question, "cpu-question.pprof"},
 	}
-	for i, l := range loads {
-		if l.into == &rep.View || l.into == &rep.Question {
-			defer profile(ctx, srv.base, filepath.Join(o.work, fmt.Sprintf("cpu-%d.pprof", i)), warm, o.load)()
+	for _, l := range loads {
+		if l.profile != "" {
+			defer profile(ctx, srv.base, filepath.Join(o.work, l.profile), warm, o.load)()
 		}
 		*l.into = run(ctx, l.name, l.conns, warm, o.load, l.do)
 		slog.Info("measured", "load", l.into.String())
