@@ -287,3 +287,58 @@ func TestEvidenceOfConcurrentChanges(t *testing.T) {
 	}
 	e.compare("after both")
 }
+
+// A writer that changes two pages one statement at a time (a subtree
+// moved page by page) and a save of the second page meanwhile both
+// finish: recomputing a page's evidence waits only for that page. With a
+// lock per bucket of ids, pages 256 apart shared one, the save waited for
+// the mover's bucket while holding its page, and the mover then waited
+// for that page: PostgreSQL ended one of them as a deadlock.
+func TestEvidenceOfTwoPagesWritten(t *testing.T) {
+	w := newWorld(t)
+	anna := w.person("Anna Erste", true)
+	var first, second int64
+	w.one(`INSERT INTO pages (space_id, slug, title, body, owner_id) VALUES ($1, $2, 'Eins', 'Text', $3) RETURNING id`, &first, w.open, w.name("eins"), anna)
+	w.one(`INSERT INTO pages (id, space_id, slug, title, body, owner_id) OVERRIDING SYSTEM VALUE
+		VALUES ($1, $2, $3, 'Zwei', 'Text', $4) RETURNING id`, &second, first+256, w.open, w.name("zwei"), anna)
+	for _, p := range []int64{first, second} {
+		w.exec(`INSERT INTO page_topics (page_id, topic_id) VALUES ($1, $2)`, p, w.topic)
+	}
+
+	mover, err := db.Pool.Begin(w.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mover.Rollback(w.ctx) //nolint:errcheck // committed below
+	if _, err := mover.Exec(w.ctx, `UPDATE pages SET updated_at = now() WHERE id = $1`, first); err != nil {
+		t.Fatal(err)
+	}
+	locked := make(chan struct{})
+	saved := make(chan error, 1)
+	go func() {
+		saved <- pgx.BeginFunc(w.ctx, db.Pool, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(w.ctx, `SELECT 1 FROM pages WHERE id = $1 FOR UPDATE`, second); err != nil {
+				return err
+			}
+			close(locked)
+			_, err := tx.Exec(w.ctx, `INSERT INTO page_revisions (page_id, number, title, body, author_id) VALUES ($1, 1, 'Zwei', 'Text', $2)`, second, anna)
+			return err
+		})
+	}()
+	<-locked
+	time.Sleep(200 * time.Millisecond) // the save's recomputation runs or waits now
+	if _, err := mover.Exec(w.ctx, `UPDATE pages SET updated_at = now() WHERE id = $1`, second); err != nil {
+		t.Fatalf("the mover's second page: %v", err)
+	}
+	if err := mover.Commit(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-saved; err != nil {
+		t.Fatalf("the save: %v", err)
+	}
+	var rows int64
+	w.one(`SELECT count(*) FROM evidence_items WHERE page_id = ANY($1)`, &rows, []int64{first, second})
+	if rows != 2 {
+		t.Errorf("%d evidence rows for two pages of one person in one topic", rows)
+	}
+}
