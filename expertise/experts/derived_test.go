@@ -180,3 +180,18 @@ func TestRankingWithUnitsSkillsAndEvidence(t *testing.T) {
 		}
 	}
 }
+
+// The topics a person may hide from the ranking are those it derives from
+// their work: a template they wrote offers none.
+func TestPreviewOffersNoTopicOfATemplate(t *testing.T) {
+	w := newWorld(t)
+	carla := w.person("Carla Dritte", true)
+	var p int64
+	w.one(`INSERT INTO pages (space_id, slug, title, body, owner_id, is_template) VALUES ($1, $2, 'Vorlage', 'Text', $3, true) RETURNING id`, &p, w.open, w.name("vorlage"), carla)
+	w.exec(`INSERT INTO page_topics (page_id, topic_id) VALUES ($1, $2)`, p, w.topic)
+	w.exec(`INSERT INTO page_revisions (page_id, number, title, body, author_id) VALUES ($1, 1, 'Vorlage', 'Text', $2)`, p, carla)
+	preview, err := New(db.Pool).DerivedTopics(w.ctx, carla)
+	if err != nil || len(preview) != 0 {
+		t.Fatalf("preview of a template's author: %+v %v", preview, err)
+	}
+}

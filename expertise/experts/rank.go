@@ -244,12 +244,10 @@ type DerivedTopic struct {
 // DerivedTopics previews what the ranking would derive for a person from
 // all their work (whatever their consent), for their own eyes only.
 func (r *Ranker) DerivedTopics(ctx context.Context, accountID int64) ([]DerivedTopic, error) {
-	rows, err := r.pool.Query(ctx, `SELECT DISTINCT t.id, t.name, EXISTS (SELECT 1 FROM hidden_derived_topics h WHERE h.account_id = $1 AND h.topic_id = t.id)
-		FROM topics t WHERE t.id IN (
-			SELECT qt.topic_id FROM answers x JOIN questions q ON q.id = x.question_id JOIN question_topics qt ON qt.question_id = q.id
-			WHERE x.author_id = $1 AND (q.accepted_answer_id = x.id OR x.score > 0)
-			UNION SELECT pt.topic_id FROM page_topics pt
-			WHERE pt.page_id IN (SELECT id FROM pages WHERE owner_id = $1 UNION SELECT page_id FROM page_revisions WHERE author_id = $1))
+	// The topics of the person's evidence items, as the ranking reads them
+	// (no template pages), hidden ones included.
+	rows, err := r.pool.Query(ctx, `SELECT t.id, t.name, EXISTS (SELECT 1 FROM hidden_derived_topics h WHERE h.account_id = $1 AND h.topic_id = t.id)
+		FROM topics t WHERE t.id IN (SELECT topic_id FROM evidence_items WHERE account_id = $1)
 		ORDER BY t.name`, accountID)
 	if err != nil {
 		return nil, fmt.Errorf("derived topics: %w", err)
