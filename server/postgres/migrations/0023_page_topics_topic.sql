@@ -7,9 +7,9 @@
 -- the indexes may have been built beforehand, CONCURRENTLY, on a large
 -- instance.)
 CREATE INDEX IF NOT EXISTS page_topics_topic_page ON page_topics (topic_id, page_id);
-DROP INDEX page_topics_topic;
+DROP INDEX IF EXISTS page_topics_topic;
 CREATE INDEX IF NOT EXISTS question_topics_topic_question ON question_topics (topic_id, question_id);
-DROP INDEX question_topics_topic;
+DROP INDEX IF EXISTS question_topics_topic;
 
 -- A person's pages are found by the revisions they wrote: for the evidence
 -- their profile shows, their own preview of it, and when their account is
