@@ -80,11 +80,14 @@ func (s *Service) mergeLooser(ctx context.Context, q Query, strict *meilisearch.
 	before, end := (q.Page-1)*q.PerPage, q.Page*q.PerPage
 	for i, r := range looser {
 		// Each brings the hits up to the end of the page, the strict
-		// query's among them; a query of one word only a few more than
-		// the pages before.
+		// query's among them; a query of one word a few, the same few
+		// for every page. They are asked only while the loose query
+		// finds less than a page, so it brings all its hits, and every
+		// page is cut from one list: more hits of one word on a later
+		// page would push others' hits back and show some twice.
 		r.Limit, r.Facets, r.ShowRankingScore = int64(end), nil, true
 		if weights[i] <= wordWeight {
-			r.Limit = int64(before + wordHits)
+			r.Limit = wordHits
 		}
 	}
 	queries := looser

@@ -313,11 +313,11 @@ func TestSearchAsksTheLooserQueriesOnlyWhenTheStrictOneFallsShort(t *testing.T) 
 // every page.
 func TestSearchPagesAreCutFromOneList(t *testing.T) {
 	s, _ := rankingService(t)
-	for _, text := range []string{"Reisekosten", "Dienstreisen", "Abrechnung Reise"} {
+	for _, text := range []string{"Reisekosten", "Dienstreisen", "Abrechnung Reise", "Wie beantrage ich einen Quaxelbrumpf?", "Reisekosten Antrag Frist"} {
 		for _, per := range []int{1, 2} {
 			var seen []string
 			var totals []int
-			for page := 1; page <= 5; page++ {
+			for page := 1; page <= 12; page++ {
 				res, err := s.Search(context.Background(), Query{Text: text, Spaces: []int64{1}, PerPage: per, Page: page})
 				if err != nil {
 					t.Fatalf("search %q, page %d: %v", text, page, err)
