@@ -51,7 +51,7 @@ func (b *Board) preview(c *gin.Context) {
 // previewOf renders a text for the preview beside the editor, also for
 // the forms' "Vorschau" button without JavaScript.
 func (b *Board) previewOf(c *gin.Context, body string) (template.HTML, error) {
-	return b.render(c.Request.Context(), strings.ReplaceAll(body, "\r\n", "\n"), "vorschau-")
+	return b.renderText(c.Request.Context(), strings.ReplaceAll(body, "\r\n", "\n"), "vorschau-", true)
 }
 
 // wantsPreview reports whether the form was sent with "Vorschau".

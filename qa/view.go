@@ -56,6 +56,11 @@ type viewPage struct {
 }
 
 func (b *Board) render(ctx context.Context, text, prefix string) (template.HTML, error) {
+	return b.renderText(ctx, text, prefix, false)
+}
+
+// renderText is render; once marks text not saved yet, rendered once.
+func (b *Board) renderText(ctx context.Context, text, prefix string, once bool) (template.HTML, error) {
 	var glossary []markdown.Term
 	if b.deps.Glossary != nil {
 		var err error
@@ -63,7 +68,7 @@ func (b *Board) render(ctx context.Context, text, prefix string) (template.HTML,
 			return "", err
 		}
 	}
-	res, err := b.md.Render(text, markdown.Options{Glossary: glossary, IDPrefix: prefix})
+	res, err := b.md.Render(text, markdown.Options{Glossary: glossary, IDPrefix: prefix, Once: once})
 	return res.HTML, err
 }
 

@@ -1,13 +1,6 @@
 package wiki
 
-import (
-	"html/template"
-	"net/url"
-
-	"github.com/gin-gonic/gin"
-
-	"github.com/fachnetz/fachnetz/server/web"
-)
+import "net/url"
 
 // TreeItem is a page in the rendered tree, with the pages below it. An
 // item with More stands for that many pages of its level left out.
@@ -109,30 +102,4 @@ func treeSlice(kids []*Node, onPath map[int64]bool) (lo, hi int) {
 	}
 	lo = max(0, min(at-treeWindow/2, len(kids)-treeWindow))
 	return lo, lo + treeWindow
-}
-
-// treeKey is what the tree beside a page is drawn from.
-type treeKey struct {
-	space, version, page int64
-	slug, lang           string
-}
-
-// treeHTMLBytes bounds the trees kept: some thousand of the usual size.
-const treeHTMLBytes = 8 << 20
-
-// shownTree is the tree beside a page as HTML. Drawing its dozens of
-// links cost a page view more than everything else the template does, and
-// it changes only with the pages of the space (their version), so it is
-// kept for each page while that version holds.
-func (wk *Wiki) shownTree(c *gin.Context, space int64, slug string, around Surroundings, page int64) (template.HTML, error) {
-	key := treeKey{space: space, version: around.TreeVersion, page: page, slug: slug, lang: web.Lang(c)}
-	if html, ok := wk.treeHTML.Get(key); ok {
-		return html, nil
-	}
-	html, err := wk.web.Partial(c, "page-tree", pathTree(slug, around.Tree, page))
-	if err != nil {
-		return "", err
-	}
-	wk.treeHTML.Put(key, html)
-	return html, nil
 }

@@ -49,7 +49,11 @@ func (wk *Wiki) spaceHome(c *gin.Context) {
 // render turns text not saved yet into HTML, its wiki links resolved by
 // title against the pages that exist now.
 func (wk *Wiki) render(ctx context.Context, c *gin.Context, spaceSlug, body, idPrefix string) (markdown.Result, error) {
-	return wk.renderLinked(ctx, c, 0, spaceSlug, body, idPrefix)
+	resolve, err := wk.linkResolver(ctx, c, 0, spaceSlug, body)
+	if err != nil {
+		return markdown.Result{}, err
+	}
+	return wk.renderResolved(ctx, c, resolve, spaceSlug, body, idPrefix, true)
 }
 
 // renderLinked turns a body of page pageID into HTML, its wiki links
@@ -61,12 +65,12 @@ func (wk *Wiki) renderLinked(ctx context.Context, c *gin.Context, pageID int64, 
 	if err != nil {
 		return markdown.Result{}, err
 	}
-	return wk.renderResolved(ctx, c, resolve, spaceSlug, body, idPrefix)
+	return wk.renderResolved(ctx, c, resolve, spaceSlug, body, idPrefix, false)
 }
 
 // renderResolved turns a body into HTML with its wiki links resolved by
-// resolve.
-func (wk *Wiki) renderResolved(ctx context.Context, c *gin.Context, resolve func(space, title string) (string, bool), spaceSlug, body, idPrefix string) (markdown.Result, error) {
+// resolve; once marks text not saved yet, rendered once.
+func (wk *Wiki) renderResolved(ctx context.Context, c *gin.Context, resolve func(space, title string) (string, bool), spaceSlug, body, idPrefix string, once bool) (markdown.Result, error) {
 	var glossary []markdown.Term
 	if wk.deps.Glossary != nil {
 		var err error
@@ -81,6 +85,7 @@ func (wk *Wiki) renderResolved(ctx context.Context, c *gin.Context, resolve func
 		MissingHint:  wk.web.T(c, "wiki.missing_hint"),
 		ResolveURL:   wk.fileResolver(ctx, c),
 		Resolve:      resolve,
+		Once:         once,
 	})
 }
 
@@ -140,7 +145,7 @@ func (wk *Wiki) renderView(c *gin.Context, status int, attachError string) {
 		wk.web.Fail(c, err)
 		return
 	}
-	res, err := wk.renderResolved(ctx, c, resolve, space.Slug, p.Body, "p-")
+	res, err := wk.renderResolved(ctx, c, resolve, space.Slug, p.Body, "p-", false)
 	if err != nil {
 		wk.web.Fail(c, err)
 		return
@@ -149,7 +154,7 @@ func (wk *Wiki) renderView(c *gin.Context, status int, attachError string) {
 		Permissions: wk.spaces.PermissionsIn(ctx, sub, space.ID), NeedsReview: p.NeedsReview(time.Now()),
 		CanConfirm: wk.canConfirm(c, p), Reviewed: c.Query("geprueft") == "1",
 		Moved: c.Query(movedNotice) == "1", Merged: wk.mergedNote(c, p), Watch: wk.watchButton(c, notify.WatchPage, p.ID)}
-	if page.Tree, err = wk.shownTree(c, space.ID, space.Slug, around, p.ID); err != nil {
+	if page.Tree, err = wk.shownTree(c, space.ID, space.Slug, around.Tree, around.TreeVersion, p.ID); err != nil {
 		wk.web.Fail(c, err)
 		return
 	}
@@ -182,4 +187,30 @@ func (wk *Wiki) export(c *gin.Context) {
 	}
 	c.Header("Content-Disposition", `attachment; filename="`+p.Slug+`.md"`)
 	c.Data(http.StatusOK, "text/markdown; charset=utf-8", []byte("# "+p.Title+"\n\n"+body))
+}
+
+// treeKey is what the tree beside a page is drawn from.
+type treeKey struct {
+	space, version, page int64
+	slug, lang           string
+}
+
+// treeHTMLBytes bounds the trees kept: some thousand of the usual size.
+const treeHTMLBytes = 8 << 20
+
+// shownTree is the tree beside a page as HTML. Its dozens of links were a
+// good part of the template work of a page view, and it changes only with
+// the pages of the space (their version), so it is kept for each page
+// while that version holds.
+func (wk *Wiki) shownTree(c *gin.Context, space int64, spaceSlug string, nodes []Node, version, page int64) (template.HTML, error) {
+	key := treeKey{space: space, version: version, page: page, slug: spaceSlug, lang: web.Lang(c)}
+	if html, ok := wk.treeHTML.Get(key); ok {
+		return html, nil
+	}
+	html, err := wk.web.Partial(c, "page-tree", pathTree(spaceSlug, nodes, page))
+	if err != nil {
+		return "", err
+	}
+	wk.treeHTML.Put(key, html)
+	return html, nil
 }

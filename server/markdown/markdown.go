@@ -61,6 +61,10 @@ type Options struct {
 	// to an address, so that a page can name its attachments by file name.
 	// ok=false leaves the destination as written.
 	ResolveURL func(dest string) (href string, ok bool)
+	// Once marks a text rendered once, such as the preview of a text being
+	// typed: it is not kept (see memo), where it would only push out the
+	// renderings of pages read again and again.
+	Once bool
 }
 
 // Heading is a heading of the rendered document, for a table of contents.
@@ -133,6 +137,9 @@ func (r *Renderer) Render(src string, opts Options) (Result, error) {
 		return Result{}, fmt.Errorf("markdown: render: invalid IDPrefix %q (allowed: A-Z a-z 0-9 - _)", opts.IDPrefix)
 	}
 	idx := r.glossaryIndex(opts.Glossary)
+	if opts.Once {
+		return r.render(src, opts, idx)
+	}
 	key := r.memo.key(src, opts)
 	if res, ok := r.memo.get(key, src, opts, idx); ok {
 		return res, nil
@@ -218,10 +225,7 @@ func (r *Renderer) annotate(doc ast.Node, source []byte, opts Options, gloss *gl
 			key := Link{Space: space, Title: n.Title}
 			t, seen := resolved[key]
 			if !seen {
-				t = target{exists: true}
-				if opts.Resolve != nil {
-					t.href, t.exists = opts.Resolve(space, n.Title)
-				}
+				t.href, t.exists = resolveLink(opts, space, n.Title)
 				resolved[key] = t
 				res.Links = append(res.Links, key)
 			}
@@ -241,7 +245,7 @@ func resolveURL(opts Options, dest *[]byte) {
 	if u, err := url.Parse(d); err != nil || u.Scheme != "" || u.Host != "" {
 		return
 	}
-	if href, ok := opts.ResolveURL(d); ok {
+	if href, ok := resolveDest(opts, d); ok {
 		*dest = []byte(href)
 	}
 }

@@ -86,8 +86,12 @@ func (m *memo) get(key uint64, src string, opts Options, glossary *glossaryIndex
 	return r.result.clone(), true
 }
 
+// size is what a rendering holds, its slices and the map's entry
+// counted at some 64 and 256 bytes.
 func (r *rendering) size() int {
-	return len(r.src) + len(r.result.HTML) + len(r.result.Text) + 64*(len(r.links)+len(r.urls)+len(r.result.Headings))
+	res := r.result
+	items := len(r.links) + len(r.urls) + len(res.Links) + len(res.Headings) + len(res.Warnings)
+	return 256 + len(r.src) + len(res.HTML) + len(res.Text) + 64*items
 }
 
 // recording wraps the resolvers of opts so that every answer they give is

@@ -101,3 +101,16 @@ func TestKeptLinksAreTheTextsLinks(t *testing.T) {
 		t.Fatalf("links of another text: %+v", other)
 	}
 }
+
+// A text rendered once, a preview being typed, is not kept.
+func TestTextRenderedOnceIsNotKept(t *testing.T) {
+	r := New()
+	for i := range 3 {
+		if _, err := r.Render(strings.Repeat("Entwurf ", i+1), Options{Once: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := r.memo.kept.Len(); n != 0 {
+		t.Fatalf("%d renderings kept of texts rendered once", n)
+	}
+}
