@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"text/template/parse"
 	"time"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -193,27 +194,27 @@ func (f *Frontend) parse(lang string) (*template.Template, error) {
 	return set, err
 }
 
-var defineAction = regexp.MustCompile(`{{-?\s*define\s+"([^"]+)"\s*-?}}`)
+var defineAction = regexp.MustCompile(`{{-?\s*define\s+"content"\s*-?}}`)
 
 // pageText is a page file with its "content" named after the page. Any
-// other template a page defines must be new to the set: in one set, a
-// second definition would silently replace the first.
+// other template a page defines (define or block) must be new to the set:
+// in one set, a second definition would silently replace the first.
 func pageText(set *template.Template, name, src string) (string, error) {
-	contents := 0
-	for _, m := range defineAction.FindAllStringSubmatch(src, -1) {
-		switch {
-		case m[1] == "content":
-			contents++
-		case set.Lookup(m[1]) != nil:
-			return "", fmt.Errorf("template %q is defined twice; shared templates belong in templates/*.html", m[1])
+	probe := parse.New(name)
+	probe.Mode = parse.SkipFuncCheck
+	defined := map[string]*parse.Tree{}
+	if _, err := probe.Parse(src, "", "", defined); err != nil {
+		return "", err
+	}
+	for n := range defined {
+		if n != name && n != "content" && set.Lookup(n) != nil {
+			return "", fmt.Errorf("template %q is defined twice; shared templates belong in templates/*.html", n)
 		}
 	}
-	if contents != 1 {
-		return "", fmt.Errorf("a page defines \"content\" once, not %d times", contents)
+	if defined["content"] == nil || len(defineAction.FindAllString(src, -1)) != 1 {
+		return "", fmt.Errorf(`a page defines "content" once, with {{define "content"}}`)
 	}
-	return defineAction.ReplaceAllStringFunc(src, func(action string) string {
-		return strings.Replace(action, `"content"`, `"`+contentOf(name)+`"`, 1)
-	}), nil
+	return defineAction.ReplaceAllString(src, `{{define "`+contentOf(name)+`"}}`), nil
 }
 
 func contentOf(page string) string { return "content:" + page }
@@ -266,10 +267,7 @@ func translate(loc *i18n.Localizer, id string, args ...any) (string, error) {
 // Render writes the named page. It renders into a buffer first, so that a
 // template error never sends half a page.
 func (f *Frontend) Render(w io.Writer, name string, p *Page) error {
-	set, ok := f.pages[p.Lang]
-	if !ok {
-		set = f.pages[languages[0].String()]
-	}
+	set := f.setFor(p.Lang)
 	content := contentOf(name)
 	if set.Lookup(content) == nil {
 		return fmt.Errorf("render: no template %q", name)
@@ -288,15 +286,20 @@ func (f *Frontend) Render(w io.Writer, name string, p *Page) error {
 // on its own, for a caller that keeps the result: HTML that stays the
 // same across many requests need not be rendered for each.
 func (f *Frontend) Partial(lang, name string, data any) (template.HTML, error) {
-	set, ok := f.pages[lang]
-	if !ok {
-		set = f.pages[languages[0].String()]
-	}
 	var buf bytes.Buffer
-	if err := set.ExecuteTemplate(&buf, name, data); err != nil {
+	if err := f.setFor(lang).ExecuteTemplate(&buf, name, data); err != nil {
 		return "", fmt.Errorf("render %s: %w", name, err)
 	}
 	return template.HTML(buf.String()), nil //nolint:gosec // written by html/template
+}
+
+// setFor is the template set of a language, the default one for a
+// language without.
+func (f *Frontend) setFor(lang string) *template.Template {
+	if set, ok := f.pages[lang]; ok {
+		return set
+	}
+	return f.pages[languages[0].String()]
 }
 
 // PageNames lists every page template, for the check that all render.

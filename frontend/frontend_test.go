@@ -99,6 +99,7 @@ func TestPagesCannotRedefineSharedTemplates(t *testing.T) {
 		`{{define "content"}}x{{end}}{{define "footer"}}other{{end}}`,
 		`{{define "other"}}x{{end}}`,
 		`{{define "content"}}x{{end}}{{- define "content" -}}y{{end}}`,
+		`{{define "content"}}{{block "footer" .}}x{{end}}{{end}}`,
 	} {
 		if _, err := pageText(set, "wiki/view", src); err == nil {
 			t.Errorf("accepted %s", src)
