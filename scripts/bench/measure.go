@@ -28,9 +28,12 @@ const (
 func measureLoads(ctx context.Context, o options, rep *report, set *dataset.Set, s services, static string, srv *process) error {
 	warm := 2 * time.Second
 	signedIn := func(req *http.Request) { req.AddCookie(set.ReaderSessionCookie) }
-	page := func(base, path string, auth func(*http.Request)) request {
-		return func(ctx context.Context, c *http.Client, _, _ int) error {
-			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+path, nil)
+	// Each connection reads the paths in its own order: a page view load
+	// over the reader's thousand pages, not one page, so that whatever
+	// the server keeps per page is measured as a reader meets it.
+	pages := func(base string, paths []string, auth func(*http.Request)) request {
+		return func(ctx context.Context, c *http.Client, w, seq int) error {
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+paths[(w*31+seq)%len(paths)], nil)
 			if auth != nil {
 				auth(req)
 			}
@@ -45,10 +48,10 @@ func measureLoads(ctx context.Context, o options, rep *report, set *dataset.Set,
 		into    *result
 		profile string // the file of the server's CPU profile under the load
 	}{
-		{"static page (net/http)", pageConns, page(static, "/", nil), &rep.Static, ""},
-		{"static after one query", pageConns, page(static, afterQueryPath, nil), &rep.AfterQuery, ""},
-		{"wiki page view", pageConns, page(srv.base, set.PagePath, signedIn), &rep.View, "cpu-view.pprof"},
-		{"question page", pageConns, page(srv.base, set.QuestionPath, signedIn), &rep.Question, "cpu-question.pprof"},
+		{"static page (net/http)", pageConns, pages(static, []string{"/"}, nil), &rep.Static, ""},
+		{"static after one query", pageConns, pages(static, []string{afterQueryPath}, nil), &rep.AfterQuery, ""},
+		{"wiki page view", pageConns, pages(srv.base, set.PagePaths, signedIn), &rep.View, "cpu-view.pprof"},
+		{"question page", pageConns, pages(srv.base, set.QuestionPaths, signedIn), &rep.Question, "cpu-question.pprof"},
 	}
 	for _, l := range loads {
 		if l.profile != "" {

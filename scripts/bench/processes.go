@@ -42,9 +42,11 @@ func serveStatic(addr string) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	// Without the database the static page is still the reference; the
+	// page after a query then answers 503, and its load reports errors.
 	pool, err := postgres.Open(context.Background(), os.Getenv("FACHNETZ_DATABASE_URL"), 10*time.Second)
 	if err != nil {
-		fail(err)
+		fmt.Fprintln(os.Stderr, "static server without the database:", err)
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -54,6 +56,10 @@ func serveStatic(addr string) {
 	unknown := make([]byte, 32)
 	http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == afterQueryPath {
+			if pool == nil {
+				http.Error(w, "no database", http.StatusServiceUnavailable)
+				return
+			}
 			var id int64
 			err := pool.QueryRow(r.Context(), `SELECT account_id FROM sessions WHERE id_hash = $1`, unknown).Scan(&id)
 			if !errors.Is(err, pgx.ErrNoRows) {

@@ -53,7 +53,7 @@ func pct(d []time.Duration, p float64) time.Duration {
 
 func (rep *report) rows() []row {
 	static, view, question := rep.Static, rep.View, rep.Question
-	afterQuery := fmt.Sprintf("; after one PostgreSQL query: %.0f req/s (%.1f %%)", rep.AfterQuery.RPS(), 100*rep.AfterQuery.RPS()/static.RPS())
+	afterQuery := fmt.Sprintf("; after one PostgreSQL query: %.0f req/s (%.1f %%)", rep.AfterQuery.RPS(), 100*rep.AfterQuery.RPS()/max(static.RPS(), 0.001))
 	viewShare := view.RPS() / static.RPS()
 	searchRatio := ms(rep.Search.Pct(95)) / max(ms(rep.Direct.Pct(95)), 0.001)
 	reindexRatio := rep.Reindex.Seconds() / max(rep.Bulk.Seconds(), 0.001)
