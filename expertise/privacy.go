@@ -29,6 +29,10 @@ var exportSections = []struct{ name, sql string }{
 	{"profile_photo", `SELECT content_type, content AS content_base64, updated_at FROM profile_photos WHERE account_id = $1`},
 	{"skills", `SELECT t.name AS topic, ps.level, ps.confirmed_at FROM profile_skills ps JOIN topics t ON t.id = ps.topic_id
 		WHERE ps.account_id = $1 ORDER BY t.name`},
+	// What the expert ranking derives from the person's posts and pages,
+	// with consent or not: the items of each topic.
+	{"evidence_items", `SELECT t.name AS topic, e.kind, e.question_id, e.answer_id, e.page_id, e.at FROM evidence_items e
+		JOIN topics t ON t.id = e.topic_id WHERE e.account_id = $1 ORDER BY t.name, e.kind, e.at`},
 	{"hidden_derived_topics", `SELECT t.name AS topic FROM hidden_derived_topics h JOIN topics t ON t.id = h.topic_id WHERE h.account_id = $1 ORDER BY t.name`},
 	{"group_memberships", `SELECT g.slug::text AS group, g.name FROM group_members m JOIN groups g ON g.id = m.group_id WHERE m.account_id = $1 ORDER BY g.slug`},
 	{"space_memberships", `SELECT s.slug::text AS space, s.name, m.role FROM space_members m JOIN spaces s ON s.id = m.space_id WHERE m.account_id = $1 ORDER BY s.slug`},

@@ -146,6 +146,7 @@ func personalData(t *testing.T, f *fixture, id int64) (*web.Viewer, []string) {
 		{`INSERT INTO api_tokens (account_id, name, token_hash) VALUES ($1, 'Exporttoken', $2)`, []any{v.ID, []byte("tok-" + v.Handle)}},
 		{`INSERT INTO sign_in_failures (key) VALUES ($1), ($2)`, []any{"email:" + v.Email, fmt.Sprintf("device:%d:browser", v.ID)}}, // as sign-in writes them
 		{`INSERT INTO page_revisions (page_id, number, title, body, author_id, message) VALUES ($2, 1, 'Exportseite', 'Text', $1, 'Exportnachricht')`, []any{v.ID, page}},
+		{`INSERT INTO page_topics (page_id, topic_id) VALUES ($1, $2)`, []any{page, topic}}, // evidence of the page's owner and writer
 		{`INSERT INTO attachments (page_id, filename, content_type, size, sha256, uploaded_by) VALUES ($2, 'exportdatei.pdf', 'application/pdf', 1, $3, $1)`, []any{v.ID, page, make([]byte, 32)}},
 		{`INSERT INTO post_revisions (post_type, post_id, number, title, body, author_id) VALUES ('question', $2, 1, 'Exportrevision', 'Text', $1)`, []any{v.ID, q}},
 		{`INSERT INTO comments (question_id, author_id, body) VALUES ($2, $1, 'Exportkommentar')`, []any{v.ID, q}},
