@@ -12,16 +12,7 @@ import (
 
 var db *postgres.TestDatabase
 
-func TestMain(m *testing.M) {
-	var err error
-	if db, err = postgres.NewTestDatabase(context.Background(), "policies"); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	db.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(postgres.RunTests(m, "policies", &db)) }
 
 // A burst of notices is taken in one go, and the connection stays usable
 // for the next one.

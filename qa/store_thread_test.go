@@ -13,16 +13,7 @@ import (
 
 var db *postgres.TestDatabase
 
-func TestMain(m *testing.M) {
-	var err error
-	if db, err = postgres.NewTestDatabase(context.Background(), "qa"); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	db.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(postgres.RunTests(m, "qa", &db)) }
 
 func one(t *testing.T, sql string, args ...any) int64 {
 	t.Helper()

@@ -14,16 +14,7 @@ import (
 
 var db *postgres.TestDatabase
 
-func TestMain(m *testing.M) {
-	var err error
-	if db, err = postgres.NewTestDatabase(context.Background(), "experts"); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	db.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(postgres.RunTests(m, "experts", &db)) }
 
 // world is a crafted data set: one agency, an open and a private space,
 // the topic "Vergaberecht" with the subtopic "Unterschwellenvergabe".

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -35,6 +36,18 @@ type TestDatabase struct {
 // missing test PostgreSQL is an error, never a reason to skip.
 func NewTestDatabase(ctx context.Context, pkg string) (*TestDatabase, error) {
 	return newTestDatabase(ctx, pkg, true)
+}
+
+// RunTests runs a package's tests (TestMain's m) against a test database
+// of their own, in *db while they run, and returns the exit code.
+func RunTests(m *testing.M, pkg string, db **TestDatabase) int {
+	var err error
+	if *db, err = NewTestDatabase(context.Background(), pkg); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer (*db).Close()
+	return m.Run()
 }
 
 // NewEmptyTestDatabase is NewTestDatabase without the migrations: an

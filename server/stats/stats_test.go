@@ -15,16 +15,7 @@ import (
 
 var db *postgres.TestDatabase
 
-func TestMain(m *testing.M) {
-	var err error
-	if db, err = postgres.NewTestDatabase(context.Background(), "stats"); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	db.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(postgres.RunTests(m, "stats", &db)) }
 
 // clock is a Stats whose "now" the test moves.
 func clock(t *testing.T, at time.Time) (*Stats, *time.Time) {

@@ -30,17 +30,7 @@ func init() {
 	}
 }
 
-func TestMain(m *testing.M) {
-	var err error
-	db, err = postgres.NewTestDatabase(context.Background(), "topics")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	db.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(postgres.RunTests(m, "topics", &db)) }
 
 var (
 	feOnce sync.Once

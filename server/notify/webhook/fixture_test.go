@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/x509"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -30,17 +29,7 @@ import (
 
 var db *postgres.TestDatabase
 
-func TestMain(m *testing.M) {
-	var err error
-	db, err = postgres.NewTestDatabase(context.Background(), "webhook")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	db.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(postgres.RunTests(m, "webhook", &db)) }
 
 var (
 	feOnce sync.Once
