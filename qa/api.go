@@ -141,25 +141,15 @@ func (b *Board) apiAsk(c *gin.Context) {
 
 func (b *Board) apiGet(c *gin.Context) {
 	ctx, q := c.Request.Context(), questionOf(c)
-	answers, err := b.store.Answers(ctx, q)
+	t, err := b.store.Thread(ctx, q, web.ViewerOf(c).ID)
 	if err != nil {
 		b.web.Fail(c, err)
 		return
 	}
-	comments, err := b.store.Comments(ctx, q.ID)
-	if err != nil {
-		b.web.Fail(c, err)
-		return
+	if t.Answers == nil {
+		t.Answers = []Answer{}
 	}
-	topics, err := b.store.Topics(ctx, q.ID)
-	if err != nil {
-		b.web.Fail(c, err)
-		return
-	}
-	if answers == nil {
-		answers = []Answer{}
-	}
-	c.JSON(http.StatusOK, gin.H{"question": q, "answers": answers, "comments": comments, "topics": topics})
+	c.JSON(http.StatusOK, gin.H{"question": q, "answers": t.Answers, "comments": t.Comments, "topics": t.Topics})
 }
 
 func (b *Board) apiAnswer(c *gin.Context) {

@@ -122,17 +122,6 @@ func (st *Store) Questions(ctx context.Context, f Filter) ([]Question, int, erro
 	return list, total, nil
 }
 
-// Answers lists a question's answers: the accepted one first, then by
-// score, then oldest first.
-func (st *Store) Answers(ctx context.Context, q Question) ([]Answer, error) {
-	rows, _ := st.pool.Query(ctx, answersSQL, q.ID, q.AcceptedAnswerID)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Answer])
-	if err != nil {
-		return nil, fmt.Errorf("list answers: %w", err)
-	}
-	return list, nil
-}
-
 // AnswerByID loads an answer.
 func (st *Store) AnswerByID(ctx context.Context, id int64) (Answer, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT x.id, x.question_id, x.author_id, coalesce(a.display_name, '') AS author_name, x.body, x.revision, x.score, x.created_at, x.updated_at
@@ -142,12 +131,6 @@ func (st *Store) AnswerByID(ctx context.Context, id int64) (Answer, error) {
 		return ans, errs.E(errs.NotFound, "error.not_found")
 	}
 	return ans, err
-}
-
-// Comments lists a question's comments, on it and its answers, oldest first.
-func (st *Store) Comments(ctx context.Context, questionID int64) ([]Comment, error) {
-	rows, _ := st.pool.Query(ctx, commentsSQL, questionID)
-	return pgx.CollectRows(rows, pgx.RowToStructByName[Comment])
 }
 
 // Topic is a topic as a question shows it.

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
@@ -64,8 +66,11 @@ func TestThreadHoldsAnswersCommentsTopicsAndOwnVotes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	answers, _ := st.Answers(ctx, question)
-	comments, _ := st.Comments(ctx, q)
+	// The same queries, each on its own, as the reference.
+	rows, _ := db.Pool.Query(ctx, answersSQL, q, question.AcceptedAnswerID)
+	answers, _ := pgx.CollectRows(rows, pgx.RowToStructByName[Answer])
+	rows, _ = db.Pool.Query(ctx, commentsSQL, q)
+	comments, _ := pgx.CollectRows(rows, pgx.RowToStructByName[Comment])
 	topics, _ := st.Topics(ctx, q)
 	if len(thread.Answers) != 2 || thread.Answers[0].ID != accepted || !reflect.DeepEqual(thread.Answers, answers) {
 		t.Errorf("answers, the accepted one first:\n got %+v\nwant %+v", thread.Answers, answers)
