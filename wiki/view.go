@@ -49,15 +49,12 @@ func (wk *Wiki) spaceHome(c *gin.Context) {
 // render turns text not saved yet into HTML, its wiki links resolved by
 // title against the pages that exist now.
 func (wk *Wiki) render(ctx context.Context, c *gin.Context, spaceSlug, body, idPrefix string) (markdown.Result, error) {
-	resolve, err := wk.linkResolver(ctx, c, 0, spaceSlug, body)
-	if err != nil {
-		return markdown.Result{}, err
-	}
-	return wk.renderResolved(ctx, c, resolve, spaceSlug, body, idPrefix, true)
+	return wk.renderLinked(ctx, c, 0, spaceSlug, body, idPrefix)
 }
 
 // renderLinked turns a body of page pageID into HTML, its wiki links
-// resolved through the links stored for the page (see linkResolver).
+// resolved through the links stored for the page (see linkResolver); text
+// not saved yet (pageID 0) is rendered once, not kept.
 // idPrefix keeps the ids of headings and glossary tips apart from the
 // layout's own (a heading "Main" must not become id="main").
 func (wk *Wiki) renderLinked(ctx context.Context, c *gin.Context, pageID int64, spaceSlug, body, idPrefix string) (markdown.Result, error) {
@@ -65,7 +62,7 @@ func (wk *Wiki) renderLinked(ctx context.Context, c *gin.Context, pageID int64, 
 	if err != nil {
 		return markdown.Result{}, err
 	}
-	return wk.renderResolved(ctx, c, resolve, spaceSlug, body, idPrefix, false)
+	return wk.renderResolved(ctx, c, resolve, spaceSlug, body, idPrefix, pageID == 0)
 }
 
 // renderResolved turns a body into HTML with its wiki links resolved by
