@@ -196,7 +196,8 @@ func checkQuestions(t *testing.T, db *postgres.TestDatabase) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		answers, err := st.Answers(ctx, q)
+		thread, err := st.Thread(ctx, q, 0)
+		answers := thread.Answers
 		if err != nil || len(answers) != small.AnswersPerQuestion || q.AnswerCount != len(answers) || !strings.HasSuffix(q.Title, "?") {
 			t.Fatalf("question %d %q: %d answers, count %d (%v)", id, q.Title, len(answers), q.AnswerCount, err)
 		}
