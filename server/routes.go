@@ -188,9 +188,9 @@ func isFlagSet(fs *flag.FlagSet, name string) bool {
 	return set
 }
 
-// isUpload tells the requests that may carry an attachment or a profile
-// photo, and so a body larger than a form's.
+// isUpload tells the requests that may carry an attachment, a profile
+// photo or a space export to import, and so a body larger than a form's.
 func isUpload(r *http.Request) bool {
 	return r.Method == http.MethodPost && (strings.HasSuffix(r.URL.Path, "/anhaenge") || strings.HasSuffix(r.URL.Path, "/attachments") ||
-		r.URL.Path == "/profil/foto")
+		r.URL.Path == "/profil/foto" || (strings.HasPrefix(r.URL.Path, "/bereiche/") && strings.HasSuffix(r.URL.Path, "/einstellungen/import")))
 }

@@ -247,7 +247,8 @@ func (st *Store) create(ctx context.Context, spaceID int64, slug string, d Draft
 			}
 			return fmt.Errorf("insert page: %w", err)
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO page_revisions (page_id, number, title, body, author_id, message) VALUES ($1, 1, $2, $3, $4, $5)`,
+		// An import run by an operator has no author (0).
+		if _, err := tx.Exec(ctx, `INSERT INTO page_revisions (page_id, number, title, body, author_id, message) VALUES ($1, 1, $2, $3, NULLIF($4::bigint, 0), $5)`,
 			id, d.Title, d.Body, authorID, d.Message); err != nil {
 			return fmt.Errorf("insert revision: %w", err)
 		}

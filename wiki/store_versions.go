@@ -35,7 +35,7 @@ func putAttachment(ctx context.Context, tx pgx.Tx, a Attachment, uploader int64)
 		return a, fmt.Errorf("keep attachment version: %w", err)
 	}
 	err = tx.QueryRow(ctx, `INSERT INTO attachments (page_id, filename, content_type, size, sha256, uploaded_by)
-		VALUES ($1, $2, $3, $4, $5, $6)
+		VALUES ($1, $2, $3, $4, $5, NULLIF($6::bigint, 0))
 		ON CONFLICT (page_id, filename) DO UPDATE SET content_type = excluded.content_type, size = excluded.size,
 			sha256 = excluded.sha256, uploaded_by = excluded.uploaded_by, created_at = now()
 		RETURNING id, created_at`, a.PageID, a.Filename, a.ContentType, a.Size, a.SHA256, uploader).Scan(&a.ID, &a.CreatedAt)

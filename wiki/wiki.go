@@ -90,11 +90,16 @@ func New(store *Store, spaces *policies.Spaces, md *markdown.Renderer, w *web.We
 // viewer. Every route that names a space checks access first.
 func (wk *Wiki) Routes(r gin.IRouter) {
 	read, write, moderate := wk.spaces.RequireSpace(policies.Read), wk.spaces.RequireSpace(policies.Write), wk.spaces.RequireSpace(policies.Moderate)
+	manage := wk.spaces.RequireSpace(policies.Manage)
 	r.GET("/bereiche/:space", read, wk.spaceHome)
 	r.GET("/bereiche/:space/neu", write, wk.newForm)
 	r.POST("/bereiche/:space/seiten", write, wk.create)
 	r.POST("/bereiche/:space/vorschau", write, wk.preview)
 	r.GET("/bereiche/:space/seitenvorschlaege", read, wk.suggestPages)
+	// A fixed word beside :page-free paths: page slugs live under /seiten/.
+	r.GET("/bereiche/:space/export", read, wk.exportSpace)
+	r.GET("/bereiche/:space/einstellungen/import", manage, wk.importForm)
+	r.POST("/bereiche/:space/einstellungen/import", manage, wk.importUpload)
 	r.GET("/bereiche/:space/seiten/:page", read, wk.loadPage, wk.view)
 	r.GET("/bereiche/:space/seiten/:page/export.md", read, wk.loadPage, wk.export)
 	r.GET("/bereiche/:space/seiten/:page/bearbeiten", write, wk.loadPage, wk.editForm)
