@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"context"
 	"errors"
 	"flag"
@@ -9,18 +10,24 @@ import (
 	"path/filepath"
 
 	"github.com/fachnetz/fachnetz/qa/importer"
+	"github.com/fachnetz/fachnetz/server/markdown"
 	"github.com/fachnetz/fachnetz/server/topics"
 	"github.com/fachnetz/fachnetz/server/web"
+	"github.com/fachnetz/fachnetz/wiki"
 )
 
 // importCommand brings content from elsewhere into a space:
-// fachnetz import stackexchange DIR --space SLUG [--source NAME].
+// fachnetz import stackexchange DIR --space SLUG [--source NAME],
+// fachnetz import markdown ZIP --space SLUG.
 func importCommand() operatorCommand {
 	return operatorCommand{
 		name: "import",
 		flags: func(verb string, fs *flag.FlagSet) {
 			if verb == "ldap" {
 				ldapFlags(fs)
+			}
+			if verb == "markdown" {
+				fs.String("space", "", "slug of the empty space to import into (required)")
 			}
 			if verb == "stackexchange" {
 				fs.String("space", "", "slug of the space to import into (required)")
@@ -29,6 +36,7 @@ func importCommand() operatorCommand {
 		},
 		verbs: map[string]func(context.Context, *operator, []string) error{
 			"stackexchange": importStackExchange,
+			"markdown":      importMarkdown,
 			"ldap":          ldapVerb,
 		},
 	}
@@ -88,5 +96,63 @@ func importStackExchange(ctx context.Context, op *operator, args []string) error
 		return fmt.Errorf("import stackexchange: %w (until then: %s)", err, sum)
 	}
 	fmt.Fprintln(op.env.stdout, sum)
+	return nil
+}
+
+// importMarkdown fills an empty space from a space export (a zip of
+// Markdown files, see wiki/export.go). The revisions have no author; an
+// owner is found by handle among the active accounts, or the page has
+// none. Owners unknown here are listed on standard error.
+func importMarkdown(ctx context.Context, op *operator, args []string) error {
+	const usage = "import markdown ZIP --space SLUG"
+	if err := wantArgs(args, 1, usage); err != nil {
+		return err
+	}
+	slug := op.flag("space")
+	if slug == "" {
+		return &configError{"import markdown: --space is required; usage: fachnetz " + usage}
+	}
+	space, err := op.spaces.SpaceBySlug(ctx, slug)
+	if err != nil {
+		return cliError(err, "import markdown: space "+slug)
+	}
+	if space.Archived() {
+		return &configError{fmt.Sprintf("import markdown: space %s is archived", slug)}
+	}
+	zr, err := zip.OpenReader(args[0])
+	if err != nil {
+		return fmt.Errorf("import markdown: %s is no readable zip: %w", args[0], err)
+	}
+	defer zr.Close()
+	files, err := wiki.NewFileStore(op.cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	w := &web.Web{Log: slog.New(slog.DiscardHandler)}
+	tp := topics.New(w, op.pool)
+	store := wiki.NewStore(op.pool)
+	wk := wiki.New(store, nil, markdown.New(), w, files, wiki.Deps{
+		MaxUpload: op.cfg.MaxUploadBytes,
+		ResolveTopics: func(ctx context.Context, names []string, proposer int64) ([]int64, error) {
+			list, err := tp.Resolve(ctx, names, proposer)
+			ids := make([]int64, len(list))
+			for i, t := range list {
+				ids[i] = t.ID
+			}
+			return ids, err
+		},
+	})
+	sum, err := wk.ImportMarkdown(ctx, space, &zr.Reader, wiki.ImportOptions{
+		Owner:   func(ctx context.Context, handle string) (int64, bool, error) { return store.ActiveAccount(ctx, handle) },
+		Message: "Import",
+		Limits:  wiki.DefaultImportLimits(op.cfg.MaxUploadBytes),
+	})
+	if err != nil {
+		return cliError(err, "import markdown")
+	}
+	for _, h := range sum.UnknownOwners {
+		fmt.Fprintf(op.env.stderr, "owner %s is unknown here: the page has no owner\n", h)
+	}
+	fmt.Fprintf(op.env.stdout, "%d pages, %d files imported into %s\n", sum.Pages, sum.Files, slug)
 	return nil
 }

@@ -35,7 +35,8 @@ Commands:
   backup        write a consistent backup DIR (database, attachments, manifest) while the server runs
   restore       restore a backup DIR into an empty database and data directory
   notify test   send a test e-mail (--to EMAIL) or Matrix message (--matrix @user:server)
-  import        import stackexchange DIR --space SLUG, or import ldap --url … --agency SLUG
+  import        import stackexchange DIR --space SLUG, import markdown ZIP --space SLUG,
+                or import ldap --url … --agency SLUG
 
 Run "fachnetz <command> -h" for the flags of a command. Every flag can also
 be set through its FACHNETZ_* environment variable.
