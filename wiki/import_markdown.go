@@ -212,8 +212,11 @@ func readPlan(ar *archive) (*importPlan, error) {
 			ip.parent = dir + ".md"
 		}
 		plan.order = append(plan.order, name)
+		// A page answers to its title and its slug; both may be one word.
 		plan.titles[strings.ToLower(ip.fm.Title)]++
-		plan.titles[ip.fm.Slug]++
+		if ip.fm.Slug != strings.ToLower(ip.fm.Title) {
+			plan.titles[ip.fm.Slug]++
+		}
 	}
 	for _, f := range files {
 		owner := path.Dir(path.Dir(f.Name)) + ".md"
