@@ -142,7 +142,7 @@ func TestSpaceExportImportsBackToTheSameFiles(t *testing.T) {
 		"bauantrag.md": {"---\ntitle: Bauantrag\nslug: bauantrag\ntopics:\n- Baurecht\n- Fristen im Bauwesen\nowner: " + other.Handle + "\nreview_interval_days: 180\nreview_due: \"2027-03-01\"\n---\n# Ablauf",
 			"[Fristen](bauantrag/fristen.md)", "[Archiv der Akten](archiv.md)", "[Plan](bauantrag/_anhaenge/plan.pdf)",
 			"![Lageplan](bauantrag/_anhaenge/lageplan.png)", "<https://example.org/bau>", "[[andere-behoerde:Vorlage]]"},
-		"bauantrag/fristen.md": {"owner: " + owner.Handle, "[Formulare](fristen/formulare.md)", "[Antrag](../bauantrag.md)", "[[Fristen]] im Code bleibt"},
+		"bauantrag/fristen.md":           {"owner: " + owner.Handle, "[Formulare](fristen/formulare.md)", "[Antrag](../bauantrag.md)", "[[Fristen]] im Code bleibt"},
 		"bauantrag/fristen/formulare.md": {"review_interval_days: 0\n---\n", "[Archiv](../../archiv.md)", "[Formular (neu)](<formulare/_anhaenge/Formular A.pdf>)", "[[Gibt es nicht]]"},
 		"archiv/altakten.md":             {"title: \"Altakten: vor 2000\""},
 		"bauantrag/_anhaenge/plan.pdf":   {"%PDF-1.4\n% Plan\n"},
