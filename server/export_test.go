@@ -3,10 +3,13 @@ package main
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"mime/multipart"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -220,5 +223,52 @@ func TestSpaceExportAnswers404ToNonMembers(t *testing.T) {
 	// Reading is not managing: the import form is the owners'.
 	if resp, _ := r.get("/bereiche/" + sp.Slug + "/einstellungen/import"); resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("a reader's import form: %d", resp.StatusCode)
+	}
+}
+
+// The operator's import takes the same zip: fachnetz import markdown ZIP
+// --space S fills an empty space, and its export is the zip's files again.
+func TestSpaceExportImportsBackFromTheCommandLine(t *testing.T) {
+	env := map[string]string{"FACHNETZ_DATA_DIR": t.TempDir()}
+	base := startServerWith(t, env)
+	agency := makeAgency(t)
+	owner, other := makePerson(t, agency, false), makePerson(t, agency, false)
+	sp := makeSpace(t, owner, policies.Private, policies.RoleMember)
+	addMember(t, sp, other, policies.RoleMember)
+	seesSpace(t, base, owner, sp)
+	makeExportTree(t, base, owner, other, sp.Slug)
+	b := newBrowser(t, base)
+	b.signIn(owner.Email, owner.Password)
+	first := exportOf(t, b, sp.Slug)
+	_, body := b.get("/bereiche/" + sp.Slug + "/export")
+	zipFile := filepath.Join(t.TempDir(), "export.zip")
+	if err := os.WriteFile(zipFile, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	empty := makeSpace(t, owner, policies.Private, policies.RoleMember)
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"import", "markdown", zipFile, "--space", empty.Slug}, testEnv(t, env), nil, &stdout, &stderr); code != 0 {
+		t.Fatalf("import markdown: exit %d\n%s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "5 pages, 3 files imported") {
+		t.Errorf("summary: %q", stdout.String())
+	}
+	seesSpace(t, base, owner, empty)
+	second := exportOf(t, b, empty.Slug)
+	for name, content := range first {
+		if second[name] != content {
+			t.Errorf("%s differs after the command line's round trip:\n--- first\n%s\n--- second\n%s", name, content, second[name])
+		}
+	}
+	if len(second) != len(first) {
+		t.Errorf("second export has %d files, the first %d", len(second), len(first))
+	}
+
+	// A second run meets a space that is no longer empty.
+	stderr.Reset()
+	if code := run(context.Background(), []string{"import", "markdown", zipFile, "--space", empty.Slug}, testEnv(t, env), nil, &stdout, &stderr); code == 0 ||
+		!strings.Contains(stderr.String(), "already has pages") {
+		t.Errorf("second import: exit %d, %q", code, stderr.String())
 	}
 }
