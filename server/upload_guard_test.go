@@ -59,7 +59,7 @@ func TestUploadWithoutSessionOrTokenIsRefusedUnread(t *testing.T) {
 	base := startServer(t)
 	file := `Content-Disposition: form-data; name="file"; filename="gross.bin"` + "\r\nContent-Type: application/octet-stream"
 	field := `Content-Disposition: form-data; name="draft_key"`
-	for _, path := range []string{"/bereiche/irgendwo/seiten/seite/anhaenge", "/profil/foto", "/api/v1/spaces/irgendwo/pages/seite/attachments"} {
+	for _, path := range []string{"/bereiche/irgendwo/seiten/seite/anhaenge", "/profil/foto", "/api/v1/spaces/irgendwo/pages/seite/attachments", "/bereiche/irgendwo/einstellungen/import"} {
 		for _, first := range []string{file, field} {
 			if got := sendStalled(t, nil, base+path, first, ""); got != http.StatusUnauthorized {
 				t.Errorf("anonymous upload to %s: %d, want 401 at once", path, got)
