@@ -61,7 +61,8 @@ type importPlan struct {
 // ImportMarkdown fills an empty space from a zip in the layout of a space
 // export (see export.go) through the wiki's own saving: revisions, links,
 // topics, search and attachments as for pages written by hand. The whole
-// zip is checked first, so that a bad one writes nothing.
+// zip is checked first, so that a bad one writes nothing (topics named in
+// it aside, which are proposed as typing them in the editor would).
 func (wk *Wiki) ImportMarkdown(ctx context.Context, space policies.Space, zr *zip.Reader, opt ImportOptions) (ImportSummary, error) {
 	var sum ImportSummary
 	ar, err := openArchive(zr, opt.Limits)
@@ -78,12 +79,21 @@ func (wk *Wiki) ImportMarkdown(ctx context.Context, space policies.Space, zr *zi
 		}
 		return sum, err
 	}
-	ids := map[string]int64{}
-	for _, p := range plan.order {
-		ip := plan.pages[p]
-		d, err := wk.importDraft(ctx, space, plan, ip, ids, opt, &sum)
-		if err != nil {
+	// Topics and owners are resolved for every page before the first is
+	// written: a page with topics that cannot be taken stops the import
+	// while the space is still empty.
+	drafts := make([]Draft, len(plan.order))
+	for i, p := range plan.order {
+		if drafts[i], err = wk.importDraft(ctx, space, plan, plan.pages[p], opt, &sum); err != nil {
 			return sum, err
+		}
+	}
+	ids := map[string]int64{}
+	for i, p := range plan.order {
+		ip, d := plan.pages[p], drafts[i]
+		if ip.parent != "" {
+			parent := ids[ip.parent]
+			d.ParentID = &parent
 		}
 		page, err := wk.store.create(ctx, space.ID, ip.fm.Slug, d, opt.By, wk.imported(opt.By))
 		if err != nil {
@@ -100,14 +110,11 @@ func (wk *Wiki) ImportMarkdown(ctx context.Context, space policies.Space, zr *zi
 	return sum, nil
 }
 
-func (wk *Wiki) importDraft(ctx context.Context, space policies.Space, plan *importPlan, ip *importPage, ids map[string]int64, opt ImportOptions, sum *ImportSummary) (Draft, error) {
+// importDraft is what the store saves for a page file, its parent aside.
+func (wk *Wiki) importDraft(ctx context.Context, space policies.Space, plan *importPlan, ip *importPage, opt ImportOptions, sum *ImportSummary) (Draft, error) {
 	body := plan.importText(ip)
 	d := Draft{Title: ip.fm.Title, Body: body, Message: opt.Message, ReviewIntervalDays: ip.fm.ReviewIntervalDays,
 		IsTemplate: ip.fm.Template, Links: LinkKeys(space.Slug, body)}
-	if ip.parent != "" {
-		parent := ids[ip.parent]
-		d.ParentID = &parent
-	}
 	if ip.fm.ReviewDue != "" {
 		due, _ := time.Parse(time.DateOnly, ip.fm.ReviewDue)
 		d.ReviewDue = &due

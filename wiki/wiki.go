@@ -96,7 +96,7 @@ func (wk *Wiki) Routes(r gin.IRouter) {
 	r.POST("/bereiche/:space/seiten", write, wk.create)
 	r.POST("/bereiche/:space/vorschau", write, wk.preview)
 	r.GET("/bereiche/:space/seitenvorschlaege", read, wk.suggestPages)
-	// A fixed word beside :page-free paths: page slugs live under /seiten/.
+	// Fixed words under a space never meet a page's slug: pages live under /seiten/.
 	r.GET("/bereiche/:space/export", read, wk.exportSpace)
 	r.GET("/bereiche/:space/einstellungen/import", manage, wk.importForm)
 	r.POST("/bereiche/:space/einstellungen/import", manage, wk.importUpload)
