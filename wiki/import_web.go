@@ -21,9 +21,6 @@ type importForm struct {
 	MB    int64 // the largest zip the form takes
 }
 
-// importURL is the space owner's form to fill an empty space from a zip.
-func importURL(spaceSlug string) string { return "/bereiche/" + spaceSlug + "/einstellungen/import" }
-
 func (wk *Wiki) importForm(c *gin.Context) {
 	wk.renderImport(c, http.StatusOK, frontend.NewForm())
 }
@@ -96,4 +93,14 @@ func (wk *Wiki) knownOwner(importer int64) func(ctx context.Context, handle stri
 		}
 		return id, err == nil, err
 	}
+}
+
+// countParam is a count the address carries after an import; 0 (not
+// shown) for anything else, so that a link cannot put words on the page.
+func countParam(c *gin.Context, name string) int {
+	n, err := strconv.Atoi(c.Query(name))
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
 }

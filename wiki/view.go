@@ -42,8 +42,8 @@ func (wk *Wiki) spaceHome(c *gin.Context) {
 		"Tree":        buildTree(space.Slug, nodes, 0),
 		"Permissions": wk.spaces.PermissionsIn(ctx, policies.SubjectOf(c), space.ID),
 		"Deleted":     c.Query("geloescht") == "1",
-		"Imported":    c.Query("importiert"),
-		"Unknown":     c.Query("unbekannt"),
+		"Imported":    countParam(c, "importiert"),
+		"Unknown":     countParam(c, "unbekannt"),
 		"Watch":       wk.watchButton(c, notify.WatchSpace, space.ID),
 	})
 }
