@@ -63,6 +63,11 @@ async function assertPrinted(page, name, { content }) {
   }
   const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(wide <= 0, `${name}: printed page is ${wide} px wider than the paper`);
+  // The text takes the paper's width, not a column left by what is hidden.
+  const narrow = await page.evaluate(() =>
+    [...document.querySelectorAll('.markdown')].map((el) => el.getBoundingClientRect().width / document.body.clientWidth).filter((r) => r > 0 && r < 0.8),
+  );
+  assert.deepEqual(narrow, [], `${name}: text printed in a narrow column`);
   await screenshot(page, name);
   await page.emulateMedia({ media: 'screen' });
 }
