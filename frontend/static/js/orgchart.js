@@ -1,0 +1,146 @@
+// The organisation chart as a tree (WAI-ARIA Authoring Practices, tree
+// view): one Tab stop, arrow keys move between the units, Right and Left
+// expand and collapse, Home and End jump, a typed letter finds the next unit
+// of that name, Enter opens the unit's people. The links of the focused unit
+// (its heads, its people) follow it in the Tab order. Without this script
+// the chart stays a nested list of links, every unit shown, and no role
+// promises keys that would not work.
+(() => {
+  const tree = document.querySelector('[data-org-tree]');
+  if (!tree) return;
+  const keys = document.querySelector('[data-org-keys]');
+  if (keys) {
+    keys.hidden = false;
+    tree.setAttribute('aria-describedby', keys.id);
+  }
+
+  tree.setAttribute('role', 'tree');
+  const items = [...tree.querySelectorAll('li')];
+  const childList = (item) => item.querySelector(':scope > ul');
+  const box = (item) => item.querySelector(':scope > .org-chart__box');
+  for (const item of items) {
+    item.setAttribute('role', 'treeitem');
+    const id = box(item).querySelector('.org-chart__name').id;
+    item.setAttribute('aria-labelledby', id);
+    const described = [...box(item).querySelectorAll('.org-chart__heads, .org-chart__people')].map((el) => el.id);
+    item.setAttribute('aria-describedby', described.join(' '));
+    item.tabIndex = -1;
+    for (const link of box(item).querySelectorAll('a')) link.tabIndex = -1;
+    const list = childList(item);
+    if (list) {
+      list.setAttribute('role', 'group');
+      // The top two levels start open: the house and its departments.
+      const level = parents(item).length;
+      item.setAttribute('aria-expanded', String(level < 2));
+    }
+  }
+
+  function parents(item) {
+    const out = [];
+    for (let p = item.parentElement.closest('li'); p && tree.contains(p); p = p.parentElement.closest('li')) out.push(p);
+    return out;
+  }
+  const parentItem = (item) => {
+    const p = item.parentElement.closest('li');
+    return p && tree.contains(p) ? p : null;
+  };
+  const expanded = (item) => item.getAttribute('aria-expanded') === 'true';
+  // Visible: no collapsed unit above it.
+  const visible = () => items.filter((item) => parents(item).every(expanded));
+
+  let active = null;
+  function activate(item, focus = true) {
+    if (active && active !== item) {
+      active.tabIndex = -1;
+      for (const link of box(active).querySelectorAll('a')) link.tabIndex = -1;
+    }
+    active = item;
+    item.tabIndex = 0;
+    for (const link of box(item).querySelectorAll('a')) link.tabIndex = 0;
+    if (focus) item.focus();
+  }
+  activate(items[0], false);
+
+  function setExpanded(item, open) {
+    if (!childList(item)) return;
+    item.setAttribute('aria-expanded', String(open));
+  }
+
+  function move(from, step) {
+    const list = visible();
+    const next = list[list.indexOf(from) + step];
+    if (next) activate(next);
+  }
+
+  function typeahead(from, ch) {
+    const list = visible();
+    const start = list.indexOf(from);
+    const name = (item) => item.querySelector('.org-chart__name').textContent.trim().toLocaleLowerCase();
+    for (let i = 1; i <= list.length; i++) {
+      const item = list[(start + i) % list.length];
+      if (name(item).startsWith(ch)) {
+        activate(item);
+        return;
+      }
+    }
+  }
+
+  tree.addEventListener('keydown', (e) => {
+    const item = e.target;
+    // Keys on a link inside a unit are the link's own (Enter follows it).
+    if (item.getAttribute('role') !== 'treeitem' || e.altKey || e.ctrlKey || e.metaKey) return;
+    const list = childList(item);
+    switch (e.key) {
+      case 'ArrowDown':
+        move(item, 1);
+        break;
+      case 'ArrowUp':
+        move(item, -1);
+        break;
+      case 'ArrowRight':
+        if (list && !expanded(item)) setExpanded(item, true);
+        else if (list) activate(list.querySelector(':scope > li'));
+        break;
+      case 'ArrowLeft':
+        if (list && expanded(item)) setExpanded(item, false);
+        else if (parentItem(item)) activate(parentItem(item));
+        break;
+      case 'Home':
+        activate(visible()[0]);
+        break;
+      case 'End':
+        activate(visible().at(-1));
+        break;
+      case 'Enter': {
+        const people = box(item).querySelector('[data-org-people]');
+        if (people) people.click();
+        else if (list) setExpanded(item, !expanded(item));
+        break;
+      }
+      default:
+        if (e.key.length === 1 && e.key.trim() !== '') {
+          typeahead(item, e.key.toLocaleLowerCase());
+          break;
+        }
+        return;
+    }
+    e.preventDefault();
+  });
+
+  // Focus by mouse or by Shift+Tab back from a unit's link moves the Tab
+  // stop along.
+  tree.addEventListener('focusin', (e) => {
+    const item = e.target.closest('[role="treeitem"]');
+    if (item && item !== active) activate(item, false);
+  });
+
+  // A click on a unit's box (not on one of its links) opens or closes it.
+  tree.addEventListener('click', (e) => {
+    if (e.target.closest('a')) return;
+    const b = e.target.closest('.org-chart__box');
+    if (!b) return;
+    const item = b.parentElement;
+    setExpanded(item, !expanded(item));
+    activate(item);
+  });
+})();
