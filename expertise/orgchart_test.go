@@ -101,7 +101,7 @@ func TestOrgChart(t *testing.T) {
 	colleague := f.person(f.agency, "Kollege")
 	w := do(r, colleague, "GET", "/organisation", nil)
 	expect(t, w, http.StatusOK, `<ul class="org-chart__list"`, `href="/personen/`+rita.Handle+`"`, `href="/personen/`+chef.Handle+`"`,
-		`href="/personen?einheit=`+strconv.FormatInt(abt, 10)+`" data-org-people>4 Personen`, "Stabsstelle", "js/orgchart")
+		`href="/personen?einheit=`+strconv.FormatInt(abt, 10)+`" data-org-people><span id="unit-`+strconv.FormatInt(abt, 10)+`-people">4 Personen</span>`, "Stabsstelle", "js/orgchart")
 	for _, s := range []string{hugo.Name, sam.Name, lothar.Name, other.Name, `role="tree`} {
 		lacks(t, w, s)
 	}

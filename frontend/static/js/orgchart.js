@@ -14,36 +14,43 @@
     tree.setAttribute('aria-describedby', keys.id);
   }
 
+  // The boxes are the tree items, with their level and place declared:
+  // an item that contained the list below it would take that list's text
+  // for its own. The list items and inner lists only arrange them.
   tree.setAttribute('role', 'tree');
-  const items = [...tree.querySelectorAll('li')];
-  const childList = (item) => item.querySelector(':scope > ul');
-  const box = (item) => item.querySelector(':scope > .org-chart__box');
+  const li = (item) => item.parentElement;
+  const childList = (item) => li(item).querySelector(':scope > ul');
+  const firstChild = (item) => childList(item)?.querySelector(':scope > li > .org-chart__box');
+  const parentItem = (item) => {
+    const up = li(item).parentElement.closest('li');
+    return up && tree.contains(up) ? up.querySelector(':scope > .org-chart__box') : null;
+  };
+  function parents(item) {
+    const out = [];
+    for (let p = parentItem(item); p; p = parentItem(p)) out.push(p);
+    return out;
+  }
+  const items = [...tree.querySelectorAll('li > .org-chart__box')];
   for (const item of items) {
+    li(item).setAttribute('role', 'none');
+    const siblings = [...li(item).parentElement.children];
     item.setAttribute('role', 'treeitem');
-    const id = box(item).querySelector('.org-chart__name').id;
-    item.setAttribute('aria-labelledby', id);
-    const described = [...box(item).querySelectorAll('.org-chart__heads, .org-chart__people')].map((el) => el.id);
-    item.setAttribute('aria-describedby', described.join(' '));
+    item.setAttribute('aria-level', String(parents(item).length + 1));
+    item.setAttribute('aria-setsize', String(siblings.length));
+    item.setAttribute('aria-posinset', String(siblings.indexOf(li(item)) + 1));
+    // Named by what the box shows: the unit, its heads, its people.
+    const parts = item.querySelectorAll('.org-chart__name, .org-chart__heads, [id$="-people"]');
+    item.setAttribute('aria-labelledby', [...parts].map((el) => el.id).join(' '));
     item.tabIndex = -1;
-    for (const link of box(item).querySelectorAll('a')) link.tabIndex = -1;
+    for (const link of item.querySelectorAll('a')) link.tabIndex = -1;
     const list = childList(item);
     if (list) {
-      list.setAttribute('role', 'group');
+      list.setAttribute('role', 'none');
       // The top two levels start open: the house and its departments.
-      const level = parents(item).length;
-      item.setAttribute('aria-expanded', String(level < 2));
+      item.setAttribute('aria-expanded', String(parents(item).length < 2));
     }
   }
 
-  function parents(item) {
-    const out = [];
-    for (let p = item.parentElement.closest('li'); p && tree.contains(p); p = p.parentElement.closest('li')) out.push(p);
-    return out;
-  }
-  const parentItem = (item) => {
-    const p = item.parentElement.closest('li');
-    return p && tree.contains(p) ? p : null;
-  };
   const expanded = (item) => item.getAttribute('aria-expanded') === 'true';
   // Visible: no collapsed unit above it.
   const visible = () => items.filter((item) => parents(item).every(expanded));
@@ -52,11 +59,11 @@
   function activate(item, focus = true) {
     if (active && active !== item) {
       active.tabIndex = -1;
-      for (const link of box(active).querySelectorAll('a')) link.tabIndex = -1;
+      for (const link of active.querySelectorAll('a')) link.tabIndex = -1;
     }
     active = item;
     item.tabIndex = 0;
-    for (const link of box(item).querySelectorAll('a')) link.tabIndex = 0;
+    for (const link of item.querySelectorAll('a')) link.tabIndex = 0;
     if (focus) item.focus();
   }
   activate(items[0], false);
@@ -99,7 +106,7 @@
         break;
       case 'ArrowRight':
         if (list && !expanded(item)) setExpanded(item, true);
-        else if (list) activate(list.querySelector(':scope > li'));
+        else if (list) activate(firstChild(item));
         break;
       case 'ArrowLeft':
         if (list && expanded(item)) setExpanded(item, false);
@@ -112,7 +119,7 @@
         activate(visible().at(-1));
         break;
       case 'Enter': {
-        const people = box(item).querySelector('[data-org-people]');
+        const people = item.querySelector('[data-org-people]');
         if (people) people.click();
         else if (list) setExpanded(item, !expanded(item));
         break;
@@ -136,10 +143,8 @@
 
   // A click on a unit's box (not on one of its links) opens or closes it.
   tree.addEventListener('click', (e) => {
-    if (e.target.closest('a')) return;
-    const b = e.target.closest('.org-chart__box');
-    if (!b) return;
-    const item = b.parentElement;
+    const item = e.target.closest('[role="treeitem"]');
+    if (!item || e.target.closest('a')) return;
     setExpanded(item, !expanded(item));
     activate(item);
   });
