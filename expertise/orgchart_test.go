@@ -41,6 +41,8 @@ func TestOrgChart(t *testing.T) {
 	alma := in("Alma Abteilungsleitung", abt, chef)
 	dora := in("Dora Vertretung", abt, alma) // reports inside the unit: a deputy
 	rita := in("Rita Referatsleitung", a1, alma)
+	tom := in("Tom Teamleitung", a1, rita) // has reports, but his manager is in the unit
+	tina := in("Tina", a1, tom)
 	sam := in("Sam Versteckt", a1, rita) // hidden, still makes Rita the head
 	lothar := in("Lothar Gegangen", a1, rita)
 	hugo := in("Hugo Verborgen", a2, alma) // the head of A2, hidden
@@ -80,9 +82,9 @@ func TestOrgChart(t *testing.T) {
 		heads           string
 		members, people int
 	}{
-		{amt, chef.Name, 2, 7},
-		{abt, alma.Name, 2, 4},
-		{a1, rita.Name, 1, 1},
+		{amt, chef.Name, 2, 9},
+		{abt, alma.Name, 2, 6},
+		{a1, rita.Name, 3, 3},
 		{a2, "", 1, 1},
 		{stab, "", 1, 1},
 	} {
@@ -101,13 +103,13 @@ func TestOrgChart(t *testing.T) {
 	colleague := f.person(f.agency, "Kollege")
 	w := do(r, colleague, "GET", "/organisation", nil)
 	expect(t, w, http.StatusOK, `<ul class="org-chart__list"`, `href="/personen/`+rita.Handle+`"`, `href="/personen/`+chef.Handle+`"`,
-		`href="/personen?einheit=`+strconv.FormatInt(abt, 10)+`" data-org-people><span id="unit-`+strconv.FormatInt(abt, 10)+`-people">4 Personen</span>`, "Stabsstelle", "js/orgchart")
+		`href="/personen?einheit=`+strconv.FormatInt(abt, 10)+`" data-org-people><span id="unit-`+strconv.FormatInt(abt, 10)+`-people">6 Personen</span>`, "Stabsstelle", "js/orgchart")
 	for _, s := range []string{hugo.Name, sam.Name, lothar.Name, other.Name, `role="tree`} {
 		lacks(t, w, s)
 	}
 	// The link lists as many people as the box says.
 	w = do(r, colleague, "GET", "/personen?einheit="+strconv.FormatInt(abt, 10), nil)
-	expect(t, w, http.StatusOK, alma.Name, dora.Name, rita.Name, paula.Name)
+	expect(t, w, http.StatusOK, alma.Name, dora.Name, rita.Name, tom.Name, tina.Name, paula.Name)
 	for _, s := range []string{chef.Name, vorzimmer.Name, stefan.Name, hugo.Name, sam.Name, lothar.Name} {
 		lacks(t, w, s)
 	}
