@@ -157,6 +157,15 @@ describe('organisation chart', () => {
       } finally {
         await context.close();
       }
+      // axe needs JavaScript itself: it checks the list as the page has it
+      // when the chart's own script does not arrive.
+      await withPage(browser, { width }, `orgchart-noscript-${width}`, async (page) => {
+        await page.route(/\/js\/orgchart/, (route) => route.abort());
+        await signIn(page, person, '/organisation');
+        await page.goto('/organisation');
+        assert.equal(await page.locator('[role="tree"]').count(), 0);
+        await checkA11y(page, `orgchart-noscript-${width}`);
+      });
     }
   });
 });
