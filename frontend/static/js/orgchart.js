@@ -31,6 +31,7 @@
     return out;
   }
   const items = [...tree.querySelectorAll('li > .org-chart__box')];
+  if (!items.length) return;
   for (const item of items) {
     li(item).setAttribute('role', 'none');
     const siblings = [...li(item).parentElement.children];
