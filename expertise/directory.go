@@ -1,6 +1,7 @@
 package expertise
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/web"
 )
 
@@ -19,7 +21,7 @@ type UnitOption struct {
 
 // unitOptions flattens an agency's unit tree for a select.
 func (e *Expertise) unitOptions(c *gin.Context, agencyID int64) ([]UnitOption, error) {
-	roots, err := e.unitTree(c, agencyID, false)
+	roots, err := e.unitTree(c, agencyID)
 	if err != nil {
 		return nil, err
 	}
@@ -35,23 +37,15 @@ func (e *Expertise) unitOptions(c *gin.Context, agencyID int64) ([]UnitOption, e
 	return out, nil
 }
 
-// unitTree builds an agency's units as a tree, optionally with their people.
-func (e *Expertise) unitTree(c *gin.Context, agencyID int64, people bool) ([]*OrgUnit, error) {
-	ctx := c.Request.Context()
-	units, err := e.store.Units(ctx, agencyID)
+// unitTree builds an agency's units as a tree.
+func (e *Expertise) unitTree(c *gin.Context, agencyID int64) ([]*OrgUnit, error) {
+	units, err := e.store.Units(c.Request.Context(), agencyID)
 	if err != nil {
 		return nil, err
-	}
-	var members map[int64][]Person
-	if people {
-		if members, err = e.store.UnitPeople(ctx, agencyID); err != nil {
-			return nil, err
-		}
 	}
 	byID := make(map[int64]*OrgUnit, len(units))
 	for _, u := range units {
 		byID[u.ID] = u
-		u.People = members[u.ID]
 	}
 	var roots []*OrgUnit
 	for _, u := range units {
@@ -89,17 +83,19 @@ func (e *Expertise) directory(c *gin.Context) {
 	page.Unit, _ = strconv.ParseInt(c.Query("einheit"), 10, 64)
 	after, _ := strconv.ParseInt(c.Query("nach"), 10, 64)
 	var people []Person
-	var err error
-	page.Match, err = e.skillFilter(ctx, v, page.Skill)
+	agency, err := e.directoryAgency(ctx, v, page.Unit)
 	if err == nil {
-		people, err = e.store.Directory(ctx, Filter{AgencyID: v.AgencyID, Name: fold(page.Query), UnitID: page.Unit,
+		page.Match, err = e.skillFilter(ctx, v, page.Skill)
+	}
+	if err == nil {
+		people, err = e.store.Directory(ctx, Filter{AgencyID: agency, Name: fold(page.Query), UnitID: page.Unit,
 			Location: page.Location, Skill: page.Match, After: after, Limit: pageSize})
 	}
 	if err == nil {
-		page.Units, err = e.unitOptions(c, v.AgencyID)
+		page.Units, err = e.unitOptions(c, agency)
 	}
 	if err == nil {
-		page.Locations, err = e.store.Locations(ctx, v.AgencyID)
+		page.Locations, err = e.store.Locations(ctx, agency)
 	}
 	if err != nil {
 		e.web.Fail(c, err)
@@ -124,4 +120,18 @@ func (e *Expertise) directory(c *gin.Context) {
 	}
 	page.People = people
 	e.web.Render(c, http.StatusOK, "expertise/directory", e.web.T(c, "expertise.directory.title"), page)
+}
+
+// directoryAgency is the agency whose people the directory lists: the
+// viewer's, or for admins the agency of the unit asked for, so that the
+// people link of another agency's organisation chart lists that unit.
+func (e *Expertise) directoryAgency(ctx context.Context, v *web.Viewer, unit int64) (int64, error) {
+	if !v.Admin || unit == 0 {
+		return v.AgencyID, nil
+	}
+	agency, err := e.store.UnitAgency(ctx, unit)
+	if errs.Is(err, errs.NotFound) {
+		return v.AgencyID, nil
+	}
+	return agency, err
 }

@@ -49,42 +49,6 @@ func (e *Expertise) person(c *gin.Context) {
 	e.web.Render(c, http.StatusOK, "expertise/person", p.DisplayName, page)
 }
 
-type orgPage struct {
-	Agency   Agency
-	Agencies []Agency // for admins' switch
-	Units    []*OrgUnit
-}
-
-// orgChart shows the viewer's agency's units with their people; admins
-// may look at any agency.
-func (e *Expertise) orgChart(c *gin.Context) {
-	ctx, v := c.Request.Context(), web.ViewerOf(c)
-	agencies, err := e.store.Agencies(ctx)
-	if err != nil {
-		e.web.Fail(c, err)
-		return
-	}
-	var page orgPage
-	want := c.Query("behoerde")
-	for _, a := range agencies {
-		if a.ID == v.AgencyID && page.Agency.ID == 0 || v.Admin && want != "" && a.Slug == want {
-			page.Agency = a
-		}
-	}
-	if want != "" && page.Agency.Slug != want {
-		e.web.Fail(c, errs.E(errs.NotFound, "error.not_found"))
-		return
-	}
-	if v.Admin {
-		page.Agencies = agencies
-	}
-	if page.Units, err = e.unitTree(c, page.Agency.ID, true); err != nil {
-		e.web.Fail(c, err)
-		return
-	}
-	e.web.Render(c, http.StatusOK, "expertise/orgchart", e.web.T(c, "expertise.org.title"), page)
-}
-
 // Flash messages after a successful change, by the ?ok= value.
 var flashes = map[string]string{
 	"profil": "expertise.saved.profile", "kenntnis": "expertise.saved.skill", "bestaetigt": "expertise.saved.confirmed",

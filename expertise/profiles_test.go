@@ -162,7 +162,10 @@ func TestDirectoryAndOrgChart(t *testing.T) {
 	expect(t, do(r, eva, "GET", "/personen/"+other.Handle, nil), http.StatusNotFound)
 
 	w = do(r, eva, "GET", "/organisation", nil)
-	expect(t, w, http.StatusOK, "<details", "<summary>Abteilung Zentrales", "Referat Personal", joerg.Name)
+	// Each unit with its people counted (those below it too) and linked.
+	expect(t, w, http.StatusOK, `id="unit-`+strconv.FormatInt(top, 10)+`-name">Abteilung Zentrales`, "Referat Personal",
+		`href="/personen?einheit=`+strconv.FormatInt(sub, 10)+`" data-org-people><span id="unit-`+strconv.FormatInt(sub, 10)+`-people">1 Person</span>`,
+		`href="/personen?einheit=`+strconv.FormatInt(top, 10)+`" data-org-people><span id="unit-`+strconv.FormatInt(top, 10)+`-people">1 Person</span>`)
 	lacks(t, w, left.Name)
 	expect(t, do(r, other, "GET", "/organisation", nil), http.StatusOK, "noch keine Organisationseinheiten")
 

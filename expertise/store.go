@@ -297,12 +297,11 @@ func (s *Store) Locations(ctx context.Context, agencyID int64) ([]string, error)
 	return pgx.CollectRows(rows, pgx.RowTo[string])
 }
 
-// OrgUnit is a unit of the organisation chart.
+// OrgUnit is a unit of an agency, with the units below it.
 type OrgUnit struct {
 	ID       int64      `db:"id"`
 	ParentID *int64     `db:"parent_id"`
 	Name     string     `db:"name"`
-	People   []Person   `db:"-"`
 	Children []*OrgUnit `db:"-"`
 }
 
@@ -314,24 +313,6 @@ func (s *Store) Units(ctx context.Context, agencyID int64) ([]*OrgUnit, error) {
 		return nil, fmt.Errorf("load units: %w", err)
 	}
 	return units, nil
-}
-
-// UnitPeople lists the listed people of an agency that belong to a unit.
-func (s *Store) UnitPeople(ctx context.Context, agencyID int64) (map[int64][]Person, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT p.org_unit_id, a.id AS account_id, a.display_name, a.handle::text, p.position
-		FROM accounts a JOIN profiles p ON p.account_id = a.id
-		WHERE `+listedSQL+` AND a.agency_id = $1 AND p.org_unit_id IS NOT NULL ORDER BY lower(a.display_name), a.id`, agencyID)
-	defer rows.Close()
-	out := map[int64][]Person{}
-	for rows.Next() {
-		var unit int64
-		var p Person
-		if err := rows.Scan(&unit, &p.AccountID, &p.DisplayName, &p.Handle, &p.Position); err != nil {
-			return nil, err
-		}
-		out[unit] = append(out[unit], p)
-	}
-	return out, rows.Err()
 }
 
 // UnitInAgency reports whether a unit belongs to an agency.

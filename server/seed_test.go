@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fachnetz/fachnetz/expertise"
 	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
@@ -30,6 +31,21 @@ func TestSeedCreatesDemoContentOnce(t *testing.T) {
 	db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM spaces WHERE slug IN ('lfd', 'musterstadt', 'netzwerk-vergabe', 'projekt-e-akte')`).Scan(&spaces)
 	if pages != len(demoPages) || spaces != 4 {
 		t.Fatalf("seeded %d pages and %d spaces", pages, spaces)
+	}
+	// The organisation chart shows a head for every unit that has people:
+	// the seed gives them managers as the directory import would.
+	for _, agency := range []string{"lfd", "musterstadt"} {
+		var id int64
+		db.Pool.QueryRow(context.Background(), `SELECT id FROM agencies WHERE slug = $1`, agency).Scan(&id)
+		units, err := expertise.NewStore(db.Pool).OrgChart(context.Background(), id)
+		if err != nil || len(units) != len(demoUnits[agency]) {
+			t.Fatalf("%s: %d units, %v", agency, len(units), err)
+		}
+		for _, u := range units {
+			if want := u.Members > 0; want != (len(u.Heads) == 1) {
+				t.Errorf("%s: unit %s with %d people has the heads %v", agency, u.Name, u.Members, u.Heads)
+			}
+		}
 	}
 	out.Reset()
 	if code := run(context.Background(), []string{"seed"}, env, nil, &out, &out); code != 0 || !strings.Contains(out.String(), "already there") {

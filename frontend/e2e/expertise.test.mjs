@@ -134,23 +134,6 @@ describe('expertise', () => {
     });
   });
 
-  // make test seeds the demo content, so the agency "lfd" has units and people.
-  test('the organisation chart of the demo agency', { timeout: 120_000 }, async () => {
-    const demo = createPerson({ agency: 'lfd' });
-    for (const width of [1280, 360]) {
-      await withPage(browser, { width }, `expertise-org-lfd-${width}`, async (page) => {
-        await signIn(page, demo, '/organisation');
-        await visit(page, '/organisation', `expertise-org-lfd-${width}`);
-        const units = page.locator('.org-tree summary');
-        assert.ok((await units.count()) >= 3, 'the chart shows the seeded units');
-        const person = page.locator('.org-tree a[href^="/personen/"]').first();
-        const name = (await person.innerText()).trim();
-        await person.click();
-        await page.getByRole('heading', { level: 1, name }).waitFor();
-      });
-    }
-  });
-
   test('erasing the account signs out and leaves a goodbye page', { timeout: 120_000 }, async () => {
     const person = createPerson();
     await withPage(browser, { width: 1280 }, 'expertise-erase', async (page) => {
