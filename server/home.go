@@ -24,7 +24,7 @@ func (s *Server) homeSources() site.Sources {
 			list, err := s.spaces.Store.MemberSpaces(ctx, v.ID, v.AgencyID, readable, limit)
 			out := make([]site.Space, len(list))
 			for i, sp := range list {
-				out[i] = site.Space{ID: sp.ID, Name: sp.Name, URL: "/bereiche/" + sp.Slug, Archived: sp.Archived()}
+				out[i] = site.Space{ID: sp.ID, Name: sp.Name, URL: "/bereiche/" + sp.Slug, Archived: sp.Archived(), Member: sp.Member}
 			}
 			return out, err
 		},

@@ -21,6 +21,9 @@ type Space struct {
 	Name     string
 	URL      string
 	Archived bool
+	// Member: a membership of the person's own, not only as staff of the
+	// agency whose organisation space it is.
+	Member bool
 }
 
 // Entry is a page or a question on the start page: what it is called,
@@ -45,8 +48,8 @@ type Sources struct {
 	Spaces func(ctx context.Context, v *web.Viewer, readable []int64, limit int) ([]Space, error)
 	// Recent lists the pages of readable last changed.
 	Recent func(ctx context.Context, readable []int64, limit int) ([]Entry, error)
-	// Open lists the open questions of the spaces mine and of the topics
-	// the viewer follows or knows about, in readable.
+	// Open lists the open questions of the spaces mine and, in the rest of
+	// readable, those on the topics the viewer follows or knows about.
 	Open func(ctx context.Context, readable, mine []int64, accountID int64, limit int) ([]Entry, error)
 	// Due lists the viewer's own pages due for review.
 	Due func(ctx context.Context, readable []int64, ownerID int64, limit int) ([]Entry, error)
@@ -89,9 +92,14 @@ func (s *Site) homeOf(c *gin.Context, v *web.Viewer) (*homePage, error) {
 	if page.Spaces, err = src.Spaces(ctx, v, readable, 2*homeLimit); err != nil {
 		return nil, fmt.Errorf("home: spaces: %w", err)
 	}
-	mine := make([]int64, len(page.Spaces))
-	for i, sp := range page.Spaces {
-		mine[i] = sp.ID
+	// Open questions come from the spaces the person joined, and from the
+	// rest only on their topics: an organisation space holds every
+	// question of the agency.
+	var mine []int64
+	for _, sp := range page.Spaces {
+		if sp.Member {
+			mine = append(mine, sp.ID)
+		}
 	}
 	if page.Recent, err = src.Recent(ctx, readable, homeLimit); err != nil {
 		return nil, fmt.Errorf("home: recent pages: %w", err)
