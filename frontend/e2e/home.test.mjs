@@ -83,7 +83,7 @@ describe('start page, signed in', () => {
         for (const h of ['Meine Bereiche', 'Offene Fragen', 'Zuletzt geändert', 'Meine Seiten zur Prüfung']) {
           assert.ok(sections.includes(h), `a section "${h}" (found: ${sections.join(', ')})`);
         }
-        assert.ok(await page.getByLabel('Suchbegriff für Seiten, Fragen und Personen').isVisible(), 'a labelled search field');
+        assert.ok(await page.getByRole('searchbox', { name: 'Suchbegriff für Seiten, Fragen und Personen' }).isVisible(), 'a labelled search field');
         const spaces = page.locator('section[aria-labelledby="home-spaces"] li');
         assert.ok((await spaces.allInnerTexts()).some((t) => t.includes('Landesamt für Digitalisierung')), 'her spaces by name');
         assert.ok((await page.locator('section[aria-labelledby="home-recent"] li').count()) > 0, 'recently changed pages');
