@@ -83,3 +83,36 @@ func TestHomeShowsOnlyWhatTheViewerMayRead(t *testing.T) {
 		t.Error("an anonymous visitor gets the welcome with the way to sign in, and nothing else")
 	}
 }
+
+// TestNamesInsteadOfShortCodes: where people read which agency or space a
+// thing belongs to (Konto, Prüfungen), they read its name, not its slug.
+func TestNamesInsteadOfShortCodes(t *testing.T) {
+	ctx := context.Background()
+	agency := makeAgency(t)
+	owner := makePerson(t, agency, false)
+	sp, err := policies.NewStore(testDB.Pool).CreateSpace(ctx, policies.NewSpace{
+		Slug: unique("kuerzel"), Name: "Referat Haushalt und Rechnung", AgencyID: agency.ID, Visibility: policies.Private, AgencyRole: policies.RoleMember,
+	}, owner.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := startServer(t)
+	seesSpace(t, base, owner, sp)
+	if status, out := putPage(t, base, owner.Token, sp.Slug, "haushaltsplan", "Text.", 0); status != http.StatusOK && status != http.StatusCreated {
+		t.Fatalf("page: %d %v", status, out)
+	}
+	if _, err := testDB.Pool.Exec(ctx, `UPDATE pages SET owner_id = $1, review_due = current_date - 1 WHERE space_id = $2`, owner.ID, sp.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	b := newBrowser(t, base)
+	b.signIn(owner.Email, owner.Password)
+	_, konto := b.get("/konto")
+	if !strings.Contains(konto, ">"+agency.Name+"</dd>") || strings.Contains(konto, ">"+agency.Slug+"</dd>") {
+		t.Errorf("/konto does not name the agency %q (slug %q)", agency.Name, agency.Slug)
+	}
+	_, review := b.get("/pruefung")
+	if !strings.Contains(review, ">Referat Haushalt und Rechnung</td>") || strings.Contains(review, ">"+sp.Slug+"</td>") {
+		t.Errorf("/pruefung does not name the space %q (slug %q)", sp.Name, sp.Slug)
+	}
+}
