@@ -1,7 +1,8 @@
 // Keyboard only, as a person without a mouse works: at 360 px "Frage
 // stellen" is reached in at most five Tab presses from the top of the
 // start page and of the questions page; a search typed into the start
-// page's search field leads to results.
+// page's search field leads to results, a hit opens with Enter, and the
+// page's links show KERN's link colour.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createAgency, createPerson, launch, signIn, visit, waitUntil, withPage } from './lib.mjs';
@@ -55,9 +56,23 @@ test('search from the start page with the keyboard only', { timeout: 90_000 }, a
       await page.reload();
       return false;
     }, 'the search finds the demo page');
-    const hit = page.locator('.hit-list .hit').first();
+    const hit = page.locator('.hit-list .hit').filter({ has: page.getByRole('link', { name: 'Dienstreisen', exact: true }) });
     assert.match(await hit.innerText(), /Landesamt für Digitalisierung/, 'a hit names its space, not its short code');
     await hit.getByRole('link').focus();
     await Promise.all([page.waitForURL((u) => u.pathname.startsWith('/bereiche/')), page.keyboard.press('Enter')]);
+
+    // Links in the page's text have KERN's link colour, not the browser's blue.
+    const colours = await page.evaluate(() => {
+      const link = document.querySelector('.markdown a');
+      const probe = document.createElement('span');
+      probe.style.color = 'var(--kern-color-action-default)';
+      document.body.append(probe);
+      const out = { link: link && getComputedStyle(link).color, kern: getComputedStyle(probe).color };
+      probe.remove();
+      return out;
+    });
+    assert.ok(colours.link, 'the demo page has a link in its text');
+    assert.equal(colours.link, colours.kern, 'a link in the text has the KERN action colour');
+    assert.notEqual(colours.link, 'rgb(0, 0, 238)');
   });
 });
