@@ -75,7 +75,7 @@ func (s *Server) routes() http.Handler {
 	// upload's form is read only after that.
 	app := r.Group("", s.auth.Authenticate(), w.CleanMultipart(), s.drafts.Claim(), s.notify.Middleware())
 	home := site.New(w, s.pool)
-	home.Asked = func(c *gin.Context) (any, error) { return s.trends.Home(c) }
+	home.Sources = s.homeSources()
 	home.Routes(app)
 	s.auth.Routes(app)
 	signedIn := app.Group("", s.auth.RequireSignIn())

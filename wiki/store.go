@@ -19,6 +19,7 @@ type Page struct {
 	ID                 int64     `db:"id" json:"id"`
 	SpaceID            int64     `db:"space_id" json:"-"`
 	SpaceSlug          string    `db:"space_slug" json:"space"`
+	SpaceName          string    `db:"space_name" json:"-"`
 	ParentID           *int64    `db:"parent_id" json:"parent_id"`
 	Slug               string    `db:"slug" json:"slug"`
 	Title              string    `db:"title" json:"title"`
@@ -105,7 +106,7 @@ type Store struct {
 // NewStore returns a store on pool.
 func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool, trees: &treeCache{}} }
 
-const pageColumns = `p.id, p.space_id, s.slug AS space_slug, p.parent_id, p.slug, p.title, p.body, p.revision,
+const pageColumns = `p.id, p.space_id, s.slug AS space_slug, s.name AS space_name, p.parent_id, p.slug, p.title, p.body, p.revision,
 	p.owner_id, o.display_name AS owner_name, p.review_interval_days, p.reviewed_at, p.review_due, p.is_template, p.created_at, p.updated_at`
 
 const pageFrom = ` FROM pages p JOIN spaces s ON s.id = p.space_id LEFT JOIN accounts o ON o.id = p.owner_id `

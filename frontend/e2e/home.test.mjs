@@ -1,7 +1,7 @@
 // Home page and the legally required pages: language, structure, skip link, footer, axe-core.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { launch, visit, withPage } from './lib.mjs';
+import { launch, signIn, visit, withPage } from './lib.mjs';
 
 const widths = [1280, 360];
 const languages = [
@@ -64,6 +64,37 @@ describe('home page', () => {
         });
       });
     }
+  }
+});
+
+// The demo content of `fachnetz seed`, which the test run loads: a person
+// with spaces, pages, questions and a page of hers due for review.
+const anna = { email: 'anna.schmidt@lfd.example', password: 'fachnetz-demo-2026', name: 'Anna Schmidt' };
+
+describe('start page, signed in', () => {
+  for (const width of widths) {
+    const name = `home-signed-in-${width}`;
+    test(`a place to work from at ${width}px`, { timeout: 60_000 }, async () => {
+      await withPage(browser, { width, locale: 'de-DE' }, name, async (page) => {
+        await signIn(page, anna, '/');
+        await visit(page, '/', name);
+        assert.equal(await page.locator('h1').count(), 1, 'exactly one h1');
+        const sections = await page.locator('main h2').allInnerTexts();
+        for (const h of ['Meine Bereiche', 'Offene Fragen', 'Zuletzt geändert', 'Meine Seiten zur Prüfung']) {
+          assert.ok(sections.includes(h), `a section "${h}" (found: ${sections.join(', ')})`);
+        }
+        assert.ok(await page.getByRole('searchbox', { name: 'Suchbegriff für Seiten, Fragen und Personen' }).isVisible(), 'a labelled search field');
+        const spaces = page.locator('section[aria-labelledby="home-spaces"] li');
+        assert.ok((await spaces.allInnerTexts()).some((t) => t.includes('Landesamt für Digitalisierung')), 'her spaces by name');
+        assert.ok((await page.locator('section[aria-labelledby="home-recent"] li').count()) > 0, 'recently changed pages');
+        assert.ok(!(await page.locator('main').innerText()).includes('Bernd Müller'), 'no names of who changed or asked');
+        // The trend panel only with released figures, never empty.
+        const asked = page.locator('#asked-heading');
+        if (await asked.count()) assert.ok((await page.locator('.asked .figure-list li').count()) > 0, 'a trend panel shows figures');
+        const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        assert.ok(wide <= 0, `the page is no wider than the viewport (by ${wide}px)`);
+      });
+    });
   }
 });
 

@@ -23,6 +23,7 @@ const fachnetzOrigin = new URL(baseURL).origin;
 const providerPassword = process.env.OIDC_USER_PASSWORD || 'dienstkonto-test';
 
 const agency = 'oidc-behoerde';
+const agencyName = 'Behörde mit Dienstkonten';
 const erika = { login: 'erika', name: 'Erika Mustermann', email: 'erika.mustermann@oidc.example' };
 const unverified = { login: 'unbestaetigt', email: 'ungeprueft@oidc.example' };
 const oidcLink = /^Mit Dienstkonto anmelden$|^Sign in with your service account$/;
@@ -40,7 +41,7 @@ before(async () => {
   const slugs = fachnetz(['agencies', 'list'])
     .split('\n')
     .map((l) => l.split(/\s+/)[0]);
-  if (!slugs.includes(agency)) fachnetz(['agencies', 'add', agency, '--name', 'Behörde mit Dienstkonten']);
+  if (!slugs.includes(agency)) fachnetz(['agencies', 'add', agency, '--name', agencyName]);
   browser = await launch();
 });
 after(async () => {
@@ -85,9 +86,9 @@ async function signInThroughProvider(page, login) {
   return steps;
 }
 
-/** The account link in the header (its accessible name is "Mein Konto: NAME"). */
+/** The account menu in the header: the person's name opens it. */
 function accountLink(page, name) {
-  return page.locator('header').getByRole('link', { name: new RegExp(`${name}$`) });
+  return page.locator('header details.account-menu > summary', { hasText: name });
 }
 
 /** On /konto: the handle shown (without "@"). */
@@ -113,14 +114,14 @@ async function signInErika(page, { width, next, name }) {
   assert.deepEqual(steps.slice(0, 1), ['login'], `a fresh browser signs in at the provider first (steps: ${steps.join(', ')})`);
   assert.equal(new URL(page.url()).pathname, next ?? '/', 'lands on next');
   // On a phone the account link sits in the header's menu.
-  if (width < 768) await page.locator('header').getByRole('button', { name: 'Menü' }).click();
+  if (width < 768) await page.locator('header details.site-menu > summary').click();
   await accountLink(page, erika.name).waitFor({ state: 'visible' });
 
   await visit(page, '/konto', `${name}-konto`);
   const main = await page.locator('main').innerText();
   assert.ok(main.includes(erika.name), `/konto shows the name (${width}px)`);
   assert.ok(main.includes(erika.email), `/konto shows ${erika.email}`);
-  assert.ok(main.includes(agency), `/konto shows the agency ${agency}`);
+  assert.ok(main.includes(agencyName), `/konto shows the agency by its name, ${agencyName}`);
   return handleOnAccountPage(page);
 }
 
@@ -137,6 +138,7 @@ describe('sign-in with a service account (OIDC)', () => {
       );
 
       // Sign out of Fachnetz (the provider keeps its own session).
+      await accountLink(page, erika.name).click();
       await clickAndLoad(page, page.locator('header').getByRole('button', { name: 'Abmelden' }));
       assert.equal(await accountLink(page, erika.name).count(), 0, 'signed out: no account link');
       await page.locator('header').getByRole('link', { name: 'Anmelden' }).waitFor({ state: 'visible' });

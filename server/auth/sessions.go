@@ -57,7 +57,7 @@ func (s *Store) SessionByHash(ctx context.Context, idHash []byte) (Session, erro
 	}
 	var ss Session
 	a := &ss.Account
-	err := rows.Scan(&ss.IDHash, &ss.CSRFToken, &ss.IdleExpiresAt, &ss.ExpiresAt, &a.ID, &a.AgencyID, &a.AgencySlug, &a.Email, &a.DisplayName,
+	err := rows.Scan(&ss.IDHash, &ss.CSRFToken, &ss.IdleExpiresAt, &ss.ExpiresAt, &a.ID, &a.AgencyID, &a.AgencySlug, &a.AgencyName, &a.Email, &a.DisplayName,
 		&a.Handle, &a.PasswordHash, &a.IsAdmin, &a.IsKnowledgeManager, &a.DisabledAt, &a.CreatedAt)
 	if err != nil {
 		return Session{}, fmt.Errorf("scan session: %w", err)

@@ -27,6 +27,7 @@ type Account struct {
 	ID                 int64      `db:"id"`
 	AgencyID           int64      `db:"agency_id"`
 	AgencySlug         string     `db:"agency_slug"`
+	AgencyName         string     `db:"agency_name"`
 	Email              string     `db:"email"`
 	DisplayName        string     `db:"display_name"`
 	Handle             string     `db:"handle"`
@@ -43,7 +44,7 @@ type Store struct{ pool *pgxpool.Pool }
 // NewStore returns a store on pool.
 func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
 
-const accountColumns = `a.id, a.agency_id, g.slug AS agency_slug, a.email, a.display_name, a.handle,
+const accountColumns = `a.id, a.agency_id, g.slug AS agency_slug, g.name AS agency_name, a.email, a.display_name, a.handle,
 	a.password_hash, a.is_admin, a.is_knowledge_manager, a.disabled_at, a.created_at`
 
 func (s *Store) oneAccount(ctx context.Context, where string, arg any) (Account, error) {

@@ -174,9 +174,20 @@ func (s *Service) facetLinks(c *gin.Context, a Access, q Query, spaceSlug string
 			spaceIDs = append(spaceIDs, id)
 		}
 	}
+	for _, h := range page.Results.Hits {
+		if h.SpaceID != 0 {
+			spaceIDs = append(spaceIDs, h.SpaceID)
+		}
+	}
 	names, err := a.Names(c.Request.Context(), spaceIDs)
 	if err != nil {
 		return err
+	}
+	// People read the space's name; its slug is for addresses.
+	for i, h := range page.Results.Hits {
+		if n, ok := names[h.SpaceID]; ok {
+			page.Results.Hits[i].SpaceName = n[1]
+		}
 	}
 	page.Filters = map[string][]facetLink{}
 	for _, f := range page.Results.Facets["type"] {
@@ -199,6 +210,9 @@ func (s *Service) facetLinks(c *gin.Context, a Access, q Query, spaceSlug string
 			label := value
 			if key == "type" || key == "status" {
 				label = s.web.T(c, "search."+key+"."+value)
+			}
+			if n, ok := names[q.Space]; ok && key == "space" {
+				label = n[1]
 			}
 			page.Active = append(page.Active, facetLink{Label: label, URL: link(key, "")})
 		}

@@ -42,7 +42,10 @@ type Hit struct {
 	URL     string        `json:"url"`
 	Space   string        `json:"space"`
 	SpaceID int64         `json:"-"`
-	Topics  []string      `json:"topics,omitempty"`
+	// SpaceName is what the results page shows; Space, the slug, is
+	// for programs.
+	SpaceName string   `json:"-"`
+	Topics    []string `json:"topics,omitempty"`
 }
 
 // Facet is one value of a facet with its count.

@@ -21,9 +21,8 @@ import (
 type Site struct {
 	web  *web.Web
 	pool *pgxpool.Pool
-	// Asked gives the home page what is asked for this week, for a
-	// signed-in viewer (nil: nothing is shown).
-	Asked func(c *gin.Context) (any, error)
+	// Sources fill the start page of a signed-in person.
+	Sources Sources
 }
 
 // New creates the site handlers.
@@ -37,18 +36,6 @@ func (s *Site) Routes(r gin.IRouter) {
 	r.GET("/barrierefreiheit/melden", s.reportForm)
 	r.POST("/barrierefreiheit/melden", s.report)
 	r.GET("/datenschutz", s.privacy)
-}
-
-func (s *Site) home(c *gin.Context) {
-	var asked any
-	if s.Asked != nil && web.ViewerOf(c) != nil {
-		var err error
-		if asked, err = s.Asked(c); err != nil {
-			s.web.Fail(c, err)
-			return
-		}
-	}
-	s.web.Render(c, http.StatusOK, "site/home", s.web.T(c, "home.title"), gin.H{"Asked": asked})
 }
 
 // switchLanguage stores the choice in a cookie and returns to the page the
