@@ -140,38 +140,39 @@ func (w *Web) FormReturn() gin.HandlerFunc {
 	}
 }
 
-// hasFailedForm reports whether a page's data carries a form with errors:
-// the data itself, one of its fields or map values, or one level below.
-func hasFailedForm(data any) bool { return failedIn(reflect.ValueOf(data), 2) }
+// failedForms finds the forms with errors in a page's data: the data
+// itself, one of its fields or map values, or one level below.
+func failedForms(data any) []*frontend.Form {
+	var out []*frontend.Form
+	collectForms(reflect.ValueOf(data), 2, &out)
+	return out
+}
 
 var formType = reflect.TypeOf((*frontend.Form)(nil))
 
-func failedIn(v reflect.Value, depth int) bool {
+func collectForms(v reflect.Value, depth int, out *[]*frontend.Form) {
 	for v.Kind() == reflect.Interface || v.Kind() == reflect.Pointer && v.Type() != formType {
 		if v.IsNil() {
-			return false
+			return
 		}
 		v = v.Elem()
 	}
 	switch {
 	case !v.IsValid():
-		return false
 	case v.Type() == formType:
-		return !v.IsNil() && v.Interface().(*frontend.Form).Failed()
+		if f := v.Interface().(*frontend.Form); f != nil && f.Failed() {
+			*out = append(*out, f)
+		}
 	case depth == 0:
-		return false
 	case v.Kind() == reflect.Struct:
 		for i := range v.NumField() {
-			if v.Type().Field(i).IsExported() && failedIn(v.Field(i), depth-1) {
-				return true
+			if v.Type().Field(i).IsExported() {
+				collectForms(v.Field(i), depth-1, out)
 			}
 		}
 	case v.Kind() == reflect.Map && v.Type().Key().Kind() == reflect.String:
 		for it := v.MapRange(); it.Next(); {
-			if failedIn(it.Value(), depth-1) {
-				return true
-			}
+			collectForms(it.Value(), depth-1, out)
 		}
 	}
-	return false
 }

@@ -139,7 +139,11 @@ func (w *Web) FailStatus(c *gin.Context, status int, code errs.Code, message str
 // browser's rejected form is kept and answered with a redirect to the page
 // that held it (see FormReturn), so that a reload does not send it again.
 func (w *Web) Render(c *gin.Context, status int, name, title string, data any) {
-	failed := status >= http.StatusBadRequest && hasFailedForm(data)
+	var forms []*frontend.Form
+	if status >= http.StatusBadRequest {
+		forms = failedForms(data)
+	}
+	failed := len(forms) > 0
 	if failed && title != "" {
 		title = w.T(c, "form.errors_title", "Title", title)
 	}
@@ -176,7 +180,11 @@ func (w *Web) Render(c *gin.Context, status int, name, title string, data any) {
 	err := w.Frontend.Render(&buf, name, page)
 	if err == nil {
 		// The error summary stands above the fields and names them by
-		// their labels, which the fields tell the form as they render.
+		// their labels, known once the fields have rendered.
+		labels := frontend.LabelsIn(buf.Bytes())
+		for _, f := range forms {
+			f.ShowLabels(labels)
+		}
 		buf.Reset()
 		err = w.Frontend.Render(&buf, name, page)
 	}
