@@ -30,8 +30,8 @@ func (b *browser) submit(formPage, path string, values url.Values) (*http.Respon
 // page, the way a reload cannot send it again.
 func wantBackTo(t *testing.T, what string, resp *http.Response, formPage string) {
 	t.Helper()
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != formPage {
-		t.Fatalf("%s: %d to %q, want 303 to %s", what, resp.StatusCode, resp.Header.Get("Location"), formPage)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != formPage+"#error-summary" {
+		t.Fatalf("%s: %d to %q, want 303 to %s#error-summary", what, resp.StatusCode, resp.Header.Get("Location"), formPage)
 	}
 }
 

@@ -111,7 +111,11 @@ func (w *Web) sendBack(c *gin.Context, target, path string, page []byte) bool {
 	http.SetCookie(c.Writer, &http.Cookie{Name: formCookie, Value: id, Path: path, MaxAge: 1800,
 		HttpOnly: true, Secure: w.SecureCookies, SameSite: http.SameSiteLaxMode})
 	c.Header("Cache-Control", "no-store")
-	c.Redirect(http.StatusSeeOther, target)
+	// The fragment replaces the one of the form's action (several lead to
+	// the editor), which the browser would otherwise carry over, and
+	// brings the error summary into view and the keyboard's starting
+	// point to it, with JavaScript or without.
+	c.Redirect(http.StatusSeeOther, target+"#error-summary")
 	return true
 }
 

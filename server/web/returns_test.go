@@ -109,7 +109,7 @@ func send(r http.Handler, method, path, csrf, referer string, header map[string]
 func TestRejectedFormRedirectsToItsPageOnce(t *testing.T) {
 	r, _ := formServer(t)
 	rec := send(r, http.MethodPost, "/senden", "geheim", "http://example.com/melden", nil)
-	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/melden" {
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/melden#error-summary" {
 		t.Fatalf("rejected POST: %d to %q", rec.Code, rec.Header().Get("Location"))
 	}
 	var cookie *http.Cookie
