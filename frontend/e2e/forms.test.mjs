@@ -80,6 +80,33 @@ for (const width of [1280, 360]) {
   });
 }
 
+// A browser that sends no Referer cannot be led back; the rejected form is
+// answered directly with 422, filled in, and the page's script puts the focus
+// on the summary (after the redirect the address's #error-summary does that).
+test('without a Referer the rejected form is answered directly, the summary focused', { timeout: 60_000 }, async () => {
+  const asker = createPerson({ agency: createAgency() });
+  await withPage(browser, { width: 1280 }, 'forms-no-referer', async (page) => {
+    await signIn(page, asker, '/bereiche/neu');
+    // As with a browser set to send no Referer.
+    await page.evaluate(() => {
+      const meta = document.createElement('meta');
+      meta.name = 'referrer';
+      meta.content = 'no-referrer';
+      document.head.append(meta);
+    });
+    await page.locator('#f-description').fill('Ohne Namen');
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/bereiche'),
+      page.getByRole('button', { name: 'Bereich anlegen' }).click(),
+    ]);
+    assert.equal(answer.status(), 422);
+    await page.locator('#error-summary').waitFor();
+    await waitUntil(async () => (await focusedId(page)) === 'error-summary', 'the script focuses the error summary', { seconds: 5 });
+    assert.match(await page.title(), /^Fehler: /);
+    await page.locator('#error-summary a[href="#f-name"]', { hasText: /^Name: / }).waitFor();
+  });
+});
+
 // The same at the sign-in form, which has no session yet: the page is bound to
 // the browser's CSRF cookie, the e-mail address comes back, the password not.
 test('a rejected sign-in returns to its form without the password', { timeout: 60_000 }, async () => {
