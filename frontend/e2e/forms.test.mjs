@@ -115,7 +115,11 @@ test('a rejected sign-in returns to its form without the password', { timeout: 6
     await page.goto('/anmelden');
     await page.getByLabel(/E-Mail/).fill(person.email);
     await page.getByLabel(/^Passwort$/).fill('ganz-falsch');
-    await page.getByRole('button', { name: /^Anmelden$/ }).click();
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/anmelden'),
+      page.getByRole('button', { name: /^Anmelden$/ }).click(),
+    ]);
+    assert.equal(answer.status(), 303, 'the rejected sign-in is answered with a redirect');
     await page.locator('#error-summary').waitFor();
     assert.equal(new URL(page.url()).pathname, '/anmelden');
     assert.match(await page.title(), /^Fehler: /);
