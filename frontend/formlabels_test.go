@@ -8,9 +8,11 @@ func TestLabelsIn(t *testing.T) {
 	page := []byte(`<label class="kern-label" for="f-title">Ihre Frage in einem Satz</label>
 <label class="kern-label" for="f-topics">Themen <span class="kern-label__optional">– optional</span></label>
 <label for="f-owner"><strong>Verantwortlich</strong> &amp; Vertretung</label>
-<label for="f-title">zweites Label</label><label>ohne Feld</label>`)
+<label for="f-title">zweites Label</label><label>ohne Feld</label>
+<fieldset class="kern-fieldset"><legend class="kern-label">Ereignisse</legend><div id="f-events"><input id="f-event-a"><label for="f-event-a">Neue Frage</label></div></fieldset>`)
 	got := LabelsIn(page)
-	want := map[string]string{"f-title": "Ihre Frage in einem Satz", "f-topics": "Themen", "f-owner": "Verantwortlich & Vertretung"}
+	want := map[string]string{"f-title": "Ihre Frage in einem Satz", "f-topics": "Themen", "f-owner": "Verantwortlich & Vertretung",
+		"f-events": "Ereignisse", "f-event-a": "Neue Frage"}
 	if len(got) != len(want) {
 		t.Fatalf("labels %v, want %v", got, want)
 	}

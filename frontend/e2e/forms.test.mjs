@@ -107,6 +107,26 @@ test('without a Referer the rejected form is answered directly, the summary focu
   });
 });
 
+// A group of checkboxes: the summary names it by its legend, and its link
+// moves the focus to the first checkbox.
+test('the summary link of a group of checkboxes focuses its first checkbox', { timeout: 60_000 }, async () => {
+  const owner = createPerson({ agency: createAgency() });
+  await withPage(browser, { width: 1280 }, 'forms-checkboxes', async (page) => {
+    await signIn(page, owner, '/bereiche/neu');
+    const spacePath = await createSpace(page, `Haken ${unique('h')}`);
+    await page.goto(`${spacePath}/webhooks`);
+    await page.getByLabel('Adresse (URL)').fill('https://example.org/eingang');
+    for (const box of await page.locator('input[name="events"]').all()) await box.uncheck();
+    await page.getByRole('button', { name: 'Webhook einrichten' }).click();
+    const link = page.locator('#error-summary a[href="#f-events"]');
+    await link.waitFor();
+    assert.match(await link.innerText(), /^Ereignisse: /);
+    await link.click();
+    await waitUntil(async () => (await focusedId(page)).startsWith('f-event-'), 'the first checkbox has the focus', { seconds: 5 });
+    await checkA11y(page, 'rejected webhook form');
+  });
+});
+
 // The same at the sign-in form, which has no session yet: the page is bound to
 // the browser's CSRF cookie, the e-mail address comes back, the password not.
 test('a rejected sign-in returns to its form without the password', { timeout: 60_000 }, async () => {
