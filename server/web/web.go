@@ -33,7 +33,8 @@ type Web struct {
 	Frontend *frontend.Frontend
 	Log      *slog.Logger
 	// Returns keeps the pages of rejected forms for the redirect back to
-	// the form; without it a rejected form is answered directly with 422.
+	// the form; without it a rejected form is answered directly with its
+	// status (422).
 	Returns       FormReturns
 	SecureCookies bool
 	pages         [][]string // the GET routes, split at "/"
