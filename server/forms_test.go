@@ -152,3 +152,38 @@ func TestRejectedSignInKeepsNoPassword(t *testing.T) {
 		t.Error("the password came back")
 	}
 }
+
+// The editor refused for a date that is none returns to the editor with
+// the text typed and the revision it started from, so that a save after a
+// colleague's meanwhile still merges; the conflict page of overlapping
+// edits is answered directly, with both versions, never by a redirect.
+func TestRejectedEditReturnsToTheEditorAndConflictsStay(t *testing.T) {
+	agency := makeAgency(t)
+	a, b := makePerson(t, agency, false), makePerson(t, agency, false)
+	sp := makeSpace(t, a, policies.Private, policies.RoleMember)
+	addMember(t, sp, b, policies.RoleMember)
+	base := startServer(t)
+	putPage(t, base, a.Token, sp.Slug, "fristen", threeParagraphs, 0)
+	edit := "/bereiche/" + sp.Slug + "/seiten/fristen/bearbeiten"
+	br := newBrowser(t, base)
+	br.signIn(b.Email, b.Password)
+	_, form := br.get(edit)
+	meta := regexpValue(t, form, "base_meta")
+	mine := strings.Replace(threeParagraphs, "Zweiter", "Zweiter von B", 1)
+	resp, _ := br.submit(edit, edit, url.Values{"title": {"fristen"}, "body": {mine}, "base_revision": {"1"}, "base_meta": {meta},
+		"review_interval": {"365"}, "review_due": {"morgen"}})
+	wantBackTo(t, "a date that is none", resp, edit)
+	_, page := br.get(edit)
+	if regexpTextarea(t, page) != mine || regexpValue(t, page, "base_revision") != "1" {
+		t.Fatalf("the returned editor lost the text or its base revision")
+	}
+	wantIn(t, "the returned editor", page, `<title>Fehler: `, `id="error-summary"`)
+
+	putPage(t, base, a.Token, sp.Slug, "fristen", strings.Replace(threeParagraphs, "Zweiter", "Zweiter von A", 1), 1)
+	resp, conflict := br.submit(edit, edit, url.Values{"title": {"fristen"}, "body": {mine}, "base_revision": {"1"},
+		"base_meta": {regexpValue(t, page, "base_meta")}, "review_interval": {"365"}})
+	if resp.StatusCode != http.StatusConflict {
+		t.Fatalf("overlapping edits: %d, want the conflict page (409)", resp.StatusCode)
+	}
+	wantIn(t, "the conflict page", conflict, "Zweiter von A", "Zweiter von B")
+}
