@@ -6,6 +6,8 @@ type Form struct {
 	Values map[string]string
 	Errors map[string]string // field name → translated message
 	order  []string
+	labels map[string]string // field name → label key, told by the fields as they render
+	shown  map[string]string // input id → label text, read from the page rendered before
 }
 
 // NewForm starts an empty form.
@@ -31,13 +33,18 @@ func (f *Form) Failed() bool { return len(f.Errors) > 0 }
 func (f *Form) Summary() []FieldError {
 	out := make([]FieldError, 0, len(f.order))
 	for _, name := range f.order {
-		out = append(out, FieldError{ID: "f-" + name, Message: f.Errors[name]})
+		id := "f-" + name
+		out = append(out, FieldError{ID: id, Label: f.labels[name], Name: f.shown[id], Message: f.Errors[name]})
 	}
 	return out
 }
 
-// FieldError links a message to the input it belongs to.
-type FieldError struct{ ID, Message string }
+// FieldError links a message to the input it belongs to. The summary
+// names the field by Label (a catalogue key, from the field partials) or
+// else Name (the label's text on the page). Both are known once the page
+// has rendered the fields below the summary, so a page with errors is
+// rendered twice.
+type FieldError struct{ ID, Label, Name, Message string }
 
 // Field is what the input partials render.
 type Field struct {
@@ -47,6 +54,12 @@ type Field struct {
 
 // Field describes one input; label is a catalogue key.
 func (f *Form) Field(name, label, typ string, required bool) Field {
+	if f.Errors[name] != "" {
+		if f.labels == nil {
+			f.labels = map[string]string{}
+		}
+		f.labels[name] = label
+	}
 	return Field{
 		ID: "f-" + name, Name: name, Label: label, Type: typ,
 		Value: f.Values[name], Error: f.Errors[name], Required: required,

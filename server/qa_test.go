@@ -215,12 +215,11 @@ func TestAskFormKeepsWhatWasTyped(t *testing.T) {
 	b.signIn(asker.Email, asker.Password)
 	b.get("/fragen/neu")
 	body := "Die Details, die niemand zweimal tippen möchte."
-	resp, page := b.post("/fragen/neu", "/fragen", url.Values{
+	resp, _ := b.submit("/fragen/neu", "/fragen", url.Values{
 		"title": {"Kurz"}, "body": {body}, "topics": {"Reisekosten"}, "space": {strconv.FormatInt(sp.ID, 10)}, "action": {"ask"},
 	})
-	if resp.StatusCode != http.StatusUnprocessableEntity {
-		t.Fatalf("a four-letter title: %d", resp.StatusCode)
-	}
+	wantBackTo(t, "a four-letter title", resp, "/fragen/neu")
+	_, page := b.get("/fragen/neu")
 	for _, want := range []string{body, `value="Kurz"`, `value="Reisekosten"`, `aria-invalid="true"`, "Bitte korrigieren Sie"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the refilled form lacks %q", want)

@@ -73,7 +73,7 @@ func (s *Server) routes() http.Handler {
 
 	// Everything below knows who is asking and is CSRF-protected; an
 	// upload's form is read only after that.
-	app := r.Group("", s.auth.Authenticate(), w.CleanMultipart(), s.drafts.Claim(), s.notify.Middleware())
+	app := r.Group("", s.auth.Authenticate(), w.FormReturn(), w.CleanMultipart(), s.drafts.Claim(), s.notify.Middleware())
 	home := site.New(w, s.pool)
 	home.Sources = s.homeSources()
 	home.Routes(app)
@@ -106,6 +106,7 @@ func (s *Server) routes() http.Handler {
 	s.expertise.APIRoutes(apiSignedIn)
 	s.trends.APIRoutes(apiSignedIn)
 	s.search.APIRoutes(apiSignedIn, s.searchAccess())
+	w.KnowPages(r.Routes())
 	if missing := apidoc.Missing(r.Routes()); len(missing) > 0 {
 		s.log.Warn("OpenAPI document differs from the routes", "differences", missing)
 	}

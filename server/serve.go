@@ -31,6 +31,7 @@ import (
 	"github.com/fachnetz/fachnetz/server/auth"
 	"github.com/fachnetz/fachnetz/server/drafts"
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/formreturn"
 	"github.com/fachnetz/fachnetz/server/markdown"
 	"github.com/fachnetz/fachnetz/server/notify"
 	"github.com/fachnetz/fachnetz/server/notify/webhook"
@@ -48,20 +49,21 @@ import (
 // HTTP handler wired from every area. It is the only place that knows all
 // of them.
 type Server struct {
-	cfg      *Config
-	log      *slog.Logger
-	pool     *pgxpool.Pool
-	meili    meilisearch.ServiceManager
-	frontend *frontend.Frontend
-	web      *web.Web
-	enforcer *policies.Enforcer
-	spaces   *policies.Spaces
-	auth     *auth.Auth
-	wiki     *wiki.Wiki
-	topics   *topics.Topics
-	search   *search.Service
-	qa       *qa.Board
-	notify   *notify.Notifier
+	cfg         *Config
+	log         *slog.Logger
+	pool        *pgxpool.Pool
+	meili       meilisearch.ServiceManager
+	frontend    *frontend.Frontend
+	web         *web.Web
+	formReturns *formreturn.Returns
+	enforcer    *policies.Enforcer
+	spaces      *policies.Spaces
+	auth        *auth.Auth
+	wiki        *wiki.Wiki
+	topics      *topics.Topics
+	search      *search.Service
+	qa          *qa.Board
+	notify      *notify.Notifier
 	// deliveries sends e-mail and Matrix messages of notifications.
 	deliveries *notify.Dispatcher
 	webhooks   *webhook.Webhooks
@@ -121,7 +123,8 @@ func Open(ctx context.Context, cfg *Config, log *slog.Logger) (*Server, error) {
 
 // wire creates each area with what it needs.
 func (s *Server) wire(ctx context.Context) error {
-	s.web = &web.Web{Frontend: s.frontend, Log: s.log}
+	s.formReturns = formreturn.New(formreturn.NewStore(s.pool), s.log)
+	s.web = &web.Web{Frontend: s.frontend, Log: s.log, Returns: s.formReturns, SecureCookies: s.cfg.BaseURL.Scheme == "https"}
 	enf, err := policies.New(ctx, s.pool, s.log)
 	if err != nil {
 		return err
@@ -473,6 +476,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	for _, run := range []func(context.Context){
 		s.enforcer.Listen,
 		func(ctx context.Context) { s.auth.Sweep(ctx, 10*time.Minute) },
+		func(ctx context.Context) { s.formReturns.Run(ctx, 10*time.Minute) },
 		s.topics.ListenGlossary,
 		s.search.Run,
 		s.webhooks.Run,

@@ -4,6 +4,7 @@
 package web
 
 import (
+	"bytes"
 	"errors"
 	"html/template"
 	"log/slog"
@@ -31,6 +32,12 @@ const (
 type Web struct {
 	Frontend *frontend.Frontend
 	Log      *slog.Logger
+	// Returns keeps the pages of rejected forms for the redirect back to
+	// the form; without it a rejected form is answered directly with its
+	// status (422).
+	Returns       FormReturns
+	SecureCookies bool
+	pages         [][]string // the GET routes, split at "/"
 }
 
 // Status maps an error code to its HTTP status. It is the only place that
@@ -129,8 +136,18 @@ func (w *Web) FailStatus(c *gin.Context, status int, code errs.Code, message str
 }
 
 // Render writes a page in the request's language. title is already
-// translated.
+// translated. A page that shows a rejected form says so in its title; a
+// browser's rejected form is kept and answered with a redirect to the page
+// that held it (see FormReturn), so that a reload does not send it again.
 func (w *Web) Render(c *gin.Context, status int, name, title string, data any) {
+	var forms []*frontend.Form
+	if status >= http.StatusBadRequest {
+		forms = failedForms(data)
+	}
+	failed := len(forms) > 0
+	if failed && title != "" {
+		title = w.T(c, "form.errors_title", "Title", title)
+	}
 	page := &frontend.Page{
 		Lang:      Lang(c),
 		Title:     title,
@@ -143,13 +160,47 @@ func (w *Web) Render(c *gin.Context, status int, name, title string, data any) {
 	if v := ViewerOf(c); v != nil {
 		page.Viewer = &frontend.Viewer{Name: v.Name, Handle: v.Handle, Admin: v.Admin, KnowledgeManager: v.KnowledgeManager}
 	}
+	if !failed {
+		c.Header("Content-Type", "text/html; charset=utf-8")
+		c.Status(status)
+		if err := w.Frontend.Render(c.Writer, name, page); err != nil {
+			w.Log.Error("render failed", "request_id", page.RequestID, "template", name, "err", err)
+			if !c.Writer.Written() {
+				c.String(http.StatusInternalServerError, "internal error (%s)", page.RequestID)
+			}
+		}
+		return
+	}
+	target, path := "", ""
+	if w.returnable(c, status) {
+		if target, path = w.formAddress(c); target != "" {
+			page.Path = strings.SplitN(target, "?", 2)[0]
+		}
+	}
+	var buf bytes.Buffer
+	err := w.Frontend.Render(&buf, name, page)
+	if err == nil {
+		// The error summary stands above the fields and names them by
+		// their labels, known once the fields have rendered.
+		labels := frontend.LabelsIn(buf.Bytes())
+		for _, f := range forms {
+			f.ShowLabels(labels)
+		}
+		buf.Reset()
+		err = w.Frontend.Render(&buf, name, page)
+	}
+	if err != nil {
+		w.Log.Error("render failed", "request_id", page.RequestID, "template", name, "err", err)
+		c.String(http.StatusInternalServerError, "internal error (%s)", page.RequestID)
+		return
+	}
+	if target != "" && w.sendBack(c, target, path, buf.Bytes()) {
+		return
+	}
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	c.Status(status)
-	if err := w.Frontend.Render(c.Writer, name, page); err != nil {
-		w.Log.Error("render failed", "request_id", page.RequestID, "template", name, "err", err)
-		if !c.Writer.Written() {
-			c.String(http.StatusInternalServerError, "internal error (%s)", page.RequestID)
-		}
+	if _, err := buf.WriteTo(c.Writer); err != nil {
+		w.Log.Debug("response not written", "request_id", page.RequestID, "err", err)
 	}
 }
 
