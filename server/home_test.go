@@ -84,6 +84,40 @@ func TestHomeShowsOnlyWhatTheViewerMayRead(t *testing.T) {
 	}
 }
 
+// TestHomeOpenQuestionsOfEverySpaceJoined: the start page lists only the
+// first twenty of a person's spaces, by name, but the open questions of
+// all of them.
+func TestHomeOpenQuestionsOfEverySpaceJoined(t *testing.T) {
+	ctx := context.Background()
+	agency := makeAgency(t)
+	viewer, other := makePerson(t, agency, false), makePerson(t, agency, false)
+	base := startServer(t)
+	var last policies.Space
+	for i := range 22 {
+		sp, err := policies.NewStore(testDB.Pool).CreateSpace(ctx, policies.NewSpace{
+			Slug: unique("viele"), Name: fmt.Sprintf("Bereich %02d von vielen", i), AgencyID: agency.ID,
+			Visibility: policies.Private, AgencyRole: policies.RoleMember,
+		}, other.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		addMember(t, sp, viewer, policies.RoleMember)
+		last = sp
+	}
+	seesSpace(t, base, viewer, last)
+	ask(t, base, other.Token, last.Slug, "Offene Frage im zweiundzwanzigsten Bereich?", "Text.")
+
+	b := newBrowser(t, base)
+	b.signIn(viewer.Email, viewer.Password)
+	_, body := b.get("/")
+	if strings.Contains(body, "Bereich 21 von vielen") {
+		t.Error("the start page lists more than twenty spaces")
+	}
+	if !strings.Contains(body, "Offene Frage im zweiundzwanzigsten Bereich?") {
+		t.Error("the open question of a space joined but not listed is missing")
+	}
+}
+
 // TestNamesInsteadOfShortCodes: where people read which agency or space a
 // thing belongs to (Konto, Prüfungen), they read its name, not its slug.
 func TestNamesInsteadOfShortCodes(t *testing.T) {

@@ -15,6 +15,10 @@ import (
 // from, the full lists are one link away.
 const homeLimit = 10
 
+// memberLimit bounds the spaces whose open questions the start page
+// lists: far more than anyone joins, so that none is left out.
+const memberLimit = 1000
+
 // Space is one of the viewer's spaces.
 type Space struct {
 	ID       int64
@@ -89,14 +93,16 @@ func (s *Site) homeOf(c *gin.Context, v *web.Viewer) (*homePage, error) {
 	}
 	readable := src.Readable(c)
 	var err error
-	if page.Spaces, err = src.Spaces(ctx, v, readable, 2*homeLimit); err != nil {
+	spaces, err := src.Spaces(ctx, v, readable, memberLimit)
+	if err != nil {
 		return nil, fmt.Errorf("home: spaces: %w", err)
 	}
-	// Open questions come from the spaces the person joined, and from the
-	// rest only on their topics: an organisation space holds every
-	// question of the agency.
+	page.Spaces = spaces[:min(len(spaces), 2*homeLimit)]
+	// Open questions come from every space the person joined, not only
+	// those listed, and from the rest only on their topics: an
+	// organisation space holds every question of the agency.
 	var mine []int64
-	for _, sp := range page.Spaces {
+	for _, sp := range spaces {
 		if sp.Member {
 			mine = append(mine, sp.ID)
 		}
