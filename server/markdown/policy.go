@@ -10,15 +10,15 @@ import (
 // the values goldmark or this package produce, nothing a user could steer
 // into something else.
 var (
-	idAttr        = regexp.MustCompile(`^[A-Za-z0-9_:-]+$`)
-	anchorClass   = regexp.MustCompile(`^(wikilink|wikilink wikilink--missing|glossary-term|footnote-ref|footnote-backref)$`)
-	spanClass     = regexp.MustCompile(`^(wikilink|kern-sr-only|glossary-tip)$`)
-	codeClass     = regexp.MustCompile(`^language-[A-Za-z0-9_+#.-]+$`)
-	anchorRole    = regexp.MustCompile(`^(doc-noteref|doc-backlink)$`)
-	cellAlign     = regexp.MustCompile(`^(left|center|right)$`)
-	emptyOrSelf   = regexp.MustCompile(`^(|checked|disabled)$`)
-	checkboxType  = regexp.MustCompile(`^checkbox$`)
-	integerAttr   = regexp.MustCompile(`^[0-9]{1,9}$`)
+	idAttr       = regexp.MustCompile(`^[A-Za-z0-9_:-]+$`)
+	anchorClass  = regexp.MustCompile(`^(wikilink|wikilink wikilink--missing|glossary-term|footnote-ref|footnote-backref)$`)
+	spanClass    = regexp.MustCompile(`^(wikilink|kern-sr-only|glossary-tip)$`)
+	codeClass    = regexp.MustCompile(`^language-[A-Za-z0-9_+#.-]+$`)
+	anchorRole   = regexp.MustCompile(`^(doc-noteref|doc-backlink)$`)
+	cellAlign    = regexp.MustCompile(`^(left|center|right)$`)
+	emptyOrSelf  = regexp.MustCompile(`^(|checked|disabled)$`)
+	checkboxType = regexp.MustCompile(`^checkbox$`)
+	integerAttr  = regexp.MustCompile(`^[0-9]{1,9}$`)
 	// anyText is for alt and title: bluemonday escapes attribute values on
 	// output, and its Paragraph pattern would drop alt texts with quotes
 	// or „German quotation marks“.
