@@ -151,11 +151,11 @@ func (s *Server) searchAccess() search.Access {
 			}
 			return nil
 		},
-		Names: func(ctx context.Context, ids []int64) (map[int64][2]string, error) {
+		Names: func(ctx context.Context, ids []int64) (map[int64]search.SpaceName, error) {
 			list, err := s.spaces.Store.SpacesByID(ctx, ids)
-			names := make(map[int64][2]string, len(list))
+			names := make(map[int64]search.SpaceName, len(list))
 			for _, sp := range list {
-				names[sp.ID] = [2]string{sp.Slug, sp.Name}
+				names[sp.ID] = search.SpaceName{Slug: sp.Slug, Name: sp.Name, Language: sp.Language}
 			}
 			return names, err
 		},
