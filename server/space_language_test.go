@@ -21,10 +21,10 @@ func TestSpaceLanguageMarksContent(t *testing.T) {
 	if status != http.StatusCreated || out["language"] != "en" {
 		t.Fatalf("create with language en: %d %v", status, out)
 	}
-	if status, out := api(t, http.MethodPut, base+"/api/v1/spaces/team-englisch", owner.Token, `{"language":"fr"}`); status != http.StatusUnprocessableEntity {
+	if status, out := api(t, http.MethodPatch, base+"/api/v1/spaces/team-englisch", owner.Token, `{"language":"fr"}`); status != http.StatusUnprocessableEntity {
 		t.Errorf("language fr: %d %v, want 422", status, out)
 	}
-	if status, out := api(t, http.MethodPut, base+"/api/v1/spaces/team-englisch", owner.Token, `{"language":"de"}`); status != http.StatusOK || out["language"] != "de" {
+	if status, out := api(t, http.MethodPatch, base+"/api/v1/spaces/team-englisch", owner.Token, `{"language":"de"}`); status != http.StatusOK || out["language"] != "de" {
 		t.Errorf("language de: %d %v", status, out)
 	}
 	if status, _ := api(t, http.MethodPut, base+"/api/v1/spaces/team-englisch/pages/fristen", owner.Token, `{"title":"Fristen","body":"Die Frist beträgt *30 Tage*."}`); status != http.StatusCreated {
