@@ -177,7 +177,8 @@ after(async () => {
 });
 
 // How to visit each GET route: who, which address (with the data made above),
-// the status expected (200 unless said). Some routes are visited more than once.
+// the status expected (200 unless said), and for some what the page must show.
+// Some routes are visited more than once.
 function visits() {
   const s = `/bereiche/${data.space}`;
   const p = `${s}/seiten`;
@@ -205,8 +206,23 @@ function visits() {
     '/bereiche/:space/papierkorb': [{ who: 'owner', url: `${s}/papierkorb` }],
     '/bereiche/:space/papierkorb/:id/entfernen': [{ who: 'owner', url: `${s}/papierkorb/${data.trashItem}/entfernen` }],
     '/bereiche/:space/seiten/:page': [
-      { who: 'owner', url: `${p}/handbuch`, name: 'page-table-tasks' },
-      { who: 'owner', url: `${p}/widerspruch`, name: 'page-in-tree' },
+      {
+        who: 'owner',
+        url: `${p}/handbuch`,
+        name: 'page-table-tasks',
+        expect: async (page) =>
+          (await page.getByRole('checkbox', { name: 'Antrag geprüft' }).isVisible()) &&
+          (await page.getByRole('region', { name: /^Tabelle: Verfahren/ }).isVisible()),
+      },
+      {
+        who: 'owner',
+        url: `${p}/widerspruch`,
+        name: 'page-in-tree',
+        // The link and the toggle of a node with subpages are two controls.
+        expect: async (page) =>
+          (await page.locator('.wiki-tree summary').filter({ hasText: 'Unterseiten von Handbuch' }).count()) === 1 &&
+          (await page.locator('.wiki-tree').getByRole('link', { name: 'Handbuch', exact: true }).isVisible()),
+      },
       { who: 'reader', url: `${p}/fristen`, name: 'page-reader' },
     ],
     '/bereiche/:space/seiten/:page/bearbeiten': [{ who: 'owner', url: `${p}/handbuch/bearbeiten` }],
@@ -221,7 +237,7 @@ function visits() {
     '/experten': [{ who: 'owner', url: `/experten?thema=${data.topic}` }],
     '/fragen': [{ who: 'owner', url: '/fragen' }],
     '/fragen/neu': [{ who: 'owner', url: `/fragen/neu?bereich=${data.space}` }],
-    '/fragen/:id': [{ who: 'owner', url: q, name: 'question-with-answers' }],
+    '/fragen/:id': [{ who: 'owner', url: q, name: 'question-with-answers', expect: (page) => page.getByText('In der Regel drei Monate').isVisible() }],
     '/fragen/:id/bearbeiten': [{ who: 'owner', url: `${q}/bearbeiten` }],
     '/fragen/:id/loeschen': [{ who: 'owner', url: `${q}/loeschen` }],
     '/fragen/:id/ins-wiki': [{ who: 'owner', url: `${q}/ins-wiki` }],
@@ -242,14 +258,23 @@ function visits() {
     '/pruefung': [{ who: 'owner', url: '/pruefung' }],
     // The language switch answers with a redirect: the page it leads to is checked,
     // in English, with the German content of the space.
-    '/sprache': [{ who: 'reader', url: `/sprache?lang=en&next=${encodeURIComponent(`${p}/handbuch`)}`, name: 'page-english-interface', then: '/sprache?lang=de&next=/' }],
+    '/sprache': [
+      {
+        who: 'reader',
+        url: `/sprache?lang=en&next=${encodeURIComponent(`${p}/handbuch`)}`,
+        name: 'page-english-interface',
+        then: '/sprache?lang=de&next=/',
+        // German content in the English interface is marked as German (WCAG 3.1.2).
+        expect: async (page) => (await page.locator('html[lang="en"] .markdown[lang="de"]').count()) === 1,
+      },
+    ],
     '/suche': [{ who: 'owner', url: '/suche?q=Frist' }],
     '/themen': [{ who: 'owner', url: '/themen' }],
     '/themen/:topic': [{ who: 'owner', url: `/themen/${data.topic}` }],
     '/themen/verwalten': [{ who: 'owner', url: '/themen/verwalten' }],
     '/themen/verwalten/neu': [{ who: 'owner', url: '/themen/verwalten/neu' }],
     '/themen/verwalten/:topic': [{ who: 'owner', url: `/themen/verwalten/${data.topic}` }],
-    '/trends': [{ who: 'owner', url: '/trends', name: 'trends-with-figures' }],
+    '/trends': [{ who: 'owner', url: '/trends', name: 'trends-with-figures', expect: (page) => page.getByText('akteneinsicht gebühr').isVisible() }],
     '/verwaltung': [{ who: 'owner', url: '/verwaltung' }],
     '/verwaltung/barrieren': [{ who: 'owner', url: '/verwaltung/barrieren' }],
     '/verwaltung/behoerden': [{ who: 'owner', url: '/verwaltung/behoerden' }],
@@ -284,6 +309,7 @@ async function check(visit, width) {
   if (visit.status === undefined && !(status >= 200 && status < 300)) problems.push(`answered ${status}`);
   if (typeof visit.status === 'number' && status !== visit.status) problems.push(`answered ${status}, want ${visit.status}`);
   if (visit.status === 'any' && !(status < 500)) problems.push(`answered ${status}`);
+  if (visit.expect && !(await visit.expect(page))) problems.push('does not show what it should (see the visit in routes-a11y.test.mjs)');
   for (const v of await axeViolations(page)) problems.push(v);
   const wide = await page.evaluate(() => {
     const vw = window.innerWidth;
