@@ -51,6 +51,11 @@ func TestSpaceLanguageMarksContent(t *testing.T) {
 	if _, body := b.get("/bereiche/team-englisch/seiten/fristen"); !strings.Contains(body, `<div class="markdown" lang="en">`) {
 		t.Error("after the settings form, the page is not marked lang=en")
 	}
+	// The editor's text and preview too, so that spell checking and
+	// screen readers take the content's language.
+	if _, body := b.get("/bereiche/team-englisch/seiten/fristen/bearbeiten"); !strings.Contains(body, `spellcheck="true" lang="en"`) {
+		t.Error("the editor's text is not marked lang=en")
+	}
 	values.Set("language", "klingonisch")
 	if resp, body := b.post("/bereiche/team-englisch/einstellungen", "/bereiche/team-englisch/einstellungen", values); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Deutsch oder Englisch") {
 		t.Errorf("language klingonisch: %d", resp.StatusCode)
