@@ -265,19 +265,34 @@ func (e *Expertise) export(c *gin.Context) {
 	c.IndentedJSON(http.StatusOK, data)
 }
 
-// ConfirmWord is what a person types to erase their account.
-const ConfirmWord = "LÖSCHEN"
-
+// eraseForm asks for the confirmation word of the interface language
+// (LÖSCHEN, DELETE) and remembers that language in the form, so that the
+// word asked for is the word accepted even if the language changes before
+// the form is sent.
 func (e *Expertise) eraseForm(c *gin.Context) {
-	e.web.Render(c, http.StatusOK, "expertise/erase", e.web.T(c, "expertise.erase.title"), gin.H{"Form": frontend.NewForm()})
+	form := frontend.NewForm()
+	form.Set("confirm_lang", web.Lang(c))
+	e.web.Render(c, http.StatusOK, "expertise/erase", e.web.T(c, "expertise.erase.title"), gin.H{"Form": form})
+}
+
+// confirmWord is the word a person types to erase their account, in the
+// language the form was shown in; a language the catalogue does not know
+// falls back to the interface language.
+func (e *Expertise) confirmWord(c *gin.Context) string {
+	lang := c.PostForm("confirm_lang")
+	if e.web.Frontend.Language(lang, "") != lang {
+		lang = web.Lang(c)
+	}
+	return e.web.Frontend.Translate(lang, "expertise.erase.word")
 }
 
 func (e *Expertise) erase(c *gin.Context) {
 	v := web.ViewerOf(c)
 	typed := strings.TrimSpace(c.PostForm("confirm"))
-	if strings.ToUpper(typed) != ConfirmWord {
+	if strings.ToUpper(typed) != e.confirmWord(c) {
 		form := frontend.NewForm()
 		form.Set("confirm", typed)
+		form.Set("confirm_lang", web.Lang(c))
 		form.Fail("confirm", e.web.T(c, "expertise.erase.mismatch"))
 		e.web.Render(c, http.StatusUnprocessableEntity, "expertise/erase", e.web.T(c, "expertise.erase.title"), gin.H{"Form": form})
 		return

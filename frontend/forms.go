@@ -46,10 +46,20 @@ func (f *Form) Summary() []FieldError {
 // rendered twice.
 type FieldError struct{ ID, Label, Name, Message string }
 
-// Field is what the input partials render.
+// Field is what the input partials render. Autocomplete is the HTML
+// autocomplete token of a field about the person filling it in (tel,
+// organization-title), so that browsers and assistive technology can fill
+// and recognise it (WCAG 1.3.5).
 type Field struct {
 	ID, Name, Label, Type, Value, Error, Hint string
+	Autocomplete                              string
 	Required                                  bool
+}
+
+// WithAutocomplete returns the field with an autocomplete token.
+func (fl Field) WithAutocomplete(token string) Field {
+	fl.Autocomplete = token
+	return fl
 }
 
 // Field describes one input; label is a catalogue key.

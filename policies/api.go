@@ -85,6 +85,7 @@ type spacePatch struct {
 	Description *string     `json:"description"`
 	Visibility  *Visibility `json:"visibility"`
 	AgencyRole  *Role       `json:"agency_role"`
+	Language    *string     `json:"language"`
 	Archived    *bool       `json:"archived"`
 }
 
@@ -95,7 +96,7 @@ func (s *Spaces) apiUpdate(c *gin.Context) {
 		return
 	}
 	ctx, space := c.Request.Context(), SpaceOf(c)
-	in := SpaceInput{Name: space.Name, Description: space.Description, Visibility: space.Visibility, AgencyRole: space.AgencyRole}
+	in := SpaceInput{Name: space.Name, Description: space.Description, Visibility: space.Visibility, AgencyRole: space.AgencyRole, Language: space.Language}
 	if p.Name != nil {
 		in.Name = *p.Name
 	}
@@ -107,6 +108,9 @@ func (s *Spaces) apiUpdate(c *gin.Context) {
 	}
 	if p.AgencyRole != nil {
 		in.AgencyRole = *p.AgencyRole
+	}
+	if p.Language != nil {
+		in.Language = *p.Language
 	}
 	problems, err := s.Update(ctx, web.ViewerOf(c), space, in)
 	if err == nil && len(problems) > 0 {

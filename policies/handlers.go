@@ -53,6 +53,7 @@ func spaceForm(in SpaceInput, problems []*errs.Error, t func(*errs.Error) string
 	f.Set("description", in.Description)
 	f.Set("visibility", string(in.Visibility))
 	f.Set("agency_role", string(in.AgencyRole))
+	f.Set("language", in.Language)
 	for _, p := range problems {
 		f.Fail(p.Field, t(p))
 	}
@@ -63,6 +64,7 @@ func inputFromForm(c *gin.Context) SpaceInput {
 	return SpaceInput{
 		Name: c.PostForm("name"), Slug: c.PostForm("slug"), Description: c.PostForm("description"),
 		Visibility: Visibility(c.PostForm("visibility")), AgencyRole: Role(c.PostForm("agency_role")),
+		Language: c.PostForm("language"),
 	}
 }
 
@@ -71,7 +73,7 @@ func (s *Spaces) translate(c *gin.Context) func(*errs.Error) string {
 }
 
 func (s *Spaces) newForm(c *gin.Context) {
-	form := spaceForm(SpaceInput{Visibility: Private, AgencyRole: RoleMember}, nil, nil)
+	form := spaceForm(SpaceInput{Visibility: Private, AgencyRole: RoleMember, Language: DefaultLanguage}, nil, nil)
 	s.web.Render(c, http.StatusOK, "spaces/new", s.web.T(c, "spaces.new.title"), spaceFormPage{Form: form, Admin: web.ViewerOf(c).Admin})
 }
 
@@ -99,7 +101,7 @@ func (s *Spaces) renderSettings(c *gin.Context, status int, page spaceFormPage) 
 	}
 	page.Space, page.Members, page.Roles, page.Admin = space, members, Roles, web.ViewerOf(c).Admin
 	if page.Form == nil {
-		page.Form = spaceForm(SpaceInput{Name: space.Name, Description: space.Description, Visibility: space.Visibility, AgencyRole: space.AgencyRole}, nil, nil)
+		page.Form = spaceForm(SpaceInput{Name: space.Name, Description: space.Description, Visibility: space.Visibility, AgencyRole: space.AgencyRole, Language: space.Language}, nil, nil)
 	}
 	if page.Member == nil {
 		page.Member = frontend.NewForm()

@@ -2,6 +2,7 @@ package policies
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -150,7 +151,15 @@ type SpaceInput struct {
 	Description string     `json:"description"`
 	Visibility  Visibility `json:"visibility"`
 	AgencyRole  Role       `json:"agency_role"`
+	// Language of the content: "de" (the default) or "en".
+	Language string `json:"language"`
 }
+
+// DefaultLanguage is the content language of a space that names none.
+const DefaultLanguage = "de"
+
+// ContentLanguages are the languages a space's content may be written in.
+var ContentLanguages = []string{"de", "en"}
 
 // validate checks a space's input; admin is needed for organisation spaces,
 // which every member of an agency sees.
@@ -190,6 +199,12 @@ func (in *SpaceInput) validate(creating, admin bool) []*errs.Error {
 	if in.AgencyRole != RoleViewer && in.AgencyRole != RoleMember {
 		problems = append(problems, errs.E(errs.Invalid, "space.agency_role_invalid").OnField("agency_role"))
 	}
+	if in.Language == "" {
+		in.Language = DefaultLanguage
+	}
+	if !slices.Contains(ContentLanguages, in.Language) {
+		problems = append(problems, errs.E(errs.Invalid, "space.language_invalid").OnField("language"))
+	}
 	return problems
 }
 
@@ -213,7 +228,7 @@ func (s *Spaces) Create(ctx context.Context, v *web.Viewer, in SpaceInput) (Spac
 	}
 	space, err := s.Store.CreateSpace(ctx, NewSpace{
 		Slug: in.Slug, Name: in.Name, Description: in.Description,
-		AgencyID: v.AgencyID, Visibility: in.Visibility, AgencyRole: in.AgencyRole,
+		AgencyID: v.AgencyID, Visibility: in.Visibility, AgencyRole: in.AgencyRole, Language: in.Language,
 	}, v.ID)
 	if e, ok := errs.As(err); ok && e.Field != "" {
 		return Space{}, []*errs.Error{e}, nil
@@ -234,7 +249,7 @@ func (s *Spaces) Update(ctx context.Context, v *web.Viewer, space Space, in Spac
 	if space.Visibility == Organisation && in.Visibility != Organisation && !v.Admin {
 		return []*errs.Error{errs.E(errs.Forbidden, "space.organisation_admin_only").OnField("visibility")}, nil
 	}
-	if err := s.Store.UpdateSpace(ctx, space.ID, SpaceSettings{Name: in.Name, Description: in.Description, Visibility: in.Visibility, AgencyRole: in.AgencyRole}); err != nil {
+	if err := s.Store.UpdateSpace(ctx, space.ID, SpaceSettings{Name: in.Name, Description: in.Description, Visibility: in.Visibility, AgencyRole: in.AgencyRole, Language: in.Language}); err != nil {
 		return nil, err
 	}
 	return nil, s.Enforcer.Reload(ctx)

@@ -24,8 +24,10 @@ type Space struct {
 	AgencyName  string     `db:"agency_name" json:"-"`
 	Visibility  Visibility `db:"visibility" json:"visibility"`
 	AgencyRole  Role       `db:"agency_role" json:"agency_role"`
-	ArchivedAt  *time.Time `db:"archived_at" json:"archived_at,omitempty"`
-	CreatedAt   time.Time  `db:"created_at" json:"created_at"`
+	// Language is the language of the space's content, "de" or "en".
+	Language   string     `db:"language" json:"language"`
+	ArchivedAt *time.Time `db:"archived_at" json:"archived_at,omitempty"`
+	CreatedAt  time.Time  `db:"created_at" json:"created_at"`
 }
 
 // Archived reports whether the space is read-only.
@@ -58,7 +60,7 @@ type Store struct{ pool *pgxpool.Pool }
 func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
 
 const spaceColumns = `s.id, s.slug, s.name, s.description, s.agency_id, a.slug AS agency_slug, a.name AS agency_name,
-	s.visibility, s.agency_role, s.archived_at, s.created_at`
+	s.visibility, s.agency_role, s.language, s.archived_at, s.created_at`
 
 func (st *Store) spaces(ctx context.Context, where string, args ...any) ([]Space, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT `+spaceColumns+` FROM spaces s JOIN agencies a ON a.id = s.agency_id WHERE `+where, args...)
@@ -104,6 +106,7 @@ type NewSpace struct {
 	AgencyID                int64
 	Visibility              Visibility
 	AgencyRole              Role
+	Language                string
 }
 
 // CreateSpace inserts a space with its creator as owner.
@@ -111,10 +114,13 @@ func (st *Store) CreateSpace(ctx context.Context, n NewSpace, ownerID int64) (Sp
 	if n.AgencyRole == "" {
 		n.AgencyRole = RoleMember
 	}
+	if n.Language == "" {
+		n.Language = DefaultLanguage
+	}
 	var id int64
 	err := pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `INSERT INTO spaces (slug, name, description, agency_id, visibility, agency_role)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, n.Slug, n.Name, n.Description, n.AgencyID, n.Visibility, n.AgencyRole).Scan(&id)
+		err := tx.QueryRow(ctx, `INSERT INTO spaces (slug, name, description, agency_id, visibility, agency_role, language)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, n.Slug, n.Name, n.Description, n.AgencyID, n.Visibility, n.AgencyRole, n.Language).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -134,12 +140,13 @@ type SpaceSettings struct {
 	Name, Description string
 	Visibility        Visibility
 	AgencyRole        Role
+	Language          string
 }
 
 // UpdateSpace changes a space's settings.
 func (st *Store) UpdateSpace(ctx context.Context, id int64, s SpaceSettings) error {
-	_, err := st.pool.Exec(ctx, `UPDATE spaces SET name = $2, description = $3, visibility = $4, agency_role = $5 WHERE id = $1`,
-		id, s.Name, s.Description, s.Visibility, s.AgencyRole)
+	_, err := st.pool.Exec(ctx, `UPDATE spaces SET name = $2, description = $3, visibility = $4, agency_role = $5, language = $6 WHERE id = $1`,
+		id, s.Name, s.Description, s.Visibility, s.AgencyRole, s.Language)
 	if err != nil {
 		return constraintError(err, "update space", nil)
 	}

@@ -19,6 +19,7 @@ type Question struct {
 	SpaceID          int64      `db:"space_id" json:"-"`
 	SpaceSlug        string     `db:"space_slug" json:"space"`
 	SpaceName        string     `db:"space_name" json:"-"`
+	SpaceLanguage    string     `db:"space_language" json:"-"`
 	AuthorID         *int64     `db:"author_id" json:"-"`
 	AuthorName       string     `db:"author_name" json:"author"`
 	Title            string     `db:"title" json:"title"`
@@ -71,7 +72,7 @@ type Store struct{ pool *pgxpool.Pool }
 // NewStore returns a store on pool.
 func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
 
-const questionColumns = `q.id, q.space_id, s.slug AS space_slug, s.name AS space_name, q.author_id, coalesce(a.display_name, '') AS author_name,
+const questionColumns = `q.id, q.space_id, s.slug AS space_slug, s.name AS space_name, s.language AS space_language, q.author_id, coalesce(a.display_name, '') AS author_name,
 	q.title, q.body, q.revision, q.score, q.accepted_answer_id, q.answer_count, q.closed_at, coalesce(q.close_reason, '') AS close_reason, q.duplicate_of,
 	q.wiki_page_id, p.space_id AS wiki_space_id, CASE WHEN p.id IS NOT NULL THEN '/bereiche/' || ps.slug || '/seiten/' || p.slug END AS wiki_url,
 	q.created_at, q.active_at`

@@ -31,6 +31,7 @@ Commands:
   users         add|list|disable|token accounts
   groups        add|add-member|list groups
   seed          put demo content into an empty instance
+  routes        list every HTTP route as "METHOD PATH", sorted
   reindex       rebuild the search index from PostgreSQL and swap it in
   backup        write a consistent backup DIR (database, attachments, manifest) while the server runs
   restore       restore a backup DIR into an empty database and data directory
@@ -68,6 +69,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		"migrate":     migrateCommand,
 		"version":     versionCommand,
 		"healthcheck": healthcheckCommand,
+		"routes":      routesCommand,
 		"users":       usersCommand().run,
 		"agencies":    agenciesCommand().run,
 		"groups":      groupsCommand().run,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/pprof"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/meilisearch/meilisearch-go"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/fachnetz/fachnetz/expertise/experts"
@@ -19,6 +21,7 @@ import (
 	"github.com/fachnetz/fachnetz/server/admin"
 	"github.com/fachnetz/fachnetz/server/apidoc"
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/postgres"
 	"github.com/fachnetz/fachnetz/server/search"
 	"github.com/fachnetz/fachnetz/server/site"
 	"github.com/fachnetz/fachnetz/server/web"
@@ -27,10 +30,33 @@ import (
 // formBytes is the largest body of a request that is not an upload.
 const formBytes = 1 << 20
 
+// build connects to PostgreSQL, migrates when configured to, wires the
+// areas and returns the handler with every route: what serve answers with
+// and what the routes command lists.
+func (s *Server) build(ctx context.Context) (*gin.Engine, error) {
+	var err error
+	if s.pool, err = postgres.Open(ctx, s.cfg.DatabaseURL, 5*time.Second); err != nil {
+		return nil, err
+	}
+	if s.cfg.Migrate {
+		if _, err := postgres.Migrate(ctx, s.pool, s.log); err != nil {
+			return nil, err
+		}
+	}
+	if err := os.MkdirAll(s.cfg.DataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	s.meili = meilisearch.New(s.cfg.MeiliURL, meilisearch.WithAPIKey(s.cfg.MeiliKey), meilisearch.WithCustomClient(&http.Client{Transport: search.NewTransport()}))
+	if err := s.wire(ctx); err != nil {
+		return nil, err
+	}
+	return s.routes(), nil
+}
+
 // routes builds the middleware chain and mounts every area's routes. The
 // order matters: the request id comes first so that every later log line
 // carries it, and security headers are set before any handler writes.
-func (s *Server) routes() http.Handler {
+func (s *Server) routes() *gin.Engine {
 	reg := s.metrics
 	w := s.web
 
@@ -126,11 +152,11 @@ func (s *Server) searchAccess() search.Access {
 			}
 			return nil
 		},
-		Names: func(ctx context.Context, ids []int64) (map[int64][2]string, error) {
+		Names: func(ctx context.Context, ids []int64) (map[int64]search.SpaceName, error) {
 			list, err := s.spaces.Store.SpacesByID(ctx, ids)
-			names := make(map[int64][2]string, len(list))
+			names := make(map[int64]search.SpaceName, len(list))
 			for _, sp := range list {
-				names[sp.ID] = [2]string{sp.Slug, sp.Name}
+				names[sp.ID] = search.SpaceName{Slug: sp.Slug, Name: sp.Name, Language: sp.Language}
 			}
 			return names, err
 		},

@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -91,27 +90,13 @@ func Open(ctx context.Context, cfg *Config, log *slog.Logger) (*Server, error) {
 	if s.listener, err = net.Listen("tcp", cfg.Addr); err != nil {
 		return nil, fmt.Errorf("cannot listen on %s: %w", cfg.Addr, unwrapSyscall(err))
 	}
-	if s.pool, err = postgres.Open(ctx, cfg.DatabaseURL, 5*time.Second); err != nil {
-		s.Close()
-		return nil, err
-	}
-	if cfg.Migrate {
-		if _, err := postgres.Migrate(ctx, s.pool, log); err != nil {
-			s.Close()
-			return nil, err
-		}
-	}
-	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("data directory: %w", err)
-	}
-	s.meili = meilisearch.New(cfg.MeiliURL, meilisearch.WithAPIKey(cfg.MeiliKey), meilisearch.WithCustomClient(&http.Client{Transport: search.NewTransport()}))
-	if err := s.wire(ctx); err != nil {
+	handler, err := s.build(ctx)
+	if err != nil {
 		s.Close()
 		return nil, err
 	}
 	s.http = &http.Server{
-		Handler:           s.routes(),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute, // uploads of large attachments
 		WriteTimeout:      5 * time.Minute,

@@ -43,11 +43,13 @@ func newGoldmark() goldmark.Markdown {
 				// After the footnote transformer (999) has moved footnote
 				// texts to the end, so "first use" follows reading order.
 				util.Prioritized(&glossaryTransformer{}, 1000),
+				util.Prioritized(&a11yTransformer{}, 1100),
 			),
 		),
 		goldmark.WithRendererOptions(
 			renderer.WithNodeRenderers(
 				util.Prioritized(&nodeRenderer{}, 500),
+				util.Prioritized(&a11yRenderer{}, 500),
 			),
 		),
 	)

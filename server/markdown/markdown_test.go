@@ -45,8 +45,8 @@ func TestTable(t *testing.T) {
 func TestTaskList(t *testing.T) {
 	res := mustRender(t, "- [x] Antrag geprüft\n- [ ] Bescheid versandt\n", Options{})
 	assertContains(t, string(res.HTML),
-		`<li><input checked="" disabled="" type="checkbox"> Antrag geprüft</li>`,
-		`<li><input disabled="" type="checkbox"> Bescheid versandt</li>`)
+		`<li><label class="task"><input checked="" disabled="" type="checkbox"> Antrag geprüft</label></li>`,
+		`<li><label class="task"><input disabled="" type="checkbox"> Bescheid versandt</label></li>`)
 	if res.Text != "Antrag geprüft Bescheid versandt" {
 		t.Errorf("Text = %q", res.Text)
 	}

@@ -10,16 +10,15 @@ import (
 // the values goldmark or this package produce, nothing a user could steer
 // into something else.
 var (
-	idAttr        = regexp.MustCompile(`^[A-Za-z0-9_:-]+$`)
-	anchorClass   = regexp.MustCompile(`^(wikilink|wikilink wikilink--missing|glossary-term|footnote-ref|footnote-backref)$`)
-	spanClass     = regexp.MustCompile(`^(wikilink|kern-sr-only|glossary-tip)$`)
-	codeClass     = regexp.MustCompile(`^language-[A-Za-z0-9_+#.-]+$`)
-	anchorRole    = regexp.MustCompile(`^(doc-noteref|doc-backlink)$`)
-	cellAlign     = regexp.MustCompile(`^(left|center|right)$`)
-	emptyOrSelf   = regexp.MustCompile(`^(|checked|disabled)$`)
-	checkboxType  = regexp.MustCompile(`^checkbox$`)
-	integerAttr   = regexp.MustCompile(`^[0-9]{1,9}$`)
-	footnotesRole = regexp.MustCompile(`^doc-endnotes$`)
+	idAttr       = regexp.MustCompile(`^[A-Za-z0-9_:-]+$`)
+	anchorClass  = regexp.MustCompile(`^(wikilink|wikilink wikilink--missing|glossary-term|footnote-ref|footnote-backref)$`)
+	spanClass    = regexp.MustCompile(`^(wikilink|kern-sr-only|glossary-tip)$`)
+	codeClass    = regexp.MustCompile(`^language-[A-Za-z0-9_+#.-]+$`)
+	anchorRole   = regexp.MustCompile(`^(doc-noteref|doc-backlink)$`)
+	cellAlign    = regexp.MustCompile(`^(left|center|right)$`)
+	emptyOrSelf  = regexp.MustCompile(`^(|checked|disabled)$`)
+	checkboxType = regexp.MustCompile(`^checkbox$`)
+	integerAttr  = regexp.MustCompile(`^[0-9]{1,9}$`)
 	// anyText is for alt and title: bluemonday escapes attribute values on
 	// output, and its Paragraph pattern would drop alt texts with quotes
 	// or „German quotation marks“.
@@ -70,10 +69,15 @@ func newPolicy() *bluemonday.Policy {
 	// Task lists: goldmark emits disabled checkboxes; nothing else of forms.
 	p.AllowAttrs("type").Matching(checkboxType).OnElements("input")
 	p.AllowAttrs("checked", "disabled").Matching(emptyOrSelf).OnElements("input")
+	// The label that names a task's checkbox by its text.
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^task$`)).OnElements("label")
+	// The scroll region around a table, named after its column headings.
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^(footnotes|table-scroll)$`)).OnElements("div")
+	p.AllowAttrs("role").Matching(regexp.MustCompile(`^(doc-endnotes|region)$`)).OnElements("div")
+	p.AllowAttrs("tabindex").Matching(regexp.MustCompile(`^0$`)).OnElements("div")
+	p.AllowAttrs("aria-label").Matching(anyText).OnElements("div")
 
 	p.AllowAttrs("class").Matching(spanClass).OnElements("span")
 	p.AllowAttrs("role").Matching(regexp.MustCompile(`^tooltip$`)).OnElements("span")
-	p.AllowAttrs("class").Matching(regexp.MustCompile(`^footnotes$`)).OnElements("div")
-	p.AllowAttrs("role").Matching(footnotesRole).OnElements("div")
 	return p
 }

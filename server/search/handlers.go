@@ -21,8 +21,8 @@ type Access struct {
 	// PeopleSpaces lists the spaces whose people the viewer may find:
 	// those of the agencies whose profiles they may see. Nil: nobody.
 	PeopleSpaces func(c *gin.Context) []int64
-	// Names maps space ids to slug and display name.
-	Names func(ctx context.Context, ids []int64) (map[int64][2]string, error)
+	// Names maps space ids to slug, display name and content language.
+	Names func(ctx context.Context, ids []int64) (map[int64]SpaceName, error)
 	// BySlug finds a space's id.
 	BySlug func(ctx context.Context, slug string) (int64, bool)
 	// Searched is told of every search a person submitted and whether it
@@ -103,6 +103,13 @@ type facetLink struct {
 	Selected bool
 }
 
+// SpaceName is how a space is shown beside its hits.
+type SpaceName struct {
+	Slug, Name string
+	// Language of the space's content, for lang on titles and snippets.
+	Language string
+}
+
 type searchPage struct {
 	Query    string
 	Results  Results
@@ -115,6 +122,8 @@ type searchPage struct {
 	// the question instead
 	DidYouMeanURL string
 	AskURL        string
+	// Languages holds the content language of each hit's space.
+	Languages map[int64]string
 }
 
 func (s *Service) page(c *gin.Context, a Access) {
@@ -169,14 +178,12 @@ func (s *Service) facetLinks(c *gin.Context, a Access, q Query, spaceSlug string
 		return "/suche?" + v.Encode()
 	}
 	var spaceIDs []int64
+	for _, h := range page.Results.Hits {
+		spaceIDs = append(spaceIDs, h.SpaceID)
+	}
 	for _, f := range page.Results.Facets["space_id"] {
 		if id, err := strconv.ParseInt(f.Value, 10, 64); err == nil {
 			spaceIDs = append(spaceIDs, id)
-		}
-	}
-	for _, h := range page.Results.Hits {
-		if h.SpaceID != 0 {
-			spaceIDs = append(spaceIDs, h.SpaceID)
 		}
 	}
 	names, err := a.Names(c.Request.Context(), spaceIDs)
@@ -186,8 +193,12 @@ func (s *Service) facetLinks(c *gin.Context, a Access, q Query, spaceSlug string
 	// People read the space's name; its slug is for addresses.
 	for i, h := range page.Results.Hits {
 		if n, ok := names[h.SpaceID]; ok {
-			page.Results.Hits[i].SpaceName = n[1]
+			page.Results.Hits[i].SpaceName = n.Name
 		}
+	}
+	page.Languages = make(map[int64]string, len(names))
+	for id, n := range names {
+		page.Languages[id] = n.Language
 	}
 	page.Filters = map[string][]facetLink{}
 	for _, f := range page.Results.Facets["type"] {
@@ -200,7 +211,7 @@ func (s *Service) facetLinks(c *gin.Context, a Access, q Query, spaceSlug string
 		if !ok {
 			continue
 		}
-		page.Filters["space"] = append(page.Filters["space"], facetLink{Label: n[1], Count: f.Count, URL: link("space", n[0]), Selected: spaceSlug == n[0]})
+		page.Filters["space"] = append(page.Filters["space"], facetLink{Label: n.Name, Count: f.Count, URL: link("space", n.Slug), Selected: spaceSlug == n.Slug})
 	}
 	for _, f := range page.Results.Facets["topics"] {
 		page.Filters["topics"] = append(page.Filters["topics"], facetLink{Label: f.Value, Count: f.Count, URL: link("topic", f.Value), Selected: q.Topic == f.Value})
@@ -212,7 +223,7 @@ func (s *Service) facetLinks(c *gin.Context, a Access, q Query, spaceSlug string
 				label = s.web.T(c, "search."+key+"."+value)
 			}
 			if n, ok := names[q.Space]; ok && key == "space" {
-				label = n[1]
+				label = n.Name
 			}
 			page.Active = append(page.Active, facetLink{Label: label, URL: link(key, "")})
 		}

@@ -50,7 +50,7 @@ func (s *Service) suggest(c *gin.Context, a Access) {
 	for _, h := range res.Hits {
 		detail, space := s.web.T(c, "search.type."+h.Type), h.Space
 		if n, ok := names[h.SpaceID]; ok {
-			space = n[1]
+			space = n.Name
 		}
 		if space != "" {
 			detail += " · " + space
