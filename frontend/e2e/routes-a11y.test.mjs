@@ -33,6 +33,7 @@ const notPages = new Map([
   ['/personen/:handle/foto', 'a profile photo, an image'],
   ['/bereiche/:space/seiten/:page/export.md', "a page's Markdown, downloaded"],
   ['/profil/export.json', "a person's data as JSON, downloaded"],
+  ['/bereiche/:space/export', 'a space as a zip of Markdown files, downloaded'],
   ['/bereiche/:space/seitenvorschlaege', 'JSON suggestions for the link dialog of the editor'],
   ['/suche/vorschlaege', 'JSON suggestions of the header search'],
   ['/personenvorschlaege', 'JSON suggestions of people for invitations'],
@@ -199,6 +200,7 @@ function visits() {
     '/bereiche/neu': [{ who: 'owner', url: '/bereiche/neu' }],
     '/bereiche/:space': [{ who: 'owner', url: s }],
     '/bereiche/:space/einstellungen': [{ who: 'owner', url: `${s}/einstellungen` }],
+    '/bereiche/:space/einstellungen/import': [{ who: 'owner', url: `${s}/einstellungen/import` }],
     '/bereiche/:space/neu': [
       { who: 'owner', url: `${s}/neu` },
       { who: 'reader', url: `${s}/neu`, status: 403, name: 'error-403' },
