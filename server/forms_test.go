@@ -187,3 +187,36 @@ func TestRejectedEditReturnsToTheEditorAndConflictsStay(t *testing.T) {
 	}
 	wantIn(t, "the conflict page", conflict, "Zweiter von A", "Zweiter von B")
 }
+
+// A new page refused for its empty title keeps its text as the author's
+// draft: the refusal is shown once, and a reload after it offers the text
+// to restore instead of an empty editor. The save that follows ends the
+// draft.
+func TestRejectedNewPageKeepsItsTextAsDraft(t *testing.T) {
+	author := makePerson(t, makeAgency(t), false)
+	sp := makeSpace(t, author, policies.Organisation, policies.RoleMember)
+	b := newBrowser(t, startServer(t))
+	b.signIn(author.Email, author.Password)
+	editor := "/bereiche/" + sp.Slug + "/neu"
+	b.get(editor)
+	body := strings.Repeat("Ein langer Absatz, der ohne JavaScript geschrieben wurde.\n\n", 40)
+	values := url.Values{"title": {""}, "body": {body}, "review_interval": {"365"}, "action": {"save"}}
+	resp, _ := b.submit(editor, "/bereiche/"+sp.Slug+"/seiten", values)
+	wantBackTo(t, "empty title", resp, editor)
+	if _, page := b.get(editor); regexpTextarea(t, page) != body {
+		t.Fatal("the refusal lost the text")
+	}
+	_, page := b.get(editor)
+	wantIn(t, "the editor opened again", page, "Entwurf vom", `href="`+editor+`?entwurf=wiederherstellen"`)
+	if _, page := b.get(editor + "?entwurf=wiederherstellen"); regexpTextarea(t, page) != body {
+		t.Fatal("the restored draft lacks the text")
+	}
+	values.Set("title", "Dienstreisen ohne Skript")
+	if resp, _ := b.submit(editor, "/bereiche/"+sp.Slug+"/seiten", values); resp.StatusCode != http.StatusSeeOther ||
+		strings.HasSuffix(resp.Header.Get("Location"), "#error-summary") {
+		t.Fatalf("save: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if n := draftCount(t, author.ID); n != 0 {
+		t.Fatalf("%d drafts outlived the save", n)
+	}
+}
