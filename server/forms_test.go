@@ -220,3 +220,26 @@ func TestRejectedNewPageKeepsItsTextAsDraft(t *testing.T) {
 		t.Fatalf("%d drafts outlived the save", n)
 	}
 }
+
+// Sign-out deletes the pages kept for the session's refused forms, even
+// those not yet shown.
+func TestSignOutDeletesTheSessionsKeptForms(t *testing.T) {
+	owner := makePerson(t, makeAgency(t), false)
+	b := newBrowser(t, startServer(t))
+	b.signIn(owner.Email, owner.Password)
+	b.get("/bereiche/neu")
+	typed := "Abgewiesen vor der Abmeldung " + owner.Handle
+	resp, _ := b.submit("/bereiche/neu", "/bereiche", url.Values{"name": {""}, "description": {typed}, "visibility": {"geheim"}})
+	wantBackTo(t, "empty name", resp, "/bereiche/neu")
+	kept := func() (n int) {
+		testDB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM form_returns WHERE strpos(page, $1) > 0`, typed).Scan(&n)
+		return n
+	}
+	if n := kept(); n != 1 {
+		t.Fatalf("%d pages kept for the refused form, want 1", n)
+	}
+	b.signOut()
+	if n := kept(); n != 0 {
+		t.Fatalf("%d pages kept after sign-out", n)
+	}
+}

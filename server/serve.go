@@ -476,7 +476,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	for _, run := range []func(context.Context){
 		s.enforcer.Listen,
 		func(ctx context.Context) { s.auth.Sweep(ctx, 10*time.Minute) },
-		func(ctx context.Context) { s.formReturns.Run(ctx, 10*time.Minute) },
+		func(ctx context.Context) { s.formReturns.Run(ctx, formreturn.PurgeEvery) },
 		s.topics.ListenGlossary,
 		s.search.Run,
 		s.webhooks.Run,

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"crypto/sha256"
+	"fmt"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -18,6 +19,7 @@ import (
 type FormReturns interface {
 	Keep(ctx context.Context, owner []byte, target string, page []byte) (id string, err error)
 	Take(ctx context.Context, id string, owner []byte, target string) (page []byte, ok bool, err error)
+	Forget(ctx context.Context, owner []byte) error
 }
 
 // formCookie carries the id of the kept page to the form's address. It is
@@ -98,6 +100,18 @@ func (w *Web) returnable(c *gin.Context, status int) bool {
 func owner(c *gin.Context) []byte {
 	sum := sha256.Sum256([]byte("form-return\x00" + CSRFToken(c)))
 	return sum[:]
+}
+
+// ForgetForms deletes the pages kept for the request's session, for when
+// it ends: what was typed into a refused form is not kept past sign-out.
+func (w *Web) ForgetForms(c *gin.Context) error {
+	if w.Returns == nil || CSRFToken(c) == "" {
+		return nil
+	}
+	if err := w.Returns.Forget(c.Request.Context(), owner(c)); err != nil {
+		return fmt.Errorf("forget form pages: %w", err)
+	}
+	return nil
 }
 
 // sendBack keeps a rendered page and redirects to its address; it reports

@@ -45,6 +45,17 @@ func (m *memReturns) Take(_ context.Context, id string, owner []byte, target str
 	return p.page, true, nil
 }
 
+func (m *memReturns) Forget(_ context.Context, owner []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for id, p := range m.pages {
+		if p.owner == string(owner) {
+			delete(m.pages, id)
+		}
+	}
+	return nil
+}
+
 type reportPage struct {
 	Form *frontend.Form
 	Sent bool
