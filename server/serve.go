@@ -124,7 +124,8 @@ func Open(ctx context.Context, cfg *Config, log *slog.Logger) (*Server, error) {
 // wire creates each area with what it needs.
 func (s *Server) wire(ctx context.Context) error {
 	s.formReturns = formreturn.New(formreturn.NewStore(s.pool), s.log)
-	s.web = &web.Web{Frontend: s.frontend, Log: s.log, Returns: s.formReturns, SecureCookies: s.cfg.BaseURL.Scheme == "https"}
+	s.web = &web.Web{Frontend: s.frontend, Log: s.log, Returns: s.formReturns, SecureCookies: s.cfg.BaseURL.Scheme == "https",
+		PublicHost: s.cfg.BaseURL.Host}
 	enf, err := policies.New(ctx, s.pool, s.log)
 	if err != nil {
 		return err

@@ -72,12 +72,21 @@ func matchRoute(route, parts []string) bool {
 }
 
 // formAddress is the address of the page that held the form: the Referer
-// of the POST, when it is a page of this site. The Referrer-Policy is
-// same-origin, so browsers send it with every form of the site.
+// of the POST, when it is a page of this site, under the public base URL's
+// host (a proxy may not pass on the Host the browser used) or the
+// request's. The Referrer-Policy is same-origin, so browsers send it with
+// every form of the site.
 func (w *Web) formAddress(c *gin.Context) (target, path string) {
 	u, err := url.Parse(c.GetHeader("Referer"))
-	if err != nil || u.Host != c.Request.Host || u.Path == "" {
+	if err != nil || u.Host == "" || u.Host != w.PublicHost && u.Host != c.Request.Host || u.Path == "" {
 		return "", ""
+	}
+	// A GET to an address with a trailing slash is redirected by the
+	// router (RedirectTrailingSlash) before any handler runs, so the kept
+	// page would wait there unseen: the redirect goes where the router
+	// would send it.
+	if p := u.EscapedPath(); len(p) > 1 && strings.HasSuffix(p, "/") {
+		u.Path, u.RawPath = strings.TrimSuffix(u.Path, "/"), strings.TrimSuffix(u.RawPath, "/")
 	}
 	target = LocalPath(u.RequestURI())
 	if target == "/" && u.Path != "/" || !w.isPage(u.Path) {
