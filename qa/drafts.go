@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -38,7 +39,7 @@ func editPath(q Question, a *Answer) string {
 // renderEdit shows the editor of a question or an answer with its draft.
 func (b *Board) renderEdit(c *gin.Context, status int, title string, page editPage) {
 	if status >= http.StatusBadRequest {
-		b.keepDraft(c, editDraft(page.Question, page.Answer), editPath(page.Question, page.Answer))
+		b.keepDraft(c, editDraft(page.Question, page.Answer), editPath(page.Question, page.Answer), page.Form)
 	}
 	form := frontend.NewForm()
 	page.Draft = b.openDraft(c, editDraft(page.Question, page.Answer), editPath(page.Question, page.Answer), form)
@@ -70,9 +71,10 @@ func (b *Board) openDraft(c *gin.Context, key, path string, form *frontend.Form)
 }
 
 // keepDraft keeps the text of a refused post as the person's draft, so
-// that it outlives the one showing of the refusal.
-func (b *Board) keepDraft(c *gin.Context, key, path string) {
-	if b.deps.Drafts == nil {
+// that it outlives the one showing of the refusal. Without a title or text
+// there is nothing to lose, and no draft to offer.
+func (b *Board) keepDraft(c *gin.Context, key, path string, form *frontend.Form) {
+	if b.deps.Drafts == nil || strings.TrimSpace(form.Values["title"]+form.Values["body"]) == "" {
 		return
 	}
 	if err := b.deps.Drafts.Keep(c, key, path); err != nil {

@@ -243,3 +243,36 @@ func TestSignOutDeletesTheSessionsKeptForms(t *testing.T) {
 		t.Fatalf("%d pages kept after sign-out", n)
 	}
 }
+
+// A question refused for its short title keeps its text as the asker's
+// draft, offered when the ask form opens again; an empty answer refused
+// leaves no draft, as there was nothing to lose.
+func TestRejectedQuestionKeepsItsTextAsDraft(t *testing.T) {
+	asker := makePerson(t, makeAgency(t), false)
+	sp := makeSpace(t, asker, policies.Organisation, policies.RoleMember)
+	b := newBrowser(t, startServer(t))
+	b.signIn(asker.Email, asker.Password)
+	b.get("/fragen/neu")
+	body := "Welche Belege braucht die Reisekostenstelle für eine Bahnfahrt?"
+	values := url.Values{"title": {"Wie?"}, "body": {body}, "space": {strconv.FormatInt(sp.ID, 10)}, "action": {"ask"}}
+	resp, _ := b.submit("/fragen/neu", "/fragen", values)
+	wantBackTo(t, "short title", resp, "/fragen/neu")
+	b.get("/fragen/neu")
+	_, page := b.get("/fragen/neu")
+	wantIn(t, "the ask form opened again", page, "Entwurf vom")
+	if _, page := b.get("/fragen/neu?entwurf=wiederherstellen"); !strings.Contains(page, body) {
+		t.Fatal("the restored draft lacks the text")
+	}
+	values.Set("title", "Welche Belege braucht die Reisekostenstelle?")
+	resp, _ = b.submit("/fragen/neu", "/fragen", values)
+	question := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || draftCount(t, asker.ID) != 0 {
+		t.Fatalf("ask: %d to %q, %d drafts left", resp.StatusCode, question, draftCount(t, asker.ID))
+	}
+	b.get(question)
+	resp, _ = b.submit(question, question+"/antworten", url.Values{"body": {" "}})
+	wantBackTo(t, "empty answer", resp, question)
+	if n := draftCount(t, asker.ID); n != 0 {
+		t.Fatalf("an empty answer left %d drafts", n)
+	}
+}

@@ -53,9 +53,10 @@ func (wk *Wiki) openDraft(c *gin.Context, ep *editPage) error {
 }
 
 // keepDraft keeps the text of a refused save as the person's draft, so
-// that it outlives the one showing of the refusal.
-func (wk *Wiki) keepDraft(c *gin.Context, space policies.Space, page *Page) {
-	if wk.deps.Drafts == nil {
+// that it outlives the one showing of the refusal. Without a title or text
+// there is nothing to lose, and no draft to offer.
+func (wk *Wiki) keepDraft(c *gin.Context, space policies.Space, page *Page, in input) {
+	if wk.deps.Drafts == nil || in.Title == "" && strings.TrimSpace(in.Body) == "" {
 		return
 	}
 	key, path := draftKey(space, page)
