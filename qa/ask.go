@@ -165,6 +165,7 @@ func (b *Board) ask(c *gin.Context) {
 		for _, p := range problems {
 			form.Fail(p.Field, b.web.Message(c, p))
 		}
+		b.keepDraft(c, askDraft, "/fragen/neu", form)
 		b.renderAsk(c, http.StatusUnprocessableEntity, askPage{Form: form})
 		return
 	}

@@ -2,7 +2,9 @@ package qa
 
 import (
 	"context"
+	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -25,14 +27,22 @@ func editDraft(q Question, a *Answer) string {
 	return "qa-question:" + strconv.FormatInt(q.ID, 10)
 }
 
+// editPath is the address of the editor of a question's or an answer's
+// change.
+func editPath(q Question, a *Answer) string {
+	if a != nil {
+		return QuestionURL(q.ID) + "/antworten/" + strconv.FormatInt(a.ID, 10) + "/bearbeiten"
+	}
+	return QuestionURL(q.ID) + "/bearbeiten"
+}
+
 // renderEdit shows the editor of a question or an answer with its draft.
 func (b *Board) renderEdit(c *gin.Context, status int, title string, page editPage) {
-	path := QuestionURL(page.Question.ID) + "/bearbeiten"
-	if page.Answer != nil {
-		path = QuestionURL(page.Question.ID) + "/antworten/" + strconv.FormatInt(page.Answer.ID, 10) + "/bearbeiten"
+	if status >= http.StatusBadRequest {
+		b.keepDraft(c, editDraft(page.Question, page.Answer), editPath(page.Question, page.Answer), page.Form)
 	}
 	form := frontend.NewForm()
-	page.Draft = b.openDraft(c, editDraft(page.Question, page.Answer), path, form)
+	page.Draft = b.openDraft(c, editDraft(page.Question, page.Answer), editPath(page.Question, page.Answer), form)
 	for name, v := range form.Values {
 		if name == "base_revision" {
 			page.Base, _ = strconv.Atoi(v)
@@ -58,6 +68,18 @@ func (b *Board) openDraft(c *gin.Context, key, path string, form *frontend.Form)
 		form.Set(name, v)
 	}
 	return e
+}
+
+// keepDraft keeps the text of a refused post as the person's draft, so
+// that it outlives the one showing of the refusal. Without a title or text
+// there is nothing to lose, and no draft to offer.
+func (b *Board) keepDraft(c *gin.Context, key, path string, form *frontend.Form) {
+	if b.deps.Drafts == nil || strings.TrimSpace(form.Values["title"]+form.Values["body"]) == "" {
+		return
+	}
+	if err := b.deps.Drafts.Keep(c, key, path); err != nil {
+		b.log.Warn("keep refused text as draft", "request_id", web.RequestID(c), "err", err)
+	}
 }
 
 // draftSaved ends the draft of an editor whose post was saved.

@@ -35,6 +35,7 @@ func (b *Board) answer(c *gin.Context) {
 	}
 	if problems := validatePost(form, false); len(problems) > 0 {
 		form.Fail("body", b.web.Message(c, problems[0]))
+		b.keepDraft(c, answerDraft(q), QuestionURL(q.ID), form)
 		b.renderView(c, http.StatusUnprocessableEntity, viewPage{Answer: form})
 		return
 	}

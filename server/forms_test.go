@@ -187,3 +187,92 @@ func TestRejectedEditReturnsToTheEditorAndConflictsStay(t *testing.T) {
 	}
 	wantIn(t, "the conflict page", conflict, "Zweiter von A", "Zweiter von B")
 }
+
+// A new page refused for its empty title keeps its text as the author's
+// draft: the refusal is shown once, and a reload after it offers the text
+// to restore instead of an empty editor. The save that follows ends the
+// draft.
+func TestRejectedNewPageKeepsItsTextAsDraft(t *testing.T) {
+	author := makePerson(t, makeAgency(t), false)
+	sp := makeSpace(t, author, policies.Organisation, policies.RoleMember)
+	b := newBrowser(t, startServer(t))
+	b.signIn(author.Email, author.Password)
+	editor := "/bereiche/" + sp.Slug + "/neu"
+	b.get(editor)
+	body := strings.Repeat("Ein langer Absatz, der ohne JavaScript geschrieben wurde.\n\n", 40)
+	values := url.Values{"title": {""}, "body": {body}, "review_interval": {"365"}, "action": {"save"}}
+	resp, _ := b.submit(editor, "/bereiche/"+sp.Slug+"/seiten", values)
+	wantBackTo(t, "empty title", resp, editor)
+	if _, page := b.get(editor); regexpTextarea(t, page) != body {
+		t.Fatal("the refusal lost the text")
+	}
+	_, page := b.get(editor)
+	wantIn(t, "the editor opened again", page, "Entwurf vom", `href="`+editor+`?entwurf=wiederherstellen"`)
+	if _, page := b.get(editor + "?entwurf=wiederherstellen"); regexpTextarea(t, page) != body {
+		t.Fatal("the restored draft lacks the text")
+	}
+	values.Set("title", "Dienstreisen ohne Skript")
+	if resp, _ := b.submit(editor, "/bereiche/"+sp.Slug+"/seiten", values); resp.StatusCode != http.StatusSeeOther ||
+		strings.HasSuffix(resp.Header.Get("Location"), "#error-summary") {
+		t.Fatalf("save: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if n := draftCount(t, author.ID); n != 0 {
+		t.Fatalf("%d drafts outlived the save", n)
+	}
+}
+
+// Sign-out deletes the pages kept for the session's refused forms, even
+// those not yet shown.
+func TestSignOutDeletesTheSessionsKeptForms(t *testing.T) {
+	owner := makePerson(t, makeAgency(t), false)
+	b := newBrowser(t, startServer(t))
+	b.signIn(owner.Email, owner.Password)
+	b.get("/bereiche/neu")
+	typed := "Abgewiesen vor der Abmeldung " + owner.Handle
+	resp, _ := b.submit("/bereiche/neu", "/bereiche", url.Values{"name": {""}, "description": {typed}, "visibility": {"geheim"}})
+	wantBackTo(t, "empty name", resp, "/bereiche/neu")
+	kept := func() (n int) {
+		testDB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM form_returns WHERE strpos(page, $1) > 0`, typed).Scan(&n)
+		return n
+	}
+	if n := kept(); n != 1 {
+		t.Fatalf("%d pages kept for the refused form, want 1", n)
+	}
+	b.signOut()
+	if n := kept(); n != 0 {
+		t.Fatalf("%d pages kept after sign-out", n)
+	}
+}
+
+// A question refused for its short title keeps its text as the asker's
+// draft, offered when the ask form opens again; an empty answer refused
+// leaves no draft, as there was nothing to lose.
+func TestRejectedQuestionKeepsItsTextAsDraft(t *testing.T) {
+	asker := makePerson(t, makeAgency(t), false)
+	sp := makeSpace(t, asker, policies.Organisation, policies.RoleMember)
+	b := newBrowser(t, startServer(t))
+	b.signIn(asker.Email, asker.Password)
+	b.get("/fragen/neu")
+	body := "Welche Belege braucht die Reisekostenstelle für eine Bahnfahrt?"
+	values := url.Values{"title": {"Wie?"}, "body": {body}, "space": {strconv.FormatInt(sp.ID, 10)}, "action": {"ask"}}
+	resp, _ := b.submit("/fragen/neu", "/fragen", values)
+	wantBackTo(t, "short title", resp, "/fragen/neu")
+	b.get("/fragen/neu")
+	_, page := b.get("/fragen/neu")
+	wantIn(t, "the ask form opened again", page, "Entwurf vom")
+	if _, page := b.get("/fragen/neu?entwurf=wiederherstellen"); !strings.Contains(page, body) {
+		t.Fatal("the restored draft lacks the text")
+	}
+	values.Set("title", "Welche Belege braucht die Reisekostenstelle?")
+	resp, _ = b.submit("/fragen/neu", "/fragen", values)
+	question := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || draftCount(t, asker.ID) != 0 {
+		t.Fatalf("ask: %d to %q, %d drafts left", resp.StatusCode, question, draftCount(t, asker.ID))
+	}
+	b.get(question)
+	resp, _ = b.submit(question, question+"/antworten", url.Values{"body": {" "}})
+	wantBackTo(t, "empty answer", resp, question)
+	if n := draftCount(t, asker.ID); n != 0 {
+		t.Fatalf("an empty answer left %d drafts", n)
+	}
+}

@@ -109,7 +109,8 @@ func Open(ctx context.Context, cfg *Config, log *slog.Logger) (*Server, error) {
 // wire creates each area with what it needs.
 func (s *Server) wire(ctx context.Context) error {
 	s.formReturns = formreturn.New(formreturn.NewStore(s.pool), s.log)
-	s.web = &web.Web{Frontend: s.frontend, Log: s.log, Returns: s.formReturns, SecureCookies: s.cfg.BaseURL.Scheme == "https"}
+	s.web = &web.Web{Frontend: s.frontend, Log: s.log, Returns: s.formReturns, SecureCookies: s.cfg.BaseURL.Scheme == "https",
+		PublicHost: s.cfg.BaseURL.Host}
 	enf, err := policies.New(ctx, s.pool, s.log)
 	if err != nil {
 		return err
@@ -461,7 +462,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	for _, run := range []func(context.Context){
 		s.enforcer.Listen,
 		func(ctx context.Context) { s.auth.Sweep(ctx, 10*time.Minute) },
-		func(ctx context.Context) { s.formReturns.Run(ctx, 10*time.Minute) },
+		func(ctx context.Context) { s.formReturns.Run(ctx, formreturn.PurgeEvery) },
 		s.topics.ListenGlossary,
 		s.search.Run,
 		s.webhooks.Run,

@@ -52,6 +52,19 @@ func (wk *Wiki) openDraft(c *gin.Context, ep *editPage) error {
 	return nil
 }
 
+// keepDraft keeps the text of a refused save as the person's draft, so
+// that it outlives the one showing of the refusal. Without a title or text
+// there is nothing to lose, and no draft to offer.
+func (wk *Wiki) keepDraft(c *gin.Context, space policies.Space, page *Page, in input) {
+	if wk.deps.Drafts == nil || in.Title == "" && strings.TrimSpace(in.Body) == "" {
+		return
+	}
+	key, path := draftKey(space, page)
+	if err := wk.deps.Drafts.Keep(c, key, path); err != nil {
+		wk.log.Warn("keep refused text as draft", "request_id", web.RequestID(c), "err", err)
+	}
+}
+
 // draftSaved ends the draft of an editor whose item was saved; the files
 // held with a new page's draft become its attachments.
 func (wk *Wiki) draftSaved(ctx context.Context, c *gin.Context, space policies.Space, edited *Page, created Page) {

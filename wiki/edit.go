@@ -253,6 +253,7 @@ func (wk *Wiki) create(c *gin.Context) {
 		return
 	}
 	wk.failForm(c, form, problems)
+	wk.keepDraft(c, space, nil, in)
 	wk.renderEditor(c, statusOf(problems), editPage{Space: space, Form: form})
 }
 
@@ -371,6 +372,7 @@ func (wk *Wiki) save(c *gin.Context) {
 		wk.renderEditor(c, http.StatusConflict, editPage{Space: space, Page: &cur, Form: form, Base: cur.Revision, Merge: res.Conflict})
 	case len(problems) > 0:
 		wk.failForm(c, form, problems)
+		wk.keepDraft(c, space, &p, in)
 		wk.renderEditor(c, statusOf(problems), editPage{Space: space, Page: &p, Form: form, Base: in.Base})
 	default:
 		wk.draftSaved(c.Request.Context(), c, space, &p, res.Page)

@@ -133,6 +133,10 @@ func (a *Auth) signIn(c *gin.Context) {
 }
 
 func (a *Auth) signOut(c *gin.Context) {
+	if err := a.web.ForgetForms(c); err != nil {
+		a.web.Fail(c, err)
+		return
+	}
 	if id, err := c.Cookie(a.sessionCookie()); err == nil && id != "" {
 		if err := a.store.DeleteSession(c.Request.Context(), hashToken(id)); err != nil {
 			a.web.Fail(c, err)

@@ -140,30 +140,6 @@ func (d *Drafts) Held(ctx context.Context, accountID int64, key string) (int64, 
 	return draft.ID, err
 }
 
-// read takes the editor's key, address and typed fields from a form.
-func read(c *gin.Context) (key, path string, fields map[string]string, err error) {
-	key, path = c.PostForm("draft_key"), c.PostForm("draft_path")
-	if !validKey.MatchString(key) || len(path) > 1000 {
-		return "", "", nil, errs.E(errs.Invalid, "error.invalid")
-	}
-	path, _, _ = strings.Cut(web.LocalPath(path), "?")
-	fields = map[string]string{}
-	size := 0
-	for name, values := range c.Request.PostForm {
-		if skipped[name] || len(values) == 0 || len(name) > 50 {
-			continue
-		}
-		if len(fields) == 30 {
-			return "", "", nil, errs.E(errs.Invalid, "error.invalid")
-		}
-		fields[name] = strings.ReplaceAll(values[0], "\r\n", "\n")
-		if size += len(name) + len(fields[name]); size > maxFieldBytes {
-			return "", "", nil, errs.E(errs.TooLarge, "drafts.too_large")
-		}
-	}
-	return key, path, fields, nil
-}
-
 func (d *Drafts) save(c *gin.Context) {
 	key, path, fields, err := read(c)
 	if err != nil {

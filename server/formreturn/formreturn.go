@@ -16,10 +16,14 @@ import (
 // Defaults: a page is kept for the redirect that follows within a second;
 // half an hour covers a slow network and a browser that stalls, and a
 // page of the largest form (1 MiB of text) with its surroundings fits.
+// A page past MaxAge is never shown; the purge that runs every PurgeEvery
+// deletes it, so no page is held longer than MaxAge + PurgeEvery (the
+// bound policies/DATENSCHUTZ.md states).
 const (
-	MaxAge   = 30 * time.Minute
-	MaxBytes = 2 << 20
-	PerOwner = 10
+	MaxAge     = 30 * time.Minute
+	PurgeEvery = 5 * time.Minute
+	MaxBytes   = 2 << 20
+	PerOwner   = 10
 )
 
 // Returns keeps and hands out returned pages.
@@ -49,6 +53,12 @@ func (r *Returns) Keep(ctx context.Context, owner []byte, target string, page []
 func (r *Returns) Take(ctx context.Context, id string, owner []byte, target string) ([]byte, bool, error) {
 	page, ok, err := r.store.Take(ctx, id, owner, target, MaxAge)
 	return []byte(page), ok, err
+}
+
+// Forget deletes the pages kept for an owner, when the session they are
+// bound to ends.
+func (r *Returns) Forget(ctx context.Context, owner []byte) error {
+	return r.store.DeleteOwner(ctx, owner)
 }
 
 // Run deletes expired pages every interval until ctx ends.

@@ -68,3 +68,11 @@ func (st *Store) Purge(ctx context.Context, maxAge time.Duration) (int64, error)
 	}
 	return tag.RowsAffected(), nil
 }
+
+// DeleteOwner deletes every page kept for an owner.
+func (st *Store) DeleteOwner(ctx context.Context, owner []byte) error {
+	if _, err := st.pool.Exec(ctx, `DELETE FROM form_returns WHERE owner_hash = $1`, owner); err != nil {
+		return fmt.Errorf("delete form pages of a session: %w", err)
+	}
+	return nil
+}

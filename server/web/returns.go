@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"crypto/sha256"
+	"fmt"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -18,6 +19,7 @@ import (
 type FormReturns interface {
 	Keep(ctx context.Context, owner []byte, target string, page []byte) (id string, err error)
 	Take(ctx context.Context, id string, owner []byte, target string) (page []byte, ok bool, err error)
+	Forget(ctx context.Context, owner []byte) error
 }
 
 // formCookie carries the id of the kept page to the form's address. It is
@@ -70,12 +72,21 @@ func matchRoute(route, parts []string) bool {
 }
 
 // formAddress is the address of the page that held the form: the Referer
-// of the POST, when it is a page of this site. The Referrer-Policy is
-// same-origin, so browsers send it with every form of the site.
+// of the POST, when it is a page of this site, under the public base URL's
+// host (a proxy may not pass on the Host the browser used) or the
+// request's. The Referrer-Policy is same-origin, so browsers send it with
+// every form of the site.
 func (w *Web) formAddress(c *gin.Context) (target, path string) {
 	u, err := url.Parse(c.GetHeader("Referer"))
-	if err != nil || u.Host != c.Request.Host || u.Path == "" {
+	if err != nil || u.Host == "" || u.Host != w.PublicHost && u.Host != c.Request.Host || u.Path == "" {
 		return "", ""
+	}
+	// A GET to an address with a trailing slash is redirected by the
+	// router (RedirectTrailingSlash) before any handler runs, so the kept
+	// page would wait there unseen: the redirect goes where the router
+	// would send it.
+	if p := u.EscapedPath(); len(p) > 1 && strings.HasSuffix(p, "/") {
+		u.Path, u.RawPath = strings.TrimSuffix(u.Path, "/"), strings.TrimSuffix(u.RawPath, "/")
 	}
 	target = LocalPath(u.RequestURI())
 	if target == "/" && u.Path != "/" || !w.isPage(u.Path) {
@@ -98,6 +109,18 @@ func (w *Web) returnable(c *gin.Context, status int) bool {
 func owner(c *gin.Context) []byte {
 	sum := sha256.Sum256([]byte("form-return\x00" + CSRFToken(c)))
 	return sum[:]
+}
+
+// ForgetForms deletes the pages kept for the request's session, for when
+// it ends: what was typed into a refused form is not kept past sign-out.
+func (w *Web) ForgetForms(c *gin.Context) error {
+	if w.Returns == nil || CSRFToken(c) == "" {
+		return nil
+	}
+	if err := w.Returns.Forget(c.Request.Context(), owner(c)); err != nil {
+		return fmt.Errorf("forget form pages: %w", err)
+	}
+	return nil
 }
 
 // sendBack keeps a rendered page and redirects to its address; it reports

@@ -45,6 +45,17 @@ func (m *memReturns) Take(_ context.Context, id string, owner []byte, target str
 	return p.page, true, nil
 }
 
+func (m *memReturns) Forget(_ context.Context, owner []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for id, p := range m.pages {
+		if p.owner == string(owner) {
+			delete(m.pages, id)
+		}
+	}
+	return nil
+}
+
 type reportPage struct {
 	Form *frontend.Form
 	Sent bool
@@ -54,12 +65,19 @@ type reportPage struct {
 // every POST to /senden with an empty description, as a handler does.
 func formServer(t *testing.T) (*gin.Engine, *memReturns) {
 	t.Helper()
+	return formServerAt(t, "")
+}
+
+// formServerAt is formServer for a site whose public base URL has the host
+// publicHost.
+func formServerAt(t *testing.T, publicHost string) (*gin.Engine, *memReturns) {
+	t.Helper()
 	fe, err := frontend.New()
 	if err != nil {
 		t.Fatal(err)
 	}
 	mem := &memReturns{pages: map[string]memPage{}}
-	w := &Web{Frontend: fe, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Returns: mem}
+	w := &Web{Frontend: fe, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Returns: mem, PublicHost: publicHost}
 	r := gin.New()
 	r.Use(func(c *gin.Context) {
 		csrf, _ := c.Cookie("csrf")
@@ -93,6 +111,9 @@ func send(r http.Handler, method, path, csrf, referer string, header map[string]
 	}
 	for k, v := range header {
 		req.Header.Set(k, v)
+	}
+	if host := header["Host"]; host != "" {
+		req.Host = host
 	}
 	req.AddCookie(&http.Cookie{Name: "csrf", Value: csrf})
 	for _, c := range cookies {
@@ -171,6 +192,46 @@ func TestRejectedFormAnsweredDirectlyWhereNoPageLeadsBack(t *testing.T) {
 	}
 	if rec := send(r, http.MethodPost, "/senden", "", "http://example.com/melden", nil); rec.Code != http.StatusUnprocessableEntity {
 		t.Errorf("without a CSRF secret to bind it to: %d, want 422", rec.Code)
+	}
+}
+
+// Behind a proxy that passes on its own address as Host, the Referer
+// names the public base URL's host, and the form still returns; a
+// foreign host still does not.
+func TestRejectedFormReturnsBehindAProxy(t *testing.T) {
+	r, _ := formServerAt(t, "fachnetz.example.org")
+	proxied := map[string]string{"Host": "10.0.0.7:8080"}
+	rec := send(r, http.MethodPost, "/senden", "geheim", "https://fachnetz.example.org/melden", proxied)
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/melden#error-summary" {
+		t.Fatalf("behind a proxy: %d to %q, want 303 to /melden#error-summary", rec.Code, rec.Header().Get("Location"))
+	}
+	if rec := send(r, http.MethodPost, "/senden", "geheim", "https://elsewhere.example/melden", proxied); rec.Code != http.StatusUnprocessableEntity {
+		t.Errorf("foreign referer behind a proxy: %d, want 422", rec.Code)
+	}
+}
+
+// A Referer with a trailing slash leads to the address the router sends
+// such a GET to, where the kept page is shown.
+func TestRejectedFormFromAddressWithTrailingSlash(t *testing.T) {
+	r, _ := formServer(t)
+	if rec := send(r, http.MethodGet, "/melden/?x=1", "geheim", "", nil); rec.Code != http.StatusMovedPermanently || rec.Header().Get("Location") != "/melden?x=1" {
+		t.Fatalf("the router answers a GET with a trailing slash %d to %q", rec.Code, rec.Header().Get("Location"))
+	}
+	rec := send(r, http.MethodPost, "/senden", "geheim", "http://example.com/melden/?x=1", nil)
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/melden?x=1#error-summary" {
+		t.Fatalf("rejected POST: %d to %q, want 303 to /melden?x=1#error-summary", rec.Code, rec.Header().Get("Location"))
+	}
+	var cookie *http.Cookie
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == formCookie {
+			cookie = c
+		}
+	}
+	if cookie == nil || cookie.Path != "/melden" {
+		t.Fatalf("form cookie: %+v", cookie)
+	}
+	if page := send(r, http.MethodGet, "/melden?x=1", "geheim", "", nil, cookie).Body.String(); !strings.Contains(page, `value="/seite/mit-fehler"`) {
+		t.Error("the kept page was not shown at the address the browser reaches")
 	}
 }
 

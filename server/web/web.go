@@ -37,7 +37,10 @@ type Web struct {
 	// status (422).
 	Returns       FormReturns
 	SecureCookies bool
-	pages         [][]string // the GET routes, split at "/"
+	// PublicHost is the host of the public base URL, which a form's
+	// Referer names even when a proxy does not pass the Host on.
+	PublicHost string
+	pages      [][]string // the GET routes, split at "/"
 }
 
 // Status maps an error code to its HTTP status. It is the only place that
