@@ -69,14 +69,15 @@ func (wk *Wiki) ImportMarkdown(ctx context.Context, space policies.Space, zr *zi
 	if err != nil {
 		return sum, err
 	}
-	plan, err := readPlan(ar)
-	if err != nil {
-		return sum, err
-	}
+	// A space that is not empty is told so before the zip is unpacked.
 	if has, err := wk.store.HasPages(ctx, space.ID); err != nil || has {
 		if err == nil {
 			err = errs.E(errs.Conflict, "wiki.import.not_empty").OnField("file")
 		}
+		return sum, err
+	}
+	plan, err := readPlan(ar)
+	if err != nil {
 		return sum, err
 	}
 	// Topics and owners are resolved for every page before the first is

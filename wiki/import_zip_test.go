@@ -64,7 +64,7 @@ func checkZip(zr *zip.Reader, lim ImportLimits) error {
 	return err
 }
 
-var testLimits = ImportLimits{Files: 10, Total: 4096, Page: 1024, File: 2048}
+var testLimits = ImportLimits{Files: 10, Total: 4096, Pages: 8192, Page: 1024, File: 2048}
 
 func TestImportRefusesZipsThatEscapeOrExplode(t *testing.T) {
 	cases := []struct {
@@ -118,6 +118,32 @@ func TestImportRefusesZipsThatEscapeOrExplode(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Page files are held in memory while importing, so together they have a
+// cap far below the total: the sizes the headers declare are refused
+// before anything is unpacked.
+func TestImportRefusesPagesTooLargeTogether(t *testing.T) {
+	lim := testLimits
+	lim.Pages = 2048
+	// Each header claims 1000 bytes and holds a few: only the declared
+	// sizes can tell.
+	var declared []entry
+	for _, n := range []string{"a.md", "b.md", "c.md"} {
+		declared = append(declared, entry{name: n, data: pageText, claim: 1000})
+	}
+	if _, err := openArchive(zipOf(t, declared...), lim); !isPagesTooLarge(err) {
+		t.Fatalf("declared page sizes over the cap: got %v, want wiki.import.pages_too_large", err)
+	}
+	// Attachments do not count: they are streamed to disk.
+	if _, err := openArchive(zipOf(t, entry{name: "a.md", data: pageText}, entry{name: "a/_anhaenge/x.pdf", data: "%PDF", claim: 2000}), lim); err != nil {
+		t.Fatalf("an attachment counted as page text: %v", err)
+	}
+}
+
+func isPagesTooLarge(err error) bool {
+	e, ok := errs.As(err)
+	return ok && e.Key == "wiki.import.pages_too_large" && e.Code == errs.TooLarge && e.Field == "file"
 }
 
 func TestImportAcceptsAnExportLayout(t *testing.T) {
