@@ -21,8 +21,14 @@ func (st *Store) SpacePages(ctx context.Context, spaceID int64) ([]Page, error) 
 
 // HasPages reports whether a space holds any page (the trash aside).
 func (st *Store) HasPages(ctx context.Context, spaceID int64) (bool, error) {
+	return hasPages(ctx, st.pool, spaceID)
+}
+
+func hasPages(ctx context.Context, q interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}, spaceID int64) (bool, error) {
 	var any bool
-	err := st.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pages WHERE space_id = $1)`, spaceID).Scan(&any)
+	err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pages WHERE space_id = $1)`, spaceID).Scan(&any)
 	if err != nil {
 		return false, fmt.Errorf("space has pages: %w", err)
 	}
