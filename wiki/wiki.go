@@ -34,6 +34,8 @@ type Wiki struct {
 	deps   Deps
 	// treeHTML keeps the rendered tree beside a page (see shownTree).
 	treeHTML *bounded.Map[treeKey, template.HTML]
+	// exports holds a place for each space export being written.
+	exports chan struct{}
 }
 
 // Deps are what the wiki needs from other parts, given by the wiring so
@@ -78,7 +80,7 @@ type Deps struct {
 
 // New wires the wiki.
 func New(store *Store, spaces *policies.Spaces, md *markdown.Renderer, w *web.Web, files *FileStore, deps Deps) *Wiki {
-	wk := &Wiki{store: store, spaces: spaces, md: md, web: w, log: w.Log, files: files, deps: deps,
+	wk := &Wiki{store: store, spaces: spaces, md: md, web: w, log: w.Log, files: files, deps: deps, exports: make(chan struct{}, maxExports),
 		treeHTML: bounded.New[treeKey](treeHTMLBytes, func(h template.HTML) int { return len(h) })}
 	if deps.Trash != nil {
 		wk.registerTrash(deps.Trash)
