@@ -3,6 +3,7 @@ package main
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"fmt"
 	"hash/crc32"
 	"net/http"
@@ -131,5 +132,75 @@ func TestSpaceImportsAtOnceFillTheSpaceOnce(t *testing.T) {
 		if !strings.HasPrefix(n, prefix) {
 			t.Fatalf("the space holds %s beside the pages of %s…", n, prefix)
 		}
+	}
+}
+
+// topicsZip is a zip of flat pages, each with new topics of its own:
+// perPage[i] names for page i.
+func topicsZip(t *testing.T, prefix string, perPage ...int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for i, n := range perPage {
+		w, err := zw.Create(fmt.Sprintf("seite-%d.md", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(w, "---\ntitle: Seite %d\ntopics:\n", i)
+		for j := range n {
+			fmt.Fprintf(w, "- %s %d-%d\n", prefix, i, j)
+		}
+		fmt.Fprint(w, "---\nText\n")
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// The topics of a whole zip are checked before the first is proposed: an
+// import that would propose too many new topics, or a page the editor
+// would refuse for its topics, leaves no topic behind.
+func TestSpaceImportChecksAllTopicsFirst(t *testing.T) {
+	base := startServer(t)
+	owner := makePerson(t, makeAgency(t), false)
+	sp := makeSpace(t, owner, policies.Private, policies.RoleMember)
+	seesSpace(t, base, owner, sp)
+	b := newBrowser(t, base)
+	b.signIn(owner.Email, owner.Password)
+	prefix := unique("Importthema")
+	proposed := func() int {
+		var n int
+		if err := testDB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM topics WHERE name LIKE $1 || '%'`, prefix).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	cases := []struct {
+		name    string
+		perPage []int
+		says    string
+	}{
+		{"more than 50 new in all", []int{5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5}, "höchstens 50 neue Themen"},
+		{"six new on the last page", []int{5, 5, 5, 6}, "Die Themen von „seite-3.md“"},
+	}
+	for _, tc := range cases {
+		resp, body := uploadImport(t, b, sp.Slug, topicsZip(t, prefix, tc.perPage...))
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, tc.says) {
+			t.Fatalf("%s: %d\n%.800s", tc.name, resp.StatusCode, body)
+		}
+		if n := proposed(); n != 0 {
+			t.Fatalf("%s: the refused import proposed %d topics", tc.name, n)
+		}
+	}
+	if names := pageFiles(t, b, sp.Slug); len(names) != 0 {
+		t.Fatalf("a refused import left pages: %v", names)
+	}
+	// Within the limits the same topics are taken.
+	if resp, body := uploadImport(t, b, sp.Slug, topicsZip(t, prefix, 5, 5)); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("ten new topics: %d\n%.800s", resp.StatusCode, body)
+	}
+	if n := proposed(); n != 10 {
+		t.Fatalf("proposed %d topics, want 10", n)
 	}
 }

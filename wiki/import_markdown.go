@@ -80,6 +80,9 @@ func (wk *Wiki) ImportMarkdown(ctx context.Context, space policies.Space, zr *zi
 	if err != nil {
 		return sum, err
 	}
+	if err := wk.checkImportTopics(ctx, plan); err != nil {
+		return sum, err
+	}
 	// Topics and owners are resolved for every page before the first is
 	// written: a page with topics that cannot be taken stops the import
 	// while the space is still empty.
@@ -116,7 +119,7 @@ func (wk *Wiki) importDraft(ctx context.Context, space policies.Space, plan *imp
 	if len(ip.fm.Topics) > 0 && wk.deps.ResolveTopics != nil {
 		topics, err := wk.deps.ResolveTopics(ctx, ip.fm.Topics, opt.By)
 		if err != nil {
-			return d, importErr("wiki.import.topics", "Name", ip.path)
+			return d, topicsErr(ip, err)
 		}
 		d.TopicIDs = topics
 	}

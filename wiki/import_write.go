@@ -3,10 +3,54 @@ package wiki
 import (
 	"archive/zip"
 	"context"
+	"fmt"
 	"path"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/fachnetz/fachnetz/server/errs"
 )
+
+// maxImportTopics is how many new topics one import may propose: each
+// lands in the knowledge managers' queue of unsorted topics.
+const maxImportTopics = 50
+
+// checkImportTopics checks the topics of every page before any is
+// proposed: names the editor would refuse, and more new topics in all
+// than an import may propose, stop the import before it changes
+// anything.
+func (wk *Wiki) checkImportTopics(ctx context.Context, plan *importPlan) error {
+	if wk.deps.UnknownTopics == nil || wk.deps.ResolveTopics == nil {
+		return nil
+	}
+	fresh := map[string]bool{}
+	for _, p := range plan.order {
+		ip := plan.pages[p]
+		if len(ip.fm.Topics) == 0 {
+			continue
+		}
+		unknown, err := wk.deps.UnknownTopics(ctx, ip.fm.Topics)
+		if err != nil {
+			return topicsErr(ip, err)
+		}
+		for _, n := range unknown {
+			fresh[n] = true
+		}
+	}
+	if len(fresh) > maxImportTopics {
+		return importErr("wiki.import.too_many_topics", "Max", maxImportTopics, "Count", len(fresh))
+	}
+	return nil
+}
+
+// topicsErr names the page whose topics cannot be taken; anything but
+// refused names (the database, say) stays what it is.
+func topicsErr(ip *importPage, err error) error {
+	if errs.CodeOf(err) == errs.Invalid {
+		return importErr("wiki.import.topics", "Name", ip.path)
+	}
+	return fmt.Errorf("topics of %s: %w", ip.path, err)
+}
 
 // storeFiles reads every attachment of the zip once into the content
 // store, with the checks of an upload, before a page is written: a file

@@ -44,6 +44,9 @@ type Deps struct {
 	// ResolveTopics maps the topic names a person typed to topic ids,
 	// proposing unknown names as new topics.
 	ResolveTopics func(ctx context.Context, names []string, proposer int64) ([]int64, error)
+	// UnknownTopics checks names as ResolveTopics does and returns those
+	// it would propose as new topics (lower-case), proposing nothing.
+	UnknownTopics func(ctx context.Context, names []string) ([]string, error)
 	// Glossary returns the glossary terms to mark up in rendered pages.
 	Glossary func(ctx context.Context) ([]markdown.Term, error)
 	// MaxUpload is the largest attachment in bytes.
