@@ -83,16 +83,13 @@ func (wk *Wiki) ImportMarkdown(ctx context.Context, space policies.Space, zr *zi
 	if err := wk.checkImportTopics(ctx, plan); err != nil {
 		return sum, err
 	}
-	// Topics and owners are resolved for every page before the first is
-	// written: a page with topics that cannot be taken stops the import
-	// while the space is still empty.
-	drafts := make([]Draft, len(plan.order))
-	for i, p := range plan.order {
-		if drafts[i], err = wk.importDraft(ctx, space, plan, plan.pages[p], opt, &sum); err != nil {
-			return sum, err
-		}
-	}
+	// The files are stored before topics are proposed: a broken file
+	// stops the import before it changes anything.
 	files, sums, err := wk.storeFiles(ar, plan)
+	var drafts []Draft
+	if err == nil {
+		drafts, err = wk.importDrafts(ctx, space, plan, opt, &sum)
+	}
 	if err == nil {
 		// Once the writing has begun it ends in a commit or a rollback of
 		// its own, whether or not the client still waits.
@@ -105,6 +102,20 @@ func (wk *Wiki) ImportMarkdown(ctx context.Context, space policies.Space, zr *zi
 		return ImportSummary{UnknownOwners: sum.UnknownOwners}, err
 	}
 	return sum, nil
+}
+
+// importDrafts resolves topics and owners for every page before the first
+// is written: a page with topics that cannot be taken stops the import
+// while the space is still empty.
+func (wk *Wiki) importDrafts(ctx context.Context, space policies.Space, plan *importPlan, opt ImportOptions, sum *ImportSummary) ([]Draft, error) {
+	drafts := make([]Draft, len(plan.order))
+	for i, p := range plan.order {
+		var err error
+		if drafts[i], err = wk.importDraft(ctx, space, plan, plan.pages[p], opt, sum); err != nil {
+			return nil, err
+		}
+	}
+	return drafts, nil
 }
 
 // importDraft is what the store saves for a page file, its parent aside.
