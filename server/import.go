@@ -141,6 +141,7 @@ func importMarkdown(ctx context.Context, op *operator, args []string) error {
 			}
 			return ids, err
 		},
+		UnknownTopics: tp.Unknown,
 	})
 	sum, err := wk.ImportMarkdown(ctx, space, &zr.Reader, wiki.ImportOptions{
 		Owner:   func(ctx context.Context, handle string) (int64, bool, error) { return store.ActiveAccount(ctx, handle) },

@@ -159,6 +159,7 @@ func (s *Server) wire(ctx context.Context) error {
 		},
 		MaxUpload:     s.cfg.MaxUploadBytes,
 		ResolveTopics: s.resolveTopics,
+		UnknownTopics: s.topics.Unknown,
 		Glossary:      s.glossary,
 		Seen:          func(c *gin.Context, kind, item string, space int64) { s.stats.Seen(c, kind, item, space) },
 		Asked:         func(c *gin.Context, space int64) (any, error) { return s.trends.Space(c, space) },

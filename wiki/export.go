@@ -17,6 +17,7 @@ import (
 	"github.com/goccy/go-yaml"
 
 	"github.com/fachnetz/fachnetz/policies"
+	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/markdown"
 )
 
@@ -32,6 +33,10 @@ import (
 // links. The import reads the same layout back (import_markdown.go).
 const filesFolder = "_anhaenge"
 
+// maxExports is how many space exports one server writes at once; an
+// export reads every page and file of a space.
+const maxExports = 2
+
 // frontMatter is what a page file says about its page besides the text.
 // The owner is named by handle only: the import maps it back to the
 // account, and nothing more about the person is needed for that.
@@ -43,14 +48,6 @@ type frontMatter struct {
 	ReviewIntervalDays int      `yaml:"review_interval_days"`
 	ReviewDue          string   `yaml:"review_due,omitempty"`
 	Template           bool     `yaml:"template,omitempty"`
-}
-
-// ExportFile is one entry of an export: a page's text or a stored file.
-type ExportFile struct {
-	Path     string
-	Data     []byte // a page file
-	Sum      []byte // an attachment, by its stored content
-	Modified time.Time
 }
 
 // pagePaths places each page in the export: slug.md beside its siblings,
@@ -119,9 +116,19 @@ func localDest(dest string) (string, bool) {
 }
 
 // exportSpace answers the whole space as a zip to whoever may read it.
+// The zip is written as it is built; at most a few are built at once, so
+// that readers asking for large spaces together cannot tie up the server.
 func (wk *Wiki) exportSpace(c *gin.Context) {
-	space := policies.SpaceOf(c)
-	files, err := wk.ExportFiles(c.Request.Context(), space, wk.readCache(c.Request.Context(), c).can)
+	select {
+	case wk.exports <- struct{}{}:
+		defer func() { <-wk.exports }()
+	default:
+		c.Header("Retry-After", "60")
+		wk.web.Fail(c, errs.E(errs.Unavailable, "wiki.export.busy"))
+		return
+	}
+	ctx, space := c.Request.Context(), policies.SpaceOf(c)
+	ex, err := wk.loadExport(ctx, space)
 	if err != nil {
 		wk.web.Fail(c, err)
 		return
@@ -130,64 +137,89 @@ func (wk *Wiki) exportSpace(c *gin.Context) {
 	c.Header("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": space.Slug + ".zip"}))
 	c.Header("Cache-Control", "private, no-store")
 	c.Status(http.StatusOK)
-	if err := wk.WriteZip(c.Writer, files); err != nil {
+	if err := wk.writeExport(c.Writer, ex, wk.readCache(ctx, c).can); err != nil {
 		// The answer has begun: a broken download is all that is left.
 		wk.log.Error("space export", "space", space.Slug, "err", err)
 	}
 }
 
-// ExportFiles lists the files of a space's export in path order; canRead
-// tells the spaces whose pages links elsewhere may name by their present
-// names (see exportBody).
-func (wk *Wiki) ExportFiles(ctx context.Context, space policies.Space, canRead func(int64) bool) ([]ExportFile, error) {
+// spaceExport is what an export writes, loaded with one query per kind.
+type spaceExport struct {
+	pages   []Page // in the order of their paths
+	paths   map[int64]string
+	files   map[int64][]Attachment
+	topics  map[int64][]string
+	links   map[int64]map[LinkKey]PageRef
+	handles map[int64]string
+}
+
+func (wk *Wiki) loadExport(ctx context.Context, space policies.Space) (*spaceExport, error) {
 	pages, err := wk.store.SpacePages(ctx, space.ID)
 	if err != nil {
 		return nil, err
 	}
-	paths := pagePaths(pages)
-	handles := map[int64]string{}
-	var out []ExportFile
-	for _, p := range pages {
-		files, err := wk.store.Attachments(ctx, p.ID)
-		if err != nil {
-			return nil, fmt.Errorf("export %s: %w", p.Slug, err)
+	ex := &spaceExport{pages: pages, paths: pagePaths(pages)}
+	ids := make([]int64, len(pages))
+	var owners []int64
+	for i, p := range pages {
+		ids[i] = p.ID
+		if p.OwnerID != nil {
+			owners = append(owners, *p.OwnerID)
 		}
-		body, err := wk.exportText(ctx, canRead, p, paths, files)
-		if err != nil {
-			return nil, fmt.Errorf("export %s: %w", p.Slug, err)
-		}
-		fm := frontMatter{Title: p.Title, Slug: p.Slug, ReviewIntervalDays: p.ReviewIntervalDays, Template: p.IsTemplate}
+	}
+	sort.Slice(ex.pages, func(i, j int) bool { return ex.paths[ex.pages[i].ID] < ex.paths[ex.pages[j].ID] })
+	if ex.files, err = wk.store.ExportAttachments(ctx, ids); err != nil {
+		return nil, err
+	}
+	if ex.topics, err = wk.store.ExportTopics(ctx, ids); err != nil {
+		return nil, err
+	}
+	if ex.links, err = wk.store.ExportLinkTargets(ctx, ids); err != nil {
+		return nil, err
+	}
+	if ex.handles, err = wk.store.Handles(ctx, owners); err != nil {
+		return nil, err
+	}
+	return ex, nil
+}
+
+// writeExport writes the zip one file after the other: each page file,
+// then that page's files. canRead tells the spaces whose pages links
+// elsewhere may name by their present names (see exportWikiLink).
+func (wk *Wiki) writeExport(w io.Writer, ex *spaceExport, canRead func(int64) bool) error {
+	zw := zip.NewWriter(w)
+	for _, p := range ex.pages {
+		self, files := ex.paths[p.ID], ex.files[p.ID]
+		fm := frontMatter{Title: p.Title, Slug: p.Slug, ReviewIntervalDays: p.ReviewIntervalDays, Template: p.IsTemplate, Topics: ex.topics[p.ID]}
 		if p.DueOn != nil {
 			fm.ReviewDue = p.DueOn.Format(time.DateOnly)
 		}
-		topics, err := wk.store.Topics(ctx, p.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, t := range topics {
-			fm.Topics = append(fm.Topics, t.Name)
-		}
 		if p.OwnerID != nil {
-			h, ok := handles[*p.OwnerID]
-			if !ok {
-				if h, err = wk.store.HandleOf(ctx, *p.OwnerID); err != nil {
-					return nil, err
-				}
-				handles[*p.OwnerID] = h
-			}
-			fm.Owner = h
+			fm.Owner = ex.handles[*p.OwnerID]
 		}
-		data, err := pageFile(fm, body)
+		data, err := pageFile(fm, exportText(canRead, p, ex.paths, files, ex.links[p.ID]))
 		if err != nil {
-			return nil, err
+			return fmt.Errorf("export %s: %w", p.Slug, err)
 		}
-		out = append(out, ExportFile{Path: paths[p.ID], Data: data, Modified: p.UpdatedAt})
+		fw, err := zw.CreateHeader(&zip.FileHeader{Name: self, Method: zip.Deflate, Modified: p.UpdatedAt.UTC()})
+		if err != nil {
+			return err
+		}
+		if _, err := fw.Write(data); err != nil {
+			return err
+		}
 		for _, a := range files {
-			out = append(out, ExportFile{Path: attachmentPath(paths[p.ID], a.Filename), Sum: a.SHA256, Modified: a.CreatedAt})
+			name := attachmentPath(self, a.Filename)
+			fw, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: a.CreatedAt.UTC()})
+			if err != nil {
+				return err
+			}
+			if err := wk.copyStored(fw, a.SHA256); err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
-	return out, nil
+	return zw.Close()
 }
 
 // pageFile is a page's file: front matter, then the text as it is.
@@ -201,14 +233,10 @@ func pageFile(fm frontMatter, body string) ([]byte, error) {
 
 // exportText is a page's text with its links turned into relative paths
 // within the export.
-func (wk *Wiki) exportText(ctx context.Context, canRead func(int64) bool, p Page, paths map[int64]string, files []Attachment) (string, error) {
+func exportText(canRead func(int64) bool, p Page, paths map[int64]string, files []Attachment, stored map[LinkKey]PageRef) string {
 	refs := markdown.Refs(p.Body)
 	if len(refs) == 0 {
-		return p.Body, nil
-	}
-	stored, err := wk.store.LinkTargets(ctx, p.ID)
-	if err != nil {
-		return "", err
+		return p.Body
 	}
 	byName := make(map[string]Attachment, len(files))
 	for _, a := range files {
@@ -232,7 +260,7 @@ func (wk *Wiki) exportText(ctx context.Context, canRead func(int64) bool, p Page
 				Text: markdown.Destination(relPath(self, attachmentPath(self, a.Filename)))})
 		}
 	}
-	return markdown.Replace(p.Body, edits), nil
+	return markdown.Replace(p.Body, edits)
 }
 
 // exportWikiLink is what a wiki link becomes: a relative link to the file
@@ -262,27 +290,6 @@ func exportWikiLink(r markdown.Ref, p Page, stored map[LinkKey]PageRef, paths ma
 		text += "|" + r.Label
 	}
 	return text + "]]", true
-}
-
-// WriteZip writes the files of an export as a zip.
-func (wk *Wiki) WriteZip(w io.Writer, files []ExportFile) error {
-	zw := zip.NewWriter(w)
-	for _, f := range files {
-		fw, err := zw.CreateHeader(&zip.FileHeader{Name: f.Path, Method: zip.Deflate, Modified: f.Modified.UTC()})
-		if err != nil {
-			return err
-		}
-		if f.Sum == nil {
-			if _, err := fw.Write(f.Data); err != nil {
-				return err
-			}
-			continue
-		}
-		if err := wk.copyStored(fw, f.Sum); err != nil {
-			return fmt.Errorf("%s: %w", f.Path, err)
-		}
-	}
-	return zw.Close()
 }
 
 func (wk *Wiki) copyStored(w io.Writer, sum []byte) error {

@@ -3,8 +3,6 @@ package wiki
 import (
 	"archive/zip"
 	"context"
-	"io"
-	"net/http"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -61,53 +59,63 @@ type importPlan struct {
 // ImportMarkdown fills an empty space from a zip in the layout of a space
 // export (see export.go) through the wiki's own saving: revisions, links,
 // topics, search and attachments as for pages written by hand. The whole
-// zip is checked first, so that a bad one writes nothing (topics named in
-// it aside, which are proposed as typing them in the editor would).
+// zip is checked and its files stored first; the pages and files are
+// then written in one transaction, so that an import either fills the
+// space or leaves it empty (topics named in it aside, which are proposed
+// as typing them in the editor would).
 func (wk *Wiki) ImportMarkdown(ctx context.Context, space policies.Space, zr *zip.Reader, opt ImportOptions) (ImportSummary, error) {
 	var sum ImportSummary
 	ar, err := openArchive(zr, opt.Limits)
 	if err != nil {
 		return sum, err
 	}
-	plan, err := readPlan(ar)
-	if err != nil {
-		return sum, err
-	}
+	// A space that is not empty is told so before the zip is unpacked.
 	if has, err := wk.store.HasPages(ctx, space.ID); err != nil || has {
 		if err == nil {
 			err = errs.E(errs.Conflict, "wiki.import.not_empty").OnField("file")
 		}
 		return sum, err
 	}
-	// Topics and owners are resolved for every page before the first is
-	// written: a page with topics that cannot be taken stops the import
-	// while the space is still empty.
-	drafts := make([]Draft, len(plan.order))
-	for i, p := range plan.order {
-		if drafts[i], err = wk.importDraft(ctx, space, plan, plan.pages[p], opt, &sum); err != nil {
-			return sum, err
-		}
+	plan, err := readPlan(ar)
+	if err != nil {
+		return sum, err
 	}
-	ids := map[string]int64{}
-	for i, p := range plan.order {
-		ip, d := plan.pages[p], drafts[i]
-		if ip.parent != "" {
-			parent := ids[ip.parent]
-			d.ParentID = &parent
-		}
-		page, err := wk.store.create(ctx, space.ID, ip.fm.Slug, d, opt.By, wk.imported(opt.By))
-		if err != nil {
-			return sum, err
-		}
-		ids[p], sum.Pages = page.ID, sum.Pages+1
-		for _, f := range ip.files {
-			if err := wk.importFile(ctx, ar, page, f, opt.By); err != nil {
-				return sum, err
-			}
-			sum.Files++
-		}
+	if err := wk.checkImportTopics(ctx, plan); err != nil {
+		return sum, err
+	}
+	// The files are stored before topics are proposed: a broken file
+	// stops the import before it changes anything.
+	files, sums, err := wk.storeFiles(ar, plan)
+	var drafts []Draft
+	if err == nil {
+		drafts, err = wk.importDrafts(ctx, space, plan, opt, &sum)
+	}
+	if err == nil {
+		// Once the writing has begun it ends in a commit or a rollback of
+		// its own, whether or not the client still waits.
+		err = wk.writeImport(context.WithoutCancel(ctx), space.ID, plan, drafts, files, opt.By, &sum)
+	}
+	if err != nil && len(sums) > 0 {
+		wk.removeUnused(context.WithoutCancel(ctx), sums)
+	}
+	if err != nil {
+		return ImportSummary{UnknownOwners: sum.UnknownOwners}, err
 	}
 	return sum, nil
+}
+
+// importDrafts resolves topics and owners for every page before the first
+// is written: a page with topics that cannot be taken stops the import
+// while the space is still empty.
+func (wk *Wiki) importDrafts(ctx context.Context, space policies.Space, plan *importPlan, opt ImportOptions, sum *ImportSummary) ([]Draft, error) {
+	drafts := make([]Draft, len(plan.order))
+	for i, p := range plan.order {
+		var err error
+		if drafts[i], err = wk.importDraft(ctx, space, plan, plan.pages[p], opt, sum); err != nil {
+			return nil, err
+		}
+	}
+	return drafts, nil
 }
 
 // importDraft is what the store saves for a page file, its parent aside.
@@ -122,7 +130,7 @@ func (wk *Wiki) importDraft(ctx context.Context, space policies.Space, plan *imp
 	if len(ip.fm.Topics) > 0 && wk.deps.ResolveTopics != nil {
 		topics, err := wk.deps.ResolveTopics(ctx, ip.fm.Topics, opt.By)
 		if err != nil {
-			return d, importErr("wiki.import.topics", "Name", ip.path)
+			return d, topicsErr(ip, err)
 		}
 		d.TopicIDs = topics
 	}
@@ -167,20 +175,6 @@ func ptrValue(p *int64) int64 {
 		return 0
 	}
 	return *p
-}
-
-func (wk *Wiki) importFile(ctx context.Context, ar *archive, p Page, f *zip.File, by int64) error {
-	rc, err := ar.open(f)
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	df, err := wk.checkFile(path.Base(f.Name), rc)
-	if err != nil {
-		return err
-	}
-	_, err = wk.store.AddAttachment(ctx, Attachment{PageID: p.ID, Filename: df.Filename, ContentType: df.ContentType, Size: df.Size, SHA256: df.SHA256}, by)
-	return err
 }
 
 // readPlan reads and checks the page files and places the attachments.
@@ -231,7 +225,7 @@ func readPlan(ar *archive) (*importPlan, error) {
 		if ip == nil {
 			return nil, importErr("wiki.import.no_parent", "Name", f.Name, "Parent", owner)
 		}
-		if err := checkImportFile(ar, f); err != nil {
+		if err := checkImportFile(f); err != nil {
 			return nil, err
 		}
 		ip.files = append(ip.files, f)
@@ -257,31 +251,15 @@ func isAttachment(name string) bool {
 }
 
 // checkImportFile checks an attachment's name and type as an upload is
-// checked, before anything is written.
-func checkImportFile(ar *archive, f *zip.File) error {
+// checked, before anything is read; its content is checked as it is
+// stored (storeFiles).
+func checkImportFile(f *zip.File) error {
 	name := path.Base(f.Name)
 	if cleanFilename(name) != name {
 		return importErr("wiki.import.unsafe_path", "Name", printable(f.Name))
 	}
-	ctype, ok := allowedTypes[strings.ToLower(filepath.Ext(name))]
-	if !ok {
+	if _, ok := allowedTypes[strings.ToLower(filepath.Ext(name))]; !ok {
 		return importErr("wiki.attachment.type", "Name", f.Name)
-	}
-	if !inlineImages[ctype] {
-		return nil
-	}
-	rc, err := ar.open(f)
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	head := make([]byte, 512)
-	n, err := io.ReadFull(rc, head)
-	if err != nil && n == 0 {
-		return importErr("wiki.import.broken", "Name", f.Name)
-	}
-	if http.DetectContentType(head[:n]) != ctype {
-		return importErr("wiki.attachment.not_image", "Name", f.Name)
 	}
 	return nil
 }

@@ -17,6 +17,10 @@ import (
 type ImportLimits struct {
 	Files int   // entries, folders included
 	Total int64 // bytes unpacked, all entries together
+	// Pages bounds the page files together: unlike attachments, which
+	// stream to disk, their text is held and parsed in memory, so it gets
+	// a cap far below Total.
+	Pages int64
 	Page  int64 // bytes of one page file
 	File  int64 // bytes of one attachment
 }
@@ -24,7 +28,7 @@ type ImportLimits struct {
 // DefaultImportLimits are the limits with attachments of at most
 // maxUpload bytes, as uploaded one by one.
 func DefaultImportLimits(maxUpload int64) ImportLimits {
-	return ImportLimits{Files: 5000, Total: 1 << 30, Page: 600_000, File: maxUpload}
+	return ImportLimits{Files: 5000, Total: 1 << 30, Pages: 32 << 20, Page: 600_000, File: maxUpload}
 }
 
 // archive is a zip whose names and sizes have been checked.
@@ -32,6 +36,7 @@ type archive struct {
 	entries []*zip.File // regular files only, by their checked names
 	lim     ImportLimits
 	read    int64 // bytes unpacked so far
+	text    int64 // of them, bytes of page files
 }
 
 // openArchive checks every entry before anything is read: names that
@@ -44,7 +49,7 @@ func openArchive(zr *zip.Reader, lim ImportLimits) (*archive, error) {
 	}
 	a := &archive{lim: lim}
 	seen := map[string]bool{}
-	var declared uint64
+	var declared, text uint64
 	for _, f := range zr.File {
 		name := f.Name
 		if !safeName(strings.TrimSuffix(name, "/")) {
@@ -68,6 +73,11 @@ func openArchive(zr *zip.Reader, lim ImportLimits) (*archive, error) {
 		declared += f.UncompressedSize64
 		if declared > uint64(lim.Total) {
 			return nil, importErrCode(errs.TooLarge, "wiki.import.total_too_large", "MB", lim.Total>>20)
+		}
+		if isPage(name) {
+			if text += f.UncompressedSize64; text > uint64(lim.Pages) {
+				return nil, pagesTooLarge(lim)
+			}
 		}
 		a.entries = append(a.entries, f)
 	}
@@ -104,8 +114,11 @@ func printable(name string) string {
 	return name
 }
 
+// isPage: a page file, held in memory while importing.
+func isPage(name string) bool { return strings.HasSuffix(name, ".md") && !isAttachment(name) }
+
 func (a *archive) maxOf(name string) int64 {
-	if strings.HasSuffix(name, ".md") && !isAttachment(name) {
+	if isPage(name) {
 		return a.lim.Page
 	}
 	return a.lim.File
@@ -146,11 +159,16 @@ func (b *boundedReader) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
 	b.left -= int64(n)
 	b.a.read += int64(n)
+	if isPage(b.name) {
+		b.a.text += int64(n)
+	}
 	switch {
 	case b.left < 0:
 		return n, tooLarge(b.name, b.a.maxOf(b.name))
 	case b.a.read > b.a.lim.Total:
 		return n, importErrCode(errs.TooLarge, "wiki.import.total_too_large", "MB", b.a.lim.Total>>20)
+	case b.a.text > b.a.lim.Pages:
+		return n, pagesTooLarge(b.a.lim)
 	case err != nil && !errors.Is(err, io.EOF):
 		return n, importErr("wiki.import.broken", "Name", b.name)
 	}
@@ -161,6 +179,10 @@ func (b *boundedReader) Close() error { return b.r.Close() }
 
 func tooLarge(name string, max int64) error {
 	return importErrCode(errs.TooLarge, "wiki.import.file_too_large", "Name", name, "KB", max>>10)
+}
+
+func pagesTooLarge(lim ImportLimits) error {
+	return importErrCode(errs.TooLarge, "wiki.import.pages_too_large", "MB", lim.Pages>>20)
 }
 
 func importErr(key string, args ...any) error {

@@ -54,17 +54,27 @@ func zipOf(t *testing.T, entries ...entry) *zip.Reader {
 	return zr
 }
 
-// checkZip runs what an import does before it writes anything.
-func checkZip(zr *zip.Reader, lim ImportLimits) error {
+// checkZip runs what an import does before it writes anything: the
+// checks, and the attachments into a content store of their own.
+func checkZip(t *testing.T, zr *zip.Reader, lim ImportLimits) error {
 	ar, err := openArchive(zr, lim)
 	if err != nil {
 		return err
 	}
-	_, err = readPlan(ar)
+	plan, err := readPlan(ar)
+	if err != nil {
+		return err
+	}
+	files, err := NewFileStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	wk := &Wiki{files: files, deps: Deps{MaxUpload: lim.File}}
+	_, _, err = wk.storeFiles(ar, plan)
 	return err
 }
 
-var testLimits = ImportLimits{Files: 10, Total: 4096, Page: 1024, File: 2048}
+var testLimits = ImportLimits{Files: 10, Total: 4096, Pages: 8192, Page: 1024, File: 2048}
 
 func TestImportRefusesZipsThatEscapeOrExplode(t *testing.T) {
 	cases := []struct {
@@ -111,13 +121,50 @@ func TestImportRefusesZipsThatEscapeOrExplode(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			err := checkZip(zipOf(t, tc.entries...), testLimits)
+			err := checkZip(t, zipOf(t, tc.entries...), testLimits)
 			e, ok := errs.As(err)
 			if !ok || e.Key != tc.key || e.Code != tc.code || e.Field != "file" {
 				t.Fatalf("got %v, want %s (%s) on the file field", err, tc.key, tc.code)
 			}
 		})
 	}
+}
+
+// Page files are held in memory while importing, so together they have a
+// cap far below the total: the sizes the headers declare are refused
+// before anything is unpacked.
+func TestImportRefusesPagesTooLargeTogether(t *testing.T) {
+	lim := testLimits
+	lim.Pages = 2048
+	// Each header claims 1000 bytes and holds a few: only the declared
+	// sizes can tell.
+	var declared []entry
+	for _, n := range []string{"a.md", "b.md", "c.md"} {
+		declared = append(declared, entry{name: n, data: pageText, claim: 1000})
+	}
+	if _, err := openArchive(zipOf(t, declared...), lim); !isPagesTooLarge(err) {
+		t.Fatalf("declared page sizes over the cap: got %v, want wiki.import.pages_too_large", err)
+	}
+	// Attachments do not count: they are streamed to disk.
+	if _, err := openArchive(zipOf(t, entry{name: "a.md", data: pageText}, entry{name: "a/_anhaenge/x.pdf", data: "%PDF", claim: 2000}), lim); err != nil {
+		t.Fatalf("an attachment counted as page text: %v", err)
+	}
+}
+
+// An attachment is unpacked once, and counted once against the total,
+// however its content is checked.
+func TestImportCountsEachFileOnce(t *testing.T) {
+	png := "\x89PNG\r\n\x1a\n" + strings.Repeat("\x00", 900)
+	lim := testLimits
+	lim.Total = int64(len(pageText) + len(png))
+	if err := checkZip(t, zipOf(t, entry{name: "seite.md", data: pageText}, entry{name: "seite/_anhaenge/bild.png", data: png}), lim); err != nil {
+		t.Fatalf("a zip within its total: %v", err)
+	}
+}
+
+func isPagesTooLarge(err error) bool {
+	e, ok := errs.As(err)
+	return ok && e.Key == "wiki.import.pages_too_large" && e.Code == errs.TooLarge && e.Field == "file"
 }
 
 func TestImportAcceptsAnExportLayout(t *testing.T) {

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/fachnetz/fachnetz/server/errs"
@@ -237,26 +236,9 @@ func (st *Store) then(ctx context.Context, tx pgx.Tx, f afterWrite, id int64, be
 
 func (st *Store) create(ctx context.Context, spaceID int64, slug string, d Draft, authorID int64, after afterWrite) (Page, error) {
 	var id int64
-	err := pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `INSERT INTO pages (space_id, parent_id, slug, title, body, owner_id, review_interval_days, is_template, review_due)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-			spaceID, d.ParentID, slug, d.Title, d.Body, d.OwnerID, d.ReviewIntervalDays, d.IsTemplate, d.ReviewDue).Scan(&id)
-		if err != nil {
-			var pe *pgconn.PgError
-			if errors.As(err, &pe) && pe.ConstraintName == "pages_space_id_slug_key" {
-				return errs.E(errs.Conflict, "wiki.slug_taken").OnField("title")
-			}
-			return fmt.Errorf("insert page: %w", err)
-		}
-		// An import run by an operator has no author (0).
-		if _, err := tx.Exec(ctx, `INSERT INTO page_revisions (page_id, number, title, body, author_id, message) VALUES ($1, 1, $2, $3, NULLIF($4::bigint, 0), $5)`,
-			id, d.Title, d.Body, authorID, d.Message); err != nil {
-			return fmt.Errorf("insert revision: %w", err)
-		}
-		if err := writeRelations(ctx, tx, id, d); err != nil {
-			return err
-		}
-		return st.then(ctx, tx, after, id, "")
+	err := pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) (err error) {
+		id, err = st.insertPage(ctx, tx, spaceID, slug, d, authorID, after)
+		return err
 	})
 	if err != nil {
 		return Page{}, err

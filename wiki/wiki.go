@@ -34,6 +34,8 @@ type Wiki struct {
 	deps   Deps
 	// treeHTML keeps the rendered tree beside a page (see shownTree).
 	treeHTML *bounded.Map[treeKey, template.HTML]
+	// exports holds a place for each space export being written.
+	exports chan struct{}
 }
 
 // Deps are what the wiki needs from other parts, given by the wiring so
@@ -42,6 +44,9 @@ type Deps struct {
 	// ResolveTopics maps the topic names a person typed to topic ids,
 	// proposing unknown names as new topics.
 	ResolveTopics func(ctx context.Context, names []string, proposer int64) ([]int64, error)
+	// UnknownTopics checks names as ResolveTopics does and returns those
+	// it would propose as new topics (lower-case), proposing nothing.
+	UnknownTopics func(ctx context.Context, names []string) ([]string, error)
 	// Glossary returns the glossary terms to mark up in rendered pages.
 	Glossary func(ctx context.Context) ([]markdown.Term, error)
 	// MaxUpload is the largest attachment in bytes.
@@ -78,7 +83,7 @@ type Deps struct {
 
 // New wires the wiki.
 func New(store *Store, spaces *policies.Spaces, md *markdown.Renderer, w *web.Web, files *FileStore, deps Deps) *Wiki {
-	wk := &Wiki{store: store, spaces: spaces, md: md, web: w, log: w.Log, files: files, deps: deps,
+	wk := &Wiki{store: store, spaces: spaces, md: md, web: w, log: w.Log, files: files, deps: deps, exports: make(chan struct{}, maxExports),
 		treeHTML: bounded.New[treeKey](treeHTMLBytes, func(h template.HTML) int { return len(h) })}
 	if deps.Trash != nil {
 		wk.registerTrash(deps.Trash)

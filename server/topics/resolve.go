@@ -28,39 +28,9 @@ const (
 // than maxNewPerRequest unknown ones, are refused before anything is
 // proposed.
 func (s *Topics) Resolve(ctx context.Context, names []string, proposer int64) ([]Topic, error) {
-	var clean []string
-	seen := map[string]bool{}
-	for _, n := range names {
-		n, problem := cleanLabel(n, "topics")
-		if problem != nil && problem.Key == "form.required" {
-			continue
-		}
-		if problem != nil {
-			return nil, problem
-		}
-		if key := strings.ToLower(n); !seen[key] {
-			seen[key] = true
-			clean = append(clean, n)
-		}
-	}
-	if len(clean) == 0 {
-		return nil, nil
-	}
-	if len(clean) > maxPerItem {
-		return nil, errs.E(errs.Invalid, "topics.too_many", "Max", maxPerItem).OnField("topics")
-	}
-	found, err := s.Store.ByLabels(ctx, s.pool, clean)
-	if err != nil {
+	clean, found, _, err := s.check(ctx, names)
+	if err != nil || len(clean) == 0 {
 		return nil, err
-	}
-	unknown := 0
-	for _, n := range clean {
-		if _, ok := found[strings.ToLower(n)]; !ok {
-			unknown++
-		}
-	}
-	if unknown > maxNewPerRequest {
-		return nil, errs.E(errs.Invalid, "topics.too_many_new", "Max", maxNewPerRequest, "Count", unknown).OnField("topics")
 	}
 	out := make([]Topic, 0, len(clean))
 	have := map[int64]bool{}
@@ -77,6 +47,51 @@ func (s *Topics) Resolve(ctx context.Context, names []string, proposer int64) ([
 		}
 	}
 	return out, nil
+}
+
+// Unknown checks names as Resolve does and returns the ones Resolve
+// would propose as new topics, lower-case, without proposing anything:
+// an import checks the names of all its items before the first is taken.
+func (s *Topics) Unknown(ctx context.Context, names []string) ([]string, error) {
+	_, _, unknown, err := s.check(ctx, names)
+	return unknown, err
+}
+
+// check cleans names, drops repeats and finds the known ones; it refuses
+// what Resolve refuses.
+func (s *Topics) check(ctx context.Context, names []string) (clean []string, found map[string]Topic, unknown []string, err error) {
+	seen := map[string]bool{}
+	for _, n := range names {
+		n, problem := cleanLabel(n, "topics")
+		if problem != nil && problem.Key == "form.required" {
+			continue
+		}
+		if problem != nil {
+			return nil, nil, nil, problem
+		}
+		if key := strings.ToLower(n); !seen[key] {
+			seen[key] = true
+			clean = append(clean, n)
+		}
+	}
+	if len(clean) == 0 {
+		return nil, nil, nil, nil
+	}
+	if len(clean) > maxPerItem {
+		return nil, nil, nil, errs.E(errs.Invalid, "topics.too_many", "Max", maxPerItem).OnField("topics")
+	}
+	if found, err = s.Store.ByLabels(ctx, s.pool, clean); err != nil {
+		return nil, nil, nil, err
+	}
+	for _, n := range clean {
+		if _, ok := found[strings.ToLower(n)]; !ok {
+			unknown = append(unknown, strings.ToLower(n))
+		}
+	}
+	if len(unknown) > maxNewPerRequest {
+		return nil, nil, nil, errs.E(errs.Invalid, "topics.too_many_new", "Max", maxNewPerRequest, "Count", len(unknown)).OnField("topics")
+	}
+	return clean, found, unknown, nil
 }
 
 // propose creates an unsorted topic, or finds the one someone else created
