@@ -8,7 +8,7 @@ import (
 var (
 	subjectPrefix = regexp.MustCompile(`(?i)^\s*((re|aw|wg|fwd?|fw|antw|wtr|tr|sv|vs)\s*(\[\d+\]|\(\d+\))?\s*:\s*)+`)
 	greeting      = regexp.MustCompile(`(?i)^(hallo|hi|hey|moin|servus|grüß gott|guten (morgen|tag|abend)|liebe[rs]?|sehr geehrte[rs]?|dear|hello|good (morning|afternoon|evening))\b`)
-	closing       = regexp.MustCompile(`(?i)^(((mit )?(viele|beste|liebe|freundliche|herzliche|sonnige|schöne|kollegiale)n? grü(ß|ss)e)|(mit (den )?(besten|freundlichen|kollegialen) grü(ß|ss)en)|grü(ß|ss)e|gru(ß|ss)|mfg|vg|lg|bg|((vielen )?dank(e)?( und| &) .*grü(ß|ss)e)|((vielen )?dank(e)?( schön| sehr)?( schon)?( im voraus)?)|((best|kind|warm|warmest) (regards|wishes))|regards|best|cheers|thanks( again| a lot| in advance)?|many thanks|thank you( very much)?)\b`)
+	closing       = regexp.MustCompile(`(?i)^(((mit )?(viele|beste|liebe|freundliche|herzliche|sonnige|schöne|kollegiale)n? grü(ß|ss)e)|(mit (den )?(besten|freundlichen|kollegialen) grü(ß|ss)en)|grü(ß|ss)e|gru(ß|ss)|mfg|vg|lg|bg|((vielen )?dank(e)?( und| &) .*grü(ß|ss)e)|((vielen )?dank(e)?( schön| sehr)?( schon)?( im voraus)?)|((best|kind|warm|warmest) (regards|wishes))|regards|best|cheers|thanks( again| a lot| in advance)?|many thanks|thank you( very much)?)(?:$|[^\p{L}\p{N}])`)
 	sigDelimiter  = regexp.MustCompile(`^--\s*$|^__\s*$`)
 	mobileSig     = regexp.MustCompile(`(?i)^(von meinem .* gesendet|gesendet von .*|sent from my .*|get outlook for .*|outlook für .* beziehen)$`)
 	disclaimer    = regexp.MustCompile(`(?i)(vertraulich|confidential|privileged|intended recipient|richtige adressat|falsche(n)? adressat|irrtümlich|in error|unbefugte|unauthori[sz]ed|denken sie an die umwelt|consider the environment|before printing|ausdrucken)`)

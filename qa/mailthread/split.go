@@ -64,7 +64,16 @@ func findSeparator(lines []string, loc *time.Location) (int, header, []string, b
 			// Quoted lines without an attribution: an older message by an
 			// unknown sender, unless the quote is only a trailing remnant.
 			if quoteBlockRest(lines[i:]) {
-				return i, header{}, unquote(lines[i:]), true
+				rest := unquote(lines[i:])
+				// Apple Mail on phones quotes its own attribution line.
+				j := 0
+				for j < len(rest) && strings.TrimSpace(rest[j]) == "" {
+					j++
+				}
+				if h, n, ok := attributionAt(rest, j, loc); ok {
+					return i, h, unquote(rest[j+n:]), true
+				}
+				return i, header{}, rest, true
 			}
 			continue
 		}
@@ -81,20 +90,29 @@ func findSeparator(lines []string, loc *time.Location) (int, header, []string, b
 				return i, h, unquoteIfQuoted(lines[i+n:]), true
 			}
 		}
-		if startsAttr.MatchString(l) || attribENRev.MatchString(l) {
-			// Long attributions wrap; try this line joined with the next two.
-			joined := strings.TrimSpace(l)
-			for k := 0; k < 3 && i+k < len(lines); k++ {
-				if k > 0 {
-					joined += " " + strings.TrimSpace(lines[i+k])
-				}
-				if h, ok := parseAttribution(joined, loc); ok {
-					return i, h, unquote(lines[i+k+1:]), true
-				}
-			}
+		if h, n, ok := attributionAt(lines, i, loc); ok {
+			return i, h, unquote(lines[i+n:]), true
 		}
 	}
 	return 0, header{}, nil, false
+}
+
+// attributionAt reads an attribution line at lines[i]; long ones wrap, so
+// it also tries the line joined with the next two. n is the lines used.
+func attributionAt(lines []string, i int, loc *time.Location) (header, int, bool) {
+	if i >= len(lines) || !(startsAttr.MatchString(lines[i]) || attribENRev.MatchString(lines[i])) {
+		return header{}, 0, false
+	}
+	joined := strings.TrimSpace(lines[i])
+	for k := 0; k < 3 && i+k < len(lines); k++ {
+		if k > 0 {
+			joined += " " + strings.TrimSpace(lines[i+k])
+		}
+		if h, ok := parseAttribution(joined, loc); ok {
+			return h, k + 1, true
+		}
+	}
+	return header{}, 0, false
 }
 
 func isFromKey(k string) bool {
@@ -154,17 +172,30 @@ func parseAttribution(s string, loc *time.Location) (header, bool) {
 		return header{Name: name, Addr: addr, Date: parseDate(strings.TrimSuffix(m[1], ","), loc)}, true
 	}
 	if m := attribEN.FindStringSubmatch(s); m != nil {
-		// The date holds commas too; the sender follows the first comma
-		// whose left side reads as a date.
+		// The date holds commas too ("On 3. Nov 2026, at 14:02, …"); the
+		// sender follows the first comma whose left side reads as a date
+		// with its time, or else as a date.
 		body := m[1]
+		cut, date := -1, time.Time{}
 		for i := 0; i < len(body); i++ {
 			if body[i] != ',' {
 				continue
 			}
-			if d := parseDate(body[:i], loc); !d.IsZero() {
-				name, addr := parseSender(body[i+1:])
-				return header{Name: name, Addr: addr, Date: d}, true
+			d := parseDate(body[:i], loc)
+			if d.IsZero() {
+				continue
 			}
+			if clock.MatchString(body[:i]) {
+				cut, date = i, d
+				break
+			}
+			if cut < 0 {
+				cut, date = i, d
+			}
+		}
+		if cut >= 0 {
+			name, addr := parseSender(body[cut+1:])
+			return header{Name: name, Addr: addr, Date: date}, true
 		}
 		if j := strings.LastIndex(body, ","); j >= 0 {
 			name, addr := parseSender(body[j+1:])
