@@ -52,6 +52,9 @@ const (
 	DefaultMaxMessages = 100
 	// maxParts and maxDepth bound MIME trees built to exhaust the parser.
 	maxParts = 500
+	// maxTextBytes bounds the text the splitter reads line by line; the
+	// rest of MaxBytes is for attachments.
+	maxTextBytes = 2 << 20
 	maxDepth = 8
 )
 
@@ -86,6 +89,9 @@ func ParseWith(raw []byte, opt Options) (*Thread, error) {
 	m, err := readMail(raw)
 	if err != nil {
 		return nil, fmt.Errorf("mailthread: %w", err)
+	}
+	if len(m.text) > maxTextBytes {
+		return nil, fmt.Errorf("mailthread: text of %d bytes, limit %d: %w", len(m.text), maxTextBytes, ErrTooLarge)
 	}
 	top := header{Name: m.fromName, Addr: m.fromAddr, Date: m.date, Subject: m.subject}
 	segs, err := split(m.text, top, opt)

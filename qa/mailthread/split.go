@@ -58,12 +58,14 @@ func split(text string, top header, opt Options) ([]segment, error) {
 // findSeparator finds the first line that opens an older message and
 // returns where it starts, that message's header and the lines it holds.
 func findSeparator(lines []string, loc *time.Location) (int, header, []string, bool) {
+	quoted, plain := tailCounts(lines)
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
 		if strings.HasPrefix(strings.TrimSpace(l), ">") {
 			// Quoted lines without an attribution: an older message by an
-			// unknown sender, unless the quote is only a trailing remnant.
-			if quoteBlockRest(lines[i:]) {
+			// unknown sender, if the quote runs to the end but for a short
+			// tail.
+			if quoted[i] >= 2 && plain[i] <= quoted[i]/4 {
 				rest := unquote(lines[i:])
 				// Apple Mail on phones quotes its own attribution line.
 				j := 0
@@ -122,6 +124,10 @@ func isFromKey(k string) bool {
 
 func (h header) hasDateOrSubject() bool { return !h.Date.IsZero() || h.Subject != "" }
 
+// maxHeaderFields bounds a quote header; a longer run of "Key:" lines is
+// text, and reading it again from every line would cost quadratic time.
+const maxHeaderFields = 20
+
 // readHeaderBlock reads "Key: value" lines up to the first blank line after
 // them and returns the header and the number of lines used.
 func readHeaderBlock(lines []string, loc *time.Location) (header, int) {
@@ -136,6 +142,9 @@ func readHeaderBlock(lines []string, loc *time.Location) (header, int) {
 		if strings.TrimSpace(l) == "" {
 			break
 		}
+		if i >= 2*maxHeaderFields {
+			return header{}, 0
+		}
 		m := headerField.FindStringSubmatch(l)
 		if m == nil {
 			if fields == 0 {
@@ -148,6 +157,9 @@ func readHeaderBlock(lines []string, loc *time.Location) (header, int) {
 			break
 		}
 		fields++
+		if fields > maxHeaderFields {
+			return header{}, 0
+		}
 		lastKey = strings.ToLower(m[1])
 		v := strings.TrimSpace(m[2])
 		switch lastKey {
@@ -276,19 +288,21 @@ func unquoteIfQuoted(lines []string) []string {
 	return lines
 }
 
-// quoteBlockRest says whether lines, starting with a quoted line, are
-// quoted to their end but for blank lines and a short tail.
-func quoteBlockRest(lines []string) bool {
-	quoted, plain := 0, 0
-	for _, l := range lines {
-		t := strings.TrimSpace(l)
+// tailCounts counts, for each line, the quoted and the plain non-blank
+// lines from it to the end, so that the splitter stays linear.
+func tailCounts(lines []string) (quoted, plain []int) {
+	quoted = make([]int, len(lines)+1)
+	plain = make([]int, len(lines)+1)
+	for i := len(lines) - 1; i >= 0; i-- {
+		quoted[i], plain[i] = quoted[i+1], plain[i+1]
+		t := strings.TrimSpace(lines[i])
 		switch {
 		case t == "":
 		case strings.HasPrefix(t, ">"):
-			quoted++
+			quoted[i]++
 		default:
-			plain++
+			plain[i]++
 		}
 	}
-	return quoted >= 2 && plain <= quoted/4
+	return quoted, plain
 }
