@@ -54,8 +54,8 @@ const (
 	maxParts = 500
 	// maxTextBytes bounds the text the splitter reads line by line; the
 	// rest of MaxBytes is for attachments.
-	maxTextBytes = 2 << 20
-	maxDepth = 8
+	maxTextBytes = 1 << 20
+	maxDepth     = 8
 )
 
 var (

@@ -193,17 +193,18 @@ func TestLimits(t *testing.T) {
 // would make it rescan the body from every line.
 func TestAdversarialBodiesStayFast(t *testing.T) {
 	for name, line := range map[string]string{
-		"quotes then text": "> zitiert\nText\nText\nText\nText\nText\n",
-		"header lines":     "Von: a@example.org\nAn: b@example.org\n",
-		"attributions":     "Am Montag schrieb\n",
+		"quotes then text":  "> zitiert\nText\nText\nText\nText\nText\n",
+		"header lines":      "Von: a@example.org\nAn: b@example.org\n",
+		"attributions":      "Am Montag schrieb\n",
+		"attribution words": "Am Montag schrieb\nOn Monday wrote\n",
 	} {
-		body := strings.Repeat(line, (maxTextBytes-100)/len(line))
+		body := strings.Repeat(line, adversarialBytes/len(line))
 		start := time.Now()
 		if _, err := Parse([]byte("From: a@example.org\nSubject: x\n\n" + body)); err != nil && !errors.Is(err, ErrTooManyMessages) {
 			t.Errorf("%s: %v", name, err)
 		}
 		if d := time.Since(start); d > 10*time.Second {
-			t.Errorf("%s: 2 MiB took %v", name, d)
+			t.Errorf("%s: %d bytes took %v", name, adversarialBytes, d)
 		}
 	}
 }

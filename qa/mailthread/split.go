@@ -91,6 +91,12 @@ func findSeparator(lines []string, loc *time.Location) (int, header, []string, b
 			if n > 0 && h.hasDateOrSubject() {
 				return i, h, unquoteIfQuoted(lines[i+n:]), true
 			}
+			// The rest of this run of fields cannot open a quote header
+			// either; skipping it keeps the scan linear.
+			for i+1 < len(lines) && headerField.MatchString(lines[i+1]) {
+				i++
+			}
+			continue
 		}
 		if h, n, ok := attributionAt(lines, i, loc); ok {
 			return i, h, unquote(lines[i+n:]), true
@@ -103,6 +109,10 @@ func findSeparator(lines []string, loc *time.Location) (int, header, []string, b
 // it also tries the line joined with the next two. n is the lines used.
 func attributionAt(lines []string, i int, loc *time.Location) (header, int, bool) {
 	if i >= len(lines) || !(startsAttr.MatchString(lines[i]) || attribENRev.MatchString(lines[i])) {
+		return header{}, 0, false
+	}
+	window := strings.ToLower(strings.Join(lines[i:min(i+3, len(lines))], " "))
+	if !strings.Contains(window, "schrieb") && !strings.Contains(window, "wrote") {
 		return header{}, 0, false
 	}
 	joined := strings.TrimSpace(lines[i])
