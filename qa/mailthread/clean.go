@@ -12,7 +12,7 @@ var (
 	sigDelimiter  = regexp.MustCompile(`^--\s*$|^__\s*$`)
 	mobileSig     = regexp.MustCompile(`(?i)^(von meinem .* gesendet|gesendet von .*|sent from my .*|get outlook for .*|outlook für .* beziehen)$`)
 	disclaimer    = regexp.MustCompile(`(?i)(vertraulich|confidential|privileged|intended recipient|richtige adressat|falsche(n)? adressat|irrtümlich|in error|unbefugte|unauthori[sz]ed|denken sie an die umwelt|consider the environment|before printing|ausdrucken)`)
-	contactLine   = regexp.MustCompile(`(?i)^(tel|telefon|phone|fon|fax|mobil|mobile|handy|e-?mail|mail|web|internet|www\.|https?://|raum|zimmer|room|postanschrift|hausanschrift|besucheranschrift)\b|^\+?\d[\d /()\-]{6,}$|\b\d{5}\s+\p{Lu}\p{L}+|(straße|str\.|platz|allee|weg|ring)\s+\d+|^\S+@\S+$`)
+	contactLine   = regexp.MustCompile(`(?i)^(tel|telefon|phone|fon|fax|mobil|mobile|handy|e-?mail|mail|web|internet|www\.|https?://|raum|zimmer|room|postanschrift|hausanschrift|besucheranschrift)\b|^\+?\d[\d /()\-]{6,}$|\b\d{5}\s+\p{Lu}\p{L}+|(straße|str\.|platz|allee|weg|ring)\s+\d+|^\S+@\S+$|\b(raum|zimmer|room)\s+[A-Z]?\d`)
 	cidLine       = regexp.MustCompile(`^\[cid:[^\]]*\]$`)
 )
 

@@ -104,6 +104,11 @@ var corpus = []struct {
 		{"Beispiel, Jonas", "jonas.beispiel@behoerde.example", "ich habe Ihnen eine Einladung"},
 		{"Tom Example", "tom.example@example.org", "I have received the invitation"},
 	}},
+	{"22_forward_as_attachment.eml", []wantMsg{
+		{"Vorlage, Klaus", "klaus.vorlage@behoerde.example", "bis zu welcher Wertgrenze"},
+		{"Vergabestelle", "vergabe@behoerde.example", "Direktaufträge sind bis zu einem Auftragswert"},
+		{"Klaus Vorlage", "klaus.vorlage@behoerde.example", "Die Mail der Vergabestelle hängt als Anlage an"},
+	}},
 	{"21_single_message.eml", []wantMsg{
 		{"Sabine Haushalt", "sabine.haushalt@behoerde.example", "die Voranschläge für den Haushalt 2028"},
 	}},

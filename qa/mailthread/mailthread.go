@@ -56,6 +56,8 @@ const (
 	// rest of MaxBytes is for attachments.
 	maxTextBytes = 1 << 20
 	maxDepth     = 8
+	// maxNestedMails bounds mails attached to mails attached to mails.
+	maxNestedMails = 3
 )
 
 var (
@@ -86,17 +88,19 @@ func ParseWith(raw []byte, opt Options) (*Thread, error) {
 	if len(raw) > opt.MaxBytes {
 		return nil, fmt.Errorf("mailthread: %d bytes, limit %d: %w", len(raw), opt.MaxBytes, ErrTooLarge)
 	}
-	m, err := readMail(raw)
+	m, err := readMail(raw, 0)
 	if err != nil {
 		return nil, fmt.Errorf("mailthread: %w", err)
 	}
 	if len(m.text) > maxTextBytes {
 		return nil, fmt.Errorf("mailthread: text of %d bytes, limit %d: %w", len(m.text), maxTextBytes, ErrTooLarge)
 	}
-	top := header{Name: m.fromName, Addr: m.fromAddr, Date: m.date, Subject: m.subject}
-	segs, err := split(m.text, top, opt)
+	segs, err := mailSegments(m, opt)
 	if err != nil {
 		return nil, fmt.Errorf("mailthread: split %q: %w", m.subject, err)
+	}
+	if len(segs) > opt.MaxMessages {
+		return nil, fmt.Errorf("mailthread: %d messages, limit %d: %w", len(segs), opt.MaxMessages, ErrTooManyMessages)
 	}
 	t := &Thread{Subject: CleanSubject(m.subject), Attachments: m.attachments}
 	// segs are newest first, as the mail shows them.
@@ -120,4 +124,23 @@ func ParseWith(raw []byte, opt Options) (*Thread, error) {
 		})
 	}
 	return t, nil
+}
+
+// mailSegments splits a mail and the mails attached to it, newest first:
+// an attached mail is older than the note that forwards it.
+func mailSegments(m *mailContent, opt Options) ([]segment, error) {
+	top := header{Name: m.fromName, Addr: m.fromAddr, Date: m.date, Subject: m.subject}
+	segs, err := split(m.text, top, opt)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range m.nested {
+		inner, err := mailSegments(n, opt)
+		if err != nil {
+			return nil, err
+		}
+		segs = append(segs, inner...)
+		m.attachments = append(m.attachments, n.attachments...)
+	}
+	return segs, nil
 }

@@ -118,6 +118,14 @@ func TestAttachmentKept(t *testing.T) {
 	}
 }
 
+func TestAttachedMailIsRead(t *testing.T) {
+	th := parseFile(t, "22_forward_as_attachment.eml", Options{})
+	if len(th.Attachments) != 1 || th.Attachments[0].Name != "Vermerk_Direktauftrag.txt" ||
+		string(th.Attachments[0].Data) != "Vermerk zur Vergabe (Muster)\n" {
+		t.Errorf("attachments of the attached mail: %+v", th.Attachments)
+	}
+}
+
 func TestHTMLDropsScriptAndStyle(t *testing.T) {
 	th := parseFile(t, "14_html_only.eml", Options{})
 	for _, m := range th.Messages {

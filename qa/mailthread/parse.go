@@ -23,16 +23,22 @@ type mailContent struct {
 	subject            string
 	text               string
 	attachments        []Attachment
+	// nested are mails forwarded as attachments ("Als Anlage weiterleiten"),
+	// older than the text around them.
+	nested []*mailContent
 }
 
 // walker collects the text parts and attachments of one MIME tree.
 type walker struct {
 	plain, html []string
 	attachments []Attachment
+	nested      []*mailContent
 	parts       int
+	// level counts mails inside mails.
+	level int
 }
 
-func readMail(raw []byte) (*mailContent, error) {
+func readMail(raw []byte, level int) (*mailContent, error) {
 	msg, err := mail.ReadMessage(bytes.NewReader(raw))
 	if err != nil {
 		return nil, fmt.Errorf("read headers: %v: %w", err, ErrMalformed)
@@ -48,7 +54,7 @@ func readMail(raw []byte) (*mailContent, error) {
 	if d, err := msg.Header.Date(); err == nil {
 		c.date = d
 	}
-	w := &walker{}
+	w := &walker{level: level}
 	if err := w.walk(textproto(msg.Header), msg.Body, 0); err != nil {
 		return nil, err
 	}
@@ -60,6 +66,7 @@ func readMail(raw []byte) (*mailContent, error) {
 	}
 	c.text = strings.ReplaceAll(c.text, "\r\n", "\n")
 	c.attachments = w.attachments
+	c.nested = w.nested
 	return c, nil
 }
 
@@ -121,8 +128,16 @@ func (w *walker) walk(h partHeader, body io.Reader, depth int) error {
 			name = d
 		}
 	}
-	if name != "" && disp != "inline" || disp == "attachment" {
+	if (name != "" && disp != "inline" || disp == "attachment") && (mt != "message/rfc822" || w.level >= maxNestedMails) {
 		w.attachments = append(w.attachments, Attachment{Name: name, ContentType: mt, Data: data})
+		return nil
+	}
+	if mt == "message/rfc822" && w.level < maxNestedMails {
+		inner, err := readMail(data, w.level+1)
+		if err != nil {
+			return fmt.Errorf("attached mail: %w", err)
+		}
+		w.nested = append(w.nested, inner)
 		return nil
 	}
 	switch mt {
