@@ -24,6 +24,21 @@ func parseFile(t *testing.T, name string, opt Options) *Thread {
 	return th
 }
 
+func TestSenderForms(t *testing.T) {
+	for in, want := range map[string][2]string{
+		"Erika Muster <Erika.Muster@behoerde.example>":         {"Erika Muster", "erika.muster@behoerde.example"},
+		"Muster, Erika [mailto:erika.muster@behoerde.example]": {"Muster, Erika", "erika.muster@behoerde.example"},
+		`"Silvia Probe" <silvia.probe@example.org>`:            {"Silvia Probe", "silvia.probe@example.org"},
+		"erika.muster@behoerde.example":                        {"", "erika.muster@behoerde.example"},
+		"Muster, Erika (Referat 21)":                           {"Muster, Erika (Referat 21)", ""},
+	} {
+		name, addr := parseSender(in)
+		if name != want[0] || addr != want[1] {
+			t.Errorf("parseSender(%q) = %q, %q; want %q, %q", in, name, addr, want[0], want[1])
+		}
+	}
+}
+
 func TestCleanSubject(t *testing.T) {
 	for in, want := range map[string]string{
 		"Re: AW: WG: Frage zur Reisekostenabrechnung?": "Frage zur Reisekostenabrechnung?",
@@ -31,6 +46,7 @@ func TestCleanSubject(t *testing.T) {
 		"RE[2]: Tender":                                "Tender",
 		"AW:AW: Urlaub":                                "Urlaub",
 		"Rechnung: Werkvertrag":                        "Rechnung: Werkvertrag",
+		"Reisekosten Silvia":                           "Reisekosten Silvia",
 	} {
 		if got := CleanSubject(in); got != want {
 			t.Errorf("CleanSubject(%q) = %q, want %q", in, got, want)

@@ -55,7 +55,7 @@ func readMail(raw []byte, level int) (*mailContent, error) {
 		c.date = d
 	}
 	w := &walker{level: level}
-	if err := w.walk(textproto(msg.Header), msg.Body, 0); err != nil {
+	if err := w.walk(mailHeader(msg.Header), msg.Body, 0); err != nil {
 		return nil, err
 	}
 	switch {
@@ -84,7 +84,7 @@ func fromHeader(v string, dec *mime.WordDecoder) (name, addr string) {
 // partHeader is the subset of a MIME header the walker reads.
 type partHeader interface{ Get(string) string }
 
-func textproto(h mail.Header) partHeader { return h }
+func mailHeader(h mail.Header) partHeader { return h }
 
 func (w *walker) walk(h partHeader, body io.Reader, depth int) error {
 	w.parts++

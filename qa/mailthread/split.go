@@ -257,7 +257,6 @@ func parseSender(v string) (name, addr string) {
 		v = v[:m[0]] + v[m[1]:]
 	}
 	name = strings.Trim(strings.TrimSpace(v), `"'`+" ")
-	name = strings.TrimSpace(strings.TrimSuffix(name, "via"))
 	if addr != "" && strings.EqualFold(name, addr) {
 		name = ""
 	}
