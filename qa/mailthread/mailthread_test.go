@@ -28,7 +28,7 @@ func TestSenderForms(t *testing.T) {
 	for in, want := range map[string][2]string{
 		"Erika Muster <Erika.Muster@behoerde.example>":         {"Erika Muster", "erika.muster@behoerde.example"},
 		"Muster, Erika [mailto:erika.muster@behoerde.example]": {"Muster, Erika", "erika.muster@behoerde.example"},
-		`"Silvia Probe" <silvia.probe@example.org>`:            {"Silvia Probe", "silvia.probe@example.org"},
+		`"Probe, Silvia" <silvia.probe@example.org>`:           {"Probe, Silvia", "silvia.probe@example.org"},
 		"erika.muster@behoerde.example":                        {"", "erika.muster@behoerde.example"},
 		"Muster, Erika (Referat 21)":                           {"Muster, Erika (Referat 21)", ""},
 	} {
