@@ -92,9 +92,6 @@ func ParseWith(raw []byte, opt Options) (*Thread, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mailthread: %w", err)
 	}
-	if len(m.text) > maxTextBytes {
-		return nil, fmt.Errorf("mailthread: text of %d bytes, limit %d: %w", len(m.text), maxTextBytes, ErrTooLarge)
-	}
 	segs, err := mailSegments(m, opt)
 	if err != nil {
 		return nil, fmt.Errorf("mailthread: split %q: %w", m.subject, err)
@@ -129,6 +126,9 @@ func ParseWith(raw []byte, opt Options) (*Thread, error) {
 // mailSegments splits a mail and the mails attached to it, newest first:
 // an attached mail is older than the note that forwards it.
 func mailSegments(m *mailContent, opt Options) ([]segment, error) {
+	if len(m.text) > maxTextBytes {
+		return nil, fmt.Errorf("text of %d bytes, limit %d: %w", len(m.text), maxTextBytes, ErrTooLarge)
+	}
 	top := header{Name: m.fromName, Addr: m.fromAddr, Date: m.date, Subject: m.subject}
 	segs, err := split(m.text, top, opt)
 	if err != nil {
