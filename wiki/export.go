@@ -7,7 +7,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"net/url"
 	"path"
 	"sort"
 	"strings"
@@ -98,21 +97,6 @@ func relPath(from, to string) string {
 		i++
 	}
 	return strings.Repeat("../", len(fd)-i) + strings.Join(td[i:], "/")
-}
-
-// localDest is a relative destination as a path, or false for addresses
-// with a scheme, absolute paths, queries and fragments (see resolveURL).
-func localDest(dest string) (string, bool) {
-	if dest == "" || strings.ContainsAny(dest[:1], "/#?\\") {
-		return "", false
-	}
-	if u, err := url.Parse(dest); err != nil || u.Scheme != "" || u.Host != "" {
-		return "", false
-	}
-	if u, err := url.PathUnescape(dest); err == nil {
-		dest = u
-	}
-	return dest, true
 }
 
 // exportSpace answers the whole space as a zip to whoever may read it.
@@ -251,7 +235,7 @@ func exportText(canRead func(int64) bool, p Page, paths map[int64]string, files 
 			}
 			continue
 		}
-		name, ok := localDest(r.URL)
+		name, ok := markdown.LocalDest(r.URL)
 		if !ok {
 			continue
 		}
@@ -278,12 +262,9 @@ func exportWikiLink(r markdown.Ref, p Page, stored map[LinkKey]PageRef, paths ma
 	if target, here := paths[t.ID]; here && t.SpaceID == p.SpaceID {
 		return "[" + r.Label + "](" + markdown.Destination(relPath(paths[p.ID], target)) + ")", true
 	}
-	if !canRead(t.SpaceID) || (t.SpaceSlug == space && (strings.EqualFold(t.Title, r.Title) || strings.EqualFold(t.Slug, r.Title))) {
+	name, moved := presentName(t, space, r.Title, canRead)
+	if !moved {
 		return "", false
-	}
-	name := t.Title
-	if strings.ContainsAny(name, "[]|\n\r") {
-		name = t.Slug
 	}
 	text := "[[" + t.SpaceSlug + ":" + name
 	if r.Label != r.Title {

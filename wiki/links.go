@@ -115,16 +115,27 @@ func (wk *Wiki) exportBody(ctx context.Context, c *gin.Context, p Page) (string,
 			space = p.SpaceSlug
 		}
 		t, ok := stored[LinkKey{Space: space, Key: strings.ToLower(l.Title)}]
-		if !ok || !read.can(t.SpaceID) {
+		if !ok {
 			return l, false
 		}
-		if t.SpaceSlug == space && (strings.EqualFold(t.Title, l.Title) || strings.EqualFold(t.Slug, l.Title)) {
+		name, moved := presentName(t, space, l.Title, read.can)
+		if !moved {
 			return l, false
-		}
-		name := t.Title
-		if strings.ContainsAny(name, "[]|\n\r") {
-			name = t.Slug
 		}
 		return markdown.Link{Space: t.SpaceSlug, Title: name}, true
 	}), nil
+}
+
+// presentName is the name a wiki link to title in space carries once its
+// target t was renamed or moved: the present title, or the slug when the
+// title cannot be written in a link. False when the link still names its
+// target, or names a page the reader may not read: it stays as written.
+func presentName(t PageRef, space, title string, canRead func(int64) bool) (string, bool) {
+	if !canRead(t.SpaceID) || t.SpaceSlug == space && (strings.EqualFold(t.Title, title) || strings.EqualFold(t.Slug, title)) {
+		return "", false
+	}
+	if strings.ContainsAny(t.Title, "[]|\n\r") {
+		return t.Slug, true
+	}
+	return t.Title, true
 }

@@ -239,15 +239,35 @@ func (r *Renderer) annotate(doc ast.Node, source []byte, opts Options, gloss *gl
 // addresses with a scheme, absolute paths and fragments stay as written.
 func resolveURL(opts Options, dest *[]byte) {
 	d := string(*dest)
-	if opts.ResolveURL == nil || d == "" || strings.ContainsAny(d[:1], "/#?\\") {
-		return
-	}
-	if u, err := url.Parse(d); err != nil || u.Scheme != "" || u.Host != "" {
+	if opts.ResolveURL == nil || !relative(d) {
 		return
 	}
 	if href, ok := resolveDest(opts, d); ok {
 		*dest = []byte(href)
 	}
+}
+
+// relative reports whether a link destination is a path relative to the
+// page: no scheme, no host, not absolute, no bare query or fragment.
+func relative(d string) bool {
+	if d == "" || strings.ContainsAny(d[:1], "/#?\\") {
+		return false
+	}
+	u, err := url.Parse(d)
+	return err == nil && u.Scheme == "" && u.Host == ""
+}
+
+// LocalDest is a relative link destination as a path (unescaped), or
+// false for addresses with a scheme, absolute paths, queries and
+// fragments: the destinations resolveURL would resolve.
+func LocalDest(dest string) (string, bool) {
+	if !relative(dest) {
+		return "", false
+	}
+	if u, err := url.PathUnescape(dest); err == nil {
+		dest = u
+	}
+	return dest, true
 }
 
 // linksParser is the parser behind Links. It is built on first use and only

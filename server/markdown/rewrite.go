@@ -25,7 +25,7 @@ func RewriteLinks(src string, target func(Link) (Link, bool)) string {
 			return ast.WalkContinue, nil
 		}
 		to, ok := target(Link{Space: w.Space, Title: w.Title})
-		if !ok || !writable(to) {
+		if !ok || !Writable(to) {
 			return ast.WalkContinue, nil
 		}
 		b.WriteString(src[last:w.start])
@@ -55,7 +55,10 @@ func labelOf(w *WikiLink, source []byte) string {
 	return w.Title
 }
 
-func writable(l Link) bool {
+// Writable reports whether a wiki link can name l: a title without
+// brackets, pipes or line breaks, and with no "abc:" that would be read
+// as a space.
+func Writable(l Link) bool {
 	if l.Title == "" || strings.TrimSpace(l.Title) != l.Title || strings.ContainsAny(l.Title, "[]|\n\r") {
 		return false
 	}
