@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 
 	"github.com/fachnetz/fachnetz/qa/importer"
+	"github.com/fachnetz/fachnetz/server/auth"
+	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/markdown"
 	"github.com/fachnetz/fachnetz/server/topics"
 	"github.com/fachnetz/fachnetz/server/web"
@@ -132,19 +134,12 @@ func importMarkdown(ctx context.Context, op *operator, args []string) error {
 	tp := topics.New(w, op.pool)
 	store := wiki.NewStore(op.pool)
 	wk := wiki.New(store, nil, markdown.New(), w, files, wiki.Deps{
-		MaxUpload: op.cfg.MaxUploadBytes,
-		ResolveTopics: func(ctx context.Context, names []string, proposer int64) ([]int64, error) {
-			list, err := tp.Resolve(ctx, names, proposer)
-			ids := make([]int64, len(list))
-			for i, t := range list {
-				ids[i] = t.ID
-			}
-			return ids, err
-		},
+		MaxUpload:     op.cfg.MaxUploadBytes,
+		ResolveTopics: tp.ResolveIDs,
 		UnknownTopics: tp.Unknown,
 	})
 	sum, err := wk.ImportMarkdown(ctx, space, &zr.Reader, wiki.ImportOptions{
-		Owner:   func(ctx context.Context, handle string) (int64, bool, error) { return store.ActiveAccount(ctx, handle) },
+		Owner:   activeAccount(auth.NewStore(op.pool)),
 		Message: "Import",
 		Limits:  wiki.DefaultImportLimits(op.cfg.MaxUploadBytes),
 	})
@@ -152,8 +147,23 @@ func importMarkdown(ctx context.Context, op *operator, args []string) error {
 		return cliError(err, "import markdown")
 	}
 	for _, h := range sum.UnknownOwners {
-		fmt.Fprintf(op.env.stderr, "owner %s is unknown here: the page has no owner\n", h)
+		fmt.Fprintf(op.env.stderr, "owner %s is unknown here: their pages have no owner\n", h)
 	}
 	fmt.Fprintf(op.env.stdout, "%d pages, %d files imported into %s\n", sum.Pages, sum.Files, slug)
 	return nil
+}
+
+// activeAccount finds an account that is not disabled by its handle, for
+// the owners named in an imported zip.
+func activeAccount(accounts *auth.Store) func(context.Context, string) (int64, bool, error) {
+	return func(ctx context.Context, handle string) (int64, bool, error) {
+		a, err := accounts.AccountByHandle(ctx, handle)
+		switch {
+		case errs.Is(err, errs.NotFound):
+			return 0, false, nil
+		case err != nil:
+			return 0, false, err
+		}
+		return a.ID, a.DisabledAt == nil, nil
+	}
 }

@@ -158,7 +158,7 @@ func (s *Server) wire(ctx context.Context) error {
 			return s.qa.Promoted(c, questionID, create)
 		},
 		MaxUpload:     s.cfg.MaxUploadBytes,
-		ResolveTopics: s.resolveTopics,
+		ResolveTopics: s.topics.ResolveIDs,
 		UnknownTopics: s.topics.Unknown,
 		Glossary:      s.glossary,
 		Seen:          func(c *gin.Context, kind, item string, space int64) { s.stats.Seen(c, kind, item, space) },
@@ -254,7 +254,7 @@ func (s *Server) wire(ctx context.Context) error {
 	})
 	s.search.Register(qa.NewSearchSource(qaStore, md))
 	s.qa = qa.New(qaStore, s.spaces, md, s.web, qa.Deps{
-		ResolveTopics: s.resolveTopics,
+		ResolveTopics: s.topics.ResolveIDs,
 		Glossary:      s.glossary,
 		Search:        s.search,
 		Notify:        s.qaNotify,
@@ -422,18 +422,6 @@ func (s *Server) synonyms(ctx context.Context) (map[string][]string, error) {
 		}
 	}
 	return syn, nil
-}
-
-func (s *Server) resolveTopics(ctx context.Context, names []string, proposer int64) ([]int64, error) {
-	list, err := s.topics.Resolve(ctx, names, proposer)
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]int64, len(list))
-	for i, t := range list {
-		ids[i] = t.ID
-	}
-	return ids, nil
 }
 
 // glossary hands the topic package's cached terms to the renderer.

@@ -21,6 +21,10 @@ import (
 	"github.com/fachnetz/fachnetz/server/web"
 )
 
+// maxBody bounds a page's text in bytes, wherever it comes from: the
+// editor, its preview, an imported file.
+const maxBody = 500000
+
 // ReviewIntervals are the review intervals offered, in days; 0 is never.
 var ReviewIntervals = []int{90, 180, 365, 730, 0}
 
@@ -124,8 +128,8 @@ func (wk *Wiki) validate(ctx context.Context, c *gin.Context, space policies.Spa
 	case n > 200:
 		problems = append(problems, errs.E(errs.Invalid, "form.too_long", "Max", 200).OnField("title"))
 	}
-	if len(in.Body) > 500000 {
-		problems = append(problems, errs.E(errs.Invalid, "form.too_long", "Max", 500000).OnField("body"))
+	if len(in.Body) > maxBody {
+		problems = append(problems, errs.E(errs.Invalid, "form.too_long", "Max", maxBody).OnField("body"))
 	}
 	if utf8.RuneCountInString(in.Message) > 500 {
 		problems = append(problems, errs.E(errs.Invalid, "form.too_long", "Max", 500).OnField("message"))

@@ -26,8 +26,8 @@ type previewPage struct {
 // it), else the files held with the new page's draft.
 func (wk *Wiki) preview(c *gin.Context) {
 	body := strings.ReplaceAll(c.PostForm("body"), "\r\n", "\n")
-	if len(body) > 500000 {
-		wk.web.Fail(c, errs.E(errs.Invalid, "form.too_long", "Max", 500000))
+	if len(body) > maxBody {
+		wk.web.Fail(c, errs.E(errs.Invalid, "form.too_long", "Max", maxBody))
 		return
 	}
 	res, err := wk.render(c.Request.Context(), c, policies.SpaceOf(c).Slug, body, "vorschau-")

@@ -5,7 +5,7 @@ import (
 	"context"
 	"path"
 	"path/filepath"
-	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -37,8 +37,10 @@ type ImportOptions struct {
 // ImportSummary is what an import made.
 type ImportSummary struct {
 	Pages, Files int
-	// UnknownOwners are owners of the zip that name no account here.
+	// UnknownOwners are owners of the zip that name no account here, each
+	// once; UnownedPages counts the pages they owned.
 	UnknownOwners []string
+	UnownedPages  int
 }
 
 // importPage is a page file of the zip, checked.
@@ -47,6 +49,7 @@ type importPage struct {
 	fm           frontMatter
 	body         string
 	files        []*zip.File
+	reviewDue    *time.Time // fm.ReviewDue, read
 }
 
 // importPlan is a whole zip, checked before anything is written.
@@ -99,7 +102,7 @@ func (wk *Wiki) ImportMarkdown(ctx context.Context, space policies.Space, zr *zi
 		wk.removeUnused(context.WithoutCancel(ctx), sums)
 	}
 	if err != nil {
-		return ImportSummary{UnknownOwners: sum.UnknownOwners}, err
+		return ImportSummary{UnknownOwners: sum.UnknownOwners, UnownedPages: sum.UnownedPages}, err
 	}
 	return sum, nil
 }
@@ -109,9 +112,10 @@ func (wk *Wiki) ImportMarkdown(ctx context.Context, space policies.Space, zr *zi
 // while the space is still empty.
 func (wk *Wiki) importDrafts(ctx context.Context, space policies.Space, plan *importPlan, opt ImportOptions, sum *ImportSummary) ([]Draft, error) {
 	drafts := make([]Draft, len(plan.order))
+	owners := map[string]*int64{} // handle → account, nil when unknown here
 	for i, p := range plan.order {
 		var err error
-		if drafts[i], err = wk.importDraft(ctx, space, plan, plan.pages[p], opt, sum); err != nil {
+		if drafts[i], err = wk.importDraft(ctx, space, plan, plan.pages[p], opt, owners, sum); err != nil {
 			return nil, err
 		}
 	}
@@ -119,14 +123,10 @@ func (wk *Wiki) importDrafts(ctx context.Context, space policies.Space, plan *im
 }
 
 // importDraft is what the store saves for a page file, its parent aside.
-func (wk *Wiki) importDraft(ctx context.Context, space policies.Space, plan *importPlan, ip *importPage, opt ImportOptions, sum *ImportSummary) (Draft, error) {
+func (wk *Wiki) importDraft(ctx context.Context, space policies.Space, plan *importPlan, ip *importPage, opt ImportOptions, owners map[string]*int64, sum *ImportSummary) (Draft, error) {
 	body := plan.importText(ip)
 	d := Draft{Title: ip.fm.Title, Body: body, Message: opt.Message, ReviewIntervalDays: ip.fm.ReviewIntervalDays,
-		IsTemplate: ip.fm.Template, Links: LinkKeys(space.Slug, body)}
-	if ip.fm.ReviewDue != "" {
-		due, _ := time.Parse(time.DateOnly, ip.fm.ReviewDue)
-		d.ReviewDue = &due
-	}
+		IsTemplate: ip.fm.Template, ReviewDue: ip.reviewDue, Links: LinkKeys(space.Slug, body)}
 	if len(ip.fm.Topics) > 0 && wk.deps.ResolveTopics != nil {
 		topics, err := wk.deps.ResolveTopics(ctx, ip.fm.Topics, opt.By)
 		if err != nil {
@@ -135,14 +135,21 @@ func (wk *Wiki) importDraft(ctx context.Context, space policies.Space, plan *imp
 		d.TopicIDs = topics
 	}
 	if h := ip.fm.Owner; h != "" {
-		id, ok, err := opt.Owner(ctx, h)
-		switch {
-		case err != nil:
-			return d, err
-		case ok:
-			d.OwnerID = &id
-		default:
-			sum.UnknownOwners = append(sum.UnknownOwners, h)
+		owner, seen := owners[h]
+		if !seen {
+			id, ok, err := opt.Owner(ctx, h)
+			if err != nil {
+				return d, err
+			}
+			if ok {
+				owner = &id
+			} else {
+				sum.UnknownOwners = append(sum.UnknownOwners, h)
+			}
+			owners[h] = owner
+		}
+		if d.OwnerID = owner; owner == nil {
+			sum.UnownedPages++
 		}
 	}
 	if d.OwnerID == nil && ip.fm.Owner != "" && opt.By != 0 {
@@ -290,14 +297,17 @@ func readPage(ar *archive, f *zip.File) (*importPage, error) {
 	if fm.Slug == "" {
 		fm.Slug = stem
 	}
-	_, dueErr := time.Parse(time.DateOnly, fm.ReviewDue)
+	due, dueErr := time.Parse(time.DateOnly, fm.ReviewDue)
+	if fm.ReviewDue != "" && dueErr == nil {
+		ip.reviewDue = &due
+	}
 	switch n := utf8.RuneCountInString(fm.Title); {
 	case fm.Slug != stem || web.Slugify(stem, 100) != stem:
 		return nil, importErr("wiki.import.slug", "Name", f.Name)
 	case n == 0 || n > 200:
 		return nil, importErr("wiki.import.title", "Name", f.Name)
-	case len(body) > 500000:
-		return nil, importErrCode(errs.TooLarge, "wiki.import.file_too_large", "Name", f.Name, "KB", 500000>>10)
+	case len(body) > maxBody:
+		return nil, importErrCode(errs.TooLarge, "wiki.import.file_too_large", "Name", f.Name, "KB", maxBody>>10)
 	case fm.ReviewIntervalDays < 0 || fm.ReviewIntervalDays > 3650:
 		return nil, importErr("wiki.import.review", "Name", f.Name)
 	case fm.ReviewDue != "" && dueErr != nil:
@@ -306,16 +316,12 @@ func readPage(ar *archive, f *zip.File) (*importPage, error) {
 	return ip, nil
 }
 
-// spaceLike is the form of a space slug, which "[[abc: def]]" would name.
-var spaceLike = regexp.MustCompile(`^[a-z0-9-]+$`)
-
 // linkName is how a wiki link names a page of the zip: by its title,
 // unless the link syntax cannot carry it or another page answers to it
 // as well; then by its slug.
 func (plan *importPlan) linkName(ip *importPage) string {
 	t := ip.fm.Title
-	before, _, colon := strings.Cut(t, ":")
-	if plan.titles[strings.ToLower(t)] > 1 || !plainLabel(t) || (colon && spaceLike.MatchString(strings.TrimSpace(before))) {
+	if plan.titles[strings.ToLower(t)] > 1 || !markdown.Writable(markdown.Link{Title: t}) {
 		return ip.fm.Slug
 	}
 	return t
@@ -331,7 +337,7 @@ func (plan *importPlan) importText(ip *importPage) string {
 		if r.Wiki {
 			continue
 		}
-		dest, ok := localDest(r.URL)
+		dest, ok := markdown.LocalDest(r.URL)
 		if !ok {
 			continue
 		}
@@ -345,12 +351,8 @@ func (plan *importPlan) importText(ip *importPage) string {
 			edits = append(edits, markdown.Edit{Start: r.Start, Stop: r.Stop, Text: text + "]]"})
 			continue
 		}
-		if path.Dir(target) == folderOf(ip.path)+"/"+filesFolder {
-			for _, f := range ip.files {
-				if f.Name == target {
-					edits = append(edits, markdown.Edit{Start: r.DestStart, Stop: r.DestStop, Text: markdown.Destination(path.Base(target))})
-				}
-			}
+		if path.Dir(target) == folderOf(ip.path)+"/"+filesFolder && slices.ContainsFunc(ip.files, func(f *zip.File) bool { return f.Name == target }) {
+			edits = append(edits, markdown.Edit{Start: r.DestStart, Stop: r.DestStop, Text: markdown.Destination(path.Base(target))})
 		}
 	}
 	return markdown.Replace(ip.body, edits)

@@ -77,7 +77,7 @@ func (wk *Wiki) importUpload(c *gin.Context) {
 		return
 	}
 	target := "/bereiche/" + space.Slug + "?importiert=" + strconv.Itoa(sum.Pages)
-	if n := len(sum.UnknownOwners); n > 0 {
+	if n := sum.UnownedPages; n > 0 {
 		target += "&unbekannt=" + strconv.Itoa(n)
 	}
 	c.Redirect(http.StatusSeeOther, target)

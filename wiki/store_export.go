@@ -2,7 +2,6 @@ package wiki
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -33,19 +32,6 @@ func hasPages(ctx context.Context, q interface {
 		return false, fmt.Errorf("space has pages: %w", err)
 	}
 	return any, nil
-}
-
-// ActiveAccount finds an account that is not disabled by its handle.
-func (st *Store) ActiveAccount(ctx context.Context, handle string) (int64, bool, error) {
-	var id int64
-	err := st.pool.QueryRow(ctx, `SELECT id FROM accounts WHERE handle = $1 AND disabled_at IS NULL`, handle).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, false, nil
-	}
-	if err != nil {
-		return 0, false, fmt.Errorf("account by handle: %w", err)
-	}
-	return id, true, nil
 }
 
 // ExportAttachments lists the current files of pages, by page, each

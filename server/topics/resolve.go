@@ -20,6 +20,19 @@ const (
 	maxNewPerRequest = 5
 )
 
+// ResolveIDs is Resolve for callers that keep only the topics' ids.
+func (s *Topics) ResolveIDs(ctx context.Context, names []string, proposer int64) ([]int64, error) {
+	list, err := s.Resolve(ctx, names, proposer)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(list))
+	for i, t := range list {
+		ids[i] = t.ID
+	}
+	return ids, nil
+}
+
 // Resolve maps names a person typed while tagging content to topics,
 // matching names and synonyms case-insensitively. Unknown names become
 // unsorted proposals by proposer, which only readers of content carrying
