@@ -8,6 +8,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // Store keeps returned pages in PostgreSQL, so that whichever server
@@ -21,25 +23,19 @@ func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
 // kept for the same address, and drops the owner's oldest pages beyond
 // keep, so that nobody fills the table by failing forms in a loop.
 func (st *Store) Put(ctx context.Context, id string, owner []byte, target, page string, keep int) error {
-	tx, err := st.pool.Begin(ctx)
-	if err != nil {
-		return fmt.Errorf("keep form page: %w", err)
-	}
-	defer tx.Rollback(ctx) //nolint:errcheck // after Commit a no-op
-	if _, err := tx.Exec(ctx, `DELETE FROM form_returns WHERE owner_hash = $1 AND target = $2`, owner, target); err != nil {
-		return fmt.Errorf("keep form page: replace: %w", err)
-	}
-	if _, err := tx.Exec(ctx, `INSERT INTO form_returns (id, owner_hash, target, page) VALUES ($1, $2, $3, $4)`, id, owner, target, page); err != nil {
-		return fmt.Errorf("keep form page: %w", err)
-	}
-	if _, err := tx.Exec(ctx, `DELETE FROM form_returns WHERE owner_hash = $1 AND id NOT IN (
-		SELECT id FROM form_returns WHERE owner_hash = $1 ORDER BY created_at DESC, id LIMIT $2)`, owner, keep); err != nil {
-		return fmt.Errorf("keep form page: trim: %w", err)
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return fmt.Errorf("keep form page: %w", err)
-	}
-	return nil
+	return postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM form_returns WHERE owner_hash = $1 AND target = $2`, owner, target); err != nil {
+			return fmt.Errorf("keep form page: replace: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO form_returns (id, owner_hash, target, page) VALUES ($1, $2, $3, $4)`, id, owner, target, page); err != nil {
+			return fmt.Errorf("keep form page: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM form_returns WHERE owner_hash = $1 AND id NOT IN (
+			SELECT id FROM form_returns WHERE owner_hash = $1 ORDER BY created_at DESC, id LIMIT $2)`, owner, keep); err != nil {
+			return fmt.Errorf("keep form page: trim: %w", err)
+		}
+		return nil
+	})
 }
 
 // Take deletes and returns the page kept under id for this owner and

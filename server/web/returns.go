@@ -154,13 +154,17 @@ func (w *Web) FormReturn() gin.HandlerFunc {
 		page, ok, err := w.Returns.Take(c.Request.Context(), id, owner(c), LocalPath(c.Request.URL.RequestURI()))
 		if err != nil {
 			w.Log.Warn("form page not read", "request_id", RequestID(c), "err", err)
+			c.Next()
+			return
 		}
+		// Taken, expired, or another's: either way the cookie has done its
+		// work and would cost a query on every visit of the address.
+		http.SetCookie(c.Writer, &http.Cookie{Name: formCookie, Value: "", Path: c.Request.URL.EscapedPath(), MaxAge: -1,
+			HttpOnly: true, Secure: w.SecureCookies, SameSite: http.SameSiteLaxMode})
 		if !ok {
 			c.Next()
 			return
 		}
-		http.SetCookie(c.Writer, &http.Cookie{Name: formCookie, Value: "", Path: c.Request.URL.EscapedPath(), MaxAge: -1,
-			HttpOnly: true, Secure: w.SecureCookies, SameSite: http.SameSiteLaxMode})
 		c.Header("Cache-Control", "no-store")
 		c.Data(http.StatusOK, "text/html; charset=utf-8", page)
 		c.Abort()

@@ -166,6 +166,31 @@ func TestRejectedFormRedirectsToItsPageOnce(t *testing.T) {
 	}
 }
 
+// The form cookie goes once it has led to nothing more to show: kept on,
+// it would cost a query on every visit of the address for half an hour.
+func TestFormCookieEndsWhenNothingIsKept(t *testing.T) {
+	r, _ := formServer(t)
+	rec := send(r, http.MethodPost, "/senden", "geheim", "http://example.com/melden", nil)
+	var cookie *http.Cookie
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == formCookie {
+			cookie = c
+		}
+	}
+	if cookie == nil {
+		t.Fatal("no form cookie")
+	}
+	send(r, http.MethodGet, "/melden", "geheim", "", nil, cookie)
+	again := send(r, http.MethodGet, "/melden", "geheim", "", nil, cookie)
+	ended := false
+	for _, c := range again.Result().Cookies() {
+		ended = ended || c.Name == formCookie && c.MaxAge < 0 && c.Path == "/melden"
+	}
+	if !ended {
+		t.Error("a form cookie whose page was taken is kept")
+	}
+}
+
 // Where a redirect cannot lead back, the rejected form is answered
 // directly with its status, filled in, as before: htmx requests, API
 // clients, a POST without or with a foreign Referer, and a form shown at
