@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"os"
@@ -129,13 +130,7 @@ func TestSpaceExportImportsBackToTheSameFiles(t *testing.T) {
 	b := newBrowser(t, base)
 	b.signIn(owner.Email, owner.Password)
 	first := exportOf(t, b, sp.Slug)
-	names := slices.Sorted(func(yield func(string) bool) {
-		for n := range first {
-			if !yield(n) {
-				return
-			}
-		}
-	})
+	names := slices.Sorted(maps.Keys(first))
 	want := []string{"archiv.md", "archiv/altakten.md", "bauantrag.md", "bauantrag/_anhaenge/lageplan.png", "bauantrag/_anhaenge/plan.pdf",
 		"bauantrag/fristen.md", "bauantrag/fristen/formulare.md", "bauantrag/fristen/formulare/_anhaenge/Formular A.pdf"}
 	if !slices.Equal(names, want) {
