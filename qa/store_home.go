@@ -24,20 +24,25 @@ func (l Listed) URL() string { return QuestionURL(l.ID) }
 
 // OpenFor lists the open questions (not closed, no accepted answer, no
 // duplicate) that concern accountID, newest first: those in the spaces
-// mine, and those of any readable space about a topic the person follows
-// or names as a skill. Only spaces in readable are ever listed. The
-// person's topics are a handful of rows read by their primary keys
-// (watches, profile_skills), so this stays one bounded query.
-func (st *Store) OpenFor(ctx context.Context, readable, mine []int64, accountID int64, limit int) ([]Listed, error) {
-	rows, _ := st.pool.Query(ctx, `SELECT q.id, q.title, s.slug::text AS space_slug, s.name AS space_name, q.answer_count, q.created_at
+// the person joined, in person or through a group, and those of any
+// readable space about a topic the person follows or names as a skill.
+// Only spaces in readable are ever listed. The person's memberships and
+// topics are a handful of rows read by their keys (space_members,
+// group_members, watches, profile_skills), so this stays one bounded
+// query.
+func (st *Store) OpenFor(ctx context.Context, readable []int64, accountID int64, limit int) ([]Listed, error) {
+	rows, _ := st.pool.Query(ctx, `WITH mine AS (
+			SELECT m.space_id FROM space_members m WHERE m.account_id = $2
+			UNION SELECT m.space_id FROM space_members m JOIN group_members g ON g.group_id = m.group_id WHERE g.account_id = $2)
+		SELECT q.id, q.title, s.slug::text AS space_slug, s.name AS space_name, q.answer_count, q.created_at
 		FROM questions q JOIN spaces s ON s.id = q.space_id
 		WHERE q.space_id = ANY($1) AND q.accepted_answer_id IS NULL AND q.closed_at IS NULL AND q.duplicate_of IS NULL
 			AND s.archived_at IS NULL
-			AND (q.space_id = ANY($2) OR EXISTS (
+			AND (q.space_id IN (SELECT space_id FROM mine) OR EXISTS (
 				SELECT 1 FROM question_topics qt WHERE qt.question_id = q.id AND qt.topic_id IN (
-					SELECT w.item_id FROM watches w WHERE w.account_id = $3 AND w.kind = 'topic'
-					UNION SELECT ps.topic_id FROM profile_skills ps WHERE ps.account_id = $3)))
-		ORDER BY q.created_at DESC, q.id DESC LIMIT $4`, readable, mine, accountID, limit)
+					SELECT w.item_id FROM watches w WHERE w.account_id = $2 AND w.kind = 'topic'
+					UNION SELECT ps.topic_id FROM profile_skills ps WHERE ps.account_id = $2)))
+		ORDER BY q.created_at DESC, q.id DESC LIMIT $3`, readable, accountID, limit)
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Listed])
 	if err != nil {
 		return nil, fmt.Errorf("open questions for the start page: %w", err)

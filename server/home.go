@@ -24,7 +24,7 @@ func (s *Server) homeSources() site.Sources {
 			list, err := s.spaces.Store.MemberSpaces(ctx, v.ID, v.AgencyID, readable, limit)
 			out := make([]site.Space, len(list))
 			for i, sp := range list {
-				out[i] = site.Space{ID: sp.ID, Name: sp.Name, URL: "/bereiche/" + sp.Slug, Archived: sp.Archived(), Member: sp.Member}
+				out[i] = site.Space{ID: sp.ID, Name: sp.Name, URL: "/bereiche/" + sp.Slug, Archived: sp.Archived()}
 			}
 			return out, err
 		},
@@ -32,8 +32,8 @@ func (s *Server) homeSources() site.Sources {
 			list, err := pages.RecentlyChanged(ctx, readable, limit)
 			return pageEntries(list), err
 		},
-		Open: func(ctx context.Context, readable, mine []int64, accountID int64, limit int) ([]site.Entry, error) {
-			list, err := questions.OpenFor(ctx, readable, mine, accountID, limit)
+		Open: func(ctx context.Context, readable []int64, accountID int64, limit int) ([]site.Entry, error) {
+			list, err := questions.OpenFor(ctx, readable, accountID, limit)
 			out := make([]site.Entry, len(list))
 			for i, q := range list {
 				out[i] = site.Entry{Title: q.Title, URL: q.URL(), SpaceName: q.SpaceName, SpaceURL: "/bereiche/" + q.SpaceSlug, Date: q.CreatedAt, Answers: q.AnswerCount}

@@ -15,19 +15,12 @@ import (
 // from, the full lists are one link away.
 const homeLimit = 10
 
-// memberLimit bounds the spaces whose open questions the start page
-// lists: far more than anyone joins, so that none is left out.
-const memberLimit = 1000
-
 // Space is one of the viewer's spaces.
 type Space struct {
 	ID       int64
 	Name     string
 	URL      string
 	Archived bool
-	// Member: a membership of the person's own, not only as staff of the
-	// agency whose organisation space it is.
-	Member bool
 }
 
 // Entry is a page or a question on the start page: what it is called,
@@ -52,9 +45,9 @@ type Sources struct {
 	Spaces func(ctx context.Context, v *web.Viewer, readable []int64, limit int) ([]Space, error)
 	// Recent lists the pages of readable last changed.
 	Recent func(ctx context.Context, readable []int64, limit int) ([]Entry, error)
-	// Open lists the open questions of the spaces mine and, in the rest of
-	// readable, those on the topics the viewer follows or knows about.
-	Open func(ctx context.Context, readable, mine []int64, accountID int64, limit int) ([]Entry, error)
+	// Open lists the open questions of the spaces the viewer joined and, in
+	// the rest of readable, those on the topics they follow or know about.
+	Open func(ctx context.Context, readable []int64, accountID int64, limit int) ([]Entry, error)
 	// Due lists the viewer's own pages due for review.
 	Due func(ctx context.Context, readable []int64, ownerID int64, limit int) ([]Entry, error)
 	// Asked gives what is asked for this week (nil: nothing is shown).
@@ -93,24 +86,13 @@ func (s *Site) homeOf(c *gin.Context, v *web.Viewer) (*homePage, error) {
 	}
 	readable := src.Readable(c)
 	var err error
-	spaces, err := src.Spaces(ctx, v, readable, memberLimit)
-	if err != nil {
+	if page.Spaces, err = src.Spaces(ctx, v, readable, 2*homeLimit); err != nil {
 		return nil, fmt.Errorf("home: spaces: %w", err)
-	}
-	page.Spaces = spaces[:min(len(spaces), 2*homeLimit)]
-	// Open questions come from every space the person joined, not only
-	// those listed, and from the rest only on their topics: an
-	// organisation space holds every question of the agency.
-	var mine []int64
-	for _, sp := range spaces {
-		if sp.Member {
-			mine = append(mine, sp.ID)
-		}
 	}
 	if page.Recent, err = src.Recent(ctx, readable, homeLimit); err != nil {
 		return nil, fmt.Errorf("home: recent pages: %w", err)
 	}
-	if page.Open, err = src.Open(ctx, readable, mine, v.ID, homeLimit); err != nil {
+	if page.Open, err = src.Open(ctx, readable, v.ID, homeLimit); err != nil {
 		return nil, fmt.Errorf("home: open questions: %w", err)
 	}
 	if page.Due, err = src.Due(ctx, readable, v.ID, homeLimit); err != nil {
