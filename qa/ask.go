@@ -27,6 +27,8 @@ type askPage struct {
 	Checked bool
 	Draft   drafts.Editor
 	Preview template.HTML // the text rendered, after "Vorschau" without JavaScript
+	// Mail is the form importing an .eml or .msg file, with its error.
+	Mail *frontend.Form
 }
 
 // writableSpaces are the spaces a person may ask in.
@@ -53,6 +55,10 @@ func (b *Board) renderAsk(c *gin.Context, status int, page askPage) {
 		if id, err := b.store.DefaultSpace(c.Request.Context(), v.AgencyID); err == nil && id != 0 {
 			page.Form.Set("space", strconv.FormatInt(id, 10))
 		}
+	}
+	if page.Mail == nil {
+		page.Mail = frontend.NewForm()
+		page.Mail.Set("space", page.Form.Values["space"])
 	}
 	page.Draft = b.openDraft(c, askDraft, "/fragen/neu", page.Form)
 	b.web.Render(c, status, "qa/ask", b.web.T(c, "qa.ask.title"), page)

@@ -5,6 +5,7 @@ package qa
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"strconv"
 
@@ -66,6 +67,12 @@ type Deps struct {
 	// Merge merges two edits of a text made from base (three-way); clean
 	// is false when they overlap, and merged then holds both versions.
 	Merge func(base, ours, theirs string) (merged string, clean bool)
+	// StoreFile checks a file of a mail and keeps its content in the
+	// attachment store; ServeFile answers such a content.
+	StoreFile func(filename string, r io.Reader) (MailFile, error)
+	ServeFile func(c *gin.Context, f MailFile, cache string)
+	// MailAddress is the address forwarding into a space, "" without mail-in.
+	MailAddress func(spaceSlug string) string
 }
 
 // Expert is a person suggested for a question.
@@ -119,6 +126,7 @@ func (b *Board) Routes(r gin.IRouter) {
 	r.GET("/fragen/:id/ins-wiki", live, b.promoteForm)
 	r.POST("/fragen/:id/ins-wiki", live, b.promote)
 	b.deleteRoutes(r)
+	b.mailRoutes(r)
 }
 
 const keyQuestion = "fachnetz.question"

@@ -62,6 +62,8 @@ type Config struct {
 	MatrixHomeserver string
 	MatrixToken      string
 	MatrixUser       string
+
+	MailIn MailInConfig
 }
 
 // setting is one configuration value: its environment variable, its flag,
@@ -277,7 +279,7 @@ func settings() []*setting {
 			}},
 		text("FACHNETZ_MATRIX_TOKEN", "matrix-token", "", "access token of the bot account", func(c *Config) *string { return &c.MatrixToken }),
 		text("FACHNETZ_MATRIX_USER", "matrix-user", "", "user id of the bot account, e.g. @fachnetz:matrix.behoerde.de", func(c *Config) *string { return &c.MatrixUser }),
-	}, metricsSettings()...)
+	}, append(metricsSettings(), mailInSettings()...)...)
 }
 
 func duration(env, flag, def, usage string, field func(*Config) *time.Duration) *setting {
@@ -322,6 +324,9 @@ func (c *Config) check() error {
 	}
 	if c.MatrixHomeserver != "" && c.MatrixToken == "" {
 		return &configError{"FACHNETZ_MATRIX_TOKEN (--matrix-token) is required when FACHNETZ_MATRIX_HOMESERVER is set"}
+	}
+	if err := c.MailIn.check(); err != nil {
+		return err
 	}
 	if c.SessionIdle > c.SessionMax {
 		return &configError{"FACHNETZ_SESSION_IDLE must not be longer than FACHNETZ_SESSION_MAX"}

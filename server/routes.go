@@ -219,5 +219,5 @@ func isFlagSet(fs *flag.FlagSet, name string) bool {
 // photo or a space export to import, and so a body larger than a form's.
 func isUpload(r *http.Request) bool {
 	return r.Method == http.MethodPost && (strings.HasSuffix(r.URL.Path, "/anhaenge") || strings.HasSuffix(r.URL.Path, "/attachments") ||
-		r.URL.Path == "/profil/foto" || (strings.HasPrefix(r.URL.Path, "/bereiche/") && strings.HasSuffix(r.URL.Path, "/einstellungen/import")))
+		r.URL.Path == "/profil/foto" || r.URL.Path == "/fragen/neu/email" || (strings.HasPrefix(r.URL.Path, "/bereiche/") && strings.HasSuffix(r.URL.Path, "/einstellungen/import")))
 }

@@ -31,6 +31,7 @@ import (
 	"github.com/fachnetz/fachnetz/server/drafts"
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/formreturn"
+	"github.com/fachnetz/fachnetz/server/mailin"
 	"github.com/fachnetz/fachnetz/server/markdown"
 	"github.com/fachnetz/fachnetz/server/notify"
 	"github.com/fachnetz/fachnetz/server/notify/webhook"
@@ -73,7 +74,11 @@ type Server struct {
 	trends     *stats.Handlers
 	trash      *trash.Trash
 	metrics    *prometheus.Registry
-	listener   net.Listener
+	// mailIn takes forwarded threads and replies on mailListener; nil
+	// without FACHNETZ_MAIL_IN_LISTEN.
+	mailIn       *mailin.Listener
+	mailListener net.Listener
+	listener     net.Listener
 	http       *http.Server
 }
 
@@ -89,6 +94,10 @@ func Open(ctx context.Context, cfg *Config, log *slog.Logger) (*Server, error) {
 	s.frontend = fe
 	if s.listener, err = net.Listen("tcp", cfg.Addr); err != nil {
 		return nil, fmt.Errorf("cannot listen on %s: %w", cfg.Addr, unwrapSyscall(err))
+	}
+	if err := s.listenMailIn(); err != nil {
+		s.Close()
+		return nil, err
 	}
 	handler, err := s.build(ctx)
 	if err != nil {
@@ -177,7 +186,6 @@ func (s *Server) wire(ctx context.Context) error {
 		},
 		WatchButton: func(c *gin.Context, kind string, id int64) any { return s.notify.ButtonFor(c, kind, id) },
 	})
-	s.drafts.AfterPurge = s.wiki.SweepDraftFiles
 	s.topics.RegisterSection(s.wiki.TopicSection)
 	s.topics.RegisterMergeHook(wiki.MergeTopic)
 	s.topics.RegisterCarriers(s.wiki.TopicCarriers)
@@ -292,7 +300,15 @@ func (s *Server) wire(ctx context.Context) error {
 			return s.notify.WatchWith(ctx, tx, accountID, notify.WatchQuestion, questionID)
 		},
 		WatchButton: s.notify.ButtonFor,
+		StoreFile:   s.storeMailFile(),
+		ServeFile: func(c *gin.Context, f qa.MailFile, cache string) {
+			s.wiki.ServeFile(c, f.SHA256, f.Filename, f.ContentType, time.Time{}, cache)
+		},
+		MailAddress: s.forwardAddress,
 	})
+	if err := s.wireMailIn(); err != nil {
+		return err
+	}
 	s.topics.RegisterSection(s.qa.TopicSection)
 	s.topics.RegisterMergeHook(qa.MergeTopic)
 	s.topics.RegisterCarriers(s.qa.TopicCarriers)
@@ -478,8 +494,9 @@ func (s *Server) Serve(ctx context.Context) error {
 		s.log.Warn("access rules are not yet followed across processes; serving anyway")
 	case <-ctx.Done():
 	}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- s.http.Serve(s.listener) }()
+	s.serveMailIn(errc)
 	s.log.Info("serving", "addr", s.Addr(), "base_url", s.cfg.BaseURL.String(), "version", versionString())
 	select {
 	case err := <-errc:
@@ -489,6 +506,9 @@ func (s *Server) Serve(ctx context.Context) error {
 	s.log.Info("shutting down", "timeout", s.cfg.ShutdownTimeout.String())
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
+	if s.mailIn != nil {
+		s.mailIn.Close()
+	}
 	if err := s.http.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
@@ -505,6 +525,9 @@ func (s *Server) Close() {
 	}
 	if s.listener != nil {
 		s.listener.Close()
+	}
+	if s.mailListener != nil {
+		s.mailListener.Close()
 	}
 }
 

@@ -168,7 +168,7 @@ func (st *Store) AddAttachment(ctx context.Context, a Attachment, uploader int64
 // Attach stores an uploaded file on a page after checking its name, type
 // and size.
 func (wk *Wiki) Attach(ctx context.Context, p Page, filename string, r io.Reader, uploader int64) (Attachment, error) {
-	f, err := wk.checkFile(filename, r)
+	f, err := wk.CheckFile(filename, r)
 	if err != nil {
 		return Attachment{}, err
 	}
@@ -283,13 +283,13 @@ func (wk *Wiki) download(c *gin.Context) {
 		}
 		a.ContentType, a.SHA256, a.CreatedAt = ver.ContentType, ver.SHA256, ver.CreatedAt
 	}
-	wk.serveFile(c, a.SHA256, a.Filename, a.ContentType, a.CreatedAt, "private, no-cache")
+	wk.ServeFile(c, a.SHA256, a.Filename, a.ContentType, a.CreatedAt, "private, no-cache")
 }
 
-// serveFile answers a stored file's content. Only safe image types are
+// ServeFile answers a stored file's content. Only safe image types are
 // shown inline; everything else is a download, and nothing may run in the
 // browser (CSP sandbox).
-func (wk *Wiki) serveFile(c *gin.Context, sum []byte, filename, contentType string, modified time.Time, cache string) {
+func (wk *Wiki) ServeFile(c *gin.Context, sum []byte, filename, contentType string, modified time.Time, cache string) {
 	f, err := wk.files.Open(sum)
 	if err != nil {
 		wk.web.Fail(c, fmt.Errorf("open file %s: %w", filename, err))

@@ -115,7 +115,7 @@ func (wk *Wiki) uploadInEditor(c *gin.Context) {
 			wk.web.Fail(c, errs.E(errs.NotFound, "error.not_found"))
 			return
 		}
-		f, err := wk.checkFile(header.Filename, file)
+		f, err := wk.CheckFile(header.Filename, file)
 		if err == nil {
 			key, path := draftKey(space, nil)
 			var draftID int64
@@ -132,10 +132,10 @@ func (wk *Wiki) uploadInEditor(c *gin.Context) {
 	c.JSON(http.StatusCreated, gin.H{"name": name, "url": href, "image": inlineImages[ctype], "markdown": fileMarkdown(name, inlineImages[ctype])})
 }
 
-// checkFile stores an upload's content after the checks every file gets,
+// CheckFile stores an upload's content after the checks every file gets,
 // on a page or held with a draft: name, type, size and, for images, the
 // content.
-func (wk *Wiki) checkFile(filename string, r io.Reader) (DraftFile, error) {
+func (wk *Wiki) CheckFile(filename string, r io.Reader) (DraftFile, error) {
 	name := cleanFilename(filename)
 	if name == "" {
 		return DraftFile{}, errs.E(errs.Invalid, "wiki.attachment.missing").OnField("file")
@@ -180,7 +180,7 @@ func (wk *Wiki) heldFile(c *gin.Context) {
 		wk.web.Fail(c, err)
 		return
 	}
-	wk.serveFile(c, f.SHA256, f.Filename, f.ContentType, time.Time{}, "private, no-store")
+	wk.ServeFile(c, f.SHA256, f.Filename, f.ContentType, time.Time{}, "private, no-store")
 }
 
 // fileResolver maps file names written in a page ("ablauf.png") to the

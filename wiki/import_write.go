@@ -79,7 +79,7 @@ func (wk *Wiki) storeFile(ar *archive, f *zip.File) (DraftFile, error) {
 		return DraftFile{}, err
 	}
 	defer rc.Close()
-	return wk.checkFile(path.Base(f.Name), rc)
+	return wk.CheckFile(path.Base(f.Name), rc)
 }
 
 // writeImport writes the pages, parents first, and their files in one

@@ -69,10 +69,13 @@ func (st *Store) AttachDraftFiles(ctx context.Context, draftID, pageID, uploader
 	return nil
 }
 
-// DeleteOrphanDraftFiles removes the records of files whose draft is
-// gone and returns the contents nothing else uses any more.
+// DeleteOrphanDraftFiles removes the records of files whose draft (of an
+// editor or of a mail) is gone and returns the contents nothing else uses
+// any more: they all live in the attachment store.
 func (st *Store) DeleteOrphanDraftFiles(ctx context.Context) ([][]byte, error) {
-	rows, _ := st.pool.Query(ctx, `DELETE FROM draft_files WHERE draft_id IS NULL RETURNING sha256`)
+	rows, _ := st.pool.Query(ctx, `WITH editor AS (DELETE FROM draft_files WHERE draft_id IS NULL RETURNING sha256),
+			mail AS (DELETE FROM mail_draft_files WHERE draft_id IS NULL RETURNING sha256)
+		SELECT sha256 FROM editor UNION SELECT sha256 FROM mail`)
 	sums, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
 	if err != nil {
 		return nil, fmt.Errorf("delete orphan draft files: %w", err)

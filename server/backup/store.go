@@ -28,12 +28,14 @@ func schemaVersion(ctx context.Context, q pgx.Tx) (int, error) {
 }
 
 // referencedContents lists the SHA-256 of every attachment content a row
-// refers to: current attachments, their earlier versions, and files of
-// drafts.
+// refers to: current attachments, their earlier versions, files of
+// drafts and mail drafts, and files of questions.
 func referencedContents(ctx context.Context, tx pgx.Tx) ([]string, error) {
 	rows, _ := tx.Query(ctx, `SELECT sha256 FROM attachments
 		UNION SELECT sha256 FROM attachment_versions
-		UNION SELECT sha256 FROM draft_files`)
+		UNION SELECT sha256 FROM draft_files
+		UNION SELECT sha256 FROM mail_draft_files
+		UNION SELECT sha256 FROM question_files`)
 	sums, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
 	if err != nil {
 		return nil, fmt.Errorf("list attachment contents: %w", err)

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+
+	"github.com/fachnetz/fachnetz/qa"
+	"github.com/fachnetz/fachnetz/server/mailin"
+)
+
+// listenMailIn takes the mail-in port at start, as the HTTP port is taken,
+// so that a port in use is reported before anything else happens.
+func (s *Server) listenMailIn() error {
+	if s.cfg.MailIn.Listen == "" {
+		return nil
+	}
+	l, err := net.Listen("tcp", s.cfg.MailIn.Listen)
+	if err != nil {
+		return fmt.Errorf("cannot listen for mail on %s: %w", s.cfg.MailIn.Listen, unwrapSyscall(err))
+	}
+	s.mailListener = l
+	return nil
+}
+
+// wireMailIn routes a space's address to the board's forwarding.
+func (s *Server) wireMailIn() error {
+	s.drafts.AfterPurge = func(ctx context.Context) error {
+		if err := s.qa.PurgeMailDrafts(ctx); err != nil {
+			return err
+		}
+		return s.wiki.SweepDraftFiles(ctx)
+	}
+	if s.mailListener == nil {
+		return nil
+	}
+	cert, err := s.cfg.MailIn.tls()
+	if err != nil {
+		return err
+	}
+	s.mailIn, err = mailin.New(mailin.Config{Address: s.cfg.MailIn.Address, MaxBytes: s.cfg.MaxUploadBytes, TLS: cert, Log: s.log})
+	if err != nil {
+		return err
+	}
+	s.mailIn.Handle("", s.qa.MailForward)
+	return nil
+}
+
+// serveMailIn runs the mail listener beside the HTTP server.
+func (s *Server) serveMailIn(errc chan<- error) {
+	if s.mailIn == nil {
+		return
+	}
+	s.log.Info("taking mail", "addr", s.mailListener.Addr().String(), "address", s.cfg.MailIn.Address)
+	go func() {
+		if err := s.mailIn.Serve(s.mailListener); err != nil {
+			errc <- fmt.Errorf("mail-in: %w", err)
+		}
+	}()
+}
+
+// MailAddr is where the mail listener takes connections, "" without one.
+func (s *Server) MailAddr() string {
+	if s.mailListener == nil {
+		return ""
+	}
+	return s.mailListener.Addr().String()
+}
+
+// forwardAddress is the address that forwards into a space, "" without
+// mail-in.
+func (s *Server) forwardAddress(spaceSlug string) string {
+	if s.mailIn == nil {
+		return ""
+	}
+	return s.mailIn.AddressFor(spaceSlug)
+}
+
+// storeMailFile keeps a file of a mail in the attachment store after the
+// checks every attachment gets.
+func (s *Server) storeMailFile() func(string, io.Reader) (qa.MailFile, error) {
+	return func(name string, r io.Reader) (qa.MailFile, error) {
+		f, err := s.wiki.CheckFile(name, r)
+		return qa.MailFile{Filename: f.Filename, ContentType: f.ContentType, Size: f.Size, SHA256: f.SHA256}, err
+	}
+}
