@@ -79,7 +79,7 @@ type Server struct {
 	mailIn       *mailin.Listener
 	mailListener net.Listener
 	listener     net.Listener
-	http       *http.Server
+	http         *http.Server
 }
 
 // Open prepares a server: it takes the port first, so that a port in use is

@@ -266,5 +266,7 @@ func address(v string) string {
 
 type slogLogger struct{ log *slog.Logger }
 
-func (l slogLogger) Printf(format string, v ...any) { l.log.Warn("mail-in: " + fmt.Sprintf(format, v...)) }
-func (l slogLogger) Println(v ...any)               { l.log.Warn("mail-in: " + fmt.Sprint(v...)) }
+func (l slogLogger) Printf(format string, v ...any) {
+	l.log.Warn("mail-in: " + fmt.Sprintf(format, v...))
+}
+func (l slogLogger) Println(v ...any) { l.log.Warn("mail-in: " + fmt.Sprint(v...)) }
