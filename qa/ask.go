@@ -58,7 +58,7 @@ func (b *Board) renderAsk(c *gin.Context, status int, page askPage) {
 	}
 	if page.Mail == nil {
 		page.Mail = frontend.NewForm()
-		page.Mail.Set("space", page.Form.Values["space"])
+		page.Mail.Set("mail_space", page.Form.Values["space"])
 	}
 	page.Draft = b.openDraft(c, askDraft, "/fragen/neu", page.Form)
 	b.web.Render(c, status, "qa/ask", b.web.T(c, "qa.ask.title"), page)

@@ -33,38 +33,44 @@ func (b *Board) mailRoutes(r gin.IRouter) {
 }
 
 type mailDraftsPage struct {
-	Drafts  []MailDraftItem
-	Address func(slug string) string
-	Spaces  []policies.Space
+	Drafts    []MailDraftItem
+	Addresses []spaceAddress
 }
+
+type spaceAddress struct{ Space, Address string }
 
 // mailDrafts lists the person's mail drafts and the addresses of the
 // spaces they may forward into.
 func (b *Board) mailDrafts(c *gin.Context) {
 	list, err := b.store.MailDrafts(c.Request.Context(), web.ViewerOf(c).ID)
 	var spaces []policies.Space
-	if err == nil && b.deps.MailAddress != nil {
+	if err == nil && b.deps.MailAddress != nil && b.deps.MailAddress("") != "" {
 		spaces, err = b.writableSpaces(c)
 	}
 	if err != nil {
 		b.web.Fail(c, err)
 		return
 	}
-	b.web.Render(c, http.StatusOK, "qa/mail_drafts", b.web.T(c, "qa.mail.drafts_title"), mailDraftsPage{Drafts: list, Address: b.deps.MailAddress, Spaces: spaces})
+	page := mailDraftsPage{Drafts: list}
+	for _, sp := range spaces {
+		page.Addresses = append(page.Addresses, spaceAddress{Space: sp.Name, Address: b.deps.MailAddress(sp.Slug)})
+	}
+	b.web.Render(c, http.StatusOK, "qa/mail_drafts", b.web.T(c, "qa.mail.drafts_title"), page)
 }
 
 // uploadMail imports an .eml or .msg file chosen on the ask page.
 func (b *Board) uploadMail(c *gin.Context) {
 	ctx, v := c.Request.Context(), web.ViewerOf(c)
 	form := frontend.NewForm()
-	form.Set("space", c.PostForm("space"))
+	form.Set("mail_space", c.PostForm("mail_space"))
 	fail := func(status int, e *errs.Error) {
 		form.Fail("mail", b.web.Message(c, e))
 		b.renderAsk(c, status, askPage{Form: frontend.NewForm(), Mail: form})
 	}
-	spaceID, _ := strconv.ParseInt(form.Values["space"], 10, 64)
+	spaceID, _ := strconv.ParseInt(form.Values["mail_space"], 10, 64)
 	if err := b.spaces.Check(ctx, policies.SubjectOf(c), policies.Write, spaceID); err != nil {
-		fail(http.StatusUnprocessableEntity, errs.E(errs.Invalid, "qa.space_invalid"))
+		form.Fail("mail_space", b.web.T(c, "qa.space_invalid"))
+		b.renderAsk(c, http.StatusUnprocessableEntity, askPage{Form: frontend.NewForm(), Mail: form})
 		return
 	}
 	file, header, err := c.Request.FormFile("mail")

@@ -22,6 +22,9 @@ type Question struct {
 	SpaceLanguage    string     `db:"space_language" json:"-"`
 	AuthorID         *int64     `db:"author_id" json:"-"`
 	AuthorName       string     `db:"author_name" json:"author"`
+	// FromMail: published from a mail thread; without an author, by
+	// someone without an account (extern).
+	FromMail bool `db:"from_mail" json:"from_mail"`
 	Title            string     `db:"title" json:"title"`
 	Body             string     `db:"body" json:"body"`
 	Revision         int        `db:"revision" json:"revision"`
@@ -47,6 +50,7 @@ type Answer struct {
 	QuestionID int64     `db:"question_id" json:"question_id"`
 	AuthorID   *int64    `db:"author_id" json:"-"`
 	AuthorName string    `db:"author_name" json:"author"`
+	FromMail   bool      `db:"from_mail" json:"from_mail"`
 	Body       string    `db:"body" json:"body"`
 	Revision   int       `db:"revision" json:"revision"`
 	Score      int       `db:"score" json:"score"`
@@ -72,7 +76,7 @@ type Store struct{ pool *pgxpool.Pool }
 // NewStore returns a store on pool.
 func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
 
-const questionColumns = `q.id, q.space_id, s.slug AS space_slug, s.name AS space_name, s.language AS space_language, q.author_id, coalesce(a.display_name, '') AS author_name,
+const questionColumns = `q.id, q.space_id, s.slug AS space_slug, s.name AS space_name, s.language AS space_language, q.author_id, coalesce(a.display_name, '') AS author_name, q.from_mail,
 	q.title, q.body, q.revision, q.score, q.accepted_answer_id, q.answer_count, q.closed_at, coalesce(q.close_reason, '') AS close_reason, q.duplicate_of,
 	q.wiki_page_id, p.space_id AS wiki_space_id, CASE WHEN p.id IS NOT NULL THEN '/bereiche/' || ps.slug || '/seiten/' || p.slug END AS wiki_url,
 	q.created_at, q.active_at`
@@ -125,7 +129,7 @@ func (st *Store) Questions(ctx context.Context, f Filter) ([]Question, int, erro
 
 // AnswerByID loads an answer.
 func (st *Store) AnswerByID(ctx context.Context, id int64) (Answer, error) {
-	rows, _ := st.pool.Query(ctx, `SELECT x.id, x.question_id, x.author_id, coalesce(a.display_name, '') AS author_name, x.body, x.revision, x.score, x.created_at, x.updated_at
+	rows, _ := st.pool.Query(ctx, `SELECT x.id, x.question_id, x.author_id, coalesce(a.display_name, '') AS author_name, x.from_mail, x.body, x.revision, x.score, x.created_at, x.updated_at
 		FROM answers x LEFT JOIN accounts a ON a.id = x.author_id WHERE x.id = $1`, id)
 	ans, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Answer])
 	if errors.Is(err, pgx.ErrNoRows) {

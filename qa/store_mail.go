@@ -15,15 +15,15 @@ import (
 // MailDraft is a forwarded or uploaded mail thread waiting for the person
 // who brought it in: nothing of it is published until they do.
 type MailDraft struct {
-	ID        int64     `db:"id"`
-	AccountID int64     `db:"account_id"`
-	SpaceID   int64     `db:"space_id"`
-	SpaceName string    `db:"space_name"`
-	Subject   string    `db:"subject"`
-	MessageID string    `db:"message_id"`
-	CreatedAt time.Time `db:"created_at"`
-	Messages  []MailMessage
-	Files     []MailFile
+	ID        int64         `db:"id"`
+	AccountID int64         `db:"account_id"`
+	SpaceID   int64         `db:"space_id"`
+	SpaceName string        `db:"space_name"`
+	Subject   string        `db:"subject"`
+	MessageID string        `db:"message_id"`
+	CreatedAt time.Time     `db:"created_at"`
+	Messages  []MailMessage `db:"-"`
+	Files     []MailFile    `db:"-"`
 }
 
 // MailMessage is one message of a mail draft. AuthorID is nil for a

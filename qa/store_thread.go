@@ -10,7 +10,7 @@ import (
 const (
 	// answersSQL: the accepted answer first, then by score, then oldest
 	// first ($2 the accepted answer).
-	answersSQL = `SELECT x.id, x.question_id, x.author_id, coalesce(a.display_name, '') AS author_name, x.body, x.revision, x.score, x.created_at, x.updated_at
+	answersSQL = `SELECT x.id, x.question_id, x.author_id, coalesce(a.display_name, '') AS author_name, x.from_mail, x.body, x.revision, x.score, x.created_at, x.updated_at
 		FROM answers x LEFT JOIN accounts a ON a.id = x.author_id WHERE x.question_id = $1
 		ORDER BY x.id = $2 DESC, x.score DESC, x.created_at, x.id`
 	commentsSQL = `SELECT c.id, c.answer_id, c.author_id, coalesce(a.display_name, '') AS author_name, c.body, c.created_at

@@ -53,6 +53,16 @@ type viewPage struct {
 	Notice      string
 	Experts     []Expert
 	Invited     string
+	Files       []MailFile // the question's attachments, kept from a mail
+}
+
+// authorName is who wrote a post: the account's name, "extern" for a
+// sender of a mail without an account, or "" for an account erased.
+func (b *Board) authorName(c *gin.Context, name string, id *int64, fromMail bool) string {
+	if id == nil && fromMail {
+		return b.web.T(c, "qa.mail.extern")
+	}
+	return name
 }
 
 func (b *Board) render(ctx context.Context, text, prefix string) (template.HTML, error) {
@@ -115,7 +125,11 @@ func (b *Board) renderView(c *gin.Context, status int, page viewPage) {
 		return
 	}
 	own := q.AuthorID != nil && *q.AuthorID == v.ID
-	page.Post = post{Type: "question", ID: q.ID, AuthorName: q.AuthorName, HTML: html, Score: q.Score,
+	if page.Files, err = b.store.QuestionFiles(ctx, q.ID); err != nil {
+		b.web.Fail(c, err)
+		return
+	}
+	page.Post = post{Type: "question", ID: q.ID, AuthorName: b.authorName(c, q.AuthorName, q.AuthorID, q.FromMail), HTML: html, Score: q.Score,
 		MyVote: votes[fmt.Sprintf("question-%d", q.ID)], Own: own, CanEdit: live && (own || page.Permissions.Moderate),
 		Comments: byPost["question"], CreatedAt: q.CreatedAt,
 		CanDelete: page.Permissions.Moderate || (own && page.Permissions.Write && q.AnswerCount == 0)}
@@ -127,7 +141,7 @@ func (b *Board) renderView(c *gin.Context, status int, page viewPage) {
 		}
 		mine := a.AuthorID != nil && *a.AuthorID == v.ID
 		key := fmt.Sprintf("answer-%d", a.ID)
-		page.Answers = append(page.Answers, post{Type: "answer", ID: a.ID, AuthorName: a.AuthorName, HTML: html, Score: a.Score,
+		page.Answers = append(page.Answers, post{Type: "answer", ID: a.ID, AuthorName: b.authorName(c, a.AuthorName, a.AuthorID, a.FromMail), HTML: html, Score: a.Score,
 			MyVote: votes[key], Own: mine, CanEdit: live && (mine || page.Permissions.Moderate),
 			CanDelete: page.Permissions.Moderate || (mine && page.Permissions.Write),
 			Accepted:  q.AcceptedAnswerID != nil && *q.AcceptedAnswerID == a.ID, Comments: byPost[key], CreatedAt: a.CreatedAt})

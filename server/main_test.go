@@ -71,6 +71,12 @@ func startServer(t *testing.T) string {
 // startServerWith is startServer with some settings changed.
 func startServerWith(t testing.TB, overrides map[string]string) string {
 	t.Helper()
+	return "http://" + runServer(t, overrides).Addr()
+}
+
+// runServer runs a whole server in this process until the test ends.
+func runServer(t testing.TB, overrides map[string]string) *Server {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	cfg, err := loadConfig(newFlags("serve", env{stderr: io.Discard}), nil, testEnv(t, overrides))
 	if err != nil {
@@ -93,7 +99,7 @@ func startServerWith(t testing.TB, overrides map[string]string) string {
 		}
 		s.Close()
 	})
-	return "http://" + s.Addr()
+	return s
 }
 
 func TestCommandErrorsAreOneClearLine(t *testing.T) {
