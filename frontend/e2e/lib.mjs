@@ -296,3 +296,63 @@ export async function createPage(page, spacePath, title, body) {
   await page.getByRole('heading', { level: 1, name: title }).waitFor();
   return new URL(page.url()).pathname;
 }
+
+/**
+ * A mail thread as saved from a mail program (.eml): a citizen's question and
+ * a colleague's answer in Outlook's German quoting, with greetings, a signature
+ * and an attachment.
+ */
+export function savedThread({ subject = 'Verpflegungspauschale bei mehrtägigen Dienstreisen', colleague = 'Sabine Sachbearbeiterin <sabine@example.org>' } = {}) {
+  const lines = [
+    `From: ${colleague}`,
+    'To: Erika Beispiel <erika.beispiel@buerger.example>',
+    `Subject: AW: ${subject}`,
+    `Message-ID: <${unique('thread')}@example.org>`,
+    'Date: Tue, 03 Mar 2026 10:15:00 +0100',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="grenze"',
+    '',
+    '--grenze',
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: 8bit',
+    '',
+    'Sehr geehrte Frau Beispiel,',
+    '',
+    'ab 24 Stunden Abwesenheit beträgt die Verpflegungspauschale 28 Euro je Kalendertag.',
+    '',
+    'Mit freundlichen Grüßen',
+    'Sabine Sachbearbeiterin',
+    'Referat Z 3 – Reisekosten',
+    '',
+    '-----Ursprüngliche Nachricht-----',
+    'Von: Erika Beispiel <erika.beispiel@buerger.example>',
+    'Gesendet: Montag, 2. März 2026 09:00',
+    'An: Bürgerservice',
+    `Betreff: ${subject}`,
+    '',
+    'Guten Tag,',
+    '',
+    'wie hoch ist die Verpflegungspauschale bei einer mehrtägigen Dienstreise?',
+    '',
+    'Viele Grüße',
+    'Erika Beispiel',
+    '--grenze',
+    'Content-Type: application/pdf; name="Reiseantrag.pdf"',
+    'Content-Disposition: attachment; filename="Reiseantrag.pdf"',
+    'Content-Transfer-Encoding: base64',
+    '',
+    'JVBERi0xLjQKJcTl8uXrCjEgMCBvYmoKPDwvVHlwZS9DYXRhbG9nPj4KZW5kb2JqCnRyYWlsZXIKPDwvUm9vdCAxIDAgUj4+CiUlRU9GCg==',
+    '--grenze--',
+    '',
+  ];
+  return Buffer.from(lines.join('\r\n'), 'utf8');
+}
+
+/** Uploads a saved mail on the ask page into a space; returns the review page's path. */
+export async function uploadMail(page, spaceName, mail = savedThread()) {
+  await page.goto('/fragen/neu');
+  await page.getByLabel('E-Mail-Datei').setInputFiles({ name: 'verlauf.eml', mimeType: 'message/rfc822', buffer: mail });
+  await page.locator('#f-mail_space').selectOption({ label: spaceName });
+  await Promise.all([page.waitForURL(/\/fragen\/entwuerfe\/\d+$/), page.getByRole('button', { name: 'E-Mail übernehmen' }).click()]);
+  return new URL(page.url()).pathname;
+}

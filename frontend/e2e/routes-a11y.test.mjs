@@ -17,6 +17,7 @@ import {
   screenshot,
   signIn,
   unique,
+  uploadMail,
 } from './lib.mjs';
 
 // GET routes that are no pages of their own, each with the reason.
@@ -30,6 +31,8 @@ const notPages = new Map([
   ['/static/*path', 'stylesheets, scripts, fonts and icons'],
   ['/anhaenge/:id/:name', 'an attachment file, downloaded or shown as an image'],
   ['/entwuerfe/dateien/:id/:name', 'a file of a draft, downloaded'],
+  ['/fragen/entwuerfe/:draft/dateien/:file/:name', 'a file of a mail draft, downloaded'],
+  ['/fragen/:id/dateien/:file/:name', 'a file of a question, downloaded'],
   ['/personen/:handle/foto', 'a profile photo, an image'],
   ['/bereiche/:space/seiten/:page/export.md', "a page's Markdown, downloaded"],
   ['/profil/export.json', "a person's data as JSON, downloaded"],
@@ -170,6 +173,7 @@ before(async () => {
   await postForm(owned, '/barrierefreiheit/melden', '/barrierefreiheit/melden', { page_url: '/suche', description: 'Die Tabelle ist am Telefon zu breit.', contact: '' });
   data.trashItem = (await firstHref(owned, `/bereiche/${data.space}/papierkorb`, /\/papierkorb\/\d+\/entfernen$/)).match(/papierkorb\/(\d+)/)[1];
   data.account = (await firstHref(owned, '/verwaltung/konten', /^\/verwaltung\/konten\/(?!neu)[^/]+$/)).split('/').pop();
+  data.mailDraft = await uploadMail(owned, 'Rundgang Fachwissen');
 });
 
 after(async () => {
@@ -243,6 +247,8 @@ function visits() {
     '/experten': [{ who: 'owner', url: `/experten?thema=${data.topic}` }],
     '/fragen': [{ who: 'owner', url: '/fragen' }],
     '/fragen/neu': [{ who: 'owner', url: `/fragen/neu?bereich=${data.space}` }],
+    '/fragen/entwuerfe': [{ who: 'owner', url: '/fragen/entwuerfe' }],
+    '/fragen/entwuerfe/:draft': [{ who: 'owner', url: data.mailDraft, name: 'mail-draft', expect: (page) => page.getByText('Von extern am 02.03.2026').isVisible() }],
     '/fragen/:id': [{ who: 'owner', url: q, name: 'question-with-answers', expect: (page) => page.getByText('In der Regel drei Monate').isVisible() }],
     '/fragen/:id/bearbeiten': [{ who: 'owner', url: `${q}/bearbeiten` }],
     '/fragen/:id/loeschen': [{ who: 'owner', url: `${q}/loeschen` }],
