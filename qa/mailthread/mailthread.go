@@ -76,6 +76,19 @@ func Parse(raw []byte) (*Thread, error) {
 
 // ParseWith splits raw into its thread.
 func ParseWith(raw []byte, opt Options) (*Thread, error) {
+	opt, err := opt.admit(raw)
+	if err != nil {
+		return nil, err
+	}
+	m, err := readMail(raw, 0)
+	if err != nil {
+		return nil, fmt.Errorf("mailthread: %w", err)
+	}
+	return newThread(m, opt)
+}
+
+// admit fills in the defaults and refuses mails over the size limit.
+func (opt Options) admit(raw []byte) (Options, error) {
 	if opt.MaxBytes <= 0 {
 		opt.MaxBytes = DefaultMaxBytes
 	}
@@ -86,12 +99,14 @@ func ParseWith(raw []byte, opt Options) (*Thread, error) {
 		opt.Location = time.UTC
 	}
 	if len(raw) > opt.MaxBytes {
-		return nil, fmt.Errorf("mailthread: %d bytes, limit %d: %w", len(raw), opt.MaxBytes, ErrTooLarge)
+		return opt, fmt.Errorf("mailthread: %d bytes, limit %d: %w", len(raw), opt.MaxBytes, ErrTooLarge)
 	}
-	m, err := readMail(raw, 0)
-	if err != nil {
-		return nil, fmt.Errorf("mailthread: %w", err)
-	}
+	return opt, nil
+}
+
+// newThread splits a mail read from either format into its messages, so
+// that an Outlook file and the same mail as .eml give the same thread.
+func newThread(m *mailContent, opt Options) (*Thread, error) {
 	segs, err := mailSegments(m, opt)
 	if err != nil {
 		return nil, fmt.Errorf("mailthread: split %q: %w", m.subject, err)
