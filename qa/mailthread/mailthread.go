@@ -1,5 +1,6 @@
 // Package mailthread turns one e-mail (RFC 5322 bytes, forwarded by a
-// person or uploaded as .eml) into the conversation it carries: the
+// person or uploaded as .eml, or an Outlook .msg file) into the
+// conversation it carries: the
 // forwarder's own note, the forwarded message and the quoted history, each
 // with its sender, date, subject and a body freed of greetings, closings,
 // signatures and disclaimers. It reads nothing but the bytes it is given.

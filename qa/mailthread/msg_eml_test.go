@@ -20,7 +20,7 @@ import (
 // parts as attachments and attached mails as embedded messages. exchange
 // gives the sender an X.500 address beside the SMTP one, as inside an
 // Exchange organisation.
-func specFromEML(t *testing.T, raw []byte, exchange bool) *msgSpec {
+func specFromEML(t testing.TB, raw []byte, exchange bool) *msgSpec {
 	t.Helper()
 	msg, err := mail.ReadMessage(bytes.NewReader(raw))
 	if err != nil {
@@ -41,7 +41,7 @@ func specFromEML(t *testing.T, raw []byte, exchange bool) *msgSpec {
 	return m
 }
 
-func specPart(t *testing.T, m *msgSpec, h interface{ Get(string) string }, body io.Reader, exchange bool) {
+func specPart(t testing.TB, m *msgSpec, h interface{ Get(string) string }, body io.Reader, exchange bool) {
 	mt, params, err := mime.ParseMediaType(h.Get("Content-Type"))
 	if err != nil {
 		mt, params = "text/plain", nil
