@@ -1,9 +1,9 @@
 // Package mailthread turns one e-mail (RFC 5322 bytes, forwarded by a
 // person or uploaded as .eml, or an Outlook .msg file) into the
-// conversation it carries: the
-// forwarder's own note, the forwarded message and the quoted history, each
-// with its sender, date, subject and a body freed of greetings, closings,
-// signatures and disclaimers. It reads nothing but the bytes it is given.
+// conversation it carries: the forwarder's own note, the forwarded message
+// and the quoted history, each with its sender, date, subject and a body
+// freed of greetings, closings, signatures and disclaimers. It reads
+// nothing but the bytes it is given.
 package mailthread
 
 import (

@@ -56,7 +56,7 @@ func ParseFileWith(name string, raw []byte, opt Options) (*Thread, error) {
 	return t, nil
 }
 
-// Attachment methods ([MS-OXCMSG] PidTagAttachMethod) that carry no file.
+// Attachment methods ([MS-OXCMSG] PidTagAttachMethod) read apart from files.
 const (
 	attachEmbeddedMsg = 5
 	attachOLE         = 6

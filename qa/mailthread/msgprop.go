@@ -11,37 +11,41 @@ import (
 
 // MAPI property ids read from an Outlook message ([MS-OXPROPS]).
 const (
-	propSubject                   = 0x0037
-	propClientSubmitTime          = 0x0039
-	propSentReprName              = 0x0042
-	propSentReprAddrType          = 0x0064
-	propSentReprEmailAddr         = 0x0065
-	propTransportHeaders          = 0x007D
-	propSenderName                = 0x0C1A
-	propSenderAddrType            = 0x0C1E
-	propSenderEmailAddr           = 0x0C1F
-	propDeliveryTime              = 0x0E06
-	propBody                      = 0x1000
-	propHTML                      = 0x1013
-	propDisplayName               = 0x3001
-	propAttachData                = 0x3701
-	propAttachFilename            = 0x3704
-	propAttachMethod              = 0x3705
-	propAttachLongFilename        = 0x3707
-	propAttachMimeTag             = 0x370E
-	propAttachFlags               = 0x3714
-	propInternetCPID              = 0x3FDE
-	propMessageCodepage           = 0x3FFD
-	propSenderSMTPAddr            = 0x5D01
-	propSentReprSMTPAddr          = 0x5D02
-	propAttachmentHidden          = 0x7FFE
-	typeLong               uint16 = 0x0003
-	typeBoolean            uint16 = 0x000B
-	typeObject             uint16 = 0x000D
-	typeString8            uint16 = 0x001E
-	typeUnicode            uint16 = 0x001F
-	typeSysTime            uint16 = 0x0040
-	typeBinary             uint16 = 0x0102
+	propSubject            = 0x0037
+	propClientSubmitTime   = 0x0039
+	propSentReprName       = 0x0042
+	propSentReprAddrType   = 0x0064
+	propSentReprEmailAddr  = 0x0065
+	propTransportHeaders   = 0x007D
+	propSenderName         = 0x0C1A
+	propSenderAddrType     = 0x0C1E
+	propSenderEmailAddr    = 0x0C1F
+	propDeliveryTime       = 0x0E06
+	propBody               = 0x1000
+	propHTML               = 0x1013
+	propDisplayName        = 0x3001
+	propAttachData         = 0x3701
+	propAttachFilename     = 0x3704
+	propAttachMethod       = 0x3705
+	propAttachLongFilename = 0x3707
+	propAttachMimeTag      = 0x370E
+	propAttachFlags        = 0x3714
+	propInternetCPID       = 0x3FDE
+	propMessageCodepage    = 0x3FFD
+	propSenderSMTPAddr     = 0x5D01
+	propSentReprSMTPAddr   = 0x5D02
+	propAttachmentHidden   = 0x7FFE
+)
+
+// MAPI property types, the low half of a property tag.
+const (
+	typeLong    uint16 = 0x0003
+	typeBoolean uint16 = 0x000B
+	typeObject  uint16 = 0x000D
+	typeString8 uint16 = 0x001E
+	typeUnicode uint16 = 0x001F
+	typeSysTime uint16 = 0x0040
+	typeBinary  uint16 = 0x0102
 )
 
 const propStream = "__properties_version1.0"
