@@ -1,8 +1,9 @@
 // Package mailthread turns one e-mail (RFC 5322 bytes, forwarded by a
-// person or uploaded as .eml) into the conversation it carries: the
-// forwarder's own note, the forwarded message and the quoted history, each
-// with its sender, date, subject and a body freed of greetings, closings,
-// signatures and disclaimers. It reads nothing but the bytes it is given.
+// person or uploaded as .eml, or an Outlook .msg file) into the
+// conversation it carries: the forwarder's own note, the forwarded message
+// and the quoted history, each with its sender, date, subject and a body
+// freed of greetings, closings, signatures and disclaimers. It reads
+// nothing but the bytes it is given.
 package mailthread
 
 import (
@@ -76,6 +77,19 @@ func Parse(raw []byte) (*Thread, error) {
 
 // ParseWith splits raw into its thread.
 func ParseWith(raw []byte, opt Options) (*Thread, error) {
+	opt, err := opt.admit(raw)
+	if err != nil {
+		return nil, err
+	}
+	m, err := readMail(raw, 0)
+	if err != nil {
+		return nil, fmt.Errorf("mailthread: %w", err)
+	}
+	return newThread(m, opt)
+}
+
+// admit fills in the defaults and refuses mails over the size limit.
+func (opt Options) admit(raw []byte) (Options, error) {
 	if opt.MaxBytes <= 0 {
 		opt.MaxBytes = DefaultMaxBytes
 	}
@@ -86,12 +100,14 @@ func ParseWith(raw []byte, opt Options) (*Thread, error) {
 		opt.Location = time.UTC
 	}
 	if len(raw) > opt.MaxBytes {
-		return nil, fmt.Errorf("mailthread: %d bytes, limit %d: %w", len(raw), opt.MaxBytes, ErrTooLarge)
+		return opt, fmt.Errorf("mailthread: %d bytes, limit %d: %w", len(raw), opt.MaxBytes, ErrTooLarge)
 	}
-	m, err := readMail(raw, 0)
-	if err != nil {
-		return nil, fmt.Errorf("mailthread: %w", err)
-	}
+	return opt, nil
+}
+
+// newThread splits a mail read from either format into its messages, so
+// that an Outlook file and the same mail as .eml give the same thread.
+func newThread(m *mailContent, opt Options) (*Thread, error) {
 	segs, err := mailSegments(m, opt)
 	if err != nil {
 		return nil, fmt.Errorf("mailthread: split %q: %w", m.subject, err)
