@@ -63,7 +63,7 @@ func (b *Board) ImportMail(ctx context.Context, accountID, spaceID int64, name s
 	if len(drafts) >= maxMailDrafts {
 		return 0, errs.E(errs.Conflict, "qa.mail.too_many_drafts", "Max", maxMailDrafts)
 	}
-	th, err := mailthread.Parse(raw)
+	th, err := mailthread.ParseFile(name, raw)
 	switch {
 	case errors.Is(err, mailthread.ErrTooLarge), errors.Is(err, mailthread.ErrTooManyMessages):
 		return 0, errs.E(errs.TooLarge, "qa.mail.too_large").OnField("mail")
