@@ -101,6 +101,10 @@ env_line() {
 	while IFS= read -r line; do
 		[[ -v extra[${line%%=*}] ]] || printf '%s\n' "$line"
 	done < <(grep '^FACHNETZ_SMTP_' "$DATA/mailpit/env")
+	# Mail in: threads sent to fachnetz+<space>@fachnetz.test on this port
+	# become drafts (README, "Mail in").
+	[[ -v extra[FACHNETZ_MAIL_IN_LISTEN] ]] || env_line FACHNETZ_MAIL_IN_LISTEN 127.0.0.1:2525
+	[[ -v extra[FACHNETZ_MAIL_IN_ADDRESS] ]] || env_line FACHNETZ_MAIL_IN_ADDRESS fachnetz@fachnetz.test
 	env_line FACHNETZ_ADDR "$addr"
 	env_line FACHNETZ_DATA_DIR "$data_dir"
 	env_line FACHNETZ_BASE_URL "$base_url"
