@@ -47,7 +47,11 @@ func (b *Board) MailForward(ctx context.Context, m mailin.Message) error {
 	}
 	_, err = b.ImportMail(ctx, accountID, sp.ID, "", m.Raw)
 	if e, ok := errs.As(err); ok && e.Code != errs.Internal {
-		return mailin.Refuse(b.web.Frontend.Translate("de", e.Key) + " / " + b.web.Frontend.Translate("en", e.Key))
+		args := make([]any, 0, 2*len(e.Args))
+		for k, v := range e.Args {
+			args = append(args, k, v)
+		}
+		return mailin.Refuse(b.web.Frontend.Translate("de", e.Key, args...) + " / " + b.web.Frontend.Translate("en", e.Key, args...))
 	}
 	return err
 }
