@@ -25,7 +25,7 @@ const maxMailDrafts = 100
 // refused with one text, so that the refusal does not tell which spaces
 // exist.
 func (b *Board) MailForward(ctx context.Context, m mailin.Message) error {
-	refused := mailin.Refuse("Weiterleiten nicht möglich: Absender ohne Schreibrecht in diesem Bereich / " +
+	refused := mailin.Refuse("Weiterleiten nicht moeglich: Absender ohne Schreibrecht in diesem Bereich / " +
 		"cannot forward: the sender may not write in this space")
 	accounts, err := b.store.Mailers(ctx, []string{m.From})
 	if err != nil {

@@ -218,7 +218,7 @@ func (s *session) deliver(m Message) error {
 		return nil
 	case errors.As(err, &refusal):
 		s.l.cfg.Log.Info("mail-in: refused", "tag", tagKind(m.Tag), "reason", refusal.Reason)
-		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: refusal.Reason}
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: ascii(refusal.Reason)}
 	default:
 		s.l.cfg.Log.Error("mail-in: cannot take mail", "tag", tagKind(m.Tag), "err", err)
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0},
@@ -262,6 +262,20 @@ func address(v string) string {
 		return ""
 	}
 	return strings.ToLower(a.Address)
+}
+
+// umlauts are written out: SMTP replies are US-ASCII (RFC 5321), and a
+// sender's mail system shows them in its bounce.
+var umlauts = strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "Ä", "Ae", "Ö", "Oe", "Ü", "Ue", "ß", "ss", "–", "-", "„", "\"", "“", "\"", "”", "\"")
+
+func ascii(s string) string {
+	s = umlauts.Replace(s)
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 type slogLogger struct{ log *slog.Logger }

@@ -94,11 +94,11 @@ func TestOtherAddressesAreRefusedAtRCPT(t *testing.T) {
 func TestRefusalsAndFailuresReachTheSender(t *testing.T) {
 	var refusing, failing received
 	addr := serve(t, Config{}, map[string]Handler{
-		"":   refusing.handler(Refuse("Absender ohne Schreibrecht")),
+		"":   refusing.handler(Refuse("Absender ohne Schreibrecht für „Vergabe“")),
 		"x-": failing.handler(errors.New("database away")),
 	})
 	err := send(addr, "a@behoerde.example", "fachnetz+vergabe@behoerde.example", plain)
-	if err == nil || !strings.HasPrefix(err.Error(), "550") || !strings.Contains(err.Error(), "Absender ohne Schreibrecht") {
+	if err == nil || !strings.HasPrefix(err.Error(), "550") || !strings.Contains(err.Error(), `Absender ohne Schreibrecht fuer \"Vergabe\"`) {
 		t.Errorf("refusal: %v", err)
 	}
 	// A failure of Fachnetz is temporary: the sending server tries again.
