@@ -53,12 +53,14 @@ func (src *SearchSource) documents(ctx context.Context, rows pgx.Rows) ([]search
 		return nil, fmt.Errorf("load questions for search: %w", err)
 	}
 	docs := make([]search.Document, 0, len(list))
+	sets := map[int64]*markdown.FileNumbers{}
 	for _, q := range list {
-		var files *markdown.FileNumbers
-		if src.FileNumbers != nil {
+		files, ok := sets[q.AgencyID]
+		if !ok && src.FileNumbers != nil {
 			if files, err = src.FileNumbers(ctx, q.AgencyID); err != nil {
 				return nil, err
 			}
+			sets[q.AgencyID] = files
 		}
 		var text strings.Builder
 		var numbers []string

@@ -189,7 +189,7 @@ func (s *Server) wire(ctx context.Context) error {
 
 	s.search = search.New(search.Config{Index: s.cfg.MeiliIndex, Synonyms: s.synonyms, Terms: s.searchTerms, Compounds: s.splitter().Compounds}, s.meili, s.pool, s.web)
 	pageSource := wiki.NewSearchSource(wiki.NewStore(s.pool), md)
-	pageSource.FileNumbers = s.fileNumbers.Set
+	pageSource.FileNumbers = s.fileNumbers.Fresh
 	s.search.Register(pageSource)
 	s.notify = notify.New(s.pool, s.web, func(ctx context.Context, accountID, spaceID int64) bool {
 		// Granted: added to the space in the transaction at hand.
@@ -260,7 +260,7 @@ func (s *Server) wire(ctx context.Context) error {
 		return err == nil && len(list) == 1
 	})
 	questionSource := qa.NewSearchSource(qaStore, md)
-	questionSource.FileNumbers = s.fileNumbers.Set
+	questionSource.FileNumbers = s.fileNumbers.Fresh
 	s.search.Register(questionSource)
 	s.qa = qa.New(qaStore, s.spaces, md, s.web, qa.Deps{
 		ResolveTopics: s.topics.ResolveIDs,

@@ -42,10 +42,11 @@ func (src *SearchSource) documents(ctx context.Context, rows pgx.Rows) ([]search
 		return nil, fmt.Errorf("load pages for search: %w", err)
 	}
 	docs := make([]search.Document, 0, len(pages))
+	sets := map[int64]*markdown.FileNumbers{}
 	for _, p := range pages {
 		// The rendered text, not the source: Markdown syntax and link
 		// brackets would only add noise to matches and snippets.
-		files, err := fileNumbersOf(ctx, src.FileNumbers, p.AgencyID)
+		files, err := fileNumbersOf(ctx, src.FileNumbers, sets, p.AgencyID)
 		if err != nil {
 			return nil, err
 		}
@@ -111,12 +112,17 @@ func EnqueueTopicPages(ctx context.Context, tx pgx.Tx, topicIDs []int64) error {
 	return err
 }
 
-// fileNumbersOf asks for the patterns of an agency, none without fn.
-func fileNumbersOf(ctx context.Context, fn func(context.Context, int64) (*markdown.FileNumbers, error), agencyID int64) (*markdown.FileNumbers, error) {
-	if fn == nil {
-		return nil, nil
+// fileNumbersOf asks for the patterns of an agency, once per batch in
+// sets, none without fn.
+func fileNumbersOf(ctx context.Context, fn func(context.Context, int64) (*markdown.FileNumbers, error), sets map[int64]*markdown.FileNumbers,
+	agencyID int64,
+) (*markdown.FileNumbers, error) {
+	if set, ok := sets[agencyID]; ok || fn == nil {
+		return set, nil
 	}
-	return fn(ctx, agencyID)
+	set, err := fn(ctx, agencyID)
+	sets[agencyID] = set
+	return set, err
 }
 
 // FileNumberTexts are the file numbers as written.

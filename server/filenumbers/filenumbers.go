@@ -40,6 +40,9 @@ type Service struct {
 
 	mu   sync.Mutex
 	sets map[int64]cached
+	// gen counts invalidations: a set loaded while one happened may be
+	// older than the change and is not kept.
+	gen uint64
 }
 
 type cached struct {
@@ -59,10 +62,22 @@ func (s *Service) Store() *Store { return s.store }
 // The same set is returned until the patterns change, so that kept
 // renderings made with it stay valid exactly that long.
 func (s *Service) Set(ctx context.Context, agencyID int64) (*markdown.FileNumbers, error) {
+	return s.set(ctx, agencyID, cacheTTL)
+}
+
+// Fresh is Set as stored now, for the search index: its worker may take
+// the outbox rows of a change before this process has heard of it, and
+// what it indexes stays until the text changes again.
+func (s *Service) Fresh(ctx context.Context, agencyID int64) (*markdown.FileNumbers, error) {
+	return s.set(ctx, agencyID, 0)
+}
+
+func (s *Service) set(ctx context.Context, agencyID int64, ttl time.Duration) (*markdown.FileNumbers, error) {
 	s.mu.Lock()
 	c, ok := s.sets[agencyID]
+	gen := s.gen
 	s.mu.Unlock()
-	if ok && time.Since(c.loadedAt) < cacheTTL {
+	if ok && time.Since(c.loadedAt) < ttl {
 		return c.set, nil
 	}
 	loadedAt := time.Now()
@@ -76,6 +91,9 @@ func (s *Service) Set(ctx context.Context, agencyID int64) (*markdown.FileNumber
 	if c, ok := s.sets[agencyID]; ok && samePatterns(c.set, set) {
 		// Unchanged: the old set stays, and with it the kept renderings.
 		set = c.set
+	}
+	if s.gen != gen {
+		loadedAt = time.Time{} // read again next time
 	}
 	s.sets[agencyID] = cached{set: set, loadedAt: loadedAt}
 	return set, nil
@@ -118,6 +136,7 @@ func samePatterns(a, b *markdown.FileNumbers) bool {
 func (s *Service) invalidate() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.gen++
 	for id, c := range s.sets {
 		c.loadedAt = time.Time{}
 		s.sets[id] = c
@@ -158,8 +177,13 @@ func (s *Service) change(ctx context.Context, agencyID int64, fn func(tx pgx.Tx)
 			return err
 		}
 		if s.Changed != nil {
-			return s.Changed(ctx, tx, agencyID)
+			if err := s.Changed(ctx, tx, agencyID); err != nil {
+				return err
+			}
 		}
+		// Before the commit as well as after: a set read in between
+		// may be the old one and is not kept (see gen).
+		s.invalidate()
 		return nil
 	})
 	s.invalidate()
