@@ -15,14 +15,16 @@ import (
 // word each, and a query that holds something written like a file number
 // asks that field for its key first.
 
-// FileNumberKey is the one-word form of a file number: its parts from the
-// first digit on (a prefix such as "Az." is typed or left out at will),
-// lower-cased, each run of letters and digits joined by "x", after "az".
-// "Az. 12-345/2026" and "12 - 345 / 2026" are both "az12x345x2026".
-// Meilisearch keeps such a word whole. "" when nothing is left.
+// FileNumberKey is the one-word form of a file number: its runs of
+// letters and digits, lower-cased, joined by "x", after "az"; a word
+// before the number such as "Az." or "Gz" is typed or left out at will
+// and left out here ("VIS-AB-2026" keeps its letters). "Az. 12-345/2026"
+// and "12 - 345 / 2026" are both "az12x345x2026". Meilisearch keeps such
+// a word whole. "" when nothing is left.
 func FileNumberKey(s string) string {
-	if i := strings.IndexFunc(s, unicode.IsDigit); i > 0 {
-		s = s[i:]
+	s = strings.TrimSpace(s)
+	if m := keyPrefix.FindStringIndex(s); m != nil {
+		s = s[m[1]-1:]
 	}
 	parts := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	if len(parts) == 0 {
@@ -42,13 +44,23 @@ func FileNumberKeys(numbers []string) []string {
 	return keys
 }
 
-// typedFileNumber is what in a query may be a file number: a number
-// followed by parts joined by separators, such as "12-345/2026",
-// "III/4.2-17" or "12 - 345 / 2026". Dates match too; their key finds
-// nothing unless a pattern made one a file number.
-var typedFileNumber = regexp.MustCompile(`\d[\pL\pN]*(?:\s*[-/.:_]\s*[\pL\pN]+)+`)
+// keyPrefix is a word before a number: "Az. ", "Gz:", "Az 1".
+var keyPrefix = regexp.MustCompile(`^\pL+(?:[.:]+\s*|\s+)\d`)
+
+// typedFileNumber is what in a query may be a file number: parts joined
+// by separators, at least one of them with a digit (checked apart), such
+// as "12-345/2026", "Az. 12-345/2026", "III/4.2-17" or "12 - 345 / 2026".
+// Dates match too; their key finds nothing unless a pattern made one a
+// file number.
+var typedFileNumber = regexp.MustCompile(`[\pL\pN]+(?:\s*[-/.:_]\s*[\pL\pN]+)+`)
 
 // queryFileNumbers are the keys of what a query writes like file numbers.
 func queryFileNumbers(text string) []string {
-	return FileNumberKeys(typedFileNumber.FindAllString(text, 8))
+	var typed []string
+	for _, m := range typedFileNumber.FindAllString(text, 8) {
+		if strings.ContainsFunc(m, unicode.IsDigit) {
+			typed = append(typed, m)
+		}
+	}
+	return FileNumberKeys(typed)
 }
