@@ -165,6 +165,14 @@ func (e *Enforcer) Archived(spaceID int64) bool {
 	return e.spaces[spaceID].archived
 }
 
+// AgencyOf is the agency that owns a space, 0 for a space it does not
+// know.
+func (e *Enforcer) AgencyOf(spaceID int64) int64 {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.spaces[spaceID].agency
+}
+
 // ReadableSpaces lists the ids of the spaces subject may read, in
 // ascending order, for filters such as the one search sends to
 // Meilisearch. It is answered from a set derived once per rule change (see

@@ -51,7 +51,9 @@ func (b *Board) preview(c *gin.Context) {
 // previewOf renders a text for the preview beside the editor, also for
 // the forms' "Vorschau" button without JavaScript.
 func (b *Board) previewOf(c *gin.Context, body string) (template.HTML, error) {
-	return b.renderText(c.Request.Context(), strings.ReplaceAll(body, "\r\n", "\n"), "vorschau-", true)
+	// The question's space, when there is one, decides the file numbers.
+	res, err := b.renderText(c, strings.ReplaceAll(body, "\r\n", "\n"), "vorschau-", questionOf(c).SpaceID, true)
+	return res.HTML, err
 }
 
 // wantsPreview reports whether the form was sent with "Vorschau".

@@ -37,6 +37,9 @@ type Event struct {
 type Deps struct {
 	ResolveTopics func(ctx context.Context, names []string, proposer int64) ([]int64, error)
 	Glossary      func(ctx context.Context) ([]markdown.Term, error)
+	// FileNumbers returns the file-number patterns that apply in a space
+	// (its agency's), linked in rendered posts. Nil: none.
+	FileNumbers func(ctx context.Context, spaceID int64) (*markdown.FileNumbers, error)
 	// Notify tells watchers, mentioned people and Also, in the transaction
 	// of the change.
 	Notify func(ctx context.Context, tx pgx.Tx, ev Event) error

@@ -15,16 +15,16 @@ import (
 
 // Question is a question with what its page shows at the top.
 type Question struct {
-	ID               int64      `db:"id" json:"id"`
-	SpaceID          int64      `db:"space_id" json:"-"`
-	SpaceSlug        string     `db:"space_slug" json:"space"`
-	SpaceName        string     `db:"space_name" json:"-"`
-	SpaceLanguage    string     `db:"space_language" json:"-"`
-	AuthorID         *int64     `db:"author_id" json:"-"`
-	AuthorName       string     `db:"author_name" json:"author"`
+	ID            int64  `db:"id" json:"id"`
+	SpaceID       int64  `db:"space_id" json:"-"`
+	SpaceSlug     string `db:"space_slug" json:"space"`
+	SpaceName     string `db:"space_name" json:"-"`
+	SpaceLanguage string `db:"space_language" json:"-"`
+	AuthorID      *int64 `db:"author_id" json:"-"`
+	AuthorName    string `db:"author_name" json:"author"`
 	// FromMail: published from a mail thread; without an author, by
 	// someone without an account (extern).
-	FromMail bool `db:"from_mail" json:"from_mail"`
+	FromMail         bool       `db:"from_mail" json:"from_mail"`
 	Title            string     `db:"title" json:"title"`
 	Body             string     `db:"body" json:"body"`
 	Revision         int        `db:"revision" json:"revision"`

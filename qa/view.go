@@ -1,10 +1,10 @@
 package qa
 
 import (
-	"context"
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -54,6 +54,9 @@ type viewPage struct {
 	Experts     []Expert
 	Invited     string
 	Files       []MailFile // the question's attachments, kept from a mail
+	// FileNumbers are the file numbers the question and its answers
+	// link, for the list "Akten".
+	FileNumbers []markdown.FileNumber
 }
 
 // authorName is who wrote a post: the account's name, "extern" for a
@@ -65,21 +68,40 @@ func (b *Board) authorName(c *gin.Context, name string, id *int64, fromMail bool
 	return name
 }
 
-func (b *Board) render(ctx context.Context, text, prefix string) (template.HTML, error) {
-	return b.renderText(ctx, text, prefix, false)
+func (b *Board) render(c *gin.Context, text, prefix string, spaceID int64) (markdown.Result, error) {
+	return b.renderText(c, text, prefix, spaceID, false)
 }
 
 // renderText is render; once marks text not saved yet, rendered once.
-func (b *Board) renderText(ctx context.Context, text, prefix string, once bool) (template.HTML, error) {
+// The file numbers linked are those of the agency of spaceID.
+func (b *Board) renderText(c *gin.Context, text, prefix string, spaceID int64, once bool) (markdown.Result, error) {
+	ctx := c.Request.Context()
 	var glossary []markdown.Term
 	if b.deps.Glossary != nil {
 		var err error
 		if glossary, err = b.deps.Glossary(ctx); err != nil {
-			return "", err
+			return markdown.Result{}, err
 		}
 	}
-	res, err := b.md.Render(text, markdown.Options{Glossary: glossary, IDPrefix: prefix, Once: once})
-	return res.HTML, err
+	var files *markdown.FileNumbers
+	if b.deps.FileNumbers != nil && spaceID != 0 {
+		var err error
+		if files, err = b.deps.FileNumbers(ctx, spaceID); err != nil {
+			return markdown.Result{}, err
+		}
+	}
+	return b.md.Render(text, markdown.Options{Glossary: glossary, IDPrefix: prefix, Once: once,
+		FileNumbers: files, FileNumberHint: b.web.T(c, "filenumbers.hint")})
+}
+
+// fileNumbers gathers the file numbers of the posts of a page, each once.
+func fileNumbers(into []markdown.FileNumber, found []markdown.FileNumber) []markdown.FileNumber {
+	for _, f := range found {
+		if !slices.ContainsFunc(into, func(g markdown.FileNumber) bool { return g.Text == f.Text }) {
+			into = append(into, f)
+		}
+	}
+	return into
 }
 
 func (b *Board) view(c *gin.Context) {
@@ -119,11 +141,13 @@ func (b *Board) renderView(c *gin.Context, status int, page viewPage) {
 		}
 		byPost[key] = append(byPost[key], cm)
 	}
-	html, err := b.render(ctx, q.Body, "q-")
+	res, err := b.render(c, q.Body, "q-", q.SpaceID)
 	if err != nil {
 		b.web.Fail(c, err)
 		return
 	}
+	html := res.HTML
+	page.FileNumbers = fileNumbers(nil, res.FileNumbers)
 	own := q.AuthorID != nil && *q.AuthorID == v.ID
 	if page.Files, err = b.store.QuestionFiles(ctx, q.ID); err != nil {
 		b.web.Fail(c, err)
@@ -134,11 +158,13 @@ func (b *Board) renderView(c *gin.Context, status int, page viewPage) {
 		Comments: byPost["question"], CreatedAt: q.CreatedAt,
 		CanDelete: page.Permissions.Moderate || (own && page.Permissions.Write && q.AnswerCount == 0)}
 	for _, a := range thread.Answers {
-		html, err := b.render(ctx, a.Body, fmt.Sprintf("a%d-", a.ID))
+		res, err := b.render(c, a.Body, fmt.Sprintf("a%d-", a.ID), q.SpaceID)
 		if err != nil {
 			b.web.Fail(c, err)
 			return
 		}
+		html := res.HTML
+		page.FileNumbers = fileNumbers(page.FileNumbers, res.FileNumbers)
 		mine := a.AuthorID != nil && *a.AuthorID == v.ID
 		key := fmt.Sprintf("answer-%d", a.ID)
 		page.Answers = append(page.Answers, post{Type: "answer", ID: a.ID, AuthorName: b.authorName(c, a.AuthorName, a.AuthorID, a.FromMail), HTML: html, Score: a.Score,

@@ -116,7 +116,7 @@ func (s *Server) routes() *gin.Engine {
 	s.expertise.Routes(signedIn)
 	s.trends.Routes(signedIn)
 	s.search.Routes(signedIn, s.searchAccess())
-	admin.New(w, s.auth.Store(), s.spaces.Store, s.enforcer, s.pool).Routes(app.Group("/verwaltung", s.auth.RequireAdmin())) // 404 for everyone else, anonymous visitors too
+	admin.New(w, s.auth.Store(), s.spaces.Store, s.enforcer, s.pool, s.fileNumbers).Routes(app.Group("/verwaltung", s.auth.RequireAdmin())) // 404 for everyone else, anonymous visitors too
 
 	api := app.Group("/api/v1")
 	apidoc.Routes(api) // GET /api/v1/openapi.json, public

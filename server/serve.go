@@ -30,6 +30,7 @@ import (
 	"github.com/fachnetz/fachnetz/server/auth"
 	"github.com/fachnetz/fachnetz/server/drafts"
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/filenumbers"
 	"github.com/fachnetz/fachnetz/server/formreturn"
 	"github.com/fachnetz/fachnetz/server/mailin"
 	"github.com/fachnetz/fachnetz/server/markdown"
@@ -80,6 +81,8 @@ type Server struct {
 	mailListener net.Listener
 	listener     net.Listener
 	http         *http.Server
+	// fileNumbers keeps the agencies' file-number patterns.
+	fileNumbers *filenumbers.Service
 }
 
 // Open prepares a server: it takes the port first, so that a port in use is
@@ -161,6 +164,7 @@ func (s *Server) wire(ctx context.Context) error {
 	s.topics = topics.New(s.web, s.pool)
 	md := markdown.New()
 	s.trash = trash.New(s.pool, s.log, s.cfg.TrashDays)
+	s.fileNumbers = s.newFileNumbers()
 	s.wiki = wiki.New(wiki.NewStore(s.pool), s.spaces, md, s.web, files, wiki.Deps{
 		Promotion: s.promotion,
 		Promoted: func(c *gin.Context, questionID int64, create func() (int64, error)) error {
@@ -170,6 +174,7 @@ func (s *Server) wire(ctx context.Context) error {
 		ResolveTopics: s.topics.ResolveIDs,
 		UnknownTopics: s.topics.Unknown,
 		Glossary:      s.glossary,
+		FileNumbers:   s.fileNumbersIn,
 		Seen:          func(c *gin.Context, kind, item string, space int64) { s.stats.Seen(c, kind, item, space) },
 		Asked:         func(c *gin.Context, space int64) (any, error) { return s.trends.Space(c, space) },
 		Trash:         s.trash,
@@ -191,7 +196,9 @@ func (s *Server) wire(ctx context.Context) error {
 	s.topics.RegisterCarriers(s.wiki.TopicCarriers)
 
 	s.search = search.New(search.Config{Index: s.cfg.MeiliIndex, Synonyms: s.synonyms, Terms: s.searchTerms, Compounds: s.splitter().Compounds}, s.meili, s.pool, s.web)
-	s.search.Register(wiki.NewSearchSource(wiki.NewStore(s.pool), md))
+	pageSource := wiki.NewSearchSource(wiki.NewStore(s.pool), md)
+	pageSource.FileNumbers = s.fileNumbers.Fresh
+	s.search.Register(pageSource)
 	s.notify = notify.New(s.pool, s.web, func(ctx context.Context, accountID, spaceID int64) bool {
 		// Granted: added to the space in the transaction at hand.
 		return notify.Granted(ctx, accountID, spaceID) || s.enforcer.Can(ctx, policies.Subject{AccountID: accountID}, policies.Read, spaceID)
@@ -260,10 +267,13 @@ func (s *Server) wire(ctx context.Context) error {
 		}
 		return err == nil && len(list) == 1
 	})
-	s.search.Register(qa.NewSearchSource(qaStore, md))
+	questionSource := qa.NewSearchSource(qaStore, md)
+	questionSource.FileNumbers = s.fileNumbers.Fresh
+	s.search.Register(questionSource)
 	s.qa = qa.New(qaStore, s.spaces, md, s.web, qa.Deps{
 		ResolveTopics: s.topics.ResolveIDs,
 		Glossary:      s.glossary,
+		FileNumbers:   s.fileNumbersIn,
 		Search:        s.search,
 		Notify:        s.qaNotify,
 		Merge: func(base, ours, theirs string) (string, bool) {
@@ -469,6 +479,7 @@ func (s *Server) Serve(ctx context.Context) error {
 		func(ctx context.Context) { s.auth.Sweep(ctx, 10*time.Minute) },
 		func(ctx context.Context) { s.formReturns.Run(ctx, formreturn.PurgeEvery) },
 		s.topics.ListenGlossary,
+		s.fileNumbers.Listen,
 		s.search.Run,
 		s.webhooks.Run,
 		func(ctx context.Context) { s.sweepNotifications(ctx, time.Hour) },

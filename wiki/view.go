@@ -77,14 +77,25 @@ func (wk *Wiki) renderResolved(ctx context.Context, c *gin.Context, resolve func
 			return markdown.Result{}, err
 		}
 	}
+	// Every page is rendered in its space's routes: the space is the
+	// request's, and its agency's file numbers apply.
+	var files *markdown.FileNumbers
+	if space := policies.SpaceOf(c); wk.deps.FileNumbers != nil && space.ID != 0 {
+		var err error
+		if files, err = wk.deps.FileNumbers(ctx, space.ID); err != nil {
+			return markdown.Result{}, err
+		}
+	}
 	return wk.md.Render(body, markdown.Options{
-		CurrentSpace: spaceSlug,
-		Glossary:     glossary,
-		IDPrefix:     idPrefix,
-		MissingHint:  wk.web.T(c, "wiki.missing_hint"),
-		ResolveURL:   wk.fileResolver(ctx, c),
-		Resolve:      resolve,
-		Once:         once,
+		CurrentSpace:   spaceSlug,
+		Glossary:       glossary,
+		IDPrefix:       idPrefix,
+		MissingHint:    wk.web.T(c, "wiki.missing_hint"),
+		ResolveURL:     wk.fileResolver(ctx, c),
+		Resolve:        resolve,
+		Once:           once,
+		FileNumbers:    files,
+		FileNumberHint: wk.web.T(c, "filenumbers.hint"),
 	})
 }
 
@@ -122,6 +133,9 @@ type viewPage struct {
 	Moved       bool   // a change sent to the page's old address is saved here
 	Merged      string // the note after an edit was merged with others
 	AttachError string
+	// FileNumbers are the file numbers the page links, for the list
+	// "Akten" beside it.
+	FileNumbers []markdown.FileNumber
 }
 
 func (wk *Wiki) view(c *gin.Context) {
@@ -149,7 +163,7 @@ func (wk *Wiki) renderView(c *gin.Context, status int, attachError string) {
 		wk.web.Fail(c, err)
 		return
 	}
-	page := viewPage{Space: space, Page: p, HTML: res.HTML, Headings: res.Headings, AttachError: attachError,
+	page := viewPage{Space: space, Page: p, HTML: res.HTML, Headings: res.Headings, AttachError: attachError, FileNumbers: res.FileNumbers,
 		Permissions: wk.spaces.PermissionsIn(ctx, sub, space.ID), NeedsReview: p.NeedsReview(time.Now()),
 		CanConfirm: wk.canConfirm(c, p), Reviewed: c.Query("geprueft") == "1",
 		Moved: c.Query(movedNotice) == "1", Merged: wk.mergedNote(c, p), Watch: wk.watchButton(c, notify.WatchPage, p.ID)}

@@ -49,6 +49,9 @@ type Deps struct {
 	UnknownTopics func(ctx context.Context, names []string) ([]string, error)
 	// Glossary returns the glossary terms to mark up in rendered pages.
 	Glossary func(ctx context.Context) ([]markdown.Term, error)
+	// FileNumbers returns the file-number patterns that apply in a space
+	// (its agency's), linked in rendered pages. Nil: none.
+	FileNumbers func(ctx context.Context, spaceID int64) (*markdown.FileNumbers, error)
 	// MaxUpload is the largest attachment in bytes.
 	MaxUpload int64
 	// Seen is told of every page view, for the anonymised trends.

@@ -115,7 +115,7 @@ before(async () => {
   await api(owner, 'PUT', `/spaces/${data.space}/members/${people.reader.handle}`, { role: 'viewer' });
   for (const m of more) await api(owner, 'PUT', `/spaces/${data.space}/members/${m.handle}`, { role: 'moderator' });
   const body =
-    '# Handbuch\n\nEinleitung mit einem [[Fristen]]-Verweis.\n\n## Aufgaben\n\n- [x] Antrag geprüft\n- [ ] Bescheid versandt\n\n## Übersicht\n\n' +
+    '# Handbuch\n\nEinleitung mit einem [[Fristen]]-Verweis, zum Vorgang Az. 12-345/2026.\n\n## Aufgaben\n\n- [x] Antrag geprüft\n- [ ] Bescheid versandt\n\n## Übersicht\n\n' +
     wideTable;
   const handbook = await api(owner, 'PUT', `/spaces/${data.space}/pages/handbuch`, { title: 'Handbuch', body });
   await api(owner, 'PUT', `/spaces/${data.space}/pages/handbuch`, { body: `${body}\nNachtrag zur zweiten Fassung.\n`, base_revision: handbook.revision });
@@ -174,6 +174,11 @@ before(async () => {
   data.trashItem = (await firstHref(owned, `/bereiche/${data.space}/papierkorb`, /\/papierkorb\/\d+\/entfernen$/)).match(/papierkorb\/(\d+)/)[1];
   data.account = (await firstHref(owned, '/verwaltung/konten', /^\/verwaltung\/konten\/(?!neu)[^/]+$/)).split('/').pop();
   data.mailDraft = await uploadMail(owned, 'Rundgang Fachwissen');
+  // A file-number pattern of the agency: the handbook links its file number.
+  data.agency = agency;
+  const fileNumbers = `/verwaltung/behoerden/${agency}/aktenzeichen`;
+  await postForm(owned, fileNumbers, fileNumbers, { label: 'E-Akte', pattern: 'Az\\. \\d{1,3}-\\d{1,5}/\\d{4}', url: 'https://dms.example.de/akte?nr={nr}' });
+  data.pattern = (await firstHref(owned, fileNumbers, /\/aktenzeichen\/\d+$/)).split('/').pop();
 });
 
 after(async () => {
@@ -290,6 +295,10 @@ function visits() {
     '/verwaltung': [{ who: 'owner', url: '/verwaltung' }],
     '/verwaltung/barrieren': [{ who: 'owner', url: '/verwaltung/barrieren' }],
     '/verwaltung/behoerden': [{ who: 'owner', url: '/verwaltung/behoerden' }],
+    '/verwaltung/behoerden/:agency/aktenzeichen': [{ who: 'owner', url: `/verwaltung/behoerden/${data.agency}/aktenzeichen` }],
+    '/verwaltung/behoerden/:agency/aktenzeichen/:pattern': [
+      { who: 'owner', url: `/verwaltung/behoerden/${data.agency}/aktenzeichen/${data.pattern}` },
+    ],
     '/verwaltung/gruppen': [{ who: 'owner', url: '/verwaltung/gruppen' }],
     '/verwaltung/gruppen/:group': [{ who: 'owner', url: `/verwaltung/gruppen/${data.group}` }],
     '/verwaltung/konten': [{ who: 'owner', url: '/verwaltung/konten' }],

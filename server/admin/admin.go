@@ -18,6 +18,7 @@ import (
 	"github.com/fachnetz/fachnetz/policies"
 	"github.com/fachnetz/fachnetz/server/auth"
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/filenumbers"
 	"github.com/fachnetz/fachnetz/server/web"
 )
 
@@ -31,12 +32,14 @@ type Admin struct {
 	groups   *policies.Store
 	enforcer *policies.Enforcer
 	reports  *ReportStore
+	files    *filenumbers.Service
 }
 
 // New wires the administration. The enforcer must learn of every change
-// that affects access, so that it holds from the next request on.
-func New(w *web.Web, accounts *auth.Store, groups *policies.Store, enf *policies.Enforcer, pool *pgxpool.Pool) *Admin {
-	return &Admin{web: w, accounts: accounts, groups: groups, enforcer: enf, reports: NewReportStore(pool)}
+// that affects access, so that it holds from the next request on; files
+// keeps the agencies' file-number patterns.
+func New(w *web.Web, accounts *auth.Store, groups *policies.Store, enf *policies.Enforcer, pool *pgxpool.Pool, files *filenumbers.Service) *Admin {
+	return &Admin{web: w, accounts: accounts, groups: groups, enforcer: enf, reports: NewReportStore(pool), files: files}
 }
 
 // Routes mounts the pages on r, which the caller has restricted to admins.
@@ -50,6 +53,11 @@ func (a *Admin) Routes(r gin.IRouter) {
 	r.POST("/konten/:account/status", a.setDisabled)
 	r.GET("/behoerden", a.listAgencies)
 	r.POST("/behoerden", a.createAgency)
+	r.GET("/behoerden/:agency/aktenzeichen", a.listFileNumbers)
+	r.POST("/behoerden/:agency/aktenzeichen", a.createFileNumber)
+	r.GET("/behoerden/:agency/aktenzeichen/:pattern", a.showFileNumber)
+	r.POST("/behoerden/:agency/aktenzeichen/:pattern", a.updateFileNumber)
+	r.POST("/behoerden/:agency/aktenzeichen/:pattern/loeschen", a.deleteFileNumber)
 	r.GET("/gruppen", a.listGroups)
 	r.POST("/gruppen", a.createGroup)
 	r.GET("/gruppen/:group", a.showGroup)

@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
-	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 )
@@ -190,8 +189,8 @@ func matchAt(s []byte, p pattern) (int, bool) {
 }
 
 // glossaryTransformer marks up the first use of each glossary entry. It works
-// on text nodes of the AST so that links, code, headings and the markup of
-// other extensions are never touched.
+// on text nodes of the AST (textRuns) so that links, code, headings and the
+// markup of other extensions are never touched.
 type glossaryTransformer struct{}
 
 // Transform implements parser.ASTTransformer.
@@ -201,34 +200,7 @@ func (t *glossaryTransformer) Transform(doc *ast.Document, reader text.Reader, p
 		return
 	}
 	source := reader.Source()
-	// goldmark splits the text of a paragraph into several Text nodes (at
-	// line breaks and at characters some inline parser looked at), so terms
-	// are matched on runs of sibling Text nodes. Collect first, change
-	// afterwards: inserting nodes during ast.Walk would visit them again.
-	var runs []*ast.Text // first node of each run
-	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
-		}
-		switch n.Kind() {
-		case ast.KindHeading, ast.KindLink, ast.KindAutoLink, ast.KindImage,
-			ast.KindCodeSpan, ast.KindCodeBlock, ast.KindFencedCodeBlock,
-			ast.KindHTMLBlock, ast.KindRawHTML, KindWikiLink, KindGlossaryTerm,
-			east.KindFootnoteLink, east.KindFootnoteBacklink:
-			return ast.WalkSkipChildren, nil
-		case ast.KindText:
-			if p := n.PreviousSibling(); p == nil || p.Kind() != ast.KindText {
-				runs = append(runs, n.(*ast.Text))
-			}
-		}
-		return ast.WalkContinue, nil
-	})
-	var run []*ast.Text
-	for _, first := range runs {
-		run = run[:0]
-		for s := ast.Node(first); s != nil && s.Kind() == ast.KindText; s = s.NextSibling() {
-			run = append(run, s.(*ast.Text))
-		}
+	for _, run := range textRuns(doc) {
 		g.markRun(run, source)
 	}
 }
@@ -242,39 +214,10 @@ type span struct {
 // markRun finds the first uses in a run of sibling Text nodes and wraps them
 // in GlossaryTerm nodes.
 func (g *glossary) markRun(run []*ast.Text, source []byte) {
-	// The logical text is the nodes' text joined by what separates them:
-	// nothing if they are adjacent in the source, a space for a line break,
-	// and a non-word byte otherwise. offsets[i] is where node i starts.
-	// The buffers are reused across runs of one render.
-	logical := g.logical[:0]
-	offsets := g.offsets[:0]
-	for i, n := range run {
-		seg := n.Segment
-		if seg.Padding != 0 {
-			return // padded segments do not map 1:1 to source offsets
-		}
-		if i > 0 {
-			prev := run[i-1]
-			switch {
-			case prev.SoftLineBreak() || prev.HardLineBreak():
-				logical = append(logical, ' ')
-			case prev.Segment.Stop != seg.Start:
-				logical = append(logical, 0x01)
-			}
-		}
-		offsets = append(offsets, len(logical))
-		logical = append(logical, seg.Value(source)...)
-	}
+	logical, offsets, prev, after, ok := readRun(run, source, g.logical[:0], g.offsets[:0])
 	g.logical, g.offsets = logical, offsets
-	// The runes around the run in the source decide whether it starts or
-	// ends inside a word (goldmark also splits text at "_" or "*").
-	prev := utf8.RuneError
-	if s := run[0].Segment.Start; s > 0 && s <= len(source) {
-		prev, _ = utf8.DecodeLastRune(source[:s])
-	}
-	after := utf8.RuneError
-	if s := run[len(run)-1].Segment.Stop; s < len(source) {
-		after, _ = utf8.DecodeRune(source[s:])
+	if !ok {
+		return
 	}
 
 	var spans []span
@@ -298,67 +241,16 @@ func (g *glossary) markRun(run []*ast.Text, source []byte) {
 		prev = r
 		i += size
 	}
-	if len(spans) > 0 {
-		g.rebuild(run, offsets, spans)
+	if len(spans) == 0 {
+		return
 	}
-}
-
-// rebuild replaces the nodes of a run by pieces cut at the span boundaries,
-// wrapping the pieces inside a span in one GlossaryTerm each. The last piece
-// of a node keeps the node's line break.
-func (g *glossary) rebuild(run []*ast.Text, offsets []int, spans []span) {
-	parent := run[0].Parent()
-	anchor := run[len(run)-1].NextSibling() // insert before this (nil = append)
-	insert := func(n ast.Node) {
-		if anchor == nil {
-			parent.AppendChild(parent, n)
-		} else {
-			parent.InsertBefore(parent, anchor, n)
-		}
+	bounds := make([][2]int, len(spans))
+	for i, sp := range spans {
+		bounds[i] = [2]int{sp.start, sp.stop}
 	}
-	for _, n := range run {
-		parent.RemoveChild(parent, n)
-	}
-	si := 0
-	var term *GlossaryTerm // open GlossaryTerm of spans[si], if any
-	for i, n := range run {
-		start, stop := offsets[i], offsets[i]+n.Segment.Len()
-		for pos := start; pos < stop || pos == start; {
-			end := stop
-			inSpan := false
-			if si < len(spans) {
-				switch sp := spans[si]; {
-				case pos < sp.start:
-					end = min(stop, sp.start)
-				default:
-					end = min(stop, sp.stop)
-					inSpan = true
-				}
-			}
-			piece := ast.NewTextSegment(text.NewSegment(n.Segment.Start+pos-start, n.Segment.Start+end-start))
-			piece.SetRaw(n.IsRaw())
-			if end == stop {
-				piece.SetSoftLineBreak(n.SoftLineBreak())
-				piece.SetHardLineBreak(n.HardLineBreak())
-			}
-			if inSpan {
-				if term == nil {
-					e := g.entries[spans[si].p.entry]
-					term = &GlossaryTerm{Slug: e.slug, Term: e.term, Definition: e.definition, ID: g.id(spans[si].p.entry), Abbr: spans[si].p.abbr}
-					insert(term)
-				}
-				term.AppendChild(term, piece)
-				if end == spans[si].stop {
-					si++
-					term = nil
-				}
-			} else {
-				insert(piece)
-			}
-			if end == pos {
-				break // empty node: one piece carries its line break
-			}
-			pos = end
-		}
-	}
+	wrapSpans(run, offsets, bounds, func(k int) ast.Node {
+		sp := spans[k]
+		e := g.entries[sp.p.entry]
+		return &GlossaryTerm{Slug: e.slug, Term: e.term, Definition: e.definition, ID: g.id(sp.p.entry), Abbr: sp.p.abbr}
+	})
 }

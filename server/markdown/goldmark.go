@@ -40,6 +40,8 @@ func newGoldmark() goldmark.Markdown {
 				util.Prioritized(&wikiLinkParser{}, 150),
 			),
 			parser.WithASTTransformers(
+				// Before the glossary, which leaves file numbers alone.
+				util.Prioritized(&fileNumberTransformer{}, 990),
 				// After the footnote transformer (999) has moved footnote
 				// texts to the end, so "first use" follows reading order.
 				util.Prioritized(&glossaryTransformer{}, 1000),

@@ -61,6 +61,15 @@ type Options struct {
 	// to an address, so that a page can name its attachments by file name.
 	// ok=false leaves the destination as written.
 	ResolveURL func(dest string) (href string, ok bool)
+	// FileNumbers are the file-number patterns of the agency that owns
+	// the text's space; each match becomes a link to the records system.
+	// Nil: none.
+	FileNumbers *FileNumbers
+	// FileNumberHint is the screen-reader text after a linked file number,
+	// "{label}" standing for the records system; the caller passes it from
+	// the translation catalogue. Empty means the German default "in
+	// {label} öffnen".
+	FileNumberHint string
 	// Once marks a text rendered once, such as the preview of a text being
 	// typed: it is not kept (see memo), where it would only push out the
 	// renderings of pages read again and again.
@@ -92,6 +101,9 @@ type Result struct {
 	Headings []Heading
 	Warnings []Warning
 	Text     string // plain visible text, whitespace-collapsed, for search and snippets
+	// FileNumbers are the distinct file numbers linked, in order of
+	// appearance.
+	FileNumbers []FileNumber
 }
 
 // Renderer renders Markdown. It holds the goldmark instance and the
@@ -144,7 +156,8 @@ func (r *Renderer) Render(src string, opts Options) (Result, error) {
 	if res, ok := r.memo.get(key, src, opts, idx); ok {
 		return res, nil
 	}
-	kept := &rendering{src: src, space: opts.CurrentSpace, prefix: opts.IDPrefix, hint: opts.MissingHint, glossary: idx}
+	kept := &rendering{src: src, space: opts.CurrentSpace, prefix: opts.IDPrefix, hint: opts.MissingHint, glossary: idx,
+		fileNumbers: opts.FileNumbers, fileHint: opts.FileNumberHint}
 	res, err := r.render(src, recording(opts, kept), idx)
 	if err != nil {
 		return Result{}, err
@@ -161,6 +174,12 @@ func (r *Renderer) render(src string, opts Options, idx *glossaryIndex) (Result,
 	gloss := newGlossary(idx, opts.IDPrefix)
 	pc := parser.NewContext()
 	pc.Set(glossaryKey, gloss)
+	fileHint := opts.FileNumberHint
+	if fileHint == "" {
+		fileHint = defaultFileNumberHint
+	}
+	files := &fileNumberMarks{set: opts.FileNumbers, hint: fileHint, seen: map[string]bool{}}
+	pc.Set(fileNumbersKey, files)
 	doc := r.md.Parser().Parse(text.NewReader(source), parser.WithContext(pc))
 	// The footnote renderer has no per-render options; it reads the prefix
 	// from the document (see footnoteIDPrefix).
@@ -171,6 +190,7 @@ func (r *Renderer) render(src string, opts Options, idx *glossaryIndex) (Result,
 		return Result{}, fmt.Errorf("markdown: render: %w", err)
 	}
 	res.Text = plainText(doc, source)
+	res.FileNumbers = files.found
 
 	var buf bytes.Buffer
 	buf.Grow(len(source) * 2)

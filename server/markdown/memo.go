@@ -14,7 +14,8 @@ const memoBytes = 16 << 20
 // memo keeps recent renderings. A page is read far more often than it
 // changes, and parsing, rendering and sanitising its text was most of what
 // a page view cost. A rendering is reused only for the same source,
-// options and glossary, and only when every link and file address it
+// options, glossary and set of file-number patterns (a set an admin
+// changed is a new one), and only when every link and file address it
 // resolved resolves to the same again: a page created or moved since, or
 // a space the reader may not read, shows at once, as without the memo.
 type memo struct {
@@ -36,6 +37,8 @@ const linksBytes = 4 << 20
 type rendering struct {
 	src, space, prefix, hint string
 	glossary                 *glossaryIndex
+	fileNumbers              *FileNumbers
+	fileHint                 string
 	links                    []resolvedLink
 	urls                     []resolvedURL
 	result                   Result
@@ -59,7 +62,7 @@ func newMemo() *memo {
 func (m *memo) key(src string, opts Options) uint64 {
 	var h maphash.Hash
 	h.SetSeed(m.seed)
-	for _, s := range []string{src, opts.CurrentSpace, opts.IDPrefix, opts.MissingHint} {
+	for _, s := range []string{src, opts.CurrentSpace, opts.IDPrefix, opts.MissingHint, opts.FileNumberHint} {
 		h.WriteString(s)
 		h.WriteByte(0)
 	}
@@ -70,7 +73,8 @@ func (m *memo) key(src string, opts Options) uint64 {
 func (m *memo) get(key uint64, src string, opts Options, glossary *glossaryIndex) (Result, bool) {
 	r, _ := m.kept.Get(key)
 	if r == nil || r.glossary != glossary || r.src != src || r.space != opts.CurrentSpace ||
-		r.prefix != opts.IDPrefix || r.hint != opts.MissingHint {
+		r.prefix != opts.IDPrefix || r.hint != opts.MissingHint ||
+		r.fileNumbers != opts.FileNumbers || r.fileHint != opts.FileNumberHint {
 		return Result{}, false
 	}
 	for _, l := range r.links {
@@ -90,7 +94,7 @@ func (m *memo) get(key uint64, src string, opts Options, glossary *glossaryIndex
 // counted at some 64 and 256 bytes.
 func (r *rendering) size() int {
 	res := r.result
-	items := len(r.links) + len(r.urls) + len(res.Links) + len(res.Headings) + len(res.Warnings)
+	items := len(r.links) + len(r.urls) + len(res.Links) + len(res.Headings) + len(res.Warnings) + len(res.FileNumbers)
 	return 256 + len(r.src) + len(res.HTML) + len(res.Text) + 64*items
 }
 
@@ -132,6 +136,7 @@ func (res Result) clone() Result {
 	res.Links = slices.Clone(res.Links)
 	res.Headings = slices.Clone(res.Headings)
 	res.Warnings = slices.Clone(res.Warnings)
+	res.FileNumbers = slices.Clone(res.FileNumbers)
 	return res
 }
 

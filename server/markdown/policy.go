@@ -11,7 +11,7 @@ import (
 // into something else.
 var (
 	idAttr       = regexp.MustCompile(`^[A-Za-z0-9_:-]+$`)
-	anchorClass  = regexp.MustCompile(`^(wikilink|wikilink wikilink--missing|glossary-term|footnote-ref|footnote-backref)$`)
+	anchorClass  = regexp.MustCompile(`^(wikilink|wikilink wikilink--missing|glossary-term|file-number|footnote-ref|footnote-backref)$`)
 	spanClass    = regexp.MustCompile(`^(wikilink|kern-sr-only|glossary-tip)$`)
 	codeClass    = regexp.MustCompile(`^language-[A-Za-z0-9_+#.-]+$`)
 	anchorRole   = regexp.MustCompile(`^(doc-noteref|doc-backlink)$`)

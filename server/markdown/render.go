@@ -6,7 +6,7 @@ import (
 	"github.com/yuin/goldmark/util"
 )
 
-// nodeRenderer writes the HTML of the two node kinds this package adds.
+// nodeRenderer writes the HTML of the node kinds this package adds.
 // Every value that came from outside is escaped here; the sanitiser is the
 // second line of defence, not the first.
 type nodeRenderer struct{}
@@ -15,6 +15,7 @@ type nodeRenderer struct{}
 func (r *nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(KindWikiLink, r.renderWikiLink)
 	reg.Register(KindGlossaryTerm, r.renderGlossaryTerm)
+	reg.Register(KindFileNumber, r.renderFileNumber)
 }
 
 func (r *nodeRenderer) renderWikiLink(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -51,7 +52,7 @@ func (r *nodeRenderer) renderWikiLink(w util.BufWriter, _ []byte, node ast.Node,
 
 func insideLink(n ast.Node) bool {
 	for p := n.Parent(); p != nil; p = p.Parent() {
-		if k := p.Kind(); k == ast.KindLink || k == ast.KindAutoLink || k == KindWikiLink {
+		if k := p.Kind(); k == ast.KindLink || k == ast.KindAutoLink || k == KindWikiLink || k == KindFileNumber {
 			return true
 		}
 	}

@@ -189,6 +189,15 @@ func (s *Service) searchMeili(ctx context.Context, q Query) (Results, error) {
 		return s.searchOne(ctx, q, s.request(q, loose, meilisearch.Frequency))
 	}
 	strict := s.request(q, text, meilisearch.All)
+	if keys := queryFileNumbers(q.Text); len(keys) > 0 {
+		// The texts that link the file number first, then what the
+		// query finds otherwise ("12", "345" and "2026" apart).
+		// The trailing space: the key is complete, not a prefix.
+		exact := s.request(q, strings.Join(keys, " ")+" ", meilisearch.Last)
+		exact.AttributesToSearchOn = []string{fileNumbersField}
+		return s.searchTiered(ctx, q, exact, []*meilisearch.SearchRequest{s.request(q, loose, meilisearch.Frequency), strict},
+			[]float64{looseWeight, 1})
+	}
 	if loose == text && len(strings.Fields(text)) == 1 {
 		return s.searchOne(ctx, q, strict)
 	}

@@ -33,6 +33,10 @@ type Document struct {
 	// body ("Bauantrag" → "Bau Antrag"), so that a search for a part finds
 	// the whole word, which Meilisearch does not do by itself.
 	Compounds string `json:"compounds,omitempty"`
+	// FileNumbers are the keys of the file numbers the text links
+	// (FileNumberKey), searched on their own by a query that holds a
+	// file number.
+	FileNumbers []string `json:"file_numbers,omitempty"`
 }
 
 // stopWords are German function words. Without them, a question typed as
@@ -61,7 +65,11 @@ var isStopWord = func() map[string]bool {
 
 // searchable lists the fields searched, in the order they weigh: a hit in
 // the title counts most.
-var searchable = []string{"title", "headings", "body", "topics", "compounds"}
+var searchable = []string{"title", "headings", "body", "topics", "compounds", fileNumbersField}
+
+// fileNumbersField holds the keys of file numbers; they match as typed
+// or not at all: a typo allowed there would find the neighbouring file.
+const fileNumbersField = "file_numbers"
 
 // Settings are the index settings of the content index. synonyms come from
 // the topic tree and the glossary's abbreviations.
@@ -76,6 +84,7 @@ func Settings(synonyms map[string][]string) *meilisearch.Settings {
 		TypoTolerance: &meilisearch.TypoTolerance{
 			Enabled:             true,
 			MinWordSizeForTypos: meilisearch.MinWordSizeForTypos{OneTypo: 5, TwoTypos: 9},
+			DisableOnAttributes: []string{fileNumbersField},
 		},
 		// No German locale: with it, Meilisearch cuts every word with its
 		// own compound dictionary, query words too, and a misspelt word
