@@ -31,7 +31,7 @@ func TestReplyByMailEndToEnd(t *testing.T) {
 	w.answer(t, w.expert, "Einen Tag Sonderurlaub, nach § 29 TVöD.")
 	note, replyTo := w.notification(t, w.asker, 1)
 
-	unknown := unique("unbekannt") + "@example.org"
+	unknown := mailAddress("unbekannt")
 	foreign := "Diese Antwort kommt von einer unbekannten Adresse."
 	if out, err := swaks(t, w.smtp, unknown, replyTo, replyMail(unknown, replyTo, unique("fremd")+"@example.org", foreign, note)); err != nil {
 		t.Fatalf("swaks from an unknown address: %v\n%s", err, out)

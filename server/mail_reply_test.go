@@ -10,12 +10,22 @@ import (
 	"net/smtp"
 	"net/textproto"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/fachnetz/fachnetz/policies"
 )
+
+// runTag tells this run's mail addresses from those of earlier runs
+// against the same Mailpit (scripts/with-services.sh --keep).
+var runTag = strconv.FormatInt(time.Now().UnixNano(), 36)
+
+// mailAddress is an address of this run.
+func mailAddress(prefix string) string {
+	return unique(prefix) + "-" + runTag + "@example.org"
+}
 
 // startMailInServer is startServerWith for a server that sends its mail
 // to Mailpit and takes mail on a listener of its own; it returns the base
@@ -65,6 +75,12 @@ func newReplyWorld(t *testing.T) replyWorld {
 	base, smtpAddr, mp := startMailInServer(t)
 	agency := makeAgency(t)
 	w := replyWorld{base: base, smtp: smtpAddr, mp: mp, asker: makePerson(t, agency, false), expert: makePerson(t, agency, false)}
+	for _, p := range []*person{&w.asker, &w.expert} {
+		p.Email = mailAddress(p.Handle)
+		if _, err := testDB.Pool.Exec(context.Background(), `UPDATE accounts SET email = $2 WHERE id = $1`, p.ID, p.Email); err != nil {
+			t.Fatal(err)
+		}
+	}
 	w.space = makeSpace(t, w.asker, policies.Organisation, policies.RoleViewer)
 	addMember(t, w.space, w.expert, policies.RoleMember)
 	seesSpace(t, base, w.asker, w.space)
@@ -215,7 +231,7 @@ func TestReplyByMailNotTakenIsExplained(t *testing.T) {
 	}
 
 	// From another address: not published, explained in both languages.
-	stranger := unique("fremd") + "@example.org"
+	stranger := mailAddress("fremd")
 	if err := sendMail(t, w.smtp, stranger, replyTo, replyMail(stranger, replyTo, unique("x")+"@example.org", "Ich antworte für Anna.", note)); err != nil {
 		t.Fatalf("reply from elsewhere refused instead of explained: %v", err)
 	}
@@ -256,7 +272,7 @@ func TestForgedReplyAddressIsRefusedWithoutMail(t *testing.T) {
 	// account's id: the signature no longer fits.
 	parts[1] = fmt.Sprint(w.expert.ID)
 	forged := strings.Join(parts, "-") + "@" + domain
-	victim := unique("opfer") + "@example.org"
+	victim := mailAddress("opfer")
 	err := sendMail(t, w.smtp, victim, forged, replyMail(victim, forged, unique("x")+"@example.org", "Gefälscht.", note))
 	var smtpErr *textproto.Error
 	if !errors.As(err, &smtpErr) || smtpErr.Code != 550 {
@@ -268,7 +284,7 @@ func TestForgedReplyAddressIsRefusedWithoutMail(t *testing.T) {
 	// A valid mail afterwards goes through the same path, so that the
 	// check below has waited long enough for a mail that would have been
 	// sent.
-	stranger := unique("fremd") + "@example.org"
+	stranger := mailAddress("fremd")
 	if err := sendMail(t, w.smtp, stranger, replyTo, replyMail(stranger, replyTo, unique("x")+"@example.org", "Hallo.", note)); err != nil {
 		t.Fatal(err)
 	}

@@ -57,6 +57,21 @@ func mailsTo(t *testing.T, address string) []mailpitMessage {
 	return out
 }
 
+// runTag tells this run's mail addresses from those of earlier runs
+// against the same Mailpit (scripts/with-services.sh --keep).
+var runTag = strconv.FormatInt(time.Now().UnixNano(), 36)
+
+// mailPerson is f.person with an address of this run.
+func (f *fixture) mailPerson(name string) (int64, string) {
+	f.t.Helper()
+	id, handle := f.person(name)
+	address := handle + "-" + runTag + "@example.org"
+	if _, err := db.Pool.Exec(context.Background(), `UPDATE accounts SET email = $2 WHERE id = $1`, id, address); err != nil {
+		f.t.Fatal(err)
+	}
+	return id, address
+}
+
 // mailDispatcher delivers f's events by e-mail to Mailpit, with reply
 // addresses fachnetz+<tag>@fachnetz.test.
 func (f *fixture) mailDispatcher() *Dispatcher {
@@ -77,8 +92,8 @@ func TestSingleMailsAboutQuestionsCarryASignedReplyAddress(t *testing.T) {
 	f := newFixture(t)
 	d := f.mailDispatcher()
 	space := f.space()
-	anna, annaHandle := f.person("anna")
-	ben, benHandle := f.person("ben")
+	anna, annaAddress := f.mailPerson("anna")
+	ben, benAddress := f.mailPerson("ben")
 	f.access.grant(anna, space)
 	f.access.grant(ben, space)
 	if err := f.n.store.SetMode(context.Background(), ben, TopicWatched, ChannelEmail, ModeImmediate); err != nil {
@@ -95,17 +110,17 @@ func TestSingleMailsAboutQuestionsCarryASignedReplyAddress(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	check := func(handle string, want ReplyTarget, hint string) string {
+	check := func(address string, want ReplyTarget, hint string) string {
 		t.Helper()
 		var got []mailpitMessage
 		deadline := time.Now().Add(10 * time.Second)
 		for len(got) == 0 && time.Now().Before(deadline) {
-			if got = mailsTo(t, handle+"@example.org"); len(got) == 0 {
+			if got = mailsTo(t, address); len(got) == 0 {
 				time.Sleep(50 * time.Millisecond)
 			}
 		}
 		if len(got) != 1 {
-			t.Fatalf("%d mails to %s, want 1", len(got), handle)
+			t.Fatalf("%d mails to %s, want 1", len(got), address)
 		}
 		replyTo := strings.Join(got[0].Headers["Reply-To"], ",")
 		a, err := mail.ParseAddress(replyTo)
@@ -125,8 +140,8 @@ func TestSingleMailsAboutQuestionsCarryASignedReplyAddress(t *testing.T) {
 		}
 		return tag
 	}
-	tag := check(benHandle, ReplyTarget{AccountID: ben, QuestionID: question, AnswerID: answer}, "um die Antwort zu kommentieren")
-	check(annaHandle, ReplyTarget{AccountID: anna, QuestionID: question}, "um die Frage zu beantworten")
+	tag := check(benAddress, ReplyTarget{AccountID: ben, QuestionID: question, AnswerID: answer}, "um die Antwort zu kommentieren")
+	check(annaAddress, ReplyTarget{AccountID: anna, QuestionID: question}, "um die Frage zu beantworten")
 
 	// Any change of the tag breaks its signature.
 	parts := strings.Split(tag, "-")
@@ -154,7 +169,7 @@ func TestMailsAboutPagesCarryNoReplyAddress(t *testing.T) {
 	d := f.mailDispatcher()
 	space := f.space()
 	anna, _ := f.person("anna")
-	ben, benHandle := f.person("ben")
+	ben, benAddress := f.mailPerson("ben")
 	f.access.grant(ben, space)
 	if err := f.n.store.SetMode(context.Background(), ben, TopicWatched, ChannelEmail, ModeImmediate); err != nil {
 		t.Fatal(err)
@@ -167,7 +182,9 @@ func TestMailsAboutPagesCarryNoReplyAddress(t *testing.T) {
 	var got []mailpitMessage
 	deadline := time.Now().Add(10 * time.Second)
 	for len(got) == 0 && time.Now().Before(deadline) {
-		got = mailsTo(t, benHandle+"@example.org")
+		if got = mailsTo(t, benAddress); len(got) == 0 {
+			time.Sleep(50 * time.Millisecond)
+		}
 	}
 	if len(got) != 1 {
 		t.Fatalf("%d mails, want 1", len(got))
