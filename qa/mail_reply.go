@@ -45,8 +45,13 @@ type reason struct {
 // notification went to, and that account must still be allowed to
 // answer. A tag not signed here is refused in the SMTP dialogue, so that
 // nothing is sent to a sender who may be forged; any other mail not taken
-// is answered with a short explanation and accepted.
+// is answered with a short explanation and accepted. A tag that only
+// starts like a reply tag is a space's slug, handed to MailForward.
 func (b *Board) MailReply(ctx context.Context, m mailin.Message) error {
+	if !notify.IsReplyTag(m.Tag) {
+		// A space whose slug starts with "r-" keeps its address.
+		return b.MailForward(ctx, m)
+	}
 	if b.deps.ReplyTag == nil {
 		return mailin.Refuse("Unbekannte Antwortadresse / unknown reply address")
 	}

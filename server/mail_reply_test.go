@@ -293,3 +293,27 @@ func TestForgedReplyAddressIsRefusedWithoutMail(t *testing.T) {
 		t.Fatalf("%d mails to the forged sender, want none", len(got))
 	}
 }
+
+// A space whose slug starts with "r-" is no reply address: mail to it is
+// forwarded into the space as for any other.
+func TestSpaceSlugLikeAReplyTagKeepsItsAddress(t *testing.T) {
+	base, smtpAddr, _ := startMailInServer(t)
+	p := makePerson(t, makeAgency(t), false)
+	sp, err := policies.NewStore(testDB.Pool).CreateSpace(context.Background(), policies.NewSpace{
+		Slug: "r-" + unique("recht"), Name: "Recht", AgencyID: p.AgencyID, Visibility: policies.Private, AgencyRole: policies.RoleViewer,
+	}, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seesSpace(t, base, p, sp)
+	to := "fachnetz+" + sp.Slug + "@fachnetz.test"
+	raw := fmt.Sprintf("From: %s\r\nTo: %s\r\nSubject: WG: Frist\r\nMessage-ID: <%s>\r\nDate: %s\r\n\r\nBitte als Frage aufnehmen.\r\n",
+		p.Email, to, unique("fw")+"@example.org", time.Now().Format(time.RFC1123Z))
+	if err := sendMail(t, smtpAddr, p.Email, to, raw); err != nil {
+		t.Fatalf("forward refused: %v", err)
+	}
+	var drafts int
+	if err := testDB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM mail_drafts WHERE space_id = $1`, sp.ID).Scan(&drafts); err != nil || drafts != 1 {
+		t.Fatalf("%d drafts in the space (%v), want 1", drafts, err)
+	}
+}

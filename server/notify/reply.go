@@ -56,6 +56,21 @@ func (n *Notifier) ReplyTag(ctx context.Context, t ReplyTarget) (string, error) 
 	return p + "-" + replyMAC(key, p), nil
 }
 
+// IsReplyTag reports whether a tag has the shape of a reply tag, signed
+// or not: a space's address whose slug merely starts with "r-" has not.
+func IsReplyTag(tag string) bool {
+	parts := strings.Split(tag, "-")
+	if len(parts) != 5 || parts[0] != "r" || len(parts[4]) != replyEncoding.EncodedLen(replyMACBytes) {
+		return false
+	}
+	for _, p := range parts[1:4] {
+		if p == "" || strings.Trim(p, "0123456789") != "" {
+			return false
+		}
+	}
+	return strings.Trim(parts[4], "abcdefghijklmnopqrstuvwxyz234567") == ""
+}
+
 // ParseReplyTag checks a tag's signature and reads it; ok is false for
 // any tag this instance did not sign, and for one written differently
 // from how it signs (leading zeros, upper case), so that each target has

@@ -143,6 +143,9 @@ func TestSingleMailsAboutQuestionsCarryASignedReplyAddress(t *testing.T) {
 	tag := check(benAddress, ReplyTarget{AccountID: ben, QuestionID: question, AnswerID: answer}, "um die Antwort zu kommentieren")
 	check(annaAddress, ReplyTarget{AccountID: anna, QuestionID: question}, "um die Frage zu beantworten")
 
+	if !IsReplyTag(tag) || IsReplyTag("r-recht") || IsReplyTag("r-1-2-3-recht") {
+		t.Errorf("IsReplyTag tells reply tags from space slugs wrongly")
+	}
 	// Any change of the tag breaks its signature.
 	parts := strings.Split(tag, "-")
 	mac := []byte(parts[4])
