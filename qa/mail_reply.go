@@ -78,7 +78,7 @@ func (b *Board) MailReply(ctx context.Context, m mailin.Message) error {
 	}
 	body := ""
 	if why == nil {
-		body, why = replyText(m, answerID != nil)
+		body, why = b.replyText(m, answerID != nil)
 	}
 	if why != nil {
 		return b.explain(ctx, m, r.Locale, key, *why)
@@ -147,7 +147,7 @@ func (b *Board) replyTarget(ctx context.Context, t notify.ReplyTarget, active bo
 // above the quote, mailthread leaves their empty message out and the
 // newest one is the quoted notification: its sender is not the sender of
 // the reply.
-func replyText(m mailin.Message, comment bool) (string, *reason) {
+func (b *Board) replyText(m mailin.Message, comment bool) (string, *reason) {
 	empty := &reason{key: "qa.mail_reply.empty"}
 	th, err := mailthread.Parse(m.Raw)
 	if err != nil || len(th.Messages) == 0 {
@@ -158,6 +158,9 @@ func replyText(m mailin.Message, comment bool) (string, *reason) {
 	if !strings.EqualFold(newest.FromAddr, m.From) || body == "" {
 		return "", empty
 	}
+	if b.quotesNotification(body) {
+		return "", &reason{key: "qa.mail_reply.unclear"}
+	}
 	switch {
 	case comment && utf8.RuneCountInString(body) > maxComment:
 		return "", &reason{key: "qa.mail_reply.too_long", args: []any{"Max", maxComment}}
@@ -165,6 +168,25 @@ func replyText(m mailin.Message, comment bool) (string, *reason) {
 		return "", &reason{key: "qa.mail_reply.too_long", args: []any{"Max", 100000}}
 	}
 	return body, nil
+}
+
+// quotesNotification reports whether text holds the notification it
+// replies to, quoted in a way mailthread did not see: publishing it would
+// show the recipient's unsubscribe link. Mail programs wrap quoted lines,
+// so runs of white space count as one space.
+func (b *Board) quotesNotification(text string) bool {
+	flat := strings.Join(strings.Fields(text), " ")
+	if strings.Contains(flat, notify.UnsubscribePath) {
+		return true
+	}
+	for _, lang := range []string{"de", "en"} {
+		for _, key := range []string{"notify.mail.reply_answer", "notify.mail.reply_comment"} {
+			if strings.Contains(flat, strings.Join(strings.Fields(b.web.Frontend.Translate(lang, key)), " ")) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // replyKey identifies a reply to one address: its tag and the mail's

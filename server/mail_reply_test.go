@@ -243,6 +243,14 @@ func TestReplyByMailNotTakenIsExplained(t *testing.T) {
 	}
 	explained(w.asker.Email, 2, "kein eigener Text")
 
+	// The notification pasted without quote marks: not published, as it
+	// holds the asker's unsubscribe link.
+	pasted := mailMessage{mailSummary: mailSummary{Subject: note.Subject, MessageID: note.MessageID}}
+	if err := sendMail(t, w.smtp, w.asker.Email, replyTo, replyMail(w.asker.Email, replyTo, unique("x")+"@example.org", "Siehe unten.\n\n"+note.Text, pasted)); err != nil {
+		t.Fatalf("reply with the pasted notification refused: %v", err)
+	}
+	explained(w.asker.Email, 3, "nicht sicher vom zitierten Text")
+
 	// Write access lost: the asker's space was archived meanwhile.
 	if err := policies.NewStore(testDB.Pool).SetArchived(context.Background(), w.space.ID, true); err != nil {
 		t.Fatal(err)
@@ -255,7 +263,7 @@ func TestReplyByMailNotTakenIsExplained(t *testing.T) {
 	if err := sendMail(t, w.smtp, w.asker.Email, replyTo, replyMail(w.asker.Email, replyTo, unique("x")+"@example.org", "Noch eine Frage dazu.", note)); err != nil {
 		t.Fatalf("reply without access refused: %v", err)
 	}
-	explained(w.asker.Email, 3, "nicht mehr antworten")
+	explained(w.asker.Email, 4, "nicht mehr antworten")
 
 	if answers, comments := w.thread(t); len(answers) != 1 || len(comments) != 0 {
 		t.Fatalf("%d answers and %d comments, want only the answer from the page", len(answers), len(comments))
