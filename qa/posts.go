@@ -1,6 +1,7 @@
 package qa
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"html/template"
@@ -55,12 +56,22 @@ func (b *Board) answer(c *gin.Context) {
 
 // AddAnswer answers q and notifies watchers and mentioned people.
 func (b *Board) AddAnswer(c *gin.Context, q Question, author int64, body string) (int64, error) {
-	ctx := c.Request.Context()
+	return b.addAnswer(c.Request.Context(), q, author, body, nil)
+}
+
+// addAnswer is AddAnswer for callers without a request (a reply by mail);
+// also, when given, runs in the answer's transaction.
+func (b *Board) addAnswer(ctx context.Context, q Question, author int64, body string, also func(tx pgx.Tx) error) (int64, error) {
 	topics, err := b.store.Topics(ctx, q.ID)
 	if err != nil {
 		return 0, err
 	}
 	return b.store.AddAnswer(ctx, q.ID, author, body, func(tx pgx.Tx, id int64) error {
+		if also != nil {
+			if err := also(tx); err != nil {
+				return err
+			}
+		}
 		if err := b.watch(ctx, tx, author, q.ID); err != nil {
 			return err
 		}
@@ -109,18 +120,34 @@ func (b *Board) comment(c *gin.Context) {
 		b.renderView(c, http.StatusUnprocessableEntity, viewPage{Comment: form, CommentOn: key})
 		return
 	}
-	topics, err := b.store.Topics(ctx, q.ID)
-	if err == nil {
-		err = b.store.AddComment(ctx, q.ID, answerID, v.ID, body, func(tx pgx.Tx, id int64) error {
-			return b.notify(ctx, tx, Event{Kind: "comment", ActorID: v.ID, SpaceID: q.SpaceID, QuestionID: q.ID, TopicIDs: topicIDs(topics),
-				Title: q.Title, URL: QuestionURL(q.ID) + "#" + anchor, Text: body})
-		})
-	}
-	if err != nil {
+	if err := b.addComment(ctx, q, answerID, v.ID, body, nil); err != nil {
 		b.web.Fail(c, err)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, QuestionURL(q.ID)+"#"+anchor)
+}
+
+// addComment stores a comment on q (answerID nil) or one of its answers
+// and tells the question's watchers; also, when given, runs in the
+// comment's transaction.
+func (b *Board) addComment(ctx context.Context, q Question, answerID *int64, author int64, body string, also func(tx pgx.Tx) error) error {
+	anchor := "frage"
+	if answerID != nil {
+		anchor = fmt.Sprintf("antwort-%d", *answerID)
+	}
+	topics, err := b.store.Topics(ctx, q.ID)
+	if err != nil {
+		return err
+	}
+	return b.store.AddComment(ctx, q.ID, answerID, author, body, func(tx pgx.Tx, id int64) error {
+		if also != nil {
+			if err := also(tx); err != nil {
+				return err
+			}
+		}
+		return b.notify(ctx, tx, Event{Kind: "comment", ActorID: author, SpaceID: q.SpaceID, QuestionID: q.ID, TopicIDs: topicIDs(topics),
+			Title: q.Title, URL: QuestionURL(q.ID) + "#" + anchor, Text: body})
+	})
 }
 
 // vote records an up or down vote, or takes one back.

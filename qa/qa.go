@@ -16,6 +16,7 @@ import (
 	"github.com/fachnetz/fachnetz/server/drafts"
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/markdown"
+	"github.com/fachnetz/fachnetz/server/notify"
 	"github.com/fachnetz/fachnetz/server/search"
 	"github.com/fachnetz/fachnetz/server/trash"
 	"github.com/fachnetz/fachnetz/server/web"
@@ -76,6 +77,12 @@ type Deps struct {
 	ServeFile func(c *gin.Context, f MailFile, cache string)
 	// MailAddress is the address forwarding into a space, "" without mail-in.
 	MailAddress func(spaceSlug string) string
+	// ReplyTag reads the tag of a signed reply address; ok is false for a
+	// tag this instance did not sign. Nil: replies by mail are refused.
+	ReplyTag func(ctx context.Context, tag string) (notify.ReplyTarget, bool)
+	// Notice mails a short answer to a mail that came in; it returns
+	// notify.ErrNoMail on an instance without a mail server.
+	Notice func(ctx context.Context, n notify.Notice) error
 }
 
 // Expert is a person suggested for a question.

@@ -140,6 +140,8 @@ set +a
 
 # The German word list splits compound words for search (server/search/german).
 [[ -f /usr/share/dict/ngerman ]] || apt_install wngerman || fail "could not install wngerman (German word list)"
+# swaks sends the mail-in tests' mail as a mail server would (server/mail_reply_test.go).
+command -v swaks >/dev/null 2>&1 || apt_install swaks || fail "could not install swaks (SMTP client of the mail-in tests)"
 if [[ ${TEST_GO:-1} != 0 ]]; then
 	section "gofmt and go vet"
 	unformatted=$(gofmt -l .)

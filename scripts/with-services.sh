@@ -20,6 +20,8 @@
 set -euo pipefail
 
 SCRIPTS_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=scripts/lib.sh
+. "$SCRIPTS_DIR/lib.sh"
 
 usage() {
 	echo "usage: $0 [--keep DIR] -- CMD ARGS..." >&2
@@ -75,6 +77,11 @@ else
 	remove=1
 fi
 
+# swaks sends the mail-in tests' mail as a mail server would (server/mail_reply_test.go).
+command -v swaks >/dev/null 2>&1 || apt_install swaks || {
+	echo "with-services: could not install swaks (SMTP client of the mail-in tests)" >&2
+	exit 1
+}
 "$SCRIPTS_DIR/services.sh" start "$dir"
 "$SCRIPTS_DIR/slapd.sh" start "$dir/ldap" || {
 	echo "with-services: slapd (OpenLDAP) did not start" >&2

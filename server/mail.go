@@ -44,6 +44,7 @@ func (s *Server) wireMailIn() error {
 		return err
 	}
 	s.mailIn.Handle("", s.qa.MailForward)
+	s.mailIn.Handle("r-", s.qa.MailReply)
 	return nil
 }
 

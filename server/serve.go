@@ -206,10 +206,11 @@ func (s *Server) wire(ctx context.Context) error {
 	s.deliveries = s.notify.Deliver(notify.DeliveryConfig{
 		Mail: notify.NewMailer(notify.MailConfig{Host: s.cfg.SMTPHost, Port: s.cfg.SMTPPort, TLS: s.cfg.SMTPTLS,
 			User: s.cfg.SMTPUser, Password: s.cfg.SMTPPassword, From: s.cfg.SMTPFrom}),
-		Matrix:     notify.NewMatrix(notify.MatrixConfig{Homeserver: s.cfg.MatrixHomeserver, Token: s.cfg.MatrixToken, User: s.cfg.MatrixUser}),
-		BaseURL:    strings.TrimRight(s.cfg.BaseURL.String(), "/"),
-		DigestHour: s.cfg.DigestHour,
-		Log:        s.log,
+		Matrix:       notify.NewMatrix(notify.MatrixConfig{Homeserver: s.cfg.MatrixHomeserver, Token: s.cfg.MatrixToken, User: s.cfg.MatrixUser}),
+		BaseURL:      strings.TrimRight(s.cfg.BaseURL.String(), "/"),
+		ReplyAddress: s.replyAddress(),
+		DigestHour:   s.cfg.DigestHour,
+		Log:          s.log,
 	})
 	s.webhooks = webhook.New(s.pool, s.web, s.spaces, s.notify, webhook.Config{BaseURL: s.cfg.BaseURL, AllowPrivate: s.cfg.WebhookAllowPrivate, OffAfter: s.cfg.WebhookOffAfter, Log: s.log})
 	s.notify.Consume(s.webhooks.Consume)
@@ -315,6 +316,8 @@ func (s *Server) wire(ctx context.Context) error {
 			s.wiki.ServeFile(c, f.SHA256, f.Filename, f.ContentType, time.Time{}, cache)
 		},
 		MailAddress: s.forwardAddress,
+		ReplyTag:    s.notify.ParseReplyTag,
+		Notice:      s.deliveries.SendNotice,
 	})
 	if err := s.wireMailIn(); err != nil {
 		return err

@@ -57,6 +57,7 @@ var mailHTML = template.Must(template.New("mail").Parse(`<!DOCTYPE html>
 <body style="font-family: sans-serif; line-height: 1.5; color: #171a1c">
 {{range .Groups}}<h2 style="font-size: 1.1em">{{.Space}}</h2>
 <ul>{{range .Lines}}<li><a href="{{.URL}}">{{.Text}}</a></li>{{end}}</ul>
+{{end}}{{if .Reply}}<p>{{.Reply}}</p>
 {{end}}<hr>
 <p style="font-size: 0.9em">{{.Why}}<br><a href="{{.Settings}}">{{.SettingsLabel}}</a>{{if .Unsubscribe}} · <a href="{{.Unsubscribe}}">{{.UnsubscribeLabel}}</a>{{end}}</p>
 </body></html>`))
@@ -70,12 +71,21 @@ func (d *Dispatcher) composeMail(ctx context.Context, rows []claimed) (Mail, err
 	if err != nil {
 		return Mail{}, err
 	}
+	replyTo, hint, err := d.replyAddress(ctx, rows)
+	if err != nil {
+		return Mail{}, err
+	}
+	reply := ""
+	if hint != "" {
+		reply = d.tr(lang, hint)
+	}
 	groups := d.groups(rows)
 	data := map[string]any{
 		"Lang": lang, "Subject": d.subject(rows), "Groups": groups,
 		"Why":      d.tr(lang, "notify.mail.why"),
 		"Settings": d.cfg.BaseURL + SettingsPath, "SettingsLabel": d.tr(lang, "notify.mail.settings"),
 		"Unsubscribe": unsubscribe, "UnsubscribeLabel": d.tr(lang, "notify.mail.unsubscribe"),
+		"Reply": reply,
 	}
 	var html strings.Builder
 	if err := mailHTML.Execute(&html, data); err != nil {
@@ -89,10 +99,13 @@ func (d *Dispatcher) composeMail(ctx context.Context, rows []claimed) (Mail, err
 		}
 		text.WriteString("\n")
 	}
+	if reply != "" {
+		fmt.Fprintf(&text, "%s\n\n", reply)
+	}
 	fmt.Fprintf(&text, "-- \n%s\n%s: %s\n%s: %s\n", data["Why"], data["SettingsLabel"], data["Settings"], data["UnsubscribeLabel"], unsubscribe)
 	return Mail{
 		To: first.Email, Subject: d.subject(rows), Text: text.String(), HTML: html.String(),
-		MessageID: first.UID + "@" + d.host(), Unsubscribe: unsubscribe,
+		MessageID: first.UID + "@" + d.host(), Unsubscribe: unsubscribe, ReplyTo: replyTo,
 	}, nil
 }
 

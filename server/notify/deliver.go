@@ -16,6 +16,9 @@ type DeliveryConfig struct {
 	Mail    *Mailer // nil: no e-mail
 	Matrix  *Matrix // nil: no Matrix
 	BaseURL string  // the instance's public URL, for links in messages
+	// ReplyAddress turns a reply tag into the address that takes it;
+	// nil without mail-in, and e-mails then carry no reply address.
+	ReplyAddress func(tag string) string
 	// DigestHour is the local hour daily and weekly digests go out at;
 	// weekly ones on Mondays.
 	DigestHour int
@@ -257,6 +260,19 @@ func (d *Dispatcher) send(ctx context.Context, rows []claimed) {
 }
 
 var errNoAddress = errors.New("no address to send to")
+
+// ErrNoMail is returned by SendNotice on an instance without a mail server.
+var ErrNoMail = errors.New("no mail server configured")
+
+// SendNotice sends a short plain-text mail at once, outside the delivery
+// table: the answer to a mail that just came in, which the caller sends
+// again if that mail comes again.
+func (d *Dispatcher) SendNotice(ctx context.Context, n Notice) error {
+	if d.cfg.Mail == nil {
+		return ErrNoMail
+	}
+	return d.cfg.Mail.SendNotice(ctx, n)
+}
 
 func (d *Dispatcher) deliver(ctx context.Context, rows []claimed) error {
 	first := rows[0]

@@ -3,6 +3,8 @@ package notify
 import (
 	"context"
 	"fmt"
+	netmail "net/mail"
+	"strings"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -28,6 +30,8 @@ type Mail struct {
 	MessageID string // without angle brackets; the same on a retry
 	// Unsubscribe is the signed one-click link (RFC 8058), "" for none.
 	Unsubscribe string
+	// ReplyTo is the signed reply address, "" for none.
+	ReplyTo string
 }
 
 // Mailer sends e-mail over SMTP.
@@ -54,18 +58,70 @@ func (m *Mailer) Send(ctx context.Context, mail Mail) error {
 	msg.SetMessageIDWithValue(mail.MessageID)
 	msg.SetDate()
 	msg.SetGenHeader(gomail.Header("Auto-Submitted"), "auto-generated")
+	if mail.ReplyTo != "" {
+		if err := msg.ReplyTo(mail.ReplyTo); err != nil {
+			return fmt.Errorf("mail reply-to: %w", err)
+		}
+	}
 	if mail.Unsubscribe != "" {
 		msg.SetGenHeader(gomail.HeaderListUnsubscribe, "<"+mail.Unsubscribe+">")
 		msg.SetGenHeader(gomail.HeaderListUnsubscribePost, "List-Unsubscribe=One-Click")
 	}
 	msg.SetBodyString(gomail.TypeTextPlain, mail.Text)
 	msg.AddAlternativeString(gomail.TypeTextHTML, mail.HTML)
+	return m.send(ctx, msg, mail.To)
+}
+
+// Notice is a short plain-text answer to a mail a person sent, e.g. why
+// their reply was not published.
+type Notice struct {
+	To, Subject, Text string
+	// ID names the notice, the same for the same answered mail, so that a
+	// mail delivered twice is answered with one Message-ID.
+	ID string
+	// InReplyTo is the answered mail's Message-ID, "" when it had none.
+	InReplyTo string
+}
+
+// SendNotice sends a notice as an automatic reply (RFC 3834), which mail
+// systems do not answer with another.
+func (m *Mailer) SendNotice(ctx context.Context, n Notice) error {
+	msg := gomail.NewMsg()
+	if err := msg.From(m.cfg.From); err != nil {
+		return fmt.Errorf("mail from %q: %w", m.cfg.From, err)
+	}
+	if err := msg.To(n.To); err != nil {
+		return fmt.Errorf("mail to %q: %w", n.To, err)
+	}
+	msg.Subject(n.Subject)
+	msg.SetMessageIDWithValue(n.ID + "@" + m.domain())
+	msg.SetDate()
+	msg.SetGenHeader(gomail.Header("Auto-Submitted"), "auto-replied")
+	if n.InReplyTo != "" {
+		msg.SetGenHeader(gomail.HeaderInReplyTo, n.InReplyTo)
+		msg.SetGenHeader(gomail.HeaderReferences, n.InReplyTo)
+	}
+	msg.SetBodyString(gomail.TypeTextPlain, n.Text)
+	return m.send(ctx, msg, n.To)
+}
+
+// domain is the domain of the sender address, for Message-IDs.
+func (m *Mailer) domain() string {
+	if a, err := netmail.ParseAddress(m.cfg.From); err == nil {
+		if at := strings.LastIndexByte(a.Address, '@'); at >= 0 {
+			return a.Address[at+1:]
+		}
+	}
+	return "fachnetz.invalid"
+}
+
+func (m *Mailer) send(ctx context.Context, msg *gomail.Msg, to string) error {
 	client, err := m.client()
 	if err != nil {
 		return err
 	}
 	if err := client.DialAndSendWithContext(ctx, msg); err != nil {
-		return fmt.Errorf("send mail to %s: %w", mail.To, err)
+		return fmt.Errorf("send mail to %s: %w", to, err)
 	}
 	return nil
 }

@@ -130,7 +130,8 @@ type Notifier struct {
 	can       CanRead
 	watchable map[string]watchable
 	consumers []Consumer
-	keys      keyring
+	keys      keyring                     // unsubscribe links
+	replyKeys keyring                     // reply addresses
 	channels  struct{ mail, matrix bool } // which channels beyond the app the instance has
 }
 
@@ -149,7 +150,8 @@ type watchable struct {
 // the form with WatchIn and WatchOpen before serving.
 func New(pool *pgxpool.Pool, w *web.Web, can CanRead) *Notifier {
 	st := NewStore(pool)
-	return &Notifier{store: st, web: w, can: can, watchable: map[string]watchable{}, keys: keyring{store: st}}
+	return &Notifier{store: st, web: w, can: can, watchable: map[string]watchable{}, keys: keyring{store: st, name: "unsubscribe"},
+		replyKeys: keyring{store: st, name: "reply"}}
 }
 
 // WatchIn lets people watch items of kind whose space they may read.

@@ -164,13 +164,17 @@ type claimed struct {
 	Kind      string
 	Title     string
 	URL       string
-	SpaceID   int64
-	SpaceName string
-	Room      string
-	Email     string
-	Locale    string
-	MatrixID  string
-	CreatedAt time.Time
+	// SubjectType and SubjectID are the item the event is about, which a
+	// reply address names.
+	SubjectType string
+	SubjectID   int64
+	SpaceID     int64
+	SpaceName   string
+	Room        string
+	Email       string
+	Locale      string
+	MatrixID    string
+	CreatedAt   time.Time
 }
 
 // Claim takes up to limit due deliveries of channels and leases them until now+lease:
@@ -187,7 +191,7 @@ func (st *Store) Claim(ctx context.Context, channels []string, lease time.Durati
 			FROM due WHERE d.id = due.id
 			RETURNING d.*)
 		SELECT t.id, t.uid::text, t.channel, coalesce(t.account_id, 0), t.digest, t.attempts,
-			e.kind, e.title, e.url, e.space_id, s.name, coalesce(s.matrix_room, ''),
+			e.kind, e.title, e.url, e.subject_type, e.subject_id, e.space_id, s.name, coalesce(s.matrix_room, ''),
 			coalesce(a.email::text, ''), coalesce(a.locale, 'de'), coalesce(a.matrix_id, ''), e.created_at
 		FROM taken t
 		JOIN notification_events e ON e.id = t.event_id
@@ -200,7 +204,7 @@ func (st *Store) Claim(ctx context.Context, channels []string, lease time.Durati
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (claimed, error) {
 		var c claimed
 		err := r.Scan(&c.ID, &c.UID, &c.Channel, &c.AccountID, &c.Digest, &c.Attempts, &c.Kind, &c.Title, &c.URL,
-			&c.SpaceID, &c.SpaceName, &c.Room, &c.Email, &c.Locale, &c.MatrixID, &c.CreatedAt)
+			&c.SubjectType, &c.SubjectID, &c.SpaceID, &c.SpaceName, &c.Room, &c.Email, &c.Locale, &c.MatrixID, &c.CreatedAt)
 		return c, err
 	})
 }

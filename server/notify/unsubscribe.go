@@ -21,9 +21,12 @@ import (
 // and the link works for one-click unsubscribing (RFC 8058).
 const UnsubscribePath = "/benachrichtigungen/abbestellen"
 
-// keyring holds the instance's key for unsubscribe links, loaded once.
+// keyring holds one of the instance's signing keys, loaded once: one for
+// unsubscribe links, one for reply addresses, so that neither signature
+// can stand in for the other.
 type keyring struct {
 	store *Store
+	name  string
 	mu    sync.Mutex
 	key   []byte
 }
@@ -38,7 +41,7 @@ func (k *keyring) get(ctx context.Context) ([]byte, error) {
 	if _, err := rand.Read(fresh); err != nil {
 		return nil, err
 	}
-	key, err := k.store.InstanceKey(ctx, "unsubscribe", fresh)
+	key, err := k.store.InstanceKey(ctx, k.name, fresh)
 	if err != nil {
 		return nil, err
 	}
