@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/mail"
 	"net/smtp"
 	"net/textproto"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -35,28 +33,7 @@ func startMailInServer(t *testing.T) (base, smtpAddr string, mp mailpit) {
 	vars, mp := mailServer(t)
 	vars["FACHNETZ_MAIL_IN_LISTEN"] = "127.0.0.1:0"
 	vars["FACHNETZ_MAIL_IN_ADDRESS"] = "fachnetz@fachnetz.test"
-	ctx, cancel := context.WithCancel(context.Background())
-	cfg, err := loadConfig(newFlags("serve", env{stderr: io.Discard}), nil, testEnv(t, vars))
-	if err != nil {
-		t.Fatal(err)
-	}
-	logTo := io.Discard
-	if os.Getenv("FACHNETZ_TEST_LOG") != "" {
-		logTo = os.Stderr
-	}
-	s, err := Open(ctx, cfg, newLogger(logTo, cfg.LogLevel))
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-		s.Close()
-	})
+	s := runServer(t, vars)
 	return "http://" + s.Addr(), s.MailAddr(), mp
 }
 
