@@ -89,7 +89,7 @@ func (b *Board) uploadMail(c *gin.Context) {
 		b.web.Fail(c, err)
 		return
 	}
-	id, err := b.ImportMail(ctx, v.ID, spaceID, header.Filename, raw)
+	id, _, err := b.ImportMail(ctx, v.ID, spaceID, header.Filename, raw)
 	if e, ok := errs.As(err); ok && e.Code != errs.Internal {
 		fail(web.Status(e.Code), e)
 		return

@@ -3,9 +3,12 @@ package qa
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/mail"
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,6 +16,7 @@ import (
 	"github.com/fachnetz/fachnetz/qa/mailthread"
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/mailin"
+	"github.com/fachnetz/fachnetz/server/notify"
 )
 
 // maxMailDrafts bounds the drafts waiting for one person: a forged sender
@@ -45,7 +49,13 @@ func (b *Board) MailForward(ctx context.Context, m mailin.Message) error {
 	if !b.spaces.Enforcer.Can(ctx, policies.Subject{AccountID: accountID}, policies.Write, sp.ID) {
 		return refused
 	}
-	_, err = b.ImportMail(ctx, accountID, sp.ID, "", m.Raw)
+	draftID, created, err := b.ImportMail(ctx, accountID, sp.ID, "", m.Raw)
+	if err == nil {
+		if created {
+			b.confirmDraft(ctx, accountID, m, draftID)
+		}
+		return nil
+	}
 	if e, ok := errs.As(err); ok && e.Code != errs.Internal {
 		args := make([]any, 0, 2*len(e.Args))
 		for k, v := range e.Args {
@@ -56,28 +66,52 @@ func (b *Board) MailForward(ctx context.Context, m mailin.Message) error {
 	return err
 }
 
+// confirmDraft tells the forwarder, in their language, where the draft
+// waits: they forwarded from their mail program and look there first. A
+// notice that cannot be sent leaves the draft as it is.
+func (b *Board) confirmDraft(ctx context.Context, accountID int64, m mailin.Message, draftID int64) {
+	if b.deps.Notice == nil {
+		return
+	}
+	r, err := b.store.Replier(ctx, accountID)
+	if err != nil {
+		b.log.Warn("mail draft notice", "err", err)
+		return
+	}
+	tr := func(id string, args ...any) string { return b.web.Frontend.Translate(r.Locale, id, args...) }
+	link := b.deps.BaseURL + mailDraftURL(draftID)
+	sum := sha256.Sum256([]byte("draft\n" + strconv.FormatInt(draftID, 10)))
+	err = b.deps.Notice(ctx, notify.Notice{To: r.Email, Subject: tr("qa.mail.notice_subject"),
+		Text: tr("qa.mail.notice_text", "URL", link) + "\n\n-- \n" + tr("qa.mail_reply.closing") + "\n",
+		ID:   "entwurf-" + hex.EncodeToString(sum[:16]), InReplyTo: messageID(m.Raw)})
+	if err != nil && !errors.Is(err, notify.ErrNoMail) {
+		b.log.Warn("mail draft notice", "err", err)
+	}
+}
+
 // ImportMail splits a mail (.eml, or .msg when name or content says so)
 // into a draft for accountID in a space: the thread's messages with their
-// senders mapped to accounts, and its attachments.
-func (b *Board) ImportMail(ctx context.Context, accountID, spaceID int64, name string, raw []byte) (int64, error) {
+// senders mapped to accounts, and its attachments. created is false when
+// the person brought in the same mail before: its draft is returned.
+func (b *Board) ImportMail(ctx context.Context, accountID, spaceID int64, name string, raw []byte) (id int64, created bool, err error) {
 	drafts, err := b.store.MailDrafts(ctx, accountID)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	if len(drafts) >= maxMailDrafts {
-		return 0, errs.E(errs.Conflict, "qa.mail.too_many_drafts", "Max", maxMailDrafts)
+		return 0, false, errs.E(errs.Conflict, "qa.mail.too_many_drafts", "Max", maxMailDrafts)
 	}
 	th, err := mailthread.ParseFile(name, raw)
 	switch {
 	case errors.Is(err, mailthread.ErrTooLarge), errors.Is(err, mailthread.ErrTooManyMessages):
-		return 0, errs.E(errs.TooLarge, "qa.mail.too_large").OnField("mail")
+		return 0, false, errs.E(errs.TooLarge, "qa.mail.too_large").OnField("mail")
 	case errors.Is(err, mailthread.ErrMalformed):
-		return 0, errs.E(errs.Invalid, "qa.mail.unreadable").OnField("mail")
+		return 0, false, errs.E(errs.Invalid, "qa.mail.unreadable").OnField("mail")
 	case err != nil:
-		return 0, fmt.Errorf("read mail: %w", err)
+		return 0, false, fmt.Errorf("read mail: %w", err)
 	}
 	if len(th.Messages) == 0 {
-		return 0, errs.E(errs.Invalid, "qa.mail.empty").OnField("mail")
+		return 0, false, errs.E(errs.Invalid, "qa.mail.empty").OnField("mail")
 	}
 	d := MailDraft{AccountID: accountID, SpaceID: spaceID, Subject: truncate(th.Subject, 1000), MessageID: messageID(raw)}
 	addrs := make([]string, 0, len(th.Messages))
@@ -86,7 +120,7 @@ func (b *Board) ImportMail(ctx context.Context, accountID, spaceID int64, name s
 	}
 	accounts, err := b.store.Mailers(ctx, addrs)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	for i, m := range th.Messages {
 		msg := MailMessage{Position: i, Body: truncate(m.Body, 100000)}
@@ -109,7 +143,7 @@ func (b *Board) ImportMail(ctx context.Context, accountID, spaceID int64, name s
 			continue
 		}
 		if err != nil {
-			return 0, err
+			return 0, false, err
 		}
 		d.Files = append(d.Files, f)
 	}

@@ -75,6 +75,8 @@ type Deps struct {
 	// attachment store; ServeFile answers such a content.
 	StoreFile func(filename string, r io.Reader) (MailFile, error)
 	ServeFile func(c *gin.Context, f MailFile, cache string)
+	// BaseURL is the instance's public address, for links in mails.
+	BaseURL string
 	// MailAddress is the address forwarding into a space, "" without mail-in.
 	MailAddress func(spaceSlug string) string
 	// ReplyTag reads the tag of a signed reply address; ok is false for a

@@ -71,16 +71,17 @@ func (st *Store) Mailers(ctx context.Context, addrs []string) (map[string]int64,
 }
 
 // SaveMailDraft stores a draft with its messages and files. A mail whose
-// Message-ID the person brought in before returns that draft instead.
-func (st *Store) SaveMailDraft(ctx context.Context, d MailDraft) (int64, error) {
-	var id int64
-	err := postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
+// Message-ID the person brought in before returns that draft instead, and
+// created is false.
+func (st *Store) SaveMailDraft(ctx context.Context, d MailDraft) (id int64, created bool, err error) {
+	err = postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO mail_drafts (account_id, space_id, subject, message_id) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (account_id, message_id) WHERE message_id <> '' DO NOTHING RETURNING id`,
 			d.AccountID, d.SpaceID, d.Subject, d.MessageID).Scan(&id)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return tx.QueryRow(ctx, `SELECT id FROM mail_drafts WHERE account_id = $1 AND message_id = $2`, d.AccountID, d.MessageID).Scan(&id)
 		}
+		created = true
 		if err != nil {
 			return fmt.Errorf("insert mail draft: %w", err)
 		}
@@ -98,7 +99,7 @@ func (st *Store) SaveMailDraft(ctx context.Context, d MailDraft) (int64, error) 
 		}
 		return nil
 	})
-	return id, err
+	return id, created, err
 }
 
 // MailDraftOf loads a draft with its messages and files for the person it

@@ -34,12 +34,12 @@ func TestMailDraftLifecycle(t *testing.T) {
 	draft := MailDraft{AccountID: forwarder, SpaceID: space, Subject: "Dienstreise", MessageID: fmt.Sprintf("<m-%d@example.org>", n),
 		Messages: []MailMessage{{Position: 0, Body: "Frage?"}, {Position: 1, AuthorID: &colleague, Body: "Antwort."}},
 		Files:    []MailFile{{Filename: "Antrag.pdf", ContentType: "application/pdf", Size: 10, SHA256: sum}}}
-	id, err := st.SaveMailDraft(ctx, draft)
-	if err != nil {
-		t.Fatal(err)
+	id, created, err := st.SaveMailDraft(ctx, draft)
+	if err != nil || !created {
+		t.Fatal(created, err)
 	}
-	again, err := st.SaveMailDraft(ctx, draft)
-	if err != nil || again != id {
+	again, created, err := st.SaveMailDraft(ctx, draft)
+	if err != nil || again != id || created {
 		t.Fatalf("the same mail again: draft %d (%v), want %d", again, err, id)
 	}
 	if _, err := st.MailDraftOf(ctx, id, colleague); !errs.Is(err, errs.NotFound) {
@@ -76,7 +76,7 @@ func TestMailDraftLifecycle(t *testing.T) {
 		t.Errorf("%d file rows left for the sweep, want 1", orphans)
 	}
 
-	old, err := st.SaveMailDraft(ctx, MailDraft{AccountID: forwarder, SpaceID: space, Subject: "Alt", Messages: []MailMessage{{Body: "x"}}})
+	old, _, err := st.SaveMailDraft(ctx, MailDraft{AccountID: forwarder, SpaceID: space, Subject: "Alt", Messages: []MailMessage{{Body: "x"}}})
 	if err != nil {
 		t.Fatal(err)
 	}

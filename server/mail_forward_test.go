@@ -49,7 +49,7 @@ func TestForwardedThreadBecomesADraftForItsForwarder(t *testing.T) {
 	forwarder, colleague := makePerson(t, agency, false), makePerson(t, agency, false)
 	sp := makeSpace(t, forwarder, policies.Private, policies.RoleViewer)
 	addMember(t, sp, colleague, policies.RoleMember)
-	base, smtpAddr, _ := startMailInServer(t)
+	base, smtpAddr, mp := startMailInServer(t)
 	seesSpace(t, base, forwarder, sp)
 	to := "fachnetz+" + sp.Slug + "@fachnetz.test"
 	msgID := unique("weiterleitung") + "@example.org"
@@ -74,6 +74,16 @@ func TestForwardedThreadBecomesADraftForItsForwarder(t *testing.T) {
 		t.Fatalf("the draft is not listed for its forwarder:\n%s", list)
 	}
 	draft := "/fragen/entwuerfe/" + m[1]
+	// The forwarder hears where the draft waits, once for the mail sent twice.
+	waitFor(t, func() bool {
+		n := 0
+		for _, s := range mp.to(t, forwarder.Email) {
+			if strings.Contains(mp.message(t, s.ID).Text, draft) {
+				n++
+			}
+		}
+		return n == 1
+	}, "the notice of the draft")
 	resp, page := b.get(draft)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("review page: %d", resp.StatusCode)

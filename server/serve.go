@@ -316,6 +316,7 @@ func (s *Server) wire(ctx context.Context) error {
 			s.wiki.ServeFile(c, f.SHA256, f.Filename, f.ContentType, time.Time{}, cache)
 		},
 		MailAddress: s.forwardAddress,
+		BaseURL:     strings.TrimRight(s.cfg.BaseURL.String(), "/"),
 		ReplyTag:    s.notify.ParseReplyTag,
 		Notice:      s.deliveries.SendNotice,
 	})
