@@ -238,13 +238,6 @@ func (b *Board) resolveTopics(ctx context.Context, text string, proposer int64) 
 	return b.deps.ResolveTopics(ctx, names, proposer)
 }
 
-func (b *Board) notify(ctx context.Context, tx pgx.Tx, ev Event) error {
-	if b.deps.Notify == nil {
-		return nil
-	}
-	return b.deps.Notify(ctx, tx, ev)
-}
-
 func (b *Board) watch(ctx context.Context, tx pgx.Tx, accountID, questionID int64) error {
 	if b.deps.Watch == nil {
 		return nil

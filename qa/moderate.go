@@ -143,11 +143,11 @@ func (b *Board) promote(c *gin.Context) {
 func (b *Board) invite(c *gin.Context) {
 	q, v := questionOf(c), web.ViewerOf(c)
 	handle := strings.TrimPrefix(strings.TrimSpace(c.PostForm("handle")), "@")
-	if b.deps.Invite == nil || handle == "" {
+	if b.deps.Notifier == nil || handle == "" {
 		b.web.Fail(c, errs.E(errs.Invalid, "error.invalid"))
 		return
 	}
-	err := b.deps.Invite(c.Request.Context(), q, v.ID, handle)
+	err := b.invitePerson(c.Request.Context(), q, v.ID, handle)
 	if e, ok := errs.As(err); ok && (e.Code == errs.NotFound || e.Field == "handle") {
 		// Nobody to invite, or someone who may not read the question:
 		// the form comes back saying so, never that it was sent.
@@ -179,11 +179,11 @@ func (b *Board) apiInvite(c *gin.Context) {
 		return
 	}
 	handle := strings.TrimPrefix(strings.TrimSpace(in.Handle), "@")
-	if b.deps.Invite == nil || handle == "" {
+	if b.deps.Notifier == nil || handle == "" {
 		b.web.Fail(c, errs.E(errs.Invalid, "form.required").OnField("handle"))
 		return
 	}
-	err := b.deps.Invite(c.Request.Context(), questionOf(c), web.ViewerOf(c).ID, handle)
+	err := b.invitePerson(c.Request.Context(), questionOf(c), web.ViewerOf(c).ID, handle)
 	if errs.Is(err, errs.NotFound) {
 		err = errs.E(errs.Invalid, "qa.invite.unknown", "Handle", handle).OnField("handle")
 	}

@@ -41,9 +41,9 @@ type Deps struct {
 	// FileNumbers returns the file-number patterns that apply in a space
 	// (its agency's), linked in rendered posts. Nil: none.
 	FileNumbers func(ctx context.Context, spaceID int64) (*markdown.FileNumbers, error)
-	// Notify tells watchers, mentioned people and Also, in the transaction
-	// of the change.
-	Notify func(ctx context.Context, tx pgx.Tx, ev Event) error
+	// Notifier records the board's events as notifications, in the
+	// transaction of the change; nil: nobody hears of anything.
+	Notifier *notify.Notifier
 	// Watch makes a person watch a question (askers and answerers do).
 	Watch func(ctx context.Context, tx pgx.Tx, accountID, questionID int64) error
 	// WatchButton is an item's watch button for the request, which the
@@ -61,8 +61,6 @@ type Deps struct {
 	LookupTopics func(ctx context.Context, names []string) ([]int64, error)
 	// Seen is told of every question view, for the anonymised trends.
 	Seen func(c *gin.Context, kind, item string, spaceID int64)
-	// Invite asks a person (by handle) to answer, as a notification.
-	Invite func(ctx context.Context, q Question, inviter int64, handle string) error
 	// Trash keeps deleted questions, answers and comments for a while.
 	Trash *trash.Trash
 	// Drafts keeps what is typed in the editors until it is saved. Nil:

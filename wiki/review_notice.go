@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/fachnetz/fachnetz/server/notify"
+	"github.com/fachnetz/fachnetz/server/periodic"
 )
 
 // reviewBatch is how many pages one transaction of the review job tells
@@ -36,14 +37,8 @@ func (wk *Wiki) NoticeReviews(ctx context.Context) (int, error) {
 
 // RunReviewNotices runs NoticeReviews every interval until ctx ends.
 func (wk *Wiki) RunReviewNotices(ctx context.Context, interval time.Duration) {
-	for {
-		if _, err := wk.NoticeReviews(ctx); err != nil && ctx.Err() == nil {
-			wk.log.Warn("review notices", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(interval):
-		}
-	}
+	periodic.Run(ctx, interval, wk.log, "review notices", func(ctx context.Context) error {
+		_, err := wk.NoticeReviews(ctx)
+		return err
+	})
 }

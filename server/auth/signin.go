@@ -10,6 +10,7 @@ import (
 
 	"github.com/fachnetz/fachnetz/frontend"
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/periodic"
 	"github.com/fachnetz/fachnetz/server/web"
 )
 
@@ -156,16 +157,7 @@ func (a *Auth) ForgetSessionCookie(c *gin.Context) {
 // Sweep deletes expired sessions, old sign-in failures and old counts of
 // kept texts every interval until ctx ends.
 func (a *Auth) Sweep(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if err := a.store.DeleteExpired(ctx, max(a.cfg.LockDuration, parkWindow)); err != nil && ctx.Err() == nil {
-			a.log.Warn("sweep sessions", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	periodic.Run(ctx, interval, a.log, "sweep sessions", func(ctx context.Context) error {
+		return a.store.DeleteExpired(ctx, max(a.cfg.LockDuration, parkWindow))
+	})
 }

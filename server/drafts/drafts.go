@@ -10,7 +10,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -22,6 +21,7 @@ import (
 
 	"github.com/fachnetz/fachnetz/server/auth"
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/periodic"
 	"github.com/fachnetz/fachnetz/server/web"
 )
 
@@ -346,14 +346,8 @@ func (d *Drafts) Purge(ctx context.Context, now time.Time) (int64, error) {
 
 // Run purges every interval until ctx ends.
 func (d *Drafts) Run(ctx context.Context, interval time.Duration) {
-	for {
-		if _, err := d.Purge(ctx, time.Now()); err != nil && !errors.Is(err, context.Canceled) {
-			d.log.Warn("purge drafts", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(interval):
-		}
-	}
+	periodic.Run(ctx, interval, d.log, "purge drafts", func(ctx context.Context) error {
+		_, err := d.Purge(ctx, time.Now())
+		return err
+	})
 }

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/fachnetz/fachnetz/server/periodic"
 )
 
 // Defaults: a page is kept for the redirect that follows within a second;
@@ -63,14 +65,8 @@ func (r *Returns) Forget(ctx context.Context, owner []byte) error {
 
 // Run deletes expired pages every interval until ctx ends.
 func (r *Returns) Run(ctx context.Context, interval time.Duration) {
-	for {
-		if _, err := r.store.Purge(ctx, MaxAge); err != nil && ctx.Err() == nil {
-			r.log.Warn("purge form pages", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(interval):
-		}
-	}
+	periodic.Run(ctx, interval, r.log, "purge form pages", func(ctx context.Context) error {
+		_, err := r.store.Purge(ctx, MaxAge)
+		return err
+	})
 }

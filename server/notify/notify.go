@@ -19,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/fachnetz/fachnetz/server/periodic"
 	"github.com/fachnetz/fachnetz/server/web"
 )
 
@@ -375,4 +376,12 @@ func (n *Notifier) MarkAllRead(ctx context.Context, accountID int64) error {
 func (n *Notifier) Sweep(ctx context.Context) (int64, error) {
 	now := time.Now()
 	return n.store.Sweep(ctx, now.Add(-ReadRetention), now.Add(-Retention))
+}
+
+// RunSweep sweeps every interval until ctx ends.
+func (n *Notifier) RunSweep(ctx context.Context, interval time.Duration) {
+	periodic.Run(ctx, interval, n.web.Log, "sweep notifications", func(ctx context.Context) error {
+		_, err := n.Sweep(ctx)
+		return err
+	})
 }

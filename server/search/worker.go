@@ -19,6 +19,7 @@ func (s *Service) Run(ctx context.Context) {
 	go s.runMirror(ctx)
 	go s.runPrune(ctx)
 	s.keepDraining(ctx, s.wake, "search outbox: Meilisearch did not take the batch; will retry", func(ctx context.Context) (int, error) {
+		s.refreshDueSettings(ctx)
 		n, err := s.processBatch(ctx)
 		s.refreshOldest(ctx)
 		return n, err

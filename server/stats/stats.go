@@ -15,6 +15,8 @@ import (
 	"unicode"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/fachnetz/fachnetz/server/periodic"
 )
 
 // MinK is the smallest k the release rule may use: below five people a
@@ -154,14 +156,5 @@ func (s *Stats) aggregateDay(ctx context.Context, day string, names names) error
 
 // Run aggregates every interval until ctx ends.
 func (s *Stats) Run(ctx context.Context, interval time.Duration) {
-	for {
-		if err := s.Aggregate(ctx); err != nil && !errors.Is(err, context.Canceled) {
-			s.log.Warn("stats: aggregation failed", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(interval):
-		}
-	}
+	periodic.Run(ctx, interval, s.log, "stats: aggregation failed", s.Aggregate)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/periodic"
 )
 
 // Kinds of items in the trash.
@@ -309,27 +310,14 @@ func (t *Trash) Expire(ctx context.Context, cutoff time.Time) (int, error) {
 
 // Run purges expired entries every interval until ctx ends.
 func (t *Trash) Run(ctx context.Context, interval time.Duration) {
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
-	for {
+	periodic.Run(ctx, interval, t.log, "expire trash", func(ctx context.Context) error {
 		for {
 			n, err := t.Expire(ctx, time.Now().AddDate(0, 0, -t.days))
-			if err != nil {
-				if ctx.Err() == nil {
-					t.log.Warn("expire trash", "err", err)
-				}
-				break
-			}
-			if n < 1000 {
-				break
+			if err != nil || n < 1000 {
+				return err
 			}
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
+	})
 }
 
 // Log records a purge in tx: who, what kind, which space, why; never what.
