@@ -10,20 +10,6 @@ import (
 	"github.com/fachnetz/fachnetz/server/web"
 )
 
-// APIRoutes mounts the JSON API of spaces and members under /api/v1; the
-// caller has already required a signed-in viewer.
-func (s *Spaces) APIRoutes(r gin.IRouter) {
-	r.GET("/spaces", s.apiList)
-	r.POST("/spaces", s.apiCreate)
-	r.GET("/spaces/:space", s.RequireSpace(Read), s.apiGet)
-	r.PATCH("/spaces/:space", s.RequireSpace(Manage), s.apiUpdate)
-	r.GET("/spaces/:space/members", s.RequireSpace(Read), s.apiMembers)
-	r.GET("/spaces/:space/chat", s.RequireSpace(Read), s.apiChat)
-	r.PUT("/spaces/:space/chat", s.RequireSpace(Manage), s.apiSetChat)
-	r.PUT("/spaces/:space/members/:member", s.RequireSpace(Manage), s.apiSetMember)
-	r.DELETE("/spaces/:space/members/:member", s.RequireSpace(Manage), s.apiRemoveMember)
-}
-
 type spaceJSON struct {
 	Space
 	Permissions Permissions `json:"permissions"`

@@ -10,20 +10,6 @@ import (
 	"github.com/fachnetz/fachnetz/server/web"
 )
 
-// Routes mounts the space pages; the caller has already required a
-// signed-in viewer.
-func (s *Spaces) Routes(r gin.IRouter) {
-	r.GET("/bereiche", s.list)
-	r.GET("/bereiche/neu", s.newForm)
-	r.POST("/bereiche", s.create)
-	r.GET("/bereiche/:space/einstellungen", s.RequireSpace(Manage), s.settings)
-	r.POST("/bereiche/:space/einstellungen", s.RequireSpace(Manage), s.saveSettings)
-	r.POST("/bereiche/:space/archiv", s.RequireSpace(Manage), s.archive)
-	r.POST("/bereiche/:space/mitglieder", s.RequireSpace(Manage), s.addMember)
-	r.POST("/bereiche/:space/mitglieder/entfernen", s.RequireSpace(Manage), s.removeMember)
-	r.POST("/bereiche/:space/chat", s.RequireSpace(Manage), s.saveChat)
-}
-
 func (s *Spaces) list(c *gin.Context) {
 	spaces, err := s.Readable(c.Request.Context(), SubjectOf(c))
 	if err != nil {

@@ -14,20 +14,6 @@ import (
 	"github.com/fachnetz/fachnetz/server/web"
 )
 
-// APIRoutes mounts the board's JSON API under /api/v1; the caller
-// requires a signed-in viewer.
-func (b *Board) APIRoutes(r gin.IRouter) {
-	r.GET("/questions", b.apiList)
-	r.POST("/questions", b.apiAsk)
-	r.GET("/questions/:id", b.loadQuestion(policies.Read), b.apiGet)
-	r.POST("/questions/:id/answers", b.loadQuestion(policies.Write), b.apiAnswer)
-	r.POST("/questions/:id/vote", b.loadQuestion(policies.Write), b.apiVote("question"))
-	r.POST("/questions/:id/invitations", b.loadQuestion(policies.Write), b.apiInvite)
-	r.POST("/answers/:answer/accept", b.questionOfAnswer(policies.Read, b.notArchived), b.apiAccept)
-	r.POST("/answers/:answer/vote", b.questionOfAnswer(policies.Write), b.apiVote("answer"))
-	b.apiDeleteRoutes(r)
-}
-
 // questionOfAnswer loads an answer's question and checks access to it.
 func (b *Board) questionOfAnswer(act policies.Action, then ...func(*gin.Context) error) gin.HandlerFunc {
 	return func(c *gin.Context) {

@@ -11,26 +11,6 @@ import (
 	"github.com/fachnetz/fachnetz/server/web"
 )
 
-// Deleting moves a post into its space's trash. Authors delete their own
-// question while it has no answer, and their own answers and comments;
-// moderators delete any. Everyone else who may read gets 403, who may not
-// read gets 404 (loadQuestion checks reading first).
-func (b *Board) deleteRoutes(r gin.IRouter) {
-	read := b.loadQuestion(policies.Read, b.notArchived)
-	r.GET("/fragen/:id/loeschen", read, b.deleteForm("question"))
-	r.POST("/fragen/:id/loeschen", read, b.deletePost("question"))
-	r.GET("/fragen/:id/antworten/:answer/loeschen", read, b.loadAnswer, b.deleteForm("answer"))
-	r.POST("/fragen/:id/antworten/:answer/loeschen", read, b.loadAnswer, b.deletePost("answer"))
-	r.GET("/fragen/:id/kommentare/:comment/loeschen", read, b.loadComment, b.deleteForm("comment"))
-	r.POST("/fragen/:id/kommentare/:comment/loeschen", read, b.loadComment, b.deletePost("comment"))
-}
-
-func (b *Board) apiDeleteRoutes(r gin.IRouter) {
-	r.DELETE("/questions/:id", b.loadQuestion(policies.Read, b.notArchived), b.apiDelete("question"))
-	r.DELETE("/answers/:answer", b.questionOfAnswer(policies.Read, b.notArchived), b.apiDelete("answer"))
-	r.DELETE("/comments/:comment", b.questionOfComment, b.loadComment, b.apiDelete("comment"))
-}
-
 const keyComment = "fachnetz.comment"
 
 func (b *Board) loadComment(c *gin.Context) {

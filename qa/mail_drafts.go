@@ -22,16 +22,6 @@ const mailDraftsPath = "/fragen/entwuerfe"
 
 func mailDraftURL(id int64) string { return mailDraftsPath + "/" + strconv.FormatInt(id, 10) }
 
-func (b *Board) mailRoutes(r gin.IRouter) {
-	r.GET(mailDraftsPath, b.mailDrafts)
-	r.POST("/fragen/neu/email", b.uploadMail)
-	r.GET(mailDraftsPath+"/:draft", b.mailDraftForm)
-	r.POST(mailDraftsPath+"/:draft", b.publishMailDraft)
-	r.POST(mailDraftsPath+"/:draft/verwerfen", b.discardMailDraft)
-	r.GET(mailDraftsPath+"/:draft/dateien/:file/:name", b.mailDraftFile)
-	r.GET("/fragen/:id/dateien/:file/:name", b.loadQuestion(policies.Read), b.questionFile)
-}
-
 type mailDraftsPage struct {
 	Drafts    []MailDraftItem
 	Addresses []spaceAddress

@@ -111,34 +111,6 @@ func New(store *Store, spaces *policies.Spaces, md *markdown.Renderer, w *web.We
 	return b
 }
 
-// Routes mounts the board's pages; the caller requires a signed-in viewer.
-func (b *Board) Routes(r gin.IRouter) {
-	r.GET("/fragen", b.list)
-	r.GET("/fragen/neu", b.askForm)
-	r.GET("/fragen/aehnlich", b.similar)
-	r.POST("/fragen/vorschau", b.preview)
-	r.POST("/fragen", b.ask)
-	r.GET("/fragen/:id", b.loadQuestion(policies.Read), b.view)
-	// Changes that the author or asker may make without write permission
-	// are still refused in an archived space.
-	live := b.loadQuestion(policies.Read, b.notArchived)
-	r.GET("/fragen/:id/bearbeiten", live, b.editForm)
-	r.POST("/fragen/:id/bearbeiten", live, b.edit)
-	r.POST("/fragen/:id/antworten", b.loadQuestion(policies.Write), b.answer)
-	r.GET("/fragen/:id/antworten/:answer/bearbeiten", live, b.loadAnswer, b.editAnswerForm)
-	r.POST("/fragen/:id/antworten/:answer/bearbeiten", live, b.loadAnswer, b.editAnswer)
-	r.POST("/fragen/:id/kommentare", b.loadQuestion(policies.Write), b.comment)
-	r.POST("/fragen/:id/stimme", b.loadQuestion(policies.Write), b.vote)
-	r.POST("/fragen/:id/akzeptieren", live, b.accept)
-	r.POST("/fragen/:id/schliessen", b.loadQuestion(policies.Moderate), b.close)
-	r.POST("/fragen/:id/wiedereroeffnen", b.loadQuestion(policies.Moderate), b.reopen)
-	r.POST("/fragen/:id/einladen", b.loadQuestion(policies.Write), b.invite)
-	r.GET("/fragen/:id/ins-wiki", live, b.promoteForm)
-	r.POST("/fragen/:id/ins-wiki", live, b.promote)
-	b.deleteRoutes(r)
-	b.mailRoutes(r)
-}
-
 const keyQuestion = "fachnetz.question"
 
 // loadQuestion loads the question named by :id and checks that the viewer

@@ -15,26 +15,6 @@ import (
 	"github.com/fachnetz/fachnetz/server/web"
 )
 
-// APIRoutes mounts the wiki's JSON API under /api/v1; the caller has
-// required a signed-in viewer.
-func (wk *Wiki) APIRoutes(r gin.IRouter) {
-	read, write := wk.spaces.RequireSpace(policies.Read), wk.spaces.RequireSpace(policies.Write)
-	r.GET("/spaces/:space/pages", read, wk.apiTree)
-	r.GET("/spaces/:space/pages/:page", read, wk.loadPage, wk.apiGet)
-	r.PUT("/spaces/:space/pages/:page", write, wk.apiPut)
-	r.DELETE("/spaces/:space/pages/:page", wk.spaces.RequireSpace(policies.Moderate), wk.loadPage, wk.apiDelete)
-	r.GET("/spaces/:space/pages/:page/revisions", read, wk.loadPage, wk.apiRevisions)
-	r.GET("/spaces/:space/pages/:page/revisions/:n", read, wk.loadPage, wk.apiRevision)
-	r.POST("/spaces/:space/pages/:page/restore/:n", write, wk.loadPage, wk.apiRestore)
-	r.POST("/spaces/:space/pages/:page/attachments", write, wk.loadPage, wk.apiUpload)
-	r.GET("/spaces/:space/pages/:page/backlinks", read, wk.loadPage, wk.apiBacklinks)
-	r.GET("/attachments/:id", func(c *gin.Context) {
-		c.Params = append(c.Params, gin.Param{Key: "name", Value: ""})
-		wk.download(c)
-	})
-	wk.apiTrashRoutes(r)
-}
-
 type pageJSON struct {
 	Page
 	ReviewDue  *string `json:"review_due"` // YYYY-MM-DD; null: no review needed

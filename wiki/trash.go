@@ -14,18 +14,6 @@ import (
 	"github.com/fachnetz/fachnetz/server/web"
 )
 
-// trashRoutes mounts a space's trash, attachment versions and purging;
-// the trash and purging are for moderators.
-func (wk *Wiki) trashRoutes(r gin.IRouter, write, moderate gin.HandlerFunc) {
-	r.GET("/bereiche/:space/papierkorb", moderate, wk.trashList)
-	r.POST("/bereiche/:space/papierkorb/:id/wiederherstellen", moderate, wk.trashRestore)
-	r.GET("/bereiche/:space/papierkorb/:id/entfernen", moderate, wk.trashPurgeForm)
-	r.POST("/bereiche/:space/papierkorb/:id/entfernen", moderate, wk.trashPurge)
-	r.POST("/bereiche/:space/seiten/:page/anhaenge/:id/versionen/:v/wiederherstellen", write, wk.loadPage, wk.restoreVersion)
-	r.GET("/bereiche/:space/seiten/:page/versionen/:n/entfernen", moderate, wk.loadPage, wk.purgeRevisionForm)
-	r.POST("/bereiche/:space/seiten/:page/versionen/:n/entfernen", moderate, wk.loadPage, wk.purgeRevision)
-}
-
 // registerTrash tells the trash how pages and attachments come back and
 // which attachment contents may go.
 func (wk *Wiki) registerTrash(t *trash.Trash) {

@@ -10,14 +10,6 @@ import (
 	"github.com/fachnetz/fachnetz/server/web"
 )
 
-// apiTrashRoutes lets moderators list, restore and purge a space's trash.
-func (wk *Wiki) apiTrashRoutes(r gin.IRouter) {
-	moderate := wk.spaces.RequireSpace(policies.Moderate)
-	r.GET("/spaces/:space/trash", moderate, wk.apiTrashList)
-	r.POST("/spaces/:space/trash/:id/restore", moderate, wk.apiTrashRestore)
-	r.DELETE("/spaces/:space/trash/:id", moderate, wk.apiTrashPurge)
-}
-
 // apiTrashList is a page of the trash, newest first (?limit=&cursor=).
 func (wk *Wiki) apiTrashList(c *gin.Context) {
 	limit, cursor, err := web.Page(c, 100, 500)

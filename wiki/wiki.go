@@ -94,44 +94,6 @@ func New(store *Store, spaces *policies.Spaces, md *markdown.Renderer, w *web.We
 	return wk
 }
 
-// Routes mounts the wiki's pages; the caller has required a signed-in
-// viewer. Every route that names a space checks access first.
-func (wk *Wiki) Routes(r gin.IRouter) {
-	read, write, moderate := wk.spaces.RequireSpace(policies.Read), wk.spaces.RequireSpace(policies.Write), wk.spaces.RequireSpace(policies.Moderate)
-	manage := wk.spaces.RequireSpace(policies.Manage)
-	r.GET("/bereiche/:space", read, wk.spaceHome)
-	r.GET("/bereiche/:space/neu", write, wk.newForm)
-	r.POST("/bereiche/:space/seiten", write, wk.create)
-	r.POST("/bereiche/:space/vorschau", write, wk.preview)
-	r.GET("/bereiche/:space/seitenvorschlaege", read, wk.suggestPages)
-	// Fixed words under a space never meet a page's slug: pages live under /seiten/.
-	r.GET("/bereiche/:space/export", read, wk.exportSpace)
-	r.GET("/bereiche/:space/einstellungen/import", manage, wk.importForm)
-	r.POST("/bereiche/:space/einstellungen/import", manage, wk.importUpload)
-	r.GET("/bereiche/:space/seiten/:page", read, wk.loadPage, wk.view)
-	r.GET("/bereiche/:space/seiten/:page/export.md", read, wk.loadPage, wk.export)
-	r.GET("/bereiche/:space/seiten/:page/bearbeiten", write, wk.loadPage, wk.editForm)
-	r.POST("/bereiche/:space/seiten/:page/bearbeiten", write, wk.loadPage, wk.save)
-	r.POST("/bereiche/:space/seiten/:page/vorschau", write, wk.loadPage, wk.preview)
-	r.GET("/bereiche/:space/seiten/:page/versionen", read, wk.loadPage, wk.history)
-	r.GET("/bereiche/:space/seiten/:page/versionen/:n", read, wk.loadPage, wk.revision)
-	r.GET("/bereiche/:space/seiten/:page/vergleich", read, wk.loadPage, wk.compare)
-	r.POST("/bereiche/:space/seiten/:page/versionen/:n/wiederherstellen", write, wk.loadPage, wk.restore)
-	r.GET("/bereiche/:space/seiten/:page/verschieben", moderate, wk.loadPage, wk.moveForm)
-	r.POST("/bereiche/:space/seiten/:page/verschieben", moderate, wk.loadPage, wk.move)
-	r.POST("/bereiche/:space/seiten/:page/geprueft", read, wk.loadPage, wk.confirmReview)
-	r.GET("/bereiche/:space/seiten/:page/loeschen", moderate, wk.loadPage, wk.deleteForm)
-	r.POST("/bereiche/:space/seiten/:page/loeschen", moderate, wk.loadPage, wk.delete)
-	r.POST("/bereiche/:space/seiten/:page/anhaenge", write, wk.loadPage, wk.upload)
-	r.POST("/bereiche/:space/seiten/:page/anhaenge/:id/loeschen", write, wk.loadPage, wk.deleteAttachment)
-	r.GET("/anhaenge/:id/:name", wk.download)
-	r.POST("/bereiche/:space/neu/anhaenge", write, wk.uploadInEditor)
-	r.POST("/bereiche/:space/seiten/:page/editor/anhaenge", write, wk.loadPage, wk.uploadInEditor)
-	r.GET("/entwuerfe/dateien/:id/:name", wk.heldFile)
-	r.GET("/pruefung", wk.reviewQueue)
-	wk.trashRoutes(r, write, moderate)
-}
-
 const keyPage = "fachnetz.page"
 
 // loadPage loads the page named by :page in the space RequireSpace

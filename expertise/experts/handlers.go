@@ -31,12 +31,6 @@ func NewFinder(r *Ranker, topics *topics.Topics, match *expertise.Matcher, w *we
 	return &Finder{Ranker: r, topics: topics, match: match, web: w, readable: readable}
 }
 
-// Routes mounts the page; the caller requires a signed-in viewer.
-func (f *Finder) Routes(r gin.IRouter) { r.GET("/experten", f.page) }
-
-// APIRoutes mounts /api/v1/experts.
-func (f *Finder) APIRoutes(r gin.IRouter) { r.GET("/experts", f.api) }
-
 // find answers by topic slug or by free text, which names topics and
 // units as in the directory.
 func (f *Finder) find(c *gin.Context) ([]Expert, expertise.SkillMatch, error) {

@@ -138,27 +138,6 @@ func (a *Auth) revokeToken(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/konto#tokens")
 }
 
-// Routes mounts sign-in and the account pages.
-func (a *Auth) Routes(r gin.IRouter) {
-	r.GET("/anmelden", a.signInForm)
-	r.POST("/anmelden", a.signIn)
-	r.POST("/abmelden", a.signOut)
-	if a.oidc != nil {
-		r.GET("/anmelden/dienstkonto", a.oidcStart)
-		r.GET("/anmelden/dienstkonto/zurueck", a.oidcCallback)
-	}
-	signedIn := r.Group("", a.RequireSignIn(), a.SessionOnly())
-	signedIn.GET("/konto", a.account)
-	signedIn.POST("/konto/passwort", a.changePassword)
-	signedIn.POST("/konto/tokens", a.createToken)
-	signedIn.POST("/konto/tokens/:id/widerrufen", a.revokeToken)
-}
-
-// APIRoutes mounts /api/v1/me.
-func (a *Auth) APIRoutes(r gin.IRouter) {
-	r.GET("/me", a.RequireSignIn(), a.me)
-}
-
 func (a *Auth) me(c *gin.Context) {
 	acc, err := a.store.AccountByID(c.Request.Context(), web.ViewerOf(c).ID)
 	if err != nil {

@@ -74,12 +74,6 @@ func New(store *Store, w *web.Web, secure bool) *Drafts {
 // Store returns the drafts store.
 func (d *Drafts) Store() *Store { return d.store }
 
-// Routes mounts the editor's draft endpoints for signed-in people.
-func (d *Drafts) Routes(r gin.IRouter) {
-	r.POST("/entwuerfe", d.save)
-	r.POST("/entwuerfe/verwerfen", d.discard)
-}
-
 // Editor is what an editor's template needs to keep and offer a draft.
 type Editor struct {
 	Key, Path string

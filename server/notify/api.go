@@ -11,15 +11,6 @@ import (
 	"github.com/fachnetz/fachnetz/server/web"
 )
 
-// APIRoutes mounts the JSON API of notifications under /api/v1; the caller
-// has already required a signed-in viewer.
-func (n *Notifier) APIRoutes(r gin.IRouter) {
-	r.GET("/notifications", n.apiList)
-	r.POST("/notifications/:id/read", n.apiRead)
-	r.GET("/me/notification-settings", n.apiSettings)
-	r.PUT("/me/notification-settings", n.apiSaveSettings)
-}
-
 type actorJSON struct {
 	Handle string `json:"handle"`
 	Name   string `json:"name"`

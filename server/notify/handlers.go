@@ -13,17 +13,6 @@ import (
 // pageSize is how many notifications one page of the list shows.
 const pageSize = 30
 
-// Routes mounts the notification pages and the watch form; the caller has
-// already required a signed-in viewer.
-func (n *Notifier) Routes(r gin.IRouter) {
-	r.GET("/benachrichtigungen", n.list)
-	r.POST("/benachrichtigungen/:id/gelesen", n.open)
-	r.POST("/benachrichtigungen/alle-gelesen", n.readAll)
-	r.POST("/beobachten", n.watch)
-	r.GET(SettingsPath, n.settings)
-	r.POST(SettingsPath, n.saveSettings)
-}
-
 // Middleware puts the viewer's unread count on the gin context under
 // UnreadKey, for the header of HTML pages. Mount it after authentication.
 func (n *Notifier) Middleware() gin.HandlerFunc {

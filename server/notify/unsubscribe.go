@@ -120,14 +120,6 @@ type unsubscribePage struct {
 	Done   bool
 }
 
-// PublicRoutes mounts the unsubscribe link, which needs no sign-in and no
-// CSRF token: the signed token is the authority, and a mail program's
-// one-click POST (RFC 8058) carries nothing else.
-func (n *Notifier) PublicRoutes(r gin.IRouter) {
-	r.GET(UnsubscribePath, n.unsubscribeForm)
-	r.POST(UnsubscribePath, n.unsubscribe)
-}
-
 // unsubscribeForm asks before it changes anything: mail scanners follow
 // links with GET.
 func (n *Notifier) unsubscribeForm(c *gin.Context) {

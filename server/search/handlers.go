@@ -37,17 +37,6 @@ func (a Access) people(c *gin.Context) []int64 {
 	return a.PeopleSpaces(c)
 }
 
-// Routes mounts the search page; the caller requires a signed-in viewer.
-func (s *Service) Routes(r gin.IRouter, a Access) {
-	r.GET("/suche", func(c *gin.Context) { s.page(c, a) })
-	r.GET("/suche/vorschlaege", func(c *gin.Context) { s.suggest(c, a) })
-}
-
-// APIRoutes mounts /api/v1/search.
-func (s *Service) APIRoutes(r gin.IRouter, a Access) {
-	r.GET("/search", func(c *gin.Context) { s.api(c, a) })
-}
-
 // readQuery builds a query from the request. An unknown space slug or a
 // space the viewer may not read simply finds nothing.
 func (s *Service) readQuery(c *gin.Context, a Access) (Query, string, error) {

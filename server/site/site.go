@@ -28,16 +28,6 @@ type Site struct {
 // New creates the site handlers.
 func New(w *web.Web, pool *pgxpool.Pool) *Site { return &Site{web: w, pool: pool} }
 
-// Routes mounts the pages.
-func (s *Site) Routes(r gin.IRouter) {
-	r.GET("/", s.home)
-	r.GET("/sprache", s.switchLanguage)
-	r.GET("/barrierefreiheit", s.accessibility)
-	r.GET("/barrierefreiheit/melden", s.reportForm)
-	r.POST("/barrierefreiheit/melden", s.report)
-	r.GET("/datenschutz", s.privacy)
-}
-
 // switchLanguage stores the choice in a cookie and returns to the page the
 // person came from; only local paths are followed, never another host.
 func (s *Site) switchLanguage(c *gin.Context) {

@@ -111,12 +111,6 @@ func (h *Handlers) Home(c *gin.Context) (Week, error) {
 	return h.Week(c, Scope(web.ViewerOf(c).AgencyID), false)
 }
 
-// Routes mounts the trends page for knowledge managers.
-func (h *Handlers) Routes(r gin.IRouter) { r.GET("/trends", h.page) }
-
-// APIRoutes mounts /api/v1/trends.
-func (h *Handlers) APIRoutes(r gin.IRouter) { r.GET("/trends", h.api) }
-
 // scope reads the API's choice: the viewer's agency or the whole
 // instance. The instance has no figures of searches, content gaps and
 // topics: each counts in its agency only, so that no instance figure can

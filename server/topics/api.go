@@ -13,17 +13,6 @@ import (
 	"github.com/fachnetz/fachnetz/server/web"
 )
 
-// APIRoutes mounts the JSON API of topics under /api/v1; the caller has
-// already required a signed-in viewer. Topics are not secret, so changes
-// by anyone but a knowledge manager answer 403, not 404.
-func (s *Topics) APIRoutes(r gin.IRouter) {
-	r.GET("/topics", s.apiList)
-	r.GET("/topics/suggest", s.apiSuggest)
-	r.GET("/topics/:topic", s.apiGet)
-	r.POST("/topics", s.apiRequireKM, s.apiCreate)
-	r.PUT("/topics/:topic", s.apiRequireKM, s.apiUpdate)
-}
-
 func (s *Topics) apiRequireKM(c *gin.Context) {
 	if err := requireKM(web.ViewerOf(c)); err != nil {
 		s.web.Fail(c, err)
