@@ -64,7 +64,10 @@ cleanup() {
 		"$SCRIPTS_DIR/slapd.sh" stop "$dir/ldap" || rc=1
 		"$SCRIPTS_DIR/services.sh" stop "$dir" || rc=1
 		# remove also deletes a PostgreSQL cluster kept outside $dir (scripts/services.sh).
-		if ((remove)); then "$SCRIPTS_DIR/services.sh" remove "$dir" || rc=1; fi
+		if ((remove)); then
+			"$SCRIPTS_DIR/services.sh" remove "$dir" || rc=1
+			rm -rf -- "$dir"
+		fi
 	fi
 	exit "$rc"
 }
