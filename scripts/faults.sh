@@ -43,6 +43,7 @@ cleanup() {
 	if [[ ${KEEP:-0} == 1 ]]; then
 		log "kept $DIR"
 	else
+		"$ROOT/scripts/services.sh" remove "$DIR" 2>>"$DIR/services.log" || log "could not remove $DIR"
 		rm -rf -- "$DIR"
 	fi
 	exit "$rc"

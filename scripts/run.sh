@@ -3,7 +3,10 @@
 #
 #   - private PostgreSQL and Meilisearch under .data/ (kept between runs), and Mailpit under
 #     .data/mailpit/ (scripts/mailpit.sh): the instance sends its mails there (FACHNETZ_SMTP_*),
-#     and they can be read in Mailpit's web UI, whose address is printed with the server's
+#     and they can be read in Mailpit's web UI, whose address is printed with the server's.
+#     As root, PostgreSQL runs as the user postgres; when it cannot reach the checkout (a
+#     clone in /root), its cluster lives in /var/lib/fachnetz-dev/<hash>/pg, linked from
+#     .data/pg (scripts/services.sh); deleting .data/ starts afresh either way
 #   - builds .data/bin/fachnetz, runs `fachnetz migrate` and `fachnetz seed` (idempotent)
 #   - writes .data/env (0600) with every FACHNETZ_* variable of the running instance, so that
 #       set -a; . .data/env; go run ./server users add ...

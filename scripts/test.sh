@@ -39,7 +39,9 @@ fail() {
 
 rm -rf -- "$ARTIFACTS/e2e" "$ARTIFACTS/logs" # artifacts of this run only
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/fachnetz-test.XXXXXX")
-chmod 0711 "$TMP" # as root, PostgreSQL runs as user postgres and must reach $TMP/services
+# As root, PostgreSQL runs as user postgres: reaching $TMP/services, it keeps its cluster
+# there; otherwise (TMPDIR in /root) in /var/lib/fachnetz-dev/ (scripts/services.sh).
+chmod 0711 "$TMP"
 SVC=$TMP/services
 step_pid=""
 server_pid=""
@@ -85,6 +87,8 @@ cleanup() {
 	else
 		echo "test: all passed" >&2
 	fi
+	# remove also deletes a PostgreSQL cluster kept outside $TMP (scripts/services.sh).
+	"$ROOT/scripts/services.sh" remove "$SVC" || echo "test: could not remove $SVC" >&2
 	rm -rf -- "$TMP"
 	exit "$rc"
 }

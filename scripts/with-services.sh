@@ -8,6 +8,8 @@
 # Without --keep the services live in a fresh temporary directory that is removed
 # afterwards; with --keep DIR they use (and keep) DIR. Either way they are stopped
 # when CMD ends, fails or the script is interrupted. The exit status is CMD's.
+# As root, PostgreSQL runs as the user postgres: when it cannot reach DIR (TMPDIR or
+# --keep in /root), its cluster lives in /var/lib/fachnetz-dev/ (scripts/services.sh).
 #
 # CMD sees DIR/env (FACHNETZ_DATABASE_URL, FACHNETZ_MEILI_URL, FACHNETZ_MEILI_KEY) plus
 #   FACHNETZ_TEST_DATABASE_URL, FACHNETZ_TEST_MEILI_URL, FACHNETZ_TEST_MEILI_KEY,
@@ -61,7 +63,11 @@ cleanup() {
 		"$SCRIPTS_DIR/mailpit.sh" stop "$dir/mailpit" || rc=1
 		"$SCRIPTS_DIR/slapd.sh" stop "$dir/ldap" || rc=1
 		"$SCRIPTS_DIR/services.sh" stop "$dir" || rc=1
-		if ((remove)); then rm -rf -- "$dir"; fi
+		# remove also deletes a PostgreSQL cluster kept outside $dir (scripts/services.sh).
+		if ((remove)); then
+			"$SCRIPTS_DIR/services.sh" remove "$dir" || rc=1
+			rm -rf -- "$dir"
+		fi
 	fi
 	exit "$rc"
 }
