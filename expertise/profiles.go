@@ -3,7 +3,6 @@ package expertise
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -134,9 +133,8 @@ func (e *Expertise) UpdateProfile(ctx context.Context, accountID int64, ed Edit)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE profiles SET tasks = $2, ask_me_about = $3, languages = $4, updated_at = now() WHERE account_id = $1`,
-			accountID, ed.Tasks, ed.AskMeAbout, ed.Languages); err != nil {
-			return fmt.Errorf("update profile: %w", err)
+		if err := e.store.UpdateProfileText(ctx, tx, accountID, ed); err != nil {
+			return err
 		}
 		if d := ed.Directory; d != nil {
 			same := d.Position == cur.Position && d.Location == cur.Location && d.Phone == cur.Phone &&
@@ -153,9 +151,8 @@ func (e *Expertise) UpdateProfile(ctx context.Context, accountID int64, ed Edit)
 						return Problems{errs.E(errs.Invalid, "expertise.unit_invalid").OnField("unit")}
 					}
 				}
-				if _, err := tx.Exec(ctx, `UPDATE profiles SET position = $2, location = $3, phone = $4, org_unit_id = $5 WHERE account_id = $1 AND ldap_dn IS NULL`,
-					accountID, d.Position, d.Location, d.Phone, d.UnitID); err != nil {
-					return fmt.Errorf("update directory fields: %w", err)
+				if err := e.store.UpdateDirectory(ctx, tx, accountID, *d); err != nil {
+					return err
 				}
 			}
 		}
@@ -202,9 +199,6 @@ func (e *Expertise) change(ctx context.Context, accountID int64, fn func(tx pgx.
 	})
 }
 
-const upsertSkill = `INSERT INTO profile_skills (account_id, topic_id, level) VALUES ($1, $2, $3)
-	ON CONFLICT (account_id, topic_id) DO UPDATE SET level = excluded.level, confirmed_at = now()`
-
 // AddSkill declares a skill by a typed topic name; declaring one again
 // changes its level and confirms it.
 func (e *Expertise) AddSkill(ctx context.Context, accountID int64, name, level string) error {
@@ -216,8 +210,7 @@ func (e *Expertise) AddSkill(ctx context.Context, accountID int64, name, level s
 		return err
 	}
 	return e.change(ctx, accountID, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, upsertSkill, accountID, topicID, level)
-		return err
+		return e.store.UpsertSkill(ctx, tx, accountID, topicID, level)
 	})
 }
 
@@ -227,27 +220,21 @@ func (e *Expertise) SetSkillLevel(ctx context.Context, accountID, topicID int64,
 		return err
 	}
 	return e.change(ctx, accountID, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE profile_skills SET level = $3, confirmed_at = now() WHERE account_id = $1 AND topic_id = $2`, accountID, topicID, level)
-		if err == nil && tag.RowsAffected() == 0 {
-			return errs.E(errs.NotFound, "error.not_found")
-		}
-		return err
+		return e.store.SetSkillLevel(ctx, tx, accountID, topicID, level)
 	})
 }
 
 // RemoveSkill removes a declared skill.
 func (e *Expertise) RemoveSkill(ctx context.Context, accountID, topicID int64) error {
 	return e.change(ctx, accountID, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `DELETE FROM profile_skills WHERE account_id = $1 AND topic_id = $2`, accountID, topicID)
-		return err
+		return e.store.RemoveSkill(ctx, tx, accountID, topicID)
 	})
 }
 
 // ConfirmSkills marks all of a person's skills as current.
 func (e *Expertise) ConfirmSkills(ctx context.Context, accountID int64) error {
 	return e.change(ctx, accountID, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `UPDATE profile_skills SET confirmed_at = now() WHERE account_id = $1`, accountID)
-		return err
+		return e.store.ConfirmSkills(ctx, tx, accountID)
 	})
 }
 
@@ -272,87 +259,27 @@ func (e *Expertise) ReplaceSkills(ctx context.Context, accountID int64, skills [
 		ids, levels = append(ids, id), append(levels, s.Level)
 	}
 	return e.change(ctx, accountID, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM profile_skills WHERE account_id = $1 AND NOT topic_id = ANY($2)`, accountID, ids); err != nil {
-			return err
-		}
-		for i := range ids {
-			// An unchanged level keeps its confirmation date.
-			if _, err := tx.Exec(ctx, `INSERT INTO profile_skills (account_id, topic_id, level) VALUES ($1, $2, $3)
-				ON CONFLICT (account_id, topic_id) DO UPDATE SET level = excluded.level,
-				confirmed_at = CASE WHEN profile_skills.level = excluded.level THEN profile_skills.confirmed_at ELSE now() END`,
-				accountID, ids[i], levels[i]); err != nil {
-				return err
-			}
-		}
-		return nil
+		return e.store.ReplaceSkills(ctx, tx, accountID, ids, levels)
 	})
 }
 
 // SetHidden hides the profile from everyone else, or shows it again.
 func (e *Expertise) SetHidden(ctx context.Context, accountID int64, hidden bool) error {
 	return e.change(ctx, accountID, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `UPDATE profiles SET hidden = $2, updated_at = now() WHERE account_id = $1`, accountID, hidden)
-		return err
+		return e.store.SetHidden(ctx, tx, accountID, hidden)
 	})
 }
 
 // SetConsent gives or withdraws consent to derived expertise.
 func (e *Expertise) SetConsent(ctx context.Context, accountID int64, consent bool) error {
 	return e.change(ctx, accountID, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `UPDATE profiles SET derived_consent = $2, consent_changed_at = now(), updated_at = now()
-			WHERE account_id = $1 AND derived_consent IS DISTINCT FROM $2`, accountID, consent)
-		return err
+		return e.store.SetConsent(ctx, tx, accountID, consent)
 	})
 }
 
 // SetDerivedHidden hides a derived topic of the person, or shows it again.
 func (e *Expertise) SetDerivedHidden(ctx context.Context, accountID, topicID int64, hidden bool) error {
 	return e.change(ctx, accountID, func(tx pgx.Tx) error {
-		var err error
-		if hidden {
-			_, err = tx.Exec(ctx, `INSERT INTO hidden_derived_topics (account_id, topic_id) SELECT $1, id FROM topics WHERE id = $2 ON CONFLICT DO NOTHING`, accountID, topicID)
-		} else {
-			_, err = tx.Exec(ctx, `DELETE FROM hidden_derived_topics WHERE account_id = $1 AND topic_id = $2`, accountID, topicID)
-		}
-		return err
+		return e.store.SetDerivedHidden(ctx, tx, accountID, topicID, hidden)
 	})
-}
-
-// EnqueueTopicPeople puts the people with a skill in the topics, or in a
-// topic below them, into the search outbox, in the transaction that
-// renamed, re-labelled, moved or merged them: a person's document carries
-// the labels of their skills and of the topics above them.
-func EnqueueTopicPeople(ctx context.Context, tx pgx.Tx, topicIDs []int64) error {
-	_, err := tx.Exec(ctx, `INSERT INTO search_outbox (kind, item_id)
-		SELECT DISTINCT 'person', ps.account_id FROM profile_skills ps WHERE ps.topic_id IN (
-			WITH RECURSIVE d(id) AS (SELECT id FROM topics WHERE id = ANY($1) UNION SELECT t.id FROM topics t JOIN d ON t.parent_id = d.id)
-			SELECT id FROM d)`, topicIDs)
-	return err
-}
-
-// MergeTopic re-points skills and hidden derived topics from topic from to
-// topic to, inside the merge's transaction; a person with both keeps the
-// higher level.
-func MergeTopic(ctx context.Context, tx pgx.Tx, from, to int64) error {
-	if err := EnqueueTopicPeople(ctx, tx, []int64{from}); err != nil {
-		return err
-	}
-	_, err := tx.Exec(ctx, `INSERT INTO profile_skills (account_id, topic_id, level, confirmed_at)
-		SELECT account_id, $2, level, confirmed_at FROM profile_skills WHERE topic_id = $1
-		ON CONFLICT (account_id, topic_id) DO UPDATE SET
-			level = CASE WHEN array_position(ARRAY['basic','advanced','expert'], excluded.level) > array_position(ARRAY['basic','advanced','expert'], profile_skills.level)
-				THEN excluded.level ELSE profile_skills.level END,
-			confirmed_at = greatest(profile_skills.confirmed_at, excluded.confirmed_at)`, from, to)
-	if err != nil {
-		return fmt.Errorf("merge skills: %w", err)
-	}
-	if _, err := tx.Exec(ctx, `DELETE FROM profile_skills WHERE topic_id = $1`, from); err != nil {
-		return err
-	}
-	if _, err := tx.Exec(ctx, `INSERT INTO hidden_derived_topics (account_id, topic_id) SELECT account_id, $2 FROM hidden_derived_topics WHERE topic_id = $1
-		ON CONFLICT DO NOTHING`, from, to); err != nil {
-		return fmt.Errorf("merge hidden derived topics: %w", err)
-	}
-	_, err = tx.Exec(ctx, `DELETE FROM hidden_derived_topics WHERE topic_id = $1`, from)
-	return err
 }

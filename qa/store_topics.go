@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/fachnetz/fachnetz/server/topics"
 )
 
@@ -18,4 +20,25 @@ func (st *Store) TopicCarriers(ctx context.Context, topicIDs, readable []int64) 
 		return nil, fmt.Errorf("questions carrying topics: %w", err)
 	}
 	return out, nil
+}
+
+// TopicQuestion is a question on a topic page.
+type TopicQuestion struct {
+	ID          int64  `db:"id"`
+	Title       string `db:"title"`
+	AnswerCount int    `db:"answer_count"`
+	CreatedAt   any    `db:"created_at"`
+}
+
+// QuestionsOfTopics lists the newest questions on one of the topics in
+// the readable spaces, at most 20.
+func (st *Store) QuestionsOfTopics(ctx context.Context, topicIDs, readable []int64) ([]TopicQuestion, error) {
+	rows, _ := st.pool.Query(ctx, `SELECT DISTINCT q.id, q.title, q.answer_count, q.created_at FROM question_topics qt
+		JOIN questions q ON q.id = qt.question_id WHERE qt.topic_id = ANY($1) AND q.space_id = ANY($2)
+		ORDER BY q.created_at DESC LIMIT 20`, topicIDs, readable)
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[TopicQuestion])
+	if err != nil {
+		return nil, fmt.Errorf("questions of topic: %w", err)
+	}
+	return list, nil
 }

@@ -2,10 +2,7 @@ package qa
 
 import (
 	"context"
-	"fmt"
 	"strconv"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/fachnetz/fachnetz/policies"
 	"github.com/fachnetz/fachnetz/server/topics"
@@ -16,18 +13,9 @@ import (
 // below it that the viewer may read.
 func (b *Board) TopicSection(ctx context.Context, v *web.Viewer, topicIDs []int64) (topics.Section, error) {
 	readable := b.spaces.Enforcer.ReadableSpaces(ctx, policies.Subject{AccountID: v.ID, AgencyID: v.AgencyID})
-	rows, _ := b.store.pool.Query(ctx, `SELECT DISTINCT q.id, q.title, q.answer_count, q.created_at FROM question_topics qt
-		JOIN questions q ON q.id = qt.question_id WHERE qt.topic_id = ANY($1) AND q.space_id = ANY($2)
-		ORDER BY q.created_at DESC LIMIT 20`, topicIDs, readable)
-	type row struct {
-		ID          int64  `db:"id"`
-		Title       string `db:"title"`
-		AnswerCount int    `db:"answer_count"`
-		CreatedAt   any    `db:"created_at"`
-	}
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[row])
+	list, err := b.store.QuestionsOfTopics(ctx, topicIDs, readable)
 	if err != nil {
-		return topics.Section{}, fmt.Errorf("questions of topic: %w", err)
+		return topics.Section{}, err
 	}
 	sec := topics.Section{TitleKey: "qa.topic_section"}
 	for _, r := range list {
