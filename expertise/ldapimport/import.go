@@ -296,7 +296,7 @@ func validate(p person) string {
 }
 
 func create(ctx context.Context, tx pgx.Tx, agencyID int64, p person, unitID *int64) (int64, error) {
-	handle, err := freeHandle(ctx, tx, p.mail)
+	handle, err := auth.FreeHandleIn(ctx, tx, p.mail)
 	if err != nil {
 		return 0, err
 	}
@@ -345,26 +345,6 @@ func update(ctx context.Context, tx pgx.Tx, k *known, p person, mail string, uni
 		}
 	}
 	return true, search.Enqueue(ctx, tx, "person", k.ID)
-}
-
-// freeHandle is auth.Store.FreeHandle inside the transaction, so that the
-// accounts this run created count as taken.
-func freeHandle(ctx context.Context, tx pgx.Tx, email string) (string, error) {
-	base := auth.HandleFromEmail(email)
-	for i := 1; i < 1000; i++ {
-		h := base
-		if i > 1 {
-			h = fmt.Sprintf("%s%d", base, i)
-		}
-		var taken bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT FROM accounts WHERE handle = $1)`, h).Scan(&taken); err != nil {
-			return "", err
-		}
-		if !taken {
-			return h, nil
-		}
-	}
-	return "", fmt.Errorf("no free handle for %s", email)
 }
 
 func sameID(a, b *int64) bool {

@@ -112,13 +112,6 @@ func (s *Store) CreateAccount(ctx context.Context, n NewAccount) (Account, error
 	return s.AccountByID(ctx, id)
 }
 
-// HandleTaken reports whether an account already uses handle.
-func (s *Store) HandleTaken(ctx context.Context, handle string) (bool, error) {
-	var taken bool
-	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM accounts WHERE handle = $1)`, handle).Scan(&taken)
-	return taken, err
-}
-
 // SetPassword replaces an account's password hash and ends its other
 // sessions, so that a changed password locks out whoever knew the old one.
 func (s *Store) SetPassword(ctx context.Context, accountID int64, hash string, keepSession []byte) error {
@@ -232,19 +225,5 @@ func (s *Store) LinkIdentity(ctx context.Context, issuer, subject string, accoun
 
 // FreeHandle returns a handle derived from email that no account uses yet.
 func (s *Store) FreeHandle(ctx context.Context, email string) (string, error) {
-	base := HandleFromEmail(email)
-	for i := 1; i < 1000; i++ {
-		h := base
-		if i > 1 {
-			h = fmt.Sprintf("%s%d", base, i)
-		}
-		taken, err := s.HandleTaken(ctx, h)
-		if err != nil {
-			return "", err
-		}
-		if !taken {
-			return h, nil
-		}
-	}
-	return "", errs.E(errs.Conflict, "account.handle_taken")
+	return FreeHandleIn(ctx, s.pool, email)
 }
