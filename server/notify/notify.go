@@ -97,8 +97,9 @@ const (
 	Retention     = 90 * 24 * time.Hour
 )
 
-// UnreadKey is where Middleware stores the unread count on the gin context.
-const UnreadKey = "fachnetz.unread"
+// UnreadKey is where Middleware stores the unread count on the gin
+// context, for the header that web renders.
+const UnreadKey = web.UnreadKey
 
 // CanRead reports whether an account may read a space now. The wiring
 // passes the policies enforcer's check.

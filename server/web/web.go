@@ -26,6 +26,9 @@ import (
 const (
 	keyRequestID = "fachnetz.request_id"
 	keyLang      = "fachnetz.lang"
+	// UnreadKey holds the viewer's count of unread notifications, which
+	// the notifications' middleware sets for the header.
+	UnreadKey = "fachnetz.unread"
 )
 
 // Web holds what rendering needs; handlers of every area use one.
@@ -157,7 +160,7 @@ func (w *Web) Render(c *gin.Context, status int, name, title string, data any) {
 		Path:      c.Request.URL.Path,
 		RequestID: RequestID(c),
 		CSRF:      CSRFToken(c),
-		Unread:    c.GetInt("fachnetz.unread"),
+		Unread:    c.GetInt(UnreadKey),
 		Data:      data,
 	}
 	if v := ViewerOf(c); v != nil {
