@@ -121,21 +121,10 @@ func (src *SearchSource) Documents(ctx context.Context, ids []int64) ([]search.D
 
 // Each hands over all findable people in batches, by id.
 func (src *SearchSource) Each(ctx context.Context, size int, fn func([]search.Document) error) error {
-	var after int64
-	for {
+	return search.EachAfter(ctx, "person", size, func(ctx context.Context, after int64, size int) ([]search.Document, error) {
 		rows, _ := src.store.pool.Query(ctx, personDocQuery+`AND a.id > $1 ORDER BY a.id LIMIT $2`, after, size)
-		docs, err := src.documents(rows)
-		if err != nil {
-			return err
-		}
-		if len(docs) == 0 {
-			return nil
-		}
-		if err := fn(docs); err != nil {
-			return err
-		}
-		fmt.Sscanf(docs[len(docs)-1].ID, "person-%d", &after)
-	}
+		return src.documents(rows)
+	}, fn)
 }
 
 // Count is the number of findable people.

@@ -99,18 +99,10 @@ func (src *SearchSource) Documents(ctx context.Context, ids []int64) ([]search.D
 
 // Each hands over all questions in batches, by id.
 func (src *SearchSource) Each(ctx context.Context, size int, fn func([]search.Document) error) error {
-	var after int64
-	for {
+	return search.EachAfter(ctx, "question", size, func(ctx context.Context, after int64, size int) ([]search.Document, error) {
 		rows, _ := src.store.pool.Query(ctx, docQuery+`WHERE q.id > $1 ORDER BY q.id LIMIT $2`, after, size)
-		docs, err := src.documents(ctx, rows)
-		if err != nil || len(docs) == 0 {
-			return err
-		}
-		if err := fn(docs); err != nil {
-			return err
-		}
-		fmt.Sscanf(docs[len(docs)-1].ID, "question-%d", &after)
-	}
+		return src.documents(ctx, rows)
+	}, fn)
 }
 
 // Count is the number of questions.

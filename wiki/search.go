@@ -79,23 +79,10 @@ func (src *SearchSource) Documents(ctx context.Context, ids []int64) ([]search.D
 
 // Each hands over all pages in batches, by id.
 func (src *SearchSource) Each(ctx context.Context, size int, fn func([]search.Document) error) error {
-	var after int64
-	for {
+	return search.EachAfter(ctx, "page", size, func(ctx context.Context, after int64, size int) ([]search.Document, error) {
 		rows, _ := src.store.pool.Query(ctx, docQuery+`WHERE p.id > $1 ORDER BY p.id LIMIT $2`, after, size)
-		docs, err := src.documents(ctx, rows)
-		if err != nil {
-			return err
-		}
-		if len(docs) == 0 {
-			return nil
-		}
-		if err := fn(docs); err != nil {
-			return err
-		}
-		var last int64
-		fmt.Sscanf(docs[len(docs)-1].ID, "page-%d", &last)
-		after = last
-	}
+		return src.documents(ctx, rows)
+	}, fn)
 }
 
 // Count is the number of pages.
