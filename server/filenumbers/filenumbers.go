@@ -194,38 +194,8 @@ func (s *Service) change(ctx context.Context, agencyID int64, fn func(tx pgx.Tx)
 // until ctx ends. Run it in its own goroutine; it holds one connection
 // and reconnects after losing it.
 func (s *Service) Listen(ctx context.Context) {
-	backoff := time.Second
-	for ctx.Err() == nil {
-		err := s.listenOnce(ctx)
-		if ctx.Err() != nil {
-			return
-		}
-		s.log.Warn("file number listener lost its connection; reconnecting", "err", err, "in", backoff.String())
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(backoff):
-		}
-		backoff = min(2*backoff, 30*time.Second)
-	}
-}
-
-func (s *Service) listenOnce(ctx context.Context) error {
-	pooled, err := s.pool.Acquire(ctx)
-	if err != nil {
-		return err
-	}
-	conn := pooled.Hijack()
-	defer conn.Close(context.WithoutCancel(ctx))
-	if _, err := conn.Exec(ctx, "LISTEN "+channel); err != nil {
-		return err
-	}
-	// Changes made while no one listened are not announced again.
-	s.invalidate()
-	for {
-		if _, err := conn.WaitForNotification(ctx); err != nil {
-			return err
-		}
+	postgres.Listen(ctx, s.pool, channel, s.log, "file number listener", func(context.Context) error {
 		s.invalidate()
-	}
+		return nil
+	})
 }

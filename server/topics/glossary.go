@@ -160,40 +160,10 @@ func sortTerms(list []GlossaryTerm) {
 // until ctx ends. Run it in its own goroutine; it holds one connection and
 // reconnects after losing it.
 func (s *Topics) ListenGlossary(ctx context.Context) {
-	backoff := time.Second
-	for ctx.Err() == nil {
-		err := s.listenOnce(ctx)
-		if ctx.Err() != nil {
-			return
-		}
-		s.log.Warn("glossary listener lost its connection; reconnecting", "err", err, "in", backoff.String())
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(backoff):
-		}
-		backoff = min(2*backoff, 30*time.Second)
-	}
-}
-
-func (s *Topics) listenOnce(ctx context.Context) error {
-	pooled, err := s.pool.Acquire(ctx)
-	if err != nil {
-		return err
-	}
-	conn := pooled.Hijack()
-	defer conn.Close(context.WithoutCancel(ctx))
-	if _, err := conn.Exec(ctx, "LISTEN "+glossaryChannel); err != nil {
-		return err
-	}
-	// Changes made while no one listened are not announced again.
-	s.glossary.invalidate()
-	for {
-		if _, err := conn.WaitForNotification(ctx); err != nil {
-			return err
-		}
+	postgres.Listen(ctx, s.pool, glossaryChannel, s.log, "glossary listener", func(context.Context) error {
 		s.glossary.invalidate()
-	}
+		return nil
+	})
 }
 
 // GlossaryInput is a glossary entry as typed.
