@@ -155,17 +155,10 @@ func (b *Board) ask(c *gin.Context) {
 	if err := b.spaces.Check(ctx, policies.SubjectOf(c), policies.Write, spaceID); err != nil {
 		problems = append(problems, errs.E(errs.Invalid, "qa.space_invalid").OnField("space"))
 	}
-	var topicIDs []int64
-	if len(problems) == 0 {
-		var err error
-		if topicIDs, err = b.resolveTopics(ctx, form.Values["topics"], v.ID); err != nil {
-			if e, ok := errs.As(err); ok && e.Code != errs.Internal {
-				problems = append(problems, e.OnField("topics"))
-			} else {
-				b.web.Fail(c, err)
-				return
-			}
-		}
+	topicIDs, problems, err := b.topicsTyped(ctx, form, v.ID, problems)
+	if err != nil {
+		b.web.Fail(c, err)
+		return
 	}
 	if len(problems) > 0 {
 		for _, p := range problems {
@@ -236,6 +229,20 @@ func (b *Board) resolveTopics(ctx context.Context, text string, proposer int64) 
 		return nil, nil
 	}
 	return b.deps.ResolveTopics(ctx, names, proposer)
+}
+
+// topicsTyped resolves the topics field of a form that has no problems
+// yet: a name that cannot become a topic is one more problem of the form,
+// and err only a failure of the server.
+func (b *Board) topicsTyped(ctx context.Context, form *frontend.Form, proposer int64, problems []*errs.Error) ([]int64, []*errs.Error, error) {
+	if len(problems) > 0 {
+		return nil, problems, nil
+	}
+	ids, err := b.resolveTopics(ctx, form.Values["topics"], proposer)
+	if e, ok := errs.As(err); ok && e.Code != errs.Internal {
+		return nil, append(problems, e.OnField("topics")), nil
+	}
+	return ids, problems, err
 }
 
 func (b *Board) watch(ctx context.Context, tx pgx.Tx, accountID, questionID int64) error {

@@ -210,15 +210,9 @@ func (b *Board) publishMailDraft(c *gin.Context) {
 	if err := b.spaces.Check(ctx, policies.SubjectOf(c), policies.Write, pub.SpaceID); err != nil {
 		problems = append(problems, errs.E(errs.Invalid, "qa.space_invalid").OnField("space"))
 	}
-	if len(problems) == 0 {
-		if pub.TopicIDs, err = b.resolveTopics(ctx, form.Values["topics"], v.ID); err != nil {
-			if e, ok := errs.As(err); ok && e.Code != errs.Internal {
-				problems = append(problems, e.OnField("topics"))
-			} else {
-				b.web.Fail(c, err)
-				return
-			}
-		}
+	if pub.TopicIDs, problems, err = b.topicsTyped(ctx, form, v.ID, problems); err != nil {
+		b.web.Fail(c, err)
+		return
 	}
 	if len(problems) > 0 {
 		for _, p := range problems {
