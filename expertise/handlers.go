@@ -151,7 +151,7 @@ func (e *Expertise) failForm(c *gin.Context, err error, form, skillForm *fronten
 		e.web.Fail(c, err)
 		return
 	}
-	e.renderMe(c, http.StatusUnprocessableEntity, form, skillForm)
+	e.renderMe(c, web.Status(errs.Invalid), form, skillForm)
 }
 
 func (e *Expertise) saveProfile(c *gin.Context) {
@@ -294,7 +294,7 @@ func (e *Expertise) erase(c *gin.Context) {
 		form.Set("confirm", typed)
 		form.Set("confirm_lang", web.Lang(c))
 		form.Fail("confirm", e.web.T(c, "expertise.erase.mismatch"))
-		e.web.Render(c, http.StatusUnprocessableEntity, "expertise/erase", e.web.T(c, "expertise.erase.title"), gin.H{"Form": form})
+		e.web.Render(c, web.Status(errs.Invalid), "expertise/erase", e.web.T(c, "expertise.erase.title"), gin.H{"Form": form})
 		return
 	}
 	if err := e.Erase(c.Request.Context(), v.ID); err != nil {

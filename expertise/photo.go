@@ -187,7 +187,7 @@ func (e *Expertise) failPhoto(c *gin.Context, err error) {
 	}
 	form := frontend.NewForm()
 	form.Fail("photo", e.web.Message(c, pe))
-	e.renderMePage(c, http.StatusUnprocessableEntity, mePage{PhotoForm: form})
+	e.renderMePage(c, web.Status(errs.Invalid), mePage{PhotoForm: form})
 }
 
 func (e *Expertise) removePhoto(c *gin.Context) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/fachnetz/fachnetz/frontend"
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/web"
 )
 
 // Chat is where a space's people talk: a Matrix room that Fachnetz posts
@@ -78,7 +79,7 @@ func (s *Spaces) saveChat(c *gin.Context) {
 		}
 	}
 	if problems := ch.check(); len(problems) > 0 {
-		s.renderSettings(c, http.StatusUnprocessableEntity, spaceFormPage{Chat: chatForm(ch, problems, s.translate(c))})
+		s.renderSettings(c, web.Status(errs.Invalid), spaceFormPage{Chat: chatForm(ch, problems, s.translate(c))})
 		return
 	}
 	if err := s.Store.SetChat(c.Request.Context(), SpaceOf(c).ID, ch); err != nil {
@@ -107,7 +108,7 @@ func (s *Spaces) apiSetChat(c *gin.Context) {
 		ch.Kinds = []string{}
 	}
 	if problems := ch.check(); len(problems) > 0 {
-		s.web.FailStatus(c, http.StatusUnprocessableEntity, errs.Invalid, s.web.Message(c, problems[0]))
+		s.web.FailStatus(c, web.Status(errs.Invalid), errs.Invalid, s.web.Message(c, problems[0]))
 		return
 	}
 	if err := s.Store.SetChat(c.Request.Context(), SpaceOf(c).ID, ch); err != nil {

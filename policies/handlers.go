@@ -72,7 +72,7 @@ func (s *Spaces) create(c *gin.Context) {
 	}
 	if len(problems) > 0 {
 		page := spaceFormPage{Form: spaceForm(in, problems, s.translate(c)), Admin: web.ViewerOf(c).Admin}
-		s.web.Render(c, http.StatusUnprocessableEntity, "spaces/new", s.web.T(c, "spaces.new.title"), page)
+		s.web.Render(c, web.Status(errs.Invalid), "spaces/new", s.web.T(c, "spaces.new.title"), page)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/bereiche/"+space.Slug)
@@ -115,7 +115,7 @@ func (s *Spaces) saveSettings(c *gin.Context) {
 		return
 	}
 	if len(problems) > 0 {
-		s.renderSettings(c, http.StatusUnprocessableEntity, spaceFormPage{Form: spaceForm(in, problems, s.translate(c))})
+		s.renderSettings(c, web.Status(errs.Invalid), spaceFormPage{Form: spaceForm(in, problems, s.translate(c))})
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/bereiche/"+SpaceOf(c).Slug+"/einstellungen?gespeichert=1")

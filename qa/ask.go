@@ -165,7 +165,7 @@ func (b *Board) ask(c *gin.Context) {
 			form.Fail(p.Field, b.web.Message(c, p))
 		}
 		b.keepDraft(c, askDraft, "/fragen/neu", form)
-		b.renderAsk(c, http.StatusUnprocessableEntity, askPage{Form: form})
+		b.renderAsk(c, web.Status(errs.Invalid), askPage{Form: form})
 		return
 	}
 	id, err := b.Ask(ctx, NewQuestion{SpaceID: spaceID, Title: form.Values["title"], Body: form.Values["body"], TopicIDs: topicIDs, AuthorID: v.ID})

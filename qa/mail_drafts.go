@@ -60,7 +60,7 @@ func (b *Board) uploadMail(c *gin.Context) {
 	spaceID, _ := strconv.ParseInt(form.Values["mail_space"], 10, 64)
 	if err := b.spaces.Check(ctx, policies.SubjectOf(c), policies.Write, spaceID); err != nil {
 		form.Fail("mail_space", b.web.T(c, "qa.space_invalid"))
-		b.renderAsk(c, http.StatusUnprocessableEntity, askPage{Form: frontend.NewForm(), Mail: form})
+		b.renderAsk(c, web.Status(errs.Invalid), askPage{Form: frontend.NewForm(), Mail: form})
 		return
 	}
 	file, header, err := c.Request.FormFile("mail")
@@ -70,7 +70,7 @@ func (b *Board) uploadMail(c *gin.Context) {
 			fail(http.StatusRequestEntityTooLarge, errs.E(errs.TooLarge, "qa.mail.too_large"))
 			return
 		}
-		fail(http.StatusUnprocessableEntity, errs.E(errs.Invalid, "qa.mail.missing"))
+		fail(web.Status(errs.Invalid), errs.E(errs.Invalid, "qa.mail.missing"))
 		return
 	}
 	defer file.Close()
@@ -218,7 +218,7 @@ func (b *Board) publishMailDraft(c *gin.Context) {
 		for _, p := range problems {
 			form.Fail(p.Field, b.web.Message(c, p))
 		}
-		b.renderMailDraft(c, http.StatusUnprocessableEntity, d, form)
+		b.renderMailDraft(c, web.Status(errs.Invalid), d, form)
 		return
 	}
 	id, err := b.store.PublishMailDraft(ctx, pub, func(tx pgx.Tx, id int64) error {

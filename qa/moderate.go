@@ -49,7 +49,7 @@ func (b *Board) close(c *gin.Context) {
 		}
 	}
 	if form.Failed() {
-		b.renderView(c, http.StatusUnprocessableEntity, viewPage{Close: form})
+		b.renderView(c, web.Status(errs.Invalid), viewPage{Close: form})
 		return
 	}
 	if err := b.store.Close(ctx, q.ID, v.ID, form.Values["reason"], dup); err != nil {
@@ -136,7 +136,7 @@ func (b *Board) promote(c *gin.Context) {
 		}
 	}
 	form.Fail("space", b.web.T(c, "qa.space_invalid"))
-	b.renderPromote(c, http.StatusUnprocessableEntity, form)
+	b.renderPromote(c, web.Status(errs.Invalid), form)
 }
 
 // invite asks a person who knows about the question's topics to answer.
@@ -158,7 +158,7 @@ func (b *Board) invite(c *gin.Context) {
 		} else {
 			form.Fail("handle", b.web.Message(c, e))
 		}
-		b.renderView(c, http.StatusUnprocessableEntity, viewPage{Invite: form})
+		b.renderView(c, web.Status(errs.Invalid), viewPage{Invite: form})
 		return
 	}
 	if err != nil {

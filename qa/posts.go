@@ -37,13 +37,13 @@ func (b *Board) answer(c *gin.Context) {
 	if problems := validatePost(form, false); len(problems) > 0 {
 		form.Fail("body", b.web.Message(c, problems[0]))
 		b.keepDraft(c, answerDraft(q), QuestionURL(q.ID), form)
-		b.renderView(c, http.StatusUnprocessableEntity, viewPage{Answer: form})
+		b.renderView(c, web.Status(errs.Invalid), viewPage{Answer: form})
 		return
 	}
 	id, err := b.AddAnswer(c, q, v.ID, form.Values["body"])
 	if e, ok := errs.As(err); ok && e.Code == errs.Conflict {
 		form.Fail("body", b.web.Message(c, e))
-		b.renderView(c, http.StatusConflict, viewPage{Answer: form})
+		b.renderView(c, web.Status(errs.Conflict), viewPage{Answer: form})
 		return
 	}
 	if err != nil {
@@ -117,7 +117,7 @@ func (b *Board) comment(c *gin.Context) {
 		if answerID != nil {
 			key = fmt.Sprintf("answer-%d", *answerID)
 		}
-		b.renderView(c, http.StatusUnprocessableEntity, viewPage{Comment: form, CommentOn: key})
+		b.renderView(c, web.Status(errs.Invalid), viewPage{Comment: form, CommentOn: key})
 		return
 	}
 	if err := b.addComment(ctx, q, answerID, v.ID, body, nil); err != nil {

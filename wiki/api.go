@@ -184,7 +184,7 @@ func (wk *Wiki) apiUpdate(c *gin.Context, space policies.Space, existing Page, i
 		for i, x := range mc.Conflicts {
 			parts[i] = conflictJSON(x)
 		}
-		c.JSON(http.StatusConflict, gin.H{
+		c.JSON(web.Status(errs.Conflict), gin.H{
 			"error":       gin.H{"code": errs.Conflict, "message": wk.web.T(c, "wiki.merge.heading", "Names", mc.Names)},
 			"current":     cur,
 			"conflicts":   parts,

@@ -204,7 +204,7 @@ func (wk *Wiki) upload(c *gin.Context) {
 			wk.renderView(c, http.StatusRequestEntityTooLarge, wk.web.T(c, "wiki.attachment.too_large", "MB", wk.deps.MaxUpload>>20))
 			return
 		}
-		wk.renderView(c, http.StatusUnprocessableEntity, wk.web.T(c, "wiki.attachment.missing"))
+		wk.renderView(c, web.Status(errs.Invalid), wk.web.T(c, "wiki.attachment.missing"))
 		return
 	}
 	defer file.Close()

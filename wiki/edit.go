@@ -317,7 +317,7 @@ func statusOf(problems []*errs.Error) int {
 	if len(problems) > 0 {
 		return web.Status(problems[0].Code)
 	}
-	return http.StatusUnprocessableEntity
+	return web.Status(errs.Invalid)
 }
 
 func (wk *Wiki) editForm(c *gin.Context) {
@@ -373,7 +373,7 @@ func (wk *Wiki) save(c *gin.Context) {
 		cur := res.Conflict.Current
 		form = res.Conflict.Input.form()
 		form.Fail("body", wk.web.T(c, "wiki.merge.field_error", "N", len(res.Conflict.Conflicts)))
-		wk.renderEditor(c, http.StatusConflict, editPage{Space: space, Page: &cur, Form: form, Base: cur.Revision, Merge: res.Conflict})
+		wk.renderEditor(c, web.Status(errs.Conflict), editPage{Space: space, Page: &cur, Form: form, Base: cur.Revision, Merge: res.Conflict})
 	case len(problems) > 0:
 		wk.failForm(c, form, problems)
 		wk.keepDraft(c, space, &p, in)

@@ -70,7 +70,7 @@ func (wk *Wiki) move(c *gin.Context) {
 	}
 	if err != nil {
 		form.Fail("space", wk.web.T(c, "wiki.move.space_invalid"))
-		wk.renderMove(c, http.StatusUnprocessableEntity, form)
+		wk.renderMove(c, web.Status(errs.Invalid), form)
 		return
 	}
 	var parent *int64
@@ -78,7 +78,7 @@ func (wk *Wiki) move(c *gin.Context) {
 		pp, perr := wk.store.PageByID(ctx, id)
 		if perr != nil || pp.SpaceID != target.ID {
 			form.Fail("parent", wk.web.T(c, "wiki.parent_invalid"))
-			wk.renderMove(c, http.StatusUnprocessableEntity, form)
+			wk.renderMove(c, web.Status(errs.Invalid), form)
 			return
 		}
 		parent = &id
@@ -86,7 +86,7 @@ func (wk *Wiki) move(c *gin.Context) {
 	moved, err := wk.store.Move(ctx, p, target.ID, parent, wk.moved(web.ViewerOf(c).ID, p.SpaceID))
 	if e, ok := errs.As(err); ok && e.Field != "" {
 		form.Fail(e.Field, wk.web.Message(c, e))
-		wk.renderMove(c, http.StatusUnprocessableEntity, form)
+		wk.renderMove(c, web.Status(errs.Invalid), form)
 		return
 	}
 	if err != nil {

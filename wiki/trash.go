@@ -81,7 +81,7 @@ func (wk *Wiki) trashRestore(c *gin.Context) {
 	url, err := wk.deps.Trash.Restore(c.Request.Context(), space.ID, id)
 	if err != nil {
 		if e, ok := errs.As(err); ok && e.Code == errs.Conflict {
-			wk.renderTrash(c, http.StatusConflict, wk.web.Message(c, e))
+			wk.renderTrash(c, web.Status(errs.Conflict), wk.web.Message(c, e))
 			return
 		}
 		wk.web.Fail(c, err)

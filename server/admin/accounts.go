@@ -12,6 +12,7 @@ import (
 	"github.com/fachnetz/fachnetz/frontend"
 	"github.com/fachnetz/fachnetz/server/auth"
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/web"
 )
 
 type accountsPage struct {
@@ -116,7 +117,7 @@ func (a *Admin) createAccount(c *gin.Context) {
 		form.Fail("password", a.web.T(c, "form.too_long", "Max", 256))
 	}
 	if form.Failed() {
-		render(http.StatusUnprocessableEntity)
+		render(web.Status(errs.Invalid))
 		return
 	}
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/fachnetz/fachnetz/frontend"
 	"github.com/fachnetz/fachnetz/server/auth"
+	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/web"
 )
 
@@ -44,7 +45,7 @@ func (a *Admin) createAgency(c *gin.Context) {
 	form := slugNameForm(c, a.web)
 	render := func(status int) { a.renderAgencies(c, status, agenciesPage{Form: form}) }
 	if form.Failed() {
-		render(http.StatusUnprocessableEntity)
+		render(web.Status(errs.Invalid))
 		return
 	}
 	g, err := a.accounts.CreateAgency(c.Request.Context(), form.Values["slug"], form.Values["name"])

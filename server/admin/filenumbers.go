@@ -13,6 +13,7 @@ import (
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/filenumbers"
 	"github.com/fachnetz/fachnetz/server/markdown"
+	"github.com/fachnetz/fachnetz/server/web"
 )
 
 // maxSample bounds the sample text of "Ausprobieren".
@@ -137,7 +138,7 @@ func (a *Admin) createFileNumber(c *gin.Context) {
 	in, page := a.fileNumberForm(c)
 	render := func(status int) { a.renderFileNumbers(c, status, page) }
 	if page.Form.Failed() {
-		render(http.StatusUnprocessableEntity)
+		render(web.Status(errs.Invalid))
 		return
 	}
 	if page.Tried {
@@ -160,7 +161,7 @@ func (a *Admin) updateFileNumber(c *gin.Context) {
 	in, page := a.fileNumberForm(c)
 	render := func(status int) { a.renderFileNumbers(c, status, page) }
 	if page.Form.Failed() {
-		render(http.StatusUnprocessableEntity)
+		render(web.Status(errs.Invalid))
 		return
 	}
 	if page.Tried {

@@ -11,6 +11,7 @@ import (
 	"github.com/fachnetz/fachnetz/policies"
 	"github.com/fachnetz/fachnetz/server/auth"
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/web"
 )
 
 type groupsPage struct {
@@ -37,7 +38,7 @@ func (a *Admin) createGroup(c *gin.Context) {
 	form := slugNameForm(c, a.web)
 	render := func(status int) { a.renderGroups(c, status, form) }
 	if form.Failed() {
-		render(http.StatusUnprocessableEntity)
+		render(web.Status(errs.Invalid))
 		return
 	}
 	g, err := a.groups.CreateGroup(c.Request.Context(), form.Values["slug"], form.Values["name"])

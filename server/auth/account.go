@@ -76,7 +76,7 @@ func (a *Auth) changePassword(c *gin.Context) {
 		form.Fail("repeat", a.web.T(c, "account.password.mismatch"))
 	}
 	if form.Failed() {
-		a.renderAccount(c, http.StatusUnprocessableEntity, accountPage{Password: form})
+		a.renderAccount(c, web.Status(errs.Invalid), accountPage{Password: form})
 		return
 	}
 	hash, err := HashPassword(next)
@@ -112,7 +112,7 @@ func (a *Auth) createToken(c *gin.Context) {
 		form.Fail("name", a.web.T(c, "form.too_long", "Max", 100))
 	}
 	if form.Failed() {
-		a.renderAccount(c, http.StatusUnprocessableEntity, accountPage{TokenForm: form})
+		a.renderAccount(c, web.Status(errs.Invalid), accountPage{TokenForm: form})
 		return
 	}
 	token, hash := NewTokenSecret()

@@ -111,7 +111,7 @@ func (a *Auth) signIn(c *gin.Context) {
 		form.Fail("password", a.web.T(c, "form.required"))
 	}
 	if form.Failed() {
-		a.web.Render(c, http.StatusUnprocessableEntity, "auth/signin", a.web.T(c, "auth.signin.title"), page)
+		a.web.Render(c, web.Status(errs.Invalid), "auth/signin", a.web.T(c, "auth.signin.title"), page)
 		return
 	}
 	device, _ := c.Cookie(a.deviceCookie())

@@ -125,7 +125,7 @@ func (n *Notifier) saveSettings(c *gin.Context) {
 	form := frontend.NewForm()
 	prefs := n.readSettings(c, form, c.PostForm("locale"), c.PostForm("matrix_id"), modes)
 	if form.Failed() {
-		n.web.Render(c, http.StatusUnprocessableEntity, "notifications/settings", n.web.T(c, "notify.settings.title"), n.settingsPage(form))
+		n.web.Render(c, web.Status(errs.Invalid), "notifications/settings", n.web.T(c, "notify.settings.title"), n.settingsPage(form))
 		return
 	}
 	if err := n.store.SavePreferences(ctx, v.ID, prefs, c.PostForm("locale"), c.PostForm("matrix_id")); err != nil {
@@ -176,7 +176,7 @@ func (n *Notifier) apiSaveSettings(c *gin.Context) {
 	prefs := n.readSettings(c, form, in.Locale, in.MatrixID, in.Preferences)
 	if form.Failed() {
 		for _, e := range form.Summary() {
-			n.web.FailStatus(c, http.StatusUnprocessableEntity, errs.Invalid, e.Message)
+			n.web.FailStatus(c, web.Status(errs.Invalid), errs.Invalid, e.Message)
 			return
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/fachnetz/fachnetz/frontend"
+	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/web"
 )
 
@@ -89,7 +90,7 @@ func (s *Site) report(c *gin.Context) {
 		}
 	}
 	if form.Failed() {
-		s.web.Render(c, http.StatusUnprocessableEntity, "legal/report", s.web.T(c, "report.title"), reportPage{Form: form})
+		s.web.Render(c, web.Status(errs.Invalid), "legal/report", s.web.T(c, "report.title"), reportPage{Form: form})
 		return
 	}
 	if err := s.saveReport(c.Request.Context(), form.Values); err != nil {

@@ -118,11 +118,11 @@ func (s *Topics) topicOptions(c *gin.Context, skip int64, withUnsorted bool) ([]
 }
 
 func (s *Topics) fail(c *gin.Context, f *frontend.Form, problems []*errs.Error) int {
-	status := http.StatusUnprocessableEntity
+	status := web.Status(errs.Invalid)
 	for _, p := range problems {
 		f.Fail(p.Field, s.web.Message(c, p))
 		if p.Code == errs.Conflict {
-			status = http.StatusConflict
+			status = web.Status(errs.Conflict)
 		}
 	}
 	return status
