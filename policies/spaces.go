@@ -41,11 +41,7 @@ func SubjectOf(c *gin.Context) Subject {
 const keySpace = "fachnetz.space"
 
 // SpaceOf returns the space RequireSpace loaded.
-func SpaceOf(c *gin.Context) Space {
-	s, _ := c.Get(keySpace)
-	space, _ := s.(Space)
-	return space
-}
+func SpaceOf(c *gin.Context) Space { return web.Kept[Space](c, keySpace) }
 
 // RequireSpace loads the space named by the :space parameter and checks
 // that the viewer may do act there. A space the viewer may not read

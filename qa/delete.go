@@ -16,12 +16,7 @@ const keyComment = "fachnetz.comment"
 func (b *Board) loadComment(c *gin.Context) {
 	id, _ := strconv.ParseInt(c.Param("comment"), 10, 64)
 	cm, err := b.store.CommentByID(c.Request.Context(), questionOf(c).ID, id)
-	if err != nil {
-		b.web.Fail(c, err)
-		return
-	}
-	c.Set(keyComment, cm)
-	c.Next()
+	b.web.Keep(c, keyComment, cm, err)
 }
 
 // questionOfComment loads a comment's question and checks reading it.
@@ -36,11 +31,7 @@ func (b *Board) questionOfComment(c *gin.Context) {
 	b.loadQuestion(policies.Read)(c)
 }
 
-func commentOf(c *gin.Context) Comment {
-	v, _ := c.Get(keyComment)
-	cm, _ := v.(Comment)
-	return cm
-}
+func commentOf(c *gin.Context) Comment { return web.Kept[Comment](c, keyComment) }
 
 // mayDelete tells whether the viewer may delete the post of the kind, and
 // whether as a moderator.

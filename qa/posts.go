@@ -201,19 +201,10 @@ func (b *Board) loadAnswer(c *gin.Context) {
 	if err == nil && a.QuestionID != questionOf(c).ID {
 		err = errs.E(errs.NotFound, "error.not_found")
 	}
-	if err != nil {
-		b.web.Fail(c, err)
-		return
-	}
-	c.Set(keyAnswer, a)
-	c.Next()
+	b.web.Keep(c, keyAnswer, a, err)
 }
 
-func answerOf(c *gin.Context) Answer {
-	a, _ := c.Get(keyAnswer)
-	ans, _ := a.(Answer)
-	return ans
-}
+func answerOf(c *gin.Context) Answer { return web.Kept[Answer](c, keyAnswer) }
 
 // mayEdit: authors edit their own posts, moderators everyone's.
 func (b *Board) mayEdit(c *gin.Context, author *int64) bool {

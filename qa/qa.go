@@ -163,11 +163,7 @@ func (b *Board) showWiki(ctx context.Context, sub policies.Subject, q *Question)
 	}
 }
 
-func questionOf(c *gin.Context) Question {
-	q, _ := c.Get(keyQuestion)
-	question, _ := q.(Question)
-	return question
-}
+func questionOf(c *gin.Context) Question { return web.Kept[Question](c, keyQuestion) }
 
 // QuestionURL is the address of a question.
 func QuestionURL(id int64) string { return "/fragen/" + strconv.FormatInt(id, 10) }

@@ -121,19 +121,10 @@ func (wk *Wiki) loadPage(c *gin.Context) {
 			}
 		}
 	}
-	if err != nil {
-		wk.web.Fail(c, err)
-		return
-	}
-	c.Set(keyPage, p)
-	c.Next()
+	wk.web.Keep(c, keyPage, p, err)
 }
 
-func pageOf(c *gin.Context) Page {
-	p, _ := c.Get(keyPage)
-	page, _ := p.(Page)
-	return page
-}
+func pageOf(c *gin.Context) Page { return web.Kept[Page](c, keyPage) }
 
 // PageURL is the address of a page.
 func PageURL(space, slug string) string {

@@ -58,19 +58,10 @@ const keyTerm = "fachnetz.term"
 
 func (s *Topics) loadTerm(c *gin.Context) {
 	g, err := s.Store.TermBySlug(c.Request.Context(), c.Param("term"))
-	if err != nil {
-		s.web.Fail(c, err)
-		return
-	}
-	c.Set(keyTerm, g)
-	c.Next()
+	s.web.Keep(c, keyTerm, g, err)
 }
 
-func termOf(c *gin.Context) GlossaryTerm {
-	v, _ := c.Get(keyTerm)
-	g, _ := v.(GlossaryTerm)
-	return g
-}
+func termOf(c *gin.Context) GlossaryTerm { return web.Kept[GlossaryTerm](c, keyTerm) }
 
 type termPage struct {
 	Term  *GlossaryTerm // nil when creating

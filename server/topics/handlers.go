@@ -48,11 +48,7 @@ func (s *Topics) loadTopic(prefix string) gin.HandlerFunc {
 	}
 }
 
-func topicOf(c *gin.Context) Topic {
-	v, _ := c.Get(keyTopic)
-	t, _ := v.(Topic)
-	return t
-}
+func topicOf(c *gin.Context) Topic { return web.Kept[Topic](c, keyTopic) }
 
 // viewNode is a topic of the /themen tree as the template shows it.
 type viewNode struct {

@@ -63,15 +63,10 @@ func (h *Webhooks) requireEndpoint(c *gin.Context) {
 		return
 	}
 	e, err := h.store.Endpoint(c.Request.Context(), policies.SpaceOf(c).ID, id)
-	if err != nil {
-		h.web.Fail(c, err)
-		return
-	}
-	c.Set(keyEndpoint, e)
-	c.Next()
+	h.web.Keep(c, keyEndpoint, e, err)
 }
 
-func endpointOf(c *gin.Context) Endpoint { return c.MustGet(keyEndpoint).(Endpoint) }
+func endpointOf(c *gin.Context) Endpoint { return web.Kept[Endpoint](c, keyEndpoint) }
 
 // EventChoice is one event type of the form.
 type EventChoice struct {
