@@ -7,10 +7,10 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // Space is a place for pages and questions with its own members.
@@ -128,7 +128,7 @@ func (st *Store) CreateSpace(ctx context.Context, n NewSpace, ownerID int64) (Sp
 		return err
 	})
 	if err != nil {
-		return Space{}, constraintError(err, "create space", map[string]*errs.Error{
+		return Space{}, postgres.Constraint(err, "create space", map[string]*errs.Error{
 			"spaces_slug_key": errs.E(errs.Conflict, "space.slug_taken").OnField("slug"),
 		})
 	}
@@ -148,7 +148,7 @@ func (st *Store) UpdateSpace(ctx context.Context, id int64, s SpaceSettings) err
 	_, err := st.pool.Exec(ctx, `UPDATE spaces SET name = $2, description = $3, visibility = $4, agency_role = $5, language = $6 WHERE id = $1`,
 		id, s.Name, s.Description, s.Visibility, s.AgencyRole, s.Language)
 	if err != nil {
-		return constraintError(err, "update space", nil)
+		return postgres.Constraint(err, "update space", nil)
 	}
 	return nil
 }
@@ -285,7 +285,7 @@ func (st *Store) CreateGroup(ctx context.Context, slug, name string) (Group, err
 	g := Group{Slug: slug, Name: name}
 	err := st.pool.QueryRow(ctx, `INSERT INTO groups (slug, name) VALUES ($1, $2) RETURNING id`, slug, name).Scan(&g.ID)
 	if err != nil {
-		return g, constraintError(err, "create group", map[string]*errs.Error{
+		return g, postgres.Constraint(err, "create group", map[string]*errs.Error{
 			"groups_slug_key": errs.E(errs.Conflict, "group.slug_taken").OnField("slug"),
 		})
 	}
@@ -356,20 +356,4 @@ func (st *Store) SyncAccountGroups(ctx context.Context, accountID int64, slugs [
 			SELECT id, $1 FROM groups WHERE slug = ANY($2) ON CONFLICT DO NOTHING`, accountID, slugs)
 		return err
 	})
-}
-
-func constraintError(err error, what string, byConstraint map[string]*errs.Error) error {
-	if _, ok := errs.As(err); ok {
-		return err
-	}
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		if e, ok := byConstraint[pe.ConstraintName]; ok && pe.Code == "23505" {
-			return e
-		}
-		if pe.Code == "23514" {
-			return errs.E(errs.Invalid, "error.invalid")
-		}
-	}
-	return fmt.Errorf("%s: %w", what, err)
 }
