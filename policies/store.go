@@ -118,7 +118,7 @@ func (st *Store) CreateSpace(ctx context.Context, n NewSpace, ownerID int64) (Sp
 		n.Language = DefaultLanguage
 	}
 	var id int64
-	err := pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+	err := postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO spaces (slug, name, description, agency_id, visibility, agency_role, language)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, n.Slug, n.Name, n.Description, n.AgencyID, n.Visibility, n.AgencyRole, n.Language).Scan(&id)
 		if err != nil {
@@ -210,7 +210,7 @@ func (st *Store) SetMember(ctx context.Context, spaceID int64, ref MemberRef, ro
 // became a member: the account, or the group's members, and nobody when
 // only a role changed.
 func (st *Store) SetMemberThen(ctx context.Context, spaceID int64, ref MemberRef, role Role, added func(ctx context.Context, tx pgx.Tx, accounts []int64) error) error {
-	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+	return postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
 		if err := lockSpace(ctx, tx, spaceID); err != nil {
 			return err
 		}
@@ -247,7 +247,7 @@ func (st *Store) SetMemberThen(ctx context.Context, spaceID int64, ref MemberRef
 
 // RemoveMember removes a member; removing the last owner is refused.
 func (st *Store) RemoveMember(ctx context.Context, spaceID int64, ref MemberRef) error {
-	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+	return postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
 		if err := lockSpace(ctx, tx, spaceID); err != nil {
 			return err
 		}
@@ -343,7 +343,7 @@ func (st *Store) RemoveGroupMember(ctx context.Context, groupID, accountID int64
 // SyncAccountGroups makes the account a member of exactly the named groups,
 // creating groups the identity provider names that do not exist yet.
 func (st *Store) SyncAccountGroups(ctx context.Context, accountID int64, slugs []string) error {
-	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+	return postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO groups (slug, name) SELECT s, s FROM unnest($1::text[]) s
 			WHERE s ~ '^[a-z0-9][a-z0-9-]{1,62}$' ON CONFLICT (slug) DO NOTHING`, slugs); err != nil {
 			return fmt.Errorf("create groups: %w", err)

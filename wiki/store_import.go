@@ -39,7 +39,7 @@ func (st *Store) insertPage(ctx context.Context, tx pgx.Tx, spaceID int64, slug 
 // space has no page: a second import finds the first one's pages and
 // writes nothing.
 func (st *Store) FillEmpty(ctx context.Context, spaceID int64, fill func(tx pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+	return postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
 		if err := lockSpace(ctx, tx, spaceID); err != nil {
 			return err
 		}
