@@ -122,18 +122,15 @@ func (s *Store) HandleTaken(ctx context.Context, handle string) (bool, error) {
 // SetPassword replaces an account's password hash and ends its other
 // sessions, so that a changed password locks out whoever knew the old one.
 func (s *Store) SetPassword(ctx context.Context, accountID int64, hash string, keepSession []byte) error {
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, `UPDATE accounts SET password_hash = $2 WHERE id = $1`, accountID, hash); err != nil {
-		return fmt.Errorf("set password: %w", err)
-	}
-	if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE account_id = $1 AND id_hash IS DISTINCT FROM $2`, accountID, keepSession); err != nil {
-		return fmt.Errorf("end sessions: %w", err)
-	}
-	return tx.Commit(ctx)
+	return postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE accounts SET password_hash = $2 WHERE id = $1`, accountID, hash); err != nil {
+			return fmt.Errorf("set password: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE account_id = $1 AND id_hash IS DISTINCT FROM $2`, accountID, keepSession); err != nil {
+			return fmt.Errorf("end sessions: %w", err)
+		}
+		return nil
+	})
 }
 
 // SetDisabled disables or re-enables an account; disabling ends its
