@@ -30,12 +30,7 @@ func (s *Service) mirrorBatch(ctx context.Context) (int, error) {
 		if err != nil || len(batch) == 0 {
 			return err
 		}
-		items := map[string][]int64{}
-		ids := make([]int64, len(batch))
-		for i, o := range batch {
-			items[o.kind] = append(items[o.kind], o.itemID)
-			ids[i] = o.id
-		}
+		items, ids := byKind(batch)
 		docs, gone, err := s.documentsOf(ctx, items)
 		if err != nil {
 			return err

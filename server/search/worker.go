@@ -119,6 +119,17 @@ type outboxRow struct {
 	itemID int64
 }
 
+// byKind groups the items of a batch by kind and lists the ids of its rows.
+func byKind(batch []outboxRow) (items map[string][]int64, ids []int64) {
+	items = map[string][]int64{}
+	ids = make([]int64, len(batch))
+	for i, o := range batch {
+		items[o.kind] = append(items[o.kind], o.itemID)
+		ids[i] = o.id
+	}
+	return items, ids
+}
+
 // processBatch sends one batch and marks its rows processed in the same
 // transaction that locked them, only after Meilisearch confirmed the
 // tasks: a failure leaves the rows for the next try (at least once; the
@@ -141,12 +152,7 @@ func (s *Service) processBatch(ctx context.Context) (int, error) {
 		if err != nil || len(batch) == 0 {
 			return err
 		}
-		items := map[string][]int64{}
-		ids := make([]int64, len(batch))
-		for i, o := range batch {
-			items[o.kind] = append(items[o.kind], o.itemID)
-			ids[i] = o.id
-		}
+		items, ids := byKind(batch)
 		if err := s.send(ctx, s.cfg.Index, items); err != nil {
 			return err
 		}
