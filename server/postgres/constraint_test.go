@@ -1,10 +1,12 @@
 package postgres
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/fachnetz/fachnetz/server/errs"
@@ -57,5 +59,34 @@ func TestConstraintNamesTheViolationAPersonCanFix(t *testing.T) {
 	}
 	if e, _ := errs.As(Constraint(unique, "create space", byName)); e.Field != "slug" {
 		t.Errorf("field %q, want the one the caller named", e.Field)
+	}
+}
+
+// PostgreSQL itself names the violated constraint, also when the
+// violation surfaces from a transaction.
+func TestConstraintMapsWhatPostgreSQLReports(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := emptyDatabase(t)
+	if _, err := db.Pool.Exec(ctx, `CREATE TABLE spaces (slug text UNIQUE, name text CHECK (name <> ''))`); err != nil {
+		t.Fatal(err)
+	}
+	insert := func(slug, name string) error {
+		return WithTx(ctx, db.Pool, func(tx pgx.Tx) error {
+			_, err := tx.Exec(ctx, `INSERT INTO spaces (slug, name) VALUES ($1, $2)`, slug, name)
+			return err
+		})
+	}
+	byName := map[string]*errs.Error{"spaces_slug_key": errs.E(errs.Conflict, "space.slug_taken").OnField("slug")}
+	if err := Constraint(insert("amt", "Amt"), "create space", byName); err != nil {
+		t.Fatal(err)
+	}
+	err := Constraint(insert("amt", "Amt"), "create space", byName)
+	if e, ok := errs.As(err); !ok || e.Key != "space.slug_taken" {
+		t.Errorf("taken slug: %v, want space.slug_taken", err)
+	}
+	err = Constraint(insert("rat", ""), "create space", byName)
+	if e, ok := errs.As(err); !ok || e.Key != "error.invalid" {
+		t.Errorf("empty name: %v, want error.invalid", err)
 	}
 }
