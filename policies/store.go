@@ -7,10 +7,10 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // Space is a place for pages and questions with its own members.
@@ -118,7 +118,7 @@ func (st *Store) CreateSpace(ctx context.Context, n NewSpace, ownerID int64) (Sp
 		n.Language = DefaultLanguage
 	}
 	var id int64
-	err := pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+	err := postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO spaces (slug, name, description, agency_id, visibility, agency_role, language)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, n.Slug, n.Name, n.Description, n.AgencyID, n.Visibility, n.AgencyRole, n.Language).Scan(&id)
 		if err != nil {
@@ -128,7 +128,7 @@ func (st *Store) CreateSpace(ctx context.Context, n NewSpace, ownerID int64) (Sp
 		return err
 	})
 	if err != nil {
-		return Space{}, constraintError(err, "create space", map[string]*errs.Error{
+		return Space{}, postgres.Constraint(err, "create space", map[string]*errs.Error{
 			"spaces_slug_key": errs.E(errs.Conflict, "space.slug_taken").OnField("slug"),
 		})
 	}
@@ -148,7 +148,7 @@ func (st *Store) UpdateSpace(ctx context.Context, id int64, s SpaceSettings) err
 	_, err := st.pool.Exec(ctx, `UPDATE spaces SET name = $2, description = $3, visibility = $4, agency_role = $5, language = $6 WHERE id = $1`,
 		id, s.Name, s.Description, s.Visibility, s.AgencyRole, s.Language)
 	if err != nil {
-		return constraintError(err, "update space", nil)
+		return postgres.Constraint(err, "update space", nil)
 	}
 	return nil
 }
@@ -210,7 +210,7 @@ func (st *Store) SetMember(ctx context.Context, spaceID int64, ref MemberRef, ro
 // became a member: the account, or the group's members, and nobody when
 // only a role changed.
 func (st *Store) SetMemberThen(ctx context.Context, spaceID int64, ref MemberRef, role Role, added func(ctx context.Context, tx pgx.Tx, accounts []int64) error) error {
-	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+	return postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
 		if err := lockSpace(ctx, tx, spaceID); err != nil {
 			return err
 		}
@@ -247,7 +247,7 @@ func (st *Store) SetMemberThen(ctx context.Context, spaceID int64, ref MemberRef
 
 // RemoveMember removes a member; removing the last owner is refused.
 func (st *Store) RemoveMember(ctx context.Context, spaceID int64, ref MemberRef) error {
-	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+	return postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
 		if err := lockSpace(ctx, tx, spaceID); err != nil {
 			return err
 		}
@@ -285,7 +285,7 @@ func (st *Store) CreateGroup(ctx context.Context, slug, name string) (Group, err
 	g := Group{Slug: slug, Name: name}
 	err := st.pool.QueryRow(ctx, `INSERT INTO groups (slug, name) VALUES ($1, $2) RETURNING id`, slug, name).Scan(&g.ID)
 	if err != nil {
-		return g, constraintError(err, "create group", map[string]*errs.Error{
+		return g, postgres.Constraint(err, "create group", map[string]*errs.Error{
 			"groups_slug_key": errs.E(errs.Conflict, "group.slug_taken").OnField("slug"),
 		})
 	}
@@ -343,7 +343,7 @@ func (st *Store) RemoveGroupMember(ctx context.Context, groupID, accountID int64
 // SyncAccountGroups makes the account a member of exactly the named groups,
 // creating groups the identity provider names that do not exist yet.
 func (st *Store) SyncAccountGroups(ctx context.Context, accountID int64, slugs []string) error {
-	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+	return postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO groups (slug, name) SELECT s, s FROM unnest($1::text[]) s
 			WHERE s ~ '^[a-z0-9][a-z0-9-]{1,62}$' ON CONFLICT (slug) DO NOTHING`, slugs); err != nil {
 			return fmt.Errorf("create groups: %w", err)
@@ -356,20 +356,4 @@ func (st *Store) SyncAccountGroups(ctx context.Context, accountID int64, slugs [
 			SELECT id, $1 FROM groups WHERE slug = ANY($2) ON CONFLICT DO NOTHING`, accountID, slugs)
 		return err
 	})
-}
-
-func constraintError(err error, what string, byConstraint map[string]*errs.Error) error {
-	if _, ok := errs.As(err); ok {
-		return err
-	}
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		if e, ok := byConstraint[pe.ConstraintName]; ok && pe.Code == "23505" {
-			return e
-		}
-		if pe.Code == "23514" {
-			return errs.E(errs.Invalid, "error.invalid")
-		}
-	}
-	return fmt.Errorf("%s: %w", what, err)
 }

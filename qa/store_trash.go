@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/postgres"
 	"github.com/fachnetz/fachnetz/server/trash"
 )
 
@@ -68,7 +69,7 @@ func label(text string) string {
 // without answers goes: an author's, who may not take answers with it. The
 // count is read under the lock that answering takes too.
 func (st *Store) TrashQuestion(ctx context.Context, t *trash.Trash, q Question, by int64, unanswered bool) error {
-	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+	return postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
 		snap := postSnapshot{Refs: &questionRefs{}}
 		var answers int
 		err := tx.QueryRow(ctx, `SELECT accepted_answer_id, duplicate_of, wiki_page_id, answer_count FROM questions WHERE id = $1 FOR UPDATE`, q.ID).
@@ -160,7 +161,7 @@ func restoreQuestion(ctx context.Context, tx pgx.Tx, it trash.Item) (string, err
 // TrashAnswer moves an answer with its comments, revisions and votes into
 // the space's trash.
 func (st *Store) TrashAnswer(ctx context.Context, t *trash.Trash, q Question, a Answer, by int64) error {
-	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+	return postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
 		var snap postSnapshot
 		if err := tx.QueryRow(ctx, `SELECT accepted_answer_id IS NOT DISTINCT FROM $2 FROM questions WHERE id = $1 FOR UPDATE`,
 			q.ID, a.ID).Scan(&snap.Accepted); err != nil {
@@ -227,7 +228,7 @@ func restoreAnswer(ctx context.Context, tx pgx.Tx, it trash.Item) (string, error
 
 // TrashComment moves a comment into the space's trash.
 func (st *Store) TrashComment(ctx context.Context, t *trash.Trash, q Question, cm Comment, by int64) error {
-	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+	return postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
 		var snap postSnapshot
 		if err := takeRows(ctx, tx, []step{{"comments", "t.id = $1 AND t.question_id = $2", &snap.Comments}}, cm.ID, q.ID); err != nil {
 			return err

@@ -25,7 +25,7 @@ type NewQuestion struct {
 // transaction (for notifications).
 func (st *Store) Ask(ctx context.Context, n NewQuestion, after func(tx pgx.Tx, id int64) error) (int64, error) {
 	var id int64
-	err := pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+	err := postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
 		if err := tx.QueryRow(ctx, `INSERT INTO questions (space_id, author_id, title, body) VALUES ($1, $2, $3, $4) RETURNING id`,
 			n.SpaceID, n.AuthorID, n.Title, n.Body).Scan(&id); err != nil {
 			return fmt.Errorf("insert question: %w", err)
@@ -65,7 +65,7 @@ func setTopics(ctx context.Context, tx pgx.Tx, questionID int64, ids []int64) er
 // EditQuestion saves a new revision of a question, refusing to overwrite
 // one saved since base.
 func (st *Store) EditQuestion(ctx context.Context, id int64, base int, title, body string, topicIDs []int64, editor int64) error {
-	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+	return postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
 		var rev int
 		if err := tx.QueryRow(ctx, `SELECT revision FROM questions WHERE id = $1 FOR UPDATE`, id).Scan(&rev); err != nil {
 			return fmt.Errorf("lock question: %w", err)
@@ -90,7 +90,7 @@ func (st *Store) EditQuestion(ctx context.Context, id int64, base int, title, bo
 // AddAnswer stores an answer to an open question.
 func (st *Store) AddAnswer(ctx context.Context, questionID, author int64, body string, after func(tx pgx.Tx, id int64) error) (int64, error) {
 	var id int64
-	err := pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+	err := postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
 		var closed bool
 		if err := tx.QueryRow(ctx, `SELECT closed_at IS NOT NULL FROM questions WHERE id = $1 FOR UPDATE`, questionID).Scan(&closed); err != nil {
 			return fmt.Errorf("lock question: %w", err)
@@ -117,7 +117,7 @@ func (st *Store) AddAnswer(ctx context.Context, questionID, author int64, body s
 
 // EditAnswer saves a new revision of an answer.
 func (st *Store) EditAnswer(ctx context.Context, a Answer, base int, body string, editor int64) error {
-	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+	return postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
 		var rev int
 		if err := tx.QueryRow(ctx, `SELECT revision FROM answers WHERE id = $1 FOR UPDATE`, a.ID).Scan(&rev); err != nil {
 			return fmt.Errorf("lock answer: %w", err)
@@ -138,7 +138,7 @@ func (st *Store) EditAnswer(ctx context.Context, a Answer, base int, body string
 
 // AddComment stores a comment on a question (answerID nil) or an answer.
 func (st *Store) AddComment(ctx context.Context, questionID int64, answerID *int64, author int64, body string, after func(tx pgx.Tx, id int64) error) error {
-	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+	return postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
 		var id int64
 		if err := tx.QueryRow(ctx, `INSERT INTO comments (question_id, answer_id, author_id, body) VALUES ($1, $2, $3, $4) RETURNING id`,
 			questionID, answerID, author, body).Scan(&id); err != nil {
@@ -160,7 +160,7 @@ func (st *Store) Vote(ctx context.Context, postType string, postID, voter int64,
 		return 0, errs.E(errs.NotFound, "error.not_found")
 	}
 	var score int
-	err := pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+	err := postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
 		var author *int64
 		if err := tx.QueryRow(ctx, `SELECT author_id FROM `+table+` WHERE id = $1 FOR UPDATE`, postID).Scan(&author); err != nil {
 			if errors.Is(err, pgx.ErrNoRows) {
@@ -197,7 +197,7 @@ func (st *Store) Vote(ctx context.Context, postType string, postID, voter int64,
 
 // Accept marks an answer as the accepted one (or none, with answerID 0).
 func (st *Store) Accept(ctx context.Context, questionID, answerID int64, after func(tx pgx.Tx, id int64) error) error {
-	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+	return postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
 		var accepted *int64
 		if answerID != 0 {
 			accepted = &answerID
@@ -222,7 +222,7 @@ func (st *Store) Accept(ctx context.Context, questionID, answerID int64, after f
 
 // Close closes a question with a reason, optionally as a duplicate.
 func (st *Store) Close(ctx context.Context, questionID, by int64, reason string, duplicateOf *int64) error {
-	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+	return postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `UPDATE questions SET closed_at = now(), closed_by = $2, close_reason = $3, duplicate_of = $4 WHERE id = $1`,
 			questionID, by, reason, duplicateOf)
 		if err != nil {
@@ -238,7 +238,7 @@ func (st *Store) Close(ctx context.Context, questionID, by int64, reason string,
 
 // Reopen lets a closed question take answers again.
 func (st *Store) Reopen(ctx context.Context, questionID int64) error {
-	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+	return postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE questions SET closed_at = NULL, closed_by = NULL, close_reason = NULL, duplicate_of = NULL WHERE id = $1`, questionID); err != nil {
 			return fmt.Errorf("reopen question: %w", err)
 		}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/fachnetz/fachnetz/policies"
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/postgres"
 	"github.com/fachnetz/fachnetz/server/web"
 )
 
@@ -158,7 +159,7 @@ func (st *Store) Attachment(ctx context.Context, id int64) (Attachment, error) {
 // AddAttachment records a file on a page; a file of the same name is
 // replaced and kept as an earlier version.
 func (st *Store) AddAttachment(ctx context.Context, a Attachment, uploader int64) (Attachment, error) {
-	err := pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) (err error) {
+	err := postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) (err error) {
 		a, err = putAttachment(ctx, tx, a, uploader)
 		return err
 	})

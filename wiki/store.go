@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/postgres"
 	"github.com/fachnetz/fachnetz/server/search"
 )
 
@@ -236,7 +237,7 @@ func (st *Store) then(ctx context.Context, tx pgx.Tx, f afterWrite, id int64, be
 
 func (st *Store) create(ctx context.Context, spaceID int64, slug string, d Draft, authorID int64, after afterWrite) (Page, error) {
 	var id int64
-	err := pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) (err error) {
+	err := postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) (err error) {
 		id, err = st.insertPage(ctx, tx, spaceID, slug, d, authorID, after)
 		return err
 	})
@@ -249,7 +250,7 @@ func (st *Store) create(ctx context.Context, spaceID int64, slug string, d Draft
 // Save stores a new revision, unless someone else saved since base: then
 // it returns *ErrConflict with the page as it is now and changes nothing.
 func (st *Store) Save(ctx context.Context, pageID int64, base int, d Draft, authorID int64, after afterWrite) (Page, error) {
-	err := pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+	err := postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
 		var current int
 		var before string
 		if err := tx.QueryRow(ctx, `SELECT revision, body FROM pages WHERE id = $1 FOR UPDATE`, pageID).Scan(&current, &before); err != nil {
@@ -324,7 +325,7 @@ func (st *Store) SlugFree(ctx context.Context, spaceID int64, slug string) (bool
 // MarkReviewed records that the page is correct; the next review falls
 // due after the page's repeat interval, or never.
 func (st *Store) MarkReviewed(ctx context.Context, pageID int64) error {
-	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+	return postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE pages SET reviewed_at = now(),
 			review_due = CASE WHEN review_interval_days > 0 THEN current_date + review_interval_days END WHERE id = $1`, pageID); err != nil {
 			return fmt.Errorf("mark reviewed: %w", err)

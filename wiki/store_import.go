@@ -6,9 +6,9 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // insertPage inserts a page with its first revision and what goes with
@@ -19,11 +19,9 @@ func (st *Store) insertPage(ctx context.Context, tx pgx.Tx, spaceID int64, slug 
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
 		spaceID, d.ParentID, slug, d.Title, d.Body, d.OwnerID, d.ReviewIntervalDays, d.IsTemplate, d.ReviewDue).Scan(&id)
 	if err != nil {
-		var pe *pgconn.PgError
-		if errors.As(err, &pe) && pe.ConstraintName == "pages_space_id_slug_key" {
-			return 0, errs.E(errs.Conflict, "wiki.slug_taken").OnField("title")
-		}
-		return 0, fmt.Errorf("insert page: %w", err)
+		return 0, postgres.Constraint(err, "insert page", map[string]*errs.Error{
+			"pages_space_id_slug_key": errs.E(errs.Conflict, "wiki.slug_taken").OnField("title"),
+		})
 	}
 	// An import run by an operator has no author (0).
 	if _, err := tx.Exec(ctx, `INSERT INTO page_revisions (page_id, number, title, body, author_id, message) VALUES ($1, 1, $2, $3, NULLIF($4::bigint, 0), $5)`,
@@ -41,7 +39,7 @@ func (st *Store) insertPage(ctx context.Context, tx pgx.Tx, spaceID int64, slug 
 // space has no page: a second import finds the first one's pages and
 // writes nothing.
 func (st *Store) FillEmpty(ctx context.Context, spaceID int64, fill func(tx pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+	return postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
 		if err := lockSpace(ctx, tx, spaceID); err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/postgres"
 	"github.com/fachnetz/fachnetz/server/search"
 )
 
@@ -15,7 +16,7 @@ import (
 // this or another space. Old addresses keep redirecting; a slug already
 // taken in the target space gets a number appended; after, if any, is told of the moved page and of every page moved with it.
 func (st *Store) Move(ctx context.Context, p Page, toSpaceID int64, toParent *int64, after func(ctx context.Context, tx pgx.Tx, p Page, subtree []int64) error) (Page, error) {
-	err := pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+	err := postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
 		// The pages_version triggers lock each space whose pages change;
 		// two moves in opposite directions take both spaces, in the
 		// order of their ids, before either changes a page.

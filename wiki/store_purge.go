@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/postgres"
 	"github.com/fachnetz/fachnetz/server/trash"
 )
 
@@ -23,7 +24,7 @@ import (
 // links lists the outgoing links of a text.
 func (st *Store) PurgeRevision(ctx context.Context, p Page, number int, later bool, by int64, reason, note string,
 	links func(body string) []LinkKey) error {
-	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+	return postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
 		var current int
 		var title string
 		if err := tx.QueryRow(ctx, `SELECT revision, title FROM pages WHERE id = $1 FOR UPDATE`, p.ID).Scan(&current, &title); err != nil {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // ClaimReviewNotices marks up to limit pages whose review has fallen due
@@ -14,7 +16,7 @@ import (
 // due date.
 func (st *Store) ClaimReviewNotices(ctx context.Context, limit int, f func(ctx context.Context, tx pgx.Tx, pages []Page) error) (int, error) {
 	var n int
-	err := pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+	err := postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
 		rows, _ := tx.Query(ctx, `WITH due AS (
 				SELECT id FROM pages
 				WHERE review_due < current_date AND NOT is_template AND owner_id IS NOT NULL

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/postgres"
 	"github.com/fachnetz/fachnetz/server/search"
 	"github.com/fachnetz/fachnetz/server/trash"
 )
@@ -39,7 +40,7 @@ type attachmentSnapshot struct {
 // and topics into the space's trash.
 // after, if any, runs once the page is in the trash.
 func (st *Store) TrashPage(ctx context.Context, t *trash.Trash, p Page, by int64, after afterWrite) error {
-	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+	return postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
 		var ids []int64
 		err := tx.QueryRow(ctx, `WITH RECURSIVE below AS (
 				SELECT id FROM pages WHERE id = $1
@@ -211,7 +212,7 @@ func restorePage(ctx context.Context, tx pgx.Tx, it trash.Item) (string, error) 
 // TrashAttachment moves an attachment of a page, with its earlier
 // versions, into the space's trash.
 func (st *Store) TrashAttachment(ctx context.Context, t *trash.Trash, p Page, id, by int64) error {
-	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+	return postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
 		var name string
 		var files [][]byte
 		err := tx.QueryRow(ctx, `SELECT a.filename, array_agg(DISTINCT f.sha256) FROM attachments a

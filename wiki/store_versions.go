@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // AttachmentVersion is an earlier content of an attachment.
@@ -69,7 +70,7 @@ func (st *Store) AttachmentVersion(ctx context.Context, attachmentID, id int64) 
 // RestoreVersion makes an earlier version of an attachment of the page
 // current again; the current content becomes a version in its place.
 func (st *Store) RestoreVersion(ctx context.Context, pageID, attachmentID, id int64) error {
-	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+	return postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `WITH v AS (DELETE FROM attachment_versions WHERE id = $1 AND attachment_id = $2 RETURNING *),
 				cur AS (SELECT a.* FROM attachments a, v WHERE a.id = $2 AND a.page_id = $3 FOR UPDATE OF a),
 				keep AS (INSERT INTO attachment_versions (attachment_id, content_type, size, sha256, uploaded_by, created_at)

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
@@ -29,44 +31,47 @@ func (s *Store) Attempt(ctx context.Context, window time.Duration, limits ...Lim
 		keys = append(keys, l.Key)
 	}
 	slices.Sort(keys) // one order everywhere, so two attempts never wait on each other
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return false, time.Time{}, fmt.Errorf("begin sign-in attempt: %w", err)
-	}
-	defer tx.Rollback(ctx)
-	for _, k := range keys {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, k); err != nil {
-			return false, time.Time{}, fmt.Errorf("lock sign-in key: %w", err)
-		}
-	}
-	rows, err := tx.Query(ctx, `SELECT key, count(*) FROM sign_in_failures
-		WHERE key = ANY($1) AND failed_at > now() - $2::interval GROUP BY key`, keys, window)
-	if err != nil {
-		return false, time.Time{}, fmt.Errorf("count sign-in attempts: %w", err)
-	}
-	counts := map[string]int{}
-	for rows.Next() {
-		var k string
-		var n int
-		if err := rows.Scan(&k, &n); err != nil {
-			rows.Close()
-			return false, time.Time{}, fmt.Errorf("count sign-in attempts: %w", err)
-		}
-		counts[k] = n
-	}
-	if err := rows.Err(); err != nil {
-		return false, time.Time{}, fmt.Errorf("count sign-in attempts: %w", err)
-	}
-	for _, l := range limits {
-		if counts[l.Key] >= l.Max {
-			return false, time.Time{}, nil
-		}
-	}
+	var allowed bool
 	var at time.Time
-	if err := tx.QueryRow(ctx, `INSERT INTO sign_in_failures (key) SELECT unnest($1::text[]) RETURNING failed_at`, keys).Scan(&at); err != nil {
-		return false, time.Time{}, fmt.Errorf("record sign-in attempt: %w", err)
+	err := postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
+		for _, k := range keys {
+			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, k); err != nil {
+				return fmt.Errorf("lock sign-in key: %w", err)
+			}
+		}
+		rows, err := tx.Query(ctx, `SELECT key, count(*) FROM sign_in_failures
+			WHERE key = ANY($1) AND failed_at > now() - $2::interval GROUP BY key`, keys, window)
+		if err != nil {
+			return fmt.Errorf("count sign-in attempts: %w", err)
+		}
+		counts := map[string]int{}
+		for rows.Next() {
+			var k string
+			var n int
+			if err := rows.Scan(&k, &n); err != nil {
+				rows.Close()
+				return fmt.Errorf("count sign-in attempts: %w", err)
+			}
+			counts[k] = n
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("count sign-in attempts: %w", err)
+		}
+		for _, l := range limits {
+			if counts[l.Key] >= l.Max {
+				return nil
+			}
+		}
+		if err := tx.QueryRow(ctx, `INSERT INTO sign_in_failures (key) SELECT unnest($1::text[]) RETURNING failed_at`, keys).Scan(&at); err != nil {
+			return fmt.Errorf("record sign-in attempt: %w", err)
+		}
+		allowed = true
+		return nil
+	})
+	if err != nil {
+		return false, time.Time{}, fmt.Errorf("sign-in attempt: %w", err)
 	}
-	return true, at, tx.Commit(ctx)
+	return allowed, at, nil
 }
 
 // Succeeded takes back the record of one attempt that turned out right

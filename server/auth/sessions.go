@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // Session is a signed-in browser.
@@ -24,22 +25,19 @@ type Session struct {
 // the session the browser had before, so that an id planted before sign-in
 // is worthless after it.
 func (s *Store) CreateSession(ctx context.Context, accountID int64, idHash []byte, csrf string, idle, max time.Duration, replacing []byte) error {
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback(ctx)
-	if replacing != nil {
-		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE id_hash = $1`, replacing); err != nil {
-			return fmt.Errorf("drop old session: %w", err)
+	return postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if replacing != nil {
+			if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE id_hash = $1`, replacing); err != nil {
+				return fmt.Errorf("drop old session: %w", err)
+			}
 		}
-	}
-	_, err = tx.Exec(ctx, `INSERT INTO sessions (id_hash, account_id, csrf_token, idle_expires_at, expires_at)
-		VALUES ($1, $2, $3, now() + $4::interval, now() + $5::interval)`, idHash, accountID, csrf, idle, max)
-	if err != nil {
-		return fmt.Errorf("create session: %w", err)
-	}
-	return tx.Commit(ctx)
+		_, err := tx.Exec(ctx, `INSERT INTO sessions (id_hash, account_id, csrf_token, idle_expires_at, expires_at)
+			VALUES ($1, $2, $3, now() + $4::interval, now() + $5::interval)`, idHash, accountID, csrf, idle, max)
+		if err != nil {
+			return fmt.Errorf("create session: %w", err)
+		}
+		return nil
+	})
 }
 
 // SessionByHash loads a live session with its active account. An expired

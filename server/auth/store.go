@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // Agency is a tenant: an authority whose staff share an organisation space.
@@ -104,10 +104,10 @@ func (s *Store) CreateAccount(ctx context.Context, n NewAccount) (Account, error
 		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
 		n.AgencyID, n.Email, n.DisplayName, n.Handle, n.PasswordHash, n.Admin, n.KnowledgeManager).Scan(&id)
 	if err != nil {
-		return Account{}, uniqueViolation(err, map[string]*errs.Error{
+		return Account{}, postgres.Constraint(err, "create account", map[string]*errs.Error{
 			"accounts_email_key":  errs.E(errs.Conflict, "account.email_taken").OnField("email"),
 			"accounts_handle_key": errs.E(errs.Conflict, "account.handle_taken").OnField("handle"),
-		}, "create account")
+		})
 	}
 	return s.AccountByID(ctx, id)
 }
@@ -115,18 +115,15 @@ func (s *Store) CreateAccount(ctx context.Context, n NewAccount) (Account, error
 // SetPassword replaces an account's password hash and ends its other
 // sessions, so that a changed password locks out whoever knew the old one.
 func (s *Store) SetPassword(ctx context.Context, accountID int64, hash string, keepSession []byte) error {
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, `UPDATE accounts SET password_hash = $2 WHERE id = $1`, accountID, hash); err != nil {
-		return fmt.Errorf("set password: %w", err)
-	}
-	if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE account_id = $1 AND id_hash IS DISTINCT FROM $2`, accountID, keepSession); err != nil {
-		return fmt.Errorf("end sessions: %w", err)
-	}
-	return tx.Commit(ctx)
+	return postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE accounts SET password_hash = $2 WHERE id = $1`, accountID, hash); err != nil {
+			return fmt.Errorf("set password: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE account_id = $1 AND id_hash IS DISTINCT FROM $2`, accountID, keepSession); err != nil {
+			return fmt.Errorf("end sessions: %w", err)
+		}
+		return nil
+	})
 }
 
 // SetDisabled disables or re-enables an account; disabling ends its
@@ -156,9 +153,9 @@ func (s *Store) CreateAgency(ctx context.Context, slug, name string) (Agency, er
 	rows, _ := s.pool.Query(ctx, `INSERT INTO agencies (slug, name) VALUES ($1, $2) RETURNING id, slug, name, created_at`, slug, name)
 	a, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Agency])
 	if err != nil {
-		return a, uniqueViolation(err, map[string]*errs.Error{
+		return a, postgres.Constraint(err, "create agency", map[string]*errs.Error{
 			"agencies_slug_key": errs.E(errs.Conflict, "agency.slug_taken").OnField("slug"),
-		}, "create agency")
+		})
 	}
 	return a, nil
 }
@@ -181,21 +178,6 @@ func (s *Store) AgencyBySlug(ctx context.Context, slug string) (Agency, error) {
 		return a, errs.E(errs.NotFound, "agency.unknown", "Slug", slug)
 	}
 	return a, err
-}
-
-// uniqueViolation turns a unique-constraint error into the conflict the
-// caller named for that constraint.
-func uniqueViolation(err error, byConstraint map[string]*errs.Error, what string) error {
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) && pe.Code == "23505" {
-		if e, ok := byConstraint[pe.ConstraintName]; ok {
-			return e
-		}
-	}
-	if errors.As(err, &pe) && pe.Code == "23514" {
-		return errs.E(errs.Invalid, "error.invalid")
-	}
-	return fmt.Errorf("%s: %w", what, err)
 }
 
 func hashToken(token string) []byte {

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // Draft is what a person typed into one editor and has not saved yet.
@@ -104,7 +105,7 @@ func (st *Store) Parked(ctx context.Context, hash []byte, key string) (n int, ha
 // since are not claimed.
 func (st *Store) Claim(ctx context.Context, hash []byte, accountID int64, since time.Time) (int, error) {
 	var n int
-	err := pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+	err := postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `WITH parked AS (
 				DELETE FROM drafts WHERE pending_hash = $1 RETURNING key, path, fields, updated_at
 			)

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // Contact is how a person is reached outside the app.
@@ -36,23 +38,20 @@ func (st *Store) Preferences(ctx context.Context, accountID int64) (Preferences,
 // SavePreferences stores every mode of p and the contact details in one
 // transaction.
 func (st *Store) SavePreferences(ctx context.Context, accountID int64, p Preferences, locale, matrixID string) error {
-	tx, err := st.pool.Begin(ctx)
-	if err != nil {
-		return fmt.Errorf("save preferences: %w", err)
-	}
-	defer tx.Rollback(ctx) //nolint:errcheck // after Commit it is a no-op
-	for topic, byChannel := range p {
-		for channel, mode := range byChannel {
-			if _, err := tx.Exec(ctx, `INSERT INTO notification_preferences (account_id, topic, channel, mode) VALUES ($1, $2, $3, $4)
-				ON CONFLICT (account_id, topic, channel) DO UPDATE SET mode = EXCLUDED.mode`, accountID, topic, channel, mode); err != nil {
-				return fmt.Errorf("save preference %s/%s: %w", topic, channel, err)
+	return postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
+		for topic, byChannel := range p {
+			for channel, mode := range byChannel {
+				if _, err := tx.Exec(ctx, `INSERT INTO notification_preferences (account_id, topic, channel, mode) VALUES ($1, $2, $3, $4)
+					ON CONFLICT (account_id, topic, channel) DO UPDATE SET mode = EXCLUDED.mode`, accountID, topic, channel, mode); err != nil {
+					return fmt.Errorf("save preference %s/%s: %w", topic, channel, err)
+				}
 			}
 		}
-	}
-	if _, err := tx.Exec(ctx, `UPDATE accounts SET locale = $2, matrix_id = NULLIF($3, '') WHERE id = $1`, accountID, locale, matrixID); err != nil {
-		return fmt.Errorf("save contact of %d: %w", accountID, err)
-	}
-	return tx.Commit(ctx)
+		if _, err := tx.Exec(ctx, `UPDATE accounts SET locale = $2, matrix_id = NULLIF($3, '') WHERE id = $1`, accountID, locale, matrixID); err != nil {
+			return fmt.Errorf("save contact of %d: %w", accountID, err)
+		}
+		return nil
+	})
 }
 
 // SetMode stores one mode, for an unsubscribe link.

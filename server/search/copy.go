@@ -8,12 +8,14 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // copyDocuments writes documents and their words (their vocabulary) into
 // PostgreSQL's copy, as the mirror does for changed ones.
 func (s *Service) copyDocuments(ctx context.Context, docs []Document, words []string) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	return postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
 		if err := saveDocuments(ctx, tx, docs); err != nil {
 			return err
 		}
@@ -29,7 +31,7 @@ func (s *Service) copyItems(ctx context.Context, items map[string][]int64) error
 		return err
 	}
 	s.addCompounds(docs)
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	return postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
 		if err := saveDocuments(ctx, tx, docs); err != nil {
 			return err
 		}
@@ -77,7 +79,7 @@ func (s *Service) dropStaleCopies(ctx context.Context, seen map[string]bool) err
 			}
 		}
 	}
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return deleteDocuments(ctx, tx, gone) })
+	return postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error { return deleteDocuments(ctx, tx, gone) })
 }
 
 // parseDocumentID splits a DocumentID into its kind and item id.

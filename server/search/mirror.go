@@ -6,6 +6,10 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // runMirror copies changed documents, queued beside the outbox rows by a
@@ -20,42 +24,40 @@ func (s *Service) runMirror(ctx context.Context) {
 // mirrorBatch copies the documents of one batch of queued changes and
 // takes them from the queue in the same transaction.
 func (s *Service) mirrorBatch(ctx context.Context) (int, error) {
-	tx, err := s.pool.Begin(ctx)
+	var n int
+	err := postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
+		batch, err := pendingMirror(ctx, tx, batchSize)
+		if err != nil || len(batch) == 0 {
+			return err
+		}
+		items, ids := byKind(batch)
+		docs, gone, err := s.documentsOf(ctx, items)
+		if err != nil {
+			return err
+		}
+		s.addCompounds(docs)
+		// One item may be in the batch twice; the database takes each id once.
+		slices.SortFunc(docs, func(a, b Document) int { return strings.Compare(a.ID, b.ID) })
+		docs = slices.CompactFunc(docs, func(a, b Document) bool { return a.ID == b.ID })
+		if err := saveDocuments(ctx, tx, docs); err != nil {
+			return err
+		}
+		if err := deleteDocuments(ctx, tx, gone); err != nil {
+			return err
+		}
+		if err := saveWords(ctx, tx, vocabulary(docs)); err != nil {
+			return err
+		}
+		if err := markMirrored(ctx, tx, ids); err != nil {
+			return err
+		}
+		n = len(batch)
+		return nil
+	})
 	if err != nil {
 		return 0, err
 	}
-	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after commit
-	batch, err := pendingMirror(ctx, tx, batchSize)
-	if err != nil || len(batch) == 0 {
-		return 0, err
-	}
-	items := map[string][]int64{}
-	ids := make([]int64, len(batch))
-	for i, o := range batch {
-		items[o.kind] = append(items[o.kind], o.itemID)
-		ids[i] = o.id
-	}
-	docs, gone, err := s.documentsOf(ctx, items)
-	if err != nil {
-		return 0, err
-	}
-	s.addCompounds(docs)
-	// One item may be in the batch twice; the database takes each id once.
-	slices.SortFunc(docs, func(a, b Document) int { return strings.Compare(a.ID, b.ID) })
-	docs = slices.CompactFunc(docs, func(a, b Document) bool { return a.ID == b.ID })
-	if err := saveDocuments(ctx, tx, docs); err != nil {
-		return 0, err
-	}
-	if err := deleteDocuments(ctx, tx, gone); err != nil {
-		return 0, err
-	}
-	if err := saveWords(ctx, tx, vocabulary(docs)); err != nil {
-		return 0, err
-	}
-	if err := markMirrored(ctx, tx, ids); err != nil {
-		return 0, err
-	}
-	return len(batch), tx.Commit(ctx)
+	return n, nil
 }
 
 // minTypoLen is the shortest word corrected for a typo, as in the index's

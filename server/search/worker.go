@@ -7,6 +7,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/meilisearch/meilisearch-go"
+
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 const batchSize = 500
@@ -118,6 +120,17 @@ type outboxRow struct {
 	itemID int64
 }
 
+// byKind groups the items of a batch by kind and lists the ids of its rows.
+func byKind(batch []outboxRow) (items map[string][]int64, ids []int64) {
+	items = map[string][]int64{}
+	ids = make([]int64, len(batch))
+	for i, o := range batch {
+		items[o.kind] = append(items[o.kind], o.itemID)
+		ids[i] = o.id
+	}
+	return items, ids
+}
+
 // processBatch sends one batch and marks its rows processed in the same
 // transaction that locked them, only after Meilisearch confirmed the
 // tasks: a failure leaves the rows for the next try (at least once; the
@@ -126,39 +139,37 @@ func (s *Service) processBatch(ctx context.Context) (int, error) {
 	if err := s.ensureIndex(ctx); err != nil {
 		return 0, err
 	}
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return 0, err
-	}
-	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after commit
-	rows, err := tx.Query(ctx, `SELECT id, kind, item_id FROM search_outbox WHERE processed_at IS NULL
-		ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`, batchSize)
-	if err != nil {
-		return 0, fmt.Errorf("read outbox: %w", err)
-	}
-	batch, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (outboxRow, error) {
-		var o outboxRow
-		return o, r.Scan(&o.id, &o.kind, &o.itemID)
+	var n int
+	err := postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT id, kind, item_id FROM search_outbox WHERE processed_at IS NULL
+			ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`, batchSize)
+		if err != nil {
+			return fmt.Errorf("read outbox: %w", err)
+		}
+		batch, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (outboxRow, error) {
+			var o outboxRow
+			return o, r.Scan(&o.id, &o.kind, &o.itemID)
+		})
+		if err != nil || len(batch) == 0 {
+			return err
+		}
+		items, ids := byKind(batch)
+		if err := s.send(ctx, s.cfg.Index, items); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE search_outbox SET processed_at = now() WHERE id = ANY($1)`, ids); err != nil {
+			return fmt.Errorf("mark outbox rows: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM search_outbox WHERE processed_at < now() - interval '1 hour'`); err != nil {
+			return fmt.Errorf("clean outbox: %w", err)
+		}
+		n = len(batch)
+		return nil
 	})
-	if err != nil || len(batch) == 0 {
+	if err != nil {
 		return 0, err
 	}
-	items := map[string][]int64{}
-	ids := make([]int64, len(batch))
-	for i, o := range batch {
-		items[o.kind] = append(items[o.kind], o.itemID)
-		ids[i] = o.id
-	}
-	if err := s.send(ctx, s.cfg.Index, items); err != nil {
-		return 0, err
-	}
-	if _, err := tx.Exec(ctx, `UPDATE search_outbox SET processed_at = now() WHERE id = ANY($1)`, ids); err != nil {
-		return 0, fmt.Errorf("mark outbox rows: %w", err)
-	}
-	if _, err := tx.Exec(ctx, `DELETE FROM search_outbox WHERE processed_at < now() - interval '1 hour'`); err != nil {
-		return 0, fmt.Errorf("clean outbox: %w", err)
-	}
-	return len(batch), tx.Commit(ctx)
+	return n, nil
 }
 
 // send brings the index up to date for the given items: the current

@@ -7,6 +7,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // store holds every query of the trends.
@@ -65,7 +67,7 @@ const populations = `SELECT 'space:' || space_id AS scope, count(*) AS populatio
 // key go in the same transaction. Scopes smaller than minPopulation get no
 // row at all.
 func (st store) aggregateDay(ctx context.Context, day string, minPopulation int, named []string) error {
-	return pgx.BeginFunc(ctx, st.pool, func(tx pgx.Tx) error {
+	return postgres.WithTx(ctx, st.pool, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO stats_weekly (week, scope, kind, item, space_id, people, population)
 			SELECT date_trunc('week', r.day)::date, r.scope, r.kind, r.item, max(r.space_id), count(DISTINCT r.pseudonym), p.population
 			FROM stats_raw r JOIN (`+populations+`) p ON p.scope = r.scope

@@ -94,13 +94,13 @@ func (st *Store) createTerm(ctx context.Context, in GlossaryInput) (string, erro
 			slug, in.Term, in.Definition, in.Abbreviations)
 		return err
 	})
-	return slug, constraintError(err, "create glossary term", termConstraints)
+	return slug, postgres.Constraint(err, "create glossary term", termConstraints)
 }
 
 func (st *Store) updateTerm(ctx context.Context, id int64, in GlossaryInput) error {
 	_, err := st.pool.Exec(ctx, `UPDATE glossary_terms SET term = $2, definition = $3, abbreviations = $4, updated_at = now() WHERE id = $1`,
 		id, in.Term, in.Definition, in.Abbreviations)
-	return constraintError(err, "update glossary term", termConstraints)
+	return postgres.Constraint(err, "update glossary term", termConstraints)
 }
 
 func (st *Store) deleteTerm(ctx context.Context, id int64) error {

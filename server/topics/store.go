@@ -332,27 +332,6 @@ func (st *Store) LabelGroups(ctx context.Context) ([][]string, error) {
 	return pgx.CollectRows(rows, pgx.RowTo[[]string])
 }
 
-// constraintError turns the constraint violations a person can fix into
-// errors they can read.
-func constraintError(err error, what string, byConstraint map[string]*errs.Error) error {
-	if err == nil {
-		return nil
-	}
-	if _, ok := errs.As(err); ok {
-		return err
-	}
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		if e, ok := byConstraint[pe.ConstraintName]; ok && (pe.Code == "23505" || pe.Code == "23503") {
-			return e
-		}
-		if pe.Code == "23514" {
-			return errs.E(errs.Invalid, "error.invalid")
-		}
-	}
-	return fmt.Errorf("%s: %w", what, err)
-}
-
 // violates reports whether err is a violation of the named constraint.
 func violates(err error, constraint string) bool {
 	var pe *pgconn.PgError

@@ -17,6 +17,7 @@ import (
 
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/periodic"
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // Kinds of items in the trash.
@@ -220,7 +221,7 @@ func take(ctx context.Context, tx pgx.Tx, spaceID, id int64) (Item, error) {
 // Restore puts an entry of the space back and returns where it lives.
 func (t *Trash) Restore(ctx context.Context, spaceID, id int64) (string, error) {
 	var url string
-	err := pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) error {
+	err := postgres.WithTx(ctx, t.pool, func(tx pgx.Tx) error {
 		it, err := take(ctx, tx, spaceID, id)
 		if err != nil {
 			return err
@@ -241,7 +242,7 @@ func (t *Trash) Purge(ctx context.Context, spaceID, id, by int64, reason string)
 		return errs.E(errs.Invalid, "trash.reason_missing").OnField("reason")
 	}
 	var files [][]byte
-	err := pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) error {
+	err := postgres.WithTx(ctx, t.pool, func(tx pgx.Tx) error {
 		var kind string
 		var itemID int64
 		var snapshot json.RawMessage
@@ -271,7 +272,7 @@ func (t *Trash) Purge(ctx context.Context, spaceID, id, by int64, reason string)
 func (t *Trash) Expire(ctx context.Context, cutoff time.Time) (int, error) {
 	var files [][]byte
 	n := 0
-	err := pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) error {
+	err := postgres.WithTx(ctx, t.pool, func(tx pgx.Tx) error {
 		rows, _ := tx.Query(ctx, `DELETE FROM trash WHERE id IN (
 				SELECT id FROM trash WHERE deleted_at < $1 ORDER BY id LIMIT 1000 FOR UPDATE SKIP LOCKED)
 			RETURNING kind, item_id, space_id, files, snapshot`, cutoff)
