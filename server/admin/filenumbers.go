@@ -134,15 +134,26 @@ func (a *Admin) fileNumberForm(c *gin.Context) (filenumbers.Input, fileNumbersPa
 	return in, page
 }
 
-func (a *Admin) createFileNumber(c *gin.Context) {
+// fileNumberSubmitted reads a pattern's form and answers it when it has
+// errors or only asked to try the pattern; ok is false then. render shows
+// the form again, for the store's refusal.
+func (a *Admin) fileNumberSubmitted(c *gin.Context) (in filenumbers.Input, form *frontend.Form, render func(status int), ok bool) {
 	in, page := a.fileNumberForm(c)
-	render := func(status int) { a.renderFileNumbers(c, status, page) }
-	if page.Form.Failed() {
+	render = func(status int) { a.renderFileNumbers(c, status, page) }
+	switch {
+	case page.Form.Failed():
 		render(web.Status(errs.Invalid))
-		return
-	}
-	if page.Tried {
+	case page.Tried:
 		render(http.StatusOK)
+	default:
+		return in, page.Form, render, true
+	}
+	return in, page.Form, render, false
+}
+
+func (a *Admin) createFileNumber(c *gin.Context) {
+	in, form, render, ok := a.fileNumberSubmitted(c)
+	if !ok {
 		return
 	}
 	agency, err := a.accounts.AgencyBySlug(c.Request.Context(), c.Param("agency"))
@@ -151,21 +162,15 @@ func (a *Admin) createFileNumber(c *gin.Context) {
 		return
 	}
 	if _, err := a.files.Create(c.Request.Context(), agency.ID, in); err != nil {
-		a.fail(c, page.Form, "pattern", err, render)
+		a.fail(c, form, "pattern", err, render)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, fileNumbersURL(agency.Slug)+"?erledigt=angelegt")
 }
 
 func (a *Admin) updateFileNumber(c *gin.Context) {
-	in, page := a.fileNumberForm(c)
-	render := func(status int) { a.renderFileNumbers(c, status, page) }
-	if page.Form.Failed() {
-		render(web.Status(errs.Invalid))
-		return
-	}
-	if page.Tried {
-		render(http.StatusOK)
+	in, form, render, ok := a.fileNumberSubmitted(c)
+	if !ok {
 		return
 	}
 	var current fileNumbersPage
@@ -174,7 +179,7 @@ func (a *Admin) updateFileNumber(c *gin.Context) {
 		return
 	}
 	if err := a.files.Update(c.Request.Context(), current.Agency.ID, current.Pattern.ID, in); err != nil {
-		a.fail(c, page.Form, "pattern", err, render)
+		a.fail(c, form, "pattern", err, render)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, current.Action+"?erledigt=gespeichert")
