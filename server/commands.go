@@ -8,6 +8,8 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
@@ -40,21 +42,31 @@ func limitMemory(getenv func(string) string) {
 }
 
 func migrateCommand(ctx context.Context, e env, args []string) error {
-	cfg, err := loadConfig(newFlags("migrate", e), args, e.getenv)
+	pool, n, err := openMigrated(ctx, e, "migrate", args)
 	if err != nil {
 		return err
 	}
-	pool, err := postgres.Open(ctx, cfg.DatabaseURL, 5*time.Second)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	n, err := postgres.Migrate(ctx, pool, newLogger(e.stderr, cfg.LogLevel))
-	if err != nil {
-		return err
-	}
+	pool.Close()
 	fmt.Fprintf(e.stdout, "%d migrations applied\n", n)
 	return nil
+}
+
+// openMigrated reads a command's configuration, opens the database and
+// brings its schema up to date; n is the number of migrations applied.
+// The caller closes the pool.
+func openMigrated(ctx context.Context, e env, name string, args []string) (pool *pgxpool.Pool, n int, err error) {
+	cfg, err := loadConfig(newFlags(name, e), args, e.getenv)
+	if err != nil {
+		return nil, 0, err
+	}
+	if pool, err = postgres.Open(ctx, cfg.DatabaseURL, 5*time.Second); err != nil {
+		return nil, 0, err
+	}
+	if n, err = postgres.Migrate(ctx, pool, newLogger(e.stderr, cfg.LogLevel)); err != nil {
+		pool.Close()
+		return nil, 0, err
+	}
+	return pool, n, nil
 }
 
 func healthcheckCommand(ctx context.Context, e env, args []string) error {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -11,7 +10,6 @@ import (
 	"github.com/fachnetz/fachnetz/qa"
 	"github.com/fachnetz/fachnetz/server/auth"
 	"github.com/fachnetz/fachnetz/server/errs"
-	"github.com/fachnetz/fachnetz/server/postgres"
 	"github.com/fachnetz/fachnetz/wiki"
 )
 
@@ -52,18 +50,11 @@ var demoSpaces = []demoSpace{
 // seedCommand puts demo content into an empty instance. Run again, it
 // changes nothing and prints the demo accounts once more.
 func seedCommand(ctx context.Context, e env, args []string) error {
-	cfg, err := loadConfig(newFlags("seed", e), args, e.getenv)
-	if err != nil {
-		return err
-	}
-	pool, err := postgres.Open(ctx, cfg.DatabaseURL, 5*time.Second)
+	pool, _, err := openMigrated(ctx, e, "seed", args)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	if _, err := postgres.Migrate(ctx, pool, newLogger(e.stderr, cfg.LogLevel)); err != nil {
-		return err
-	}
 	accounts, spaces := auth.NewStore(pool), policies.NewStore(pool)
 
 	if _, err := accounts.AgencyBySlug(ctx, "lfd"); err == nil {
