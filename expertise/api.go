@@ -8,7 +8,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/web"
 )
 
@@ -95,16 +94,9 @@ type skillView struct {
 }
 
 func (e *Expertise) apiPerson(c *gin.Context) {
-	ctx, v := c.Request.Context(), web.ViewerOf(c)
-	p, err := e.store.ProfileByHandle(ctx, c.Param("handle"))
-	if err == nil && !visibleTo(v, p) {
-		err = errs.E(errs.NotFound, "error.not_found")
+	if p, ok := e.visibleNamed(c); ok {
+		e.writeProfile(c, p, web.ViewerOf(c).ID == p.AccountID)
 	}
-	if err != nil {
-		e.web.Fail(c, err)
-		return
-	}
-	e.writeProfile(c, p, v.ID == p.AccountID)
 }
 
 func (e *Expertise) writeProfile(c *gin.Context, p Profile, own bool) {

@@ -22,6 +22,21 @@ func fold(s string) string {
 	return strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "ß", "ss").Replace(s)
 }
 
+// visibleNamed loads the profile named by :handle; a hidden one is not
+// found for everyone but the person. ok is false when the request is
+// answered already.
+func (e *Expertise) visibleNamed(c *gin.Context) (Profile, bool) {
+	p, err := e.store.ProfileByHandle(c.Request.Context(), c.Param("handle"))
+	if err == nil && !visibleTo(web.ViewerOf(c), p) {
+		err = errs.E(errs.NotFound, "error.not_found")
+	}
+	if err != nil {
+		e.web.Fail(c, err)
+		return p, false
+	}
+	return p, true
+}
+
 type personPage struct {
 	Profile  Profile
 	Own      bool
@@ -31,16 +46,13 @@ type personPage struct {
 // person shows a profile; hidden ones answer 404 to everyone but the person.
 func (e *Expertise) person(c *gin.Context) {
 	ctx, v := c.Request.Context(), web.ViewerOf(c)
-	p, err := e.store.ProfileByHandle(ctx, c.Param("handle"))
-	if err == nil && !visibleTo(v, p) {
-		err = errs.E(errs.NotFound, "error.not_found")
-	}
-	if err != nil {
-		e.web.Fail(c, err)
+	p, ok := e.visibleNamed(c)
+	if !ok {
 		return
 	}
 	page := personPage{Profile: p, Own: p.AccountID == v.ID}
 	if e.deps.Evidence != nil {
+		var err error
 		if page.Evidence, err = e.deps.Evidence(ctx, v, p.AccountID); err != nil {
 			e.web.Fail(c, err)
 			return

@@ -74,15 +74,7 @@ func (n *Notifier) apiList(c *gin.Context) {
 }
 
 func (n *Notifier) apiRead(c *gin.Context) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil {
-		n.web.Fail(c, errNotFound)
-		return
+	if no, ok := n.markNamed(c); ok {
+		c.JSON(http.StatusOK, toJSON(no))
 	}
-	no, err := n.MarkRead(c.Request.Context(), web.ViewerOf(c).ID, id)
-	if err != nil {
-		n.web.Fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, toJSON(no))
 }

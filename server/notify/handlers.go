@@ -65,17 +65,25 @@ func (n *Notifier) list(c *gin.Context) {
 
 // open marks a notification read and goes where it points.
 func (n *Notifier) open(c *gin.Context) {
+	if no, ok := n.markNamed(c); ok {
+		c.Redirect(http.StatusSeeOther, web.LocalPath(no.URL))
+	}
+}
+
+// markNamed marks the viewer's notification named by :id read; ok is
+// false when the request is answered already (not theirs, not found).
+func (n *Notifier) markNamed(c *gin.Context) (Notification, bool) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
 		n.web.Fail(c, errNotFound)
-		return
+		return Notification{}, false
 	}
 	no, err := n.MarkRead(c.Request.Context(), web.ViewerOf(c).ID, id)
 	if err != nil {
 		n.web.Fail(c, err)
-		return
+		return Notification{}, false
 	}
-	c.Redirect(http.StatusSeeOther, web.LocalPath(no.URL))
+	return no, true
 }
 
 func (n *Notifier) readAll(c *gin.Context) {
