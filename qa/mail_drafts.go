@@ -34,7 +34,7 @@ type spaceAddress struct{ Space, Address string }
 func (b *Board) mailDrafts(c *gin.Context) {
 	list, err := b.store.MailDrafts(c.Request.Context(), web.ViewerOf(c).ID)
 	var spaces []policies.Space
-	if err == nil && b.deps.MailAddress != nil && b.deps.MailAddress("") != "" {
+	if err == nil && b.deps.MailAddress != nil {
 		spaces, err = b.writableSpaces(c)
 	}
 	if err != nil {

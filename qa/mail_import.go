@@ -94,11 +94,11 @@ func (b *Board) confirmDraft(ctx context.Context, accountID int64, m mailin.Mess
 // senders mapped to accounts, and its attachments. created is false when
 // the person brought in the same mail before: its draft is returned.
 func (b *Board) ImportMail(ctx context.Context, accountID, spaceID int64, name string, raw []byte) (id int64, created bool, err error) {
-	drafts, err := b.store.MailDrafts(ctx, accountID)
+	waiting, err := b.store.CountMailDrafts(ctx, accountID)
 	if err != nil {
 		return 0, false, err
 	}
-	if len(drafts) >= maxMailDrafts {
+	if waiting >= maxMailDrafts {
 		return 0, false, errs.E(errs.Conflict, "qa.mail.too_many_drafts", "Max", maxMailDrafts)
 	}
 	th, err := mailthread.ParseFile(name, raw)

@@ -75,7 +75,8 @@ type Deps struct {
 	ServeFile func(c *gin.Context, f MailFile, cache string)
 	// BaseURL is the instance's public address, for links in mails.
 	BaseURL string
-	// MailAddress is the address forwarding into a space, "" without mail-in.
+	// MailAddress is the address forwarding into a space; nil without
+	// mail-in.
 	MailAddress func(spaceSlug string) string
 	// ReplyTag reads the tag of a signed reply address; ok is false for a
 	// tag this instance did not sign. Nil: replies by mail are refused.

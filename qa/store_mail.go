@@ -138,6 +138,15 @@ func (st *Store) MailDrafts(ctx context.Context, accountID int64) ([]MailDraftIt
 	return list, nil
 }
 
+// CountMailDrafts is the number of drafts waiting for a person.
+func (st *Store) CountMailDrafts(ctx context.Context, accountID int64) (int, error) {
+	var n int
+	if err := st.pool.QueryRow(ctx, `SELECT count(*) FROM mail_drafts WHERE account_id = $1`, accountID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count mail drafts: %w", err)
+	}
+	return n, nil
+}
+
 // DiscardMailDraft deletes a person's draft; its files are swept later.
 func (st *Store) DiscardMailDraft(ctx context.Context, id, accountID int64) error {
 	tag, err := st.pool.Exec(ctx, `DELETE FROM mail_drafts WHERE id = $1 AND account_id = $2`, id, accountID)

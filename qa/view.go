@@ -149,9 +149,11 @@ func (b *Board) renderView(c *gin.Context, status int, page viewPage) {
 	html := res.HTML
 	page.FileNumbers = fileNumbers(nil, res.FileNumbers)
 	own := q.AuthorID != nil && *q.AuthorID == v.ID
-	if page.Files, err = b.store.QuestionFiles(ctx, q.ID); err != nil {
-		b.web.Fail(c, err)
-		return
+	if q.FromMail { // only a mail brings files to a question
+		if page.Files, err = b.store.QuestionFiles(ctx, q.ID); err != nil {
+			b.web.Fail(c, err)
+			return
+		}
 	}
 	page.Post = post{Type: "question", ID: q.ID, AuthorName: b.authorName(c, q.AuthorName, q.AuthorID, q.FromMail), HTML: html, Score: q.Score,
 		MyVote: votes[fmt.Sprintf("question-%d", q.ID)], Own: own, CanEdit: live && (own || page.Permissions.Moderate),

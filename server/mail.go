@@ -69,13 +69,13 @@ func (s *Server) MailAddr() string {
 	return s.mailListener.Addr().String()
 }
 
-// forwardAddress is the address that forwards into a space, "" without
-// mail-in.
-func (s *Server) forwardAddress(spaceSlug string) string {
-	if s.mailIn == nil {
-		return ""
+// forwardAddress gives the address that forwards into a space; nil
+// without mail-in. The listener is made after the board, before serving.
+func (s *Server) forwardAddress() func(spaceSlug string) string {
+	if s.mailListener == nil {
+		return nil
 	}
-	return s.mailIn.AddressFor(spaceSlug)
+	return func(spaceSlug string) string { return s.mailIn.AddressFor(spaceSlug) }
 }
 
 // storeMailFile keeps a file of a mail in the attachment store after the

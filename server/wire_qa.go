@@ -40,6 +40,7 @@ func (s *Server) wireQA(md *markdown.Renderer, readable func(*gin.Context) []int
 		ResolveTopics: s.topics.ResolveIDs,
 		Glossary:      s.topics.MarkdownTerms,
 		FileNumbers:   s.fileNumbersIn,
+		MailAddress:   s.forwardAddress(),
 		Search:        s.search,
 		Notifier:      s.notify,
 		Merge: func(base, ours, theirs string) (string, bool) {
@@ -79,10 +80,9 @@ func (s *Server) wireQA(md *markdown.Renderer, readable func(*gin.Context) []int
 		ServeFile: func(c *gin.Context, f qa.MailFile, cache string) {
 			s.wiki.ServeFile(c, f.SHA256, f.Filename, f.ContentType, time.Time{}, cache)
 		},
-		MailAddress: s.forwardAddress,
-		BaseURL:     strings.TrimRight(s.cfg.BaseURL.String(), "/"),
-		ReplyTag:    s.notify.ParseReplyTag,
-		Notice:      s.deliveries.SendNotice,
+		BaseURL:  strings.TrimRight(s.cfg.BaseURL.String(), "/"),
+		ReplyTag: s.notify.ParseReplyTag,
+		Notice:   s.deliveries.SendNotice,
 	})
 	s.topics.RegisterSection(s.qa.TopicSection)
 	s.topics.RegisterMergeHook(qa.MergeTopic)
