@@ -43,19 +43,7 @@ func (e *Expertise) unitTree(c *gin.Context, agencyID int64) ([]*OrgUnit, error)
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[int64]*OrgUnit, len(units))
-	for _, u := range units {
-		byID[u.ID] = u
-	}
-	var roots []*OrgUnit
-	for _, u := range units {
-		if u.ParentID != nil && byID[*u.ParentID] != nil {
-			byID[*u.ParentID].Children = append(byID[*u.ParentID].Children, u)
-		} else {
-			roots = append(roots, u)
-		}
-	}
-	return roots, nil
+	return treeOfUnits(units), nil
 }
 
 type directoryPage struct {

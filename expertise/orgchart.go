@@ -60,18 +60,7 @@ func (e *Expertise) chart(ctx context.Context, agencyID int64) ([]*ChartUnit, er
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[int64]*ChartUnit, len(units))
-	for _, u := range units {
-		byID[u.ID] = u
-	}
-	var roots []*ChartUnit
-	for _, u := range units {
-		if p := parentOf(u, byID); p != nil {
-			p.Children = append(p.Children, u)
-		} else {
-			roots = append(roots, u)
-		}
-	}
+	roots := treeOfUnits(units)
 	// Units in a cycle of parents (which nothing makes) hang below no top
 	// unit and are never reached, so the walk ends.
 	var count func(u *ChartUnit) int
@@ -88,9 +77,3 @@ func (e *Expertise) chart(ctx context.Context, agencyID int64) ([]*ChartUnit, er
 	return roots, nil
 }
 
-func parentOf(u *ChartUnit, byID map[int64]*ChartUnit) *ChartUnit {
-	if u.ParentID == nil {
-		return nil
-	}
-	return byID[*u.ParentID]
-}

@@ -3,7 +3,6 @@ package expertise
 import (
 	"bytes"
 	"context"
-	"errors"
 	"image"
 	"image/jpeg"
 	"image/png"
@@ -155,14 +154,9 @@ func (e *Expertise) uploadPhoto(c *gin.Context) {
 	ctx, v := c.Request.Context(), web.ViewerOf(c)
 	// Room for the form's other fields and the multipart framing.
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, MaxPhotoBytes+64<<10)
-	file, _, err := c.Request.FormFile("photo")
+	file, _, err := web.FormFile(c, "photo", errs.E(errs.Invalid, "expertise.photo.too_large", "MB", MaxPhotoBytes>>20).OnField("photo"),
+		errs.E(errs.Invalid, "expertise.photo.missing").OnField("photo"))
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			err = errs.E(errs.Invalid, "expertise.photo.too_large", "MB", MaxPhotoBytes>>20).OnField("photo")
-		} else {
-			err = errs.E(errs.Invalid, "expertise.photo.missing").OnField("photo")
-		}
 		e.failPhoto(c, err)
 		return
 	}

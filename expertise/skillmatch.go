@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/fachnetz/fachnetz/server/search"
 	"github.com/fachnetz/fachnetz/server/topics"
 )
 
@@ -254,12 +255,12 @@ func typoDistance(q []rune, l string, limit int) int {
 	d := limit + 1
 	for _, w := range append(words(l), l) {
 		wr := []rune(w)
-		d = min(d, osa(q, wr, limit))
+		d = min(d, search.Typos(q, wr, limit))
 		if len(q) < 5 {
 			continue
 		}
 		for n := len(q) - 1; n <= len(q)+1 && n < len(wr); n++ {
-			d = min(d, osa(q, wr[:n], limit))
+			d = min(d, search.Typos(q, wr[:n], limit))
 		}
 	}
 	return d
@@ -317,51 +318,3 @@ func words(s string) []string {
 
 // compact drops spaces and hyphens: "E-Akte" and "eakte" are the same.
 func compact(s string) string { return strings.Join(words(s), "") }
-
-// osa is the optimal string alignment distance: insertions, deletions,
-// substitutions and transpositions of neighbours each count one. It stops
-// early once the distance must exceed limit, and then says limit+1.
-func osa(a, b []rune, limit int) int {
-	if abs(len(a)-len(b)) > limit {
-		return limit + 1
-	}
-	var buf [3][32]int
-	rows := [3][]int{buf[0][:0], buf[1][:0], buf[2][:0]}
-	for r := range rows {
-		if len(b)+1 > cap(rows[r]) {
-			rows[r] = make([]int, len(b)+1)
-		}
-		rows[r] = rows[r][:len(b)+1]
-	}
-	prev2, prev, cur := rows[0], rows[1], rows[2]
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		lowest := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-			lowest = min(lowest, cur[j])
-		}
-		if lowest > limit {
-			return limit + 1
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return min(prev[len(b)], limit+1)
-}
-
-func abs(n int) int {
-	if n < 0 {
-		return -n
-	}
-	return n
-}

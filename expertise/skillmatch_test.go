@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fachnetz/fachnetz/server/search"
 	"github.com/fachnetz/fachnetz/server/topics"
 )
 
@@ -127,10 +128,10 @@ func TestOSA(t *testing.T) {
 		a, b string
 		d    int
 	}{{"", "", 0}, {"abc", "abc", 0}, {"abc", "acb", 1}, {"vergabb", "vergabe", 1}, {"kitten", "sitting", 3}, {"", "abc", 3}} {
-		if d := osa([]rune(c.a), []rune(c.b), 10); d != c.d {
+		if d := search.Typos([]rune(c.a), []rune(c.b), 10); d != c.d {
 			t.Errorf("osa(%q, %q) = %d, want %d", c.a, c.b, d, c.d)
 		}
-		if d := osa([]rune(c.a), []rune(c.b), 1); d != min(c.d, 2) {
+		if d := search.Typos([]rune(c.a), []rune(c.b), 1); d != min(c.d, 2) {
 			t.Errorf("osa(%q, %q) with limit 1 = %d", c.a, c.b, d)
 		}
 	}

@@ -164,11 +164,8 @@ func (in *SpaceInput) validate(creating, admin bool) []*errs.Error {
 	in.Description = strings.TrimSpace(in.Description)
 	in.Slug = strings.TrimSpace(strings.ToLower(in.Slug))
 	var problems []*errs.Error
-	switch n := utf8.RuneCountInString(in.Name); {
-	case n == 0:
-		problems = append(problems, errs.E(errs.Invalid, "form.required").OnField("name"))
-	case n > 200:
-		problems = append(problems, errs.E(errs.Invalid, "form.too_long", "Max", 200).OnField("name"))
+	if e := errs.Length("name", in.Name, 200); e != nil {
+		problems = append(problems, e)
 	}
 	if utf8.RuneCountInString(in.Description) > 2000 {
 		problems = append(problems, errs.E(errs.Invalid, "form.too_long", "Max", 2000).OnField("description"))

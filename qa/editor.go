@@ -12,13 +12,6 @@ import (
 	"github.com/fachnetz/fachnetz/server/markdown"
 )
 
-// previewPage is the editor's live preview: the template "editor/preview"
-// holds only the rendered text, which htmx picks out of the response.
-type previewPage struct {
-	HTML     template.HTML
-	Warnings []markdown.Warning // none: the board renders without them
-}
-
 // preview renders a question, answer or their edit as the board will show
 // it. Only people who may write somewhere may use it: it renders nothing
 // of anyone else's, but it is a write tool.
@@ -45,7 +38,7 @@ func (b *Board) preview(c *gin.Context) {
 		b.web.Fail(c, err)
 		return
 	}
-	b.web.Render(c, http.StatusOK, "editor/preview", b.web.T(c, "editor.preview"), previewPage{HTML: html})
+	b.web.Render(c, http.StatusOK, "editor/preview", b.web.T(c, "editor.preview"), markdown.Result{HTML: html})
 }
 
 // previewOf renders a text for the preview beside the editor, also for

@@ -1,7 +1,6 @@
 package qa
 
 import (
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -63,14 +62,9 @@ func (b *Board) uploadMail(c *gin.Context) {
 		b.renderAsk(c, web.Status(errs.Invalid), askPage{Form: frontend.NewForm(), Mail: form})
 		return
 	}
-	file, header, err := c.Request.FormFile("mail")
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			fail(http.StatusRequestEntityTooLarge, errs.E(errs.TooLarge, "qa.mail.too_large"))
-			return
-		}
-		fail(web.Status(errs.Invalid), errs.E(errs.Invalid, "qa.mail.missing"))
+	file, header, err := web.FormFile(c, "mail", errs.E(errs.TooLarge, "qa.mail.too_large"), errs.E(errs.Invalid, "qa.mail.missing"))
+	if e, ok := errs.As(err); ok {
+		fail(web.Status(e.Code), e)
 		return
 	}
 	defer file.Close()

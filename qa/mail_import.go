@@ -57,11 +57,7 @@ func (b *Board) MailForward(ctx context.Context, m mailin.Message) error {
 		return nil
 	}
 	if e, ok := errs.As(err); ok && e.Code != errs.Internal {
-		args := make([]any, 0, 2*len(e.Args))
-		for k, v := range e.Args {
-			args = append(args, k, v)
-		}
-		return mailin.Refuse(b.web.Frontend.Translate("de", e.Key, args...) + " / " + b.web.Frontend.Translate("en", e.Key, args...))
+		return mailin.Refuse(b.web.Frontend.Translate("de", e.Key, e.Pairs()...) + " / " + b.web.Frontend.Translate("en", e.Key, e.Pairs()...))
 	}
 	return err
 }

@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -25,11 +24,8 @@ func (b *Board) close(c *gin.Context) {
 	form := frontend.NewForm()
 	form.Set("reason", strings.TrimSpace(c.PostForm("reason")))
 	form.Set("duplicate", strings.TrimSpace(c.PostForm("duplicate")))
-	switch n := utf8.RuneCountInString(form.Values["reason"]); {
-	case n == 0:
-		form.Fail("reason", b.web.T(c, "form.required"))
-	case n > 500:
-		form.Fail("reason", b.web.T(c, "form.too_long", "Max", 500))
+	if e := errs.Length("reason", form.Values["reason"], 500); e != nil {
+		form.Fail("reason", b.web.Message(c, e))
 	}
 	var dup *int64
 	if ref := form.Values["duplicate"]; ref != "" {

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5"
@@ -106,11 +105,8 @@ func (b *Board) comment(c *gin.Context) {
 	}
 	form := frontend.NewForm()
 	form.Set("body", body)
-	switch n := utf8.RuneCountInString(body); {
-	case n == 0:
-		form.Fail("body", b.web.T(c, "form.required"))
-	case n > 2000:
-		form.Fail("body", b.web.T(c, "form.too_long", "Max", 2000))
+	if e := errs.Length("body", body, 2000); e != nil {
+		form.Fail("body", b.web.Message(c, e))
 	}
 	if form.Failed() {
 		key := "question"

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/url"
 	"regexp"
@@ -111,35 +113,14 @@ func settings() []*setting {
 		count("FACHNETZ_SIGNIN_MAX_ADDRESS_FAILURES", "signin-max-address-failures", "20", "failed sign-ins from one client address before it is locked", func(c *Config) *int { return &c.MaxAddressFailures }),
 		duration("FACHNETZ_SIGNIN_LOCK", "signin-lock", "15m", "how long a sign-in lock lasts", func(c *Config) *time.Duration { return &c.LockDuration }),
 		{env: "FACHNETZ_MAX_UPLOAD_MB", flag: "max-upload-mb", def: "25", usage: "largest attachment in megabytes",
-			apply: func(c *Config, v string) error {
-				n, err := strconv.Atoi(v)
-				if err != nil || n < 1 || n > 2048 {
-					return fmt.Errorf("want a whole number of megabytes from 1 to 2048")
-				}
-				c.MaxUploadBytes = int64(n) << 20
-				return nil
-			}},
+			apply: whole(1, 2048, "want a whole number of megabytes from 1 to 2048", func(c *Config, n int) { c.MaxUploadBytes = int64(n) << 20 })},
 		{env: "FACHNETZ_TRASH_DAYS", flag: "trash-days", def: "30", usage: "days deleted content stays restorable in a space's trash before it is purged",
-			apply: func(c *Config, v string) error {
-				n, err := strconv.Atoi(v)
-				if err != nil || n < 1 || n > 3650 {
-					return fmt.Errorf("want a whole number of days from 1 to 3650")
-				}
-				c.TrashDays = n
-				return nil
-			}},
+			apply: whole(1, 3650, "want a whole number of days from 1 to 3650", func(c *Config, n int) { c.TrashDays = n })},
 		{env: "FACHNETZ_WORDLIST", flag: "wordlist", def: "/usr/share/dict/ngerman",
 			usage: "German word list (Debian package wngerman) for splitting compound words in search; none turns splitting off",
 			apply: func(c *Config, v string) error { c.WordList = v; return nil }},
 		{env: "FACHNETZ_TRENDS_K", flag: "trends-k", def: "5", usage: "people a trend figure needs before it is shown (at least 5)",
-			apply: func(c *Config, v string) error {
-				n, err := strconv.Atoi(v)
-				if err != nil || n < 5 {
-					return fmt.Errorf("want a whole number of at least 5: fewer people could be singled out")
-				}
-				c.StatsK = n
-				return nil
-			}},
+			apply: whole(5, math.MaxInt, "want a whole number of at least 5: fewer people could be singled out", func(c *Config, n int) { c.StatsK = n })},
 		{env: "FACHNETZ_WEBHOOK_ALLOW_PRIVATE", flag: "webhook-allow-private", def: "false",
 			usage: "allow webhook endpoints on loopback, private and link-local addresses (tests, closed networks)",
 			apply: func(c *Config, v string) error {
@@ -167,15 +148,7 @@ func settings() []*setting {
 				return nil
 			}},
 		{env: "FACHNETZ_OIDC_ISSUER", flag: "oidc-issuer", usage: "issuer URL of the OpenID provider; empty turns OIDC sign-in off",
-			apply: func(c *Config, v string) error {
-				if v != "" {
-					if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-						return fmt.Errorf("want an http:// or https:// URL")
-					}
-				}
-				c.OIDCIssuer = v
-				return nil
-			}},
+			apply: optionalURL(func(c *Config, v string) { c.OIDCIssuer = v })},
 		text("FACHNETZ_OIDC_CLIENT_ID", "oidc-client-id", "", "client id registered at the provider", func(c *Config) *string { return &c.OIDCClientID }),
 		text("FACHNETZ_OIDC_CLIENT_SECRET", "oidc-client-secret", "", "client secret", func(c *Config) *string { return &c.OIDCClientSecret }),
 		text("FACHNETZ_OIDC_AGENCY_CLAIM", "oidc-agency-claim", "agency", "ID token claim with the agency's slug", func(c *Config) *string { return &c.OIDCAgencyClaim }),
@@ -183,14 +156,7 @@ func settings() []*setting {
 		text("FACHNETZ_OIDC_DEFAULT_AGENCY", "oidc-default-agency", "", "agency of people whose token names none", func(c *Config) *string { return &c.OIDCDefaultAgency }),
 		text("FACHNETZ_SMTP_HOST", "smtp-host", "", "mail server for notifications; empty turns e-mail off", func(c *Config) *string { return &c.SMTPHost }),
 		{env: "FACHNETZ_SMTP_PORT", flag: "smtp-port", def: "587", usage: "mail server port (587 for STARTTLS, 465 for TLS)",
-			apply: func(c *Config, v string) error {
-				n, err := strconv.Atoi(v)
-				if err != nil || n < 1 || n > 65535 {
-					return fmt.Errorf("want a port number from 1 to 65535")
-				}
-				c.SMTPPort = n
-				return nil
-			}},
+			apply: whole(1, 65535, "want a port number from 1 to 65535", func(c *Config, n int) { c.SMTPPort = n })},
 		{env: "FACHNETZ_SMTP_TLS", flag: "smtp-tls", def: "starttls", usage: "starttls (required), tls (implicit TLS) or none (only for a relay on the same machine)",
 			apply: func(c *Config, v string) error {
 				if v != "starttls" && v != "tls" && v != "none" {
@@ -203,24 +169,9 @@ func settings() []*setting {
 		text("FACHNETZ_SMTP_PASSWORD", "smtp-password", "", "password at the mail server", func(c *Config) *string { return &c.SMTPPassword }),
 		text("FACHNETZ_SMTP_FROM", "smtp-from", "", "sender address of notifications, e.g. fachnetz@behoerde.de", func(c *Config) *string { return &c.SMTPFrom }),
 		{env: "FACHNETZ_DIGEST_HOUR", flag: "digest-hour", def: "7", usage: "local hour (0–23) daily and weekly digests go out; weekly ones on Mondays",
-			apply: func(c *Config, v string) error {
-				n, err := strconv.Atoi(v)
-				if err != nil || n < 0 || n > 23 {
-					return fmt.Errorf("want an hour from 0 to 23")
-				}
-				c.DigestHour = n
-				return nil
-			}},
+			apply: whole(0, 23, "want an hour from 0 to 23", func(c *Config, n int) { c.DigestHour = n })},
 		{env: "FACHNETZ_MATRIX_HOMESERVER", flag: "matrix-homeserver", usage: "base URL of the Matrix homeserver of the bot account; empty turns Matrix off",
-			apply: func(c *Config, v string) error {
-				if v != "" {
-					if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-						return fmt.Errorf("want an http:// or https:// URL")
-					}
-				}
-				c.MatrixHomeserver = v
-				return nil
-			}},
+			apply: optionalURL(func(c *Config, v string) { c.MatrixHomeserver = v })},
 		text("FACHNETZ_MATRIX_TOKEN", "matrix-token", "", "access token of the bot account", func(c *Config) *string { return &c.MatrixToken }),
 		text("FACHNETZ_MATRIX_USER", "matrix-user", "", "user id of the bot account, e.g. @fachnetz:matrix.behoerde.de", func(c *Config) *string { return &c.MatrixUser }),
 	}, append(metricsSettings(), mailInSettings()...)...)
@@ -238,14 +189,35 @@ func duration(env, flag, def, usage string, field func(*Config) *time.Duration) 
 }
 
 func count(env, flag, def, usage string, field func(*Config) *int) *setting {
-	return &setting{env: env, flag: flag, def: def, usage: usage, apply: func(c *Config, v string) error {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return fmt.Errorf("want a whole number of at least 1")
+	return &setting{env: env, flag: flag, def: def, usage: usage,
+		apply: whole(1, math.MaxInt, "want a whole number of at least 1", func(c *Config, n int) { *field(c) = n })}
+}
+
+// optionalURL takes an http(s) URL, or nothing, which turns what it names
+// off.
+func optionalURL(set func(c *Config, v string)) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		if v != "" {
+			if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				return errors.New("want an http:// or https:// URL")
+			}
 		}
-		*field(c) = n
+		set(c, v)
 		return nil
-	}}
+	}
+}
+
+// whole reads a whole number from lo to hi; want tells the operator what
+// to give instead.
+func whole(lo, hi int, want string, set func(c *Config, n int)) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < lo || n > hi {
+			return errors.New(want)
+		}
+		set(c, n)
+		return nil
+	}
 }
 
 func text(env, flag, def, usage string, field func(*Config) *string) *setting {

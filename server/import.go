@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"path/filepath"
 
+	"github.com/fachnetz/fachnetz/policies"
 	"github.com/fachnetz/fachnetz/qa/importer"
 	"github.com/fachnetz/fachnetz/server/auth"
 	"github.com/fachnetz/fachnetz/server/errs"
@@ -50,19 +51,9 @@ func importCommand() operatorCommand {
 // status non-zero, with the summary as the last line.
 func importStackExchange(ctx context.Context, op *operator, args []string) error {
 	const usage = "import stackexchange DIR --space SLUG [--source NAME]"
-	if err := wantArgs(args, 1, usage); err != nil {
-		return err
-	}
-	slug := op.flag("space")
-	if slug == "" {
-		return &configError{"import stackexchange: --space is required; usage: fachnetz " + usage}
-	}
-	space, err := op.spaces.SpaceBySlug(ctx, slug)
+	space, err := op.importSpace(ctx, args, "import stackexchange", usage)
 	if err != nil {
-		return cliError(err, "import stackexchange: space "+slug)
-	}
-	if space.Archived() {
-		return &configError{fmt.Sprintf("import stackexchange: space %s is archived", slug)}
+		return err
 	}
 	dir := args[0]
 	name := op.flag("source")
@@ -101,25 +92,35 @@ func importStackExchange(ctx context.Context, op *operator, args []string) error
 	return nil
 }
 
+// importSpace checks that an import names one source, and finds the space
+// named by --space, which must exist and take content.
+func (op *operator) importSpace(ctx context.Context, args []string, what, usage string) (policies.Space, error) {
+	if err := wantArgs(args, 1, usage); err != nil {
+		return policies.Space{}, err
+	}
+	slug := op.flag("space")
+	if slug == "" {
+		return policies.Space{}, &configError{what + ": --space is required; usage: fachnetz " + usage}
+	}
+	space, err := op.spaces.SpaceBySlug(ctx, slug)
+	if err != nil {
+		return space, cliError(err, what+": space "+slug)
+	}
+	if space.Archived() {
+		return space, &configError{fmt.Sprintf("%s: space %s is archived", what, slug)}
+	}
+	return space, nil
+}
+
 // importMarkdown fills an empty space from a space export (a zip of
 // Markdown files, see wiki/export.go). The revisions have no author; an
 // owner is found by handle among the active accounts, or the page has
 // none. Owners unknown here are listed on standard error.
 func importMarkdown(ctx context.Context, op *operator, args []string) error {
 	const usage = "import markdown ZIP --space SLUG"
-	if err := wantArgs(args, 1, usage); err != nil {
-		return err
-	}
-	slug := op.flag("space")
-	if slug == "" {
-		return &configError{"import markdown: --space is required; usage: fachnetz " + usage}
-	}
-	space, err := op.spaces.SpaceBySlug(ctx, slug)
+	space, err := op.importSpace(ctx, args, "import markdown", usage)
 	if err != nil {
-		return cliError(err, "import markdown: space "+slug)
-	}
-	if space.Archived() {
-		return &configError{fmt.Sprintf("import markdown: space %s is archived", slug)}
+		return err
 	}
 	zr, err := zip.OpenReader(args[0])
 	if err != nil {
@@ -149,7 +150,7 @@ func importMarkdown(ctx context.Context, op *operator, args []string) error {
 	for _, h := range sum.UnknownOwners {
 		fmt.Fprintf(op.env.stderr, "owner %s is unknown here: their pages have no owner\n", h)
 	}
-	fmt.Fprintf(op.env.stdout, "%d pages, %d files imported into %s\n", sum.Pages, sum.Files, slug)
+	fmt.Fprintf(op.env.stdout, "%d pages, %d files imported into %s\n", sum.Pages, sum.Files, space.Slug)
 	return nil
 }
 

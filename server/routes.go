@@ -100,38 +100,23 @@ func (s *Server) routes() *gin.Engine {
 	// Everything below knows who is asking and is CSRF-protected; an
 	// upload's form is read only after that.
 	app := r.Group("", s.auth.Authenticate(), w.FormReturn(), w.CleanMultipart(), s.drafts.Claim(), s.notify.Middleware())
-	home := site.New(w, s.pool)
-	home.Sources = s.homeSources()
-	home.Routes(app)
+	site.New(w, s.pool, s.homeSources()).Routes(app)
 	s.auth.Routes(app)
-	signedIn := app.Group("", s.auth.RequireSignIn())
-	s.spaces.Routes(signedIn)
-	s.wiki.Routes(signedIn)
-	s.topics.Routes(signedIn)
-	s.qa.Routes(signedIn)
-	s.notify.Routes(signedIn)
-	s.webhooks.Routes(signedIn)
-	s.drafts.Routes(signedIn)
-	s.experts.Routes(signedIn)
-	s.expertise.Routes(signedIn)
-	s.trends.Routes(signedIn)
-	s.search.Routes(signedIn, s.searchAccess())
 	admin.New(w, s.auth.Store(), s.spaces.Store, s.enforcer, s.pool, s.fileNumbers).Routes(app.Group("/verwaltung", s.auth.RequireAdmin())) // 404 for everyone else, anonymous visitors too
-
 	api := app.Group("/api/v1")
 	apidoc.Routes(api) // GET /api/v1/openapi.json, public
 	s.auth.APIRoutes(api)
-	apiSignedIn := api.Group("", s.auth.RequireSignIn())
-	s.spaces.APIRoutes(apiSignedIn)
-	s.wiki.APIRoutes(apiSignedIn)
-	s.topics.APIRoutes(apiSignedIn)
-	s.qa.APIRoutes(apiSignedIn)
-	s.notify.APIRoutes(apiSignedIn)
-	s.webhooks.APIRoutes(apiSignedIn)
-	s.experts.APIRoutes(apiSignedIn)
-	s.expertise.APIRoutes(apiSignedIn)
-	s.trends.APIRoutes(apiSignedIn)
-	s.search.APIRoutes(apiSignedIn, s.searchAccess())
+
+	signedIn, apiSignedIn := app.Group("", s.auth.RequireSignIn()), api.Group("", s.auth.RequireSignIn())
+	for _, a := range []routed{s.spaces, s.wiki, s.topics, s.qa, s.notify, s.webhooks, s.drafts, s.experts, s.expertise, s.trends} {
+		a.Routes(signedIn)
+		if withAPI, ok := a.(interface{ APIRoutes(gin.IRouter) }); ok {
+			withAPI.APIRoutes(apiSignedIn)
+		}
+	}
+	access := s.searchAccess()
+	s.search.Routes(signedIn, access)
+	s.search.APIRoutes(apiSignedIn, access)
 	w.KnowPages(r.Routes())
 	if missing := apidoc.Missing(r.Routes()); len(missing) > 0 {
 		s.log.Warn("OpenAPI document differs from the routes", "differences", missing)
@@ -221,3 +206,7 @@ func isUpload(r *http.Request) bool {
 	return r.Method == http.MethodPost && (strings.HasSuffix(r.URL.Path, "/anhaenge") || strings.HasSuffix(r.URL.Path, "/attachments") ||
 		r.URL.Path == "/profil/foto" || r.URL.Path == "/fragen/neu/email" || (strings.HasPrefix(r.URL.Path, "/bereiche/") && strings.HasSuffix(r.URL.Path, "/einstellungen/import")))
 }
+
+// routed is an area that mounts its pages, and its API when it has
+// one (an APIRoutes method), for people who are signed in.
+type routed interface{ Routes(r gin.IRouter) }

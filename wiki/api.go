@@ -1,7 +1,6 @@
 package wiki
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -233,14 +232,9 @@ func (wk *Wiki) apiRestore(c *gin.Context) {
 }
 
 func (wk *Wiki) apiUpload(c *gin.Context) {
-	file, header, err := c.Request.FormFile("file")
+	file, header, err := wk.attachmentFile(c)
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			wk.web.Fail(c, errs.E(errs.TooLarge, "wiki.attachment.too_large", "MB", wk.deps.MaxUpload>>20))
-			return
-		}
-		wk.web.Fail(c, errs.E(errs.Invalid, "wiki.attachment.missing"))
+		wk.web.Fail(c, err)
 		return
 	}
 	defer file.Close()

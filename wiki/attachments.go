@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
@@ -196,20 +197,21 @@ func cleanFilename(name string) string {
 	return name
 }
 
+// attachmentFile opens the file of an upload form, refusing it with the
+// attachment's words when it is missing or over the limit.
+func (wk *Wiki) attachmentFile(c *gin.Context) (multipart.File, *multipart.FileHeader, error) {
+	return web.FormFile(c, "file", errs.E(errs.TooLarge, "wiki.attachment.too_large", "MB", wk.deps.MaxUpload>>20),
+		errs.E(errs.Invalid, "wiki.attachment.missing"))
+}
+
 func (wk *Wiki) upload(c *gin.Context) {
 	p := pageOf(c)
-	file, header, err := c.Request.FormFile("file")
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			wk.renderView(c, http.StatusRequestEntityTooLarge, wk.web.T(c, "wiki.attachment.too_large", "MB", wk.deps.MaxUpload>>20))
-			return
-		}
-		wk.renderView(c, web.Status(errs.Invalid), wk.web.T(c, "wiki.attachment.missing"))
-		return
+	file, header, err := wk.attachmentFile(c)
+	if err == nil {
+		defer file.Close()
+		_, err = wk.Attach(c.Request.Context(), p, header.Filename, file, web.ViewerOf(c).ID)
 	}
-	defer file.Close()
-	if _, err := wk.Attach(c.Request.Context(), p, header.Filename, file, web.ViewerOf(c).ID); err != nil {
+	if err != nil {
 		if e, ok := errs.As(err); ok && e.Code != errs.Internal {
 			wk.renderView(c, web.Status(e.Code), wk.web.Message(c, e))
 			return

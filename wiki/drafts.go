@@ -2,7 +2,6 @@ package wiki
 
 import (
 	"context"
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -91,14 +90,9 @@ func (wk *Wiki) draftSaved(ctx context.Context, c *gin.Context, space policies.S
 // attachment, on a page not created yet held with the draft.
 func (wk *Wiki) uploadInEditor(c *gin.Context) {
 	ctx, space, viewer := c.Request.Context(), policies.SpaceOf(c), web.ViewerOf(c)
-	file, header, err := c.Request.FormFile("file")
+	file, header, err := wk.attachmentFile(c)
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			wk.web.Fail(c, errs.E(errs.TooLarge, "wiki.attachment.too_large", "MB", wk.deps.MaxUpload>>20))
-			return
-		}
-		wk.web.Fail(c, errs.E(errs.Invalid, "wiki.attachment.missing"))
+		wk.web.Fail(c, err)
 		return
 	}
 	defer file.Close()

@@ -122,11 +122,8 @@ func (wk *Wiki) draft(ctx context.Context, c *gin.Context, space policies.Space,
 // validate checks the input, all but its topics, which draft resolves.
 func (wk *Wiki) validate(ctx context.Context, c *gin.Context, space policies.Space, in input, self int64) (Draft, []*errs.Error, error) {
 	var problems []*errs.Error
-	switch n := utf8.RuneCountInString(in.Title); {
-	case n == 0:
-		problems = append(problems, errs.E(errs.Invalid, "form.required").OnField("title"))
-	case n > 200:
-		problems = append(problems, errs.E(errs.Invalid, "form.too_long", "Max", 200).OnField("title"))
+	if e := errs.Length("title", in.Title, 200); e != nil {
+		problems = append(problems, e)
 	}
 	if len(in.Body) > maxBody {
 		problems = append(problems, errs.E(errs.Invalid, "form.too_long", "Max", maxBody).OnField("body"))

@@ -1,7 +1,6 @@
 package wiki
 
 import (
-	"html/template"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -10,15 +9,7 @@ import (
 
 	"github.com/fachnetz/fachnetz/policies"
 	"github.com/fachnetz/fachnetz/server/errs"
-	"github.com/fachnetz/fachnetz/server/markdown"
 )
-
-// previewPage is the editor's live preview: the template "editor/preview"
-// holds only the rendered text, which htmx picks out of the response.
-type previewPage struct {
-	HTML     template.HTML
-	Warnings []markdown.Warning
-}
 
 // preview renders the editor's text as the saved page will show it, with
 // the space's wiki links and the glossary resolved. Files named in the
@@ -35,7 +26,7 @@ func (wk *Wiki) preview(c *gin.Context) {
 		wk.web.Fail(c, err)
 		return
 	}
-	wk.web.Render(c, http.StatusOK, "editor/preview", wk.web.T(c, "editor.preview"), previewPage{HTML: res.HTML, Warnings: res.Warnings})
+	wk.web.Render(c, http.StatusOK, "editor/preview", wk.web.T(c, "editor.preview"), res)
 }
 
 // pageSuggestion is what the editor inserts for a page typed after "[[".

@@ -3,7 +3,6 @@ package wiki
 import (
 	"archive/zip"
 	"context"
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -50,14 +49,10 @@ func (wk *Wiki) importUpload(c *gin.Context) {
 		fail(errs.E(errs.Conflict, "wiki.import.archived"))
 		return
 	}
-	file, header, err := c.Request.FormFile("file")
+	file, header, err := web.FormFile(c, "file", errs.E(errs.TooLarge, "wiki.import.zip_too_large", "MB", wk.deps.MaxUpload>>20),
+		errs.E(errs.Invalid, "wiki.import.missing"))
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			fail(errs.E(errs.TooLarge, "wiki.import.zip_too_large", "MB", wk.deps.MaxUpload>>20))
-			return
-		}
-		fail(errs.E(errs.Invalid, "wiki.import.missing"))
+		fail(err)
 		return
 	}
 	defer file.Close()

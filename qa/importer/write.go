@@ -53,11 +53,7 @@ type writer struct {
 
 func (w *writer) thread(ctx context.Context, th *thread) error {
 	q := th.question
-	author, err := w.account(q.Owner)
-	if err != nil {
-		return err
-	}
-	editor, err := w.editor(q, author)
+	author, editor, err := w.people(q)
 	if err != nil {
 		return err
 	}
@@ -80,11 +76,7 @@ func (w *writer) thread(ctx context.Context, th *thread) error {
 		return err
 	}
 	for _, a := range th.answers {
-		author, err := w.account(a.Owner)
-		if err != nil {
-			return err
-		}
-		editor, err := w.editor(a, author)
+		author, editor, err := w.people(a)
 		if err != nil {
 			return err
 		}
@@ -128,6 +120,15 @@ func (w *writer) comment(ctx context.Context, qid int64, aid *int64, list []comm
 		w.comments++
 	}
 	return nil
+}
+
+// people are the accounts of a post's author and of whoever wrote its
+// text as it is now.
+func (w *writer) people(p post) (author, editor *int64, err error) {
+	if author, err = w.account(p.Owner); err == nil {
+		editor, err = w.editor(p, author)
+	}
+	return author, editor, err
 }
 
 // editor is the account of whoever wrote the text as it is now: the last

@@ -48,14 +48,7 @@ func (a *Admin) showAccount(c *gin.Context) {
 	if !ok {
 		return
 	}
-	page := accountPage{}
-	switch {
-	case c.Query("angelegt") == "1":
-		page.Notice = "admin.account.created"
-	case c.Query("gespeichert") == "1":
-		page.Notice = "admin.account.saved"
-	}
-	a.renderAccount(c, http.StatusOK, acc, page)
+	a.renderAccount(c, http.StatusOK, acc, accountPage{Notice: notice(c, "admin.account.created", "admin.account.saved")})
 }
 
 // setRoles refuses to take admin away from the person asking: the last

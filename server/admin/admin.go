@@ -74,6 +74,18 @@ func (a *Admin) fail(c *gin.Context, form *frontend.Form, field string, err erro
 	render(web.Status(e.Code))
 }
 
+// notice is the message a page shows after the redirect that follows
+// creating ("?angelegt=1") or saving ("?gespeichert=1") what it shows.
+func notice(c *gin.Context, created, saved string) string {
+	switch {
+	case c.Query("angelegt") == "1":
+		return created
+	case c.Query("gespeichert") == "1":
+		return saved
+	}
+	return ""
+}
+
 // checkbox returns "1" for a ticked box, "" otherwise.
 func checkbox(c *gin.Context, name string) string {
 	if c.PostForm(name) == "1" {

@@ -1,10 +1,10 @@
 package admin
 
 import (
+	"context"
 	"net/http"
 	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -42,18 +42,29 @@ func (a *Admin) listAgencies(c *gin.Context) {
 }
 
 func (a *Admin) createAgency(c *gin.Context) {
+	a.createSlugName(c, func(form *frontend.Form, status int) { a.renderAgencies(c, status, agenciesPage{Form: form}) },
+		func(ctx context.Context, slug, name string) (string, error) {
+			g, err := a.accounts.CreateAgency(ctx, slug, name)
+			return "/verwaltung/behoerden?angelegt=" + g.Slug, err
+		})
+}
+
+// createSlugName creates an agency or a group from the slug-and-name form
+// and follows the address create gives, or shows the form again with
+// what is wrong.
+func (a *Admin) createSlugName(c *gin.Context, render func(form *frontend.Form, status int),
+	create func(ctx context.Context, slug, name string) (string, error)) {
 	form := slugNameForm(c, a.web)
-	render := func(status int) { a.renderAgencies(c, status, agenciesPage{Form: form}) }
 	if form.Failed() {
-		render(web.Status(errs.Invalid))
+		render(form, web.Status(errs.Invalid))
 		return
 	}
-	g, err := a.accounts.CreateAgency(c.Request.Context(), form.Values["slug"], form.Values["name"])
+	to, err := create(c.Request.Context(), form.Values["slug"], form.Values["name"])
 	if err != nil {
-		a.fail(c, form, "slug", err, render)
+		a.fail(c, form, "slug", err, func(status int) { render(form, status) })
 		return
 	}
-	c.Redirect(http.StatusSeeOther, "/verwaltung/behoerden?angelegt="+g.Slug)
+	c.Redirect(http.StatusSeeOther, to)
 }
 
 // slugNameForm reads and checks the name and slug of a new agency or
@@ -64,10 +75,8 @@ func slugNameForm(c *gin.Context, w *web.Web) *frontend.Form {
 	slug := strings.ToLower(strings.TrimSpace(c.PostForm("slug")))
 	form.Set("name", name)
 	form.Set("slug", slug)
-	if n := utf8.RuneCountInString(name); n == 0 {
-		form.Fail("name", w.T(c, "form.required"))
-	} else if n > 200 {
-		form.Fail("name", w.T(c, "form.too_long", "Max", 200))
+	if e := errs.Length("name", name, 200); e != nil {
+		form.Fail("name", w.Message(c, e))
 	}
 	typed := slug
 	if slug == "" && name != "" {

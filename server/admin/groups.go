@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,7 +12,6 @@ import (
 	"github.com/fachnetz/fachnetz/policies"
 	"github.com/fachnetz/fachnetz/server/auth"
 	"github.com/fachnetz/fachnetz/server/errs"
-	"github.com/fachnetz/fachnetz/server/web"
 )
 
 type groupsPage struct {
@@ -35,18 +35,11 @@ func (a *Admin) listGroups(c *gin.Context) { a.renderGroups(c, http.StatusOK, ni
 
 // createGroup leads to the new group's page, where members are added next.
 func (a *Admin) createGroup(c *gin.Context) {
-	form := slugNameForm(c, a.web)
-	render := func(status int) { a.renderGroups(c, status, form) }
-	if form.Failed() {
-		render(web.Status(errs.Invalid))
-		return
-	}
-	g, err := a.groups.CreateGroup(c.Request.Context(), form.Values["slug"], form.Values["name"])
-	if err != nil {
-		a.fail(c, form, "slug", err, render)
-		return
-	}
-	c.Redirect(http.StatusSeeOther, "/verwaltung/gruppen/"+g.Slug+"?angelegt=1")
+	a.createSlugName(c, func(form *frontend.Form, status int) { a.renderGroups(c, status, form) },
+		func(ctx context.Context, slug, name string) (string, error) {
+			g, err := a.groups.CreateGroup(ctx, slug, name)
+			return "/verwaltung/gruppen/" + g.Slug + "?angelegt=1", err
+		})
 }
 
 type groupPage struct {
@@ -74,14 +67,7 @@ func (a *Admin) renderGroup(c *gin.Context, status int, page groupPage) {
 }
 
 func (a *Admin) showGroup(c *gin.Context) {
-	page := groupPage{}
-	switch {
-	case c.Query("angelegt") == "1":
-		page.Notice = "admin.group.created"
-	case c.Query("gespeichert") == "1":
-		page.Notice = "admin.group.saved"
-	}
-	a.renderGroup(c, http.StatusOK, page)
+	a.renderGroup(c, http.StatusOK, groupPage{Notice: notice(c, "admin.group.created", "admin.group.saved")})
 }
 
 // addMember takes a handle (with or without @) or an e-mail address.

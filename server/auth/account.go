@@ -105,11 +105,8 @@ func (a *Auth) createToken(c *gin.Context) {
 	v := web.ViewerOf(c)
 	form := frontend.NewForm()
 	form.Set("name", strings.TrimSpace(c.PostForm("name")))
-	switch n := utf8.RuneCountInString(form.Values["name"]); {
-	case n == 0:
-		form.Fail("name", a.web.T(c, "form.required"))
-	case n > 100:
-		form.Fail("name", a.web.T(c, "form.too_long", "Max", 100))
+	if e := errs.Length("name", form.Values["name"], 100); e != nil {
+		form.Fail("name", a.web.Message(c, e))
 	}
 	if form.Failed() {
 		a.renderAccount(c, web.Status(errs.Invalid), accountPage{TokenForm: form})

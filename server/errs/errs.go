@@ -6,6 +6,7 @@ package errs
 import (
 	"errors"
 	"fmt"
+	"unicode/utf8"
 )
 
 // Code classifies an error by what the caller can do about it.
@@ -61,6 +62,28 @@ func (e *Error) OnField(field string) *Error {
 	c := *e
 	c.Field = field
 	return &c
+}
+
+// Pairs returns the placeholders as name, value pairs, the way E and the
+// translation catalogue take them.
+func (e *Error) Pairs() []any {
+	pairs := make([]any, 0, 2*len(e.Args))
+	for name, v := range e.Args {
+		pairs = append(pairs, name, v)
+	}
+	return pairs
+}
+
+// Length checks a required text of at most max characters: nil when it
+// fits, else the error for field.
+func Length(field, s string, max int) *Error {
+	switch n := utf8.RuneCountInString(s); {
+	case n == 0:
+		return E(Invalid, "form.required").OnField(field)
+	case n > max:
+		return E(Invalid, "form.too_long", "Max", max).OnField(field)
+	}
+	return nil
 }
 
 // CodeOf returns the code of the first *Error in err's chain, Internal for

@@ -99,3 +99,29 @@ func TestIs(t *testing.T) {
 		t.Error("nil is no error at all")
 	}
 }
+
+func TestLengthNamesTheFieldAndTheLimit(t *testing.T) {
+	if e := Length("title", "Urlaub", 6); e != nil {
+		t.Errorf("six characters within six: %v", e)
+	}
+	if e := Length("title", "Überstunden", 11); e != nil {
+		t.Errorf("characters, not bytes, count: %v", e)
+	}
+	if e := Length("title", "", 6); e == nil || e.Key != "form.required" || e.Field != "title" || e.Code != Invalid {
+		t.Errorf("empty: %+v", e)
+	}
+	if e := Length("title", "Urlaube", 6); e == nil || e.Key != "form.too_long" || e.Args["Max"] != 6 || e.Field != "title" {
+		t.Errorf("too long: %+v", e)
+	}
+}
+
+func TestPairsGiveBackWhatETook(t *testing.T) {
+	e := E(Invalid, "form.too_long", "Max", 200)
+	again := E(e.Code, e.Key, e.Pairs()...)
+	if len(again.Args) != 1 || again.Args["Max"] != 200 {
+		t.Errorf("pairs: %v", e.Pairs())
+	}
+	if got := E(NotFound, "x").Pairs(); len(got) != 0 {
+		t.Errorf("no args: %v", got)
+	}
+}

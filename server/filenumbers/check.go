@@ -43,14 +43,8 @@ const plainSentence = "Der Antrag vom 12.03.2026 (Nr. 4, S. 17) wurde am 3. Mär
 // all of them at once.
 func Check(in Input) (*regexp.Regexp, []*errs.Error) {
 	var problems []*errs.Error
-	fail := func(field, key string, args ...any) {
-		problems = append(problems, errs.E(errs.Invalid, key, args...).OnField(field))
-	}
-	switch n := utf8.RuneCountInString(in.Label); {
-	case n == 0:
-		fail("label", "form.required")
-	case n > MaxLabel:
-		fail("label", "form.too_long", "Max", MaxLabel)
+	if e := errs.Length("label", in.Label, MaxLabel); e != nil {
+		problems = append(problems, e)
 	}
 	re, problem := checkPattern(in.Pattern)
 	if problem != nil {

@@ -47,17 +47,10 @@ func NewMailer(cfg MailConfig) *Mailer {
 
 // Send delivers one message.
 func (m *Mailer) Send(ctx context.Context, mail Mail) error {
-	msg := gomail.NewMsg()
-	if err := msg.From(m.cfg.From); err != nil {
-		return fmt.Errorf("mail from %q: %w", m.cfg.From, err)
+	msg, err := m.message(mail.To, mail.Subject, mail.MessageID, "auto-generated")
+	if err != nil {
+		return err
 	}
-	if err := msg.To(mail.To); err != nil {
-		return fmt.Errorf("mail to %q: %w", mail.To, err)
-	}
-	msg.Subject(mail.Subject)
-	msg.SetMessageIDWithValue(mail.MessageID)
-	msg.SetDate()
-	msg.SetGenHeader(gomail.Header("Auto-Submitted"), "auto-generated")
 	if mail.ReplyTo != "" {
 		if err := msg.ReplyTo(mail.ReplyTo); err != nil {
 			return fmt.Errorf("mail reply-to: %w", err)
@@ -86,23 +79,34 @@ type Notice struct {
 // SendNotice sends a notice as an automatic reply (RFC 3834), which mail
 // systems do not answer with another.
 func (m *Mailer) SendNotice(ctx context.Context, n Notice) error {
-	msg := gomail.NewMsg()
-	if err := msg.From(m.cfg.From); err != nil {
-		return fmt.Errorf("mail from %q: %w", m.cfg.From, err)
+	msg, err := m.message(n.To, n.Subject, n.ID+"@"+m.domain(), "auto-replied")
+	if err != nil {
+		return err
 	}
-	if err := msg.To(n.To); err != nil {
-		return fmt.Errorf("mail to %q: %w", n.To, err)
-	}
-	msg.Subject(n.Subject)
-	msg.SetMessageIDWithValue(n.ID + "@" + m.domain())
-	msg.SetDate()
-	msg.SetGenHeader(gomail.Header("Auto-Submitted"), "auto-replied")
 	if n.InReplyTo != "" {
 		msg.SetGenHeader(gomail.HeaderInReplyTo, n.InReplyTo)
 		msg.SetGenHeader(gomail.HeaderReferences, n.InReplyTo)
 	}
 	msg.SetBodyString(gomail.TypeTextPlain, n.Text)
 	return m.send(ctx, msg, n.To)
+}
+
+// message starts a mail from the configured sender. Every mail Fachnetz
+// sends is automatic (RFC 3834 Auto-Submitted), so that out-of-office
+// replies and the like do not answer it.
+func (m *Mailer) message(to, subject, messageID, autoSubmitted string) (*gomail.Msg, error) {
+	msg := gomail.NewMsg()
+	if err := msg.From(m.cfg.From); err != nil {
+		return nil, fmt.Errorf("mail from %q: %w", m.cfg.From, err)
+	}
+	if err := msg.To(to); err != nil {
+		return nil, fmt.Errorf("mail to %q: %w", to, err)
+	}
+	msg.Subject(subject)
+	msg.SetMessageIDWithValue(messageID)
+	msg.SetDate()
+	msg.SetGenHeader(gomail.Header("Auto-Submitted"), autoSubmitted)
+	return msg, nil
 }
 
 // domain is the domain of the sender address, for Message-IDs.

@@ -80,7 +80,7 @@ func (s *Site) home(c *gin.Context) {
 }
 
 func (s *Site) homeOf(c *gin.Context, v *web.Viewer) (*homePage, error) {
-	src, ctx, page := s.Sources, c.Request.Context(), &homePage{}
+	src, ctx, page := s.sources, c.Request.Context(), &homePage{}
 	if src.Readable == nil {
 		return page, nil
 	}

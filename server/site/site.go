@@ -22,12 +22,15 @@ import (
 type Site struct {
 	web  *web.Web
 	pool *pgxpool.Pool
-	// Sources fill the start page of a signed-in person.
-	Sources Sources
+	// sources fill the start page of a signed-in person.
+	sources Sources
 }
 
-// New creates the site handlers.
-func New(w *web.Web, pool *pgxpool.Pool) *Site { return &Site{web: w, pool: pool} }
+// New creates the site handlers; sources are the areas' lists of the start
+// page.
+func New(w *web.Web, pool *pgxpool.Pool, sources Sources) *Site {
+	return &Site{web: w, pool: pool, sources: sources}
+}
 
 // switchLanguage stores the choice in a cookie and returns to the page the
 // person came from; only local paths are followed, never another host.

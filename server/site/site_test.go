@@ -32,8 +32,7 @@ func engine(t *testing.T, viewer *web.Viewer, src Sources) *gin.Engine {
 		t.Fatal(err)
 	}
 	w := &web.Web{Frontend: fe, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	s := New(w, db.Pool)
-	s.Sources = src
+	s := New(w, db.Pool, src)
 	r := gin.New()
 	r.Use(w.Language(), func(c *gin.Context) {
 		if viewer != nil {

@@ -222,3 +222,18 @@ func hex4(b []byte) (rune, bool) {
 	}
 	return r, true
 }
+
+// FormFile opens the uploaded file of field. A body over the route's limit
+// answers tooLarge, a form without the file missing: the two things a
+// person can mend by choosing another file.
+func FormFile(c *gin.Context, field string, tooLarge, missing *errs.Error) (multipart.File, *multipart.FileHeader, error) {
+	file, header, err := c.Request.FormFile(field)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, nil, tooLarge
+		}
+		return nil, nil, missing
+	}
+	return file, header, nil
+}

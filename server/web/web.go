@@ -100,11 +100,7 @@ func (w *Web) T(c *gin.Context, id string, args ...any) string {
 // Message translates the person-readable part of an error.
 func (w *Web) Message(c *gin.Context, err error) string {
 	if e, ok := errs.As(err); ok && e.Key != "" && w.Frontend.HasMessage(e.Key) {
-		args := make([]any, 0, 2*len(e.Args))
-		for k, v := range e.Args {
-			args = append(args, k, v)
-		}
-		return w.T(c, e.Key, args...)
+		return w.T(c, e.Key, e.Pairs()...)
 	}
 	return w.T(c, "error."+string(errs.CodeOf(err)))
 }
