@@ -134,6 +134,8 @@ func (f *Frontend) parse(lang string) (*template.Template, error) {
 		"opt":   func(value, label string) Option { return Option{Value: value, Label: label} },
 		"bytes": func(n int64) string { return formatBytes(lang, n) },
 		"str":   func(v any) string { return fmt.Sprint(v) },
+		// list gives a partial several message ids: a table's column heads.
+		"list": func(items ...string) []string { return items },
 		// dict builds the data of a partial that needs several values.
 		"dict": func(pairs ...any) map[string]any {
 			m := make(map[string]any, len(pairs)/2)

@@ -43,16 +43,9 @@ ROOT=$(cd -- "$SCRIPTS_DIR/.." && pwd)
 readonly ROOT
 readonly BINDIR=$ROOT/.cache/bin/dendrite-$DENDRITE_VERSION
 TIMEOUT=${DENDRITE_TIMEOUT:-60}
+LOG_NAME=dendrite
 # shellcheck source=scripts/lib.sh
 . "$SCRIPTS_DIR/lib.sh"
-
-log() { printf 'dendrite: %s\n' "$*" >&2; }
-die() { printf 'dendrite: ERROR: %s\n' "$*" >&2; exit 1; }
-
-usage() {
-	echo "usage: $0 start|stop DIR" >&2
-	exit 2
-}
 
 ensure_tools() {
 	command -v curl >/dev/null 2>&1 || apt_install curl || die "could not install curl"
@@ -70,14 +63,6 @@ ensure_tools() {
 		die "could not build Dendrite $DENDRITE_VERSION"
 }
 
-dendrite_pid() { # prints the pid of our running Dendrite, or fails
-	local pid
-	pid=$(cat "$DIR/dendrite.pid" 2>/dev/null) || return 1
-	[[ $pid =~ ^[0-9]+$ ]] || return 1
-	kill -0 "$pid" 2>/dev/null || return 1
-	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "-config $DIR/dendrite.yaml" || return 1
-	echo "$pid"
-}
 
 write_config() {
 	log "generating the signing key and configuration in $DIR"
@@ -159,30 +144,14 @@ cmd_start() {
 	ensure_tools
 	[[ -f $DIR/dendrite.yaml && -f $DIR/matrix_key.pem ]] || write_config
 
-	local pid port
-	if pid=$(dendrite_pid); then
-		port=$(cat "$DIR/port" 2>/dev/null || true)
-		[[ -n $port ]] || die "Dendrite is already running (pid $pid) but its port is unknown; stop it first"
-		log "Dendrite already running (pid $pid) on http://127.0.0.1:$port"
-	else
-		port=$(cat "$DIR/port" 2>/dev/null || true)
-		# shellcheck disable=SC2119 # free_port takes ports to avoid, none here
-		if [[ -z $port ]] || port_in_use "$port"; then port=$(free_port); fi
-		echo "$port" >"$DIR/port"
-		log "starting Dendrite $DENDRITE_VERSION on http://127.0.0.1:$port"
-		STARTED=1
+	if ! running Dendrite "$DIR/dendrite.pid" "-config $DIR/dendrite.yaml"; then
+		log "starting Dendrite $DENDRITE_VERSION on http://127.0.0.1:$SERVICE_PORT"
 		# No HTTPS listener without -tls-cert/-tls-key. Relative paths in the configuration
-		# would be taken from the working directory: DIR. setsid: a Ctrl-C reaches the
-		# scripts, which stop it in order.
-		(
-			cd "$DIR"
-			exec setsid "$BINDIR/dendrite" -config "$DIR/dendrite.yaml" \
-				-http-bind-address "127.0.0.1:$port" \
-				</dev/null >>"$DIR/dendrite.log" 2>&1
-		) &
-		pid=$!
-		echo "$pid" >"$DIR/dendrite.pid"
+		# would be taken from the working directory: DIR.
+		spawn "$DIR" "$DIR/dendrite.pid" "$DIR/dendrite.log" \
+			"$BINDIR/dendrite" -config "$DIR/dendrite.yaml" -http-bind-address "127.0.0.1:$SERVICE_PORT"
 	fi
+	local pid=$SERVICE_PID port=$SERVICE_PORT
 
 	wait_http Dendrite "$pid" "$port" /_matrix/client/versions "$DIR/dendrite.log"
 
@@ -193,32 +162,21 @@ cmd_start() {
 		token[$user]=$(login "$user" "$port") || die "could not log $user in"
 	done
 
-	(
-		umask 077
-		{
-			echo "FACHNETZ_MATRIX_HOMESERVER=http://127.0.0.1:$port"
-			echo "FACHNETZ_MATRIX_USER=@fachnetz-bot:$SERVER_NAME"
-			echo "FACHNETZ_MATRIX_TOKEN=${token[fachnetz-bot]}"
-			echo "FACHNETZ_TEST_MATRIX_ALICE=@alice:$SERVER_NAME"
-			echo "FACHNETZ_TEST_MATRIX_ALICE_TOKEN=${token[alice]}"
-			echo "FACHNETZ_TEST_MATRIX_BOB=@bob:$SERVER_NAME"
-			echo "FACHNETZ_TEST_MATRIX_BOB_TOKEN=${token[bob]}"
-		} >"$DIR/env.tmp"
-	)
-	chmod 0600 "$DIR/env.tmp"
-	mv -f "$DIR/env.tmp" "$DIR/env"
+	write_private "$DIR/env" \
+		"FACHNETZ_MATRIX_HOMESERVER=http://127.0.0.1:$port" \
+		"FACHNETZ_MATRIX_USER=@fachnetz-bot:$SERVER_NAME" \
+		"FACHNETZ_MATRIX_TOKEN=${token[fachnetz-bot]}" \
+		"FACHNETZ_TEST_MATRIX_ALICE=@alice:$SERVER_NAME" \
+		"FACHNETZ_TEST_MATRIX_ALICE_TOKEN=${token[alice]}" \
+		"FACHNETZ_TEST_MATRIX_BOB=@bob:$SERVER_NAME" \
+		"FACHNETZ_TEST_MATRIX_BOB_TOKEN=${token[bob]}"
 	trap - EXIT INT TERM
 	log "ready: http://127.0.0.1:$port (@fachnetz-bot, @alice, @bob on $SERVER_NAME); environment in $DIR/env"
 }
 
 cmd_stop() {
 	[[ -d $DIR ]] || return 0
-	local pid
-	if pid=$(dendrite_pid); then
-		log "stopping Dendrite (pid $pid)"
-		stop_pid_group "$pid" 15
-	fi
-	rm -f "$DIR/dendrite.pid"
+	stop_service Dendrite "$DIR/dendrite.pid" "-config $DIR/dendrite.yaml"
 }
 
-service_main "$@"
+service_main "start|stop" "$@"

@@ -110,39 +110,180 @@ go_install_cached() {
 	mv -- "$dir.partial" "$dir"
 }
 
-# service_main ACTION DIR: the command line of a service script
-# ("start DIR" or "stop DIR"); sets DIR to its absolute path and calls the
-# script's cmd_start or cmd_stop. The script defines usage and die.
+# log and die: messages on stderr, prefixed with the calling script's LOG_NAME.
+log() { printf '%s: %s\n' "${LOG_NAME:-${0##*/}}" "$*" >&2; }
+die() {
+	printf '%s: ERROR: %s\n' "${LOG_NAME:-${0##*/}}" "$*" >&2
+	exit 1
+}
+
+# read_state FILE KEY: the last KEY=value of FILE, or nothing when FILE is missing.
+read_state() {
+	[[ -f $1 ]] || return 0
+	sed -n "s/^$2=//p" "$1" | tail -n 1
+}
+
+# write_private FILE LINE...: FILE (mode 0600) holds the LINEs; readers never see
+# it half written, since it is renamed into place.
+write_private() {
+	local file=$1
+	shift
+	(umask 077 && printf '%s\n' "$@" >"$file.tmp")
+	chmod 0600 "$file.tmp"
+	mv -f "$file.tmp" "$file"
+}
+
+# reuse_port PORT [PORT_TO_AVOID...]: PORT again when it is set, free and not to be
+# avoided; otherwise a free port.
+reuse_port() {
+	local port=$1 a
+	shift
+	for a in "$@"; do [[ $port == "$a" ]] && port=""; done
+	if [[ -z $port ]] || port_in_use "$port"; then
+		free_port "$@"
+		return
+	fi
+	echo "$port"
+}
+
+# given_binary VAR: true when the variable VAR names a program to use instead of the
+# pinned one; dies when that is not an executable file.
+given_binary() {
+	[[ -n ${!1:-} ]] || return 1
+	[[ -x ${!1} ]] || die "$1=${!1} is not an executable file"
+}
+
+# service_pid PIDFILE MARK: prints the pid in PIDFILE when that process runs and its
+# command line holds MARK (a pid reused by another program is not ours), or fails.
+service_pid() {
+	local pid
+	pid=$(cat "$1" 2>/dev/null) || return 1
+	[[ $pid =~ ^[0-9]+$ ]] || return 1
+	kill -0 "$pid" 2>/dev/null || return 1
+	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$2" || return 1
+	echo "$pid"
+}
+
+# spawn WORKDIR PIDFILE LOGFILE CMD...: runs CMD in WORKDIR in its own session, its
+# output appended to LOGFILE; its pid goes to PIDFILE and SERVICE_PID, and STARTED=1
+# (stop_on_failed_start). setsid: a Ctrl-C in the terminal reaches the scripts, which
+# stop the services in order.
+spawn() {
+	local workdir=$1 pidfile=$2 logfile=$3
+	shift 3
+	STARTED=1
+	(
+		cd "$workdir" || exit
+		exec setsid "$@" </dev/null >>"$logfile" 2>&1
+	) &
+	SERVICE_PID=$!
+	echo "$SERVICE_PID" >"$pidfile"
+}
+
+# running NAME PIDFILE MARK: true when the service already runs (service_pid), with
+# its pid in SERVICE_PID and the port of its start (DIR/port) in SERVICE_PORT;
+# otherwise SERVICE_PORT is that port again when free, else a free one, written
+# to DIR/port for the start to come.
+SERVICE_PID=""
+SERVICE_PORT=""
+running() {
+	SERVICE_PORT=$(cat "$DIR/port" 2>/dev/null || true)
+	if SERVICE_PID=$(service_pid "$2" "$3"); then
+		[[ -n $SERVICE_PORT ]] || die "$1 is already running (pid $SERVICE_PID) but its port is unknown; stop it first"
+		log "$1 already running (pid $SERVICE_PID) on 127.0.0.1:$SERVICE_PORT"
+		return 0
+	fi
+	SERVICE_PORT=$(reuse_port "$SERVICE_PORT")
+	echo "$SERVICE_PORT" >"$DIR/port"
+	return 1
+}
+
+# stop_service NAME PIDFILE MARK: stops the service whose pid service_pid finds;
+# quiet when none runs.
+stop_service() {
+	local pid
+	if pid=$(service_pid "$2" "$3"); then
+		log "stopping $1 (pid $pid)"
+		# It leads its own process group (spawn): the group goes, wrappers too.
+		stop_pid_group "$pid" 15
+	fi
+	rm -f -- "$2"
+}
+
+# service_main COMMANDS ACTION DIR: the command line of a service script. COMMANDS
+# ("start|stop", say) are the ACTIONs it knows; sets DIR to its absolute path and
+# calls cmd_ACTION (a dash in ACTION becomes an underscore).
 service_main() {
-	[[ $# -eq 2 && -n $2 ]] || usage
+	local commands=$1
+	shift
+	if [[ $# -ne 2 || -z $2 || "|$commands|" != *"|$1|"* ]]; then
+		echo "usage: $0 $commands DIR" >&2
+		exit 2
+	fi
 	if [[ $1 == start ]]; then
 		mkdir -p -- "$2" || die "cannot create $2"
 	fi
 	DIR=$(cd -- "$2" 2>/dev/null && pwd) || DIR=$2
 	# shellcheck disable=SC2034 # DIR is the calling script's
 	readonly DIR
-	case $1 in
-	start) cmd_start ;;
-	stop) cmd_stop ;;
-	*) usage ;;
-	esac
+	"cmd_${1//-/_}"
 }
 
-# wait_http NAME PID PORT PATH LOG: waits up to TIMEOUT seconds until
-# GET http://127.0.0.1:PORT/PATH answers 200; otherwise says why with the
-# last lines of LOG and exits 1. Gives up at once when PID has exited.
-wait_http() {
-	local name=$1 pid=$2 port=$3 path=$4 logfile=$5 i code=""
-	for ((i = 0; i < TIMEOUT * 4; i++)); do
-		code=$(http_status "$port" "$path" || true)
-		[[ $code == 200 ]] && return 0
-		kill -0 "$pid" 2>/dev/null || break
+# wait_for SECONDS PID CMD...: runs CMD every quarter second until it succeeds; fails
+# after SECONDS, or at once when PID (unless empty) has exited.
+wait_for() {
+	local secs=$1 pid=$2 i
+	shift 2
+	for ((i = 0; i < secs * 4; i++)); do
+		"$@" && return 0
+		[[ -z $pid ]] || kill -0 "$pid" 2>/dev/null || return 1
 		sleep 0.25
 	done
-	kill -0 "$pid" 2>/dev/null || log "$name exited"
-	log "$name does not answer (GET $path: ${code:-no answer}); last lines of $logfile:"
-	tail -n 30 "$logfile" >&2
-	exit 1
+	return 1
+}
+
+# answers_200 PORT PATH: true when GET http://127.0.0.1:PORT/PATH answers 200; the
+# status (or nothing) stays in HTTP_CODE.
+HTTP_CODE=""
+answers_200() {
+	HTTP_CODE=$(http_status "$1" "$2" || true)
+	[[ $HTTP_CODE == 200 ]]
+}
+
+# wait_http NAME PID PORT PATH LOG: waits up to TIMEOUT seconds until GET
+# http://127.0.0.1:PORT/PATH answers 200; otherwise says why with the last lines of
+# LOG and fails. Gives up at once when PID has exited.
+wait_http() {
+	local name=$1 pid=$2 port=$3 path=$4
+	HTTP_CODE=""
+	wait_for "$TIMEOUT" "$pid" answers_200 "$port" "$path" && return 0
+	not_ready "$name" "$pid" "GET $path: ${HTTP_CODE:-no answer}" "$5"
+}
+
+# not_ready NAME PID WHAT LOG: says that NAME did not become ready (WHAT it answered)
+# and shows the last lines of LOG; fails.
+not_ready() {
+	kill -0 "$2" 2>/dev/null || log "$1 exited"
+	log "$1 does not answer ($3); last lines of $4:"
+	tail -n 30 "$4" >&2
+	return 1
+}
+
+# exit_through FUNCTION: FUNCTION runs when the script exits; Ctrl-C and TERM
+# exit with 130 and 143, so it runs then too.
+exit_through() {
+	# shellcheck disable=SC2064 # the name is given now, the function runs at exit
+	trap "$1" EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+}
+
+# cleaning_up: first in an exit function: whatever fails or interrupts now, the
+# clean-up goes on to its end.
+cleaning_up() {
+	set +e
+	trap - EXIT INT TERM
+	trap '' INT TERM
 }
 
 # stop_on_failed_start: called first in a service script's cmd_start, so
@@ -150,18 +291,34 @@ wait_http() {
 # stops it again; Ctrl-C and TERM count as failures.
 STARTED=0
 stop_on_failed_start() {
-	trap on_start_exit EXIT
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
+	exit_through on_start_exit
 }
 
 on_start_exit() {
 	local rc=$?
-	set +e
-	trap - EXIT INT TERM
+	cleaning_up
 	if ((rc != 0 && STARTED)); then
 		log "start failed; stopping"
 		cmd_stop
 	fi
 	exit "$rc"
+}
+
+# start_service NAME DIR: scripts/NAME.sh start DIR, remembered (even when the start
+# fails) for stop_services.
+STARTED_SERVICES=()
+start_service() {
+	STARTED_SERVICES+=("$1" "$2")
+	"$(dirname -- "${BASH_SOURCE[0]}")/$1.sh" start "$2"
+}
+
+# stop_services: stops what start_service started, the last first; fails when a
+# stop fails.
+stop_services() {
+	local i rc=0
+	for ((i = ${#STARTED_SERVICES[@]} - 2; i >= 0; i -= 2)); do
+		"$(dirname -- "${BASH_SOURCE[0]}")/${STARTED_SERVICES[i]}.sh" stop "${STARTED_SERVICES[i + 1]}" || rc=1
+	done
+	STARTED_SERVICES=()
+	return "$rc"
 }

@@ -35,27 +35,14 @@ readonly SCRIPTS_DIR
 ROOT=$(cd -- "$SCRIPTS_DIR/.." && pwd)
 readonly ROOT
 TIMEOUT=${MAILPIT_TIMEOUT:-30}
+LOG_NAME=mailpit
 # shellcheck source=scripts/lib.sh
 . "$SCRIPTS_DIR/lib.sh"
-
-log() { printf 'mailpit: %s\n' "$*" >&2; }
-die() { printf 'mailpit: ERROR: %s\n' "$*" >&2; exit 1; }
-
-usage() {
-	echo "usage: $0 start|stop DIR" >&2
-	exit 2
-}
-
-read_state() { # read_state FILE KEY
-	[[ -f $1 ]] || return 0
-	sed -n "s/^$2=//p" "$1" | tail -n 1
-}
 
 MAILPIT=""
 
 ensure_mailpit() {
-	if [[ -n ${MAILPIT_BIN:-} ]]; then
-		[[ -x $MAILPIT_BIN ]] || die "MAILPIT_BIN=$MAILPIT_BIN is not an executable file"
+	if given_binary MAILPIT_BIN; then
 		MAILPIT=$MAILPIT_BIN
 		return 0
 	fi
@@ -65,14 +52,7 @@ ensure_mailpit() {
 	MAILPIT=$bindir/mailpit
 }
 
-mailpit_pid() { # prints the pid of our running Mailpit, or fails
-	local pid
-	pid=$(cat "$DIR/mailpit.pid" 2>/dev/null) || return 1
-	[[ $pid =~ ^[0-9]+$ ]] || return 1
-	kill -0 "$pid" 2>/dev/null || return 1
-	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "--database $DIR/mailpit.db" || return 1
-	echo "$pid"
-}
+mailpit_pid() { service_pid "$DIR/mailpit.pid" "--database $DIR/mailpit.db"; }
 
 cmd_start() {
 	stop_on_failed_start
@@ -86,67 +66,43 @@ cmd_start() {
 		log "Mailpit already running (pid $pid): SMTP 127.0.0.1:$smtp_port, HTTP 127.0.0.1:$http_port"
 	else
 		ensure_mailpit
-		if [[ -z $smtp_port ]] || port_in_use "$smtp_port"; then smtp_port=$(free_port "$http_port"); fi
-		if [[ -z $http_port || $http_port == "$smtp_port" ]] || port_in_use "$http_port"; then
-			http_port=$(free_port "$smtp_port")
-		fi
+		smtp_port=$(reuse_port "$smtp_port" "$http_port")
+		http_port=$(reuse_port "$http_port" "$smtp_port")
 		printf 'SMTP_PORT=%s\nHTTP_PORT=%s\n' "$smtp_port" "$http_port" >"$DIR/ports.tmp"
 		mv -f "$DIR/ports.tmp" "$DIR/ports"
 		log "starting Mailpit $MAILPIT_VERSION: SMTP 127.0.0.1:$smtp_port, HTTP 127.0.0.1:$http_port"
-		STARTED=1
 		# No POP3 (it only starts with --pop3-auth-file), no version check (no internet),
 		# no reverse DNS, no limit on the number of mails kept (tests send many).
-		# setsid: a Ctrl-C reaches the scripts, which stop it in order.
-		(
-			cd "$DIR"
-			exec setsid "$MAILPIT" \
-				--database "$DIR/mailpit.db" \
-				--listen "127.0.0.1:$http_port" \
-				--smtp "127.0.0.1:$smtp_port" \
-				--smtp-auth-accept-any --smtp-auth-allow-insecure \
-				--smtp-disable-rdns \
-				--disable-version-check \
-				--max 0 \
-				--label fachnetz \
-				</dev/null >>"$DIR/mailpit.log" 2>&1
-		) &
-		pid=$!
-		echo "$pid" >"$DIR/mailpit.pid"
+		spawn "$DIR" "$DIR/mailpit.pid" "$DIR/mailpit.log" "$MAILPIT" \
+			--database "$DIR/mailpit.db" \
+			--listen "127.0.0.1:$http_port" \
+			--smtp "127.0.0.1:$smtp_port" \
+			--smtp-auth-accept-any --smtp-auth-allow-insecure \
+			--smtp-disable-rdns \
+			--disable-version-check \
+			--max 0 \
+			--label fachnetz
+		pid=$SERVICE_PID
 	fi
 
-	local i
 	wait_http Mailpit "$pid" "$http_port" /api/v1/info "$DIR/mailpit.log"
 	# The HTTP API answering does not prove the SMTP listener is up.
-	for ((i = 0; i < TIMEOUT * 4; i++)); do
-		port_in_use "$smtp_port" && break
-		sleep 0.25
-	done
-	port_in_use "$smtp_port" || die "Mailpit's SMTP port 127.0.0.1:$smtp_port does not accept connections"
+	wait_for "$TIMEOUT" "$pid" port_in_use "$smtp_port" ||
+		die "Mailpit's SMTP port 127.0.0.1:$smtp_port does not accept connections"
 
-	(
-		umask 077
-		{
-			echo "FACHNETZ_SMTP_HOST=127.0.0.1"
-			echo "FACHNETZ_SMTP_PORT=$smtp_port"
-			echo "FACHNETZ_SMTP_TLS=none"
-			echo "FACHNETZ_SMTP_FROM=fachnetz@fachnetz.test"
-			echo "FACHNETZ_TEST_MAILPIT_URL=http://127.0.0.1:$http_port"
-		} >"$DIR/env.tmp"
-	)
-	chmod 0600 "$DIR/env.tmp"
-	mv -f "$DIR/env.tmp" "$DIR/env"
+	write_private "$DIR/env" \
+		"FACHNETZ_SMTP_HOST=127.0.0.1" \
+		"FACHNETZ_SMTP_PORT=$smtp_port" \
+		"FACHNETZ_SMTP_TLS=none" \
+		"FACHNETZ_SMTP_FROM=fachnetz@fachnetz.test" \
+		"FACHNETZ_TEST_MAILPIT_URL=http://127.0.0.1:$http_port"
 	trap - EXIT INT TERM
 	log "ready: SMTP 127.0.0.1:$smtp_port, web UI and API http://127.0.0.1:$http_port; environment in $DIR/env"
 }
 
 cmd_stop() {
 	[[ -d $DIR ]] || return 0
-	local pid
-	if pid=$(mailpit_pid); then
-		log "stopping Mailpit (pid $pid)"
-		stop_pid_group "$pid" 15
-	fi
-	rm -f "$DIR/mailpit.pid"
+	stop_service Mailpit "$DIR/mailpit.pid" "--database $DIR/mailpit.db"
 }
 
-service_main "$@"
+service_main "start|stop" "$@"

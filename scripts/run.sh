@@ -19,17 +19,12 @@ set -euo pipefail
 
 ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+LOG_NAME=run
 # shellcheck source=scripts/lib.sh
 . "$ROOT/scripts/lib.sh"
 
 DATA=$ROOT/.data
 BIN=$DATA/bin/fachnetz
-
-log() { printf 'run: %s\n' "$*" >&2; }
-die() {
-	printf 'run: ERROR: %s\n' "$*" >&2
-	exit 1
-}
 
 # Settings the caller may override (read before .data/env is sourced).
 addr=${FACHNETZ_ADDR:-127.0.0.1:8080}
@@ -52,40 +47,27 @@ done < <(compgen -e | grep '^FACHNETZ_' || true)
 
 watcher_pid=""
 server_pid=""
-services_started=0
-mailpit_started=0
 # shellcheck disable=SC2317 # called by trap
 cleanup() {
 	local rc=$?
-	set +e # clean up as much as possible, whatever fails
-	trap - EXIT INT TERM
-	trap '' INT TERM
+	cleaning_up
 	if [[ -n $watcher_pid ]]; then kill "$watcher_pid" 2>/dev/null; fi
 	if [[ -n $server_pid ]]; then
 		log "stopping fachnetz serve"
 		stop_pid_group "$server_pid" 30
 	fi
-	if ((mailpit_started)); then
-		"$ROOT/scripts/mailpit.sh" stop "$DATA/mailpit" || rc=1
-	fi
-	if ((services_started)); then
-		"$ROOT/scripts/services.sh" stop "$DATA" || rc=1
-	fi
+	stop_services || rc=1
 	exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+exit_through cleanup
 
 if port_in_use "$port"; then
 	die "port $port is already in use (another make run?); set FACHNETZ_ADDR=127.0.0.1:PORT to use another one"
 fi
 
 mkdir -p "$DATA/bin" "$data_dir"
-services_started=1
-"$ROOT/scripts/services.sh" start "$DATA"
-mailpit_started=1
-"$ROOT/scripts/mailpit.sh" start "$DATA/mailpit"
+start_service services "$DATA"
+start_service mailpit "$DATA/mailpit"
 mailpit_url=$(sed -n 's/^FACHNETZ_TEST_MAILPIT_URL=//p' "$DATA/mailpit/env")
 
 # env value quoting: plain when safe, else shell-quoted.

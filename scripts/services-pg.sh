@@ -188,8 +188,7 @@ pg_start() {
 		[[ -n $port ]] || die "PostgreSQL is already running in $PG_DATA but its port is unknown; stop it first"
 		log "PostgreSQL already running on 127.0.0.1:$port"
 	else
-		port=$REC_PG_PORT
-		if [[ -z $port ]] || port_in_use "$port"; then port=$(free_port "$REC_MEILI_PORT"); fi
+		port=$(reuse_port "$REC_PG_PORT" "$REC_MEILI_PORT")
 		pg_write_conf "$port"
 		log "starting PostgreSQL on 127.0.0.1:$port${FAST:+ (FAST=$FAST)}"
 		STARTED_PG=1
@@ -201,12 +200,7 @@ pg_start() {
 	fi
 	PG_PORT=$port
 
-	local i
-	for ((i = 0; i < TIMEOUT * 4; i++)); do
-		"$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$port" && break
-		sleep 0.25
-	done
-	if ! "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$port"; then
+	if ! wait_for "$TIMEOUT" "" "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$port"; then
 		log "PostgreSQL is not ready after ${TIMEOUT}s; last lines of $PG_LOGFILE:"
 		tail -n 30 "$PG_LOGFILE" >&2
 		exit 1

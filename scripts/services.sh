@@ -38,31 +38,18 @@ SCRIPTS_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 readonly SCRIPTS_DIR
 readonly MEILI_NPM_DIR=$SCRIPTS_DIR/meilisearch
 TIMEOUT=${SERVICES_TIMEOUT:-30}
+LOG_NAME=services
 # shellcheck source=scripts/lib.sh
 . "$SCRIPTS_DIR/lib.sh"
 # shellcheck source=scripts/services-pg.sh
 . "$SCRIPTS_DIR/services-pg.sh"
-
-log() { printf 'services: %s\n' "$*" >&2; }
-die() { printf 'services: ERROR: %s\n' "$*" >&2; exit 1; }
-
-usage() {
-	echo "usage: $0 start|stop|stop-pg|remove DIR" >&2
-	exit 2
-}
-
-read_state() { # read_state FILE KEY
-	[[ -f $1 ]] || return 0
-	sed -n "s/^$2=//p" "$1" | tail -n 1
-}
 
 # --- Meilisearch ---------------------------------------------------------------
 
 MEILI=""
 
 ensure_meili_bin() {
-	if [[ -n ${MEILI_BIN:-} ]]; then
-		[[ -x $MEILI_BIN ]] || die "MEILI_BIN=$MEILI_BIN is not an executable file"
+	if given_binary MEILI_BIN; then
 		MEILI=$MEILI_BIN
 	else
 		MEILI=$MEILI_NPM_DIR/node_modules/$MEILI_PKG/meilisearch
@@ -83,14 +70,7 @@ ensure_meili_bin() {
 	fi
 }
 
-meili_pid() { # prints the pid of our running Meilisearch, or fails
-	local pid
-	pid=$(cat "$DIR/meili/pid" 2>/dev/null) || return 1
-	[[ $pid =~ ^[0-9]+$ ]] || return 1
-	kill -0 "$pid" 2>/dev/null || return 1
-	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "--db-path $DIR/meili/data" || return 1
-	echo "$pid"
-}
+meili_pid() { service_pid "$DIR/meili/pid" "--db-path $DIR/meili/data"; }
 
 meili_start() {
 	local port key pid
@@ -109,51 +89,26 @@ meili_start() {
 		[[ -n $port ]] || die "Meilisearch is already running (pid $pid) but its port is unknown; stop it first"
 		log "Meilisearch already running (pid $pid) on 127.0.0.1:$port"
 	else
-		port=$REC_MEILI_PORT
-		if [[ -z $port || $port == "$PG_PORT" ]] || port_in_use "$port"; then port=$(free_port "$PG_PORT"); fi
+		port=$(reuse_port "$REC_MEILI_PORT" "$PG_PORT")
 		log "starting Meilisearch $MEILI_VERSION on 127.0.0.1:$port"
 		STARTED_MEILI=1
 		# The key goes through the environment, not the command line (visible in ps).
-		# setsid: a Ctrl-C in the terminal reaches the scripts, which stop it in order.
-		(
-			cd "$DIR/meili"
-			exec env MEILI_MASTER_KEY="$key" setsid "$MEILI" \
-				--http-addr "127.0.0.1:$port" \
-				--db-path "$DIR/meili/data" \
-				--dump-dir "$DIR/meili/dumps" \
-				--snapshot-dir "$DIR/meili/snapshots" \
-				--no-analytics --env production \
-				</dev/null >>"$DIR/meilisearch.log" 2>&1
-		) &
-		pid=$!
-		echo "$pid" >"$DIR/meili/pid"
+		spawn "$DIR/meili" "$DIR/meili/pid" "$DIR/meilisearch.log" \
+			env MEILI_MASTER_KEY="$key" "$MEILI" \
+			--http-addr "127.0.0.1:$port" \
+			--db-path "$DIR/meili/data" \
+			--dump-dir "$DIR/meili/dumps" \
+			--snapshot-dir "$DIR/meili/snapshots" \
+			--no-analytics --env production
+		pid=$SERVICE_PID
 	fi
 	MEILI_PORT=$port
 	write_ports
 
-	local i code=""
-	for ((i = 0; i < TIMEOUT * 4; i++)); do
-		code=$(http_status "$port" /health || true)
-		[[ $code == 200 ]] && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.25
-	done
-	if [[ $code != 200 ]]; then
-		log "Meilisearch is not healthy (GET /health: ${code:-no answer}); last lines of $DIR/meilisearch.log:"
-		tail -n 30 "$DIR/meilisearch.log" >&2
-		exit 1
-	fi
+	wait_http Meilisearch "$pid" "$port" /health "$DIR/meilisearch.log" || exit 1
 }
 
-meili_stop() {
-	local pid
-	if pid=$(meili_pid); then
-		log "stopping Meilisearch (pid $pid)"
-		# It leads its own process group (setsid): the group goes, so does a wrapper given as MEILI_BIN.
-		stop_pid_group "$pid" 15
-	fi
-	rm -f "$DIR/meili/pid"
-}
+meili_stop() { stop_service Meilisearch "$DIR/meili/pid" "--db-path $DIR/meili/data"; }
 
 # --- state -----------------------------------------------------------------------
 
@@ -163,16 +118,10 @@ write_ports() {
 }
 
 write_env() {
-	(
-		umask 077
-		{
-			echo "FACHNETZ_DATABASE_URL=postgres://fachnetz:$PG_PASSWORD@127.0.0.1:$PG_PORT/fachnetz?sslmode=disable"
-			echo "FACHNETZ_MEILI_URL=http://127.0.0.1:$MEILI_PORT"
-			echo "FACHNETZ_MEILI_KEY=$MEILI_KEY"
-		} >"$DIR/env.tmp"
-	)
-	chmod 0600 "$DIR/env.tmp"
-	mv -f "$DIR/env.tmp" "$DIR/env"
+	write_private "$DIR/env" \
+		"FACHNETZ_DATABASE_URL=postgres://fachnetz:$PG_PASSWORD@127.0.0.1:$PG_PORT/fachnetz?sslmode=disable" \
+		"FACHNETZ_MEILI_URL=http://127.0.0.1:$MEILI_PORT" \
+		"FACHNETZ_MEILI_KEY=$MEILI_KEY"
 }
 
 # --- commands ----------------------------------------------------------------------
@@ -184,10 +133,10 @@ MEILI_PORT=""
 REC_PG_PORT=""
 REC_MEILI_PORT=""
 
+# Replaces lib.sh's: PostgreSQL and Meilisearch each stop when this run started them.
 on_start_exit() {
 	local rc=$?
-	set +e # clean up as much as possible, whatever fails
-	trap - EXIT INT TERM
+	cleaning_up
 	if ((rc != 0)); then
 		log "start failed; stopping what this run started"
 		((STARTED_MEILI)) && meili_stop
@@ -197,9 +146,7 @@ on_start_exit() {
 }
 
 cmd_start() {
-	trap on_start_exit EXIT
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
+	stop_on_failed_start
 	REC_PG_PORT=$(read_state "$DIR/ports" PG_PORT)
 	REC_MEILI_PORT=$(read_state "$DIR/ports" MEILI_PORT)
 	pg_start
@@ -226,17 +173,6 @@ cmd_remove() {
 	rm -rf -- "$DIR"
 }
 
-[[ $# -eq 2 ]] || usage
-[[ -n $2 ]] || usage
-if [[ $1 == start ]]; then
-	mkdir -p -- "$2" || die "cannot create $2"
-fi
-DIR=$(cd -- "$2" 2>/dev/null && pwd) || DIR=$2
-readonly DIR
-case $1 in
-start) cmd_start ;;
-stop) cmd_stop ;;
-stop-pg) pg_stop ;;
-remove) cmd_remove ;;
-*) usage ;;
-esac
+cmd_stop_pg() { pg_stop; }
+
+service_main "start|stop|stop-pg|remove" "$@"

@@ -33,16 +33,9 @@ readonly SCRIPTS_DIR
 TIMEOUT=${SLAPD_TIMEOUT:-30}
 readonly SUFFIX=dc=fachnetz,dc=test
 readonly ROOTDN=cn=admin,$SUFFIX
+LOG_NAME=slapd
 # shellcheck source=scripts/lib.sh
 . "$SCRIPTS_DIR/lib.sh"
-
-log() { printf 'slapd: %s\n' "$*" >&2; }
-die() { printf 'slapd: ERROR: %s\n' "$*" >&2; exit 1; }
-
-usage() {
-	echo "usage: $0 start|stop DIR" >&2
-	exit 2
-}
 
 SLAPD=""
 
@@ -94,15 +87,6 @@ ensure_slapd() {
 	((rc == 0)) || die "could not install slapd ldap-utils"
 	stop_system_slapd
 	find_slapd || die "slapd, slapadd, slappasswd or ldapsearch not found even after apt-get install slapd ldap-utils"
-}
-
-slapd_pid() { # prints the pid of our running slapd, or fails
-	local pid
-	pid=$(cat "$DIR/slapd.pid" 2>/dev/null) || return 1
-	[[ $pid =~ ^[0-9]+$ ]] || return 1
-	kill -0 "$pid" 2>/dev/null || return 1
-	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "-F $DIR/slapd.d" || return 1
-	echo "$pid"
 }
 
 write_config() {
@@ -198,67 +182,30 @@ cmd_start() {
 	chmod 0600 "$DIR/admin-password"
 	[[ -f $DIR/slapd.d/cn=config.ldif && -f $DIR/data/data.mdb ]] || write_config
 
-	local pid port
-	if pid=$(slapd_pid); then
-		port=$(cat "$DIR/port" 2>/dev/null || true)
-		[[ -n $port ]] || die "slapd is already running (pid $pid) but its port is unknown; stop it first"
-		log "slapd already running (pid $pid) on 127.0.0.1:$port"
-	else
-		port=$(cat "$DIR/port" 2>/dev/null || true)
-		if [[ -z $port ]] || port_in_use "$port"; then port=$(free_port); fi
-		echo "$port" >"$DIR/port"
-		log "starting slapd on ldap://127.0.0.1:$port"
-		STARTED=1
-		# -d 0: stay in the foreground (we keep the pid); setsid: a Ctrl-C reaches the
-		# scripts, which stop it in order. Running as root, it can read DIR whatever its mode.
-		(
-			cd "$DIR"
-			exec setsid "$SLAPD" -d 0 -F "$DIR/slapd.d" -h "ldap://127.0.0.1:$port/" \
-				</dev/null >>"$DIR/slapd.log" 2>&1
-		) &
-		pid=$!
-		echo "$pid" >"$DIR/slapd.pid"
+	if ! running slapd "$DIR/slapd.pid" "-F $DIR/slapd.d"; then
+		log "starting slapd on ldap://127.0.0.1:$SERVICE_PORT"
+		# -d 0: stay in the foreground (we keep the pid). Running as root, it can read
+		# DIR whatever its mode.
+		spawn "$DIR" "$DIR/slapd.pid" "$DIR/slapd.log" \
+			"$SLAPD" -d 0 -F "$DIR/slapd.d" -h "ldap://127.0.0.1:$SERVICE_PORT/"
 	fi
+	local pid=$SERVICE_PID port=$SERVICE_PORT
 
-	local i ok=0
-	for ((i = 0; i < TIMEOUT * 4; i++)); do
-		if answers "$port"; then
-			ok=1
-			break
-		fi
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.25
-	done
-	if ((!ok)); then
-		kill -0 "$pid" 2>/dev/null || log "slapd exited"
-		log "slapd does not answer on ldap://127.0.0.1:$port; last lines of $DIR/slapd.log:"
-		tail -n 30 "$DIR/slapd.log" >&2
-		exit 1
-	fi
+	wait_for "$TIMEOUT" "$pid" answers "$port" ||
+		not_ready slapd "$pid" "ldap://127.0.0.1:$port" "$DIR/slapd.log" || exit 1
 
-	(
-		umask 077
-		{
-			echo "FACHNETZ_TEST_LDAP_URL=ldap://127.0.0.1:$port"
-			echo "FACHNETZ_TEST_LDAP_BIND_DN=$ROOTDN"
-			echo "FACHNETZ_TEST_LDAP_BIND_PASSWORD=$(cat "$DIR/admin-password")"
-			echo "FACHNETZ_TEST_LDAP_BASE_DN=$SUFFIX"
-		} >"$DIR/env.tmp"
-	)
-	chmod 0600 "$DIR/env.tmp"
-	mv -f "$DIR/env.tmp" "$DIR/env"
+	write_private "$DIR/env" \
+		"FACHNETZ_TEST_LDAP_URL=ldap://127.0.0.1:$port" \
+		"FACHNETZ_TEST_LDAP_BIND_DN=$ROOTDN" \
+		"FACHNETZ_TEST_LDAP_BIND_PASSWORD=$(cat "$DIR/admin-password")" \
+		"FACHNETZ_TEST_LDAP_BASE_DN=$SUFFIX"
 	trap - EXIT INT TERM
 	log "ready: ldap://127.0.0.1:$port ($SUFFIX); environment in $DIR/env"
 }
 
 cmd_stop() {
 	[[ -d $DIR ]] || return 0
-	local pid
-	if pid=$(slapd_pid); then
-		log "stopping slapd (pid $pid)"
-		stop_pid_group "$pid" 15
-	fi
-	rm -f "$DIR/slapd.pid"
+	stop_service slapd "$DIR/slapd.pid" "-F $DIR/slapd.d"
 }
 
-service_main "$@"
+service_main "start|stop" "$@"

@@ -30,6 +30,8 @@ cd "$ROOT"
 CHROMIUM_BIN=${CHROMIUM_BIN:-/usr/bin/chromium}
 ARTIFACTS=$ROOT/.artifacts
 READY_TIMEOUT=${READY_TIMEOUT:-60}
+TIMEOUT=$READY_TIMEOUT # wait_http
+LOG_NAME="test"
 
 section() { printf '\n== %s\n' "$*" >&2; }
 fail() {
@@ -46,39 +48,18 @@ SVC=$TMP/services
 step_pid=""
 server_pid=""
 provider_pid=""
-services_started=0
-slapd_started=0
-mailpit_started=0
-dendrite_started=0
 
 # shellcheck disable=SC2317 # called by trap
 cleanup() {
 	local rc=$?
-	set +e # clean up as much as possible, whatever fails
-	trap - EXIT INT TERM
-	trap '' INT TERM # finish cleaning up even when interrupted again
+	cleaning_up
 	if [[ -n $step_pid ]]; then
-		echo "test: stopping the running step" >&2
+		log "stopping the running step"
 		stop_pid_group "$step_pid" 10
 	fi
-	if [[ -n $server_pid ]]; then
-		stop_pid_group "$server_pid" 15
-	fi
-	if [[ -n $provider_pid ]]; then
-		stop_pid_group "$provider_pid" 10
-	fi
-	if ((dendrite_started)); then
-		"$ROOT/scripts/dendrite.sh" stop "$TMP/dendrite" || rc=1
-	fi
-	if ((mailpit_started)); then
-		"$ROOT/scripts/mailpit.sh" stop "$TMP/mailpit" || rc=1
-	fi
-	if ((slapd_started)); then
-		"$ROOT/scripts/slapd.sh" stop "$TMP/ldap" || rc=1
-	fi
-	if ((services_started)); then
-		"$ROOT/scripts/services.sh" stop "$SVC" || rc=1
-	fi
+	stop_pid_group "$server_pid" 15
+	stop_pid_group "$provider_pid" 10
+	stop_services || rc=1
 	if ((rc != 0)); then
 		mkdir -p "$ARTIFACTS/logs"
 		cp -f "$TMP"/*.log "$SVC"/*.log "$TMP"/ldap/*.log "$TMP"/mailpit/*.log \
@@ -92,9 +73,7 @@ cleanup() {
 	rm -rf -- "$TMP"
 	exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+exit_through cleanup
 
 # run CMD...: run a step in its own process group, so that an interrupt stops all of
 # it (go test's test binaries, Chromium), not just the first process.
@@ -108,8 +87,7 @@ run() {
 }
 
 section "services (PostgreSQL, Meilisearch)"
-services_started=1
-FAST=1 "$ROOT/scripts/services.sh" start "$SVC"
+FAST=1 start_service services "$SVC"
 set -a
 # shellcheck source=/dev/null
 . "$SVC/env"
@@ -119,24 +97,21 @@ export FACHNETZ_TEST_MEILI_URL=$FACHNETZ_MEILI_URL
 export FACHNETZ_TEST_MEILI_KEY=$FACHNETZ_MEILI_KEY
 
 section "OpenLDAP (slapd)"
-slapd_started=1
-"$ROOT/scripts/slapd.sh" start "$TMP/ldap" || fail "slapd (OpenLDAP) did not start; see the lines above"
+start_service slapd "$TMP/ldap" || fail "slapd (OpenLDAP) did not start; see the lines above"
 set -a
 # shellcheck source=/dev/null
 . "$TMP/ldap/env" # FACHNETZ_TEST_LDAP_*
 set +a
 
 section "Mailpit (SMTP)"
-mailpit_started=1
-"$ROOT/scripts/mailpit.sh" start "$TMP/mailpit" || fail "Mailpit did not start; see the lines above"
+start_service mailpit "$TMP/mailpit" || fail "Mailpit did not start; see the lines above"
 set -a
 # shellcheck source=/dev/null
 . "$TMP/mailpit/env" # FACHNETZ_SMTP_*, FACHNETZ_TEST_MAILPIT_URL
 set +a
 
 section "Dendrite (Matrix)"
-dendrite_started=1
-"$ROOT/scripts/dendrite.sh" start "$TMP/dendrite" || fail "Dendrite did not start; see the lines above"
+start_service dendrite "$TMP/dendrite" || fail "Dendrite did not start; see the lines above"
 set -a
 # shellcheck source=/dev/null
 . "$TMP/dendrite/env" # FACHNETZ_MATRIX_*, FACHNETZ_TEST_MATRIX_*
@@ -187,19 +162,8 @@ setsid node "$ROOT/scripts/oidc/provider.mjs" --port "$oidc_port" \
 	--redirect-uri "$FACHNETZ_BASE_URL/anmelden/dienstkonto/zurueck" </dev/null >"$TMP/oidc-provider.log" 2>&1 &
 provider_pid=$!
 echo "test: OpenID provider (pid $provider_pid) on http://127.0.0.1:$oidc_port, log in $TMP/oidc-provider.log" >&2
-code=""
-for ((i = 0; i < READY_TIMEOUT * 4; i++)); do
-	code=$(http_status "$oidc_port" /.well-known/openid-configuration || true)
-	[[ $code == 200 ]] && break
-	kill -0 "$provider_pid" 2>/dev/null || break
-	sleep 0.25
-done
-if [[ $code != 200 ]]; then
-	kill -0 "$provider_pid" 2>/dev/null || echo "test: the OpenID provider exited" >&2
-	echo "test: GET /.well-known/openid-configuration answered ${code:-nothing}; last lines of its log:" >&2
-	tail -n 40 "$TMP/oidc-provider.log" >&2
+wait_http "the OpenID provider" "$provider_pid" "$oidc_port" /.well-known/openid-configuration "$TMP/oidc-provider.log" ||
 	fail "the OpenID provider did not become ready within ${READY_TIMEOUT}s"
-fi
 echo "test: the OpenID provider's discovery document answered 200" >&2
 export FACHNETZ_OIDC_ISSUER=http://127.0.0.1:$oidc_port
 export FACHNETZ_OIDC_CLIENT_ID=fachnetz
@@ -210,19 +174,8 @@ mkdir -p "$FACHNETZ_DATA_DIR"
 setsid "$TMP/fachnetz" serve </dev/null >"$TMP/server.log" 2>&1 &
 server_pid=$!
 echo "test: fachnetz serve (pid $server_pid) on $FACHNETZ_BASE_URL, log in $TMP/server.log" >&2
-code=""
-for ((i = 0; i < READY_TIMEOUT * 4; i++)); do
-	code=$(http_status "$port" /readyz || true)
-	[[ $code == 200 ]] && break
-	kill -0 "$server_pid" 2>/dev/null || break
-	sleep 0.25
-done
-if [[ $code != 200 ]]; then
-	kill -0 "$server_pid" 2>/dev/null || echo "test: fachnetz serve exited" >&2
-	echo "test: GET /readyz answered ${code:-nothing}; last lines of the server log:" >&2
-	tail -n 40 "$TMP/server.log" >&2
+wait_http "fachnetz serve" "$server_pid" "$port" /readyz "$TMP/server.log" ||
 	fail "the server did not become ready within ${READY_TIMEOUT}s"
-fi
 echo "test: /readyz answered 200" >&2
 
 section "browser tests"

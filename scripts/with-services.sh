@@ -22,6 +22,7 @@
 set -euo pipefail
 
 SCRIPTS_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+LOG_NAME=with-services
 # shellcheck source=scripts/lib.sh
 . "$SCRIPTS_DIR/lib.sh"
 
@@ -56,24 +57,16 @@ remove=0
 # shellcheck disable=SC2317 # called by trap
 cleanup() {
 	local rc=$?
-	set +e # clean up as much as possible, whatever fails
-	trap - EXIT INT TERM
-	if [[ -n $dir ]]; then
-		"$SCRIPTS_DIR/dendrite.sh" stop "$dir/dendrite" || rc=1
-		"$SCRIPTS_DIR/mailpit.sh" stop "$dir/mailpit" || rc=1
-		"$SCRIPTS_DIR/slapd.sh" stop "$dir/ldap" || rc=1
-		"$SCRIPTS_DIR/services.sh" stop "$dir" || rc=1
-		# remove also deletes a PostgreSQL cluster kept outside $dir (scripts/services.sh).
-		if ((remove)); then
-			"$SCRIPTS_DIR/services.sh" remove "$dir" || rc=1
-			rm -rf -- "$dir"
-		fi
+	cleaning_up
+	stop_services || rc=1
+	# remove also deletes a PostgreSQL cluster kept outside $dir (scripts/services.sh).
+	if ((remove)); then
+		"$SCRIPTS_DIR/services.sh" remove "$dir" || rc=1
+		rm -rf -- "$dir"
 	fi
 	exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+exit_through cleanup
 
 if [[ -n $keep ]]; then
 	mkdir -p -- "$keep"
@@ -84,23 +77,12 @@ else
 fi
 
 # swaks sends the mail-in tests' mail as a mail server would (server/mail_reply_test.go).
-command -v swaks >/dev/null 2>&1 || apt_install swaks || {
-	echo "with-services: could not install swaks (SMTP client of the mail-in tests)" >&2
-	exit 1
-}
-"$SCRIPTS_DIR/services.sh" start "$dir"
-"$SCRIPTS_DIR/slapd.sh" start "$dir/ldap" || {
-	echo "with-services: slapd (OpenLDAP) did not start" >&2
-	exit 1
-}
-"$SCRIPTS_DIR/mailpit.sh" start "$dir/mailpit" || {
-	echo "with-services: Mailpit did not start" >&2
-	exit 1
-}
-"$SCRIPTS_DIR/dendrite.sh" start "$dir/dendrite" || {
-	echo "with-services: Dendrite (Matrix) did not start" >&2
-	exit 1
-}
+command -v swaks >/dev/null 2>&1 || apt_install swaks ||
+	die "could not install swaks (SMTP client of the mail-in tests)"
+start_service services "$dir"
+start_service slapd "$dir/ldap" || die "slapd (OpenLDAP) did not start"
+start_service mailpit "$dir/mailpit" || die "Mailpit did not start"
+start_service dendrite "$dir/dendrite" || die "Dendrite (Matrix) did not start"
 
 set -a
 # shellcheck source=/dev/null

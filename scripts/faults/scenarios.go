@@ -41,24 +41,15 @@ func (r *runner) scenario(ctx context.Context, prefix, base string, fault func()
 // pgOutage stops PostgreSQL under load and starts it again.
 func (r *runner) pgOutage(ctx context.Context) result {
 	res := result{name: "PostgreSQL stopped"}
-	var tStop, tStart, tUp time.Time
-	ops, acks, err := r.scenario(ctx, "pg", r.direct.base, func() error {
-		r.sleep(ctx, r.opts.warmup)
-		tStop = time.Now()
-		r.say("stopping PostgreSQL for %s", r.opts.pgDown)
-		if err := r.env.services(ctx, "stop-pg"); err != nil {
-			return err
-		}
-		r.sleep(ctx, time.Until(tStop.Add(r.opts.pgDown)))
-		r.say("starting PostgreSQL again")
-		tStart = time.Now()
-		if err := r.env.services(ctx, "start"); err != nil {
-			return err
-		}
-		tUp = time.Now()
-		r.sleep(ctx, r.opts.after)
-		return nil
-	})
+	out := outage{
+		service:  "PostgreSQL",
+		stopping: fmt.Sprintf("stopping PostgreSQL for %s", r.opts.pgDown),
+		stop:     func() error { return r.env.services(ctx, "stop-pg") },
+		down:     r.opts.pgDown,
+		after:    r.opts.after,
+	}
+	ops, acks, err := r.scenario(ctx, "pg", r.direct.base, func() error { return r.interrupt(ctx, &out) })
+	tStop, tStart, tUp := out.stopped, out.started, out.up
 	s, ok := r.outcome(&res, ops, acks, err, r.first)
 	if !ok {
 		return res
@@ -97,9 +88,7 @@ func (r *runner) pgOutage(ctx context.Context) result {
 			res.problems = append(res.problems, "the server answered again only "+back+" after the restart")
 		}
 	}
-	missing := lost(ctx, r.direct.client, r.space, acks)
-	res.lost = len(missing)
-	res.problems = append(res.problems, limit(missing)...)
+	r.checkLost(ctx, &res, r.direct.client, acks)
 	res.line = fmt.Sprintf("PostgreSQL stopped %.1f s during load: %s writes acknowledged, %s requests refused while it was down (%s; slowest %.1f s), %d lost; server answered again %s after the restart (which took %.1f s)",
 		tUp.Sub(tStop).Seconds(), num(s.acked), num(len(during)), statuses(during), slowest(during).Seconds(), res.lost, back, tUp.Sub(tStart).Seconds())
 	return res
@@ -108,23 +97,15 @@ func (r *runner) pgOutage(ctx context.Context) result {
 // meiliCrash kills Meilisearch under write load and starts it again.
 func (r *runner) meiliCrash(ctx context.Context) result {
 	res := result{name: "Meilisearch killed"}
-	var tKill, tUp time.Time
-	ops, acks, err := r.scenario(ctx, "meili", r.direct.base, func() error {
-		r.sleep(ctx, r.opts.warmup)
-		r.say("killing Meilisearch (SIGKILL)")
-		tKill = time.Now()
-		if err := r.env.killMeili(); err != nil {
-			return err
-		}
-		r.sleep(ctx, r.opts.meiliDown)
-		r.say("starting Meilisearch again")
-		if err := r.env.services(ctx, "start"); err != nil {
-			return err
-		}
-		tUp = time.Now()
-		r.sleep(ctx, r.opts.warmup)
-		return nil
-	})
+	out := outage{
+		service:  "Meilisearch",
+		stopping: "killing Meilisearch (SIGKILL)",
+		stop:     r.env.killMeili,
+		down:     r.opts.meiliDown,
+		after:    r.opts.warmup,
+	}
+	ops, acks, err := r.scenario(ctx, "meili", r.direct.base, func() error { return r.interrupt(ctx, &out) })
+	tKill, tUp := out.stopped, out.up
 	s, ok := r.outcome(&res, ops, acks, err, r.first)
 	if !ok {
 		return res
@@ -132,12 +113,8 @@ func (r *runner) meiliCrash(ctx context.Context) result {
 	if len(s.errors) > 0 {
 		res.problems = append(res.problems, fmt.Sprintf("%d requests failed; every one should succeed without Meilisearch: %s", len(s.errors), describe(s.errors)))
 	}
-	r.say("waiting for the search outbox to drain, then comparing the index with PostgreSQL")
-	index, problems := r.env.indexCheck(ctx, acks)
-	res.problems = append(res.problems, problems...)
-	missing := lost(ctx, r.direct.client, r.space, acks)
-	res.lost = len(missing)
-	res.problems = append(res.problems, limit(missing)...)
+	index := r.checkIndex(ctx, &res, acks)
+	r.checkLost(ctx, &res, r.direct.client, acks)
 	res.line = fmt.Sprintf("Meilisearch killed for %.1f s during writes: %s writes acknowledged (%s while it was down), %d requests failed, %d lost; %s",
 		tUp.Sub(tKill).Seconds(), num(s.acked), num(countWrites(ops, tKill, tUp)), len(s.errors), res.lost, index)
 	return res
@@ -181,15 +158,59 @@ func (r *runner) failover(ctx context.Context) result {
 	if firstWriteAfter(ops, tKill.Add(time.Second)).IsZero() {
 		res.problems = append(res.problems, "no write succeeded after the kill")
 	}
-	r.say("waiting for the search outbox to drain, then comparing the index with PostgreSQL")
-	index, problems := r.env.indexCheck(ctx, acks)
-	res.problems = append(res.problems, problems...)
-	missing := lost(ctx, r.balanced.client, r.space, acks)
-	res.lost = len(missing)
-	res.problems = append(res.problems, limit(missing)...)
+	index := r.checkIndex(ctx, &res, acks)
+	r.checkLost(ctx, &res, r.balanced.client, acks)
 	res.line = fmt.Sprintf("one of two servers killed behind HAProxy: %s writes acknowledged, %d requests failed of %d in flight at the kill (%s), %d lost; %s",
 		num(s.acked), len(s.errors), inFlight, statuses(s.errors), res.lost, index)
 	return res
+}
+
+// outage is the fault of the PostgreSQL and Meilisearch scenarios: a service
+// taken away under load and started again; interrupt fills in the times.
+type outage struct {
+	service  string
+	stopping string // what the runner says as it takes the service away
+	stop     func() error
+	down     time.Duration // from taking it away to starting it again
+	after    time.Duration // load after the service is back
+
+	stopped, started, up time.Time
+}
+
+// interrupt waits for the warm-up, takes the service away, starts the
+// services again after out.down and lets the load run on for out.after.
+func (r *runner) interrupt(ctx context.Context, out *outage) error {
+	r.sleep(ctx, r.opts.warmup)
+	r.say("%s", out.stopping)
+	out.stopped = time.Now()
+	if err := out.stop(); err != nil {
+		return err
+	}
+	r.sleep(ctx, time.Until(out.stopped.Add(out.down)))
+	r.say("starting %s again", out.service)
+	out.started = time.Now()
+	if err := r.env.services(ctx, "start"); err != nil {
+		return err
+	}
+	out.up = time.Now()
+	r.sleep(ctx, out.after)
+	return nil
+}
+
+// checkIndex compares the search index with PostgreSQL once the outbox has
+// drained; the summary goes into the scenario's line.
+func (r *runner) checkIndex(ctx context.Context, res *result, acks []ack) string {
+	r.say("waiting for the search outbox to drain, then comparing the index with PostgreSQL")
+	index, problems := r.env.indexCheck(ctx, acks)
+	res.problems = append(res.problems, problems...)
+	return index
+}
+
+// checkLost counts the acknowledged writes the server no longer has.
+func (r *runner) checkLost(ctx context.Context, res *result, c *client, acks []ack) {
+	missing := lost(ctx, c, r.space, acks)
+	res.lost = len(missing)
+	res.problems = append(res.problems, limit(missing)...)
 }
 
 // tallied is what a scenario's ops add up to.
