@@ -151,11 +151,7 @@ func (s *Store) Skills(ctx context.Context, q postgres.Querier, accountID int64)
 	rows, _ := q.Query(ctx, `SELECT ps.topic_id, t.name, t.slug::text AS slug, ps.level, ps.confirmed_at,
 		ps.confirmed_at < now() - interval '12 months' AS stale
 		FROM profile_skills ps JOIN topics t ON t.id = ps.topic_id WHERE ps.account_id = $1 ORDER BY lower(t.name)`, accountID)
-	skills, err := pgx.CollectRows(rows, pgx.RowToStructByName[Skill])
-	if err != nil {
-		return nil, fmt.Errorf("load skills: %w", err)
-	}
-	return skills, nil
+	return postgres.All[Skill](rows, "load skills")
 }
 
 // Filter selects people of the directory.
@@ -242,11 +238,7 @@ func (s *Store) Directory(ctx context.Context, f Filter) ([]Person, error) {
 		`+photoVersionSQL+` AS photo_version
 		FROM accounts a JOIN profiles p ON p.account_id = a.id LEFT JOIN profile_photos ph ON ph.account_id = a.id
 		WHERE `+strings.Join(where, " AND ")+` ORDER BY lower(a.display_name), a.id LIMIT `+limit, args...)
-	people, err := pgx.CollectRows(rows, pgx.RowToStructByName[Person])
-	if err != nil {
-		return nil, fmt.Errorf("directory: %w", err)
-	}
-	return people, nil
+	return postgres.All[Person](rows, "directory")
 }
 
 // Photo is a stored profile photo.
@@ -259,14 +251,7 @@ type Photo struct {
 // Photo loads a person's photo.
 func (s *Store) Photo(ctx context.Context, accountID int64) (Photo, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT ph.content, ph.content_type, `+photoVersionSQL+` AS version FROM profile_photos ph WHERE ph.account_id = $1`, accountID)
-	ph, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Photo])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Photo{}, errs.E(errs.NotFound, "error.not_found")
-	}
-	if err != nil {
-		return Photo{}, fmt.Errorf("load photo: %w", err)
-	}
-	return ph, nil
+	return postgres.One[Photo](rows, "load photo")
 }
 
 // SavePhoto stores a person's photo (a prepared JPEG), replacing one
@@ -308,11 +293,7 @@ type OrgUnit struct {
 // Units lists an agency's units by name.
 func (s *Store) Units(ctx context.Context, agencyID int64) ([]*OrgUnit, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT id, parent_id, name FROM org_units WHERE agency_id = $1 ORDER BY lower(name), id`, agencyID)
-	units, err := pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[OrgUnit])
-	if err != nil {
-		return nil, fmt.Errorf("load units: %w", err)
-	}
-	return units, nil
+	return postgres.AllAddr[OrgUnit](rows, "load units")
 }
 
 // UnitInAgency reports whether a unit belongs to an agency.
@@ -353,9 +334,5 @@ func (s *Store) OrganisationSpace(ctx context.Context, q postgres.Querier, agenc
 // matching typed skills against unit names.
 func (s *Store) MatchableUnits(ctx context.Context, agencyID int64) ([]*OrgUnit, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT id, parent_id, name FROM org_units WHERE $1 = 0 OR agency_id = $1 ORDER BY id`, agencyID)
-	units, err := pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[OrgUnit])
-	if err != nil {
-		return nil, fmt.Errorf("load units to match: %w", err)
-	}
-	return units, nil
+	return postgres.AllAddr[OrgUnit](rows, "load units to match")
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // Head is a person heading a unit, as the directory shows them.
@@ -60,11 +61,7 @@ const orgChartSQL = `WITH staff AS MATERIALIZED (
 // own listed people and its heads.
 func (s *Store) OrgChart(ctx context.Context, agencyID int64) ([]*ChartUnit, error) {
 	rows, _ := s.pool.Query(ctx, orgChartSQL, agencyID)
-	units, err := pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[ChartUnit])
-	if err != nil {
-		return nil, fmt.Errorf("load organisation chart: %w", err)
-	}
-	return units, nil
+	return postgres.AllAddr[ChartUnit](rows, "load organisation chart")
 }
 
 // UnitAgency is the agency a unit belongs to.

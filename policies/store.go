@@ -64,11 +64,7 @@ const spaceColumns = `s.id, s.slug, s.name, s.description, s.agency_id, a.slug A
 
 func (st *Store) spaces(ctx context.Context, where string, args ...any) ([]Space, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT `+spaceColumns+` FROM spaces s JOIN agencies a ON a.id = s.agency_id WHERE `+where, args...)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Space])
-	if err != nil {
-		return nil, fmt.Errorf("load spaces: %w", err)
-	}
-	return list, nil
+	return postgres.All[Space](rows, "load spaces")
 }
 
 // SpaceBySlug loads a space.
@@ -169,11 +165,7 @@ func (st *Store) Members(ctx context.Context, spaceID int64) ([]Member, error) {
 		LEFT JOIN groups g ON g.id = m.group_id
 		WHERE m.space_id = $1
 		ORDER BY m.group_id IS NULL, 4, 3`, spaceID)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Member])
-	if err != nil {
-		return nil, fmt.Errorf("list members: %w", err)
-	}
-	return list, nil
+	return postgres.All[Member](rows, "list members")
 }
 
 // MemberRef names a person (by handle or e-mail) or a group (@slug).
@@ -296,11 +288,7 @@ func (st *Store) CreateGroup(ctx context.Context, slug, name string) (Group, err
 func (st *Store) Groups(ctx context.Context) ([]Group, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT g.id, g.slug, g.name, count(m.account_id)::int AS members
 		FROM groups g LEFT JOIN group_members m ON m.group_id = g.id GROUP BY g.id ORDER BY g.name`)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Group])
-	if err != nil {
-		return nil, fmt.Errorf("list groups: %w", err)
-	}
-	return list, nil
+	return postgres.All[Group](rows, "list groups")
 }
 
 // GroupBySlug loads a group.

@@ -131,11 +131,7 @@ func (st *Store) MailDrafts(ctx context.Context, accountID int64) ([]MailDraftIt
 	rows, _ := st.pool.Query(ctx, `SELECT d.id, d.subject, s.name AS space_name, d.created_at,
 			(SELECT count(*) FROM mail_draft_messages m WHERE m.draft_id = d.id) AS messages
 		FROM mail_drafts d JOIN spaces s ON s.id = d.space_id WHERE d.account_id = $1 ORDER BY d.created_at DESC, d.id DESC LIMIT 100`, accountID)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[MailDraftItem])
-	if err != nil {
-		return nil, fmt.Errorf("list mail drafts: %w", err)
-	}
-	return list, nil
+	return postgres.All[MailDraftItem](rows, "list mail drafts")
 }
 
 // CountMailDrafts is the number of drafts waiting for a person.
@@ -239,36 +235,18 @@ func (st *Store) PublishMailDraft(ctx context.Context, p MailPublication, after 
 // QuestionFiles lists a question's files by name.
 func (st *Store) QuestionFiles(ctx context.Context, questionID int64) ([]MailFile, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT id, filename, content_type, size, sha256 FROM question_files WHERE question_id = $1 ORDER BY lower(filename)`, questionID)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[MailFile])
-	if err != nil {
-		return nil, fmt.Errorf("list question files: %w", err)
-	}
-	return list, nil
+	return postgres.All[MailFile](rows, "list question files")
 }
 
 // QuestionFile loads one file of a question.
 func (st *Store) QuestionFile(ctx context.Context, questionID, id int64) (MailFile, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT id, filename, content_type, size, sha256 FROM question_files WHERE question_id = $1 AND id = $2`, questionID, id)
-	f, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[MailFile])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return f, errs.E(errs.NotFound, "error.not_found")
-	}
-	if err != nil {
-		return f, fmt.Errorf("load question file: %w", err)
-	}
-	return f, nil
+	return postgres.One[MailFile](rows, "load question file")
 }
 
 // MailDraftFile loads a file of a person's draft; anyone else gets not found.
 func (st *Store) MailDraftFile(ctx context.Context, draftID, id, accountID int64) (MailFile, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT f.id, f.filename, f.content_type, f.size, f.sha256
 		FROM mail_draft_files f JOIN mail_drafts d ON d.id = f.draft_id WHERE f.id = $1 AND d.id = $2 AND d.account_id = $3`, id, draftID, accountID)
-	f, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[MailFile])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return f, errs.E(errs.NotFound, "error.not_found")
-	}
-	if err != nil {
-		return f, fmt.Errorf("load mail draft file: %w", err)
-	}
-	return f, nil
+	return postgres.One[MailFile](rows, "load mail draft file")
 }

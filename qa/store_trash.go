@@ -271,11 +271,7 @@ func restoreComment(ctx context.Context, tx pgx.Tx, it trash.Item) (string, erro
 func (st *Store) CommentByID(ctx context.Context, questionID, id int64) (Comment, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT c.id, c.answer_id, c.author_id, coalesce(a.display_name, '') AS author_name, c.body, c.created_at
 		FROM comments c LEFT JOIN accounts a ON a.id = c.author_id WHERE c.id = $1 AND ($2 = 0 OR c.question_id = $2)`, id, questionID)
-	cm, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Comment])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return cm, errs.E(errs.NotFound, "error.not_found")
-	}
-	return cm, err
+	return postgres.One[Comment](rows, "load comment")
 }
 
 // QuestionOfComment is the question a comment belongs to.

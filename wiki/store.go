@@ -113,14 +113,7 @@ const pageFrom = ` FROM pages p JOIN spaces s ON s.id = p.space_id LEFT JOIN acc
 
 func (st *Store) onePage(ctx context.Context, q pgxQuerier, where string, args ...any) (Page, error) {
 	rows, _ := q.Query(ctx, `SELECT `+pageColumns+pageFrom+`WHERE `+where, args...)
-	p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Page])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return p, errs.E(errs.NotFound, "error.not_found")
-	}
-	if err != nil {
-		return p, fmt.Errorf("load page: %w", err)
-	}
-	return p, nil
+	return postgres.One[Page](rows, "load page")
 }
 
 type pgxQuerier interface {
@@ -166,11 +159,7 @@ func (st *Store) Revisions(ctx context.Context, pageID int64) ([]Revision, error
 			r.purged_at, pa.display_name AS purged_by
 		FROM page_revisions r LEFT JOIN accounts a ON a.id = r.author_id LEFT JOIN accounts pa ON pa.id = r.purged_by
 		WHERE r.page_id = $1 ORDER BY r.number DESC`, pageID)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Revision])
-	if err != nil {
-		return nil, fmt.Errorf("list revisions: %w", err)
-	}
-	return list, nil
+	return postgres.All[Revision](rows, "list revisions")
 }
 
 // Revision loads one revision with its body.
@@ -179,14 +168,7 @@ func (st *Store) Revision(ctx context.Context, pageID int64, number int) (Revisi
 			r.purged_at, pa.display_name AS purged_by
 		FROM page_revisions r LEFT JOIN accounts a ON a.id = r.author_id LEFT JOIN accounts pa ON pa.id = r.purged_by
 		WHERE r.page_id = $1 AND r.number = $2`, pageID, number)
-	rev, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Revision])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return rev, errs.E(errs.NotFound, "error.not_found")
-	}
-	if err != nil {
-		return rev, fmt.Errorf("load revision: %w", err)
-	}
-	return rev, nil
+	return postgres.One[Revision](rows, "load revision")
 }
 
 // Draft is a page as its author submits it.
@@ -343,11 +325,7 @@ func (st *Store) DueForReview(ctx context.Context, spaces []int64, ownerID int64
 		WHERE p.space_id = ANY($1) AND ($2 = 0 OR p.owner_id = $2) AND p.review_due < current_date AND NOT p.is_template
 		AND s.archived_at IS NULL
 		ORDER BY p.review_due, p.id LIMIT 500`, spaces, ownerID)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Page])
-	if err != nil {
-		return nil, fmt.Errorf("review queue: %w", err)
-	}
-	return list, nil
+	return postgres.All[Page](rows, "review queue")
 }
 
 // Templates lists the pages a space offers as templates.

@@ -5,17 +5,15 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // SpacePages loads every page of a space at its newest revision, for an
 // export.
 func (st *Store) SpacePages(ctx context.Context, spaceID int64) ([]Page, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT `+pageColumns+pageFrom+`WHERE p.space_id = $1 ORDER BY p.id`, spaceID)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Page])
-	if err != nil {
-		return nil, fmt.Errorf("pages of space: %w", err)
-	}
-	return list, nil
+	return postgres.All[Page](rows, "pages of space")
 }
 
 // HasPages reports whether a space holds any page (the trash aside).

@@ -302,9 +302,5 @@ func (st *Store) Unused(ctx context.Context, files [][]byte) ([][]byte, error) {
 		  AND NOT EXISTS (SELECT 1 FROM draft_files WHERE sha256 = f AND draft_id IS NOT NULL)
 		  AND NOT EXISTS (SELECT 1 FROM mail_draft_files WHERE sha256 = f AND draft_id IS NOT NULL)
 		  AND NOT EXISTS (SELECT 1 FROM question_files WHERE sha256 = f)`, files)
-	out, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
-	if err != nil {
-		return nil, fmt.Errorf("unused attachment contents: %w", err)
-	}
-	return out, nil
+	return postgres.Values[[]byte](rows, "unused attachment contents")
 }

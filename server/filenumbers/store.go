@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // Pattern is a stored pattern of an agency.
@@ -34,24 +35,13 @@ const columns = `id, agency_id, label, pattern, url_template, updated_at`
 // which is the order they apply in.
 func (s *Store) List(ctx context.Context, agencyID int64) ([]Pattern, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT `+columns+` FROM file_number_patterns WHERE agency_id = $1 ORDER BY id`, agencyID)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Pattern])
-	if err != nil {
-		return nil, fmt.Errorf("file number patterns of agency %d: %w", agencyID, err)
-	}
-	return list, nil
+	return postgres.All[Pattern](rows, fmt.Sprintf("file number patterns of agency %d", agencyID))
 }
 
 // Get returns a pattern of an agency.
 func (s *Store) Get(ctx context.Context, agencyID, id int64) (Pattern, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT `+columns+` FROM file_number_patterns WHERE agency_id = $1 AND id = $2`, agencyID, id)
-	p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Pattern])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Pattern{}, errs.E(errs.NotFound, "error.not_found")
-	}
-	if err != nil {
-		return Pattern{}, fmt.Errorf("file number pattern %d: %w", id, err)
-	}
-	return p, nil
+	return postgres.One[Pattern](rows, fmt.Sprintf("file number pattern %d", id))
 }
 
 // Insert adds a pattern unless the agency has max already; the count is

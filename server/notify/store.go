@@ -117,11 +117,7 @@ func (st *Store) Watchers(ctx context.Context, q postgres.Querier, kind string, 
 		return nil, nil
 	}
 	rows, _ := q.Query(ctx, `SELECT DISTINCT account_id FROM watches WHERE kind = $1 AND item_id = ANY($2) ORDER BY account_id`, kind, itemIDs)
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return nil, fmt.Errorf("watchers of %s: %w", kind, err)
-	}
-	return ids, nil
+	return postgres.Values[int64](rows, fmt.Sprintf("watchers of %s", kind))
 }
 
 // ResolveHandles returns the ids of active accounts with the handles.
@@ -130,11 +126,7 @@ func (st *Store) ResolveHandles(ctx context.Context, q postgres.Querier, handles
 		return nil, nil
 	}
 	rows, _ := q.Query(ctx, `SELECT id FROM accounts WHERE handle = ANY($1::citext[]) AND disabled_at IS NULL ORDER BY id`, handles)
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return nil, fmt.Errorf("resolve handles: %w", err)
-	}
-	return ids, nil
+	return postgres.Values[int64](rows, "resolve handles")
 }
 
 // MoveSubject puts an item's events and notifications into another space.
@@ -184,11 +176,7 @@ func (st *Store) DeleteSubject(ctx context.Context, tx pgx.Tx, subjectType strin
 // NotificationSpaces lists the spaces the account has notifications in.
 func (st *Store) NotificationSpaces(ctx context.Context, accountID int64) ([]int64, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT DISTINCT space_id FROM notifications WHERE account_id = $1`, accountID)
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return nil, fmt.Errorf("notification spaces: %w", err)
-	}
-	return ids, nil
+	return postgres.Values[int64](rows, "notification spaces")
 }
 
 // UnreadBySpace counts the account's unread notifications per space.
@@ -230,11 +218,7 @@ func (st *Store) Notifications(ctx context.Context, accountID int64, spaces []in
 	args = append(args, limit)
 	sql += ` ORDER BY n.id DESC LIMIT $` + strconv.Itoa(len(args))
 	rows, _ := st.pool.Query(ctx, sql, args...)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Notification])
-	if err != nil {
-		return nil, fmt.Errorf("list notifications: %w", err)
-	}
-	return list, nil
+	return postgres.All[Notification](rows, "list notifications")
 }
 
 // Notification loads one of the account's notifications.

@@ -45,11 +45,7 @@ const topicSelect = `SELECT t.id, t.slug::text AS slug, t.name, t.description, t
 
 func (st *Store) topics(ctx context.Context, q postgres.Querier, sql string, args ...any) ([]Topic, error) {
 	rows, _ := q.Query(ctx, sql, args...)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Topic])
-	if err != nil {
-		return nil, fmt.Errorf("load topics: %w", err)
-	}
-	return list, nil
+	return postgres.All[Topic](rows, "load topics")
 }
 
 func one(list []Topic, err error) (Topic, error) {
@@ -310,11 +306,7 @@ func (st *Store) Suggest(ctx context.Context, foldedPrefix string, limit int, pr
 			WHERE l.fold LIKE $1 AND (NOT t.unsorted OR t.id = ANY($3))
 			ORDER BY t.id, l.is_name DESC, length(l.label)) s
 		ORDER BY NOT is_name, length(name), lower(name) LIMIT $2`, pattern, limit, proposals)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Suggestion])
-	if err != nil {
-		return nil, fmt.Errorf("suggest topics: %w", err)
-	}
-	return list, nil
+	return postgres.All[Suggestion](rows, "suggest topics")
 }
 
 // ProposalsByPrefix loads up to limit unsorted proposals a name or

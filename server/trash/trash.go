@@ -208,14 +208,7 @@ func take(ctx context.Context, tx pgx.Tx, spaceID, id int64) (Item, error) {
 	rows, _ := tx.Query(ctx, `WITH gone AS (DELETE FROM trash WHERE id = $1 AND space_id = $2 RETURNING *)
 		SELECT t.id, t.space_id, t.kind, t.item_id, t.label, t.place, a.display_name AS deleted_by, t.deleted_at, t.snapshot
 		FROM gone t LEFT JOIN accounts a ON a.id = t.deleted_by`, id, spaceID)
-	it, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Item])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return it, errs.E(errs.NotFound, "error.not_found")
-	}
-	if err != nil {
-		return it, fmt.Errorf("take from trash: %w", err)
-	}
-	return it, nil
+	return postgres.One[Item](rows, "take from trash")
 }
 
 // Restore puts an entry of the space back and returns where it lives.
