@@ -11,7 +11,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
@@ -120,12 +119,9 @@ const profileSelect = `SELECT a.id AS account_id, a.display_name, a.handle::text
 
 func (s *Store) profile(ctx context.Context, q postgres.Querier, where string, arg any) (Profile, error) {
 	rows, _ := q.Query(ctx, profileSelect+where, arg)
-	p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Profile])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Profile{}, errs.E(errs.NotFound, "error.not_found")
-	}
+	p, err := postgres.One[Profile](rows, "load profile")
 	if err != nil {
-		return Profile{}, fmt.Errorf("load profile: %w", err)
+		return Profile{}, err
 	}
 	if p.Skills, err = s.Skills(ctx, q, p.AccountID); err != nil {
 		return Profile{}, err

@@ -2,12 +2,8 @@ package expertise
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
-	"github.com/jackc/pgx/v5"
-
-	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
@@ -68,11 +64,8 @@ func (s *Store) OrgChart(ctx context.Context, agencyID int64) ([]*ChartUnit, err
 func (s *Store) UnitAgency(ctx context.Context, unitID int64) (int64, error) {
 	var agency int64
 	err := s.pool.QueryRow(ctx, `SELECT agency_id FROM org_units WHERE id = $1`, unitID).Scan(&agency)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, errs.E(errs.NotFound, "error.not_found")
-	}
 	if err != nil {
-		return 0, fmt.Errorf("agency of unit %d: %w", unitID, err)
+		return 0, postgres.Found(err, fmt.Sprintf("agency of unit %d", unitID))
 	}
 	return agency, nil
 }

@@ -2,12 +2,8 @@ package policies
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
-	"github.com/jackc/pgx/v5"
-
-	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // knownSQL finds the active account named by $2 (handle or e-mail
@@ -36,11 +32,8 @@ const knownSQL = `WITH v AS (SELECT id, agency_id, is_admin FROM accounts WHERE 
 func (st *Store) KnownAccount(ctx context.Context, viewerID int64, key string) (int64, error) {
 	var id int64
 	err := st.pool.QueryRow(ctx, knownSQL, viewerID, key).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, errs.E(errs.NotFound, "error.not_found")
-	}
 	if err != nil {
-		return 0, fmt.Errorf("resolve person: %w", err)
+		return 0, postgres.Found(err, "resolve person")
 	}
 	return id, nil
 }

@@ -107,12 +107,9 @@ func (st *Store) SaveMailDraft(ctx context.Context, d MailDraft) (id int64, crea
 func (st *Store) MailDraftOf(ctx context.Context, id, accountID int64) (MailDraft, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT d.id, d.account_id, d.space_id, s.name AS space_name, d.subject, d.message_id, d.created_at
 		FROM mail_drafts d JOIN spaces s ON s.id = d.space_id WHERE d.id = $1 AND d.account_id = $2`, id, accountID)
-	d, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[MailDraft])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return d, errs.E(errs.NotFound, "error.not_found")
-	}
+	d, err := postgres.One[MailDraft](rows, "load mail draft")
 	if err != nil {
-		return d, fmt.Errorf("load mail draft: %w", err)
+		return d, err
 	}
 	rows, _ = st.pool.Query(ctx, `SELECT m.position, m.author_id, coalesce(a.display_name, '') AS author_name, m.sent_at, m.body
 		FROM mail_draft_messages m LEFT JOIN accounts a ON a.id = m.author_id WHERE m.draft_id = $1 ORDER BY m.position`, id)

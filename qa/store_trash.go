@@ -74,11 +74,8 @@ func (st *Store) TrashQuestion(ctx context.Context, t *trash.Trash, q Question, 
 		var answers int
 		err := tx.QueryRow(ctx, `SELECT accepted_answer_id, duplicate_of, wiki_page_id, answer_count FROM questions WHERE id = $1 FOR UPDATE`, q.ID).
 			Scan(&snap.Refs.Accepted, &snap.Refs.Duplicate, &snap.Refs.WikiPage, &answers)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return errs.E(errs.NotFound, "error.not_found")
-		}
 		if err != nil {
-			return fmt.Errorf("trash question: %w", err)
+			return postgres.Found(err, "trash question")
 		}
 		if unanswered && answers > 0 {
 			return errs.E(errs.Forbidden, "trash.qa.question_forbidden")

@@ -134,11 +134,8 @@ func (st *Store) PageByID(ctx context.Context, id int64) (Page, error) {
 func (st *Store) Redirect(ctx context.Context, spaceID int64, slug string) (Page, error) {
 	var id int64
 	err := st.pool.QueryRow(ctx, `SELECT page_id FROM page_redirects WHERE space_id = $1 AND slug = $2`, spaceID, slug).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Page{}, errs.E(errs.NotFound, "error.not_found")
-	}
 	if err != nil {
-		return Page{}, fmt.Errorf("load redirect: %w", err)
+		return Page{}, postgres.Found(err, "load redirect")
 	}
 	return st.PageByID(ctx, id)
 }

@@ -174,11 +174,8 @@ func hashToken(token string) []byte {
 func (s *Store) AccountByIdentity(ctx context.Context, issuer, subject string) (Account, error) {
 	var id int64
 	err := s.pool.QueryRow(ctx, `SELECT account_id FROM account_identities WHERE issuer = $1 AND subject = $2`, issuer, subject).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Account{}, errs.E(errs.NotFound, "error.not_found")
-	}
 	if err != nil {
-		return Account{}, fmt.Errorf("load identity: %w", err)
+		return Account{}, postgres.Found(err, "load identity")
 	}
 	return s.AccountByID(ctx, id)
 }

@@ -2,7 +2,6 @@ package notify
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -224,14 +223,7 @@ func (st *Store) Notifications(ctx context.Context, accountID int64, spaces []in
 // Notification loads one of the account's notifications.
 func (st *Store) Notification(ctx context.Context, accountID, id int64) (Notification, error) {
 	rows, _ := st.pool.Query(ctx, notificationSelect+` AND n.id = $2`, accountID, id)
-	no, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Notification])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Notification{}, errNotFound
-	}
-	if err != nil {
-		return Notification{}, fmt.Errorf("load notification %d: %w", id, err)
-	}
-	return no, nil
+	return postgres.One[Notification](rows, fmt.Sprintf("load notification %d", id))
 }
 
 // MarkRead marks a notification read and returns when it was.
@@ -239,11 +231,8 @@ func (st *Store) MarkRead(ctx context.Context, accountID, id int64) (*time.Time,
 	var at time.Time
 	err := st.pool.QueryRow(ctx, `UPDATE notifications SET read_at = coalesce(read_at, now())
 		WHERE id = $1 AND account_id = $2 RETURNING read_at`, id, accountID).Scan(&at)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, errNotFound
-	}
 	if err != nil {
-		return nil, fmt.Errorf("mark notification %d read: %w", id, err)
+		return nil, postgres.Found(err, fmt.Sprintf("mark notification %d read", id))
 	}
 	return &at, nil
 }

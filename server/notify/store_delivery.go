@@ -69,11 +69,8 @@ func (st *Store) Contact(ctx context.Context, accountID int64) (Contact, error) 
 	var c Contact
 	err := st.pool.QueryRow(ctx, `SELECT email, locale, coalesce(matrix_id, '') FROM accounts WHERE id = $1`, accountID).
 		Scan(&c.Email, &c.Locale, &c.MatrixID)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return c, errNotFound
-	}
 	if err != nil {
-		return c, fmt.Errorf("contact of %d: %w", accountID, err)
+		return c, postgres.Found(err, fmt.Sprintf("contact of %d", accountID))
 	}
 	return c, nil
 }

@@ -7,7 +7,6 @@ package trash
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -192,12 +191,9 @@ func (t *Trash) List(ctx context.Context, spaceID int64, limit int, cursor int64
 // Get is one entry of a space's trash, without its snapshot.
 func (t *Trash) Get(ctx context.Context, spaceID, id int64) (Item, error) {
 	rows, _ := t.pool.Query(ctx, `SELECT `+itemColumns+` WHERE t.space_id = $1 AND t.id = $2`, spaceID, id)
-	it, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Item])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return it, errs.E(errs.NotFound, "error.not_found")
-	}
+	it, err := postgres.One[Item](rows, "trash entry")
 	if err != nil {
-		return it, fmt.Errorf("trash entry: %w", err)
+		return it, err
 	}
 	it.Snapshot = nil
 	return it, nil
@@ -241,11 +237,8 @@ func (t *Trash) Purge(ctx context.Context, spaceID, id, by int64, reason string)
 		var snapshot json.RawMessage
 		err := tx.QueryRow(ctx, `DELETE FROM trash WHERE id = $1 AND space_id = $2 RETURNING kind, item_id, files, snapshot`, id, spaceID).
 			Scan(&kind, &itemID, &files, &snapshot)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return errs.E(errs.NotFound, "error.not_found")
-		}
 		if err != nil {
-			return fmt.Errorf("purge: %w", err)
+			return postgres.Found(err, "purge")
 		}
 		if err := t.forget(ctx, tx, kind, itemID, snapshot); err != nil {
 			return err

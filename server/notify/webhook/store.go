@@ -84,14 +84,7 @@ func (st *Store) Endpoints(ctx context.Context, spaceID int64) ([]Endpoint, erro
 // found.
 func (st *Store) Endpoint(ctx context.Context, spaceID, id int64) (Endpoint, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT `+endpointColumns+` FROM webhooks WHERE space_id = $1 AND id = $2`, spaceID, id)
-	e, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Endpoint])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Endpoint{}, errNotFound
-	}
-	if err != nil {
-		return Endpoint{}, fmt.Errorf("webhook %d: %w", id, err)
-	}
-	return e, nil
+	return postgres.One[Endpoint](rows, fmt.Sprintf("webhook %d", id))
 }
 
 // Delete removes an endpoint with its deliveries.
