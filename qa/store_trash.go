@@ -3,7 +3,6 @@ package qa
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -275,8 +274,8 @@ func (st *Store) CommentByID(ctx context.Context, questionID, id int64) (Comment
 func (st *Store) QuestionOfComment(ctx context.Context, id int64) (int64, error) {
 	var qid int64
 	err := st.pool.QueryRow(ctx, `SELECT question_id FROM comments WHERE id = $1`, id).Scan(&qid)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, errs.E(errs.NotFound, "error.not_found")
+	if err != nil {
+		return 0, postgres.Found(err, "question of comment")
 	}
-	return qid, err
+	return qid, nil
 }

@@ -2,14 +2,12 @@ package wiki
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/postgres"
 	"github.com/fachnetz/fachnetz/server/search"
 )
@@ -233,10 +231,7 @@ func (st *Store) Save(ctx context.Context, pageID int64, base int, d Draft, auth
 		var current int
 		var before string
 		if err := tx.QueryRow(ctx, `SELECT revision, body FROM pages WHERE id = $1 FOR UPDATE`, pageID).Scan(&current, &before); err != nil {
-			if errors.Is(err, pgx.ErrNoRows) {
-				return errs.E(errs.NotFound, "error.not_found")
-			}
-			return fmt.Errorf("lock page: %w", err)
+			return postgres.Found(err, "lock page")
 		}
 		if current != base {
 			p, err := st.onePage(ctx, tx, `p.id = $1`, pageID)

@@ -218,11 +218,8 @@ func (st *Store) TrashAttachment(ctx context.Context, t *trash.Trash, p Page, id
 		err := tx.QueryRow(ctx, `SELECT a.filename, array_agg(DISTINCT f.sha256) FROM attachments a
 			JOIN LATERAL (SELECT a.sha256 UNION SELECT sha256 FROM attachment_versions WHERE attachment_id = a.id) f ON true
 			WHERE a.id = $1 AND a.page_id = $2 GROUP BY a.filename`, id, p.ID).Scan(&name, &files)
-		if err == pgx.ErrNoRows {
-			return errs.E(errs.NotFound, "error.not_found")
-		}
 		if err != nil {
-			return fmt.Errorf("trash attachment: %w", err)
+			return postgres.Found(err, "trash attachment")
 		}
 		var snap attachmentSnapshot
 		if snap.Versions, err = trash.Rows(ctx, tx, "attachment_versions", "t.attachment_id = $1", id); err != nil {

@@ -2,7 +2,6 @@ package wiki
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -85,11 +84,11 @@ func (st *Store) RestoreVersion(ctx context.Context, pageID, attachmentID, id in
 func (st *Store) AttachmentUploader(ctx context.Context, pageID, id int64) (int64, error) {
 	var by *int64
 	err := st.pool.QueryRow(ctx, `SELECT uploaded_by FROM attachments WHERE id = $1 AND page_id = $2`, id, pageID).Scan(&by)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, errs.E(errs.NotFound, "error.not_found")
+	if err != nil {
+		return 0, postgres.Found(err, "attachment uploader")
 	}
-	if err != nil || by == nil {
-		return 0, err
+	if by == nil {
+		return 0, nil
 	}
 	return *by, nil
 }

@@ -2,7 +2,6 @@ package filenumbers
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -50,10 +49,8 @@ func (s *Store) Get(ctx context.Context, agencyID, id int64) (Pattern, error) {
 func (s *Store) Insert(ctx context.Context, tx pgx.Tx, agencyID int64, in Input, max int) (int64, error) {
 	var n int
 	if err := tx.QueryRow(ctx, `SELECT (SELECT count(*) FROM file_number_patterns WHERE agency_id = a.id) FROM agencies a WHERE a.id = $1 FOR UPDATE`,
-		agencyID).Scan(&n); errors.Is(err, pgx.ErrNoRows) {
-		return 0, errs.E(errs.NotFound, "error.not_found")
-	} else if err != nil {
-		return 0, fmt.Errorf("count file number patterns: %w", err)
+		agencyID).Scan(&n); err != nil {
+		return 0, postgres.Found(err, "count file number patterns")
 	}
 	if n >= max {
 		return 0, errs.E(errs.Invalid, "filenumbers.too_many", "Max", max).OnField("pattern")

@@ -269,11 +269,8 @@ func mergeRows(ctx context.Context, tx pgx.Tx, from, to int64) error {
 func deleteProposal(ctx context.Context, tx pgx.Tx, id int64) error {
 	var unsorted, children bool
 	err := tx.QueryRow(ctx, `SELECT unsorted, EXISTS (SELECT 1 FROM topics c WHERE c.parent_id = t.id) FROM topics t WHERE id = $1 FOR UPDATE`, id).Scan(&unsorted, &children)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return errs.E(errs.NotFound, "error.not_found")
-	}
 	if err != nil {
-		return err
+		return postgres.Found(err, "lock topic")
 	}
 	if !unsorted {
 		return errs.E(errs.Conflict, "topics.delete_not_unsorted")
