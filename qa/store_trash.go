@@ -126,16 +126,10 @@ func restoreQuestion(ctx context.Context, tx pgx.Tx, it trash.Item) (string, err
 	if err != nil {
 		return "", err
 	}
-	for _, s := range []struct {
-		table string
-		rows  json.RawMessage
-	}{
-		{"questions", questions}, {"answers", snap.Answers}, {"comments", snap.Comments},
-		{"post_revisions", snap.Revisions}, {"votes", snap.Votes},
-	} {
-		if err := trash.Reinsert(ctx, tx, s.table, s.rows, s.table == "votes"); err != nil {
-			return "", err
-		}
+	if err := trash.ReinsertAll(ctx, tx, trash.Part{Table: "questions", Rows: questions}, trash.Part{Table: "answers", Rows: snap.Answers},
+		trash.Part{Table: "comments", Rows: snap.Comments}, trash.Part{Table: "post_revisions", Rows: snap.Revisions},
+		trash.Part{Table: "votes", Rows: snap.Votes, SkipConflicts: true}); err != nil {
+		return "", err
 	}
 	if err := trash.ReinsertTopics(ctx, tx, "question_topics", "question_id", snap.Topics, snap.TopicSlugs); err != nil {
 		return "", err
@@ -189,16 +183,13 @@ func (st *Store) TrashAnswer(ctx context.Context, t *trash.Trash, q Question, a 
 
 func restoreAnswer(ctx context.Context, tx pgx.Tx, it trash.Item) (string, error) {
 	var snap postSnapshot
-	var rows []struct {
+	answer, err := trash.Unpack[struct {
 		QuestionID int64 `json:"question_id"`
+	}](it, &snap, func() json.RawMessage { return snap.Answers }, "answer")
+	if err != nil {
+		return "", err
 	}
-	if err := json.Unmarshal(it.Snapshot, &snap); err != nil {
-		return "", fmt.Errorf("read trashed answer: %w", err)
-	}
-	if err := json.Unmarshal(snap.Answers, &rows); err != nil || len(rows) != 1 {
-		return "", fmt.Errorf("read trashed answer: %v", err)
-	}
-	qid := rows[0].QuestionID
+	qid := answer.QuestionID
 	tag, err := tx.Exec(ctx, `UPDATE questions SET answer_count = answer_count + 1 WHERE id = $1`, qid)
 	if err != nil {
 		return "", fmt.Errorf("restore answer: %w", err)
@@ -206,13 +197,9 @@ func restoreAnswer(ctx context.Context, tx pgx.Tx, it trash.Item) (string, error
 	if tag.RowsAffected() == 0 {
 		return "", errs.E(errs.Conflict, "trash.question_gone")
 	}
-	for _, s := range []struct {
-		table string
-		rows  json.RawMessage
-	}{{"answers", snap.Answers}, {"comments", snap.Comments}, {"post_revisions", snap.Revisions}, {"votes", snap.Votes}} {
-		if err := trash.Reinsert(ctx, tx, s.table, s.rows, s.table == "votes"); err != nil {
-			return "", err
-		}
+	if err := trash.ReinsertAll(ctx, tx, trash.Part{Table: "answers", Rows: snap.Answers}, trash.Part{Table: "comments", Rows: snap.Comments},
+		trash.Part{Table: "post_revisions", Rows: snap.Revisions}, trash.Part{Table: "votes", Rows: snap.Votes, SkipConflicts: true}); err != nil {
+		return "", err
 	}
 	if snap.Accepted {
 		if _, err := tx.Exec(ctx, `UPDATE questions SET accepted_answer_id = $2 WHERE id = $1 AND accepted_answer_id IS NULL`, qid, it.ItemID); err != nil {
@@ -239,19 +226,16 @@ func (st *Store) TrashComment(ctx context.Context, t *trash.Trash, q Question, c
 
 func restoreComment(ctx context.Context, tx pgx.Tx, it trash.Item) (string, error) {
 	var snap postSnapshot
-	var rows []struct {
+	comment, err := trash.Unpack[struct {
 		QuestionID int64  `json:"question_id"`
 		AnswerID   *int64 `json:"answer_id"`
-	}
-	if err := json.Unmarshal(it.Snapshot, &snap); err != nil {
-		return "", fmt.Errorf("read trashed comment: %w", err)
-	}
-	if err := json.Unmarshal(snap.Comments, &rows); err != nil || len(rows) != 1 {
-		return "", fmt.Errorf("read trashed comment: %v", err)
+	}](it, &snap, func() json.RawMessage { return snap.Comments }, "comment")
+	if err != nil {
+		return "", err
 	}
 	var ok bool
 	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM questions WHERE id = $1)
-		AND ($2::bigint IS NULL OR EXISTS (SELECT 1 FROM answers WHERE id = $2))`, rows[0].QuestionID, rows[0].AnswerID).Scan(&ok); err != nil {
+		AND ($2::bigint IS NULL OR EXISTS (SELECT 1 FROM answers WHERE id = $2))`, comment.QuestionID, comment.AnswerID).Scan(&ok); err != nil {
 		return "", fmt.Errorf("restore comment: %w", err)
 	}
 	if !ok {
@@ -260,7 +244,7 @@ func restoreComment(ctx context.Context, tx pgx.Tx, it trash.Item) (string, erro
 	if err := trash.Reinsert(ctx, tx, "comments", snap.Comments, false); err != nil {
 		return "", err
 	}
-	return QuestionURL(rows[0].QuestionID), nil
+	return QuestionURL(comment.QuestionID), nil
 }
 
 // CommentByID loads a comment of a question.

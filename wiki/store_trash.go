@@ -172,22 +172,15 @@ func restorePage(ctx context.Context, tx pgx.Tx, it trash.Item) (string, error) 
 	if err != nil {
 		return "", err
 	}
-	steps := []struct {
-		table string
-		rows  json.RawMessage
-		skip  bool
-	}{
-		{"pages", rows, false},
-		{"page_revisions", snap.Revisions, false},
-		{"page_links", snap.Links, true},
-		{"page_redirects", snap.Redirects, true},
-		{"attachments", snap.Attachments, false},
-		{"attachment_versions", snap.Versions, false},
-	}
-	for _, s := range steps {
-		if err := trash.Reinsert(ctx, tx, s.table, s.rows, s.skip); err != nil {
-			return "", err
-		}
+	if err := trash.ReinsertAll(ctx, tx,
+		trash.Part{Table: "pages", Rows: rows},
+		trash.Part{Table: "page_revisions", Rows: snap.Revisions},
+		trash.Part{Table: "page_links", Rows: snap.Links, SkipConflicts: true},
+		trash.Part{Table: "page_redirects", Rows: snap.Redirects, SkipConflicts: true},
+		trash.Part{Table: "attachments", Rows: snap.Attachments},
+		trash.Part{Table: "attachment_versions", Rows: snap.Versions},
+	); err != nil {
+		return "", err
 	}
 	if err := trash.ReinsertTopics(ctx, tx, "page_topics", "page_id", snap.Topics, snap.TopicSlugs); err != nil {
 		return "", err
@@ -250,22 +243,19 @@ func moveTrashedAttachments(ctx context.Context, tx pgx.Tx, pageIDs []int64, fro
 // name meanwhile.
 func restoreAttachment(ctx context.Context, tx pgx.Tx, it trash.Item) (string, error) {
 	var snap attachmentSnapshot
-	if err := json.Unmarshal(it.Snapshot, &snap); err != nil {
-		return "", fmt.Errorf("read trashed attachment: %w", err)
-	}
-	var rows []struct {
+	att, err := trash.Unpack[struct {
 		PageID   int64  `json:"page_id"`
 		Filename string `json:"filename"`
-	}
-	if err := json.Unmarshal(snap.Attachments, &rows); err != nil || len(rows) != 1 {
-		return "", fmt.Errorf("read trashed attachment: %v", err)
+	}](it, &snap, func() json.RawMessage { return snap.Attachments }, "attachment")
+	if err != nil {
+		return "", err
 	}
 	var spaceSlug, slug string
 	var spaceID int64
 	var taken bool
-	err := tx.QueryRow(ctx, `SELECT p.space_id, s.slug, p.slug, EXISTS (SELECT 1 FROM attachments WHERE page_id = p.id AND filename = $2)
+	err = tx.QueryRow(ctx, `SELECT p.space_id, s.slug, p.slug, EXISTS (SELECT 1 FROM attachments WHERE page_id = p.id AND filename = $2)
 		FROM pages p JOIN spaces s ON s.id = p.space_id WHERE p.id = $1`,
-		rows[0].PageID, rows[0].Filename).Scan(&spaceID, &spaceSlug, &slug, &taken)
+		att.PageID, att.Filename).Scan(&spaceID, &spaceSlug, &slug, &taken)
 	if err == pgx.ErrNoRows {
 		return "", errs.E(errs.Conflict, "trash.page_gone")
 	}
@@ -278,12 +268,10 @@ func restoreAttachment(ctx context.Context, tx pgx.Tx, it trash.Item) (string, e
 		return "", errs.E(errs.Conflict, "trash.page_elsewhere")
 	}
 	if taken {
-		return "", errs.E(errs.Conflict, "trash.name_taken", "Name", rows[0].Filename)
+		return "", errs.E(errs.Conflict, "trash.name_taken", "Name", att.Filename)
 	}
-	if err := trash.Reinsert(ctx, tx, "attachments", snap.Attachments, false); err != nil {
-		return "", err
-	}
-	if err := trash.Reinsert(ctx, tx, "attachment_versions", snap.Versions, false); err != nil {
+	if err := trash.ReinsertAll(ctx, tx, trash.Part{Table: "attachments", Rows: snap.Attachments},
+		trash.Part{Table: "attachment_versions", Rows: snap.Versions}); err != nil {
 		return "", err
 	}
 	return PageURL(spaceSlug, slug) + "#anhaenge", nil

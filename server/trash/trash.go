@@ -67,6 +67,39 @@ type Item struct {
 // address of the restored item.
 type RestoreFunc func(ctx context.Context, tx pgx.Tx, it Item) (string, error)
 
+// Unpack reads an item's snapshot into snap and returns the one row that
+// part picks from it: the row of the thing being restored, which says
+// where it goes back to. what names the kind for the error.
+func Unpack[R any](it Item, snap any, part func() json.RawMessage, what string) (R, error) {
+	var rows []R
+	if err := json.Unmarshal(it.Snapshot, snap); err != nil {
+		return *new(R), fmt.Errorf("read trashed %s: %w", what, err)
+	}
+	if err := json.Unmarshal(part(), &rows); err != nil || len(rows) != 1 {
+		return *new(R), fmt.Errorf("read trashed %s: %d rows, %v", what, len(rows), err)
+	}
+	return rows[0], nil
+}
+
+// Part is the rows of one table in a snapshot; SkipConflicts as in
+// Reinsert.
+type Part struct {
+	Table         string
+	Rows          json.RawMessage
+	SkipConflicts bool
+}
+
+// ReinsertAll puts the parts back in their order, the rows others refer
+// to first.
+func ReinsertAll(ctx context.Context, tx pgx.Tx, parts ...Part) error {
+	for _, p := range parts {
+		if err := Reinsert(ctx, tx, p.Table, p.Rows, p.SkipConflicts); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Trash is the trash of every space.
 type Trash struct {
 	pool     *pgxpool.Pool
