@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
-	"time"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -19,7 +18,6 @@ import (
 	"github.com/fachnetz/fachnetz/policies"
 	"github.com/fachnetz/fachnetz/server/auth"
 	"github.com/fachnetz/fachnetz/server/errs"
-	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // operatorCommand is a subcommand with verbs (users add, groups add-member)
@@ -57,13 +55,10 @@ func (oc operatorCommand) run(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	pool, err := postgres.Open(ctx, cfg.DatabaseURL, 5*time.Second)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	op := &operator{env: e, pool: pool, accounts: auth.NewStore(pool), spaces: policies.NewStore(pool), fs: fs, cfg: cfg}
-	return oc.verbs[verb](ctx, op, rest)
+	return withPool(ctx, cfg, func(pool *pgxpool.Pool) error {
+		op := &operator{env: e, pool: pool, accounts: auth.NewStore(pool), spaces: policies.NewStore(pool), fs: fs, cfg: cfg}
+		return oc.verbs[verb](ctx, op, rest)
+	})
 }
 
 func (op *operator) flag(name string) string { return op.fs.Lookup(name).Value.String() }
