@@ -67,9 +67,9 @@ func (st *Store) spaces(ctx context.Context, where string, args ...any) ([]Space
 	return postgres.All[Space](rows, "load spaces")
 }
 
-// SpaceBySlug loads a space.
-func (st *Store) SpaceBySlug(ctx context.Context, slug string) (Space, error) {
-	list, err := st.spaces(ctx, `s.slug = $1`, slug)
+// oneSpace loads the space where, on a unique column, picks.
+func (st *Store) oneSpace(ctx context.Context, where string, arg any) (Space, error) {
+	list, err := st.spaces(ctx, where, arg)
 	if err != nil {
 		return Space{}, err
 	}
@@ -79,16 +79,14 @@ func (st *Store) SpaceBySlug(ctx context.Context, slug string) (Space, error) {
 	return list[0], nil
 }
 
+// SpaceBySlug loads a space.
+func (st *Store) SpaceBySlug(ctx context.Context, slug string) (Space, error) {
+	return st.oneSpace(ctx, `s.slug = $1`, slug)
+}
+
 // SpaceByID loads a space.
 func (st *Store) SpaceByID(ctx context.Context, id int64) (Space, error) {
-	list, err := st.spaces(ctx, `s.id = $1`, id)
-	if err != nil {
-		return Space{}, err
-	}
-	if len(list) == 0 {
-		return Space{}, errs.E(errs.NotFound, "error.not_found")
-	}
-	return list[0], nil
+	return st.oneSpace(ctx, `s.id = $1`, id)
 }
 
 // SpacesByID loads the given spaces, active ones first, by name.

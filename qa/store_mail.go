@@ -218,13 +218,7 @@ func (st *Store) PublishMailDraft(ctx context.Context, p MailPublication, after 
 		if _, err := tx.Exec(ctx, `DELETE FROM mail_drafts WHERE id = $1`, p.DraftID); err != nil {
 			return fmt.Errorf("delete mail draft: %w", err)
 		}
-		if err := setTopics(ctx, tx, id, p.TopicIDs); err != nil {
-			return err
-		}
-		if err := enqueue(ctx, tx, id); err != nil {
-			return err
-		}
-		return runAfter(after, tx, id)
+		return settle(ctx, tx, id, p.TopicIDs, after)
 	})
 	return id, err
 }
