@@ -57,17 +57,7 @@ type MailDraftItem struct {
 // Mailers maps sender addresses to the active accounts they belong to.
 func (st *Store) Mailers(ctx context.Context, addrs []string) (map[string]int64, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT lower(email::text), id FROM accounts WHERE email = ANY($1::citext[]) AND disabled_at IS NULL`, addrs)
-	out := map[string]int64{}
-	var addr string
-	var id int64
-	_, err := pgx.ForEachRow(rows, []any{&addr, &id}, func() error {
-		out[addr] = id
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("accounts of senders: %w", err)
-	}
-	return out, nil
+	return postgres.Map[string, int64](rows, "accounts of senders")
 }
 
 // SaveMailDraft stores a draft with its messages and files. A mail whose

@@ -92,15 +92,5 @@ func (st *Store) ExportLinkTargets(ctx context.Context, pageIDs []int64) (map[in
 // Handles maps accounts to their handles.
 func (st *Store) Handles(ctx context.Context, ids []int64) (map[int64]string, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT id, handle FROM accounts WHERE id = ANY($1)`, ids)
-	out := map[int64]string{}
-	var id int64
-	var h string
-	_, err := pgx.ForEachRow(rows, []any{&id, &h}, func() error {
-		out[id] = h
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("handles: %w", err)
-	}
-	return out, nil
+	return postgres.Map[int64, string](rows, "handles")
 }

@@ -24,17 +24,7 @@ const (
 // external id → local id.
 func recorded(ctx context.Context, q postgres.Querier, source, kind string) (map[string]int64, error) {
 	rows, _ := q.Query(ctx, `SELECT external_id, local_id FROM import_sources WHERE source = $1 AND kind = $2`, source, kind)
-	out := map[string]int64{}
-	var ext string
-	var local int64
-	_, err := pgx.ForEachRow(rows, []any{&ext, &local}, func() error {
-		out[ext] = local
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("load import sources: %w", err)
-	}
-	return out, nil
+	return postgres.Map[string, int64](rows, "load import sources")
 }
 
 // sourceRow is one row of import_sources.

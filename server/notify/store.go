@@ -182,17 +182,7 @@ func (st *Store) NotificationSpaces(ctx context.Context, accountID int64) ([]int
 func (st *Store) UnreadBySpace(ctx context.Context, accountID int64) (map[int64]int, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT space_id, count(*) FROM notifications
 		WHERE account_id = $1 AND read_at IS NULL GROUP BY space_id`, accountID)
-	counts := map[int64]int{}
-	var space int64
-	var count int
-	_, err := pgx.ForEachRow(rows, []any{&space, &count}, func() error {
-		counts[space] = count
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("count unread: %w", err)
-	}
-	return counts, nil
+	return postgres.Map[int64, int](rows, "count unread")
 }
 
 const notificationSelect = `SELECT n.id, e.kind, a.display_name AS actor_name, a.handle::text AS actor_handle,

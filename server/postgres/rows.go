@@ -48,6 +48,22 @@ func Values[T any](rows pgx.Rows, what string) ([]T, error) {
 	return collect(rows, pgx.RowTo[T], what)
 }
 
+// Map reads rows of two columns, a key and its value, into a map; a key
+// that comes again keeps its last value.
+func Map[K comparable, V any](rows pgx.Rows, what string) (map[K]V, error) {
+	out := map[K]V{}
+	var k K
+	var v V
+	_, err := pgx.ForEachRow(rows, []any{&k, &v}, func() error {
+		out[k] = v
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
+}
+
 func collect[T any](rows pgx.Rows, scan pgx.RowToFunc[T], what string) ([]T, error) {
 	list, err := pgx.CollectRows(rows, scan)
 	if err != nil {

@@ -83,7 +83,7 @@ func TestFoundMapsTheErrorOfScan(t *testing.T) {
 	wantWrapped(t, "broken query", Found(db.Pool.QueryRow(ctx, `SELECT nothing FROM agencies`).Scan(&name), "agency name"), "agency name")
 }
 
-func TestAllAndValuesReadEveryRow(t *testing.T) {
+func TestAllValuesAndMapReadEveryRow(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := migratedAgencies(t)
@@ -106,6 +106,14 @@ func TestAllAndValuesReadEveryRow(t *testing.T) {
 	if ids, err := Values[int64](rows, "agency ids"); err != nil || len(ids) != 0 {
 		t.Errorf("no rows: %v, %v, want an empty list", ids, err)
 	}
+	rows, _ = db.Pool.Query(ctx, `SELECT slug::text, name FROM agencies`)
+	names, err := Map[string, string](rows, "agency names")
+	if err != nil || len(names) != 2 || names["amt"] != "Amt" || names["rat"] != "Rat" {
+		t.Fatalf("Map = %v, %v, want amt: Amt and rat: Rat", names, err)
+	}
+	rows, _ = db.Pool.Query(ctx, `SELECT nothing FROM agencies`)
+	_, err = Map[string, string](rows, "agency names")
+	wantWrapped(t, "broken query, Map", err, "agency names")
 	rows, _ = db.Pool.Query(ctx, `SELECT nothing FROM agencies`)
 	_, err = All[rowsAgency](rows, "list agencies")
 	wantWrapped(t, "broken query, All", err, "list agencies")
