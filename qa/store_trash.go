@@ -176,16 +176,31 @@ func (st *Store) TrashAnswer(ctx context.Context, t *trash.Trash, q Question, a 
 		if err := enqueue(ctx, tx, q.ID); err != nil {
 			return err
 		}
-		return t.Put(ctx, tx, trash.Entry{SpaceID: q.SpaceID, Kind: trash.Answer, ItemID: a.ID, Label: label(a.Body),
-			Place: q.Title, By: by, Snapshot: snap})
+		return t.Put(ctx, tx, replyEntry(q, trash.Answer, a.ID, a.Body, by, snap))
 	})
 }
 
-func restoreAnswer(ctx context.Context, tx pgx.Tx, it trash.Item) (string, error) {
+// replyEntry is the trash entry of an answer or a comment of q.
+func replyEntry(q Question, kind string, id int64, body string, by int64, snap postSnapshot) trash.Entry {
+	return trash.Entry{SpaceID: q.SpaceID, Kind: kind, ItemID: id, Label: label(body), Place: q.Title, By: by, Snapshot: snap}
+}
+
+// replyRow says where a trashed answer or comment belongs.
+type replyRow struct {
+	QuestionID int64  `json:"question_id"`
+	AnswerID   *int64 `json:"answer_id"` // a comment's answer; nil for answers
+}
+
+// unpackReply reads the snapshot of a trashed answer or comment and the
+// row of the one that part picks.
+func unpackReply(it trash.Item, part func(*postSnapshot) json.RawMessage, what string) (postSnapshot, replyRow, error) {
 	var snap postSnapshot
-	answer, err := trash.Unpack[struct {
-		QuestionID int64 `json:"question_id"`
-	}](it, &snap, func() json.RawMessage { return snap.Answers }, "answer")
+	row, err := trash.Unpack[replyRow](it, &snap, func() json.RawMessage { return part(&snap) }, what)
+	return snap, row, err
+}
+
+func restoreAnswer(ctx context.Context, tx pgx.Tx, it trash.Item) (string, error) {
+	snap, answer, err := unpackReply(it, func(s *postSnapshot) json.RawMessage { return s.Answers }, "answer")
 	if err != nil {
 		return "", err
 	}
@@ -219,17 +234,12 @@ func (st *Store) TrashComment(ctx context.Context, t *trash.Trash, q Question, c
 		if string(snap.Comments) == "null" {
 			return errs.E(errs.NotFound, "error.not_found")
 		}
-		return t.Put(ctx, tx, trash.Entry{SpaceID: q.SpaceID, Kind: trash.Comment, ItemID: cm.ID, Label: label(cm.Body),
-			Place: q.Title, By: by, Snapshot: snap})
+		return t.Put(ctx, tx, replyEntry(q, trash.Comment, cm.ID, cm.Body, by, snap))
 	})
 }
 
 func restoreComment(ctx context.Context, tx pgx.Tx, it trash.Item) (string, error) {
-	var snap postSnapshot
-	comment, err := trash.Unpack[struct {
-		QuestionID int64  `json:"question_id"`
-		AnswerID   *int64 `json:"answer_id"`
-	}](it, &snap, func() json.RawMessage { return snap.Comments }, "comment")
+	snap, comment, err := unpackReply(it, func(s *postSnapshot) json.RawMessage { return s.Comments }, "comment")
 	if err != nil {
 		return "", err
 	}
