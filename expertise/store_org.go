@@ -62,10 +62,5 @@ func (s *Store) OrgChart(ctx context.Context, agencyID int64) ([]*ChartUnit, err
 
 // UnitAgency is the agency a unit belongs to.
 func (s *Store) UnitAgency(ctx context.Context, unitID int64) (int64, error) {
-	var agency int64
-	err := s.pool.QueryRow(ctx, `SELECT agency_id FROM org_units WHERE id = $1`, unitID).Scan(&agency)
-	if err != nil {
-		return 0, postgres.Found(err, fmt.Sprintf("agency of unit %d", unitID))
-	}
-	return agency, nil
+	return postgres.Value[int64](s.pool.QueryRow(ctx, `SELECT agency_id FROM org_units WHERE id = $1`, unitID), fmt.Sprintf("agency of unit %d", unitID))
 }

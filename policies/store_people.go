@@ -30,10 +30,5 @@ const knownSQL = `WITH v AS (SELECT id, agency_id, is_admin FROM accounts WHERE 
 // where a person names another (space members, page owners, invitations,
 // pickers) resolves the name through it.
 func (st *Store) KnownAccount(ctx context.Context, viewerID int64, key string) (int64, error) {
-	var id int64
-	err := st.pool.QueryRow(ctx, knownSQL, viewerID, key).Scan(&id)
-	if err != nil {
-		return 0, postgres.Found(err, "resolve person")
-	}
-	return id, nil
+	return postgres.Value[int64](st.pool.QueryRow(ctx, knownSQL, viewerID, key), "resolve person")
 }

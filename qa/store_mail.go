@@ -123,11 +123,7 @@ func (st *Store) MailDrafts(ctx context.Context, accountID int64) ([]MailDraftIt
 
 // CountMailDrafts is the number of drafts waiting for a person.
 func (st *Store) CountMailDrafts(ctx context.Context, accountID int64) (int, error) {
-	var n int
-	if err := st.pool.QueryRow(ctx, `SELECT count(*) FROM mail_drafts WHERE account_id = $1`, accountID).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count mail drafts: %w", err)
-	}
-	return n, nil
+	return postgres.Value[int](st.pool.QueryRow(ctx, `SELECT count(*) FROM mail_drafts WHERE account_id = $1`, accountID), "count mail drafts")
 }
 
 // DiscardMailDraft deletes a person's draft; its files are swept later.

@@ -30,11 +30,7 @@ func (st *Store) Replier(ctx context.Context, accountID int64) (replier, error) 
 
 // MailReplyTaken reports whether a reply with this hash became a post.
 func (st *Store) MailReplyTaken(ctx context.Context, hash []byte) (bool, error) {
-	var ok bool
-	if err := st.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM mail_replies WHERE hash = $1)`, hash).Scan(&ok); err != nil {
-		return false, fmt.Errorf("mail reply taken: %w", err)
-	}
-	return ok, nil
+	return postgres.Value[bool](st.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM mail_replies WHERE hash = $1)`, hash), "mail reply taken")
 }
 
 // TakeMailReply records a reply in the transaction of its post; false

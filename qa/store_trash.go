@@ -266,10 +266,5 @@ func (st *Store) CommentByID(ctx context.Context, questionID, id int64) (Comment
 
 // QuestionOfComment is the question a comment belongs to.
 func (st *Store) QuestionOfComment(ctx context.Context, id int64) (int64, error) {
-	var qid int64
-	err := st.pool.QueryRow(ctx, `SELECT question_id FROM comments WHERE id = $1`, id).Scan(&qid)
-	if err != nil {
-		return 0, postgres.Found(err, "question of comment")
-	}
-	return qid, nil
+	return postgres.Value[int64](st.pool.QueryRow(ctx, `SELECT question_id FROM comments WHERE id = $1`, id), "question of comment")
 }

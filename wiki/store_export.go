@@ -24,12 +24,7 @@ func (st *Store) HasPages(ctx context.Context, spaceID int64) (bool, error) {
 func hasPages(ctx context.Context, q interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }, spaceID int64) (bool, error) {
-	var any bool
-	err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pages WHERE space_id = $1)`, spaceID).Scan(&any)
-	if err != nil {
-		return false, fmt.Errorf("space has pages: %w", err)
-	}
-	return any, nil
+	return postgres.Value[bool](q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pages WHERE space_id = $1)`, spaceID), "space has pages")
 }
 
 // ExportAttachments lists the current files of pages, by page, each

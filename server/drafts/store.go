@@ -50,14 +50,9 @@ func (st *Store) Get(ctx context.Context, accountID int64, key string) (Draft, e
 // Ensure returns the id of a person's draft for an editor, creating an
 // empty one, so that files can be held with it before any text is saved.
 func (st *Store) Ensure(ctx context.Context, accountID int64, key, path string) (int64, error) {
-	var id int64
-	err := st.pool.QueryRow(ctx, `INSERT INTO drafts (account_id, key, path) VALUES ($1, $2, $3)
+	return postgres.Value[int64](st.pool.QueryRow(ctx, `INSERT INTO drafts (account_id, key, path) VALUES ($1, $2, $3)
 		ON CONFLICT (account_id, key) WHERE account_id IS NOT NULL DO UPDATE SET updated_at = now()
-		RETURNING id`, accountID, key, path).Scan(&id)
-	if err != nil {
-		return 0, fmt.Errorf("ensure draft: %w", err)
-	}
-	return id, nil
+		RETURNING id`, accountID, key, path), "ensure draft")
 }
 
 // Delete removes a person's draft for one editor; a missing one is fine.

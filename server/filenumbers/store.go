@@ -55,12 +55,8 @@ func (s *Store) Insert(ctx context.Context, tx pgx.Tx, agencyID int64, in Input,
 	if n >= max {
 		return 0, errs.E(errs.Invalid, "filenumbers.too_many", "Max", max).OnField("pattern")
 	}
-	var id int64
-	if err := tx.QueryRow(ctx, `INSERT INTO file_number_patterns (agency_id, label, pattern, url_template) VALUES ($1, $2, $3, $4) RETURNING id`,
-		agencyID, in.Label, in.Pattern, in.URLTemplate).Scan(&id); err != nil {
-		return 0, fmt.Errorf("insert file number pattern: %w", err)
-	}
-	return id, nil
+	return postgres.Value[int64](tx.QueryRow(ctx, `INSERT INTO file_number_patterns (agency_id, label, pattern, url_template) VALUES ($1, $2, $3, $4) RETURNING id`,
+		agencyID, in.Label, in.Pattern, in.URLTemplate), "insert file number pattern")
 }
 
 // Update changes a pattern of an agency.

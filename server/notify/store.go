@@ -101,13 +101,8 @@ func (st *Store) Unwatch(ctx context.Context, accountID int64, kind string, item
 
 // IsWatching reports whether a watch exists.
 func (st *Store) IsWatching(ctx context.Context, accountID int64, kind string, itemID int64) (bool, error) {
-	var ok bool
-	err := st.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM watches WHERE account_id = $1 AND kind = $2 AND item_id = $3)`,
-		accountID, kind, itemID).Scan(&ok)
-	if err != nil {
-		return false, fmt.Errorf("is watching %s %d: %w", kind, itemID, err)
-	}
-	return ok, nil
+	return postgres.Value[bool](st.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM watches WHERE account_id = $1 AND kind = $2 AND item_id = $3)`,
+		accountID, kind, itemID), fmt.Sprintf("is watching %s %d", kind, itemID))
 }
 
 // Watchers lists the accounts watching any of the items, each once.

@@ -31,6 +31,14 @@ func One[T any](rows pgx.Rows, what string) (T, error) {
 	return v, Found(err, what)
 }
 
+// Value reads the one value of a row, such as the id an INSERT returns
+// (see Found for its errors).
+func Value[T any](row pgx.Row, what string) (T, error) {
+	var v T
+	err := row.Scan(&v)
+	return v, Found(err, what)
+}
+
 // All reads every row of rows into a T by column name; a failure is
 // wrapped with what was being done.
 func All[T any](rows pgx.Rows, what string) ([]T, error) {

@@ -71,7 +71,7 @@ func TestOneLoadsTheRowOrSaysNotFound(t *testing.T) {
 	wantWrapped(t, "broken query", err, "load agency")
 }
 
-func TestFoundMapsTheErrorOfScan(t *testing.T) {
+func TestFoundAndValueMapTheErrorOfScan(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := migratedAgencies(t)
@@ -79,6 +79,13 @@ func TestFoundMapsTheErrorOfScan(t *testing.T) {
 	if err := Found(db.Pool.QueryRow(ctx, `SELECT name FROM agencies WHERE slug = 'amt'`).Scan(&name), "agency name"); err != nil || name != "Amt" {
 		t.Fatalf("Found = %v with %q, want nil with Amt", err, name)
 	}
+	if n, err := Value[int64](db.Pool.QueryRow(ctx, `SELECT count(*) FROM agencies`), "count agencies"); err != nil || n != 2 {
+		t.Errorf("Value = %d, %v, want 2", n, err)
+	}
+	_, err := Value[string](db.Pool.QueryRow(ctx, `SELECT name FROM agencies WHERE slug = 'bund'`), "agency name")
+	wantNotFound(t, "Value, no row", err)
+	_, err = Value[string](db.Pool.QueryRow(ctx, `SELECT nothing FROM agencies`), "agency name")
+	wantWrapped(t, "Value, broken query", err, "agency name")
 	wantNotFound(t, "no row", Found(db.Pool.QueryRow(ctx, `SELECT name FROM agencies WHERE slug = 'bund'`).Scan(&name), "agency name"))
 	wantWrapped(t, "broken query", Found(db.Pool.QueryRow(ctx, `SELECT nothing FROM agencies`).Scan(&name), "agency name"), "agency name")
 }

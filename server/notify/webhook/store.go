@@ -135,11 +135,7 @@ func (st *Store) SpaceSlugIfHooked(ctx context.Context, tx pgx.Tx, spaceID int64
 
 // SpaceSlug returns a space's slug, for the address of a notification.
 func (st *Store) SpaceSlug(ctx context.Context, tx pgx.Tx, spaceID int64) (string, error) {
-	var slug string
-	if err := tx.QueryRow(ctx, `SELECT slug FROM spaces WHERE id = $1`, spaceID).Scan(&slug); err != nil {
-		return "", fmt.Errorf("slug of space %d: %w", spaceID, err)
-	}
-	return slug, nil
+	return postgres.Value[string](tx.QueryRow(ctx, `SELECT slug FROM spaces WHERE id = $1`, spaceID), fmt.Sprintf("slug of space %d", spaceID))
 }
 
 // Enqueue writes one delivery per active endpoint of the space that takes
