@@ -25,7 +25,10 @@ func TestOperatorCommandsAddAndList(t *testing.T) {
 	if code, out, errOut := cmd("agencies", "add", agency, "--name", "Amt für Tests"); code != 0 || out != "created agency "+agency+" (Amt für Tests)\n" {
 		t.Fatalf("agencies add: %d, %q, %q", code, out, errOut)
 	}
-	if code, out, _ := cmd("agencies", "list"); code != 0 || !hasRow(out, agency, "Amt", "für", "Tests") || !hasRow(out, "SLUG", "NAME") {
+	if code, _, errOut := cmd("agencies", "add", agency+"-2", "--name", "Rat"); code != 0 {
+		t.Fatalf("agencies add: %d, %q", code, errOut)
+	}
+	if code, out, _ := cmd("agencies", "list"); code != 0 || !hasRow(out, "SLUG", "NAME") || !hasRow(out, agency, "Amt", "für", "Tests") || !hasRow(out, agency+"-2", "Rat") {
 		t.Errorf("agencies list: %d, %q, want the agency in aligned columns", code, out)
 	}
 	if code, _, errOut := cmd("agencies", "add", agency, "--name", "Noch einmal"); code == 0 || !strings.Contains(errOut, "agencies add "+agency) {
