@@ -275,7 +275,7 @@ func (s *Store) DeletePhoto(ctx context.Context, accountID int64) error {
 func (s *Store) Locations(ctx context.Context, agencyID int64) ([]string, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT DISTINCT p.location FROM accounts a JOIN profiles p ON p.account_id = a.id
 		WHERE `+listedSQL+` AND p.location <> '' AND ($1 = 0 OR a.agency_id = $1) ORDER BY 1 LIMIT 500`, agencyID)
-	return pgx.CollectRows(rows, pgx.RowTo[string])
+	return postgres.Values[string](rows, "locations")
 }
 
 // OrgUnit is a unit of an agency, with the units below it.
@@ -309,7 +309,7 @@ type Agency struct {
 // Agencies lists all agencies by name.
 func (s *Store) Agencies(ctx context.Context) ([]Agency, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT id, slug::text AS slug, name FROM agencies ORDER BY lower(name), id`)
-	return pgx.CollectRows(rows, pgx.RowToStructByName[Agency])
+	return postgres.All[Agency](rows, "list agencies")
 }
 
 // OrganisationSpace is the agency's organisation-wide space (the oldest

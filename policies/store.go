@@ -311,7 +311,7 @@ type GroupMember struct {
 func (st *Store) GroupMembers(ctx context.Context, groupID int64) ([]GroupMember, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT a.id, a.handle, a.display_name FROM group_members m JOIN accounts a ON a.id = m.account_id
 		WHERE m.group_id = $1 ORDER BY a.display_name`, groupID)
-	return pgx.CollectRows(rows, pgx.RowToStructByName[GroupMember])
+	return postgres.All[GroupMember](rows, "group members")
 }
 
 // AddGroupMember puts an account into a group; doing it twice is harmless.

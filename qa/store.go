@@ -136,7 +136,7 @@ type Topic struct {
 // Topics lists a question's topics.
 func (st *Store) Topics(ctx context.Context, questionID int64) ([]Topic, error) {
 	rows, _ := st.pool.Query(ctx, topicsSQL, questionID)
-	return pgx.CollectRows(rows, pgx.RowToStructByName[Topic])
+	return postgres.All[Topic](rows, "topics of question")
 }
 
 // enqueue puts a question into the search outbox; its document carries

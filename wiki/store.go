@@ -285,7 +285,7 @@ func writeRelations(ctx context.Context, tx pgx.Tx, pageID int64, d Draft) error
 // Topics lists a page's topics by name.
 func (st *Store) Topics(ctx context.Context, pageID int64) ([]Topic, error) {
 	rows, _ := st.pool.Query(ctx, topicsSQL, pageID)
-	return pgx.CollectRows(rows, pgx.RowToStructByName[Topic])
+	return postgres.All[Topic](rows, "topics of page")
 }
 
 // SlugFree reports whether no page and no redirect of the space uses slug.
@@ -323,7 +323,7 @@ func (st *Store) DueForReview(ctx context.Context, spaces []int64, ownerID int64
 // Templates lists the pages a space offers as templates.
 func (st *Store) Templates(ctx context.Context, spaceID int64) ([]Node, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT id, parent_id, slug, title, is_template FROM pages WHERE space_id = $1 AND is_template ORDER BY title`, spaceID)
-	return pgx.CollectRows(rows, pgx.RowToStructByName[Node])
+	return postgres.All[Node](rows, "templates")
 }
 
 // IsBelow reports whether page id lies in the subtree of root (or is root).

@@ -81,13 +81,10 @@ func (st *Store) InApp(ctx context.Context, tx pgx.Tx, topic string, ids []int64
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err := tx.Query(ctx, `SELECT r FROM unnest($2::bigint[]) AS r
+	rows, _ := tx.Query(ctx, `SELECT r FROM unnest($2::bigint[]) AS r
 		WHERE NOT EXISTS (SELECT FROM notification_preferences p
 			WHERE p.account_id = r AND p.topic = $1 AND p.channel = 'app' AND p.mode = 'off')`, topic, ids)
-	if err != nil {
-		return nil, fmt.Errorf("in-app recipients: %w", err)
-	}
-	return pgx.CollectRows(rows, pgx.RowTo[int64])
+	return postgres.Values[int64](rows, "in-app recipients")
 }
 
 // recipientModes is how one recipient hears of a topic outside the app.

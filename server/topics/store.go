@@ -318,7 +318,7 @@ func (st *Store) ProposalsByPrefix(ctx context.Context, foldedPrefix string, lim
 func (st *Store) LabelGroups(ctx context.Context) ([][]string, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT array_agg(label::text ORDER BY NOT is_name, lower(label::text))
 		FROM topic_labels GROUP BY topic_id HAVING count(*) > 1`)
-	return pgx.CollectRows(rows, pgx.RowTo[[]string])
+	return postgres.Values[[]string](rows, "label groups")
 }
 
 // violates reports whether err is a violation of the named constraint.
