@@ -11,7 +11,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
@@ -120,12 +119,9 @@ const profileSelect = `SELECT a.id AS account_id, a.display_name, a.handle::text
 
 func (s *Store) profile(ctx context.Context, q postgres.Querier, where string, arg any) (Profile, error) {
 	rows, _ := q.Query(ctx, profileSelect+where, arg)
-	p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Profile])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Profile{}, errs.E(errs.NotFound, "error.not_found")
-	}
+	p, err := postgres.One[Profile](rows, "load profile")
 	if err != nil {
-		return Profile{}, fmt.Errorf("load profile: %w", err)
+		return Profile{}, err
 	}
 	if p.Skills, err = s.Skills(ctx, q, p.AccountID); err != nil {
 		return Profile{}, err
@@ -151,11 +147,7 @@ func (s *Store) Skills(ctx context.Context, q postgres.Querier, accountID int64)
 	rows, _ := q.Query(ctx, `SELECT ps.topic_id, t.name, t.slug::text AS slug, ps.level, ps.confirmed_at,
 		ps.confirmed_at < now() - interval '12 months' AS stale
 		FROM profile_skills ps JOIN topics t ON t.id = ps.topic_id WHERE ps.account_id = $1 ORDER BY lower(t.name)`, accountID)
-	skills, err := pgx.CollectRows(rows, pgx.RowToStructByName[Skill])
-	if err != nil {
-		return nil, fmt.Errorf("load skills: %w", err)
-	}
-	return skills, nil
+	return postgres.All[Skill](rows, "load skills")
 }
 
 // Filter selects people of the directory.
@@ -242,11 +234,7 @@ func (s *Store) Directory(ctx context.Context, f Filter) ([]Person, error) {
 		`+photoVersionSQL+` AS photo_version
 		FROM accounts a JOIN profiles p ON p.account_id = a.id LEFT JOIN profile_photos ph ON ph.account_id = a.id
 		WHERE `+strings.Join(where, " AND ")+` ORDER BY lower(a.display_name), a.id LIMIT `+limit, args...)
-	people, err := pgx.CollectRows(rows, pgx.RowToStructByName[Person])
-	if err != nil {
-		return nil, fmt.Errorf("directory: %w", err)
-	}
-	return people, nil
+	return postgres.All[Person](rows, "directory")
 }
 
 // Photo is a stored profile photo.
@@ -259,14 +247,7 @@ type Photo struct {
 // Photo loads a person's photo.
 func (s *Store) Photo(ctx context.Context, accountID int64) (Photo, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT ph.content, ph.content_type, `+photoVersionSQL+` AS version FROM profile_photos ph WHERE ph.account_id = $1`, accountID)
-	ph, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Photo])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Photo{}, errs.E(errs.NotFound, "error.not_found")
-	}
-	if err != nil {
-		return Photo{}, fmt.Errorf("load photo: %w", err)
-	}
-	return ph, nil
+	return postgres.One[Photo](rows, "load photo")
 }
 
 // SavePhoto stores a person's photo (a prepared JPEG), replacing one
@@ -294,7 +275,7 @@ func (s *Store) DeletePhoto(ctx context.Context, accountID int64) error {
 func (s *Store) Locations(ctx context.Context, agencyID int64) ([]string, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT DISTINCT p.location FROM accounts a JOIN profiles p ON p.account_id = a.id
 		WHERE `+listedSQL+` AND p.location <> '' AND ($1 = 0 OR a.agency_id = $1) ORDER BY 1 LIMIT 500`, agencyID)
-	return pgx.CollectRows(rows, pgx.RowTo[string])
+	return postgres.Values[string](rows, "locations")
 }
 
 // OrgUnit is a unit of an agency, with the units below it.
@@ -308,11 +289,7 @@ type OrgUnit struct {
 // Units lists an agency's units by name.
 func (s *Store) Units(ctx context.Context, agencyID int64) ([]*OrgUnit, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT id, parent_id, name FROM org_units WHERE agency_id = $1 ORDER BY lower(name), id`, agencyID)
-	units, err := pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[OrgUnit])
-	if err != nil {
-		return nil, fmt.Errorf("load units: %w", err)
-	}
-	return units, nil
+	return postgres.AllAddr[OrgUnit](rows, "load units")
 }
 
 // UnitInAgency reports whether a unit belongs to an agency.
@@ -332,7 +309,7 @@ type Agency struct {
 // Agencies lists all agencies by name.
 func (s *Store) Agencies(ctx context.Context) ([]Agency, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT id, slug::text AS slug, name FROM agencies ORDER BY lower(name), id`)
-	return pgx.CollectRows(rows, pgx.RowToStructByName[Agency])
+	return postgres.All[Agency](rows, "list agencies")
 }
 
 // OrganisationSpace is the agency's organisation-wide space (the oldest
@@ -353,9 +330,5 @@ func (s *Store) OrganisationSpace(ctx context.Context, q postgres.Querier, agenc
 // matching typed skills against unit names.
 func (s *Store) MatchableUnits(ctx context.Context, agencyID int64) ([]*OrgUnit, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT id, parent_id, name FROM org_units WHERE $1 = 0 OR agency_id = $1 ORDER BY id`, agencyID)
-	units, err := pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[OrgUnit])
-	if err != nil {
-		return nil, fmt.Errorf("load units to match: %w", err)
-	}
-	return units, nil
+	return postgres.AllAddr[OrgUnit](rows, "load units to match")
 }

@@ -2,12 +2,9 @@ package expertise
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
-	"github.com/jackc/pgx/v5"
-
-	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // Head is a person heading a unit, as the directory shows them.
@@ -60,22 +57,10 @@ const orgChartSQL = `WITH staff AS MATERIALIZED (
 // own listed people and its heads.
 func (s *Store) OrgChart(ctx context.Context, agencyID int64) ([]*ChartUnit, error) {
 	rows, _ := s.pool.Query(ctx, orgChartSQL, agencyID)
-	units, err := pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[ChartUnit])
-	if err != nil {
-		return nil, fmt.Errorf("load organisation chart: %w", err)
-	}
-	return units, nil
+	return postgres.AllAddr[ChartUnit](rows, "load organisation chart")
 }
 
 // UnitAgency is the agency a unit belongs to.
 func (s *Store) UnitAgency(ctx context.Context, unitID int64) (int64, error) {
-	var agency int64
-	err := s.pool.QueryRow(ctx, `SELECT agency_id FROM org_units WHERE id = $1`, unitID).Scan(&agency)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, errs.E(errs.NotFound, "error.not_found")
-	}
-	if err != nil {
-		return 0, fmt.Errorf("agency of unit %d: %w", unitID, err)
-	}
-	return agency, nil
+	return postgres.Value[int64](s.pool.QueryRow(ctx, `SELECT agency_id FROM org_units WHERE id = $1`, unitID), fmt.Sprintf("agency of unit %d", unitID))
 }

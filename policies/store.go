@@ -64,35 +64,29 @@ const spaceColumns = `s.id, s.slug, s.name, s.description, s.agency_id, a.slug A
 
 func (st *Store) spaces(ctx context.Context, where string, args ...any) ([]Space, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT `+spaceColumns+` FROM spaces s JOIN agencies a ON a.id = s.agency_id WHERE `+where, args...)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Space])
+	return postgres.All[Space](rows, "load spaces")
+}
+
+// oneSpace loads the space where, on a unique column, picks.
+func (st *Store) oneSpace(ctx context.Context, where string, arg any) (Space, error) {
+	list, err := st.spaces(ctx, where, arg)
 	if err != nil {
-		return nil, fmt.Errorf("load spaces: %w", err)
+		return Space{}, err
 	}
-	return list, nil
+	if len(list) == 0 {
+		return Space{}, errs.E(errs.NotFound, "error.not_found")
+	}
+	return list[0], nil
 }
 
 // SpaceBySlug loads a space.
 func (st *Store) SpaceBySlug(ctx context.Context, slug string) (Space, error) {
-	list, err := st.spaces(ctx, `s.slug = $1`, slug)
-	if err != nil {
-		return Space{}, err
-	}
-	if len(list) == 0 {
-		return Space{}, errs.E(errs.NotFound, "error.not_found")
-	}
-	return list[0], nil
+	return st.oneSpace(ctx, `s.slug = $1`, slug)
 }
 
 // SpaceByID loads a space.
 func (st *Store) SpaceByID(ctx context.Context, id int64) (Space, error) {
-	list, err := st.spaces(ctx, `s.id = $1`, id)
-	if err != nil {
-		return Space{}, err
-	}
-	if len(list) == 0 {
-		return Space{}, errs.E(errs.NotFound, "error.not_found")
-	}
-	return list[0], nil
+	return st.oneSpace(ctx, `s.id = $1`, id)
 }
 
 // SpacesByID loads the given spaces, active ones first, by name.
@@ -169,11 +163,7 @@ func (st *Store) Members(ctx context.Context, spaceID int64) ([]Member, error) {
 		LEFT JOIN groups g ON g.id = m.group_id
 		WHERE m.space_id = $1
 		ORDER BY m.group_id IS NULL, 4, 3`, spaceID)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Member])
-	if err != nil {
-		return nil, fmt.Errorf("list members: %w", err)
-	}
-	return list, nil
+	return postgres.All[Member](rows, "list members")
 }
 
 // MemberRef names a person (by handle or e-mail) or a group (@slug).
@@ -296,11 +286,7 @@ func (st *Store) CreateGroup(ctx context.Context, slug, name string) (Group, err
 func (st *Store) Groups(ctx context.Context) ([]Group, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT g.id, g.slug, g.name, count(m.account_id)::int AS members
 		FROM groups g LEFT JOIN group_members m ON m.group_id = g.id GROUP BY g.id ORDER BY g.name`)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Group])
-	if err != nil {
-		return nil, fmt.Errorf("list groups: %w", err)
-	}
-	return list, nil
+	return postgres.All[Group](rows, "list groups")
 }
 
 // GroupBySlug loads a group.
@@ -325,7 +311,7 @@ type GroupMember struct {
 func (st *Store) GroupMembers(ctx context.Context, groupID int64) ([]GroupMember, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT a.id, a.handle, a.display_name FROM group_members m JOIN accounts a ON a.id = m.account_id
 		WHERE m.group_id = $1 ORDER BY a.display_name`, groupID)
-	return pgx.CollectRows(rows, pgx.RowToStructByName[GroupMember])
+	return postgres.All[GroupMember](rows, "group members")
 }
 
 // AddGroupMember puts an account into a group; doing it twice is harmless.

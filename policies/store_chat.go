@@ -2,12 +2,9 @@ package policies
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
-	"github.com/jackc/pgx/v5"
-
-	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // Chat returns a space's Matrix room, video-conference link and the kinds
@@ -16,11 +13,8 @@ func (st *Store) Chat(ctx context.Context, spaceID int64) (Chat, error) {
 	var ch Chat
 	err := st.pool.QueryRow(ctx, `SELECT coalesce(matrix_room, ''), coalesce(video_url, ''), matrix_kinds FROM spaces WHERE id = $1`, spaceID).
 		Scan(&ch.Room, &ch.VideoURL, &ch.Kinds)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return ch, errs.E(errs.NotFound, "error.not_found")
-	}
 	if err != nil {
-		return ch, fmt.Errorf("chat of space %d: %w", spaceID, err)
+		return ch, postgres.Found(err, fmt.Sprintf("chat of space %d", spaceID))
 	}
 	return ch, nil
 }

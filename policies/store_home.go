@@ -2,9 +2,8 @@ package policies
 
 import (
 	"context"
-	"fmt"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // MemberSpaces lists, of the spaces in readable, those accountID belongs
@@ -19,9 +18,5 @@ func (st *Store) MemberSpaces(ctx context.Context, accountID, agencyID int64, re
 		FROM spaces s JOIN agencies a ON a.id = s.agency_id
 		WHERE s.id = ANY($3) AND (s.id IN (SELECT space_id FROM mine) OR (s.visibility = 'organisation' AND s.agency_id = $2))
 		ORDER BY s.archived_at IS NOT NULL, s.name, s.id LIMIT $4`, accountID, agencyID, readable, limit)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Space])
-	if err != nil {
-		return nil, fmt.Errorf("member spaces: %w", err)
-	}
-	return list, nil
+	return postgres.All[Space](rows, "member spaces")
 }

@@ -2,12 +2,8 @@ package policies
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
-	"github.com/jackc/pgx/v5"
-
-	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // knownSQL finds the active account named by $2 (handle or e-mail
@@ -34,13 +30,5 @@ const knownSQL = `WITH v AS (SELECT id, agency_id, is_admin FROM accounts WHERE 
 // where a person names another (space members, page owners, invitations,
 // pickers) resolves the name through it.
 func (st *Store) KnownAccount(ctx context.Context, viewerID int64, key string) (int64, error) {
-	var id int64
-	err := st.pool.QueryRow(ctx, knownSQL, viewerID, key).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, errs.E(errs.NotFound, "error.not_found")
-	}
-	if err != nil {
-		return 0, fmt.Errorf("resolve person: %w", err)
-	}
-	return id, nil
+	return postgres.Value[int64](st.pool.QueryRow(ctx, knownSQL, viewerID, key), "resolve person")
 }

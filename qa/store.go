@@ -2,14 +2,13 @@ package qa
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/postgres"
 	"github.com/fachnetz/fachnetz/server/search"
 )
 
@@ -87,14 +86,7 @@ const questionFrom = ` FROM questions q JOIN spaces s ON s.id = q.space_id LEFT 
 // QuestionByID loads a question.
 func (st *Store) QuestionByID(ctx context.Context, id int64) (Question, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT `+questionColumns+questionFrom+`WHERE q.id = $1`, id)
-	q, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Question])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return q, errs.E(errs.NotFound, "error.not_found")
-	}
-	if err != nil {
-		return q, fmt.Errorf("load question: %w", err)
-	}
-	return q, nil
+	return postgres.One[Question](rows, "load question")
 }
 
 // Filter selects questions for a list.
@@ -131,11 +123,7 @@ func (st *Store) Questions(ctx context.Context, f Filter) ([]Question, int, erro
 func (st *Store) AnswerByID(ctx context.Context, id int64) (Answer, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT x.id, x.question_id, x.author_id, coalesce(a.display_name, '') AS author_name, x.from_mail, x.body, x.revision, x.score, x.created_at, x.updated_at
 		FROM answers x LEFT JOIN accounts a ON a.id = x.author_id WHERE x.id = $1`, id)
-	ans, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Answer])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return ans, errs.E(errs.NotFound, "error.not_found")
-	}
-	return ans, err
+	return postgres.One[Answer](rows, "load answer")
 }
 
 // Topic is a topic as a question shows it.
@@ -148,7 +136,7 @@ type Topic struct {
 // Topics lists a question's topics.
 func (st *Store) Topics(ctx context.Context, questionID int64) ([]Topic, error) {
 	rows, _ := st.pool.Query(ctx, topicsSQL, questionID)
-	return pgx.CollectRows(rows, pgx.RowToStructByName[Topic])
+	return postgres.All[Topic](rows, "topics of question")
 }
 
 // enqueue puts a question into the search outbox; its document carries

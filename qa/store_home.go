@@ -2,10 +2,9 @@ package qa
 
 import (
 	"context"
-	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // Listed is a question as the start page lists it: title, space, date and
@@ -43,9 +42,5 @@ func (st *Store) OpenFor(ctx context.Context, readable []int64, accountID int64,
 					SELECT w.item_id FROM watches w WHERE w.account_id = $2 AND w.kind = 'topic'
 					UNION SELECT ps.topic_id FROM profile_skills ps WHERE ps.account_id = $2)))
 		ORDER BY q.created_at DESC, q.id DESC LIMIT $3`, readable, accountID, limit)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Listed])
-	if err != nil {
-		return nil, fmt.Errorf("open questions for the start page: %w", err)
-	}
-	return list, nil
+	return postgres.All[Listed](rows, "open questions for the start page")
 }

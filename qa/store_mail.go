@@ -57,17 +57,7 @@ type MailDraftItem struct {
 // Mailers maps sender addresses to the active accounts they belong to.
 func (st *Store) Mailers(ctx context.Context, addrs []string) (map[string]int64, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT lower(email::text), id FROM accounts WHERE email = ANY($1::citext[]) AND disabled_at IS NULL`, addrs)
-	out := map[string]int64{}
-	var addr string
-	var id int64
-	_, err := pgx.ForEachRow(rows, []any{&addr, &id}, func() error {
-		out[addr] = id
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("accounts of senders: %w", err)
-	}
-	return out, nil
+	return postgres.Map[string, int64](rows, "accounts of senders")
 }
 
 // SaveMailDraft stores a draft with its messages and files. A mail whose
@@ -107,12 +97,9 @@ func (st *Store) SaveMailDraft(ctx context.Context, d MailDraft) (id int64, crea
 func (st *Store) MailDraftOf(ctx context.Context, id, accountID int64) (MailDraft, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT d.id, d.account_id, d.space_id, s.name AS space_name, d.subject, d.message_id, d.created_at
 		FROM mail_drafts d JOIN spaces s ON s.id = d.space_id WHERE d.id = $1 AND d.account_id = $2`, id, accountID)
-	d, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[MailDraft])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return d, errs.E(errs.NotFound, "error.not_found")
-	}
+	d, err := postgres.One[MailDraft](rows, "load mail draft")
 	if err != nil {
-		return d, fmt.Errorf("load mail draft: %w", err)
+		return d, err
 	}
 	rows, _ = st.pool.Query(ctx, `SELECT m.position, m.author_id, coalesce(a.display_name, '') AS author_name, m.sent_at, m.body
 		FROM mail_draft_messages m LEFT JOIN accounts a ON a.id = m.author_id WHERE m.draft_id = $1 ORDER BY m.position`, id)
@@ -131,20 +118,12 @@ func (st *Store) MailDrafts(ctx context.Context, accountID int64) ([]MailDraftIt
 	rows, _ := st.pool.Query(ctx, `SELECT d.id, d.subject, s.name AS space_name, d.created_at,
 			(SELECT count(*) FROM mail_draft_messages m WHERE m.draft_id = d.id) AS messages
 		FROM mail_drafts d JOIN spaces s ON s.id = d.space_id WHERE d.account_id = $1 ORDER BY d.created_at DESC, d.id DESC LIMIT 100`, accountID)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[MailDraftItem])
-	if err != nil {
-		return nil, fmt.Errorf("list mail drafts: %w", err)
-	}
-	return list, nil
+	return postgres.All[MailDraftItem](rows, "list mail drafts")
 }
 
 // CountMailDrafts is the number of drafts waiting for a person.
 func (st *Store) CountMailDrafts(ctx context.Context, accountID int64) (int, error) {
-	var n int
-	if err := st.pool.QueryRow(ctx, `SELECT count(*) FROM mail_drafts WHERE account_id = $1`, accountID).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count mail drafts: %w", err)
-	}
-	return n, nil
+	return postgres.Value[int](st.pool.QueryRow(ctx, `SELECT count(*) FROM mail_drafts WHERE account_id = $1`, accountID), "count mail drafts")
 }
 
 // DiscardMailDraft deletes a person's draft; its files are swept later.
@@ -225,13 +204,7 @@ func (st *Store) PublishMailDraft(ctx context.Context, p MailPublication, after 
 		if _, err := tx.Exec(ctx, `DELETE FROM mail_drafts WHERE id = $1`, p.DraftID); err != nil {
 			return fmt.Errorf("delete mail draft: %w", err)
 		}
-		if err := setTopics(ctx, tx, id, p.TopicIDs); err != nil {
-			return err
-		}
-		if err := enqueue(ctx, tx, id); err != nil {
-			return err
-		}
-		return runAfter(after, tx, id)
+		return settle(ctx, tx, id, p.TopicIDs, after)
 	})
 	return id, err
 }
@@ -239,36 +212,18 @@ func (st *Store) PublishMailDraft(ctx context.Context, p MailPublication, after 
 // QuestionFiles lists a question's files by name.
 func (st *Store) QuestionFiles(ctx context.Context, questionID int64) ([]MailFile, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT id, filename, content_type, size, sha256 FROM question_files WHERE question_id = $1 ORDER BY lower(filename)`, questionID)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[MailFile])
-	if err != nil {
-		return nil, fmt.Errorf("list question files: %w", err)
-	}
-	return list, nil
+	return postgres.All[MailFile](rows, "list question files")
 }
 
 // QuestionFile loads one file of a question.
 func (st *Store) QuestionFile(ctx context.Context, questionID, id int64) (MailFile, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT id, filename, content_type, size, sha256 FROM question_files WHERE question_id = $1 AND id = $2`, questionID, id)
-	f, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[MailFile])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return f, errs.E(errs.NotFound, "error.not_found")
-	}
-	if err != nil {
-		return f, fmt.Errorf("load question file: %w", err)
-	}
-	return f, nil
+	return postgres.One[MailFile](rows, "load question file")
 }
 
 // MailDraftFile loads a file of a person's draft; anyone else gets not found.
 func (st *Store) MailDraftFile(ctx context.Context, draftID, id, accountID int64) (MailFile, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT f.id, f.filename, f.content_type, f.size, f.sha256
 		FROM mail_draft_files f JOIN mail_drafts d ON d.id = f.draft_id WHERE f.id = $1 AND d.id = $2 AND d.account_id = $3`, id, draftID, accountID)
-	f, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[MailFile])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return f, errs.E(errs.NotFound, "error.not_found")
-	}
-	if err != nil {
-		return f, fmt.Errorf("load mail draft file: %w", err)
-	}
-	return f, nil
+	return postgres.One[MailFile](rows, "load mail draft file")
 }

@@ -2,13 +2,12 @@ package qa
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // replier is the account a reply address was made for.
@@ -23,22 +22,15 @@ func (st *Store) Replier(ctx context.Context, accountID int64) (replier, error) 
 	var r replier
 	err := st.pool.QueryRow(ctx, `SELECT lower(email::text), locale, disabled_at IS NULL FROM accounts WHERE id = $1`, accountID).
 		Scan(&r.Email, &r.Locale, &r.Active)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return r, errs.E(errs.NotFound, "error.not_found")
-	}
 	if err != nil {
-		return r, fmt.Errorf("account %d of a reply: %w", accountID, err)
+		return r, postgres.Found(err, fmt.Sprintf("account %d of a reply", accountID))
 	}
 	return r, nil
 }
 
 // MailReplyTaken reports whether a reply with this hash became a post.
 func (st *Store) MailReplyTaken(ctx context.Context, hash []byte) (bool, error) {
-	var ok bool
-	if err := st.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM mail_replies WHERE hash = $1)`, hash).Scan(&ok); err != nil {
-		return false, fmt.Errorf("mail reply taken: %w", err)
-	}
-	return ok, nil
+	return postgres.Value[bool](st.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM mail_replies WHERE hash = $1)`, hash), "mail reply taken")
 }
 
 // TakeMailReply records a reply in the transaction of its post; false

@@ -3,7 +3,6 @@ package qa
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -74,11 +73,8 @@ func (st *Store) TrashQuestion(ctx context.Context, t *trash.Trash, q Question, 
 		var answers int
 		err := tx.QueryRow(ctx, `SELECT accepted_answer_id, duplicate_of, wiki_page_id, answer_count FROM questions WHERE id = $1 FOR UPDATE`, q.ID).
 			Scan(&snap.Refs.Accepted, &snap.Refs.Duplicate, &snap.Refs.WikiPage, &answers)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return errs.E(errs.NotFound, "error.not_found")
-		}
 		if err != nil {
-			return fmt.Errorf("trash question: %w", err)
+			return postgres.Found(err, "trash question")
 		}
 		if unanswered && answers > 0 {
 			return errs.E(errs.Forbidden, "trash.qa.question_forbidden")
@@ -130,16 +126,10 @@ func restoreQuestion(ctx context.Context, tx pgx.Tx, it trash.Item) (string, err
 	if err != nil {
 		return "", err
 	}
-	for _, s := range []struct {
-		table string
-		rows  json.RawMessage
-	}{
-		{"questions", questions}, {"answers", snap.Answers}, {"comments", snap.Comments},
-		{"post_revisions", snap.Revisions}, {"votes", snap.Votes},
-	} {
-		if err := trash.Reinsert(ctx, tx, s.table, s.rows, s.table == "votes"); err != nil {
-			return "", err
-		}
+	if err := trash.ReinsertAll(ctx, tx, trash.Part{Table: "questions", Rows: questions}, trash.Part{Table: "answers", Rows: snap.Answers},
+		trash.Part{Table: "comments", Rows: snap.Comments}, trash.Part{Table: "post_revisions", Rows: snap.Revisions},
+		trash.Part{Table: "votes", Rows: snap.Votes, SkipConflicts: true}); err != nil {
+		return "", err
 	}
 	if err := trash.ReinsertTopics(ctx, tx, "question_topics", "question_id", snap.Topics, snap.TopicSlugs); err != nil {
 		return "", err
@@ -186,23 +176,35 @@ func (st *Store) TrashAnswer(ctx context.Context, t *trash.Trash, q Question, a 
 		if err := enqueue(ctx, tx, q.ID); err != nil {
 			return err
 		}
-		return t.Put(ctx, tx, trash.Entry{SpaceID: q.SpaceID, Kind: trash.Answer, ItemID: a.ID, Label: label(a.Body),
-			Place: q.Title, By: by, Snapshot: snap})
+		return t.Put(ctx, tx, replyEntry(q, trash.Answer, a.ID, a.Body, by, snap))
 	})
 }
 
-func restoreAnswer(ctx context.Context, tx pgx.Tx, it trash.Item) (string, error) {
+// replyEntry is the trash entry of an answer or a comment of q.
+func replyEntry(q Question, kind string, id int64, body string, by int64, snap postSnapshot) trash.Entry {
+	return trash.Entry{SpaceID: q.SpaceID, Kind: kind, ItemID: id, Label: label(body), Place: q.Title, By: by, Snapshot: snap}
+}
+
+// replyRow says where a trashed answer or comment belongs.
+type replyRow struct {
+	QuestionID int64  `json:"question_id"`
+	AnswerID   *int64 `json:"answer_id"` // a comment's answer; nil for answers
+}
+
+// unpackReply reads the snapshot of a trashed answer or comment and the
+// row of the one that part picks.
+func unpackReply(it trash.Item, part func(*postSnapshot) json.RawMessage, what string) (postSnapshot, replyRow, error) {
 	var snap postSnapshot
-	var rows []struct {
-		QuestionID int64 `json:"question_id"`
+	row, err := trash.Unpack[replyRow](it, &snap, func() json.RawMessage { return part(&snap) }, what)
+	return snap, row, err
+}
+
+func restoreAnswer(ctx context.Context, tx pgx.Tx, it trash.Item) (string, error) {
+	snap, answer, err := unpackReply(it, func(s *postSnapshot) json.RawMessage { return s.Answers }, "answer")
+	if err != nil {
+		return "", err
 	}
-	if err := json.Unmarshal(it.Snapshot, &snap); err != nil {
-		return "", fmt.Errorf("read trashed answer: %w", err)
-	}
-	if err := json.Unmarshal(snap.Answers, &rows); err != nil || len(rows) != 1 {
-		return "", fmt.Errorf("read trashed answer: %v", err)
-	}
-	qid := rows[0].QuestionID
+	qid := answer.QuestionID
 	tag, err := tx.Exec(ctx, `UPDATE questions SET answer_count = answer_count + 1 WHERE id = $1`, qid)
 	if err != nil {
 		return "", fmt.Errorf("restore answer: %w", err)
@@ -210,13 +212,9 @@ func restoreAnswer(ctx context.Context, tx pgx.Tx, it trash.Item) (string, error
 	if tag.RowsAffected() == 0 {
 		return "", errs.E(errs.Conflict, "trash.question_gone")
 	}
-	for _, s := range []struct {
-		table string
-		rows  json.RawMessage
-	}{{"answers", snap.Answers}, {"comments", snap.Comments}, {"post_revisions", snap.Revisions}, {"votes", snap.Votes}} {
-		if err := trash.Reinsert(ctx, tx, s.table, s.rows, s.table == "votes"); err != nil {
-			return "", err
-		}
+	if err := trash.ReinsertAll(ctx, tx, trash.Part{Table: "answers", Rows: snap.Answers}, trash.Part{Table: "comments", Rows: snap.Comments},
+		trash.Part{Table: "post_revisions", Rows: snap.Revisions}, trash.Part{Table: "votes", Rows: snap.Votes, SkipConflicts: true}); err != nil {
+		return "", err
 	}
 	if snap.Accepted {
 		if _, err := tx.Exec(ctx, `UPDATE questions SET accepted_answer_id = $2 WHERE id = $1 AND accepted_answer_id IS NULL`, qid, it.ItemID); err != nil {
@@ -236,26 +234,18 @@ func (st *Store) TrashComment(ctx context.Context, t *trash.Trash, q Question, c
 		if string(snap.Comments) == "null" {
 			return errs.E(errs.NotFound, "error.not_found")
 		}
-		return t.Put(ctx, tx, trash.Entry{SpaceID: q.SpaceID, Kind: trash.Comment, ItemID: cm.ID, Label: label(cm.Body),
-			Place: q.Title, By: by, Snapshot: snap})
+		return t.Put(ctx, tx, replyEntry(q, trash.Comment, cm.ID, cm.Body, by, snap))
 	})
 }
 
 func restoreComment(ctx context.Context, tx pgx.Tx, it trash.Item) (string, error) {
-	var snap postSnapshot
-	var rows []struct {
-		QuestionID int64  `json:"question_id"`
-		AnswerID   *int64 `json:"answer_id"`
-	}
-	if err := json.Unmarshal(it.Snapshot, &snap); err != nil {
-		return "", fmt.Errorf("read trashed comment: %w", err)
-	}
-	if err := json.Unmarshal(snap.Comments, &rows); err != nil || len(rows) != 1 {
-		return "", fmt.Errorf("read trashed comment: %v", err)
+	snap, comment, err := unpackReply(it, func(s *postSnapshot) json.RawMessage { return s.Comments }, "comment")
+	if err != nil {
+		return "", err
 	}
 	var ok bool
 	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM questions WHERE id = $1)
-		AND ($2::bigint IS NULL OR EXISTS (SELECT 1 FROM answers WHERE id = $2))`, rows[0].QuestionID, rows[0].AnswerID).Scan(&ok); err != nil {
+		AND ($2::bigint IS NULL OR EXISTS (SELECT 1 FROM answers WHERE id = $2))`, comment.QuestionID, comment.AnswerID).Scan(&ok); err != nil {
 		return "", fmt.Errorf("restore comment: %w", err)
 	}
 	if !ok {
@@ -264,26 +254,17 @@ func restoreComment(ctx context.Context, tx pgx.Tx, it trash.Item) (string, erro
 	if err := trash.Reinsert(ctx, tx, "comments", snap.Comments, false); err != nil {
 		return "", err
 	}
-	return QuestionURL(rows[0].QuestionID), nil
+	return QuestionURL(comment.QuestionID), nil
 }
 
 // CommentByID loads a comment of a question.
 func (st *Store) CommentByID(ctx context.Context, questionID, id int64) (Comment, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT c.id, c.answer_id, c.author_id, coalesce(a.display_name, '') AS author_name, c.body, c.created_at
 		FROM comments c LEFT JOIN accounts a ON a.id = c.author_id WHERE c.id = $1 AND ($2 = 0 OR c.question_id = $2)`, id, questionID)
-	cm, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Comment])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return cm, errs.E(errs.NotFound, "error.not_found")
-	}
-	return cm, err
+	return postgres.One[Comment](rows, "load comment")
 }
 
 // QuestionOfComment is the question a comment belongs to.
 func (st *Store) QuestionOfComment(ctx context.Context, id int64) (int64, error) {
-	var qid int64
-	err := st.pool.QueryRow(ctx, `SELECT question_id FROM comments WHERE id = $1`, id).Scan(&qid)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, errs.E(errs.NotFound, "error.not_found")
-	}
-	return qid, err
+	return postgres.Value[int64](st.pool.QueryRow(ctx, `SELECT question_id FROM comments WHERE id = $1`, id), "question of comment")
 }

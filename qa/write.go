@@ -34,15 +34,21 @@ func (st *Store) Ask(ctx context.Context, n NewQuestion, after func(tx pgx.Tx, i
 			id, n.Title, n.Body, n.AuthorID); err != nil {
 			return fmt.Errorf("question revision: %w", err)
 		}
-		if err := setTopics(ctx, tx, id, n.TopicIDs); err != nil {
-			return err
-		}
-		if err := enqueue(ctx, tx, id); err != nil {
-			return err
-		}
-		return runAfter(after, tx, id)
+		return settle(ctx, tx, id, n.TopicIDs, after)
 	})
 	return id, err
+}
+
+// settle ends asking, whichever way a question came: it gets its topics,
+// goes into the search outbox and after runs in the same transaction.
+func settle(ctx context.Context, tx pgx.Tx, id int64, topicIDs []int64, after func(tx pgx.Tx, id int64) error) error {
+	if err := setTopics(ctx, tx, id, topicIDs); err != nil {
+		return err
+	}
+	if err := enqueue(ctx, tx, id); err != nil {
+		return err
+	}
+	return runAfter(after, tx, id)
 }
 
 func runAfter(after func(tx pgx.Tx, id int64) error, tx pgx.Tx, id int64) error {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/fachnetz/fachnetz/server/backup"
 	"github.com/fachnetz/fachnetz/server/postgres"
 )
@@ -34,15 +36,14 @@ func backupCommand(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	pool, err := postgres.Open(ctx, cfg.DatabaseURL, 5*time.Second)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
 	start := time.Now()
-	m, err := backup.Take(ctx, backup.Options{
-		Pool: pool, DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, Dir: dir, PGBin: pgBin,
-		Version: versionString(), Log: newLogger(e.stderr, cfg.LogLevel),
+	var m *backup.Manifest
+	err = withPool(ctx, cfg, func(pool *pgxpool.Pool) (err error) {
+		m, err = backup.Take(ctx, backup.Options{
+			Pool: pool, DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, Dir: dir, PGBin: pgBin,
+			Version: versionString(), Log: newLogger(e.stderr, cfg.LogLevel),
+		})
+		return err
 	})
 	if err != nil {
 		return err
@@ -62,16 +63,16 @@ func restoreCommand(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	pool, err := postgres.Open(ctx, cfg.DatabaseURL, 5*time.Second)
-	if err != nil {
-		return err
-	}
 	log := newLogger(e.stderr, cfg.LogLevel)
-	m, err := backup.Restore(ctx, backup.RestoreOptions{
-		Pool: pool, DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, Dir: dir, PGBin: pgBin,
-		SchemaVersion: len(migrations), Log: log,
+	var m *backup.Manifest
+	// The pool is closed before the restored instance opens its own.
+	err = withPool(ctx, cfg, func(pool *pgxpool.Pool) (err error) {
+		m, err = backup.Restore(ctx, backup.RestoreOptions{
+			Pool: pool, DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, Dir: dir, PGBin: pgBin,
+			SchemaVersion: len(migrations), Log: log,
+		})
+		return err
 	})
-	pool.Close() // the restored instance opens its own
 	if err != nil {
 		return err
 	}

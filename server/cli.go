@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
-	"time"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -19,7 +18,6 @@ import (
 	"github.com/fachnetz/fachnetz/policies"
 	"github.com/fachnetz/fachnetz/server/auth"
 	"github.com/fachnetz/fachnetz/server/errs"
-	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // operatorCommand is a subcommand with verbs (users add, groups add-member)
@@ -57,13 +55,10 @@ func (oc operatorCommand) run(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	pool, err := postgres.Open(ctx, cfg.DatabaseURL, 5*time.Second)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	op := &operator{env: e, pool: pool, accounts: auth.NewStore(pool), spaces: policies.NewStore(pool), fs: fs, cfg: cfg}
-	return oc.verbs[verb](ctx, op, rest)
+	return withPool(ctx, cfg, func(pool *pgxpool.Pool) error {
+		op := &operator{env: e, pool: pool, accounts: auth.NewStore(pool), spaces: policies.NewStore(pool), fs: fs, cfg: cfg}
+		return oc.verbs[verb](ctx, op, rest)
+	})
 }
 
 func (op *operator) flag(name string) string { return op.fs.Lookup(name).Value.String() }
@@ -195,9 +190,7 @@ func usersList(ctx context.Context, op *operator, args []string) error {
 	if err != nil {
 		return err
 	}
-	w := tabwriter.NewWriter(op.env.stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "HANDLE\tE-MAIL\tNAME\tAGENCY\tROLES\tSTATUS")
-	for _, a := range list {
+	return printTable(op.env.stdout, "HANDLE\tE-MAIL\tNAME\tAGENCY\tROLES\tSTATUS", list, func(a auth.Account) string {
 		var roles []string
 		if a.IsAdmin {
 			roles = append(roles, "admin")
@@ -209,7 +202,17 @@ func usersList(ctx context.Context, op *operator, args []string) error {
 		if a.DisabledAt != nil {
 			status = "disabled"
 		}
-		fmt.Fprintf(w, "@%s\t%s\t%s\t%s\t%s\t%s\n", a.Handle, a.Email, a.DisplayName, a.AgencySlug, strings.Join(roles, ","), status)
+		return fmt.Sprintf("@%s\t%s\t%s\t%s\t%s\t%s", a.Handle, a.Email, a.DisplayName, a.AgencySlug, strings.Join(roles, ","), status)
+	})
+}
+
+// printTable writes a header and a line for each item, their columns
+// (split by tabs) aligned.
+func printTable[T any](out io.Writer, header string, list []T, line func(T) string) error {
+	w := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(w, header)
+	for _, it := range list {
+		fmt.Fprintln(w, line(it))
 	}
 	return w.Flush()
 }
@@ -261,29 +264,43 @@ func usersToken(ctx context.Context, op *operator, args []string) error {
 	return nil
 }
 
+// nameFlag gives the add verb of a command its --name of a noun.
+func nameFlag(noun string) func(verb string, fs *flag.FlagSet) {
+	return func(verb string, fs *flag.FlagSet) {
+		if verb == "add" {
+			fs.String("name", "", "name of the "+noun+" (required)")
+		}
+	}
+}
+
+// addNamed is the verb "add SLUG --name NAME" of command: create makes
+// the thing and says what it made.
+func addNamed(command string, create func(ctx context.Context, op *operator, slug, name string) (string, error)) func(context.Context, *operator, []string) error {
+	return func(ctx context.Context, op *operator, args []string) error {
+		if err := wantArgs(args, 1, command+" add SLUG --name NAME"); err != nil {
+			return err
+		}
+		if op.flag("name") == "" {
+			return &configError{command + " add: --name is required"}
+		}
+		made, err := create(ctx, op, args[0], op.flag("name"))
+		if err != nil {
+			return cliError(err, command+" add "+args[0])
+		}
+		fmt.Fprintln(op.env.stdout, made)
+		return nil
+	}
+}
+
 func agenciesCommand() operatorCommand {
 	return operatorCommand{
-		name: "agencies",
-		flags: func(verb string, fs *flag.FlagSet) {
-			if verb == "add" {
-				fs.String("name", "", "name of the agency (required)")
-			}
-		},
+		name:  "agencies",
+		flags: nameFlag("agency"),
 		verbs: map[string]func(context.Context, *operator, []string) error{
-			"add": func(ctx context.Context, op *operator, args []string) error {
-				if err := wantArgs(args, 1, "agencies add SLUG --name NAME"); err != nil {
-					return err
-				}
-				if op.flag("name") == "" {
-					return &configError{"agencies add: --name is required"}
-				}
-				a, err := op.accounts.CreateAgency(ctx, args[0], op.flag("name"))
-				if err != nil {
-					return cliError(err, "agencies add "+args[0])
-				}
-				fmt.Fprintf(op.env.stdout, "created agency %s (%s)\n", a.Slug, a.Name)
-				return nil
-			},
+			"add": addNamed("agencies", func(ctx context.Context, op *operator, slug, name string) (string, error) {
+				a, err := op.accounts.CreateAgency(ctx, slug, name)
+				return fmt.Sprintf("created agency %s (%s)", a.Slug, a.Name), err
+			}),
 			"list": func(ctx context.Context, op *operator, args []string) error {
 				if err := wantArgs(args, 0, "agencies list"); err != nil {
 					return err
@@ -292,12 +309,9 @@ func agenciesCommand() operatorCommand {
 				if err != nil {
 					return err
 				}
-				w := tabwriter.NewWriter(op.env.stdout, 2, 4, 2, ' ', 0)
-				fmt.Fprintln(w, "SLUG\tNAME")
-				for _, a := range list {
-					fmt.Fprintf(w, "%s\t%s\n", a.Slug, a.Name)
-				}
-				return w.Flush()
+				return printTable(op.env.stdout, "SLUG\tNAME", list, func(a auth.Agency) string {
+					return a.Slug + "\t" + a.Name
+				})
 			},
 		},
 	}
@@ -305,27 +319,13 @@ func agenciesCommand() operatorCommand {
 
 func groupsCommand() operatorCommand {
 	return operatorCommand{
-		name: "groups",
-		flags: func(verb string, fs *flag.FlagSet) {
-			if verb == "add" {
-				fs.String("name", "", "name of the group (required)")
-			}
-		},
+		name:  "groups",
+		flags: nameFlag("group"),
 		verbs: map[string]func(context.Context, *operator, []string) error{
-			"add": func(ctx context.Context, op *operator, args []string) error {
-				if err := wantArgs(args, 1, "groups add SLUG --name NAME"); err != nil {
-					return err
-				}
-				if op.flag("name") == "" {
-					return &configError{"groups add: --name is required"}
-				}
-				g, err := op.spaces.CreateGroup(ctx, args[0], op.flag("name"))
-				if err != nil {
-					return cliError(err, "groups add "+args[0])
-				}
-				fmt.Fprintf(op.env.stdout, "created group @%s (%s)\n", g.Slug, g.Name)
-				return nil
-			},
+			"add": addNamed("groups", func(ctx context.Context, op *operator, slug, name string) (string, error) {
+				g, err := op.spaces.CreateGroup(ctx, slug, name)
+				return fmt.Sprintf("created group @%s (%s)", g.Slug, g.Name), err
+			}),
 			"add-member": func(ctx context.Context, op *operator, args []string) error {
 				if err := wantArgs(args, 2, "groups add-member GROUP EMAIL|HANDLE"); err != nil {
 					return err
@@ -349,12 +349,9 @@ func groupsCommand() operatorCommand {
 				if err != nil {
 					return err
 				}
-				w := tabwriter.NewWriter(op.env.stdout, 2, 4, 2, ' ', 0)
-				fmt.Fprintln(w, "SLUG\tNAME\tMEMBERS")
-				for _, g := range list {
-					fmt.Fprintf(w, "@%s\t%s\t%d\n", g.Slug, g.Name, g.Members)
-				}
-				return w.Flush()
+				return printTable(op.env.stdout, "SLUG\tNAME\tMEMBERS", list, func(g policies.Group) string {
+					return fmt.Sprintf("@%s\t%s\t%d", g.Slug, g.Name, g.Members)
+				})
 			},
 		},
 	}

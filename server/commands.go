@@ -59,7 +59,7 @@ func openMigrated(ctx context.Context, e env, name string, args []string) (pool 
 	if err != nil {
 		return nil, 0, err
 	}
-	if pool, err = postgres.Open(ctx, cfg.DatabaseURL, 5*time.Second); err != nil {
+	if pool, err = openPool(ctx, cfg); err != nil {
 		return nil, 0, err
 	}
 	if n, err = postgres.Migrate(ctx, pool, newLogger(e.stderr, cfg.LogLevel)); err != nil {
@@ -67,6 +67,23 @@ func openMigrated(ctx context.Context, e env, name string, args []string) (pool 
 		return nil, 0, err
 	}
 	return pool, n, nil
+}
+
+// openPool opens the database of a command's configuration; the caller
+// closes it.
+func openPool(ctx context.Context, cfg *Config) (*pgxpool.Pool, error) {
+	return postgres.Open(ctx, cfg.DatabaseURL, 5*time.Second)
+}
+
+// withPool runs fn on the database of a command's configuration and
+// closes it when fn returns.
+func withPool(ctx context.Context, cfg *Config, fn func(pool *pgxpool.Pool) error) error {
+	pool, err := openPool(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	return fn(pool)
 }
 
 func healthcheckCommand(ctx context.Context, e env, args []string) error {

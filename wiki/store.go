@@ -2,14 +2,12 @@ package wiki
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/postgres"
 	"github.com/fachnetz/fachnetz/server/search"
 )
@@ -113,14 +111,7 @@ const pageFrom = ` FROM pages p JOIN spaces s ON s.id = p.space_id LEFT JOIN acc
 
 func (st *Store) onePage(ctx context.Context, q pgxQuerier, where string, args ...any) (Page, error) {
 	rows, _ := q.Query(ctx, `SELECT `+pageColumns+pageFrom+`WHERE `+where, args...)
-	p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Page])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return p, errs.E(errs.NotFound, "error.not_found")
-	}
-	if err != nil {
-		return p, fmt.Errorf("load page: %w", err)
-	}
-	return p, nil
+	return postgres.One[Page](rows, "load page")
 }
 
 type pgxQuerier interface {
@@ -141,11 +132,8 @@ func (st *Store) PageByID(ctx context.Context, id int64) (Page, error) {
 func (st *Store) Redirect(ctx context.Context, spaceID int64, slug string) (Page, error) {
 	var id int64
 	err := st.pool.QueryRow(ctx, `SELECT page_id FROM page_redirects WHERE space_id = $1 AND slug = $2`, spaceID, slug).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Page{}, errs.E(errs.NotFound, "error.not_found")
-	}
 	if err != nil {
-		return Page{}, fmt.Errorf("load redirect: %w", err)
+		return Page{}, postgres.Found(err, "load redirect")
 	}
 	return st.PageByID(ctx, id)
 }
@@ -166,11 +154,7 @@ func (st *Store) Revisions(ctx context.Context, pageID int64) ([]Revision, error
 			r.purged_at, pa.display_name AS purged_by
 		FROM page_revisions r LEFT JOIN accounts a ON a.id = r.author_id LEFT JOIN accounts pa ON pa.id = r.purged_by
 		WHERE r.page_id = $1 ORDER BY r.number DESC`, pageID)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Revision])
-	if err != nil {
-		return nil, fmt.Errorf("list revisions: %w", err)
-	}
-	return list, nil
+	return postgres.All[Revision](rows, "list revisions")
 }
 
 // Revision loads one revision with its body.
@@ -179,14 +163,7 @@ func (st *Store) Revision(ctx context.Context, pageID int64, number int) (Revisi
 			r.purged_at, pa.display_name AS purged_by
 		FROM page_revisions r LEFT JOIN accounts a ON a.id = r.author_id LEFT JOIN accounts pa ON pa.id = r.purged_by
 		WHERE r.page_id = $1 AND r.number = $2`, pageID, number)
-	rev, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Revision])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return rev, errs.E(errs.NotFound, "error.not_found")
-	}
-	if err != nil {
-		return rev, fmt.Errorf("load revision: %w", err)
-	}
-	return rev, nil
+	return postgres.One[Revision](rows, "load revision")
 }
 
 // Draft is a page as its author submits it.
@@ -254,10 +231,7 @@ func (st *Store) Save(ctx context.Context, pageID int64, base int, d Draft, auth
 		var current int
 		var before string
 		if err := tx.QueryRow(ctx, `SELECT revision, body FROM pages WHERE id = $1 FOR UPDATE`, pageID).Scan(&current, &before); err != nil {
-			if errors.Is(err, pgx.ErrNoRows) {
-				return errs.E(errs.NotFound, "error.not_found")
-			}
-			return fmt.Errorf("lock page: %w", err)
+			return postgres.Found(err, "lock page")
 		}
 		if current != base {
 			p, err := st.onePage(ctx, tx, `p.id = $1`, pageID)
@@ -311,7 +285,7 @@ func writeRelations(ctx context.Context, tx pgx.Tx, pageID int64, d Draft) error
 // Topics lists a page's topics by name.
 func (st *Store) Topics(ctx context.Context, pageID int64) ([]Topic, error) {
 	rows, _ := st.pool.Query(ctx, topicsSQL, pageID)
-	return pgx.CollectRows(rows, pgx.RowToStructByName[Topic])
+	return postgres.All[Topic](rows, "topics of page")
 }
 
 // SlugFree reports whether no page and no redirect of the space uses slug.
@@ -343,17 +317,13 @@ func (st *Store) DueForReview(ctx context.Context, spaces []int64, ownerID int64
 		WHERE p.space_id = ANY($1) AND ($2 = 0 OR p.owner_id = $2) AND p.review_due < current_date AND NOT p.is_template
 		AND s.archived_at IS NULL
 		ORDER BY p.review_due, p.id LIMIT 500`, spaces, ownerID)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Page])
-	if err != nil {
-		return nil, fmt.Errorf("review queue: %w", err)
-	}
-	return list, nil
+	return postgres.All[Page](rows, "review queue")
 }
 
 // Templates lists the pages a space offers as templates.
 func (st *Store) Templates(ctx context.Context, spaceID int64) ([]Node, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT id, parent_id, slug, title, is_template FROM pages WHERE space_id = $1 AND is_template ORDER BY title`, spaceID)
-	return pgx.CollectRows(rows, pgx.RowToStructByName[Node])
+	return postgres.All[Node](rows, "templates")
 }
 
 // IsBelow reports whether page id lies in the subtree of root (or is root).

@@ -2,12 +2,11 @@ package wiki
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // DraftFile is a file uploaded into the editor of a page not created yet.
@@ -36,11 +35,7 @@ func (st *Store) AddDraftFile(ctx context.Context, draftID int64, f DraftFile) (
 // DraftFiles lists the files held with a draft.
 func (st *Store) DraftFiles(ctx context.Context, draftID int64) ([]DraftFile, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT id, filename, content_type, size, sha256 FROM draft_files WHERE draft_id = $1 ORDER BY lower(filename)`, draftID)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[DraftFile])
-	if err != nil {
-		return nil, fmt.Errorf("list draft files: %w", err)
-	}
-	return list, nil
+	return postgres.All[DraftFile](rows, "list draft files")
 }
 
 // DraftFileOf loads a held file for the draft's author; anyone else gets
@@ -48,14 +43,7 @@ func (st *Store) DraftFiles(ctx context.Context, draftID int64) ([]DraftFile, er
 func (st *Store) DraftFileOf(ctx context.Context, id, accountID int64) (DraftFile, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT f.id, f.filename, f.content_type, f.size, f.sha256
 		FROM draft_files f JOIN drafts d ON d.id = f.draft_id WHERE f.id = $1 AND d.account_id = $2`, id, accountID)
-	f, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[DraftFile])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return f, errs.E(errs.NotFound, "error.not_found")
-	}
-	if err != nil {
-		return f, fmt.Errorf("load draft file: %w", err)
-	}
-	return f, nil
+	return postgres.One[DraftFile](rows, "load draft file")
 }
 
 // AttachDraftFiles makes the files held with a draft attachments of the

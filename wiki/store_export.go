@@ -5,17 +5,15 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // SpacePages loads every page of a space at its newest revision, for an
 // export.
 func (st *Store) SpacePages(ctx context.Context, spaceID int64) ([]Page, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT `+pageColumns+pageFrom+`WHERE p.space_id = $1 ORDER BY p.id`, spaceID)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Page])
-	if err != nil {
-		return nil, fmt.Errorf("pages of space: %w", err)
-	}
-	return list, nil
+	return postgres.All[Page](rows, "pages of space")
 }
 
 // HasPages reports whether a space holds any page (the trash aside).
@@ -26,12 +24,7 @@ func (st *Store) HasPages(ctx context.Context, spaceID int64) (bool, error) {
 func hasPages(ctx context.Context, q interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }, spaceID int64) (bool, error) {
-	var any bool
-	err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pages WHERE space_id = $1)`, spaceID).Scan(&any)
-	if err != nil {
-		return false, fmt.Errorf("space has pages: %w", err)
-	}
-	return any, nil
+	return postgres.Value[bool](q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pages WHERE space_id = $1)`, spaceID), "space has pages")
 }
 
 // ExportAttachments lists the current files of pages, by page, each
@@ -94,15 +87,5 @@ func (st *Store) ExportLinkTargets(ctx context.Context, pageIDs []int64) (map[in
 // Handles maps accounts to their handles.
 func (st *Store) Handles(ctx context.Context, ids []int64) (map[int64]string, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT id, handle FROM accounts WHERE id = ANY($1)`, ids)
-	out := map[int64]string{}
-	var id int64
-	var h string
-	_, err := pgx.ForEachRow(rows, []any{&id, &h}, func() error {
-		out[id] = h
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("handles: %w", err)
-	}
-	return out, nil
+	return postgres.Map[int64, string](rows, "handles")
 }

@@ -2,10 +2,9 @@ package wiki
 
 import (
 	"context"
-	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // Listed is a page as the start page lists it: its title, its space and
@@ -29,11 +28,7 @@ func (st *Store) RecentlyChanged(ctx context.Context, spaces []int64, limit int)
 		FROM pages p JOIN spaces s ON s.id = p.space_id
 		WHERE p.space_id = ANY($1) AND NOT p.is_template
 		ORDER BY p.updated_at DESC, p.id DESC LIMIT $2`, spaces, limit)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Listed])
-	if err != nil {
-		return nil, fmt.Errorf("recently changed pages: %w", err)
-	}
-	return list, nil
+	return postgres.All[Listed](rows, "recently changed pages")
 }
 
 // OwnDueForReview lists the pages of ownerID in the given spaces whose
@@ -45,9 +40,5 @@ func (st *Store) OwnDueForReview(ctx context.Context, spaces []int64, ownerID in
 		WHERE p.owner_id = $2 AND p.space_id = ANY($1) AND p.review_due < current_date AND NOT p.is_template
 			AND s.archived_at IS NULL
 		ORDER BY p.review_due, p.id LIMIT $3`, spaces, ownerID, limit)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Listed])
-	if err != nil {
-		return nil, fmt.Errorf("own pages due for review: %w", err)
-	}
-	return list, nil
+	return postgres.All[Listed](rows, "own pages due for review")
 }

@@ -2,7 +2,6 @@ package wiki
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -59,11 +58,8 @@ func (st *Store) FillEmpty(ctx context.Context, spaceID int64, fill func(tx pgx.
 func lockSpace(ctx context.Context, tx pgx.Tx, spaceID int64) error {
 	var id int64
 	err := tx.QueryRow(ctx, `SELECT id FROM spaces WHERE id = $1 FOR UPDATE`, spaceID).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return errs.E(errs.NotFound, "error.not_found")
-	}
 	if err != nil {
-		return fmt.Errorf("lock space: %w", err)
+		return postgres.Found(err, "lock space")
 	}
 	return nil
 }

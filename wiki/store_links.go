@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // Links are stored as written (the target space's slug and a key: the
@@ -146,11 +148,7 @@ func scanLinkTargets(rows pgx.Rows) (map[LinkKey]PageRef, error) {
 // being created, or its target is in the trash), as rendering finds it.
 func (st *Store) Backlinks(ctx context.Context, p Page, readable []int64) ([]PageRef, error) {
 	rows, _ := st.pool.Query(ctx, backlinksSQL, p.ID, readable, p.SpaceSlug, p.Title, p.Slug)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[PageRef])
-	if err != nil {
-		return nil, fmt.Errorf("backlinks: %w", err)
-	}
-	return list, nil
+	return postgres.All[PageRef](rows, "backlinks")
 }
 
 // FindByKeys resolves link keys (lower-case titles or slugs) in one space

@@ -28,10 +28,7 @@ func (st *Store) PurgeRevision(ctx context.Context, p Page, number int, later bo
 		var current int
 		var title string
 		if err := tx.QueryRow(ctx, `SELECT revision, title FROM pages WHERE id = $1 FOR UPDATE`, p.ID).Scan(&current, &title); err != nil {
-			if errors.Is(err, pgx.ErrNoRows) {
-				return errs.E(errs.NotFound, "error.not_found")
-			}
-			return fmt.Errorf("lock page: %w", err)
+			return postgres.Found(err, "lock page")
 		}
 		var found bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM page_revisions WHERE page_id = $1 AND number = $2 AND purged_at IS NULL)`,
@@ -76,11 +73,6 @@ func (st *Store) PurgeRevision(ctx context.Context, p Page, number int, later bo
 // KeptRevision is the newest revision before number that still holds
 // content: what the page shows after purging from number on (0: none).
 func (st *Store) KeptRevision(ctx context.Context, pageID int64, number int) (int, error) {
-	var n int
-	err := st.pool.QueryRow(ctx, `SELECT coalesce(max(number), 0) FROM page_revisions WHERE page_id = $1 AND number < $2 AND purged_at IS NULL`,
-		pageID, number).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("kept revision: %w", err)
-	}
-	return n, nil
+	return postgres.Value[int](st.pool.QueryRow(ctx, `SELECT coalesce(max(number), 0) FROM page_revisions WHERE page_id = $1 AND number < $2 AND purged_at IS NULL`,
+		pageID, number), "kept revision")
 }

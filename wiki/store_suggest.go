@@ -2,9 +2,6 @@ package wiki
 
 import (
 	"context"
-	"fmt"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/fachnetz/fachnetz/server/postgres"
 )
@@ -25,9 +22,5 @@ func (s *Store) SuggestPages(ctx context.Context, spaceIDs []int64, preferred in
 		WHERE p.space_id = ANY($1) AND lower(p.title) LIKE '%' || lower($2) || '%'
 		ORDER BY p.space_id = $3 DESC, lower(p.title) LIKE lower($2) || '%' DESC, lower(p.title), p.id
 		LIMIT $4`, spaceIDs, like, preferred, limit)
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[PageSuggestion])
-	if err != nil {
-		return nil, fmt.Errorf("suggest pages: %w", err)
-	}
-	return out, nil
+	return postgres.All[PageSuggestion](rows, "suggest pages")
 }

@@ -172,22 +172,15 @@ func restorePage(ctx context.Context, tx pgx.Tx, it trash.Item) (string, error) 
 	if err != nil {
 		return "", err
 	}
-	steps := []struct {
-		table string
-		rows  json.RawMessage
-		skip  bool
-	}{
-		{"pages", rows, false},
-		{"page_revisions", snap.Revisions, false},
-		{"page_links", snap.Links, true},
-		{"page_redirects", snap.Redirects, true},
-		{"attachments", snap.Attachments, false},
-		{"attachment_versions", snap.Versions, false},
-	}
-	for _, s := range steps {
-		if err := trash.Reinsert(ctx, tx, s.table, s.rows, s.skip); err != nil {
-			return "", err
-		}
+	if err := trash.ReinsertAll(ctx, tx,
+		trash.Part{Table: "pages", Rows: rows},
+		trash.Part{Table: "page_revisions", Rows: snap.Revisions},
+		trash.Part{Table: "page_links", Rows: snap.Links, SkipConflicts: true},
+		trash.Part{Table: "page_redirects", Rows: snap.Redirects, SkipConflicts: true},
+		trash.Part{Table: "attachments", Rows: snap.Attachments},
+		trash.Part{Table: "attachment_versions", Rows: snap.Versions},
+	); err != nil {
+		return "", err
 	}
 	if err := trash.ReinsertTopics(ctx, tx, "page_topics", "page_id", snap.Topics, snap.TopicSlugs); err != nil {
 		return "", err
@@ -218,11 +211,8 @@ func (st *Store) TrashAttachment(ctx context.Context, t *trash.Trash, p Page, id
 		err := tx.QueryRow(ctx, `SELECT a.filename, array_agg(DISTINCT f.sha256) FROM attachments a
 			JOIN LATERAL (SELECT a.sha256 UNION SELECT sha256 FROM attachment_versions WHERE attachment_id = a.id) f ON true
 			WHERE a.id = $1 AND a.page_id = $2 GROUP BY a.filename`, id, p.ID).Scan(&name, &files)
-		if err == pgx.ErrNoRows {
-			return errs.E(errs.NotFound, "error.not_found")
-		}
 		if err != nil {
-			return fmt.Errorf("trash attachment: %w", err)
+			return postgres.Found(err, "trash attachment")
 		}
 		var snap attachmentSnapshot
 		if snap.Versions, err = trash.Rows(ctx, tx, "attachment_versions", "t.attachment_id = $1", id); err != nil {
@@ -253,22 +243,19 @@ func moveTrashedAttachments(ctx context.Context, tx pgx.Tx, pageIDs []int64, fro
 // name meanwhile.
 func restoreAttachment(ctx context.Context, tx pgx.Tx, it trash.Item) (string, error) {
 	var snap attachmentSnapshot
-	if err := json.Unmarshal(it.Snapshot, &snap); err != nil {
-		return "", fmt.Errorf("read trashed attachment: %w", err)
-	}
-	var rows []struct {
+	att, err := trash.Unpack[struct {
 		PageID   int64  `json:"page_id"`
 		Filename string `json:"filename"`
-	}
-	if err := json.Unmarshal(snap.Attachments, &rows); err != nil || len(rows) != 1 {
-		return "", fmt.Errorf("read trashed attachment: %v", err)
+	}](it, &snap, func() json.RawMessage { return snap.Attachments }, "attachment")
+	if err != nil {
+		return "", err
 	}
 	var spaceSlug, slug string
 	var spaceID int64
 	var taken bool
-	err := tx.QueryRow(ctx, `SELECT p.space_id, s.slug, p.slug, EXISTS (SELECT 1 FROM attachments WHERE page_id = p.id AND filename = $2)
+	err = tx.QueryRow(ctx, `SELECT p.space_id, s.slug, p.slug, EXISTS (SELECT 1 FROM attachments WHERE page_id = p.id AND filename = $2)
 		FROM pages p JOIN spaces s ON s.id = p.space_id WHERE p.id = $1`,
-		rows[0].PageID, rows[0].Filename).Scan(&spaceID, &spaceSlug, &slug, &taken)
+		att.PageID, att.Filename).Scan(&spaceID, &spaceSlug, &slug, &taken)
 	if err == pgx.ErrNoRows {
 		return "", errs.E(errs.Conflict, "trash.page_gone")
 	}
@@ -281,12 +268,10 @@ func restoreAttachment(ctx context.Context, tx pgx.Tx, it trash.Item) (string, e
 		return "", errs.E(errs.Conflict, "trash.page_elsewhere")
 	}
 	if taken {
-		return "", errs.E(errs.Conflict, "trash.name_taken", "Name", rows[0].Filename)
+		return "", errs.E(errs.Conflict, "trash.name_taken", "Name", att.Filename)
 	}
-	if err := trash.Reinsert(ctx, tx, "attachments", snap.Attachments, false); err != nil {
-		return "", err
-	}
-	if err := trash.Reinsert(ctx, tx, "attachment_versions", snap.Versions, false); err != nil {
+	if err := trash.ReinsertAll(ctx, tx, trash.Part{Table: "attachments", Rows: snap.Attachments},
+		trash.Part{Table: "attachment_versions", Rows: snap.Versions}); err != nil {
 		return "", err
 	}
 	return PageURL(spaceSlug, slug) + "#anhaenge", nil
@@ -302,9 +287,5 @@ func (st *Store) Unused(ctx context.Context, files [][]byte) ([][]byte, error) {
 		  AND NOT EXISTS (SELECT 1 FROM draft_files WHERE sha256 = f AND draft_id IS NOT NULL)
 		  AND NOT EXISTS (SELECT 1 FROM mail_draft_files WHERE sha256 = f AND draft_id IS NOT NULL)
 		  AND NOT EXISTS (SELECT 1 FROM question_files WHERE sha256 = f)`, files)
-	out, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
-	if err != nil {
-		return nil, fmt.Errorf("unused attachment contents: %w", err)
-	}
-	return out, nil
+	return postgres.Values[[]byte](rows, "unused attachment contents")
 }

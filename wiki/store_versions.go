@@ -2,7 +2,6 @@ package wiki
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -50,21 +49,13 @@ func putAttachment(ctx context.Context, tx pgx.Tx, a Attachment, uploader int64)
 func (st *Store) VersionsOf(ctx context.Context, attachmentIDs []int64) ([]AttachmentVersion, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT `+versionColumns+` WHERE v.attachment_id = ANY($1)
 		ORDER BY v.attachment_id, v.created_at DESC, v.id DESC`, attachmentIDs)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[AttachmentVersion])
-	if err != nil {
-		return nil, fmt.Errorf("attachment versions: %w", err)
-	}
-	return list, nil
+	return postgres.All[AttachmentVersion](rows, "attachment versions")
 }
 
 // AttachmentVersion loads one earlier version of an attachment.
 func (st *Store) AttachmentVersion(ctx context.Context, attachmentID, id int64) (AttachmentVersion, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT `+versionColumns+` WHERE v.id = $1 AND v.attachment_id = $2`, id, attachmentID)
-	v, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[AttachmentVersion])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return v, errs.E(errs.NotFound, "error.not_found")
-	}
-	return v, err
+	return postgres.One[AttachmentVersion](rows, "load attachment version")
 }
 
 // RestoreVersion makes an earlier version of an attachment of the page
@@ -93,11 +84,11 @@ func (st *Store) RestoreVersion(ctx context.Context, pageID, attachmentID, id in
 func (st *Store) AttachmentUploader(ctx context.Context, pageID, id int64) (int64, error) {
 	var by *int64
 	err := st.pool.QueryRow(ctx, `SELECT uploaded_by FROM attachments WHERE id = $1 AND page_id = $2`, id, pageID).Scan(&by)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, errs.E(errs.NotFound, "error.not_found")
+	if err != nil {
+		return 0, postgres.Found(err, "attachment uploader")
 	}
-	if err != nil || by == nil {
-		return 0, err
+	if by == nil {
+		return 0, nil
 	}
 	return *by, nil
 }

@@ -24,17 +24,7 @@ const (
 // external id → local id.
 func recorded(ctx context.Context, q postgres.Querier, source, kind string) (map[string]int64, error) {
 	rows, _ := q.Query(ctx, `SELECT external_id, local_id FROM import_sources WHERE source = $1 AND kind = $2`, source, kind)
-	out := map[string]int64{}
-	var ext string
-	var local int64
-	_, err := pgx.ForEachRow(rows, []any{&ext, &local}, func() error {
-		out[ext] = local
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("load import sources: %w", err)
-	}
-	return out, nil
+	return postgres.Map[string, int64](rows, "load import sources")
 }
 
 // sourceRow is one row of import_sources.
@@ -102,15 +92,10 @@ type newQuestion struct {
 }
 
 func insertQuestion(ctx context.Context, tx pgx.Tx, q newQuestion) (int64, error) {
-	var id int64
-	err := tx.QueryRow(ctx, `INSERT INTO questions (space_id, author_id, title, body, score, answer_count, closed_at, created_at, updated_at, active_at)
+	return postgres.Value[int64](tx.QueryRow(ctx, `INSERT INTO questions (space_id, author_id, title, body, score, answer_count, closed_at, created_at, updated_at, active_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 		RETURNING id`,
-		q.SpaceID, q.AuthorID, q.Title, q.Body, q.Score, q.AnswerCount, q.ClosedAt, q.CreatedAt, q.UpdatedAt, q.ActiveAt).Scan(&id)
-	if err != nil {
-		return 0, fmt.Errorf("insert question: %w", err)
-	}
-	return id, nil
+		q.SpaceID, q.AuthorID, q.Title, q.Body, q.Score, q.AnswerCount, q.ClosedAt, q.CreatedAt, q.UpdatedAt, q.ActiveAt), "insert question")
 }
 
 // newAnswer is an answer row as imported.
@@ -124,14 +109,9 @@ type newAnswer struct {
 }
 
 func insertAnswer(ctx context.Context, tx pgx.Tx, a newAnswer) (int64, error) {
-	var id int64
-	err := tx.QueryRow(ctx, `INSERT INTO answers (question_id, author_id, body, score, created_at, updated_at)
+	return postgres.Value[int64](tx.QueryRow(ctx, `INSERT INTO answers (question_id, author_id, body, score, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6)
-		RETURNING id`, a.QuestionID, a.AuthorID, a.Body, a.Score, a.CreatedAt, a.UpdatedAt).Scan(&id)
-	if err != nil {
-		return 0, fmt.Errorf("insert answer: %w", err)
-	}
-	return id, nil
+		RETURNING id`, a.QuestionID, a.AuthorID, a.Body, a.Score, a.CreatedAt, a.UpdatedAt), "insert answer")
 }
 
 // insertRevision keeps the imported text as revision 1 of its post; the
@@ -146,14 +126,9 @@ func insertRevision(ctx context.Context, tx pgx.Tx, postType string, postID int6
 }
 
 func insertComment(ctx context.Context, tx pgx.Tx, questionID int64, answerID, authorID *int64, body string, at time.Time) (int64, error) {
-	var id int64
-	err := tx.QueryRow(ctx, `INSERT INTO comments (question_id, answer_id, author_id, body, created_at)
+	return postgres.Value[int64](tx.QueryRow(ctx, `INSERT INTO comments (question_id, answer_id, author_id, body, created_at)
 		VALUES ($1, $2, $3, $4, $5)
-		RETURNING id`, questionID, answerID, authorID, body, at).Scan(&id)
-	if err != nil {
-		return 0, fmt.Errorf("insert comment: %w", err)
-	}
-	return id, nil
+		RETURNING id`, questionID, answerID, authorID, body, at), "insert comment")
 }
 
 func setAccepted(ctx context.Context, tx pgx.Tx, questionID, answerID int64) error {

@@ -49,14 +49,7 @@ const accountColumns = `a.id, a.agency_id, g.slug AS agency_slug, g.name AS agen
 
 func (s *Store) oneAccount(ctx context.Context, where string, arg any) (Account, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT `+accountColumns+` FROM accounts a JOIN agencies g ON g.id = a.agency_id WHERE `+where, arg)
-	a, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Account])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return a, errs.E(errs.NotFound, "error.not_found")
-	}
-	if err != nil {
-		return a, fmt.Errorf("load account: %w", err)
-	}
-	return a, nil
+	return postgres.One[Account](rows, "load account")
 }
 
 // AccountByID loads an account.
@@ -78,11 +71,7 @@ func (s *Store) AccountByHandle(ctx context.Context, handle string) (Account, er
 func (s *Store) Accounts(ctx context.Context, agencyID int64) ([]Account, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT `+accountColumns+` FROM accounts a JOIN agencies g ON g.id = a.agency_id
 		WHERE $1 = 0 OR a.agency_id = $1 ORDER BY a.display_name, a.id`, agencyID)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Account])
-	if err != nil {
-		return nil, fmt.Errorf("list accounts: %w", err)
-	}
-	return list, nil
+	return postgres.All[Account](rows, "list accounts")
 }
 
 // NewAccount is what creating an account takes.
@@ -163,11 +152,7 @@ func (s *Store) CreateAgency(ctx context.Context, slug, name string) (Agency, er
 // Agencies lists all agencies by name.
 func (s *Store) Agencies(ctx context.Context) ([]Agency, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT id, slug, name, created_at FROM agencies ORDER BY name`)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Agency])
-	if err != nil {
-		return nil, fmt.Errorf("list agencies: %w", err)
-	}
-	return list, nil
+	return postgres.All[Agency](rows, "list agencies")
 }
 
 // AgencyBySlug loads an agency.
@@ -189,11 +174,8 @@ func hashToken(token string) []byte {
 func (s *Store) AccountByIdentity(ctx context.Context, issuer, subject string) (Account, error) {
 	var id int64
 	err := s.pool.QueryRow(ctx, `SELECT account_id FROM account_identities WHERE issuer = $1 AND subject = $2`, issuer, subject).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Account{}, errs.E(errs.NotFound, "error.not_found")
-	}
 	if err != nil {
-		return Account{}, fmt.Errorf("load identity: %w", err)
+		return Account{}, postgres.Found(err, "load identity")
 	}
 	return s.AccountByID(ctx, id)
 }

@@ -2,14 +2,12 @@ package drafts
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
@@ -46,27 +44,15 @@ func (st *Store) Save(ctx context.Context, accountID int64, key, path string, fi
 // Get loads a person's draft for one editor.
 func (st *Store) Get(ctx context.Context, accountID int64, key string) (Draft, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT `+columns+` FROM drafts WHERE account_id = $1 AND key = $2`, accountID, key)
-	d, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Draft])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return d, errs.E(errs.NotFound, "error.not_found")
-	}
-	if err != nil {
-		return d, fmt.Errorf("load draft: %w", err)
-	}
-	return d, nil
+	return postgres.One[Draft](rows, "load draft")
 }
 
 // Ensure returns the id of a person's draft for an editor, creating an
 // empty one, so that files can be held with it before any text is saved.
 func (st *Store) Ensure(ctx context.Context, accountID int64, key, path string) (int64, error) {
-	var id int64
-	err := st.pool.QueryRow(ctx, `INSERT INTO drafts (account_id, key, path) VALUES ($1, $2, $3)
+	return postgres.Value[int64](st.pool.QueryRow(ctx, `INSERT INTO drafts (account_id, key, path) VALUES ($1, $2, $3)
 		ON CONFLICT (account_id, key) WHERE account_id IS NOT NULL DO UPDATE SET updated_at = now()
-		RETURNING id`, accountID, key, path).Scan(&id)
-	if err != nil {
-		return 0, fmt.Errorf("ensure draft: %w", err)
-	}
-	return id, nil
+		RETURNING id`, accountID, key, path), "ensure draft")
 }
 
 // Delete removes a person's draft for one editor; a missing one is fine.

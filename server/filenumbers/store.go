@@ -2,7 +2,6 @@ package filenumbers
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -10,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // Pattern is a stored pattern of an agency.
@@ -34,24 +34,13 @@ const columns = `id, agency_id, label, pattern, url_template, updated_at`
 // which is the order they apply in.
 func (s *Store) List(ctx context.Context, agencyID int64) ([]Pattern, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT `+columns+` FROM file_number_patterns WHERE agency_id = $1 ORDER BY id`, agencyID)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Pattern])
-	if err != nil {
-		return nil, fmt.Errorf("file number patterns of agency %d: %w", agencyID, err)
-	}
-	return list, nil
+	return postgres.All[Pattern](rows, fmt.Sprintf("file number patterns of agency %d", agencyID))
 }
 
 // Get returns a pattern of an agency.
 func (s *Store) Get(ctx context.Context, agencyID, id int64) (Pattern, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT `+columns+` FROM file_number_patterns WHERE agency_id = $1 AND id = $2`, agencyID, id)
-	p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Pattern])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Pattern{}, errs.E(errs.NotFound, "error.not_found")
-	}
-	if err != nil {
-		return Pattern{}, fmt.Errorf("file number pattern %d: %w", id, err)
-	}
-	return p, nil
+	return postgres.One[Pattern](rows, fmt.Sprintf("file number pattern %d", id))
 }
 
 // Insert adds a pattern unless the agency has max already; the count is
@@ -60,20 +49,14 @@ func (s *Store) Get(ctx context.Context, agencyID, id int64) (Pattern, error) {
 func (s *Store) Insert(ctx context.Context, tx pgx.Tx, agencyID int64, in Input, max int) (int64, error) {
 	var n int
 	if err := tx.QueryRow(ctx, `SELECT (SELECT count(*) FROM file_number_patterns WHERE agency_id = a.id) FROM agencies a WHERE a.id = $1 FOR UPDATE`,
-		agencyID).Scan(&n); errors.Is(err, pgx.ErrNoRows) {
-		return 0, errs.E(errs.NotFound, "error.not_found")
-	} else if err != nil {
-		return 0, fmt.Errorf("count file number patterns: %w", err)
+		agencyID).Scan(&n); err != nil {
+		return 0, postgres.Found(err, "count file number patterns")
 	}
 	if n >= max {
 		return 0, errs.E(errs.Invalid, "filenumbers.too_many", "Max", max).OnField("pattern")
 	}
-	var id int64
-	if err := tx.QueryRow(ctx, `INSERT INTO file_number_patterns (agency_id, label, pattern, url_template) VALUES ($1, $2, $3, $4) RETURNING id`,
-		agencyID, in.Label, in.Pattern, in.URLTemplate).Scan(&id); err != nil {
-		return 0, fmt.Errorf("insert file number pattern: %w", err)
-	}
-	return id, nil
+	return postgres.Value[int64](tx.QueryRow(ctx, `INSERT INTO file_number_patterns (agency_id, label, pattern, url_template) VALUES ($1, $2, $3, $4) RETURNING id`,
+		agencyID, in.Label, in.Pattern, in.URLTemplate), "insert file number pattern")
 }
 
 // Update changes a pattern of an agency.

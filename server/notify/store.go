@@ -2,7 +2,6 @@ package notify
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -102,13 +101,8 @@ func (st *Store) Unwatch(ctx context.Context, accountID int64, kind string, item
 
 // IsWatching reports whether a watch exists.
 func (st *Store) IsWatching(ctx context.Context, accountID int64, kind string, itemID int64) (bool, error) {
-	var ok bool
-	err := st.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM watches WHERE account_id = $1 AND kind = $2 AND item_id = $3)`,
-		accountID, kind, itemID).Scan(&ok)
-	if err != nil {
-		return false, fmt.Errorf("is watching %s %d: %w", kind, itemID, err)
-	}
-	return ok, nil
+	return postgres.Value[bool](st.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM watches WHERE account_id = $1 AND kind = $2 AND item_id = $3)`,
+		accountID, kind, itemID), fmt.Sprintf("is watching %s %d", kind, itemID))
 }
 
 // Watchers lists the accounts watching any of the items, each once.
@@ -117,11 +111,7 @@ func (st *Store) Watchers(ctx context.Context, q postgres.Querier, kind string, 
 		return nil, nil
 	}
 	rows, _ := q.Query(ctx, `SELECT DISTINCT account_id FROM watches WHERE kind = $1 AND item_id = ANY($2) ORDER BY account_id`, kind, itemIDs)
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return nil, fmt.Errorf("watchers of %s: %w", kind, err)
-	}
-	return ids, nil
+	return postgres.Values[int64](rows, fmt.Sprintf("watchers of %s", kind))
 }
 
 // ResolveHandles returns the ids of active accounts with the handles.
@@ -130,11 +120,7 @@ func (st *Store) ResolveHandles(ctx context.Context, q postgres.Querier, handles
 		return nil, nil
 	}
 	rows, _ := q.Query(ctx, `SELECT id FROM accounts WHERE handle = ANY($1::citext[]) AND disabled_at IS NULL ORDER BY id`, handles)
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return nil, fmt.Errorf("resolve handles: %w", err)
-	}
-	return ids, nil
+	return postgres.Values[int64](rows, "resolve handles")
 }
 
 // MoveSubject puts an item's events and notifications into another space.
@@ -184,28 +170,14 @@ func (st *Store) DeleteSubject(ctx context.Context, tx pgx.Tx, subjectType strin
 // NotificationSpaces lists the spaces the account has notifications in.
 func (st *Store) NotificationSpaces(ctx context.Context, accountID int64) ([]int64, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT DISTINCT space_id FROM notifications WHERE account_id = $1`, accountID)
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return nil, fmt.Errorf("notification spaces: %w", err)
-	}
-	return ids, nil
+	return postgres.Values[int64](rows, "notification spaces")
 }
 
 // UnreadBySpace counts the account's unread notifications per space.
 func (st *Store) UnreadBySpace(ctx context.Context, accountID int64) (map[int64]int, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT space_id, count(*) FROM notifications
 		WHERE account_id = $1 AND read_at IS NULL GROUP BY space_id`, accountID)
-	counts := map[int64]int{}
-	var space int64
-	var count int
-	_, err := pgx.ForEachRow(rows, []any{&space, &count}, func() error {
-		counts[space] = count
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("count unread: %w", err)
-	}
-	return counts, nil
+	return postgres.Map[int64, int](rows, "count unread")
 }
 
 const notificationSelect = `SELECT n.id, e.kind, a.display_name AS actor_name, a.handle::text AS actor_handle,
@@ -230,24 +202,13 @@ func (st *Store) Notifications(ctx context.Context, accountID int64, spaces []in
 	args = append(args, limit)
 	sql += ` ORDER BY n.id DESC LIMIT $` + strconv.Itoa(len(args))
 	rows, _ := st.pool.Query(ctx, sql, args...)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Notification])
-	if err != nil {
-		return nil, fmt.Errorf("list notifications: %w", err)
-	}
-	return list, nil
+	return postgres.All[Notification](rows, "list notifications")
 }
 
 // Notification loads one of the account's notifications.
 func (st *Store) Notification(ctx context.Context, accountID, id int64) (Notification, error) {
 	rows, _ := st.pool.Query(ctx, notificationSelect+` AND n.id = $2`, accountID, id)
-	no, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Notification])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Notification{}, errNotFound
-	}
-	if err != nil {
-		return Notification{}, fmt.Errorf("load notification %d: %w", id, err)
-	}
-	return no, nil
+	return postgres.One[Notification](rows, fmt.Sprintf("load notification %d", id))
 }
 
 // MarkRead marks a notification read and returns when it was.
@@ -255,11 +216,8 @@ func (st *Store) MarkRead(ctx context.Context, accountID, id int64) (*time.Time,
 	var at time.Time
 	err := st.pool.QueryRow(ctx, `UPDATE notifications SET read_at = coalesce(read_at, now())
 		WHERE id = $1 AND account_id = $2 RETURNING read_at`, id, accountID).Scan(&at)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, errNotFound
-	}
 	if err != nil {
-		return nil, fmt.Errorf("mark notification %d read: %w", id, err)
+		return nil, postgres.Found(err, fmt.Sprintf("mark notification %d read", id))
 	}
 	return &at, nil
 }

@@ -69,11 +69,8 @@ func (st *Store) Contact(ctx context.Context, accountID int64) (Contact, error) 
 	var c Contact
 	err := st.pool.QueryRow(ctx, `SELECT email, locale, coalesce(matrix_id, '') FROM accounts WHERE id = $1`, accountID).
 		Scan(&c.Email, &c.Locale, &c.MatrixID)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return c, errNotFound
-	}
 	if err != nil {
-		return c, fmt.Errorf("contact of %d: %w", accountID, err)
+		return c, postgres.Found(err, fmt.Sprintf("contact of %d", accountID))
 	}
 	return c, nil
 }
@@ -84,13 +81,10 @@ func (st *Store) InApp(ctx context.Context, tx pgx.Tx, topic string, ids []int64
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err := tx.Query(ctx, `SELECT r FROM unnest($2::bigint[]) AS r
+	rows, _ := tx.Query(ctx, `SELECT r FROM unnest($2::bigint[]) AS r
 		WHERE NOT EXISTS (SELECT FROM notification_preferences p
 			WHERE p.account_id = r AND p.topic = $1 AND p.channel = 'app' AND p.mode = 'off')`, topic, ids)
-	if err != nil {
-		return nil, fmt.Errorf("in-app recipients: %w", err)
-	}
-	return pgx.CollectRows(rows, pgx.RowTo[int64])
+	return postgres.Values[int64](rows, "in-app recipients")
 }
 
 // recipientModes is how one recipient hears of a topic outside the app.
@@ -290,12 +284,7 @@ func (st *Store) SaveDirectRoom(ctx context.Context, accountID int64, matrixID, 
 // InstanceKey returns the key named name, storing fresh as it when there
 // is none yet; every server then signs with the same key.
 func (st *Store) InstanceKey(ctx context.Context, name string, fresh []byte) ([]byte, error) {
-	var key []byte
-	err := st.pool.QueryRow(ctx, `WITH ins AS (
+	return postgres.Value[[]byte](st.pool.QueryRow(ctx, `WITH ins AS (
 			INSERT INTO instance_keys (name, secret) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING secret)
-		SELECT secret FROM ins UNION ALL SELECT secret FROM instance_keys WHERE name = $1 LIMIT 1`, name, fresh).Scan(&key)
-	if err != nil {
-		return nil, fmt.Errorf("instance key %s: %w", name, err)
-	}
-	return key, nil
+		SELECT secret FROM ins UNION ALL SELECT secret FROM instance_keys WHERE name = $1 LIMIT 1`, name, fresh), fmt.Sprintf("instance key %s", name))
 }

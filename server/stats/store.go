@@ -39,12 +39,9 @@ func (st store) insertRaw(ctx context.Context, day string, ev Event, scope strin
 
 // daysBefore lists the days before today that still have raw rows or a key.
 func (st store) daysBefore(ctx context.Context, today string) ([]string, error) {
-	rows, err := st.pool.Query(ctx, `SELECT DISTINCT day::text FROM stats_raw WHERE day < $1
+	rows, _ := st.pool.Query(ctx, `SELECT DISTINCT day::text FROM stats_raw WHERE day < $1
 		UNION SELECT day::text FROM stats_secrets WHERE day < $1 ORDER BY 1`, today)
-	if err != nil {
-		return nil, fmt.Errorf("days to aggregate: %w", err)
-	}
-	return pgx.CollectRows(rows, pgx.RowTo[string])
+	return postgres.Values[string](rows, "days to aggregate")
 }
 
 // populations is the number of people in every scope: the readers of a
@@ -190,22 +187,16 @@ func (st store) overdue(ctx context.Context, week string, spaces []int64) ([]row
 
 // searchesOn lists the distinct queries recorded on day.
 func (st store) searchesOn(ctx context.Context, day string) ([]string, error) {
-	rows, err := st.pool.Query(ctx, `SELECT DISTINCT item FROM stats_raw WHERE day = $1 AND kind IN ($2, $3)`, day, Search, SearchEmpty)
-	if err != nil {
-		return nil, fmt.Errorf("queries of the day: %w", err)
-	}
-	return pgx.CollectRows(rows, pgx.RowTo[string])
+	rows, _ := st.pool.Query(ctx, `SELECT DISTINCT item FROM stats_raw WHERE day = $1 AND kind IN ($2, $3)`, day, Search, SearchEmpty)
+	return postgres.Values[string](rows, "queries of the day")
 }
 
 // nameParts lists the words (split at white space) of every account's
 // display name and handle, lower case.
 func (st store) nameParts(ctx context.Context) ([]string, error) {
-	rows, err := st.pool.Query(ctx, `SELECT DISTINCT n FROM accounts a,
+	rows, _ := st.pool.Query(ctx, `SELECT DISTINCT n FROM accounts a,
 		regexp_split_to_table(lower(a.display_name || ' ' || a.handle::text), '\s+') n WHERE n <> ''`)
-	if err != nil {
-		return nil, fmt.Errorf("names of people: %w", err)
-	}
-	return pgx.CollectRows(rows, pgx.RowTo[string])
+	return postgres.Values[string](rows, "names of people")
 }
 
 // spaceBySlug finds a space's id.

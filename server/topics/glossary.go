@@ -2,7 +2,6 @@ package topics
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"strings"
 	"sync"
@@ -53,11 +52,7 @@ const termSelect = `SELECT id, slug::text AS slug, term, abbreviations, definiti
 
 func (st *Store) terms(ctx context.Context, where string, args ...any) ([]GlossaryTerm, error) {
 	rows, _ := st.pool.Query(ctx, termSelect+where, args...)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[GlossaryTerm])
-	if err != nil {
-		return nil, fmt.Errorf("load glossary: %w", err)
-	}
-	return list, nil
+	return postgres.All[GlossaryTerm](rows, "load glossary")
 }
 
 // TermBySlug loads one glossary entry.

@@ -45,11 +45,7 @@ const topicSelect = `SELECT t.id, t.slug::text AS slug, t.name, t.description, t
 
 func (st *Store) topics(ctx context.Context, q postgres.Querier, sql string, args ...any) ([]Topic, error) {
 	rows, _ := q.Query(ctx, sql, args...)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Topic])
-	if err != nil {
-		return nil, fmt.Errorf("load topics: %w", err)
-	}
-	return list, nil
+	return postgres.All[Topic](rows, "load topics")
 }
 
 func one(list []Topic, err error) (Topic, error) {
@@ -273,11 +269,8 @@ func mergeRows(ctx context.Context, tx pgx.Tx, from, to int64) error {
 func deleteProposal(ctx context.Context, tx pgx.Tx, id int64) error {
 	var unsorted, children bool
 	err := tx.QueryRow(ctx, `SELECT unsorted, EXISTS (SELECT 1 FROM topics c WHERE c.parent_id = t.id) FROM topics t WHERE id = $1 FOR UPDATE`, id).Scan(&unsorted, &children)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return errs.E(errs.NotFound, "error.not_found")
-	}
 	if err != nil {
-		return err
+		return postgres.Found(err, "lock topic")
 	}
 	if !unsorted {
 		return errs.E(errs.Conflict, "topics.delete_not_unsorted")
@@ -310,11 +303,7 @@ func (st *Store) Suggest(ctx context.Context, foldedPrefix string, limit int, pr
 			WHERE l.fold LIKE $1 AND (NOT t.unsorted OR t.id = ANY($3))
 			ORDER BY t.id, l.is_name DESC, length(l.label)) s
 		ORDER BY NOT is_name, length(name), lower(name) LIMIT $2`, pattern, limit, proposals)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Suggestion])
-	if err != nil {
-		return nil, fmt.Errorf("suggest topics: %w", err)
-	}
-	return list, nil
+	return postgres.All[Suggestion](rows, "suggest topics")
 }
 
 // ProposalsByPrefix loads up to limit unsorted proposals a name or
@@ -329,7 +318,7 @@ func (st *Store) ProposalsByPrefix(ctx context.Context, foldedPrefix string, lim
 func (st *Store) LabelGroups(ctx context.Context) ([][]string, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT array_agg(label::text ORDER BY NOT is_name, lower(label::text))
 		FROM topic_labels GROUP BY topic_id HAVING count(*) > 1`)
-	return pgx.CollectRows(rows, pgx.RowTo[[]string])
+	return postgres.Values[[]string](rows, "label groups")
 }
 
 // violates reports whether err is a violation of the named constraint.

@@ -7,7 +7,6 @@ package trash
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -67,6 +66,39 @@ type Item struct {
 // RestoreFunc puts an item's rows back in the transaction and returns the
 // address of the restored item.
 type RestoreFunc func(ctx context.Context, tx pgx.Tx, it Item) (string, error)
+
+// Unpack reads an item's snapshot into snap and returns the one row that
+// part picks from it: the row of the thing being restored, which says
+// where it goes back to. what names the kind for the error.
+func Unpack[R any](it Item, snap any, part func() json.RawMessage, what string) (R, error) {
+	var rows []R
+	if err := json.Unmarshal(it.Snapshot, snap); err != nil {
+		return *new(R), fmt.Errorf("read trashed %s: %w", what, err)
+	}
+	if err := json.Unmarshal(part(), &rows); err != nil || len(rows) != 1 {
+		return *new(R), fmt.Errorf("read trashed %s: %d rows, %v", what, len(rows), err)
+	}
+	return rows[0], nil
+}
+
+// Part is the rows of one table in a snapshot; SkipConflicts as in
+// Reinsert.
+type Part struct {
+	Table         string
+	Rows          json.RawMessage
+	SkipConflicts bool
+}
+
+// ReinsertAll puts the parts back in their order, the rows others refer
+// to first.
+func ReinsertAll(ctx context.Context, tx pgx.Tx, parts ...Part) error {
+	for _, p := range parts {
+		if err := Reinsert(ctx, tx, p.Table, p.Rows, p.SkipConflicts); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // Trash is the trash of every space.
 type Trash struct {
@@ -192,12 +224,9 @@ func (t *Trash) List(ctx context.Context, spaceID int64, limit int, cursor int64
 // Get is one entry of a space's trash, without its snapshot.
 func (t *Trash) Get(ctx context.Context, spaceID, id int64) (Item, error) {
 	rows, _ := t.pool.Query(ctx, `SELECT `+itemColumns+` WHERE t.space_id = $1 AND t.id = $2`, spaceID, id)
-	it, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Item])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return it, errs.E(errs.NotFound, "error.not_found")
-	}
+	it, err := postgres.One[Item](rows, "trash entry")
 	if err != nil {
-		return it, fmt.Errorf("trash entry: %w", err)
+		return it, err
 	}
 	it.Snapshot = nil
 	return it, nil
@@ -208,14 +237,7 @@ func take(ctx context.Context, tx pgx.Tx, spaceID, id int64) (Item, error) {
 	rows, _ := tx.Query(ctx, `WITH gone AS (DELETE FROM trash WHERE id = $1 AND space_id = $2 RETURNING *)
 		SELECT t.id, t.space_id, t.kind, t.item_id, t.label, t.place, a.display_name AS deleted_by, t.deleted_at, t.snapshot
 		FROM gone t LEFT JOIN accounts a ON a.id = t.deleted_by`, id, spaceID)
-	it, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Item])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return it, errs.E(errs.NotFound, "error.not_found")
-	}
-	if err != nil {
-		return it, fmt.Errorf("take from trash: %w", err)
-	}
-	return it, nil
+	return postgres.One[Item](rows, "take from trash")
 }
 
 // Restore puts an entry of the space back and returns where it lives.
@@ -248,11 +270,8 @@ func (t *Trash) Purge(ctx context.Context, spaceID, id, by int64, reason string)
 		var snapshot json.RawMessage
 		err := tx.QueryRow(ctx, `DELETE FROM trash WHERE id = $1 AND space_id = $2 RETURNING kind, item_id, files, snapshot`, id, spaceID).
 			Scan(&kind, &itemID, &files, &snapshot)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return errs.E(errs.NotFound, "error.not_found")
-		}
 		if err != nil {
-			return fmt.Errorf("purge: %w", err)
+			return postgres.Found(err, "purge")
 		}
 		if err := t.forget(ctx, tx, kind, itemID, snapshot); err != nil {
 			return err

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // Endpoint is a registered webhook of a space.
@@ -76,25 +77,14 @@ func (st *Store) Create(ctx context.Context, spaceID, createdBy int64, url strin
 // Endpoints lists a space's endpoints, oldest first.
 func (st *Store) Endpoints(ctx context.Context, spaceID int64) ([]Endpoint, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT `+endpointColumns+` FROM webhooks WHERE space_id = $1 ORDER BY id`, spaceID)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Endpoint])
-	if err != nil {
-		return nil, fmt.Errorf("list webhooks: %w", err)
-	}
-	return list, nil
+	return postgres.All[Endpoint](rows, "list webhooks")
 }
 
 // Endpoint returns one endpoint of a space; one of another space is not
 // found.
 func (st *Store) Endpoint(ctx context.Context, spaceID, id int64) (Endpoint, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT `+endpointColumns+` FROM webhooks WHERE space_id = $1 AND id = $2`, spaceID, id)
-	e, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Endpoint])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Endpoint{}, errNotFound
-	}
-	if err != nil {
-		return Endpoint{}, fmt.Errorf("webhook %d: %w", id, err)
-	}
-	return e, nil
+	return postgres.One[Endpoint](rows, fmt.Sprintf("webhook %d", id))
 }
 
 // Delete removes an endpoint with its deliveries.
@@ -126,11 +116,7 @@ func (st *Store) Enable(ctx context.Context, spaceID, id int64) error {
 func (st *Store) Deliveries(ctx context.Context, webhookID int64, limit int) ([]Delivery, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT id, uid::text, event_type, state, attempts, last_status, last_error, created_at, done_at
 		FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY id DESC LIMIT $2`, webhookID, limit)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Delivery])
-	if err != nil {
-		return nil, fmt.Errorf("deliveries of webhook %d: %w", webhookID, err)
-	}
-	return list, nil
+	return postgres.All[Delivery](rows, fmt.Sprintf("deliveries of webhook %d", webhookID))
 }
 
 // SpaceSlugIfHooked returns the slug of a space that has an active
@@ -149,11 +135,7 @@ func (st *Store) SpaceSlugIfHooked(ctx context.Context, tx pgx.Tx, spaceID int64
 
 // SpaceSlug returns a space's slug, for the address of a notification.
 func (st *Store) SpaceSlug(ctx context.Context, tx pgx.Tx, spaceID int64) (string, error) {
-	var slug string
-	if err := tx.QueryRow(ctx, `SELECT slug FROM spaces WHERE id = $1`, spaceID).Scan(&slug); err != nil {
-		return "", fmt.Errorf("slug of space %d: %w", spaceID, err)
-	}
-	return slug, nil
+	return postgres.Value[string](tx.QueryRow(ctx, `SELECT slug FROM spaces WHERE id = $1`, spaceID), fmt.Sprintf("slug of space %d", spaceID))
 }
 
 // Enqueue writes one delivery per active endpoint of the space that takes
@@ -180,11 +162,7 @@ func (st *Store) Claim(ctx context.Context, limit int, lease time.Duration) ([]c
 		FROM due, webhooks w WHERE d.id = due.id AND w.id = d.webhook_id
 		RETURNING d.id, d.uid::text AS uid, d.webhook_id, d.body, d.attempts, w.url, w.secret, w.active, w.created_by, w.space_id`,
 		limit, lease.String())
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[claimed])
-	if err != nil {
-		return nil, fmt.Errorf("claim webhook deliveries: %w", err)
-	}
-	return list, nil
+	return postgres.All[claimed](rows, "claim webhook deliveries")
 }
 
 // Skip drops a delivery that may no longer be sent.
@@ -244,11 +222,7 @@ func (st *Store) SwitchOffIfFailing(ctx context.Context, tx pgx.Tx, id int64, cu
 // Attempts returns the attempts of a delivery, oldest first.
 func (st *Store) Attempts(ctx context.Context, deliveryID int64) ([]Attempt, error) {
 	rows, _ := st.pool.Query(ctx, `SELECT at, status, error FROM webhook_attempts WHERE delivery_id = $1 ORDER BY id`, deliveryID)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Attempt])
-	if err != nil {
-		return nil, fmt.Errorf("attempts of webhook delivery %d: %w", deliveryID, err)
-	}
-	return list, nil
+	return postgres.All[Attempt](rows, fmt.Sprintf("attempts of webhook delivery %d", deliveryID))
 }
 
 // Attempt is one try to send a delivery.
