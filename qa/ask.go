@@ -142,12 +142,7 @@ func (b *Board) ask(c *gin.Context) {
 		return
 	}
 	if wantsPreview(c) {
-		html, err := b.previewOf(c, form.Values["body"])
-		if err != nil {
-			b.web.Fail(c, err)
-			return
-		}
-		b.renderAsk(c, http.StatusOK, askPage{Form: form, Preview: html})
+		b.showPreview(c, form, func(html template.HTML) { b.renderAsk(c, http.StatusOK, askPage{Form: form, Preview: html}) })
 		return
 	}
 	spaceID, _ := strconv.ParseInt(form.Values["space"], 10, 64)

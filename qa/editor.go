@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/fachnetz/fachnetz/frontend"
 	"github.com/fachnetz/fachnetz/policies"
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/markdown"
@@ -47,6 +48,17 @@ func (b *Board) previewOf(c *gin.Context, body string) (template.HTML, error) {
 	// The question's space, when there is one, decides the file numbers.
 	res, err := b.renderText(c, strings.ReplaceAll(body, "\r\n", "\n"), "vorschau-", questionOf(c).SpaceID, true)
 	return res.HTML, err
+}
+
+// showPreview renders the form's text for its "Vorschau" and hands it to
+// show, which renders the form's page with it.
+func (b *Board) showPreview(c *gin.Context, form *frontend.Form, show func(html template.HTML)) {
+	html, err := b.previewOf(c, form.Values["body"])
+	if err != nil {
+		b.web.Fail(c, err)
+		return
+	}
+	show(html)
 }
 
 // wantsPreview reports whether the form was sent with "Vorschau".

@@ -25,12 +25,7 @@ func (b *Board) answer(c *gin.Context) {
 	form := frontend.NewForm()
 	form.Set("body", c.PostForm("body"))
 	if wantsPreview(c) {
-		html, err := b.previewOf(c, form.Values["body"])
-		if err != nil {
-			b.web.Fail(c, err)
-			return
-		}
-		b.renderView(c, http.StatusOK, viewPage{Answer: form, Preview: html})
+		b.showPreview(c, form, func(html template.HTML) { b.renderView(c, http.StatusOK, viewPage{Answer: form, Preview: html}) })
 		return
 	}
 	if problems := validatePost(form, false); len(problems) > 0 {
@@ -373,11 +368,8 @@ func (b *Board) editAnswer(c *gin.Context) {
 // renderEditPreview shows the edit form again with its text rendered
 // beside it, everything typed kept.
 func (b *Board) renderEditPreview(c *gin.Context, page editPage, title string) {
-	html, err := b.previewOf(c, page.Form.Values["body"])
-	if err != nil {
-		b.web.Fail(c, err)
-		return
-	}
-	page.Preview = html
-	b.renderEdit(c, http.StatusOK, b.web.T(c, title), page)
+	b.showPreview(c, page.Form, func(html template.HTML) {
+		page.Preview = html
+		b.renderEdit(c, http.StatusOK, b.web.T(c, title), page)
+	})
 }

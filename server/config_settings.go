@@ -47,8 +47,7 @@ func settings() []*setting {
 			}},
 		{env: "FACHNETZ_MEILI_URL", flag: "meili-url", def: "http://127.0.0.1:7700", usage: "Meilisearch URL",
 			apply: func(c *Config, v string) error {
-				u, err := url.Parse(v)
-				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				if _, ok := httpURL(v); !ok {
 					return fmt.Errorf("want an http:// or https:// URL")
 				}
 				c.MeiliURL = strings.TrimRight(v, "/")
@@ -75,8 +74,8 @@ func settings() []*setting {
 			}},
 		{env: "FACHNETZ_BASE_URL", flag: "base-url", def: "http://127.0.0.1:8080", usage: "public URL of this instance",
 			apply: func(c *Config, v string) error {
-				u, err := url.Parse(v)
-				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				u, ok := httpURL(v)
+				if !ok {
 					return fmt.Errorf("want an absolute http:// or https:// URL")
 				}
 				c.BaseURL = u
@@ -197,14 +196,18 @@ func count(env, flag, def, usage string, field func(*Config) *int) *setting {
 // off.
 func optionalURL(set func(c *Config, v string)) func(*Config, string) error {
 	return func(c *Config, v string) error {
-		if v != "" {
-			if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				return errors.New("want an http:// or https:// URL")
-			}
+		if _, ok := httpURL(v); v != "" && !ok {
+			return errors.New("want an http:// or https:// URL")
 		}
 		set(c, v)
 		return nil
 	}
+}
+
+// httpURL parses v as an absolute http(s) URL.
+func httpURL(v string) (*url.URL, bool) {
+	u, err := url.Parse(v)
+	return u, err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
 // whole reads a whole number from lo to hi; want tells the operator what
