@@ -66,3 +66,37 @@ func TestRenamedTopicReindexesWhatCarriesIt(t *testing.T) {
 	}
 	eventually(t, 30*time.Second, "the page, the question and the person are found by the new name", tagged(renamed))
 }
+
+// New file-number patterns reach the search through the outbox: the
+// pages and questions of the agency's spaces written before are indexed
+// again, with the keys of the file numbers they now link.
+func TestFileNumberPatternsReindexTheAgencysTexts(t *testing.T) {
+	agency := makeAgency(t)
+	admin := makePerson(t, agency, true)
+	sp := makeSpace(t, admin, policies.Organisation, policies.RoleMember)
+	base := searchServer(t, nil)
+	warmUp(t, base, admin.Token, sp.Slug)
+	_, page := putPage(t, base, admin.Token, sp.Slug, "registratur", "Die Unterlagen liegen unter Az. 12-345/2026 in der Registratur.", 0)
+	q := ask(t, base, admin.Token, sp.Slug, "Wer führt die Widerspruchsakte?", "Es geht um Az. 7-77/2025 im Archiv.")
+	question := "question-" + id(q)
+	found := func(query, want string) func() bool {
+		return func() bool {
+			ids, degraded := searchIDs(t, base, admin.Token, query)
+			return !degraded && slices.Equal(ids, []string{want})
+		}
+	}
+	eventually(t, 30*time.Second, "the page and the question are indexed", func() bool {
+		return found("Registratur", pageID(page))() && found("Widerspruchsakte", question)()
+	})
+	// The key of a file number matches only the field of file numbers.
+	if ids, _ := searchIDs(t, base, admin.Token, "az12x345x2026"); len(ids) != 0 {
+		t.Fatalf("found by the key before there is a pattern: %v", ids)
+	}
+
+	a := adminBrowser(t, base, admin)
+	list := "/verwaltung/behoerden/" + agency.Slug + "/aktenzeichen"
+	resp, _ := a.submit(list, list, url.Values{"label": {"E-Akte"}, "pattern": {fileNumberPattern}, "url": {"https://dms.example/{nr}"}})
+	wantStatus(t, "create pattern", resp, http.StatusSeeOther)
+	eventually(t, 30*time.Second, "the page is found by its file number's key", found("az12x345x2026", pageID(page)))
+	eventually(t, 30*time.Second, "the question is found by its file number's key", found("az7x77x2025", question))
+}
