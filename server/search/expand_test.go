@@ -116,3 +116,20 @@ func TestDocumentsOfATopicAreThoseOfItsItems(t *testing.T) {
 		t.Errorf("the source was asked for %v", f.asked)
 	}
 }
+
+// A topic on more items than a batch holds has them read a batch at a
+// time.
+func TestManyItemsOfATopicAreReadInBatches(t *testing.T) {
+	many := make([]int64, batchSize+1)
+	for i := range many {
+		many[i] = int64(i + 1)
+	}
+	f := &fakeSource{kind: "page", topics: map[int64][]int64{4: many}}
+	docs, _, err := serviceOf(bothSource{f}).documentsOf(context.Background(), map[string][]int64{KindTopic: {4}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(docs) != batchSize+1 || len(f.asked) != 2 || len(f.asked[0]) != batchSize || len(f.asked[1]) != 1 {
+		t.Errorf("%d documents in reads of %d ids, want %d in reads of %d and 1", len(docs), len(f.asked), batchSize+1, batchSize)
+	}
+}

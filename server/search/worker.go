@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -201,9 +202,15 @@ func (s *Service) documentsOf(ctx context.Context, items map[string][]int64) (do
 			s.log.Warn("search: no source for kind", "kind", kind)
 			continue
 		}
-		found, err := src.Documents(ctx, ids)
-		if err != nil {
-			return nil, nil, fmt.Errorf("load %s documents: %w", kind, err)
+		// A topic or an agency may reach many items: they are read a
+		// batch at a time.
+		var found []Document
+		for part := range slices.Chunk(ids, batchSize) {
+			more, err := src.Documents(ctx, part)
+			if err != nil {
+				return nil, nil, fmt.Errorf("load %s documents: %w", kind, err)
+			}
+			found = append(found, more...)
 		}
 		present := make(map[string]bool, len(found))
 		for _, d := range found {
