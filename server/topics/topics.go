@@ -4,7 +4,9 @@
 //
 // Other areas use the Go API (Resolve, ByIDs, BySlug, Descendants, Tree,
 // Suggest, Synonyms, Terms) and plug into the topic page and into merges
-// with RegisterSection and RegisterMergeHook; this package imports no area.
+// with RegisterSection and RegisterMergeHook; content tagged in a table of
+// its own is described by a Tagging. Changes reach the search as outbox
+// rows of kind topic. This package imports no area.
 package topics
 
 import (
