@@ -50,7 +50,7 @@ func newFixture(t *testing.T, deps Deps) *fixture {
 		t.Fatal(feErr)
 	}
 	w := &web.Web{Frontend: fe, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	deps.Topics = topics.New(w, db.Pool)
+	deps.Topics = topics.New(w, db.Pool, topics.Deps{})
 	f := &fixture{t: t, e: New(NewStore(db.Pool), w, deps), people: map[int64]*web.Viewer{}}
 	f.agency = f.newAgency()
 	return f

@@ -19,14 +19,19 @@ import (
 // space 0, which no one's filter contains. Hidden, disabled
 // and departed people have no document, so the outbox deletes theirs.
 type SearchSource struct {
-	store *Store
+	*search.QuerySource
 }
 
 // NewSearchSource returns the people's search source.
-func NewSearchSource(store *Store) *SearchSource { return &SearchSource{store: store} }
-
-// Kind is "person".
-func (*SearchSource) Kind() string { return "person" }
+func NewSearchSource(store *Store) *SearchSource {
+	src := &SearchSource{}
+	src.QuerySource = search.NewQuerySource(store.pool, search.DocumentQuery{
+		Kind: "person", Select: personDocQuery, Filter: listedSQL, ID: "a.id",
+		Count: `SELECT count(*) FROM accounts a JOIN profiles p ON p.account_id = a.id WHERE ` + listedSQL, Read: src.documents,
+		Topics: store.TopicPeople,
+	})
+	return src
+}
 
 type personDoc struct {
 	ID          int64    `db:"id"`
@@ -64,9 +69,9 @@ const personDocQuery = `SELECT a.id, a.display_name, a.handle::text AS handle, p
 	array(SELECT t.name FROM profile_skills ps JOIN topics t ON t.id = ps.topic_id WHERE ps.account_id = a.id ORDER BY t.name) AS skills,
 	` + skillTermsSQL + ` AS skill_terms,
 	os.id AS space_id, os.slug AS space_slug, extract(epoch FROM p.updated_at)::bigint AS updated_at
-	FROM accounts a JOIN profiles p ON p.account_id = a.id ` + orgSpaceSQL + `WHERE ` + listedSQL + ` `
+	FROM accounts a JOIN profiles p ON p.account_id = a.id ` + orgSpaceSQL
 
-func (src *SearchSource) documents(rows pgx.Rows) ([]search.Document, error) {
+func (src *SearchSource) documents(_ context.Context, rows pgx.Rows) ([]search.Document, error) {
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[personDoc])
 	if err != nil {
 		return nil, fmt.Errorf("load people for search: %w", err)
@@ -111,25 +116,4 @@ func nonEmpty(parts ...string) []string {
 		}
 	}
 	return out
-}
-
-// Documents loads the people of ids that may be found.
-func (src *SearchSource) Documents(ctx context.Context, ids []int64) ([]search.Document, error) {
-	rows, _ := src.store.pool.Query(ctx, personDocQuery+`AND a.id = ANY($1)`, ids)
-	return src.documents(rows)
-}
-
-// Each hands over all findable people in batches, by id.
-func (src *SearchSource) Each(ctx context.Context, size int, fn func([]search.Document) error) error {
-	return search.EachAfter(ctx, "person", size, func(ctx context.Context, after int64, size int) ([]search.Document, error) {
-		rows, _ := src.store.pool.Query(ctx, personDocQuery+`AND a.id > $1 ORDER BY a.id LIMIT $2`, after, size)
-		return src.documents(rows)
-	}, fn)
-}
-
-// Count is the number of findable people.
-func (src *SearchSource) Count(ctx context.Context) (int, error) {
-	var n int
-	err := src.store.pool.QueryRow(ctx, `SELECT count(*) FROM accounts a JOIN profiles p ON p.account_id = a.id WHERE `+listedSQL).Scan(&n)
-	return n, err
 }

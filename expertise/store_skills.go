@@ -114,25 +114,24 @@ func (st *Store) SetDerivedHidden(ctx context.Context, tx pgx.Tx, accountID, top
 	return nil
 }
 
-// EnqueueTopicPeople puts the people with a skill in the topics, or in a
-// topic below them, into the search outbox, in the transaction that
-// renamed, re-labelled, moved or merged them: a person's document carries
-// the labels of their skills and of the topics above them.
-func EnqueueTopicPeople(ctx context.Context, tx pgx.Tx, topicIDs []int64) error {
-	_, err := tx.Exec(ctx, `INSERT INTO search_outbox (kind, item_id)
-		SELECT DISTINCT 'person', ps.account_id FROM profile_skills ps WHERE ps.topic_id IN (
+// TopicPeople are the people with a skill in the topics, or in a topic
+// below them: a person's document carries the labels of their skills and
+// of the topics above them.
+func (st *Store) TopicPeople(ctx context.Context, topicIDs []int64) ([]int64, error) {
+	rows, _ := st.pool.Query(ctx, `SELECT DISTINCT ps.account_id FROM profile_skills ps WHERE ps.topic_id IN (
 			WITH RECURSIVE d(id) AS (SELECT id FROM topics WHERE id = ANY($1) UNION SELECT t.id FROM topics t JOIN d ON t.parent_id = d.id)
 			SELECT id FROM d)`, topicIDs)
-	return err
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, fmt.Errorf("people of topics: %w", err)
+	}
+	return ids, nil
 }
 
 // MergeTopic re-points skills and hidden derived topics from topic from to
 // topic to, inside the merge's transaction; a person with both keeps the
 // higher level.
 func MergeTopic(ctx context.Context, tx pgx.Tx, from, to int64) error {
-	if err := EnqueueTopicPeople(ctx, tx, []int64{from}); err != nil {
-		return err
-	}
 	_, err := tx.Exec(ctx, `INSERT INTO profile_skills (account_id, topic_id, level, confirmed_at)
 		SELECT account_id, $2, level, confirmed_at FROM profile_skills WHERE topic_id = $1
 		ON CONFLICT (account_id, topic_id) DO UPDATE SET

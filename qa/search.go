@@ -11,23 +11,6 @@ import (
 	"github.com/fachnetz/fachnetz/server/search"
 )
 
-// SearchSource makes questions findable, with their answers' text.
-type SearchSource struct {
-	store *Store
-	md    *markdown.Renderer
-	// FileNumbers returns the file-number patterns of an agency, whose
-	// matches are indexed as typed. Nil: none.
-	FileNumbers func(ctx context.Context, agencyID int64) (*markdown.FileNumbers, error)
-}
-
-// NewSearchSource returns the questions' search source.
-func NewSearchSource(store *Store, md *markdown.Renderer) *SearchSource {
-	return &SearchSource{store: store, md: md}
-}
-
-// Kind is "question".
-func (*SearchSource) Kind() string { return "question" }
-
 type questionDoc struct {
 	ID          int64    `db:"id"`
 	SpaceID     int64    `db:"space_id"`
@@ -47,20 +30,33 @@ const docQuery = `SELECT q.id, q.space_id, s.slug AS space_slug, s.agency_id, q.
 	extract(epoch FROM q.active_at)::bigint AS active_at
 	FROM questions q JOIN spaces s ON s.id = q.space_id `
 
+// SearchSource makes questions findable, with their answers' text.
+type SearchSource struct {
+	*search.TextSource
+	md *markdown.Renderer
+}
+
+// NewSearchSource returns the questions' search source.
+func NewSearchSource(store *Store, md *markdown.Renderer) *SearchSource {
+	src := &SearchSource{md: md}
+	src.TextSource = search.NewTextSource(store.pool, search.DocumentQuery{Kind: "question", Select: docQuery, ID: "q.id",
+		Count: `SELECT count(*) FROM questions`, Read: src.documents, Table: "questions",
+		Topics: questionTagging.Tagged(store.pool),
+	})
+	return src
+}
+
 func (src *SearchSource) documents(ctx context.Context, rows pgx.Rows) ([]search.Document, error) {
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[questionDoc])
 	if err != nil {
 		return nil, fmt.Errorf("load questions for search: %w", err)
 	}
 	docs := make([]search.Document, 0, len(list))
-	sets := map[int64]*markdown.FileNumbers{}
+	sets := src.Sets()
 	for _, q := range list {
-		files, ok := sets[q.AgencyID]
-		if !ok && src.FileNumbers != nil {
-			if files, err = src.FileNumbers(ctx, q.AgencyID); err != nil {
-				return nil, err
-			}
-			sets[q.AgencyID] = files
+		files, err := sets.Of(ctx, q.AgencyID)
+		if err != nil {
+			return nil, err
 		}
 		var text strings.Builder
 		var numbers []string
@@ -89,54 +85,4 @@ func (src *SearchSource) documents(ctx context.Context, rows pgx.Rows) ([]search
 		})
 	}
 	return docs, nil
-}
-
-// Documents loads the questions of ids.
-func (src *SearchSource) Documents(ctx context.Context, ids []int64) ([]search.Document, error) {
-	rows, _ := src.store.pool.Query(ctx, docQuery+`WHERE q.id = ANY($1)`, ids)
-	return src.documents(ctx, rows)
-}
-
-// Each hands over all questions in batches, by id.
-func (src *SearchSource) Each(ctx context.Context, size int, fn func([]search.Document) error) error {
-	return search.EachAfter(ctx, "question", size, func(ctx context.Context, after int64, size int) ([]search.Document, error) {
-		rows, _ := src.store.pool.Query(ctx, docQuery+`WHERE q.id > $1 ORDER BY q.id LIMIT $2`, after, size)
-		return src.documents(ctx, rows)
-	}, fn)
-}
-
-// Count is the number of questions.
-func (src *SearchSource) Count(ctx context.Context) (int, error) {
-	var n int
-	err := src.store.pool.QueryRow(ctx, `SELECT count(*) FROM questions`).Scan(&n)
-	return n, err
-}
-
-// EnqueueTopicQuestions puts the questions tagged with the topics into the
-// search outbox, in the transaction that renamed or merged them.
-func EnqueueTopicQuestions(ctx context.Context, tx pgx.Tx, topicIDs []int64) error {
-	_, err := tx.Exec(ctx, `INSERT INTO search_outbox (kind, item_id) SELECT DISTINCT 'question', question_id FROM question_topics WHERE topic_id = ANY($1)`, topicIDs)
-	return err
-}
-
-// MergeTopic re-points the questions of a merged topic.
-func MergeTopic(ctx context.Context, tx pgx.Tx, from, to int64) error {
-	if _, err := tx.Exec(ctx, `INSERT INTO question_topics (question_id, topic_id) SELECT question_id, $2 FROM question_topics WHERE topic_id = $1
-		ON CONFLICT DO NOTHING`, from, to); err != nil {
-		return fmt.Errorf("merge question topics: %w", err)
-	}
-	_, err := tx.Exec(ctx, `DELETE FROM question_topics WHERE topic_id = $1`, from)
-	return err
-}
-
-// EnqueueAgencyQuestions puts the questions of an agency's spaces into
-// the search outbox, in the transaction that changed its file-number
-// patterns.
-func EnqueueAgencyQuestions(ctx context.Context, tx pgx.Tx, agencyID int64) error {
-	_, err := tx.Exec(ctx, `INSERT INTO search_outbox (kind, item_id)
-		SELECT 'question', q.id FROM questions q JOIN spaces s ON s.id = q.space_id WHERE s.agency_id = $1`, agencyID)
-	if err != nil {
-		return fmt.Errorf("queue the questions of agency %d for search: %w", agencyID, err)
-	}
-	return nil
 }

@@ -9,18 +9,8 @@ import (
 	"github.com/fachnetz/fachnetz/server/topics"
 )
 
-// TopicCarriers tells, for each of topicIDs that some question carries,
-// whether a question in one of the spaces readable does, and whether one
-// in another space does.
-func (st *Store) TopicCarriers(ctx context.Context, topicIDs, readable []int64) (map[int64]topics.Carried, error) {
-	rows, _ := st.pool.Query(ctx, `SELECT qt.topic_id, bool_or(q.space_id = ANY($2)) AS readable, bool_or(q.space_id <> ALL($2)) AS hidden
-		FROM question_topics qt JOIN questions q ON q.id = qt.question_id WHERE qt.topic_id = ANY($1) GROUP BY qt.topic_id`, topicIDs, readable)
-	out, err := topics.CollectCarried(rows)
-	if err != nil {
-		return nil, fmt.Errorf("questions carrying topics: %w", err)
-	}
-	return out, nil
-}
+// questionTagging is question_topics, which tags questions with topics.
+var questionTagging = topics.Tagging{Table: "question_topics", Item: "question_id", Items: "questions"}
 
 // TopicQuestion is a question on a topic page.
 type TopicQuestion struct {
@@ -41,4 +31,10 @@ func (st *Store) QuestionsOfTopics(ctx context.Context, topicIDs, readable []int
 		return nil, fmt.Errorf("questions of topic: %w", err)
 	}
 	return list, nil
+}
+
+// MergeTopic re-points the questions of a merged topic to the one it
+// merged into, in the merge's transaction.
+func MergeTopic(ctx context.Context, tx pgx.Tx, from, to int64) error {
+	return questionTagging.Merge(ctx, tx, from, to)
 }

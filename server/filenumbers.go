@@ -3,25 +3,17 @@ package main
 import (
 	"context"
 
-	"github.com/jackc/pgx/v5"
-
-	"github.com/fachnetz/fachnetz/qa"
 	"github.com/fachnetz/fachnetz/server/filenumbers"
 	"github.com/fachnetz/fachnetz/server/markdown"
-	"github.com/fachnetz/fachnetz/wiki"
+	"github.com/fachnetz/fachnetz/server/search"
 )
 
 // newFileNumbers builds the agencies' file-number patterns; a change
-// queues the pages and questions of the agency's spaces for the search
-// index, whose file_numbers field follows the patterns.
+// writes the agency into the search outbox, whose worker indexes the
+// texts of its spaces again with the new patterns.
 func (s *Server) newFileNumbers() *filenumbers.Service {
 	f := filenumbers.New(s.pool, s.log)
-	f.Changed = func(ctx context.Context, tx pgx.Tx, agencyID int64) error {
-		if err := wiki.EnqueueAgencyPages(ctx, tx, agencyID); err != nil {
-			return err
-		}
-		return qa.EnqueueAgencyQuestions(ctx, tx, agencyID)
-	}
+	f.Changed = search.AgencyChanged
 	return f
 }
 

@@ -61,7 +61,7 @@ func importStackExchange(ctx context.Context, op *operator, args []string) error
 		name = filepath.Base(filepath.Clean(dir))
 	}
 	// Only Resolve is used, which needs neither templates nor a log.
-	tp := topics.New(&web.Web{Log: slog.New(slog.DiscardHandler)}, op.pool)
+	tp := topics.New(&web.Web{Log: slog.New(slog.DiscardHandler)}, op.pool, topics.Deps{})
 
 	var bar func(done, total int)
 	started := false
@@ -132,7 +132,7 @@ func importMarkdown(ctx context.Context, op *operator, args []string) error {
 		return err
 	}
 	w := &web.Web{Log: slog.New(slog.DiscardHandler)}
-	tp := topics.New(w, op.pool)
+	tp := topics.New(w, op.pool, topics.Deps{})
 	store := wiki.NewStore(op.pool)
 	wk := wiki.New(store, nil, markdown.New(), w, files, wiki.Deps{
 		MaxUpload:     op.cfg.MaxUploadBytes,

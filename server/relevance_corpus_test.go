@@ -201,7 +201,7 @@ func loadRelevance(tb testing.TB) *relevanceSet {
 
 	// Topics and glossary come first, so that the index is created with
 	// their synonyms.
-	tp := topics.New(&web.Web{Log: slog.New(slog.DiscardHandler)}, db.Pool)
+	tp := topics.New(&web.Web{Log: slog.New(slog.DiscardHandler)}, db.Pool, topics.Deps{})
 	viewer := &web.Viewer{ID: km.ID, AgencyID: agency.ID, KnowledgeManager: true}
 	topicIDs := map[string]int64{}
 	for _, t := range tax.Topics {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -33,7 +32,6 @@ func (s *Server) wireExpertise(readable func(*gin.Context) []int64) {
 	s.topics.RegisterMergeHook(expertise.MergeTopic)
 	s.stats = stats.New(s.pool, s.log, s.cfg.StatsK, s.cfg.DataDir)
 	s.trends = s.stats.NewHandlers(s.web, readable)
-	s.topics.OnView = func(c *gin.Context, id int64) { s.stats.Seen(c, stats.Topic, strconv.FormatInt(id, 10), 0) }
 	s.topics.RegisterSection(func(ctx context.Context, v *web.Viewer, ids []int64) (topics.Section, error) {
 		figures, err := s.stats.TrendingInTopics(ctx, ids, s.enforcer.ReadableSpaces(ctx, policies.Subject{AccountID: v.ID}), 5)
 		sec := topics.Section{TitleKey: "stats.asked"}

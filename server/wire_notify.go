@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/fachnetz/fachnetz/policies"
@@ -50,7 +49,6 @@ func (s *Server) wireSearchAndNotify(md *markdown.Renderer) {
 	s.notify.WatchIn(notify.WatchSpace, func(ctx context.Context, _ string, id int64) (int64, bool) {
 		return id, id > 0 // the access check finds no space that does not exist
 	})
-	s.topics.WatchButton = func(c *gin.Context, id int64) any { return s.notify.ButtonFor(c, notify.WatchTopic, id) }
 	s.trash.OnTrashed(s.notify.Trashed)
 	s.trash.OnGone(s.notify.Purged)
 }

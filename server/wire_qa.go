@@ -9,7 +9,6 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/fachnetz/fachnetz/expertise"
 	"github.com/fachnetz/fachnetz/expertise/experts"
 	"github.com/fachnetz/fachnetz/qa"
 	"github.com/fachnetz/fachnetz/server/markdown"
@@ -18,8 +17,8 @@ import (
 	"github.com/fachnetz/fachnetz/wiki"
 )
 
-// wireQA builds the Q&A board, and what follows a change of topics: the
-// pages, questions and people that show them are indexed again.
+// wireQA builds the Q&A board with its questions' hooks into the topic
+// tree and the search.
 func (s *Server) wireQA(md *markdown.Renderer, readable func(*gin.Context) []int64) {
 	qaStore := qa.NewStore(s.pool)
 	s.notify.WatchIn(notify.WatchQuestion, func(ctx context.Context, _ string, id int64) (int64, bool) {
@@ -84,19 +83,7 @@ func (s *Server) wireQA(md *markdown.Renderer, readable func(*gin.Context) []int
 		ReplyTag: s.notify.ParseReplyTag,
 		Notice:   s.deliveries.SendNotice,
 	})
-	s.topics.RegisterSection(s.qa.TopicSection)
+	s.topics.RegisterSection(s.qa.TopicSection())
 	s.topics.RegisterMergeHook(qa.MergeTopic)
-	s.topics.RegisterCarriers(s.qa.TopicCarriers)
-	s.topics.OnChange = func(ctx context.Context, tx pgx.Tx, ids []int64) error {
-		// Pages and questions show topic names, and the tree gives the
-		// synonyms.
-		s.search.SettingsChanged()
-		if err := wiki.EnqueueTopicPages(ctx, tx, ids); err != nil {
-			return err
-		}
-		if err := qa.EnqueueTopicQuestions(ctx, tx, ids); err != nil {
-			return err
-		}
-		return expertise.EnqueueTopicPeople(ctx, tx, ids)
-	}
+	s.topics.RegisterCarriers(s.qa.TopicCarriers())
 }

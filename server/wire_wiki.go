@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/fachnetz/fachnetz/server/markdown"
 	"github.com/fachnetz/fachnetz/server/notify"
+	"github.com/fachnetz/fachnetz/server/stats"
 	"github.com/fachnetz/fachnetz/server/topics"
 	"github.com/fachnetz/fachnetz/server/trash"
 	"github.com/fachnetz/fachnetz/wiki"
@@ -20,7 +22,12 @@ func (s *Server) wireWiki(md *markdown.Renderer) error {
 	if err != nil {
 		return err
 	}
-	s.topics = topics.New(s.web, s.pool)
+	// s.stats and s.notify are made below: these are called only once
+	// serving.
+	s.topics = topics.New(s.web, s.pool, topics.Deps{
+		OnView:      func(c *gin.Context, id int64) { s.stats.Seen(c, stats.Topic, strconv.FormatInt(id, 10), 0) },
+		WatchButton: func(c *gin.Context, id int64) any { return s.notify.ButtonFor(c, notify.WatchTopic, id) },
+	})
 	s.trash = trash.New(s.pool, s.log, s.cfg.TrashDays)
 	s.fileNumbers = s.newFileNumbers()
 	s.wiki = wiki.New(wiki.NewStore(s.pool), s.spaces, md, s.web, files, wiki.Deps{
@@ -49,9 +56,9 @@ func (s *Server) wireWiki(md *markdown.Renderer) error {
 		},
 		WatchButton: func(c *gin.Context, kind string, id int64) any { return s.notify.ButtonFor(c, kind, id) },
 	})
-	s.topics.RegisterSection(s.wiki.TopicSection)
+	s.topics.RegisterSection(s.wiki.TopicSection())
 	s.topics.RegisterMergeHook(wiki.MergeTopic)
-	s.topics.RegisterCarriers(s.wiki.TopicCarriers)
+	s.topics.RegisterCarriers(s.wiki.TopicCarriers())
 	return nil
 }
 

@@ -9,18 +9,8 @@ import (
 	"github.com/fachnetz/fachnetz/server/topics"
 )
 
-// TopicCarriers tells, for each of topicIDs that some page carries,
-// whether a page in one of the spaces readable does, and whether one in
-// another space does.
-func (st *Store) TopicCarriers(ctx context.Context, topicIDs, readable []int64) (map[int64]topics.Carried, error) {
-	rows, _ := st.pool.Query(ctx, `SELECT pt.topic_id, bool_or(p.space_id = ANY($2)) AS readable, bool_or(p.space_id <> ALL($2)) AS hidden
-		FROM page_topics pt JOIN pages p ON p.id = pt.page_id WHERE pt.topic_id = ANY($1) GROUP BY pt.topic_id`, topicIDs, readable)
-	out, err := topics.CollectCarried(rows)
-	if err != nil {
-		return nil, fmt.Errorf("pages carrying topics: %w", err)
-	}
-	return out, nil
-}
+// pageTagging is page_topics, which tags pages with topics.
+var pageTagging = topics.Tagging{Table: "page_topics", Item: "page_id", Items: "pages"}
 
 // PagesOfTopics lists the pages tagged with one of the topics in the
 // readable spaces, by title, at most 50.
@@ -38,10 +28,5 @@ func (st *Store) PagesOfTopics(ctx context.Context, topicIDs, readable []int64) 
 // MergeTopic re-points the pages of a merged topic to the one it merged
 // into, in the merge's transaction.
 func MergeTopic(ctx context.Context, tx pgx.Tx, from, to int64) error {
-	if _, err := tx.Exec(ctx, `INSERT INTO page_topics (page_id, topic_id) SELECT page_id, $2 FROM page_topics WHERE topic_id = $1
-		ON CONFLICT DO NOTHING`, from, to); err != nil {
-		return fmt.Errorf("merge page topics: %w", err)
-	}
-	_, err := tx.Exec(ctx, `DELETE FROM page_topics WHERE topic_id = $1`, from)
-	return err
+	return pageTagging.Merge(ctx, tx, from, to)
 }

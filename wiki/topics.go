@@ -10,23 +10,18 @@ import (
 
 // TopicSection lists, for a topic page, the pages tagged with the topic or
 // one below it that the viewer may read.
-func (wk *Wiki) TopicSection(ctx context.Context, v *web.Viewer, topicIDs []int64) (topics.Section, error) {
-	readable := wk.spaces.Enforcer.ReadableSpaces(ctx, policies.Subject{AccountID: v.ID, AgencyID: v.AgencyID})
-	refs, err := wk.store.PagesOfTopics(ctx, topicIDs, readable)
-	if err != nil {
-		return topics.Section{}, err
-	}
-	sec := topics.Section{TitleKey: "wiki.topic_section"}
-	for _, r := range refs {
-		sec.Items = append(sec.Items, topics.SectionItem{Title: r.Title, URL: PageURL(r.SpaceSlug, r.Slug), Meta: r.SpaceSlug})
-	}
-	return sec, nil
+func (wk *Wiki) TopicSection() topics.SectionSource {
+	return topics.ListSection("wiki.topic_section", wk.readableBy, wk.store.PagesOfTopics, func(r PageRef) topics.SectionItem {
+		return topics.SectionItem{Title: r.Title, URL: PageURL(r.SpaceSlug, r.Slug), Meta: r.SpaceSlug}
+	})
 }
 
-// TopicCarriers tells the topic tree where pages carry topics, as v sees
-// them: an unsorted proposal is visible only to readers of content that
-// carries it.
-func (wk *Wiki) TopicCarriers(ctx context.Context, v *web.Viewer, topicIDs []int64) (map[int64]topics.Carried, error) {
-	readable := wk.spaces.Enforcer.ReadableSpaces(ctx, policies.Subject{AccountID: v.ID, AgencyID: v.AgencyID})
-	return wk.store.TopicCarriers(ctx, topicIDs, readable)
+// TopicCarriers tells the topic tree where pages carry topics, as the
+// viewer sees them.
+func (wk *Wiki) TopicCarriers() topics.CarrierSource {
+	return pageTagging.CarrierSource(wk.store.pool, wk.readableBy)
+}
+
+func (wk *Wiki) readableBy(ctx context.Context, v *web.Viewer) []int64 {
+	return wk.spaces.Enforcer.ReadableSpaces(ctx, policies.Subject{AccountID: v.ID, AgencyID: v.AgencyID})
 }

@@ -54,7 +54,7 @@ func newSpace(t *testing.T, slug string) policies.Space {
 func options(space policies.Space, dir string) Options {
 	return Options{
 		Dir: dir, SpaceID: space.ID, AgencyID: space.AgencyID,
-		Topics: topics.New(&web.Web{Log: slog.New(slog.DiscardHandler)}, db.Pool),
+		Topics: topics.New(&web.Web{Log: slog.New(slog.DiscardHandler)}, db.Pool, topics.Deps{}),
 	}
 }
 

@@ -37,7 +37,7 @@ func TestAreasAreDocumented(t *testing.T) {
 	new(auth.Auth).APIRoutes(api)
 	spaces.APIRoutes(api)
 	wiki.New(nil, spaces, nil, w, nil, wiki.Deps{}).APIRoutes(api)
-	topics.New(w, nil).APIRoutes(api)
+	topics.New(w, nil, topics.Deps{}).APIRoutes(api)
 	new(search.Service).APIRoutes(api, search.Access{})
 	qa.New(nil, spaces, nil, w, qa.Deps{}).APIRoutes(api)
 	notify.New(nil, w, nil).APIRoutes(api)

@@ -2,7 +2,6 @@ package notify
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -60,11 +59,7 @@ func (n *Notifier) apiList(c *gin.Context) {
 		n.web.Fail(c, err)
 		return
 	}
-	next := ""
-	if len(list) > limit {
-		list = list[:limit]
-		next = strconv.FormatInt(list[limit-1].ID, 10)
-	}
+	list, next := web.NextCursor(list, limit, func(no Notification) int64 { return no.ID })
 	out := make([]notificationJSON, 0, len(list))
 	for _, no := range list {
 		out = append(out, toJSON(no))

@@ -4,7 +4,22 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/fachnetz/fachnetz/server/postgres"
+)
+
+// Kinds of outbox rows that name no document of their own but a thing
+// whose change reaches the documents of other kinds; the worker asks the
+// sources which of their items that are (expand.go).
+const (
+	// KindTopic is a topic that was created, renamed, re-labelled, moved,
+	// merged or deleted: the documents that show it change, and so do the
+	// index's synonyms.
+	KindTopic = "topic"
+	// KindAgency is an agency whose file-number patterns changed: the
+	// documents of its spaces link other file numbers now.
+	KindAgency = "agency"
 )
 
 // Enqueue records that items of a kind changed. Call it in the transaction
@@ -17,4 +32,10 @@ func Enqueue(ctx context.Context, q postgres.Querier, kind string, ids ...int64)
 		return fmt.Errorf("search outbox: %w", err)
 	}
 	return nil
+}
+
+// AgencyChanged records, in the transaction that changed them, that an
+// agency's file-number patterns changed.
+func AgencyChanged(ctx context.Context, tx pgx.Tx, agencyID int64) error {
+	return Enqueue(ctx, tx, KindAgency, agencyID)
 }

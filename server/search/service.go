@@ -59,10 +59,7 @@ type Service struct {
 	mu     sync.Mutex
 	ready  bool         // index exists with current settings
 	oldest atomic.Int64 // Unix ms of the oldest pending outbox row, 0 when none; refreshed by the worker
-	// settingsDue is when the worker applies the index settings again
-	// (Unix ns), 0 when they are current (SettingsChanged).
-	settingsDue atomic.Int64
-	wake        chan struct{}
+	wake   chan struct{}
 	// mirrorWake wakes the copy into PostgreSQL (mirror.go).
 	mirrorWake chan struct{}
 	// wordParts remembers the compound parts of the words of snippets,
@@ -155,28 +152,8 @@ func (s *Service) prepare(ctx context.Context, uid string) error {
 	return s.wait(ctx, task.TaskUID)
 }
 
-// SettingsChanged asks the worker to apply the index settings again soon:
-// a second later, so that the transaction that changed the synonyms has
-// committed when they are read.
-func (s *Service) SettingsChanged() {
-	s.settingsDue.Store(time.Now().Add(time.Second).UnixNano())
-}
-
-// refreshDueSettings applies the settings when SettingsChanged asked for
-// it and its second has passed; a failure asks again.
-func (s *Service) refreshDueSettings(ctx context.Context) {
-	due := s.settingsDue.Load()
-	if due == 0 || time.Now().UnixNano() < due || !s.settingsDue.CompareAndSwap(due, 0) {
-		return
-	}
-	if err := s.RefreshSettings(ctx); err != nil && ctx.Err() == nil {
-		s.log.Warn("search settings not refreshed", "err", err)
-		s.settingsDue.CompareAndSwap(0, time.Now().Add(s.cfg.Poll).UnixNano())
-	}
-}
-
 // RefreshSettings applies the settings again, after the topic tree or the
-// glossary changed the synonyms.
+// glossary changed the synonyms (a topic row in the outbox).
 func (s *Service) RefreshSettings(ctx context.Context) error {
 	s.mu.Lock()
 	s.ready = false

@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -21,7 +22,6 @@ func (s *Service) Run(ctx context.Context) {
 	go s.runMirror(ctx)
 	go s.runPrune(ctx)
 	s.keepDraining(ctx, s.wake, "search outbox: Meilisearch did not take the batch; will retry", func(ctx context.Context) (int, error) {
-		s.refreshDueSettings(ctx)
 		n, err := s.processBatch(ctx)
 		s.refreshOldest(ctx)
 		return n, err
@@ -154,6 +154,13 @@ func (s *Service) processBatch(ctx context.Context) (int, error) {
 			return err
 		}
 		items, ids := byKind(batch)
+		if len(items[KindTopic]) > 0 {
+			// The tree gives the synonyms; they apply before the
+			// documents that show the changed names arrive.
+			if err := s.RefreshSettings(ctx); err != nil {
+				return err
+			}
+		}
 		if err := s.send(ctx, s.cfg.Index, items); err != nil {
 			return err
 		}
@@ -182,18 +189,28 @@ func (s *Service) send(ctx context.Context, uid string, items map[string][]int64
 	return s.apply(ctx, uid, docs, gone)
 }
 
-// documentsOf loads the documents of items by kind; the ids of items that
-// have none any more (deleted, or no longer to be found) come back as gone.
+// documentsOf loads the documents of items by kind, after expanding topic
+// and agency rows; the ids of items that have none any more (deleted, or
+// no longer to be found) come back as gone.
 func (s *Service) documentsOf(ctx context.Context, items map[string][]int64) (docs []Document, gone []string, err error) {
+	if items, err = s.expand(ctx, items); err != nil {
+		return nil, nil, err
+	}
 	for kind, ids := range items {
 		src, ok := s.sources[kind]
 		if !ok {
 			s.log.Warn("search: no source for kind", "kind", kind)
 			continue
 		}
-		found, err := src.Documents(ctx, ids)
-		if err != nil {
-			return nil, nil, fmt.Errorf("load %s documents: %w", kind, err)
+		// A topic or an agency may reach many items: they are read a
+		// batch at a time.
+		var found []Document
+		for part := range slices.Chunk(ids, batchSize) {
+			more, err := src.Documents(ctx, part)
+			if err != nil {
+				return nil, nil, fmt.Errorf("load %s documents: %w", kind, err)
+			}
+			found = append(found, more...)
 		}
 		present := make(map[string]bool, len(found))
 		for _, d := range found {

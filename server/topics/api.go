@@ -35,11 +35,7 @@ func (s *Topics) apiList(c *gin.Context) {
 		s.web.Fail(c, err)
 		return
 	}
-	next := ""
-	if len(list) > limit {
-		list = list[:limit]
-		next = strconv.FormatInt(list[limit-1].ID, 10)
-	}
+	list, next := web.NextCursor(list, limit, func(t Topic) int64 { return t.ID })
 	v := web.ViewerOf(c)
 	if list, err = s.Visible(c.Request.Context(), v, list); err != nil {
 		s.web.Fail(c, err)
@@ -60,14 +56,7 @@ func (s *Topics) apiSuggest(c *gin.Context) {
 		limit = n
 	}
 	list, err := s.Suggest(c.Request.Context(), web.ViewerOf(c), c.Query("q"), limit)
-	if err != nil {
-		s.web.Fail(c, err)
-		return
-	}
-	if list == nil {
-		list = []Suggestion{}
-	}
-	c.JSON(http.StatusOK, gin.H{"suggestions": list})
+	web.JSONList(s.web, c, "suggestions", list, err)
 }
 
 // apiGet answers a topic; a merged topic's slug answers the survivor. A

@@ -40,19 +40,9 @@ func (in *TopicInput) validate(creating bool) []*errs.Error {
 		if in.Slug != "" && !validSlug(in.Slug) {
 			problems = append(problems, errs.E(errs.Invalid, "topics.slug_invalid").OnField("slug"))
 		}
-		var syns []string
-		for _, syn := range in.Synonyms {
-			syn, p := cleanLabel(syn, "synonyms")
-			if p != nil && p.Key == "form.required" {
-				continue
-			}
-			if p != nil {
-				problems = append(problems, p)
-				break
-			}
-			syns = append(syns, syn)
+		if in.Synonyms, p = cleanLabels(in.Synonyms, "synonyms"); p != nil {
+			problems = append(problems, p)
 		}
-		in.Synonyms = syns
 	}
 	return problems
 }
@@ -70,6 +60,36 @@ func (s *Topics) labelConflict(ctx context.Context, err error, label, field stri
 	return errs.E(errs.Conflict, "topics.label_taken", "Label", label, "Topic", owner).OnField(field)
 }
 
+// allowed refuses a viewer who is no knowledge manager, and otherwise
+// passes on the problems of the input.
+func allowed(v *web.Viewer, problems []*errs.Error) ([]*errs.Error, error) {
+	if err := requireKM(v); err != nil {
+		return nil, err
+	}
+	return problems, nil
+}
+
+// relabelled records, in the transaction that changed a topic's labels,
+// that the topic changed.
+func (s *Topics) relabelled(ctx context.Context, tx pgx.Tx, id int64) error {
+	if err := touch(ctx, tx, id); err != nil {
+		return err
+	}
+	return s.changed(ctx, tx, id)
+}
+
+// created loads what a creation made, or splits the creation's error as
+// asProblems does.
+func created[T any](err error, load func() (T, error)) (T, []*errs.Error, error) {
+	if err != nil {
+		var none T
+		problems, err := asProblems(err)
+		return none, problems, err
+	}
+	made, err := load()
+	return made, nil, err
+}
+
 // asProblems splits an error a person can fix from one they cannot.
 func asProblems(err error) ([]*errs.Error, error) {
 	if e, ok := errs.As(err); ok && e.Field != "" {
@@ -80,11 +100,8 @@ func asProblems(err error) ([]*errs.Error, error) {
 
 // Create adds a sorted topic to the tree.
 func (s *Topics) Create(ctx context.Context, v *web.Viewer, in TopicInput) (Topic, []*errs.Error, error) {
-	if err := requireKM(v); err != nil {
-		return Topic{}, nil, err
-	}
-	if problems := in.validate(true); len(problems) > 0 {
-		return Topic{}, problems, nil
+	if problems, err := allowed(v, in.validate(true)); err != nil || len(problems) > 0 {
+		return Topic{}, problems, err
 	}
 	var id int64
 	label, field := in.Name, "name"
@@ -127,23 +144,14 @@ func (s *Topics) Create(ctx context.Context, v *web.Viewer, in TopicInput) (Topi
 	if violates(err, "topics_slug_key") {
 		err = errs.E(errs.Conflict, "topics.slug_taken").OnField("slug")
 	}
-	err = s.labelConflict(ctx, err, label, field)
-	if err != nil {
-		problems, err := asProblems(err)
-		return Topic{}, problems, err
-	}
-	t, err := s.Store.ByID(ctx, id)
-	return t, nil, err
+	return created(s.labelConflict(ctx, err, label, field), func() (Topic, error) { return s.Store.ByID(ctx, id) })
 }
 
 // Update renames a topic and changes its description. The slug stays, so
 // links keep working.
 func (s *Topics) Update(ctx context.Context, v *web.Viewer, t Topic, in TopicInput) ([]*errs.Error, error) {
-	if err := requireKM(v); err != nil {
-		return nil, err
-	}
-	if problems := in.validate(false); len(problems) > 0 {
-		return problems, nil
+	if problems, err := allowed(v, in.validate(false)); err != nil || len(problems) > 0 {
+		return problems, err
 	}
 	err := postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
 		if err := updateTopic(ctx, tx, t.ID, in.Name, in.Description); err != nil {
@@ -200,10 +208,7 @@ func (s *Topics) AddSynonym(ctx context.Context, v *web.Viewer, t Topic, synonym
 		if err := addSynonym(ctx, tx, t.ID, synonym); err != nil {
 			return err
 		}
-		if err := touch(ctx, tx, t.ID); err != nil {
-			return err
-		}
-		return s.changed(ctx, tx, t.ID)
+		return s.relabelled(ctx, tx, t.ID)
 	})
 	return asProblems(s.labelConflict(ctx, err, synonym, "synonym"))
 }
@@ -221,10 +226,7 @@ func (s *Topics) RemoveSynonym(ctx context.Context, v *web.Viewer, t Topic, syno
 		if !ok {
 			return errs.E(errs.NotFound, "topics.synonym_unknown", "Synonym", synonym)
 		}
-		if err := touch(ctx, tx, t.ID); err != nil {
-			return err
-		}
-		return s.changed(ctx, tx, t.ID)
+		return s.relabelled(ctx, tx, t.ID)
 	})
 }
 
@@ -233,15 +235,12 @@ func (s *Topics) SetSynonyms(ctx context.Context, v *web.Viewer, t Topic, synony
 	if err := requireKM(v); err != nil {
 		return nil, err
 	}
+	clean, p := cleanLabels(synonyms, "synonyms")
+	if p != nil {
+		return []*errs.Error{p}, nil
+	}
 	want := map[string]string{}
-	for _, syn := range synonyms {
-		syn, p := cleanLabel(syn, "synonyms")
-		if p != nil && p.Key == "form.required" {
-			continue
-		}
-		if p != nil {
-			return []*errs.Error{p}, nil
-		}
+	for _, syn := range clean {
 		if !strings.EqualFold(syn, t.Name) {
 			want[strings.ToLower(syn)] = syn
 		}
@@ -263,10 +262,7 @@ func (s *Topics) SetSynonyms(ctx context.Context, v *web.Viewer, t Topic, synony
 				return err
 			}
 		}
-		if err := touch(ctx, tx, t.ID); err != nil {
-			return err
-		}
-		return s.changed(ctx, tx, t.ID)
+		return s.relabelled(ctx, tx, t.ID)
 	})
 	return asProblems(s.labelConflict(ctx, err, label, "synonyms"))
 }
@@ -296,8 +292,8 @@ func (s *Topics) Merge(ctx context.Context, v *web.Viewer, from, into Topic) ([]
 				return fmt.Errorf("merge hook: %w", err)
 			}
 		}
-		// The search learns of both before from is gone: from's document
-		// must be deleted, into's updated with the new synonyms.
+		// The search learns of both: the content of each now shows into,
+		// and from's name is one of into's synonyms.
 		if err := s.changed(ctx, tx, from.ID, into.ID); err != nil {
 			return err
 		}

@@ -207,30 +207,19 @@ func (in *GlossaryInput) validate() []*errs.Error {
 
 // CreateTerm adds a glossary entry; its slug comes from the term.
 func (s *Topics) CreateTerm(ctx context.Context, v *web.Viewer, in GlossaryInput) (GlossaryTerm, []*errs.Error, error) {
-	if err := requireKM(v); err != nil {
-		return GlossaryTerm{}, nil, err
-	}
-	if problems := in.validate(); len(problems) > 0 {
-		return GlossaryTerm{}, problems, nil
+	if problems, err := allowed(v, in.validate()); err != nil || len(problems) > 0 {
+		return GlossaryTerm{}, problems, err
 	}
 	slug, err := s.Store.createTerm(ctx, in)
 	s.glossary.invalidate()
-	if err != nil {
-		problems, err := asProblems(err)
-		return GlossaryTerm{}, problems, err
-	}
-	g, err := s.Store.TermBySlug(ctx, slug)
-	return g, nil, err
+	return created(err, func() (GlossaryTerm, error) { return s.Store.TermBySlug(ctx, slug) })
 }
 
 // UpdateTerm changes a glossary entry; its slug stays, so links to it keep
 // working.
 func (s *Topics) UpdateTerm(ctx context.Context, v *web.Viewer, g GlossaryTerm, in GlossaryInput) ([]*errs.Error, error) {
-	if err := requireKM(v); err != nil {
-		return nil, err
-	}
-	if problems := in.validate(); len(problems) > 0 {
-		return problems, nil
+	if problems, err := allowed(v, in.validate()); err != nil || len(problems) > 0 {
+		return problems, err
 	}
 	err := s.Store.updateTerm(ctx, g.ID, in)
 	s.glossary.invalidate()

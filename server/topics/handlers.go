@@ -129,8 +129,8 @@ type renderedSection struct {
 
 func (s *Topics) show(c *gin.Context) {
 	ctx, t := c.Request.Context(), topicOf(c)
-	if s.OnView != nil {
-		s.OnView(c, t.ID)
+	if s.deps.OnView != nil {
+		s.deps.OnView(c, t.ID)
 	}
 	ancestors, err := s.Store.Ancestors(ctx, t.ID)
 	if err != nil {
@@ -158,8 +158,8 @@ func (s *Topics) show(c *gin.Context) {
 		sections = append(sections, renderedSection{Section: sec, ID: "section-" + strconv.Itoa(i)})
 	}
 	var watch any
-	if s.WatchButton != nil {
-		watch = s.WatchButton(c, t.ID)
+	if s.deps.WatchButton != nil {
+		watch = s.deps.WatchButton(c, t.ID)
 	}
 	s.web.Render(c, http.StatusOK, "topics/show", t.Name, gin.H{
 		"Topic": t, "Ancestors": ancestors, "Children": children, "Sections": sections,

@@ -169,10 +169,7 @@ func (s *Topics) newForm(c *gin.Context) {
 }
 
 func (s *Topics) create(c *gin.Context) {
-	f := frontend.NewForm()
-	for _, k := range []string{"name", "slug", "description", "parent", "synonyms"} {
-		f.Set(k, c.PostForm(k))
-	}
+	f := postedForm(c, "name", "slug", "description", "parent", "synonyms")
 	in := TopicInput{Name: c.PostForm("name"), Slug: c.PostForm("slug"), Description: c.PostForm("description"), Synonyms: splitLines(c.PostForm("synonyms"))}
 	parent, p := parseParent(c.PostForm("parent"))
 	if p != nil {
@@ -254,6 +251,25 @@ func (s *Topics) edit(c *gin.Context) {
 	s.renderEdit(c, http.StatusOK, editPage{Saved: c.Query("gespeichert") == "1"})
 }
 
+// postedForm is a form filled with the submitted values of keys.
+func postedForm(c *gin.Context, keys ...string) *frontend.Form {
+	f := frontend.NewForm()
+	for _, k := range keys {
+		f.Set(k, c.PostForm(k))
+	}
+	return f
+}
+
+// answer ends an action of the edit page: refused, the page comes back
+// with form f in its place (put); done, the page shows at anchor.
+func (s *Topics) answer(c *gin.Context, f *frontend.Form, put func(*editPage), anchor string, problems []*errs.Error, err error) {
+	if err != nil || len(problems) > 0 {
+		s.refused(c, err, problems, f, put)
+		return
+	}
+	s.saved(c, anchor)
+}
+
 func (s *Topics) saved(c *gin.Context, anchor string) {
 	c.Redirect(http.StatusSeeOther, "/themen/verwalten/"+topicOf(c).Slug+"?gespeichert=1"+anchor)
 }
@@ -271,20 +287,13 @@ func (s *Topics) refused(c *gin.Context, err error, problems []*errs.Error, f *f
 }
 
 func (s *Topics) save(c *gin.Context) {
-	f := frontend.NewForm()
-	f.Set("name", c.PostForm("name"))
-	f.Set("description", c.PostForm("description"))
+	f := postedForm(c, "name", "description")
 	problems, err := s.Update(c.Request.Context(), web.ViewerOf(c), topicOf(c), TopicInput{Name: c.PostForm("name"), Description: c.PostForm("description")})
-	if err != nil || len(problems) > 0 {
-		s.refused(c, err, problems, f, func(p *editPage) { p.Form = f })
-		return
-	}
-	s.saved(c, "")
+	s.answer(c, f, func(p *editPage) { p.Form = f }, "", problems, err)
 }
 
 func (s *Topics) move(c *gin.Context) {
-	f := frontend.NewForm()
-	f.Set("parent", c.PostForm("parent"))
+	f := postedForm(c, "parent")
 	parent, p := parseParent(c.PostForm("parent"))
 	var problems []*errs.Error
 	var err error
@@ -293,22 +302,13 @@ func (s *Topics) move(c *gin.Context) {
 	} else {
 		problems, err = s.Move(c.Request.Context(), web.ViewerOf(c), topicOf(c), parent)
 	}
-	if err != nil || len(problems) > 0 {
-		s.refused(c, err, problems, f, func(p *editPage) { p.Move = f })
-		return
-	}
-	s.saved(c, "#einordnen")
+	s.answer(c, f, func(p *editPage) { p.Move = f }, "#einordnen", problems, err)
 }
 
 func (s *Topics) addSynonym(c *gin.Context) {
-	f := frontend.NewForm()
-	f.Set("synonym", c.PostForm("synonym"))
+	f := postedForm(c, "synonym")
 	problems, err := s.AddSynonym(c.Request.Context(), web.ViewerOf(c), topicOf(c), c.PostForm("synonym"))
-	if err != nil || len(problems) > 0 {
-		s.refused(c, err, problems, f, func(p *editPage) { p.Synonym = f })
-		return
-	}
-	s.saved(c, "#synonyme")
+	s.answer(c, f, func(p *editPage) { p.Synonym = f }, "#synonyme", problems, err)
 }
 
 func (s *Topics) removeSynonym(c *gin.Context) {
@@ -320,8 +320,7 @@ func (s *Topics) removeSynonym(c *gin.Context) {
 }
 
 func (s *Topics) merge(c *gin.Context) {
-	f := frontend.NewForm()
-	f.Set("into", c.PostForm("into"))
+	f := postedForm(c, "into")
 	var problems []*errs.Error
 	var err error
 	id, perr := strconv.ParseInt(c.PostForm("into"), 10, 64)

@@ -73,15 +73,12 @@ func (s *Topics) Unknown(ctx context.Context, names []string) ([]string, error) 
 // check cleans names, drops repeats and finds the known ones; it refuses
 // what Resolve refuses.
 func (s *Topics) check(ctx context.Context, names []string) (clean []string, found map[string]Topic, unknown []string, err error) {
+	labels, problem := cleanLabels(names, "topics")
+	if problem != nil {
+		return nil, nil, nil, problem
+	}
 	seen := map[string]bool{}
-	for _, n := range names {
-		n, problem := cleanLabel(n, "topics")
-		if problem != nil && problem.Key == "form.required" {
-			continue
-		}
-		if problem != nil {
-			return nil, nil, nil, problem
-		}
+	for _, n := range labels {
 		if key := strings.ToLower(n); !seen[key] {
 			seen[key] = true
 			clean = append(clean, n)
@@ -121,10 +118,10 @@ func (s *Topics) propose(ctx context.Context, name string, proposer int64) (Topi
 			if proposer != 0 {
 				by = &proposer
 			}
-			if id, err = insertTopic(ctx, tx, newTopic{Slug: slug, Name: name, Unsorted: true, ProposedBy: by}); err != nil {
-				return err
-			}
-			return s.changed(ctx, tx, id)
+			// No search outbox row: nothing carries the new topic yet,
+			// and a name without synonyms changes no synonyms.
+			id, err = insertTopic(ctx, tx, newTopic{Slug: slug, Name: name, Unsorted: true, ProposedBy: by})
+			return err
 		})
 		switch {
 		case err == nil:

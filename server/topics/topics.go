@@ -4,7 +4,9 @@
 //
 // Other areas use the Go API (Resolve, ByIDs, BySlug, Descendants, Tree,
 // Suggest, Synonyms, Terms) and plug into the topic page and into merges
-// with RegisterSection and RegisterMergeHook; this package imports no area.
+// with RegisterSection and RegisterMergeHook; content tagged in a table of
+// its own is described by a Tagging. Changes reach the search as outbox
+// rows of kind topic. This package imports no area.
 package topics
 
 import (
@@ -24,6 +26,7 @@ import (
 
 	"github.com/fachnetz/fachnetz/server/errs"
 	"github.com/fachnetz/fachnetz/server/postgres"
+	"github.com/fachnetz/fachnetz/server/search"
 	"github.com/fachnetz/fachnetz/server/web"
 )
 
@@ -47,10 +50,15 @@ type SectionSource func(ctx context.Context, viewer *web.Viewer, topicIDs []int6
 // reference to (e.g. INSERT … SELECT … ON CONFLICT DO NOTHING, then DELETE).
 type MergeHook func(ctx context.Context, tx pgx.Tx, from, to int64) error
 
-// ChangeHook learns, inside the changing transaction, which topics were
-// created, renamed, described, moved, re-labelled, merged or deleted, e.g.
-// to write search outbox rows.
-type ChangeHook func(ctx context.Context, tx pgx.Tx, topicIDs []int64) error
+// Deps is what the service uses from outside the package.
+type Deps struct {
+	// OnView, when set, is told of every topic page shown (for the
+	// anonymised trends).
+	OnView func(c *gin.Context, topicID int64)
+	// WatchButton, when set, is a topic's watch button for the request,
+	// which the "watch-button" partial renders.
+	WatchButton func(c *gin.Context, topicID int64) any
+}
 
 // Topics is the topic and glossary service.
 type Topics struct {
@@ -62,24 +70,14 @@ type Topics struct {
 	sections []SectionSource
 	hooks    []MergeHook
 	carriers []CarrierSource
-
-	// OnChange, when set, runs in the same transaction as every change to
-	// topics. Set it before serving.
-	OnChange ChangeHook
-
-	// OnView, when set, is told of every topic page shown (for the
-	// anonymised trends).
-	OnView func(c *gin.Context, topicID int64)
-	// WatchButton, when set, is a topic's watch button for the request,
-	// which the "watch-button" partial renders.
-	WatchButton func(c *gin.Context, topicID int64) any
+	deps     Deps
 
 	glossary *glossaryCache
 }
 
 // New wires the service.
-func New(w *web.Web, pool *pgxpool.Pool) *Topics {
-	return &Topics{Store: NewStore(pool), web: w, pool: pool, log: w.Log, glossary: newGlossaryCache()}
+func New(w *web.Web, pool *pgxpool.Pool, deps Deps) *Topics {
+	return &Topics{Store: NewStore(pool), web: w, pool: pool, log: w.Log, deps: deps, glossary: newGlossaryCache()}
 }
 
 // RegisterSection adds a section to every topic page, in registration
@@ -89,11 +87,10 @@ func (s *Topics) RegisterSection(src SectionSource) { s.sections = append(s.sect
 // RegisterMergeHook adds a hook every merge runs. Call it before serving.
 func (s *Topics) RegisterMergeHook(h MergeHook) { s.hooks = append(s.hooks, h) }
 
+// changed records in the search outbox, inside the changing transaction,
+// which topics changed: the search finds the documents that show them.
 func (s *Topics) changed(ctx context.Context, tx pgx.Tx, ids ...int64) error {
-	if s.OnChange == nil || len(ids) == 0 {
-		return nil
-	}
-	return s.OnChange(ctx, tx, ids)
+	return search.Enqueue(ctx, tx, search.KindTopic, ids...)
 }
 
 func requireKM(v *web.Viewer) error {
@@ -123,6 +120,23 @@ func cleanLabel(s, field string) (string, *errs.Error) {
 		return s, errs.E(errs.Invalid, "form.too_long", "Max", maxName).OnField(field)
 	}
 	return s, nil
+}
+
+// cleanLabels cleans each of labels as cleanLabel does, leaving out the
+// empty ones; the first that is too long is the problem.
+func cleanLabels(labels []string, field string) ([]string, *errs.Error) {
+	var out []string
+	for _, l := range labels {
+		l, p := cleanLabel(l, field)
+		if p != nil && p.Key == "form.required" {
+			continue
+		}
+		if p != nil {
+			return nil, p
+		}
+		out = append(out, l)
+	}
+	return out, nil
 }
 
 // fold lower-cases s and spells out umlauts and ß, as topic_labels.fold does.

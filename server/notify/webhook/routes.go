@@ -166,14 +166,7 @@ func (h *Webhooks) remove(c *gin.Context) {
 // apiList lists the space's endpoints.
 func (h *Webhooks) apiList(c *gin.Context) {
 	list, err := h.store.Endpoints(c.Request.Context(), policies.SpaceOf(c).ID)
-	if err != nil {
-		h.web.Fail(c, err)
-		return
-	}
-	if list == nil {
-		list = []Endpoint{}
-	}
-	c.JSON(http.StatusOK, gin.H{"webhooks": list})
+	web.JSONList(h.web, c, "webhooks", list, err)
 }
 
 // apiCreate registers an endpoint and answers its secret, this once.

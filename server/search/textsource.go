@@ -1,0 +1,44 @@
+package search
+
+import (
+	"context"
+
+	"github.com/fachnetz/fachnetz/server/markdown"
+	"github.com/fachnetz/fachnetz/server/postgres"
+)
+
+// TextSource is a QuerySource of texts in spaces, whose file numbers
+// follow the patterns of the space's agency.
+type TextSource struct {
+	*QuerySource
+	// FileNumbers returns the file-number patterns of an agency, whose
+	// matches are indexed as typed. Nil: none.
+	FileNumbers func(ctx context.Context, agencyID int64) (*markdown.FileNumbers, error)
+}
+
+// NewTextSource returns the text source of q on db.
+func NewTextSource(db postgres.Querier, q DocumentQuery) *TextSource {
+	return &TextSource{QuerySource: NewQuerySource(db, q)}
+}
+
+// FileNumberSets asks for the patterns of each agency once while a batch
+// of documents is read.
+type FileNumberSets struct {
+	src  *TextSource
+	sets map[int64]*markdown.FileNumbers
+}
+
+// Sets starts the patterns of one batch.
+func (s *TextSource) Sets() FileNumberSets {
+	return FileNumberSets{src: s, sets: map[int64]*markdown.FileNumbers{}}
+}
+
+// Of is the patterns of an agency; none without FileNumbers.
+func (f FileNumberSets) Of(ctx context.Context, agencyID int64) (*markdown.FileNumbers, error) {
+	if set, ok := f.sets[agencyID]; ok || f.src.FileNumbers == nil {
+		return set, nil
+	}
+	set, err := f.src.FileNumbers(ctx, agencyID)
+	f.sets[agencyID] = set
+	return set, err
+}
