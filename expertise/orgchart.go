@@ -76,4 +76,3 @@ func (e *Expertise) chart(ctx context.Context, agencyID int64) ([]*ChartUnit, er
 	}
 	return roots, nil
 }
-

@@ -19,15 +19,20 @@ type Spaces struct {
 	Store    *Store
 	Enforcer *Enforcer
 	web      *web.Web
+	deps     SpacesDeps
+}
+
+// SpacesDeps are what the space service takes from the server.
+type SpacesDeps struct {
 	// MembersAdded, when set, is told in the membership's transaction of
 	// the people who became members of a space (a group's members when a
-	// group was added), and by whom: the wiring tells them.
+	// group was added), and by whom, so that they hear of it.
 	MembersAdded func(ctx context.Context, tx pgx.Tx, space Space, actor int64, accounts []int64) error
 }
 
 // NewSpaces wires the space service.
-func NewSpaces(store *Store, enf *Enforcer, w *web.Web) *Spaces {
-	return &Spaces{Store: store, Enforcer: enf, web: w}
+func NewSpaces(store *Store, enf *Enforcer, w *web.Web, deps SpacesDeps) *Spaces {
+	return &Spaces{Store: store, Enforcer: enf, web: w, deps: deps}
 }
 
 // SubjectOf returns the access subject of the request's viewer.
@@ -275,9 +280,9 @@ func (s *Spaces) SetMemberBy(ctx context.Context, space Space, key string, role 
 		return err
 	}
 	var added func(ctx context.Context, tx pgx.Tx, accounts []int64) error
-	if s.MembersAdded != nil {
+	if s.deps.MembersAdded != nil {
 		added = func(ctx context.Context, tx pgx.Tx, accounts []int64) error {
-			return s.MembersAdded(ctx, tx, space, actor, accounts)
+			return s.deps.MembersAdded(ctx, tx, space, actor, accounts)
 		}
 	}
 	if err := s.Store.SetMemberThen(ctx, space.ID, ref, role, added); err != nil {

@@ -37,12 +37,12 @@ type SearchSource struct {
 }
 
 // NewSearchSource returns the questions' search source.
-func NewSearchSource(store *Store, md *markdown.Renderer) *SearchSource {
+func NewSearchSource(store *Store, md *markdown.Renderer, fileNumbers search.FileNumbersOf) *SearchSource {
 	src := &SearchSource{md: md}
 	src.TextSource = search.NewTextSource(store.pool, search.DocumentQuery{Kind: "question", Select: docQuery, ID: "q.id",
 		Count: `SELECT count(*) FROM questions`, Read: src.documents, Table: "questions",
 		Topics: questionTagging.Tagged(store.pool),
-	})
+	}, fileNumbers)
 	return src
 }
 

@@ -126,7 +126,7 @@ func TestDraftsArePurgedAfterThirtyDays(t *testing.T) {
 	if _, err := store.Save(ctx, p.ID, "wiki-new:2", "/bereiche/y/neu", map[string]string{"body": "neu"}, now.Add(-29*24*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	d := drafts.New(store, &web.Web{Log: slog.Default()}, false)
+	d := drafts.New(store, &web.Web{Log: slog.Default()}, drafts.Deps{})
 	if _, err := d.Purge(ctx, now); err != nil {
 		t.Fatal(err)
 	}

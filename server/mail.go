@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"net"
@@ -26,12 +25,6 @@ func (s *Server) listenMailIn() error {
 
 // wireMailIn routes a space's address to the board's forwarding.
 func (s *Server) wireMailIn() error {
-	s.drafts.AfterPurge = func(ctx context.Context) error {
-		if err := s.qa.PurgeMailDrafts(ctx); err != nil {
-			return err
-		}
-		return s.wiki.SweepDraftFiles(ctx)
-	}
 	if s.mailListener == nil {
 		return nil
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/fachnetz/fachnetz/policies"
 	"github.com/fachnetz/fachnetz/server/auth"
 	"github.com/fachnetz/fachnetz/server/drafts"
@@ -22,7 +24,12 @@ func (s *Server) wireAccess(ctx context.Context) error {
 		return err
 	}
 	s.enforcer = enf
-	s.spaces = policies.NewSpaces(policies.NewStore(s.pool), enf, s.web)
+	s.spaces = policies.NewSpaces(policies.NewStore(s.pool), enf, s.web, policies.SpacesDeps{
+		// s.notify is made later: this runs only once serving.
+		MembersAdded: func(ctx context.Context, tx pgx.Tx, space policies.Space, actor int64, added []int64) error {
+			return s.notify.MembersAdded(ctx, tx, space.ID, space.Name, space.Slug, actor, added)
+		},
+	})
 	authCfg := auth.Config{
 		SecureCookies:      s.cfg.BaseURL.Scheme == "https",
 		SessionIdle:        s.cfg.SessionIdle,
@@ -31,7 +38,18 @@ func (s *Server) wireAccess(ctx context.Context) error {
 		MaxAddressFailures: s.cfg.MaxAddressFailures,
 		LockDuration:       s.cfg.LockDuration,
 	}
-	s.drafts = drafts.New(drafts.NewStore(s.pool), s.web, s.cfg.BaseURL.Scheme == "https")
+	s.drafts = drafts.New(drafts.NewStore(s.pool), s.web, drafts.Deps{
+		Secure: s.cfg.BaseURL.Scheme == "https",
+		// Mail drafts and the files held with editor drafts go with
+		// the drafts. s.qa and s.wiki are made later: this runs only
+		// once serving.
+		AfterPurge: func(ctx context.Context) error {
+			if err := s.qa.PurgeMailDrafts(ctx); err != nil {
+				return err
+			}
+			return s.wiki.SweepDraftFiles(ctx)
+		},
+	})
 	authCfg.Park = s.drafts.Park
 	if s.cfg.OIDCIssuer != "" {
 		authCfg.OIDC = &auth.OIDCConfig{

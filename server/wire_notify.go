@@ -2,10 +2,7 @@ package main
 
 import (
 	"context"
-	"net/url"
 	"strings"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/fachnetz/fachnetz/policies"
 	"github.com/fachnetz/fachnetz/server/markdown"
@@ -20,9 +17,7 @@ import (
 // source, notifications with their channels, and webhooks.
 func (s *Server) wireSearchAndNotify(md *markdown.Renderer) {
 	s.search = search.New(search.Config{Index: s.cfg.MeiliIndex, Synonyms: s.topics.SearchSynonyms, Terms: s.topics.SearchTerms, Compounds: german.LoadOrNone(s.cfg.WordList, s.log).Compounds}, s.meili, s.pool, s.web)
-	pageSource := wiki.NewSearchSource(wiki.NewStore(s.pool), md)
-	pageSource.FileNumbers = s.fileNumbers.Fresh
-	s.search.Register(pageSource)
+	s.search.Register(wiki.NewSearchSource(wiki.NewStore(s.pool), md, s.fileNumbers.Fresh))
 	s.notify = notify.New(s.pool, s.web, func(ctx context.Context, accountID, spaceID int64) bool {
 		// Granted: added to the space in the transaction at hand.
 		return notify.Granted(ctx, accountID, spaceID) || s.enforcer.Can(ctx, policies.Subject{AccountID: accountID}, policies.Read, spaceID)
@@ -38,10 +33,6 @@ func (s *Server) wireSearchAndNotify(md *markdown.Renderer) {
 	})
 	s.webhooks = webhook.New(s.pool, s.web, s.spaces, s.notify, webhook.Config{BaseURL: s.cfg.BaseURL, AllowPrivate: s.cfg.WebhookAllowPrivate, OffAfter: s.cfg.WebhookOffAfter, Log: s.log})
 	s.notify.Consume(s.webhooks.Consume)
-	s.spaces.MembersAdded = func(ctx context.Context, tx pgx.Tx, space policies.Space, actor int64, added []int64) error {
-		return s.notify.Tell(notify.Granting(ctx, space.ID, added), tx, notify.Event{Kind: notify.KindMembership, ActorID: actor, SpaceID: space.ID,
-			SubjectType: "space", SubjectID: space.ID, Title: space.Name, URL: "/bereiche/" + url.PathEscape(space.Slug)}, notify.Audience{People: added})
-	}
 	s.notify.WatchIn(notify.WatchPage, func(ctx context.Context, _ string, id int64) (int64, bool) {
 		p, err := wiki.NewStore(s.pool).PageByID(ctx, id)
 		return p.SpaceID, err == nil

@@ -32,9 +32,7 @@ func (s *Server) wireQA(md *markdown.Renderer, readable func(*gin.Context) []int
 		}
 		return err == nil && len(list) == 1
 	})
-	questionSource := qa.NewSearchSource(qaStore, md)
-	questionSource.FileNumbers = s.fileNumbers.Fresh
-	s.search.Register(questionSource)
+	s.search.Register(qa.NewSearchSource(qaStore, md, s.fileNumbers.Fresh))
 	s.qa = qa.New(qaStore, s.spaces, md, s.web, qa.Deps{
 		ResolveTopics: s.topics.ResolveIDs,
 		Glossary:      s.topics.MarkdownTerms,

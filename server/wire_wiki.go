@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/fachnetz/fachnetz/server/filenumbers"
 	"github.com/fachnetz/fachnetz/server/markdown"
 	"github.com/fachnetz/fachnetz/server/notify"
 	"github.com/fachnetz/fachnetz/server/stats"
@@ -29,7 +30,7 @@ func (s *Server) wireWiki(md *markdown.Renderer) error {
 		WatchButton: func(c *gin.Context, id int64) any { return s.notify.ButtonFor(c, notify.WatchTopic, id) },
 	})
 	s.trash = trash.New(s.pool, s.log, s.cfg.TrashDays)
-	s.fileNumbers = s.newFileNumbers()
+	s.fileNumbers = filenumbers.New(s.pool, s.log)
 	s.wiki = wiki.New(wiki.NewStore(s.pool), s.spaces, md, s.web, files, wiki.Deps{
 		Promotion: s.promotion,
 		Promoted: func(c *gin.Context, questionID int64, create func() (int64, error)) error {

@@ -17,12 +17,12 @@ type SearchSource struct {
 }
 
 // NewSearchSource returns the pages' search source.
-func NewSearchSource(store *Store, md *markdown.Renderer) *SearchSource {
+func NewSearchSource(store *Store, md *markdown.Renderer, fileNumbers search.FileNumbersOf) *SearchSource {
 	src := &SearchSource{md: md}
 	src.TextSource = search.NewTextSource(store.pool, search.DocumentQuery{Kind: "page", Select: docQuery, ID: "p.id",
 		Count: `SELECT count(*) FROM pages`, Read: src.documents, Table: "pages",
 		Topics: pageTagging.Tagged(store.pool),
-	})
+	}, fileNumbers)
 	return src
 }
 

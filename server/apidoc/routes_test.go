@@ -29,7 +29,7 @@ import (
 func TestAreasAreDocumented(t *testing.T) {
 	gin.SetMode(gin.TestMode)
 	w := &web.Web{}
-	spaces := policies.NewSpaces(nil, nil, w)
+	spaces := policies.NewSpaces(nil, nil, w, policies.SpacesDeps{})
 
 	r := gin.New()
 	api := r.Group(apidoc.Prefix)

@@ -57,18 +57,24 @@ var skipped = map[string]bool{"csrf_token": true, "action": true, "draft_key": t
 
 // Drafts is the drafts service and its handlers.
 type Drafts struct {
-	store  *Store
-	web    *web.Web
-	log    *slog.Logger
-	secure bool
-	// AfterPurge runs after each purge, for areas that hold things with
-	// drafts (files) and clean them up.
+	store *Store
+	web   *web.Web
+	log   *slog.Logger
+	deps  Deps
+}
+
+// Deps are what the service takes from the server.
+type Deps struct {
+	// Secure: cookies need HTTPS.
+	Secure bool
+	// AfterPurge, when set, runs after each purge, for areas that hold
+	// things with drafts (files) and clean them up.
 	AfterPurge func(ctx context.Context) error
 }
 
-// New wires the service; secure is whether cookies need HTTPS.
-func New(store *Store, w *web.Web, secure bool) *Drafts {
-	return &Drafts{store: store, web: w, log: w.Log, secure: secure}
+// New wires the service.
+func New(store *Store, w *web.Web, deps Deps) *Drafts {
+	return &Drafts{store: store, web: w, log: w.Log, deps: deps}
 }
 
 // Store returns the drafts store.
@@ -172,7 +178,7 @@ func (d *Drafts) discard(c *gin.Context) {
 }
 
 func (d *Drafts) cookie() string {
-	if d.secure {
+	if d.deps.Secure {
 		return "__Host-fachnetz_draft"
 	}
 	return "fachnetz_draft"
@@ -274,7 +280,7 @@ func (d *Drafts) Park(c *gin.Context, p auth.Parking) bool {
 		return true
 	}
 	http.SetCookie(c.Writer, &http.Cookie{Name: d.cookie(), Value: secret, Path: "/", MaxAge: int(ParkedRetention.Seconds()),
-		HttpOnly: true, Secure: d.secure, SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: d.deps.Secure, SameSite: http.SameSiteLaxMode})
 	d.toSignIn(c, back)
 	return true
 }
@@ -324,7 +330,7 @@ func (d *Drafts) Claim() gin.HandlerFunc {
 			return
 		}
 		http.SetCookie(c.Writer, &http.Cookie{Name: d.cookie(), Value: "", Path: "/", MaxAge: -1,
-			HttpOnly: true, Secure: d.secure, SameSite: http.SameSiteLaxMode})
+			HttpOnly: true, Secure: d.deps.Secure, SameSite: http.SameSiteLaxMode})
 		c.Next()
 	}
 }
@@ -332,8 +338,8 @@ func (d *Drafts) Claim() gin.HandlerFunc {
 // Purge deletes drafts past their retention as of now.
 func (d *Drafts) Purge(ctx context.Context, now time.Time) (int64, error) {
 	n, err := d.store.Purge(ctx, now.Add(-Retention), now.Add(-ParkedRetention))
-	if err == nil && d.AfterPurge != nil {
-		err = d.AfterPurge(ctx)
+	if err == nil && d.deps.AfterPurge != nil {
+		err = d.deps.AfterPurge(ctx)
 	}
 	return n, err
 }

@@ -150,7 +150,7 @@ func TestPurgeByRetention(t *testing.T) {
 	st.Park(ctx, h, "page:2", "/old", map[string]string{"b": "1"}, now.Add(-ParkedRetention-time.Minute))
 
 	hooked := 0
-	d := &Drafts{store: st, AfterPurge: func(context.Context) error { hooked++; return nil }}
+	d := &Drafts{store: st, deps: Deps{AfterPurge: func(context.Context) error { hooked++; return nil }}}
 	if _, err := d.Purge(ctx, now); err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/fachnetz/fachnetz/server/markdown"
 	"github.com/fachnetz/fachnetz/server/postgres"
+	"github.com/fachnetz/fachnetz/server/search"
 )
 
 // channel is the NOTIFY channel of the table's trigger (migration 0031).
@@ -32,11 +33,6 @@ type Service struct {
 	store *Store
 	pool  *pgxpool.Pool
 	log   *slog.Logger
-	// Changed is called in the transaction of every change of an
-	// agency's patterns, so that the texts of its spaces are indexed
-	// again with the new file numbers (through the search outbox). Nil:
-	// nothing follows.
-	Changed func(ctx context.Context, tx pgx.Tx, agencyID int64) error
 
 	mu   sync.Mutex
 	sets map[int64]cached
@@ -176,10 +172,10 @@ func (s *Service) change(ctx context.Context, agencyID int64, fn func(tx pgx.Tx)
 		if err := fn(tx); err != nil {
 			return err
 		}
-		if s.Changed != nil {
-			if err := s.Changed(ctx, tx, agencyID); err != nil {
-				return err
-			}
+		// The texts of the agency's spaces are indexed again with the
+		// new file numbers.
+		if err := search.AgencyChanged(ctx, tx, agencyID); err != nil {
+			return err
 		}
 		// Before the commit as well as after: a set read in between
 		// may be the old one and is not kept (see gen).

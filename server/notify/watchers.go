@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"net/url"
 	"slices"
 
 	"github.com/gin-gonic/gin"
@@ -37,6 +38,14 @@ func NewMentions(text, before string) []string {
 		}
 	}
 	return out
+}
+
+// MembersAdded tells the people who became members of a space, in the
+// membership's transaction, who added them. They may not read the space
+// yet as far as the access check knows: Granting lets them hear of it.
+func (n *Notifier) MembersAdded(ctx context.Context, tx pgx.Tx, spaceID int64, name, slug string, actor int64, added []int64) error {
+	return n.Tell(Granting(ctx, spaceID, added), tx, Event{Kind: KindMembership, ActorID: actor, SpaceID: spaceID,
+		SubjectType: "space", SubjectID: spaceID, Title: name, URL: "/bereiche/" + url.PathEscape(slug)}, Audience{People: added})
 }
 
 // Tell records ev for its audience in the caller's transaction: first as a

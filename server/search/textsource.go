@@ -11,14 +11,17 @@ import (
 // follow the patterns of the space's agency.
 type TextSource struct {
 	*QuerySource
-	// FileNumbers returns the file-number patterns of an agency, whose
-	// matches are indexed as typed. Nil: none.
-	FileNumbers func(ctx context.Context, agencyID int64) (*markdown.FileNumbers, error)
+	fileNumbers FileNumbersOf
 }
 
-// NewTextSource returns the text source of q on db.
-func NewTextSource(db postgres.Querier, q DocumentQuery) *TextSource {
-	return &TextSource{QuerySource: NewQuerySource(db, q)}
+// FileNumbersOf returns the file-number patterns of an agency, whose
+// matches are indexed as typed.
+type FileNumbersOf func(ctx context.Context, agencyID int64) (*markdown.FileNumbers, error)
+
+// NewTextSource returns the text source of q on db; fileNumbers nil:
+// texts link no file numbers.
+func NewTextSource(db postgres.Querier, q DocumentQuery, fileNumbers FileNumbersOf) *TextSource {
+	return &TextSource{QuerySource: NewQuerySource(db, q), fileNumbers: fileNumbers}
 }
 
 // FileNumberSets asks for the patterns of each agency once while a batch
@@ -33,12 +36,12 @@ func (s *TextSource) Sets() FileNumberSets {
 	return FileNumberSets{src: s, sets: map[int64]*markdown.FileNumbers{}}
 }
 
-// Of is the patterns of an agency; none without FileNumbers.
+// Of is the patterns of an agency; none without a FileNumbersOf.
 func (f FileNumberSets) Of(ctx context.Context, agencyID int64) (*markdown.FileNumbers, error) {
-	if set, ok := f.sets[agencyID]; ok || f.src.FileNumbers == nil {
+	if set, ok := f.sets[agencyID]; ok || f.src.fileNumbers == nil {
 		return set, nil
 	}
-	set, err := f.src.FileNumbers(ctx, agencyID)
+	set, err := f.src.fileNumbers(ctx, agencyID)
 	f.sets[agencyID] = set
 	return set, err
 }

@@ -199,7 +199,7 @@ func documents(ctx context.Context, pool *pgxpool.Pool) (int, error) {
 	total := 0
 	for _, src := range []interface {
 		Count(context.Context) (int, error)
-	}{wiki.NewSearchSource(wiki.NewStore(pool), md), qa.NewSearchSource(qa.NewStore(pool), md), expertise.NewSearchSource(expertise.NewStore(pool))} {
+	}{wiki.NewSearchSource(wiki.NewStore(pool), md, nil), qa.NewSearchSource(qa.NewStore(pool), md, nil), expertise.NewSearchSource(expertise.NewStore(pool))} {
 		n, err := src.Count(ctx)
 		if err != nil {
 			return 0, fmt.Errorf("count documents: %w", err)

@@ -75,7 +75,7 @@ func newFixture(t *testing.T, cfg Config) *fixture {
 	if f.enforcer, err = policies.New(ctx, db.Pool, cfg.Log); err != nil {
 		t.Fatal(err)
 	}
-	f.spaces = policies.NewSpaces(policies.NewStore(db.Pool), f.enforcer, f.w)
+	f.spaces = policies.NewSpaces(policies.NewStore(db.Pool), f.enforcer, f.w, policies.SpacesDeps{})
 	f.notifier = notify.New(db.Pool, f.w, func(ctx context.Context, account, space int64) bool {
 		return f.enforcer.Can(ctx, policies.Subject{AccountID: account}, policies.Read, space)
 	})
