@@ -89,14 +89,7 @@ func settings() []*setting {
 				return nil
 			}},
 		{env: "FACHNETZ_MIGRATE", flag: "migrate", def: "true", usage: "apply migrations at start",
-			apply: func(c *Config, v string) error {
-				b, err := strconv.ParseBool(v)
-				if err != nil {
-					return fmt.Errorf("want true or false")
-				}
-				c.Migrate = b
-				return nil
-			}},
+			apply: yesNo(func(c *Config, b bool) { c.Migrate = b })},
 		{env: "FACHNETZ_SHUTDOWN_TIMEOUT", flag: "shutdown-timeout", def: "20s", usage: "time to finish requests on shutdown",
 			apply: func(c *Config, v string) error {
 				d, err := time.ParseDuration(v)
@@ -122,14 +115,7 @@ func settings() []*setting {
 			apply: whole(5, math.MaxInt, "want a whole number of at least 5: fewer people could be singled out", func(c *Config, n int) { c.StatsK = n })},
 		{env: "FACHNETZ_WEBHOOK_ALLOW_PRIVATE", flag: "webhook-allow-private", def: "false",
 			usage: "allow webhook endpoints on loopback, private and link-local addresses (tests, closed networks)",
-			apply: func(c *Config, v string) error {
-				b, err := strconv.ParseBool(v)
-				if err != nil {
-					return fmt.Errorf("want true or false")
-				}
-				c.WebhookAllowPrivate = b
-				return nil
-			}},
+			apply: yesNo(func(c *Config, b bool) { c.WebhookAllowPrivate = b })},
 		duration("FACHNETZ_WEBHOOK_OFF_AFTER", "webhook-off-after", "72h", "a webhook whose deliveries fail this long is switched off", func(c *Config) *time.Duration { return &c.WebhookOffAfter }),
 		{env: "FACHNETZ_TRUSTED_PROXIES", flag: "trusted-proxies", usage: "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed",
 			apply: func(c *Config, v string) error {
@@ -200,6 +186,18 @@ func optionalURL(set func(c *Config, v string)) func(*Config, string) error {
 			return errors.New("want an http:// or https:// URL")
 		}
 		set(c, v)
+		return nil
+	}
+}
+
+// yesNo reads true or false (also 1 and 0, t and f).
+func yesNo(set func(c *Config, b bool)) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return errors.New("want true or false")
+		}
+		set(c, b)
 		return nil
 	}
 }

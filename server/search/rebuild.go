@@ -8,9 +8,10 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 
 	"github.com/meilisearch/meilisearch-go"
+
+	"github.com/fachnetz/fachnetz/server/search/distinct"
 )
 
 const (
@@ -248,25 +249,9 @@ func (r *rebuild) addCompounds(docs []Document) {
 // answers of parts for its single words: the parts of each distinct
 // lower-case word, in order, each once.
 func joinCompounds(text string, parts func(string) string) string {
-	var b strings.Builder
-	seen := map[string]bool{}
-	words := map[string]bool{}
-	for f := range strings.FieldsFuncSeq(text, func(r rune) bool { return !unicode.IsLetter(r) }) {
-		w := strings.ToLower(f)
-		if words[w] {
-			continue
-		}
-		words[w] = true
+	return distinct.Words(text, func(w string, add func(string)) {
 		for p := range strings.FieldsSeq(parts(w)) {
-			if seen[p] {
-				continue
-			}
-			seen[p] = true
-			if b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString(p)
+			add(p)
 		}
-	}
-	return b.String()
+	})
 }

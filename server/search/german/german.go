@@ -10,8 +10,9 @@ package german
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/fachnetz/fachnetz/server/search/distinct"
 )
 
 // MinWordLen is the length in letters from which Compounds splits a word.
@@ -23,49 +24,25 @@ const MinWordLen = 8
 // them ("straße" → "strasse", "behörde" → "behoerde"), each once,
 // lower-case, separated by spaces. Works without a word list too: then only the
 // other spellings are given.
-func (s *Splitter) Compounds(text string) string {
-	var b strings.Builder
-	seen := make(map[string]bool)
-	add := func(w string) {
-		if seen[w] {
-			return
-		}
-		seen[w] = true
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(w)
+func (s *Splitter) Compounds(text string) string { return distinct.Words(text, s.wordCompounds) }
+
+// wordCompounds adds the parts and other spellings of one lower-case word.
+func (s *Splitter) wordCompounds(w string, add func(string)) {
+	var parts []string
+	if utf8.RuneCountInString(w) >= MinWordLen {
+		parts = s.Split(w)
 	}
-	words := make(map[string]bool)
-	for f := range strings.FieldsFuncSeq(text, func(r rune) bool { return !unicode.IsLetter(r) }) {
-		w := strings.ToLower(f)
-		if words[w] {
-			continue
-		}
-		words[w] = true
-		var parts []string
-		if utf8.RuneCountInString(w) >= MinWordLen {
-			parts = s.Split(w)
-		}
-		if len(parts) == 0 {
-			if t, ok := Transliterate(w); ok {
-				add(t)
-			}
-			continue
-		}
-		// The whole compound's other spelling too, after its parts: one
-		// typing "Strassenverkehrsbehoerde" means the whole word.
-		for _, p := range parts {
-			add(p)
-			if t, ok := Transliterate(p); ok {
-				add(t)
-			}
-		}
-		if t, ok := Transliterate(w); ok {
+	// The whole compound's other spelling too, after its parts: one
+	// typing "Strassenverkehrsbehoerde" means the whole word.
+	for _, p := range parts {
+		add(p)
+		if t, ok := Transliterate(p); ok {
 			add(t)
 		}
 	}
-	return b.String()
+	if t, ok := Transliterate(w); ok {
+		add(t)
+	}
 }
 
 var umlauts = strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "ß", "ss", "Ä", "Ae", "Ö", "Oe", "Ü", "Ue", "ẞ", "SS")
