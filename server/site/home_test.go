@@ -92,3 +92,35 @@ func TestHomeForAnonymousVisitors(t *testing.T) {
 		t.Errorf("anonymous: %d", rec.Code)
 	}
 }
+
+// An open question says how many answers it has, in German and English,
+// for none, one and several.
+func TestHomeCountsTheAnswersOfOpenQuestions(t *testing.T) {
+	viewer := &web.Viewer{ID: 42, Name: "Erika"}
+	open := []Entry{
+		{Title: "Ohne Antwort", URL: "/fragen/1", SpaceName: "Raum", SpaceURL: "/r", Date: time.Now()},
+		{Title: "Mit einer Antwort", URL: "/fragen/2", SpaceName: "Raum", SpaceURL: "/r", Date: time.Now(), Answers: 1},
+		{Title: "Mit drei Antworten", URL: "/fragen/3", SpaceName: "Raum", SpaceURL: "/r", Date: time.Now(), Answers: 3},
+	}
+	src := Sources{
+		Readable: func(*gin.Context) []int64 { return []int64{3} },
+		Spaces:   func(context.Context, *web.Viewer, []int64, int) ([]Space, error) { return nil, nil },
+		Recent:   func(context.Context, []int64, int) ([]Entry, error) { return nil, nil },
+		Open:     func(context.Context, []int64, int64, int) ([]Entry, error) { return open, nil },
+		Due:      func(context.Context, []int64, int64, int) ([]Entry, error) { return nil, nil },
+	}
+	for lang, want := range map[string][]string{
+		"de": {"noch keine Antwort", "1 Antwort", "3 Antworten"},
+		"en": {"no answer yet", "1 answer", "3 answers"},
+	} {
+		rec := do(engine(t, viewer, src), http.MethodGet, "/", lang, nil)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("%s: %d", lang, rec.Code)
+		}
+		for _, w := range want {
+			if !strings.Contains(rec.Body.String(), w) {
+				t.Errorf("%s: %q missing", lang, w)
+			}
+		}
+	}
+}
