@@ -84,7 +84,7 @@ func TestNewParsesEverything(t *testing.T) {
 	if len(f.PageNames()) == 0 {
 		t.Fatal("no page templates")
 	}
-	for _, p := range []string{"vendor/kern/kern.min.css", "vendor/kern/fonts/fira-sans.css", "vendor/htmx/htmx.min.js", "css/app.css"} {
+	for _, p := range []string{"vendor/kern/kern.min.css", "vendor/kern/fonts/fira-sans.css", "vendor/htmx/htmx.min.js", "css/app.css", "css/site.css"} {
 		if _, err := f.Assets.URL(p); err != nil {
 			t.Errorf("asset %s: %v", p, err)
 		}
