@@ -193,7 +193,7 @@ running() {
 		log "$1 already running (pid $SERVICE_PID) on 127.0.0.1:$SERVICE_PORT"
 		return 0
 	fi
-	SERVICE_PORT=$(reuse_port "$SERVICE_PORT")
+	SERVICE_PORT=$(reuse_port "$SERVICE_PORT") || die "no free port for $1"
 	echo "$SERVICE_PORT" >"$DIR/port"
 	return 1
 }

@@ -5,6 +5,10 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // TopicSource is a Source whose documents show topics: it names the items
@@ -57,4 +61,64 @@ func (s *Service) expand(ctx context.Context, items map[string][]int64) (map[str
 		}
 	}
 	return out, nil
+}
+
+// expandedKinds are the kinds of outbox rows that expandPending answers.
+var expandedKinds = []string{KindTopic, KindAgency}
+
+// expandPending rewrites the outbox's pending topic and agency rows into
+// rows of the items they reach, a batch at a time, and marks them
+// processed. The items then go through the outbox (and, by its trigger,
+// the copy queue) in batches of their own like any change, however many
+// a topic or an agency reaches. It needs no Meilisearch: the copy in
+// PostgreSQL follows topic changes while the index is away.
+func (s *Service) expandPending(ctx context.Context) error {
+	for {
+		var n int
+		err := postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
+			batch, err := pendingOutbox(ctx, tx, `kind = ANY($1)`)
+			if err != nil || len(batch) == 0 {
+				return err
+			}
+			items, ids := byKind(batch)
+			reached, err := s.expand(ctx, items)
+			if err != nil {
+				return err
+			}
+			for _, kind := range slices.Sorted(maps.Keys(reached)) {
+				if err := Enqueue(ctx, tx, kind, reached[kind]...); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.Exec(ctx, `UPDATE search_outbox SET processed_at = now() WHERE id = ANY($1)`, ids); err != nil {
+				return fmt.Errorf("mark expanded outbox rows: %w", err)
+			}
+			n = len(batch)
+			if len(items[KindTopic]) > 0 {
+				s.settingsDue.Store(true)
+			}
+			return nil
+		})
+		if err != nil || n < batchSize {
+			return err
+		}
+	}
+}
+
+// pendingOutbox locks the oldest batch of unprocessed outbox rows whose
+// kind is or is not (by where, on $1) one of expandedKinds.
+func pendingOutbox(ctx context.Context, tx pgx.Tx, where string) ([]outboxRow, error) {
+	rows, err := tx.Query(ctx, `SELECT id, kind, item_id FROM search_outbox WHERE processed_at IS NULL AND `+where+`
+		ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`, expandedKinds, batchSize)
+	if err != nil {
+		return nil, fmt.Errorf("read outbox: %w", err)
+	}
+	batch, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (outboxRow, error) {
+		var o outboxRow
+		return o, r.Scan(&o.id, &o.kind, &o.itemID)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read outbox: %w", err)
+	}
+	return batch, nil
 }

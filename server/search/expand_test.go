@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"slices"
 	"testing"
+
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // fakeSource answers Documents with a document for every id, and,
@@ -97,39 +99,61 @@ func TestTopicAndAgencyRowsExpandToTheirItems(t *testing.T) {
 	}
 }
 
-// The worker and the copy load the documents of the expanded items, and a
-// topic row is no document that could be gone.
-func TestDocumentsOfATopicAreThoseOfItsItems(t *testing.T) {
+// Topic and agency rows name no document: loading the documents of a
+// batch passes over them, and none of theirs is gone.
+func TestDocumentsPassOverTopicAndAgencyRows(t *testing.T) {
 	f := &fakeSource{kind: "page", topics: map[int64][]int64{4: {20, 21}}}
-	s := serviceOf(bothSource{f})
-	docs, gone, err := s.documentsOf(context.Background(), map[string][]int64{KindTopic: {4, 5}})
+	docs, gone, err := serviceOf(bothSource{f}).documentsOf(context.Background(), map[string][]int64{KindTopic: {4}, KindAgency: {7}, "page": {3}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(docs) != 2 || docs[0].ID != "page-20" || docs[1].ID != "page-21" {
-		t.Errorf("documents %+v, want pages 20 and 21", docs)
-	}
-	if len(gone) != 0 {
-		t.Errorf("gone %v, want none", gone)
-	}
-	if fmt.Sprint(f.asked) != "[[20 21]]" {
-		t.Errorf("the source was asked for %v", f.asked)
+	if len(docs) != 1 || docs[0].ID != "page-3" || len(gone) != 0 || fmt.Sprint(f.asked) != "[[3]]" {
+		t.Errorf("documents %+v, gone %v, asked %v; want page 3 alone", docs, gone, f.asked)
 	}
 }
 
-// A topic on more items than a batch holds has them read a batch at a
-// time.
-func TestManyItemsOfATopicAreReadInBatches(t *testing.T) {
-	many := make([]int64, batchSize+1)
-	for i := range many {
-		many[i] = int64(i + 1)
-	}
-	f := &fakeSource{kind: "page", topics: map[int64][]int64{4: many}}
-	docs, _, err := serviceOf(bothSource{f}).documentsOf(context.Background(), map[string][]int64{KindTopic: {4}})
+// A topic reaching more items than a batch holds becomes one outbox row
+// per item, so that the worker and the copy send them a batch at a time;
+// the topic and agency rows are done, other rows wait as they were, and
+// the synonyms are due.
+func TestTopicAndAgencyRowsBecomeRowsOfTheirItems(t *testing.T) {
+	ctx := context.Background()
+	db, err := postgres.NewTestDatabase(ctx, "search_expand")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(docs) != batchSize+1 || len(f.asked) != 2 || len(f.asked[0]) != batchSize || len(f.asked[1]) != 1 {
-		t.Errorf("%d documents in reads of %d ids, want %d in reads of %d and 1", len(docs), len(f.asked), batchSize+1, batchSize)
+	defer db.Close()
+	many := make([]int64, 2*batchSize+1)
+	for i := range many {
+		many[i] = int64(i + 1)
+	}
+	pages := bothSource{&fakeSource{kind: "page", topics: map[int64][]int64{4: many}, agencies: map[int64][]int64{7: {1, 5000}}}}
+	s := serviceOf(pages)
+	s.pool = db.Pool
+	if _, err := db.Pool.Exec(ctx, `INSERT INTO search_outbox (kind, item_id) VALUES ('page', 3), ('topic', 4), ('agency', 7)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.expandPending(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var pending, pendingPages, distinctPages, open int
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE kind = 'page'), count(DISTINCT item_id) FILTER (WHERE kind = 'page'),
+		count(*) FILTER (WHERE kind IN ('topic', 'agency'))
+		FROM search_outbox WHERE processed_at IS NULL`).Scan(&pending, &pendingPages, &distinctPages, &open); err != nil {
+		t.Fatal(err)
+	}
+	// page 3 as it was, and pages 1 … 1001 and 5000 reached.
+	if pending != pendingPages || pendingPages != 1+len(many)+1 || distinctPages != len(many)+1 || open != 0 {
+		t.Errorf("pending %d rows, %d of pages (%d distinct), %d topic or agency rows left", pending, pendingPages, distinctPages, open)
+	}
+	if !s.settingsDue.Load() {
+		t.Error("a topic row did not make the synonyms due")
+	}
+	if err := s.expandPending(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var again int
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM search_outbox WHERE processed_at IS NULL`).Scan(&again); err != nil || again != pending {
+		t.Errorf("a second round queued %d rows, want the %d of the first: %v", again, pending, err)
 	}
 }

@@ -56,10 +56,13 @@ type Service struct {
 	sources map[string]Source
 	order   []string
 
-	mu     sync.Mutex
-	ready  bool         // index exists with current settings
-	oldest atomic.Int64 // Unix ms of the oldest pending outbox row, 0 when none; refreshed by the worker
-	wake   chan struct{}
+	mu    sync.Mutex
+	ready bool // index exists with current settings
+	// settingsDue: a topic changed since the settings (synonyms) were
+	// last applied.
+	settingsDue atomic.Bool
+	oldest      atomic.Int64 // Unix ms of the oldest pending outbox row, 0 when none; refreshed by the worker
+	wake        chan struct{}
 	// mirrorWake wakes the copy into PostgreSQL (mirror.go).
 	mirrorWake chan struct{}
 	// wordParts remembers the compound parts of the words of snippets,

@@ -136,31 +136,29 @@ func byKind(batch []outboxRow) (items map[string][]int64, ids []int64) {
 // tasks: a failure leaves the rows for the next try (at least once; the
 // document id makes a repeat harmless).
 func (s *Service) processBatch(ctx context.Context) (int, error) {
+	if err := s.expandPending(ctx); err != nil {
+		return 0, err
+	}
 	if err := s.ensureIndex(ctx); err != nil {
 		return 0, err
 	}
+	// The tree gives the synonyms; they apply before the documents that
+	// show the changed names, which the expansion queued after. A
+	// failure is told and tried again with the next batch; the documents
+	// go on.
+	if s.settingsDue.CompareAndSwap(true, false) {
+		if err := s.RefreshSettings(ctx); err != nil {
+			s.settingsDue.Store(true)
+			s.log.Warn("search settings not refreshed", "err", err)
+		}
+	}
 	var n int
 	err := postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT id, kind, item_id FROM search_outbox WHERE processed_at IS NULL
-			ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`, batchSize)
-		if err != nil {
-			return fmt.Errorf("read outbox: %w", err)
-		}
-		batch, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (outboxRow, error) {
-			var o outboxRow
-			return o, r.Scan(&o.id, &o.kind, &o.itemID)
-		})
+		batch, err := pendingOutbox(ctx, tx, `kind <> ALL($1)`)
 		if err != nil || len(batch) == 0 {
 			return err
 		}
 		items, ids := byKind(batch)
-		if len(items[KindTopic]) > 0 {
-			// The tree gives the synonyms; they apply before the
-			// documents that show the changed names arrive.
-			if err := s.RefreshSettings(ctx); err != nil {
-				return err
-			}
-		}
 		if err := s.send(ctx, s.cfg.Index, items); err != nil {
 			return err
 		}
@@ -189,21 +187,22 @@ func (s *Service) send(ctx context.Context, uid string, items map[string][]int64
 	return s.apply(ctx, uid, docs, gone)
 }
 
-// documentsOf loads the documents of items by kind, after expanding topic
-// and agency rows; the ids of items that have none any more (deleted, or
-// no longer to be found) come back as gone.
+// documentsOf loads the documents of items by kind; the ids of items that
+// have none any more (deleted, or no longer to be found) come back as
+// gone. Topic and agency rows name no document: the rows of the items
+// they reach follow them (expandPending).
 func (s *Service) documentsOf(ctx context.Context, items map[string][]int64) (docs []Document, gone []string, err error) {
-	if items, err = s.expand(ctx, items); err != nil {
-		return nil, nil, err
-	}
 	for kind, ids := range items {
+		if kind == KindTopic || kind == KindAgency {
+			continue
+		}
 		src, ok := s.sources[kind]
 		if !ok {
 			s.log.Warn("search: no source for kind", "kind", kind)
 			continue
 		}
-		// A topic or an agency may reach many items: they are read a
-		// batch at a time.
+		// A reindex's replay may name many items: they are read a batch
+		// at a time.
 		var found []Document
 		for part := range slices.Chunk(ids, batchSize) {
 			more, err := src.Documents(ctx, part)
