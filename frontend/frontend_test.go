@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
 )
 
 // catalogue merges a language's catalogue files; a message defined in two
@@ -131,5 +133,28 @@ func TestLanguage(t *testing.T) {
 	}
 	if got := f.Translate("en", "form.too_long", "Max", 10); got != "Please shorten your entry to at most 10 characters." {
 		t.Errorf("Translate = %q", got)
+	}
+}
+
+// A message that shows a count is asked for with that count, which picks
+// a plural form: it must have one for a single thing as well as for
+// several, or a page showing "1" fails.
+func TestCountedMessagesHaveTheirPluralForms(t *testing.T) {
+	f, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"de", "en"} {
+		loc := i18n.NewLocalizer(f.bundle, lang)
+		for id, v := range catalogue(t, lang) {
+			if text, flat := v.(string); flat && !strings.Contains(text, "{{.Count}}") {
+				continue
+			}
+			for _, n := range []int{0, 1, 2, 21} {
+				if _, err := translate(loc, id, "Count", n, "Max", 1); err != nil {
+					t.Errorf("%s %s with %d: %v", lang, id, n, err)
+				}
+			}
+		}
 	}
 }
