@@ -102,8 +102,10 @@ func (n *Notifier) readSettings(c *gin.Context, form *frontend.Form, locale, mat
 		form.Fail("matrix_id", n.web.T(c, "notify.settings.matrix_id.invalid"))
 	}
 	prefs := Preferences{}
-	for topic, byChannel := range modes {
-		for channel, mode := range byChannel {
+	for _, topic := range inOrder(Topics, modes) {
+		byChannel := modes[topic]
+		for _, channel := range inOrder(Channels, byChannel) {
+			mode := byChannel[channel]
 			form.Set(modeName(topic, channel), mode)
 			if !prefs.Set(topic, channel, mode) {
 				form.Fail(modeName(topic, channel), n.web.T(c, "notify.settings.mode.invalid"))
@@ -111,6 +113,25 @@ func (n *Notifier) readSettings(c *gin.Context, form *frontend.Form, locale, mat
 		}
 	}
 	return prefs
+}
+
+// inOrder lists the keys of m: those of known in their order, then the
+// others sorted, so that a form's errors come in the order of its fields.
+func inOrder[V any](known []string, m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for _, k := range known {
+		if _, ok := m[k]; ok {
+			keys = append(keys, k)
+		}
+	}
+	var others []string
+	for k := range m {
+		if !slices.Contains(known, k) {
+			others = append(others, k)
+		}
+	}
+	slices.Sort(others)
+	return append(keys, others...)
 }
 
 func (n *Notifier) saveSettings(c *gin.Context) {

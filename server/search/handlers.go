@@ -205,8 +205,9 @@ func (s *Service) facetLinks(c *gin.Context, a Access, q Query, spaceSlug string
 	for _, f := range page.Results.Facets["topics"] {
 		page.Filters["topics"] = append(page.Filters["topics"], facetLink{Label: f.Value, Count: f.Count, URL: link("topic", f.Value), Selected: q.Topic == f.Value})
 	}
-	for key, value := range map[string]string{"type": q.Type, "space": spaceSlug, "topic": q.Topic, "status": q.Status} {
-		if value != "" {
+	// In the order of the filters on the page, the same on every request.
+	for _, active := range []struct{ key, value string }{{"type", q.Type}, {"space", spaceSlug}, {"topic", q.Topic}, {"status", q.Status}} {
+		if key, value := active.key, active.value; value != "" {
 			label := value
 			if key == "type" || key == "status" {
 				label = s.web.T(c, "search."+key+"."+value)
