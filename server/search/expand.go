@@ -70,8 +70,9 @@ var expandedKinds = []string{KindTopic, KindAgency}
 // rows of the items they reach, a batch at a time, and marks them
 // processed. The items then go through the outbox (and, by its trigger,
 // the copy queue) in batches of their own like any change, however many
-// a topic or an agency reaches. It needs no Meilisearch: the copy in
-// PostgreSQL follows topic changes while the index is away.
+// a topic or an agency reaches. It needs no Meilisearch: the mirror runs
+// it too, so that the copy in PostgreSQL follows topic changes while the
+// index is away.
 func (s *Service) expandPending(ctx context.Context) error {
 	for {
 		var n int

@@ -24,6 +24,11 @@ func (s *Service) runMirror(ctx context.Context) {
 // mirrorBatch copies the documents of one batch of queued changes and
 // takes them from the queue in the same transaction.
 func (s *Service) mirrorBatch(ctx context.Context) (int, error) {
+	// The worker expands topic and agency rows too, but waits while
+	// Meilisearch is away; the copy follows topic changes at once.
+	if err := s.expandPending(ctx); err != nil {
+		return 0, err
+	}
 	var n int
 	err := postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
 		batch, err := pendingMirror(ctx, tx, batchSize)
