@@ -16,11 +16,11 @@ func TestMailDraftLifecycle(t *testing.T) {
 	ctx := context.Background()
 	st := NewStore(db.Pool)
 	n := time.Now().UnixNano() % 1e9
-	agency := one(t, `INSERT INTO agencies (slug, name) VALUES ($1, 'Behörde') RETURNING id`, fmt.Sprintf("ag-m-%d", n))
-	space := one(t, `INSERT INTO spaces (slug, name, agency_id, visibility) VALUES ($1, 'Offen', $2, 'organisation') RETURNING id`, fmt.Sprintf("sp-m-%d", n), agency)
+	agency := db.Int(t, `INSERT INTO agencies (slug, name) VALUES ($1, 'Behörde') RETURNING id`, fmt.Sprintf("ag-m-%d", n))
+	space := db.Int(t, `INSERT INTO spaces (slug, name, agency_id, visibility) VALUES ($1, 'Offen', $2, 'organisation') RETURNING id`, fmt.Sprintf("sp-m-%d", n), agency)
 	person := func(name string) int64 {
 		h := fmt.Sprintf("%s-m-%d", name, n)
-		return one(t, `INSERT INTO accounts (agency_id, email, display_name, handle) VALUES ($1, $2, $3, $4) RETURNING id`, agency, h+"@Example.org", name, h)
+		return db.Int(t, `INSERT INTO accounts (agency_id, email, display_name, handle) VALUES ($1, $2, $3, $4) RETURNING id`, agency, h+"@Example.org", name, h)
 	}
 	forwarder, colleague := person("weiterleitend"), person("kollegin")
 
@@ -80,7 +80,7 @@ func TestMailDraftLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	one(t, `UPDATE mail_drafts SET created_at = now() - interval '31 days' WHERE id = $1 RETURNING id`, old)
+	db.Int(t, `UPDATE mail_drafts SET created_at = now() - interval '31 days' WHERE id = $1 RETURNING id`, old)
 	if _, err := st.PurgeMailDrafts(ctx, time.Now().Add(-mailDraftRetention)); err != nil {
 		t.Fatal(err)
 	}

@@ -17,45 +17,36 @@ var db *postgres.TestDatabase
 
 func TestMain(m *testing.M) { os.Exit(postgres.RunTests(m, "qa", &db)) }
 
-func one(t *testing.T, sql string, args ...any) int64 {
-	t.Helper()
-	var id int64
-	if err := db.Pool.QueryRow(context.Background(), sql, args...).Scan(&id); err != nil {
-		t.Fatalf("%s: %v", sql, err)
-	}
-	return id
-}
-
 // The page's thread holds what the single lookups give, and the viewer's
 // own votes only.
 func TestThreadHoldsAnswersCommentsTopicsAndOwnVotes(t *testing.T) {
 	ctx := context.Background()
 	st := NewStore(db.Pool)
 	n := time.Now().UnixNano() % 1e9
-	agency := one(t, `INSERT INTO agencies (slug, name) VALUES ($1, 'Behörde') RETURNING id`, fmt.Sprintf("ag-%d", n))
-	space := one(t, `INSERT INTO spaces (slug, name, agency_id, visibility) VALUES ($1, 'Offen', $2, 'organisation') RETURNING id`, fmt.Sprintf("sp-%d", n), agency)
+	agency := db.Int(t, `INSERT INTO agencies (slug, name) VALUES ($1, 'Behörde') RETURNING id`, fmt.Sprintf("ag-%d", n))
+	space := db.Int(t, `INSERT INTO spaces (slug, name, agency_id, visibility) VALUES ($1, 'Offen', $2, 'organisation') RETURNING id`, fmt.Sprintf("sp-%d", n), agency)
 	person := func(name string) int64 {
 		h := fmt.Sprintf("%s-%d", name, n)
-		return one(t, `INSERT INTO accounts (agency_id, email, display_name, handle) VALUES ($1, $2, $3, $4) RETURNING id`, agency, h+"@example.org", name, h)
+		return db.Int(t, `INSERT INTO accounts (agency_id, email, display_name, handle) VALUES ($1, $2, $3, $4) RETURNING id`, agency, h+"@example.org", name, h)
 	}
 	asker, answerer, viewer, other := person("asker"), person("answerer"), person("viewer"), person("other")
-	q := one(t, `INSERT INTO questions (space_id, author_id, title, body) VALUES ($1, $2, 'Wie geht Vergabe?', 'Frage') RETURNING id`, space, asker)
-	first := one(t, `INSERT INTO answers (question_id, author_id, body, score) VALUES ($1, $2, 'Erste', 1) RETURNING id`, q, answerer)
-	accepted := one(t, `INSERT INTO answers (question_id, author_id, body) VALUES ($1, $2, 'Akzeptiert') RETURNING id`, q, viewer)
-	one(t, `UPDATE questions SET accepted_answer_id = $2 WHERE id = $1 RETURNING id`, q, accepted)
+	q := db.Int(t, `INSERT INTO questions (space_id, author_id, title, body) VALUES ($1, $2, 'Wie geht Vergabe?', 'Frage') RETURNING id`, space, asker)
+	first := db.Int(t, `INSERT INTO answers (question_id, author_id, body, score) VALUES ($1, $2, 'Erste', 1) RETURNING id`, q, answerer)
+	accepted := db.Int(t, `INSERT INTO answers (question_id, author_id, body) VALUES ($1, $2, 'Akzeptiert') RETURNING id`, q, viewer)
+	db.Int(t, `UPDATE questions SET accepted_answer_id = $2 WHERE id = $1 RETURNING id`, q, accepted)
 	for i, slug := range []string{"zoll", "abgaben"} {
-		topic := one(t, `INSERT INTO topics (slug, name) VALUES ($1, $2) RETURNING id`, fmt.Sprintf("%s-%d", slug, n), fmt.Sprintf("%s %d %d", slug, n, i))
-		one(t, `INSERT INTO question_topics (question_id, topic_id) VALUES ($1, $2) RETURNING topic_id`, q, topic)
+		topic := db.Int(t, `INSERT INTO topics (slug, name) VALUES ($1, $2) RETURNING id`, fmt.Sprintf("%s-%d", slug, n), fmt.Sprintf("%s %d %d", slug, n, i))
+		db.Int(t, `INSERT INTO question_topics (question_id, topic_id) VALUES ($1, $2) RETURNING topic_id`, q, topic)
 	}
-	one(t, `INSERT INTO comments (question_id, author_id, body) VALUES ($1, $2, 'Zur Frage') RETURNING id`, q, other)
-	one(t, `INSERT INTO comments (question_id, answer_id, author_id, body) VALUES ($1, $2, $3, 'Zur Antwort') RETURNING id`, q, first, viewer)
+	db.Int(t, `INSERT INTO comments (question_id, author_id, body) VALUES ($1, $2, 'Zur Frage') RETURNING id`, q, other)
+	db.Int(t, `INSERT INTO comments (question_id, answer_id, author_id, body) VALUES ($1, $2, $3, 'Zur Antwort') RETURNING id`, q, first, viewer)
 	for _, v := range []struct {
 		kind    string
 		post    int64
 		account int64
 		value   int
 	}{{"question", q, viewer, 1}, {"answer", first, viewer, -1}, {"answer", first, other, 1}, {"question", q, other, -1}} {
-		one(t, `INSERT INTO votes (post_type, post_id, account_id, value) VALUES ($1, $2, $3, $4) RETURNING post_id`, v.kind, v.post, v.account, v.value)
+		db.Int(t, `INSERT INTO votes (post_type, post_id, account_id, value) VALUES ($1, $2, $3, $4) RETURNING post_id`, v.kind, v.post, v.account, v.value)
 	}
 
 	question, err := st.QuestionByID(ctx, q)

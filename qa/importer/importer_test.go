@@ -72,14 +72,7 @@ func counts(t *testing.T) map[string]int {
 	return out
 }
 
-func queryInt(t *testing.T, sql string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := db.Pool.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", sql, err)
-	}
-	return n
-}
+func queryInt(t *testing.T, sql string, args ...any) int { return int(db.Int(t, sql, args...)) }
 
 // local returns the id a dump row was imported as.
 func local(t *testing.T, kind, external string) int64 {

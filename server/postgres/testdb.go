@@ -111,6 +111,17 @@ func withDatabase(conn, name string) string {
 	return u.String()
 }
 
+// Int runs a query that answers one number (an id, a count) and fails
+// the test when it does not.
+func (db *TestDatabase) Int(t testing.TB, sql string, args ...any) int64 {
+	t.Helper()
+	var n int64
+	if err := db.Pool.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+	return n
+}
+
 // Name is the database's name, random per test run.
 func (db *TestDatabase) Name() string { return db.name }
 

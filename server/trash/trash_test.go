@@ -24,15 +24,6 @@ func TestMain(m *testing.M) { os.Exit(postgres.RunTests(m, "trash", &db)) }
 
 var seq atomic.Int64
 
-func one(t *testing.T, sql string, args ...any) int64 {
-	t.Helper()
-	var id int64
-	if err := db.Pool.QueryRow(context.Background(), sql, args...).Scan(&id); err != nil {
-		t.Fatalf("%s: %v", sql, err)
-	}
-	return id
-}
-
 type fixture struct {
 	space, other, author, editor int64
 }
@@ -52,14 +43,14 @@ func setup(t *testing.T) fixture {
 		t.Fatal(err)
 	}
 	n := seq.Add(1)
-	agency := one(t, `INSERT INTO agencies (slug, name) VALUES ($1, 'Behörde') RETURNING id`, fmt.Sprintf("ag-%d", n))
+	agency := db.Int(t, `INSERT INTO agencies (slug, name) VALUES ($1, 'Behörde') RETURNING id`, fmt.Sprintf("ag-%d", n))
 	space := func(s string) int64 {
-		return one(t, `INSERT INTO spaces (slug, name, agency_id, visibility) VALUES ($1, 'Raum', $2, 'organisation') RETURNING id`,
+		return db.Int(t, `INSERT INTO spaces (slug, name, agency_id, visibility) VALUES ($1, 'Raum', $2, 'organisation') RETURNING id`,
 			fmt.Sprintf("%s-%d", s, n), agency)
 	}
 	person := func(s string) int64 {
 		h := fmt.Sprintf("%s-%d", s, n)
-		return one(t, `INSERT INTO accounts (agency_id, email, display_name, handle) VALUES ($1, $2, $3, $4) RETURNING id`, agency, h+"@example.org", s, h)
+		return db.Int(t, `INSERT INTO accounts (agency_id, email, display_name, handle) VALUES ($1, $2, $3, $4) RETURNING id`, agency, h+"@example.org", s, h)
 	}
 	return fixture{space: space("raum"), other: space("anderer"), author: person("autorin"), editor: person("lektor")}
 }
@@ -83,7 +74,7 @@ func trashNote(t *testing.T, tr *Trash, f fixture, note int64, files [][]byte) i
 	if err != nil {
 		t.Fatal(err)
 	}
-	return one(t, `SELECT id FROM trash WHERE kind = 'comment' AND item_id = $1`, note)
+	return db.Int(t, `SELECT id FROM trash WHERE kind = 'comment' AND item_id = $1`, note)
 }
 
 func restoreNotes(ctx context.Context, tx pgx.Tx, it Item) (string, error) {
@@ -104,9 +95,9 @@ func TestPutListRestore(t *testing.T) {
 		told = append(told, ids...)
 		return nil
 	})
-	note := one(t, `INSERT INTO notes (author_id, editor_id, body) VALUES ($1, $2, 'Inhalt') RETURNING id`, f.author, f.editor)
+	note := db.Int(t, `INSERT INTO notes (author_id, editor_id, body) VALUES ($1, $2, 'Inhalt') RETURNING id`, f.author, f.editor)
 	id := trashNote(t, tr, f, note, nil)
-	if n := one(t, `SELECT count(*) FROM notes WHERE id = $1`, note); n != 0 {
+	if n := db.Int(t, `SELECT count(*) FROM notes WHERE id = $1`, note); n != 0 {
 		t.Fatal("the note is still in its table")
 	}
 	if !slices.Equal(told, []int64{note}) {
@@ -143,7 +134,7 @@ func TestRestoreWithoutRestorerKeepsTheEntry(t *testing.T) {
 	ctx := context.Background()
 	f := setup(t)
 	tr := newTrash(30)
-	note := one(t, `INSERT INTO notes (author_id, body) VALUES ($1, 'x') RETURNING id`, f.author)
+	note := db.Int(t, `INSERT INTO notes (author_id, body) VALUES ($1, 'x') RETURNING id`, f.author)
 	id := trashNote(t, tr, f, note, nil)
 	if _, err := tr.Restore(ctx, f.space, id); err == nil {
 		t.Fatal("restored without a restorer")
@@ -159,7 +150,7 @@ func TestListPages(t *testing.T) {
 	tr := newTrash(30)
 	var ids []int64
 	for i := range 3 {
-		note := one(t, `INSERT INTO notes (author_id, body) VALUES ($1, $2) RETURNING id`, f.author, fmt.Sprint(i))
+		note := db.Int(t, `INSERT INTO notes (author_id, body) VALUES ($1, $2) RETURNING id`, f.author, fmt.Sprint(i))
 		ids = append(ids, trashNote(t, tr, f, note, nil))
 	}
 	page, next, err := tr.List(ctx, f.space, 2, 0)
@@ -191,7 +182,7 @@ func TestPurgeNeedsAReasonAndLogs(t *testing.T) {
 			released = append(released, string(b))
 		}
 	})
-	note := one(t, `INSERT INTO notes (author_id, body) VALUES ($1, 'x') RETURNING id`, f.author)
+	note := db.Int(t, `INSERT INTO notes (author_id, body) VALUES ($1, 'x') RETURNING id`, f.author)
 	id := trashNote(t, tr, f, note, [][]byte{[]byte("datei")})
 	for _, reason := range []string{"", "retention", "weil"} {
 		err := tr.Purge(ctx, f.space, id, f.editor, reason)
@@ -226,9 +217,9 @@ func TestRunExpiresAfterTheConfiguredDays(t *testing.T) {
 	f := setup(t)
 	tr := newTrash(10)
 	entry := func(age time.Duration) int64 {
-		note := one(t, `INSERT INTO notes (author_id, body) VALUES ($1, 'x') RETURNING id`, f.author)
+		note := db.Int(t, `INSERT INTO notes (author_id, body) VALUES ($1, 'x') RETURNING id`, f.author)
 		id := trashNote(t, tr, f, note, nil)
-		one(t, `UPDATE trash SET deleted_at = now() - $2::interval WHERE id = $1 RETURNING id`, id, age)
+		db.Int(t, `UPDATE trash SET deleted_at = now() - $2::interval WHERE id = $1 RETURNING id`, id, age)
 		return id
 	}
 	young, old := entry(9*24*time.Hour), entry(11*24*time.Hour)
@@ -250,7 +241,7 @@ func TestRunExpiresAfterTheConfiguredDays(t *testing.T) {
 	if _, err := tr.Get(ctx, f.space, young); err != nil {
 		t.Errorf("an entry within its days was expired: %v", err)
 	}
-	if n := one(t, `SELECT count(*) FROM purge_log WHERE space_id = $1 AND reason = 'retention' AND purged_by IS NULL`, f.space); n != 1 {
+	if n := db.Int(t, `SELECT count(*) FROM purge_log WHERE space_id = $1 AND reason = 'retention' AND purged_by IS NULL`, f.space); n != 1 {
 		t.Errorf("%d retention purges logged, want 1", n)
 	}
 }
