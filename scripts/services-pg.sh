@@ -237,8 +237,11 @@ pg_stop() {
 	if pg_running; then
 		log "stopping PostgreSQL ($PG_DATA)"
 		as_pg "$PG_BIN/pg_ctl" stop -D "$PG_DATA" -m fast -w -t "$TIMEOUT" >/dev/null 2>&1 ||
-			as_pg "$PG_BIN/pg_ctl" stop -D "$PG_DATA" -m immediate -w -t "$TIMEOUT" >/dev/null 2>&1 ||
+			as_pg "$PG_BIN/pg_ctl" stop -D "$PG_DATA" -m immediate -w -t "$TIMEOUT" >/dev/null 2>&1 || {
+			# A caller that removes the cluster next must not.
 			log "could not stop PostgreSQL in $PG_DATA"
+			return 1
+		}
 	fi
 }
 
