@@ -284,7 +284,14 @@ func (st *Store) SaveDirectRoom(ctx context.Context, accountID int64, matrixID, 
 // InstanceKey returns the key named name, storing fresh as it when there
 // is none yet; every server then signs with the same key.
 func (st *Store) InstanceKey(ctx context.Context, name string, fresh []byte) ([]byte, error) {
-	return postgres.Value[[]byte](st.pool.QueryRow(ctx, `WITH ins AS (
-			INSERT INTO instance_keys (name, secret) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING secret)
-		SELECT secret FROM ins UNION ALL SELECT secret FROM instance_keys WHERE name = $1 LIMIT 1`, name, fresh), fmt.Sprintf("instance key %s", name))
+	// The no-op update returns the stored key also when another server
+	// stores its own at the same moment, which a separate SELECT in the
+	// same statement would not yet see.
+	var key []byte
+	err := st.pool.QueryRow(ctx, `INSERT INTO instance_keys (name, secret) VALUES ($1, $2)
+		ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING secret`, name, fresh).Scan(&key)
+	if err != nil {
+		return nil, fmt.Errorf("instance key %s: %w", name, err)
+	}
+	return key, nil
 }
