@@ -22,9 +22,14 @@ import (
 func Listen(ctx context.Context, pool *pgxpool.Pool, channel string, log *slog.Logger, name string, heard func(context.Context) error) {
 	backoff := time.Second
 	for ctx.Err() == nil {
-		err := listenOnce(ctx, pool, channel, log, name, heard)
+		listened, err := listenOnce(ctx, pool, channel, log, name, heard)
 		if ctx.Err() != nil {
 			return
+		}
+		if listened {
+			// It ran: a connection lost now is a new trouble, not the
+			// same one again.
+			backoff = time.Second
 		}
 		log.Warn(name+" lost its connection; reconnecting", "err", err, "in", backoff.String())
 		select {
@@ -36,26 +41,26 @@ func Listen(ctx context.Context, pool *pgxpool.Pool, channel string, log *slog.L
 	}
 }
 
-func listenOnce(ctx context.Context, pool *pgxpool.Pool, channel string, log *slog.Logger, name string, heard func(context.Context) error) error {
+func listenOnce(ctx context.Context, pool *pgxpool.Pool, channel string, log *slog.Logger, name string, heard func(context.Context) error) (listened bool, err error) {
 	pooled, err := pool.Acquire(ctx)
 	if err != nil {
-		return err
+		return false, err
 	}
 	// The connection stays in LISTEN mode: it never goes back to the pool.
 	conn := pooled.Hijack()
 	defer conn.Close(context.WithoutCancel(ctx))
 	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{channel}.Sanitize()); err != nil {
-		return err
+		return false, err
 	}
 	if err := heard(ctx); err != nil {
-		return err
+		return false, err
 	}
 	for {
 		if _, err := conn.WaitForNotification(ctx); err != nil {
-			return err
+			return true, err
 		}
 		if err := drain(ctx, conn); err != nil {
-			return err
+			return true, err
 		}
 		if err := heard(ctx); err != nil && ctx.Err() == nil {
 			log.Error(name, "err", err)

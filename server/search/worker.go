@@ -68,36 +68,18 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// listen turns notifications about new outbox rows into wake-ups.
+// listen turns notifications about new outbox rows into wake-ups, also
+// once it listens again after a lost connection.
 func (s *Service) listen(ctx context.Context) {
-	for ctx.Err() == nil {
-		err := func() error {
-			pooled, err := s.pool.Acquire(ctx)
-			if err != nil {
-				return err
+	postgres.Listen(ctx, s.pool, "fachnetz_search", s.log, "search outbox listener", func(context.Context) error {
+		for _, wake := range []chan struct{}{s.wake, s.mirrorWake} {
+			select {
+			case wake <- struct{}{}:
+			default:
 			}
-			conn := pooled.Hijack()
-			defer conn.Close(context.WithoutCancel(ctx))
-			if _, err := conn.Exec(ctx, "LISTEN fachnetz_search"); err != nil {
-				return err
-			}
-			for {
-				if _, err := conn.WaitForNotification(ctx); err != nil {
-					return err
-				}
-				for _, wake := range []chan struct{}{s.wake, s.mirrorWake} {
-					select {
-					case wake <- struct{}{}:
-					default:
-					}
-				}
-			}
-		}()
-		if ctx.Err() == nil {
-			s.log.Warn("search outbox listener lost its connection", "err", err)
-			sleep(ctx, time.Second)
 		}
-	}
+		return nil
+	})
 }
 
 // refreshOldest remembers how old the oldest pending change is, for the
@@ -136,9 +118,7 @@ func byKind(batch []outboxRow) (items map[string][]int64, ids []int64) {
 // tasks: a failure leaves the rows for the next try (at least once; the
 // document id makes a repeat harmless).
 func (s *Service) processBatch(ctx context.Context) (int, error) {
-	if err := s.expandPending(ctx); err != nil {
-		return 0, err
-	}
+	s.expandPendingOrTell(ctx)
 	if err := s.ensureIndex(ctx); err != nil {
 		return 0, err
 	}
