@@ -106,6 +106,14 @@ func (s *Service) expandPending(ctx context.Context) error {
 	}
 }
 
+// expandPendingOrTell expands what it can; a failure is logged and tried
+// again with the next batch, while the changes of other kinds go on.
+func (s *Service) expandPendingOrTell(ctx context.Context) {
+	if err := s.expandPending(ctx); err != nil && ctx.Err() == nil {
+		s.log.Warn("search outbox: topic or agency rows not expanded; will retry", "err", err)
+	}
+}
+
 // pendingOutbox locks the oldest batch of unprocessed outbox rows whose
 // kind is or is not (by where, on $1) one of expandedKinds.
 func pendingOutbox(ctx context.Context, tx pgx.Tx, where string) ([]outboxRow, error) {

@@ -26,9 +26,7 @@ func (s *Service) runMirror(ctx context.Context) {
 func (s *Service) mirrorBatch(ctx context.Context) (int, error) {
 	// The worker expands topic and agency rows too, but waits while
 	// Meilisearch is away; the copy follows topic changes at once.
-	if err := s.expandPending(ctx); err != nil {
-		return 0, err
-	}
+	s.expandPendingOrTell(ctx)
 	var n int
 	err := postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
 		batch, err := pendingMirror(ctx, tx, batchSize)
