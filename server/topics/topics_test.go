@@ -389,3 +389,25 @@ func TestGlossaryCacheAndGermanOrder(t *testing.T) {
 		t.Fatalf("long definition: %v", problems)
 	}
 }
+
+// Search proposes the tree's names and synonyms for a query that found
+// nothing, but not a proposal's name: it may have been typed on content
+// the searcher cannot read.
+func TestSearchTermsLeaveOutProposals(t *testing.T) {
+	ctx := context.Background()
+	s := newService(t)
+	mustCreate(t, s, TopicInput{Name: "Reisekostenrecht", Synonyms: []string{"BRKG"}})
+	if _, err := s.Resolve(ctx, []string{"Geheimprojekt Adler"}, account(t, "terms")); err != nil {
+		t.Fatal(err)
+	}
+	terms, err := s.SearchTerms(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(terms, "Reisekostenrecht") || !slices.Contains(terms, "BRKG") {
+		t.Errorf("the tree's name or synonym is missing: %q", terms)
+	}
+	if slices.Contains(terms, "Geheimprojekt Adler") {
+		t.Errorf("a proposal is proposed to everyone: %q", terms)
+	}
+}

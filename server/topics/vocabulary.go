@@ -30,7 +30,9 @@ func (s *Topics) SearchSynonyms(ctx context.Context) (map[string][]string, error
 
 // SearchTerms lists the topic tree's names and synonyms and the glossary's
 // terms and abbreviations, the words search proposes for a query that
-// found nothing.
+// found nothing. Unsorted proposals are left out: their names are shown
+// only to those who may read what carries them (visibility.go), and a
+// proposal to everyone would tell what was typed on hidden content.
 func (s *Topics) SearchTerms(ctx context.Context) ([]string, error) {
 	topics, err := s.Store.All(ctx)
 	if err != nil {
@@ -38,6 +40,9 @@ func (s *Topics) SearchTerms(ctx context.Context) ([]string, error) {
 	}
 	var out []string
 	for _, t := range topics {
+		if t.Unsorted {
+			continue
+		}
 		out = append(out, t.Name)
 		out = append(out, t.Synonyms...)
 	}
