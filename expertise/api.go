@@ -37,11 +37,7 @@ func (e *Expertise) apiList(c *gin.Context) {
 		e.web.Fail(c, err)
 		return
 	}
-	next := ""
-	if len(people) > limit {
-		people = people[:limit]
-		next = strconv.FormatInt(people[len(people)-1].AccountID, 10)
-	}
+	people, next := web.NextCursor(people, limit, func(p Person) int64 { return p.AccountID })
 	out := make([]personJSON, len(people))
 	for i, p := range people {
 		if p.UnitPath == nil {

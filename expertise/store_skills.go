@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/fachnetz/fachnetz/server/errs"
+	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
 // UpdateProfileText saves what a person writes on their profile, in tx.
@@ -121,11 +122,7 @@ func (st *Store) TopicPeople(ctx context.Context, topicIDs []int64) ([]int64, er
 	rows, _ := st.pool.Query(ctx, `SELECT DISTINCT ps.account_id FROM profile_skills ps WHERE ps.topic_id IN (
 			WITH RECURSIVE d(id) AS (SELECT id FROM topics WHERE id = ANY($1) UNION SELECT t.id FROM topics t JOIN d ON t.parent_id = d.id)
 			SELECT id FROM d)`, topicIDs)
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return nil, fmt.Errorf("people of topics: %w", err)
-	}
-	return ids, nil
+	return postgres.Values[int64](rows, "people of topics")
 }
 
 // MergeTopic re-points skills and hidden derived topics from topic from to

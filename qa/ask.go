@@ -188,13 +188,11 @@ func (b *Board) Ask(ctx context.Context, q NewQuestion) (int64, error) {
 func validatePost(form *frontend.Form, withTitle bool) []*errs.Error {
 	var problems []*errs.Error
 	if withTitle {
-		switch n := utf8.RuneCountInString(form.Values["title"]); {
-		case n == 0:
-			problems = append(problems, errs.E(errs.Invalid, "form.required").OnField("title"))
-		case n < 5:
+		title := form.Values["title"]
+		if e := errs.Length("title", title, 200); e != nil {
+			problems = append(problems, e)
+		} else if utf8.RuneCountInString(title) < 5 {
 			problems = append(problems, errs.E(errs.Invalid, "qa.title_short").OnField("title"))
-		case n > 200:
-			problems = append(problems, errs.E(errs.Invalid, "form.too_long", "Max", 200).OnField("title"))
 		}
 	}
 	body := form.Values["body"]

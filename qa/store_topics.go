@@ -2,10 +2,10 @@ package qa
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/fachnetz/fachnetz/server/postgres"
 	"github.com/fachnetz/fachnetz/server/topics"
 )
 
@@ -26,11 +26,7 @@ func (st *Store) QuestionsOfTopics(ctx context.Context, topicIDs, readable []int
 	rows, _ := st.pool.Query(ctx, `SELECT DISTINCT q.id, q.title, q.answer_count, q.created_at FROM question_topics qt
 		JOIN questions q ON q.id = qt.question_id WHERE qt.topic_id = ANY($1) AND q.space_id = ANY($2)
 		ORDER BY q.created_at DESC LIMIT 20`, topicIDs, readable)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[TopicQuestion])
-	if err != nil {
-		return nil, fmt.Errorf("questions of topic: %w", err)
-	}
-	return list, nil
+	return postgres.All[TopicQuestion](rows, "questions of topic")
 }
 
 // MergeTopic re-points the questions of a merged topic to the one it

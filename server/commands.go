@@ -69,8 +69,8 @@ func openMigrated(ctx context.Context, e env, name string, args []string) (pool 
 	return pool, n, nil
 }
 
-// openPool opens the database of a command's configuration; the caller
-// closes it.
+// openPool opens the database of a configuration, for serve and every
+// command; the caller closes it.
 func openPool(ctx context.Context, cfg *Config) (*pgxpool.Pool, error) {
 	return postgres.Open(ctx, cfg.DatabaseURL, 5*time.Second)
 }

@@ -62,13 +62,16 @@ func (s *Server) MailAddr() string {
 	return s.mailListener.Addr().String()
 }
 
-// forwardAddress gives the address that forwards into a space; nil
-// without mail-in. The listener is made after the board, before serving.
-func (s *Server) forwardAddress() func(spaceSlug string) string {
+// mailAddress gives the address of mail in with a tag: a space's slug
+// forwards into the space, a signed reply tag answers a notification.
+// Nil without mail-in. The listener is made later in the wiring
+// (wireMailIn), once the board it hands mail to exists; addresses are
+// asked for only once serving.
+func (s *Server) mailAddress() func(tag string) string {
 	if s.mailListener == nil {
 		return nil
 	}
-	return func(spaceSlug string) string { return s.mailIn.AddressFor(spaceSlug) }
+	return func(tag string) string { return s.mailIn.AddressFor(tag) }
 }
 
 // storeMailFile keeps a file of a mail in the attachment store after the

@@ -35,7 +35,7 @@ const formBytes = 1 << 20
 // and what the routes command lists.
 func (s *Server) build(ctx context.Context) (*gin.Engine, error) {
 	var err error
-	if s.pool, err = postgres.Open(ctx, s.cfg.DatabaseURL, 5*time.Second); err != nil {
+	if s.pool, err = openPool(ctx, s.cfg); err != nil {
 		return nil, err
 	}
 	if s.cfg.Migrate {
@@ -110,9 +110,10 @@ func (s *Server) routes() *gin.Engine {
 	signedIn, apiSignedIn := app.Group("", s.auth.RequireSignIn()), api.Group("", s.auth.RequireSignIn())
 	for _, a := range []routed{s.spaces, s.wiki, s.topics, s.qa, s.notify, s.webhooks, s.drafts, s.experts, s.expertise, s.trends} {
 		a.Routes(signedIn)
-		if withAPI, ok := a.(interface{ APIRoutes(gin.IRouter) }); ok {
-			withAPI.APIRoutes(apiSignedIn)
-		}
+	}
+	// Listed apart, so that the compiler holds each to its API.
+	for _, a := range []apiRouted{s.spaces, s.wiki, s.topics, s.qa, s.notify, s.webhooks, s.experts, s.expertise, s.trends} {
+		a.APIRoutes(apiSignedIn)
 	}
 	access := s.searchAccess()
 	s.search.Routes(signedIn, access)
@@ -207,6 +208,9 @@ func isUpload(r *http.Request) bool {
 		r.URL.Path == "/profil/foto" || r.URL.Path == "/fragen/neu/email" || (strings.HasPrefix(r.URL.Path, "/bereiche/") && strings.HasSuffix(r.URL.Path, "/einstellungen/import")))
 }
 
-// routed is an area that mounts its pages, and its API when it has
-// one (an APIRoutes method), for people who are signed in.
-type routed interface{ Routes(r gin.IRouter) }
+// routed is an area that mounts its pages for people who are signed in,
+// apiRouted one that mounts its API for them.
+type (
+	routed    interface{ Routes(r gin.IRouter) }
+	apiRouted interface{ APIRoutes(r gin.IRouter) }
+)

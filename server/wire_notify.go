@@ -27,7 +27,7 @@ func (s *Server) wireSearchAndNotify(md *markdown.Renderer) {
 			User: s.cfg.SMTPUser, Password: s.cfg.SMTPPassword, From: s.cfg.SMTPFrom}),
 		Matrix:       notify.NewMatrix(notify.MatrixConfig{Homeserver: s.cfg.MatrixHomeserver, Token: s.cfg.MatrixToken, User: s.cfg.MatrixUser}),
 		BaseURL:      strings.TrimRight(s.cfg.BaseURL.String(), "/"),
-		ReplyAddress: s.replyAddress(),
+		ReplyAddress: s.mailAddress(),
 		DigestHour:   s.cfg.DigestHour,
 		Log:          s.log,
 	})

@@ -37,7 +37,7 @@ func (s *Server) wireQA(md *markdown.Renderer, readable func(*gin.Context) []int
 		ResolveTopics: s.topics.ResolveIDs,
 		Glossary:      s.topics.MarkdownTerms,
 		FileNumbers:   s.fileNumbersIn,
-		MailAddress:   s.forwardAddress(),
+		MailAddress:   s.mailAddress(),
 		Search:        s.search,
 		Notifier:      s.notify,
 		Merge: func(base, ours, theirs string) (string, bool) {

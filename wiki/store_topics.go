@@ -2,10 +2,10 @@ package wiki
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/fachnetz/fachnetz/server/postgres"
 	"github.com/fachnetz/fachnetz/server/topics"
 )
 
@@ -18,11 +18,7 @@ func (st *Store) PagesOfTopics(ctx context.Context, topicIDs, readable []int64) 
 	rows, _ := st.pool.Query(ctx, `SELECT DISTINCT p.id, p.space_id, s.slug AS space_slug, p.slug, p.title
 		FROM page_topics pt JOIN pages p ON p.id = pt.page_id JOIN spaces s ON s.id = p.space_id
 		WHERE pt.topic_id = ANY($1) AND p.space_id = ANY($2) AND NOT p.is_template ORDER BY p.title LIMIT 50`, topicIDs, readable)
-	refs, err := pgx.CollectRows(rows, pgx.RowToStructByName[PageRef])
-	if err != nil {
-		return nil, fmt.Errorf("pages of topic: %w", err)
-	}
-	return refs, nil
+	return postgres.All[PageRef](rows, "pages of topic")
 }
 
 // MergeTopic re-points the pages of a merged topic to the one it merged

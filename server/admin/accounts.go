@@ -103,10 +103,8 @@ func (a *Admin) createAccount(c *gin.Context) {
 	} else if err != nil || addr.Address != v["email"] || len(v["email"]) > 320 {
 		form.Fail("email", a.web.T(c, "form.email"))
 	}
-	if n := utf8.RuneCountInString(v["name"]); n == 0 {
-		form.Fail("name", a.web.T(c, "form.required"))
-	} else if n > 200 {
-		form.Fail("name", a.web.T(c, "form.too_long", "Max", 200))
+	if e := errs.Length("name", v["name"], 200); e != nil {
+		form.Fail("name", a.web.Message(c, e))
 	}
 	if v["handle"] != "" && !handlePattern.MatchString(v["handle"]) {
 		form.Fail("handle", a.web.T(c, "admin.accounts.handle_invalid"))

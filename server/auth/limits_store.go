@@ -39,23 +39,11 @@ func (s *Store) Attempt(ctx context.Context, window time.Duration, limits ...Lim
 				return fmt.Errorf("lock sign-in key: %w", err)
 			}
 		}
-		rows, err := tx.Query(ctx, `SELECT key, count(*) FROM sign_in_failures
+		rows, _ := tx.Query(ctx, `SELECT key, count(*) FROM sign_in_failures
 			WHERE key = ANY($1) AND failed_at > now() - $2::interval GROUP BY key`, keys, window)
+		counts, err := postgres.Map[string, int](rows, "count sign-in attempts")
 		if err != nil {
-			return fmt.Errorf("count sign-in attempts: %w", err)
-		}
-		counts := map[string]int{}
-		for rows.Next() {
-			var k string
-			var n int
-			if err := rows.Scan(&k, &n); err != nil {
-				rows.Close()
-				return fmt.Errorf("count sign-in attempts: %w", err)
-			}
-			counts[k] = n
-		}
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("count sign-in attempts: %w", err)
+			return err
 		}
 		for _, l := range limits {
 			if counts[l.Key] >= l.Max {

@@ -174,7 +174,7 @@ func (s *Service) change(ctx context.Context, agencyID int64, fn func(tx pgx.Tx)
 		}
 		// The texts of the agency's spaces are indexed again with the
 		// new file numbers.
-		if err := search.AgencyChanged(ctx, tx, agencyID); err != nil {
+		if err := search.Enqueue(ctx, tx, search.KindAgency, agencyID); err != nil {
 			return err
 		}
 		// Before the commit as well as after: a set read in between

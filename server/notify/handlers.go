@@ -14,7 +14,7 @@ import (
 const pageSize = 30
 
 // Middleware puts the viewer's unread count on the gin context under
-// UnreadKey, for the header of HTML pages. Mount it after authentication.
+// web.UnreadKey, for the header of HTML pages. Mount it after authentication.
 func (n *Notifier) Middleware() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		v := web.ViewerOf(c)
@@ -23,7 +23,7 @@ func (n *Notifier) Middleware() gin.HandlerFunc {
 				// The header goes without its count rather than the page failing.
 				n.web.Log.Warn("unread count failed", "request_id", web.RequestID(c), "err", err)
 			} else {
-				c.Set(UnreadKey, count)
+				c.Set(web.UnreadKey, count)
 			}
 		}
 		c.Next()

@@ -29,7 +29,7 @@ func (f *fixture) engine(unread *int) *gin.Engine {
 	}, f.n.Middleware(), func(c *gin.Context) {
 		c.Next()
 		*unread = -1
-		if v, ok := c.Get(UnreadKey); ok {
+		if v, ok := c.Get(web.UnreadKey); ok {
 			*unread = v.(int)
 		}
 	})

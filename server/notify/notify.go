@@ -97,10 +97,6 @@ const (
 	Retention     = 90 * 24 * time.Hour
 )
 
-// UnreadKey is where Middleware stores the unread count on the gin
-// context, for the header that web renders.
-const UnreadKey = web.UnreadKey
-
 // CanRead reports whether an account may read a space now. The wiring
 // passes the policies enforcer's check.
 type CanRead func(ctx context.Context, accountID, spaceID int64) bool

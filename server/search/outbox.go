@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/fachnetz/fachnetz/server/postgres"
 )
 
@@ -32,10 +30,4 @@ func Enqueue(ctx context.Context, q postgres.Querier, kind string, ids ...int64)
 		return fmt.Errorf("search outbox: %w", err)
 	}
 	return nil
-}
-
-// AgencyChanged records, in the transaction that changed them, that an
-// agency's file-number patterns changed.
-func AgencyChanged(ctx context.Context, tx pgx.Tx, agencyID int64) error {
-	return Enqueue(ctx, tx, KindAgency, agencyID)
 }

@@ -3,14 +3,12 @@ package search
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 )
 
-// EachAfter is the Each of a source whose documents are read in order of
+// eachAfter is the Each of a source whose documents are read in order of
 // their ids: page loads up to size documents with an id above after, and
 // fn gets them batch by batch until a batch comes back empty.
-func EachAfter(ctx context.Context, kind string, size int, page func(ctx context.Context, after int64, size int) ([]Document, error), fn func([]Document) error) error {
+func eachAfter(ctx context.Context, kind string, size int, page func(ctx context.Context, after int64, size int) ([]Document, error), fn func([]Document) error) error {
 	var after int64
 	for {
 		docs, err := page(ctx, after, size)
@@ -26,11 +24,10 @@ func EachAfter(ctx context.Context, kind string, size int, page func(ctx context
 	}
 }
 
-// idOf reads back the number of a DocumentID.
+// idOf reads back the number of a DocumentID of kind.
 func idOf(kind, docID string) (int64, error) {
-	n, ok := strings.CutPrefix(docID, kind+"-")
-	id, err := strconv.ParseInt(n, 10, 64)
-	if !ok || err != nil {
+	k, id, ok := parseDocumentID(docID)
+	if !ok || k != kind {
 		return 0, fmt.Errorf("document id %q is not of kind %s", docID, kind)
 	}
 	return id, nil

@@ -21,7 +21,7 @@ func TestEachAfterPagesByTheLastID(t *testing.T) {
 		return out, nil
 	}
 	var got []string
-	err := EachAfter(context.Background(), "page", 2, page, func(docs []Document) error {
+	err := eachAfter(context.Background(), "page", 2, page, func(docs []Document) error {
 		for _, d := range docs {
 			got = append(got, d.ID)
 		}
@@ -37,12 +37,12 @@ func TestEachAfterPagesByTheLastID(t *testing.T) {
 		t.Errorf("pages after %v, want %v", asked, want)
 	}
 	// A document of another kind would page from a wrong id: an error, not a loop.
-	err = EachAfter(context.Background(), "question", 2, page, func([]Document) error { return nil })
+	err = eachAfter(context.Background(), "question", 2, page, func([]Document) error { return nil })
 	if err == nil {
 		t.Error("a page-… id read as a question's")
 	}
 	stop := errors.New("stop")
-	if err := EachAfter(context.Background(), "page", 2, page, func([]Document) error { return stop }); !errors.Is(err, stop) {
+	if err := eachAfter(context.Background(), "page", 2, page, func([]Document) error { return stop }); !errors.Is(err, stop) {
 		t.Errorf("fn's error: %v", err)
 	}
 }

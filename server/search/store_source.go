@@ -60,7 +60,7 @@ func (s *QuerySource) Documents(ctx context.Context, ids []int64) ([]Document, e
 
 // Each hands over all documents in batches, by id.
 func (s *QuerySource) Each(ctx context.Context, size int, fn func([]Document) error) error {
-	return EachAfter(ctx, s.q.Kind, size, func(ctx context.Context, after int64, size int) ([]Document, error) {
+	return eachAfter(ctx, s.q.Kind, size, func(ctx context.Context, after int64, size int) ([]Document, error) {
 		rows, _ := s.db.Query(ctx, s.where(s.q.ID+" > $1 ORDER BY "+s.q.ID+" LIMIT $2"), after, size)
 		return s.q.Read(ctx, rows)
 	}, fn)
@@ -92,9 +92,5 @@ func (s *QuerySource) AgencyItems(ctx context.Context, agencyIDs []int64) ([]int
 	}
 	rows, _ := s.db.Query(ctx, `SELECT x.id FROM `+pgx.Identifier{s.q.Table}.Sanitize()+` x JOIN spaces s ON s.id = x.space_id
 		WHERE s.agency_id = ANY($1)`, agencyIDs)
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return nil, fmt.Errorf("%s of agencies: %w", s.q.Table, err)
-	}
-	return ids, nil
+	return postgres.Values[int64](rows, s.q.Table+" of agencies")
 }

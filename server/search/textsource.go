@@ -42,6 +42,8 @@ func (f FileNumberSets) Of(ctx context.Context, agencyID int64) (*markdown.FileN
 		return set, nil
 	}
 	set, err := f.src.fileNumbers(ctx, agencyID)
-	f.sets[agencyID] = set
+	if err == nil {
+		f.sets[agencyID] = set
+	}
 	return set, err
 }

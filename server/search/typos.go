@@ -25,7 +25,8 @@ func withinTypos(a, b string, budget int) bool {
 	if d := utf8.RuneCountInString(a) - utf8.RuneCountInString(b); d > budget || -d > budget {
 		return false
 	}
-	return typos(a, b) <= budget
+	var bufA, bufB [32]rune
+	return Typos(appendRunes(bufA[:0], a), appendRunes(bufB[:0], b), budget) <= budget
 }
 
 // typos is the edit distance between a and b with transpositions counted

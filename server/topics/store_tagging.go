@@ -44,11 +44,7 @@ func (t Tagging) Merge(ctx context.Context, tx pgx.Tx, from, to int64) error {
 func (t Tagging) ItemsOf(ctx context.Context, q postgres.Querier, topicIDs []int64) ([]int64, error) {
 	tags, item, _ := t.names()
 	rows, _ := q.Query(ctx, `SELECT DISTINCT `+item+` FROM `+tags+` WHERE topic_id = ANY($1)`, topicIDs)
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return nil, fmt.Errorf("%s of topics: %w", t.Items, err)
-	}
-	return ids, nil
+	return postgres.Values[int64](rows, t.Items+" of topics")
 }
 
 func (t Tagging) names() (tags, item, items string) {
