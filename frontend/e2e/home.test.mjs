@@ -98,6 +98,24 @@ describe('start page, signed in', () => {
   }
 });
 
+// An open question says how many answers it has; one answer is "1 Antwort"
+// (the demo gives Clara Weber such a question), which once failed the page.
+const clara = { email: 'clara.weber@lfd.example', password: 'fachnetz-demo-2026', name: 'Clara Weber' };
+
+describe('start page, open questions', () => {
+  for (const [lang, one] of [['de', '1 Antwort'], ['en', '1 answer']]) {
+    test(`counts one answer in ${lang}`, { timeout: 60_000 }, async () => {
+      await withPage(browser, { width: 360 }, `home-open-${lang}`, async (page) => {
+        await signIn(page, clara, '/');
+        await page.goto(`/sprache?lang=${lang}&next=/`, { waitUntil: 'load' });
+        await visit(page, '/', `home-open-${lang}`);
+        const items = await page.locator('section[aria-labelledby="home-open"] li').allInnerTexts();
+        assert.ok(items.some((t) => t.includes(one)), `an open question with "${one}" (found: ${items.join(' | ')})`);
+      });
+    });
+  }
+});
+
 describe('legal pages', () => {
   for (const path of ['/barrierefreiheit', '/datenschutz']) {
     for (const width of widths) {
